@@ -1,0 +1,349 @@
+package dev.refinery.engine.nn;
+
+import dev.refinery.engine.kernel.Kernels;
+import dev.refinery.engine.lora.LoraAdapter;
+import dev.refinery.engine.model.LayerWeights;
+import dev.refinery.engine.model.ModelConfig;
+import dev.refinery.engine.model.ModelWeights;
+import dev.refinery.engine.model.Projection;
+import dev.refinery.engine.model.Tensor;
+
+import java.util.List;
+
+/**
+ * The decoder over a flattened {@link TokenBatch}: forward for loss and scoring, and the hand-written
+ * backward pass for training. A LoRA adapter, when given, is applied on the fly so the base weights
+ * are never written.
+ */
+public final class Transformer {
+
+    /** Rows of logits computed at once: bounds memory at rows x vocab floats whatever the batch size. */
+    private static final int LOGIT_CHUNK = 64;
+
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final LoraAdapter adapter;
+    private final Rope rope;
+    private final CausalAttention attention;
+    private final Linear[][] linears;
+    private float[] outputT;
+
+    public Transformer(ModelWeights weights, LoraAdapter adapter) {
+        this.c = weights.config();
+        this.w = weights;
+        this.adapter = adapter;
+        this.rope = new Rope(c);
+        this.attention = new CausalAttention(c);
+        this.linears = new Linear[c.nLayers()][Projection.values().length];
+        float dropout = adapter == null ? 0f : adapter.config().dropout();
+        float scale = adapter == null ? 0f : adapter.config().scale();
+        for (int l = 0; l < c.nLayers(); l++) {
+            LayerWeights lw = weights.layers[l];
+            for (Projection p : Projection.values()) {
+                Tensor a = adapter == null ? null : adapter.a(l, p);
+                Tensor b = adapter == null ? null : adapter.b(l, p);
+                linears[l][p.ordinal()] = new Linear(lw.weight(p), lw.bias(p), a, b, scale, dropout);
+            }
+        }
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public ModelWeights weights() {
+        return w;
+    }
+
+    public LoraAdapter adapter() {
+        return adapter;
+    }
+
+    /** Result of a loss computation over a batch. */
+    public record LossResult(double nllSum, int targetCount) {
+        public double meanLoss() {
+            return targetCount == 0 ? Double.NaN : nllSum / targetCount;
+        }
+    }
+
+    /** Sum of negative log-likelihoods of the batch's targets, without gradients. */
+    public LossResult loss(TokenBatch batch) {
+        Pass pass = forward(batch, false, 0L);
+        return new LossResult(pass.classify(null, 0f, null), batch.targetCount());
+    }
+
+    /** Log-probability of each target token (NaN where there is no target). */
+    public double[] targetLogProbs(TokenBatch batch) {
+        Pass pass = forward(batch, false, 0L);
+        double[] out = new double[batch.size()];
+        java.util.Arrays.fill(out, Double.NaN);
+        pass.classify(null, 0f, out);
+        return out;
+    }
+
+    /**
+     * Forward and backward: adds lossScale * d(sum NLL)/d(param) to the trainable gradients and returns
+     * the summed NLL. {@code seed} drives LoRA dropout for this micro-batch.
+     */
+    public LossResult lossAndGradients(TokenBatch batch, Gradients grads, float lossScale, long seed) {
+        Pass pass = forward(batch, true, seed);
+        double nll = pass.classify(grads, lossScale, null);
+        pass.backward(grads);
+        return new LossResult(nll, batch.targetCount());
+    }
+
+    private Pass forward(TokenBatch batch, boolean training, long seed) {
+        Pass pass = new Pass(batch);
+        pass.run(training, seed);
+        return pass;
+    }
+
+    /** Activations of one layer kept for the backward pass. */
+    private static final class LayerCache {
+        float[] xIn;
+        float[] inv1;
+        float[] xn1;
+        float[] q;
+        float[] k;
+        float[] v;
+        float[] att;
+        float[] lse;
+        float[] xMid;
+        float[] inv2;
+        float[] xn2;
+        float[] g;
+        float[] u;
+        Linear.Saved[] saved = new Linear.Saved[Projection.values().length];
+    }
+
+    /** One forward (and optionally backward) pass over a batch. */
+    private final class Pass {
+        final TokenBatch batch;
+        final int n;
+        final List<Segment> segments;
+        final LayerCache[] caches;
+        float[] x;
+        float[] xf;
+        float[] invF;
+        float[] dxf;
+
+        Pass(TokenBatch batch) {
+            this.batch = batch;
+            this.n = batch.size();
+            this.segments = batch.segments();
+            this.caches = new LayerCache[c.nLayers()];
+        }
+
+        void run(boolean training, long seed) {
+            int dim = c.dim();
+            x = new float[n * dim];
+            float[] emb = w.tokenEmbedding.data();
+            int[] tokens = batch.tokens();
+            for (int t = 0; t < n; t++) {
+                int tok = tokens[t];
+                if (tok < 0 || tok >= c.vocabSize()) {
+                    throw new dev.refinery.engine.EngineException.InvalidArgument("token id " + tok + " at position " + t
+                            + " is outside the vocabulary of " + c.vocabSize());
+                }
+                System.arraycopy(emb, tok * dim, x, t * dim, dim);
+            }
+            for (int l = 0; l < c.nLayers(); l++) {
+                caches[l] = layerForward(l, training, seed * 1_000_003L + l * 31L);
+            }
+            xf = new float[n * dim];
+            invF = new float[n];
+            RmsNorm.forward(x, w.finalNorm.data(), c.normEps(), xf, invF, n, dim);
+        }
+
+        private LayerCache layerForward(int l, boolean training, long seed) {
+            LayerWeights lw = w.layers[l];
+            Linear[] lin = linears[l];
+            int dim = c.dim();
+            LayerCache lc = new LayerCache();
+            lc.xIn = x;
+            lc.inv1 = new float[n];
+            lc.xn1 = new float[n * dim];
+            RmsNorm.forward(x, lw.attnNorm.data(), c.normEps(), lc.xn1, lc.inv1, n, dim);
+            lc.q = new float[n * c.qDim()];
+            lc.k = new float[n * c.kvDim()];
+            lc.v = new float[n * c.kvDim()];
+            lc.saved[Projection.Q.ordinal()] = lin[Projection.Q.ordinal()].forward(lc.xn1, n, lc.q, training, seed + 1);
+            lc.saved[Projection.K.ordinal()] = lin[Projection.K.ordinal()].forward(lc.xn1, n, lc.k, training, seed + 2);
+            lc.saved[Projection.V.ordinal()] = lin[Projection.V.ordinal()].forward(lc.xn1, n, lc.v, training, seed + 3);
+            int[] pos = batch.positions();
+            for (int t = 0; t < n; t++) {
+                rope.rotate(lc.q, t * c.qDim(), c.nHeads(), pos[t]);
+                rope.rotate(lc.k, t * c.kvDim(), c.nKvHeads(), pos[t]);
+            }
+            lc.att = new float[n * c.qDim()];
+            lc.lse = new float[n * c.nHeads()];
+            attention.forward(lc.q, lc.k, lc.v, segments, lc.att, lc.lse);
+            float[] o = new float[n * dim];
+            lc.saved[Projection.O.ordinal()] = lin[Projection.O.ordinal()].forward(lc.att, n, o, training, seed + 4);
+            lc.xMid = new float[n * dim];
+            for (int i = 0; i < lc.xMid.length; i++) {
+                lc.xMid[i] = x[i] + o[i];
+            }
+            lc.inv2 = new float[n];
+            lc.xn2 = new float[n * dim];
+            RmsNorm.forward(lc.xMid, lw.ffnNorm.data(), c.normEps(), lc.xn2, lc.inv2, n, dim);
+            int hidden = c.hiddenDim();
+            lc.g = new float[n * hidden];
+            lc.u = new float[n * hidden];
+            lc.saved[Projection.GATE.ordinal()] = lin[Projection.GATE.ordinal()].forward(lc.xn2, n, lc.g, training, seed + 5);
+            lc.saved[Projection.UP.ordinal()] = lin[Projection.UP.ordinal()].forward(lc.xn2, n, lc.u, training, seed + 6);
+            float[] h = new float[n * hidden];
+            SwiGlu.forward(lc.g, lc.u, h, n * hidden);
+            float[] d = new float[n * dim];
+            lc.saved[Projection.DOWN.ordinal()] = lin[Projection.DOWN.ordinal()].forward(h, n, d, training, seed + 7);
+            float[] next = new float[n * dim];
+            for (int i = 0; i < next.length; i++) {
+                next[i] = lc.xMid[i] + d[i];
+            }
+            x = next;
+            return lc;
+        }
+
+        /**
+         * Computes logits for the rows that have a target, chunk by chunk. Returns the summed NLL; with
+         * grads, fills dxf (and the classifier gradient when trainable); with logProbs, records each
+         * target's log-probability.
+         */
+        double classify(Gradients grads, float lossScale, double[] logProbs) {
+            int dim = c.dim();
+            int vocab = c.vocabSize();
+            int[] targets = batch.targets();
+            int[] rows = new int[n];
+            int count = 0;
+            for (int t = 0; t < n; t++) {
+                if (targets[t] >= 0) {
+                    rows[count++] = t;
+                }
+            }
+            Tensor outW = w.outputMatrix();
+            float[] dOut = grads == null ? null : grads.of(outW);
+            if (grads != null) {
+                dxf = new float[n * dim];
+            }
+            double nll = 0;
+            float[] xs = new float[LOGIT_CHUNK * dim];
+            float[] logits = new float[LOGIT_CHUNK * vocab];
+            for (int start = 0; start < count; start += LOGIT_CHUNK) {
+                int m = Math.min(LOGIT_CHUNK, count - start);
+                for (int r = 0; r < m; r++) {
+                    System.arraycopy(xf, rows[start + r] * dim, xs, r * dim, dim);
+                }
+                Kernels.matmulTransB(xs, 0, dim, outW.data(), 0, dim, logits, 0, vocab, m, vocab, dim, false);
+                for (int r = 0; r < m; r++) {
+                    int t = rows[start + r];
+                    int off = r * vocab;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < vocab; j++) {
+                        max = Math.max(max, logits[off + j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < vocab; j++) {
+                        sum += Math.exp(logits[off + j] - max);
+                    }
+                    double lse = max + Math.log(sum);
+                    double lp = logits[off + targets[t]] - lse;
+                    nll -= lp;
+                    if (logProbs != null) {
+                        logProbs[t] = lp;
+                    }
+                    if (grads != null) {
+                        // d(NLL)/d(logits) = softmax - one_hot(target)
+                        for (int j = 0; j < vocab; j++) {
+                            logits[off + j] = (float) (Math.exp(logits[off + j] - lse) * lossScale);
+                        }
+                        logits[off + targets[t]] -= lossScale;
+                    }
+                }
+                if (grads != null) {
+                    float[] dxs = new float[m * dim];
+                    Kernels.matmulTransB(logits, 0, vocab, outputTransposed(dOut != null), 0, vocab, dxs, 0, dim, m, dim, vocab, false);
+                    for (int r = 0; r < m; r++) {
+                        System.arraycopy(dxs, r * dim, dxf, rows[start + r] * dim, dim);
+                    }
+                    if (dOut != null) {
+                        float[] dlT = Matrices.transposed(logits, m, vocab);
+                        float[] xsT = Matrices.transposed(xs, m, dim);
+                        Kernels.matmulTransB(dlT, 0, m, xsT, 0, m, dOut, 0, dim, vocab, dim, m, true);
+                    }
+                }
+            }
+            return nll;
+        }
+
+        void backward(Gradients grads) {
+            int dim = c.dim();
+            float[] dx = new float[n * dim];
+            RmsNorm.backward(x, w.finalNorm.data(), invF, dxf, dx, grads.of(w.finalNorm), n, dim);
+            for (int l = c.nLayers() - 1; l >= 0; l--) {
+                layerBackward(l, caches[l], dx, grads);
+                caches[l] = null;
+            }
+            float[] dEmb = grads.of(w.tokenEmbedding);
+            if (dEmb != null) {
+                int[] tokens = batch.tokens();
+                for (int t = 0; t < n; t++) {
+                    Kernels.kernel().axpy(1f, dx, t * dim, dEmb, tokens[t] * dim, dim);
+                }
+            }
+        }
+
+        /** On entry dx holds dL/d(layer output); on exit dL/d(layer input). */
+        private void layerBackward(int l, LayerCache lc, float[] dx, Gradients grads) {
+            LayerWeights lw = w.layers[l];
+            Linear[] lin = linears[l];
+            int dim = c.dim();
+            int hidden = c.hiddenDim();
+            // Feed-forward block: x_out = x_mid + down(silu(gate(xn2)) * up(xn2))
+            float[] dh = new float[n * hidden];
+            backward(lin, l, Projection.DOWN, lc, dx, dh, grads);
+            float[] dg = new float[n * hidden];
+            float[] du = new float[n * hidden];
+            SwiGlu.backward(lc.g, lc.u, dh, dg, du, n * hidden);
+            float[] dxn2 = new float[n * dim];
+            backward(lin, l, Projection.GATE, lc, dg, dxn2, grads);
+            backward(lin, l, Projection.UP, lc, du, dxn2, grads);
+            RmsNorm.backward(lc.xMid, lw.ffnNorm.data(), lc.inv2, dxn2, dx, grads.of(lw.ffnNorm), n, dim);
+            // Attention block: x_mid = x_in + o(attention(rope(q(xn1)), rope(k(xn1)), v(xn1)))
+            float[] datt = new float[n * c.qDim()];
+            backward(lin, l, Projection.O, lc, dx, datt, grads);
+            float[] dq = new float[n * c.qDim()];
+            float[] dk = new float[n * c.kvDim()];
+            float[] dv = new float[n * c.kvDim()];
+            attention.backward(lc.q, lc.k, lc.v, lc.att, lc.lse, datt, segments, dq, dk, dv);
+            int[] pos = batch.positions();
+            for (int t = 0; t < n; t++) {
+                rope.rotateBack(dq, t * c.qDim(), c.nHeads(), pos[t]);
+                rope.rotateBack(dk, t * c.kvDim(), c.nKvHeads(), pos[t]);
+            }
+            float[] dxn1 = new float[n * dim];
+            backward(lin, l, Projection.Q, lc, dq, dxn1, grads);
+            backward(lin, l, Projection.K, lc, dk, dxn1, grads);
+            backward(lin, l, Projection.V, lc, dv, dxn1, grads);
+            RmsNorm.backward(lc.xIn, lw.attnNorm.data(), lc.inv1, dxn1, dx, grads.of(lw.attnNorm), n, dim);
+        }
+
+        private void backward(Linear[] lin, int l, Projection p, LayerCache lc, float[] dy, float[] dIn, Gradients grads) {
+            LayerWeights lw = w.layers[l];
+            float[] dA = adapter == null ? null : grads.of(adapter.a(l, p));
+            float[] dB = adapter == null ? null : grads.of(adapter.b(l, p));
+            lin[p.ordinal()].backward(lc.saved[p.ordinal()], dy, dIn, grads.of(lw.weight(p)), grads.of(lw.bias(p)), dA, dB);
+        }
+    }
+
+    /** Transpose of the classifier; cached while it is frozen. */
+    private float[] outputTransposed(boolean trainable) {
+        Tensor outW = w.outputMatrix();
+        if (trainable) {
+            return Matrices.transposed(outW.data(), c.vocabSize(), c.dim());
+        }
+        if (outputT == null) {
+            outputT = Matrices.transposed(outW.data(), c.vocabSize(), c.dim());
+        }
+        return outputT;
+    }
+}
