@@ -22,9 +22,35 @@ final class VectorKernel implements MatrixKernel {
         return "vector-" + S.vectorBitSize();
     }
 
+    /** Depth of one pass over the shared dimension: a 4-row strip of A stays in L1. */
+    private static final int K_BLOCK = 512;
+    /** Rows of B visited per pass: about 128 KiB of B stays in L2 while every row of A streams past. */
+    private static final int N_BLOCK = 64;
+
     @Override
     public void matmulTransB(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
+            int kb = Math.min(K_BLOCK, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            for (int j0 = 0; j0 < n; j0 += N_BLOCK) {
+                int nb = Math.min(N_BLOCK, n - j0);
+                panel(a, aOff + p0, lda, b, bOff + j0 * ldb + p0, ldb, c, cOff + j0, ldc, m, nb, kb, acc);
+            }
+        }
+    }
+
+    /** One cache-resident panel: all rows of A against nb rows of B over kb columns. */
+    private static void panel(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
         int i = 0;
         for (; i + 3 < m; i += 4) {
             int j = 0;
@@ -33,7 +59,7 @@ final class VectorKernel implements MatrixKernel {
             }
             for (; j < n; j++) {
                 for (int r = 0; r < 4; r++) {
-                    store(c, cOff + (i + r) * ldc + j, dot(a, aOff + (i + r) * lda, b, bOff + j * ldb, k), accumulate);
+                    store(c, cOff + (i + r) * ldc + j, dotStatic(a, aOff + (i + r) * lda, b, bOff + j * ldb, k), accumulate);
                 }
             }
         }
@@ -43,7 +69,7 @@ final class VectorKernel implements MatrixKernel {
                 row1x4(a, aOff + i * lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, k, accumulate);
             }
             for (; j < n; j++) {
-                store(c, cOff + i * ldc + j, dot(a, aOff + i * lda, b, bOff + j * ldb, k), accumulate);
+                store(c, cOff + i * ldc + j, dotStatic(a, aOff + i * lda, b, bOff + j * ldb, k), accumulate);
             }
         }
     }
@@ -142,6 +168,10 @@ final class VectorKernel implements MatrixKernel {
 
     @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        return dotStatic(x, xOff, y, yOff, len);
+    }
+
+    private static float dotStatic(float[] x, int xOff, float[] y, int yOff, int len) {
         FloatVector s = FloatVector.zero(S);
         int i = 0;
         int upper = S.loopBound(len);
