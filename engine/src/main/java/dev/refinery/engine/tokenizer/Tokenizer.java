@@ -20,6 +20,16 @@ public interface Tokenizer {
      */
     int[] encodeWithSpecialTokens(String text);
 
+    /**
+     * Like {@link #encodeWithSpecialTokens}, for text that directly continues ordinary text already in
+     * the sequence (a chat template encoding its text in pieces). Tokenizers that put a dummy-prefix
+     * space or U+2581 at the start of their input leave it out of the first piece here, so that the
+     * pieces encode as the whole text would.
+     */
+    default int[] encodeContinuation(String text) {
+        return encodeWithSpecialTokens(text);
+    }
+
     /** The text of a sequence of ids; special tokens such as BOS are left out. */
     String decode(int[] ids);
 
