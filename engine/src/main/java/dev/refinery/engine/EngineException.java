@@ -101,4 +101,18 @@ public class EngineException extends RuntimeException {
             super("ENGINE_INPUT_ERROR", message);
         }
     }
+
+    /** An output file (converted model, adapter) that cannot be written. */
+    public static final class OutputError extends EngineException {
+        public OutputError(String message, Throwable cause) {
+            super("ENGINE_OUTPUT_ERROR", message, cause);
+        }
+    }
+
+    /** A LoRA adapter that was trained on a different base model than the one it is applied to. */
+    public static final class AdapterBaseMismatch extends EngineException {
+        public AdapterBaseMismatch(String message) {
+            super("ENGINE_ADAPTER_BASE_MISMATCH", message);
+        }
+    }
 }
