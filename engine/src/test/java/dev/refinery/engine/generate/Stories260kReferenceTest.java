@@ -51,4 +51,26 @@ class Stories260kReferenceTest {
         int[] topOne = g.generate(new int[] {1}, new GenerationOptions(30, 1.5f, 1, 1f, 3L, new int[0])).tokens();
         assertEquals(java.util.Arrays.toString(greedy), java.util.Arrays.toString(topOne));
     }
+
+    @Test
+    void batchedGenerationGivesEachPromptWhatItGetsAlone() {
+        ModelWeights w = TestModels.stories260k();
+        Llama2cTokenizer tok = Llama2cTokenizer.load(TestModels.stories260kDir().resolve("tok512.bin"), w.config().vocabSize());
+        Generator g = new Generator(w);
+        java.util.List<int[]> prompts = new java.util.ArrayList<>();
+        for (String text : new String[] {"Once upon a time", "Tom had a big red", "The sun", "One day, a little bird named Sue wanted to fly"}) {
+            int[] ids = tok.encode(text);
+            int[] p = new int[ids.length + 1];
+            p[0] = tok.bosId();
+            System.arraycopy(ids, 0, p, 1, ids.length);
+            prompts.add(p);
+        }
+        GenerationOptions options = GenerationOptions.greedy(30, tok.bosId());
+        java.util.List<GenerationResult> batched = g.generateAll(prompts, options);
+        for (int i = 0; i < prompts.size(); i++) {
+            GenerationResult alone = g.generate(prompts.get(i), options);
+            assertEquals(java.util.Arrays.toString(alone.tokens()), java.util.Arrays.toString(batched.get(i).tokens()), "prompt " + i);
+            assertEquals(alone.finish(), batched.get(i).finish());
+        }
+    }
 }
