@@ -1,0 +1,83 @@
+package dev.refinery.contracts;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every golden sample satisfies its event's schema, and the schemas really reject broken events. */
+class GoldenSamplesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+
+    static Stream<Path> samples() throws IOException {
+        return Files.list(ROOT.resolve("samples")).filter(p -> p.toString().endsWith(".json")).sorted();
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void sampleSatisfiesItsSchema(Path sample) throws IOException {
+        Set<ValidationMessage> errors = schemaFor(sample).validate(JSON.readTree(sample.toFile()));
+        assertTrue(errors.isEmpty(), sample.getFileName() + ": " + errors);
+    }
+
+    @Test
+    void everyEventHasASchemaAndASample() throws IOException {
+        for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished")) {
+            assertTrue(Files.exists(ROOT.resolve("schemas/" + event + ".v1.json")), event + " schema");
+            assertTrue(Files.exists(ROOT.resolve("samples/" + event + ".v1.json")), event + " sample");
+        }
+    }
+
+    @Test
+    void aMissingRequiredFieldOrAWrongIdIsRejected() throws IOException {
+        Path sample = ROOT.resolve("samples/job-completed.v1.json");
+        ObjectNode missing = (ObjectNode) JSON.readTree(sample.toFile());
+        missing.remove("adapterKey");
+        assertFalse(schemaFor(sample).validate(missing).isEmpty(), "a SUCCEEDED job without adapterKey must be rejected");
+        ObjectNode badId = (ObjectNode) JSON.readTree(sample.toFile());
+        badId.put("jobId", "job-1");
+        assertFalse(schemaFor(sample).validate(badId).isEmpty(), "a malformed job id must be rejected");
+    }
+
+    @Test
+    void unknownFieldsAreAllowedForVersioningByAddition() throws IOException {
+        Path sample = ROOT.resolve("samples/dataset-uploaded.v1.json");
+        ObjectNode extra = (ObjectNode) JSON.readTree(sample.toFile());
+        extra.put("someFutureField", 1);
+        assertEquals(Set.of(), schemaFor(sample).validate(extra));
+    }
+
+    /** samples/job-completed-failed.v1.json -> schemas/job-completed.v1.json */
+    private static JsonSchema schemaFor(Path sample) throws IOException {
+        String name = sample.getFileName().toString();
+        String event = name.substring(0, name.indexOf(".v1"));
+        for (String variant : List.of("-invalid", "-failed")) {
+            if (event.endsWith(variant)) {
+                event = event.substring(0, event.length() - variant.length());
+            }
+        }
+        try (InputStream in = Files.newInputStream(ROOT.resolve("schemas/" + event + ".v1.json"))) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+    }
+
+}
