@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * One directory per stack run: each component's log ({@code kafka.log}, {@code s3proxy.log},
  * {@code postgres.log}) and its working data. Data is deleted when the component stops; logs stay
- * for reading after a failed test. Runs of dead processes are pruned, keeping the newest few.
+ * for reading after a failed test. When a new run starts, runs whose process is gone lose their
+ * data (a killed JVM could not delete it) and all but the newest five are deleted.
  *
  * <p>The parent is {@code -Drefinery.local-stack.dir}, else {@code $REFINERY_LOCAL_STACK_DIR},
  * else {@code ${java.io.tmpdir}/refinery-local-stack}.
@@ -101,7 +102,17 @@ public final class RunDirectory {
                     .sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
                     .toList();
         }
+        // Data of a killed run is useless; its logs may explain the kill.
+        deadRuns.forEach(RunDirectory::deleteWorkDirs);
         deadRuns.stream().skip(DEAD_RUNS_KEPT).forEach(RunDirectory::deleteRecursively);
+    }
+
+    private static void deleteWorkDirs(Path run) {
+        try (Stream<Path> children = Files.list(run)) {
+            children.filter(Files::isDirectory).forEach(RunDirectory::deleteRecursively);
+        } catch (IOException e) {
+            // Best effort, as for every cleanup here.
+        }
     }
 
     private static boolean ownerIsGone(Path run) {
