@@ -1,13 +1,16 @@
 package dev.refinery.localstack;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Points a {@code @QuarkusTest} at a real Kafka, S3 and PostgreSQL started for it:
- * {@code @WithTestResource(LocalStackTestResource.class)}. Dev Services are switched off: they
- * would try to start containers, and this machine kind has no Docker.
+ * {@code @WithTestResource(LocalStackTestResource.class)}.
+ *
+ * <p>The service must also set {@code quarkus.devservices.enabled=false} in its own configuration:
+ * Quarkus starts Dev Services while it builds the application, before any test resource runs, so
+ * a property returned from here comes too late to stop them looking for Docker (checked with
+ * Quarkus 3.33.2).
  */
 public class LocalStackTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -16,9 +19,7 @@ public class LocalStackTestResource implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         stack = LocalStack.start();
-        Map<String, String> config = new LinkedHashMap<>(stack.quarkusConfig());
-        config.put("quarkus.devservices.enabled", "false");
-        return config;
+        return stack.quarkusConfig();
     }
 
     @Override

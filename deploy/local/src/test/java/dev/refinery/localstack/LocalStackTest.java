@@ -83,10 +83,9 @@ class LocalStackTest {
     void configurationNamesTheQuarkusProperties() {
         assertEquals(List.of("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
                 "quarkus.datasource.password", "refinery.s3.endpoint", "refinery.s3.access-key",
-                "refinery.s3.secret-key", "refinery.s3.bucket", "quarkus.devservices.enabled"),
+                "refinery.s3.secret-key", "refinery.s3.bucket"),
                 List.copyOf(config.keySet()));
         assertEquals("refinery", config.get("refinery.s3.bucket"));
-        assertEquals("false", config.get("quarkus.devservices.enabled"));
     }
 
     @Test
