@@ -125,8 +125,8 @@ public final class HfTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encodeContinuation(String text) {
-        return encode(text, true, true);
+    public int[] encodeContinuation(String text, boolean specialTokens) {
+        return encode(text, specialTokens, true);
     }
 
     @Override

@@ -137,8 +137,9 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encodeContinuation(String text) {
-        return encodeSplittingSpecials(text, true);
+    public int[] encodeContinuation(String text, boolean specialTokens) {
+        return specialTokens ? encodeSplittingSpecials(text, true)
+                : encodeText(TextSanitizer.replaceUnpairedSurrogates(text), false);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,15 +26,15 @@ public final class HfFixtures {
             {"Ġ", "t"}, {"h", "e"}, {"Ġt", "he"}, {"i", "n"}, {"Ġ", "c"}, {"a", "t"}, {"Ġc", "at"},
             {"E", "'"}, {"'", "S"}, {"3", "4"}, {"Ċ", "Ċ"}, {"Ġ", "Ġ"},
     };
-    static final int GT = 256, HE = 257, GTHE = 258, IN = 259, GC = 260, AT = 261, GCAT = 262,
+    public static final int GT = 256, HE = 257, GTHE = 258, IN = 259, GC = 260, AT = 261, GCAT = 262,
             E_APOS = 263, APOS_S = 264, D34 = 265, NLNL = 266, SPSP = 267;
-    static final int ENDOFTEXT = 268, IM_START = 269, IM_END = 270, THINK = 271;
+    public static final int ENDOFTEXT = 268, IM_START = 269, IM_END = 270, THINK = 271;
 
     private HfFixtures() {
     }
 
     /** The byte id of a character in the byte-level fixtures: its byte value. */
-    static int b(char c) {
+    public static int b(char c) {
         return c;
     }
 
@@ -111,13 +112,13 @@ public final class HfFixtures {
 
     // Metaspace vocabulary: 0 <unk>, 1 <s>, 2 </s>, 3..258 <0x00>..<0xFF>, then these pieces.
     static final String[] METASPACE_PIECES = {"▁", "t", "h", "e", "c", "a", "▁t", "he", "▁the", "▁c", "at", "▁cat", "▁▁"};
-    static final int M_SPACE = 259, M_T = 260, M_H = 261, M_E = 262, M_C = 263, M_A = 264, M_GT = 265, M_HE = 266,
+    public static final int M_SPACE = 259, M_T = 260, M_H = 261, M_E = 262, M_C = 263, M_A = 264, M_GT = 265, M_HE = 266,
             M_THE = 267, M_GC = 268, M_AT = 269, M_CAT = 270, M_SPSP = 271;
     static final String[][] METASPACE_MERGES = {
             {"▁", "t"}, {"h", "e"}, {"▁t", "he"}, {"▁", "c"}, {"a", "t"}, {"▁c", "at"}, {"▁", "▁"},
     };
 
-    static int byteToken(int b) {
+    public static int byteToken(int b) {
         return 3 + b;
     }
 
@@ -191,6 +192,46 @@ public final class HfFixtures {
             merges.add(m[0] + " " + m[1]);
         }
         return root.toPrettyString();
+    }
+
+    /**
+     * The GPT-2-style byte-level fixture with extra special tokens (ids from 272 on, in the order
+     * given) and the BOS/EOS spellings a tokenizer_config.json would name (null: none).
+     */
+    public static HfTokenizer byteLevelWithSpecials(List<String> extraSpecials, String bos, String eos) {
+        return byteLevelWithSpecials(extraSpecials, bos, eos, true);
+    }
+
+    /** As above; without {@code chatMlMarkers} the vocabulary lacks {@code <|im_start|>} and {@code <|im_end|>}. */
+    public static HfTokenizer byteLevelWithSpecials(List<String> extraSpecials, String bos, String eos, boolean chatMlMarkers) {
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(byteLevel(ByteLevelStyle.GPT2, false));
+            ArrayNode added = (ArrayNode) root.get("added_tokens");
+            if (!chatMlMarkers) {
+                for (int i = added.size() - 1; i >= 0; i--) {
+                    if (added.get(i).get("content").asText().startsWith("<|im_")) {
+                        added.remove(i);
+                    }
+                }
+            }
+            ObjectNode vocab = (ObjectNode) root.get("model").get("vocab");
+            int id = 272;
+            for (String special : extraSpecials) {
+                addToken(added, id, special, true);
+                vocab.put(special, id++);
+            }
+            ObjectNode config = JSON.createObjectNode();
+            config.put("bos_token", bos);
+            config.put("eos_token", eos);
+            return HfTokenizer.parse(root.toString(), HfTokenizerConfig.parse(config.toString(), "test config"), "test tokenizer.json");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The Llama 2 style metaspace fixture with {@code <s>} and {@code </s>} as BOS and EOS. */
+    public static HfTokenizer llama2Style() {
+        return load(metaspace(false));
     }
 
     static HfTokenizer load(String json) {

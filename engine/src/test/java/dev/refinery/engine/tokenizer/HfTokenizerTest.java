@@ -116,11 +116,15 @@ class HfTokenizerTest {
 
     @Test
     void continuationLeavesOutThePrefix() {
-        assertArrayEquals(new int[] {M_T, M_HE, M_CAT}, LLAMA2.encodeContinuation("the cat"));
-        assertArrayEquals(new int[] {M_T, M_HE, M_CAT}, METASPACE.encodeContinuation("the cat"));
-        int[] joined = Llama2cTokenizer.concat(List.of(LLAMA2.encode("a "), LLAMA2.encodeContinuation("the cat")));
+        assertArrayEquals(new int[] {M_T, M_HE, M_CAT}, LLAMA2.encodeContinuation("the cat", true));
+        assertArrayEquals(new int[] {M_T, M_HE, M_CAT}, METASPACE.encodeContinuation("the cat", true));
+        int[] joined = Llama2cTokenizer.concat(List.of(LLAMA2.encode("a "), LLAMA2.encodeContinuation("the cat", true)));
         assertEquals("a the cat", LLAMA2.decode(joined));
-        assertArrayEquals(GPT2.encode("the cat"), GPT2.encodeContinuation("the cat"));
+        assertArrayEquals(GPT2.encode("the cat"), GPT2.encodeContinuation("the cat", true));
+        // Without special tokens, marker spellings stay text in a continuation too.
+        // Text after a special token starts afresh and gets its "▁" again.
+        assertArrayEquals(new int[] {1, M_THE}, LLAMA2.encodeContinuation("<s>the", true));
+        assertFalse(Arrays.stream(LLAMA2.encodeContinuation("<s>the", false)).anyMatch(id -> id == 1));
     }
 
     @ParameterizedTest
