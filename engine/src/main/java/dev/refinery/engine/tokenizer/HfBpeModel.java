@@ -12,12 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * and what to do with characters the vocabulary lacks (byte fallback to {@code <0xNN>} tokens, else
  * the unknown token, else dropped as Hugging Face does).
  *
- * <p>Words repeat a lot in real text, so encoded words are cached; the cache is simply emptied when it
- * grows past its bound, which is cheap and keeps memory flat while counting tokens over large corpora.
+ * <p>Words repeat a lot in real text, so encoded short words are cached; the cache is simply emptied
+ * when it grows past its bound, which is cheap and keeps memory flat while counting tokens over large
+ * corpora.
  */
 final class HfBpeModel {
 
     private static final int CACHE_LIMIT = 50_000;
+    /** Longer words are not cached: without a pre-tokenizer (Llama 2 style) a "word" is a whole text. */
+    private static final int CACHED_WORD_MAX_CHARS = 256;
 
     private final Map<String, Integer> vocab;
     private final PairMergeTable merges;
@@ -131,7 +134,7 @@ final class HfBpeModel {
         return table;
     }
 
-    /** Ids of one pre-tokenized word. */
+    /** Ids of one pre-tokenized word. The array may be shared with the cache: callers copy, never modify it. */
     int[] encodeWord(String word) {
         if (word.isEmpty()) {
             return new int[0];
@@ -142,15 +145,18 @@ final class HfBpeModel {
                 return new int[] {whole};
             }
         }
-        int[] cached = cache.get(word);
+        boolean cacheable = word.length() <= CACHED_WORD_MAX_CHARS;
+        int[] cached = cacheable ? cache.get(word) : null;
         if (cached != null) {
             return cached;
         }
         int[] ids = BpeMerger.merge(symbols(word), merges);
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
+        if (cacheable) {
+            if (cache.size() >= CACHE_LIMIT) {
+                cache.clear();
+            }
+            cache.put(word, ids);
         }
-        cache.put(word, ids);
         return ids;
     }
 

@@ -206,7 +206,7 @@ public final class HfTokenizer implements Tokenizer {
                 parts.add(model.encodeWord(word.text()));
             }
         }
-        return Llama2cTokenizer.concat(parts);
+        return IntArrays.concat(parts);
     }
 
     private int resolveSpecial(boolean declared, String token, String[] guesses, String field, String source) {

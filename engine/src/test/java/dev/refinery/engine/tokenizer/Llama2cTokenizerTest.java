@@ -89,7 +89,7 @@ class Llama2cTokenizerTest {
         // Without the dummy prefix " Once" is the single piece " Once"; with it, "  Once" needs two tokens.
         assertArrayEquals(new int[] {403}, TOK.encodeContinuation(" Once", true));
         assertArrayEquals(new int[] {410, 403}, TOK.encode(" Once"));
-        int[] joined = Llama2cTokenizer.concat(java.util.List.of(TOK.encode("Lily said"), TOK.encodeContinuation(" Once", true)));
+        int[] joined = IntArrays.concat(java.util.List.of(TOK.encode("Lily said"), TOK.encodeContinuation(" Once", true)));
         assertEquals("Lily said Once", TOK.decode(joined));
         // Text after a special token is a fresh start again, with its dummy prefix.
         assertArrayEquals(new int[] {1, 410, 403}, TOK.encodeContinuation("<s> Once", true));
