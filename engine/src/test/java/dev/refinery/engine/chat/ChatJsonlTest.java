@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ChatJsonlTest {
 
@@ -45,7 +46,7 @@ class ChatJsonlTest {
         assertError("{\"prompt\": \"x\"}", "line 12: messages must be an array");
         assertError("[1, 2]", "line 12: must be a JSON object with a \"messages\" array");
         EngineException e = assertThrows(EngineException.InvalidChat.class, () -> ChatJsonl.parseLine("{\"messages\": [", 12));
-        assertEquals(true, e.getMessage().startsWith("line 12: not valid JSON"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("line 12: not valid JSON"), e.getMessage());
     }
 
     @Test

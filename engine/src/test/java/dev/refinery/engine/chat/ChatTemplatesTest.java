@@ -31,7 +31,7 @@ class ChatTemplatesTest {
         JinjaChatTemplate jinja = assertInstanceOf(JinjaChatTemplate.class, t);
         assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
                 jinja.render(List.of(user("Hi")), true));
-        assertEquals(t.name(), "jinja");
+        assertEquals("jinja", t.name());
         // The same when the config file itself is given.
         assertInstanceOf(JinjaChatTemplate.class, ChatTemplates.forModel(dir.resolve("tokenizer_config.json"), BuiltInTemplatesTest.QWEN_LIKE));
     }
