@@ -137,8 +137,9 @@ public final class Llama2cTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encodeContinuation(String text) {
-        return encodeSplittingSpecials(text, true);
+    public int[] encodeContinuation(String text, boolean specialTokens) {
+        return specialTokens ? encodeSplittingSpecials(text, true)
+                : encodeText(TextSanitizer.replaceUnpairedSurrogates(text), false);
     }
 
     @Override
@@ -230,7 +231,7 @@ public final class Llama2cTokenizer implements Tokenizer {
             parts.add(new int[] {isBos ? BOS : EOS});
             start = at + (isBos ? 3 : 4);
         }
-        return concat(parts);
+        return IntArrays.concat(parts);
     }
 
     private int[] encodeText(String text, boolean dummyPrefix) {
@@ -342,19 +343,5 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     private static String byteString(byte[] bytes) {
         return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    static int[] concat(List<int[]> parts) {
-        int total = 0;
-        for (int[] p : parts) {
-            total += p.length;
-        }
-        int[] out = new int[total];
-        int k = 0;
-        for (int[] p : parts) {
-            System.arraycopy(p, 0, out, k, p.length);
-            k += p.length;
-        }
-        return out;
     }
 }

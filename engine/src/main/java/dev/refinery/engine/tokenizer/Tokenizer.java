@@ -21,13 +21,14 @@ public interface Tokenizer {
     int[] encodeWithSpecialTokens(String text);
 
     /**
-     * Like {@link #encodeWithSpecialTokens}, for text that directly continues ordinary text already in
-     * the sequence (a chat template encoding its text in pieces). Tokenizers that put a dummy-prefix
-     * space or U+2581 at the start of their input leave it out of the first piece here, so that the
-     * pieces encode as the whole text would.
+     * Encodes text that directly continues ordinary text already in the sequence, as a chat template
+     * does when it encodes a turn in pieces (header, content, end marker). Tokenizers that put a
+     * dummy-prefix space or U+2581 at the start of their input leave it out here, so that the pieces
+     * encode as the joined text would. {@code specialTokens} chooses between {@link #encode} and
+     * {@link #encodeWithSpecialTokens} behaviour for special-token spellings.
      */
-    default int[] encodeContinuation(String text) {
-        return encodeWithSpecialTokens(text);
+    default int[] encodeContinuation(String text, boolean specialTokens) {
+        return specialTokens ? encodeWithSpecialTokens(text) : encode(text);
     }
 
     /** The text of a sequence of ids; special tokens such as BOS are left out. */

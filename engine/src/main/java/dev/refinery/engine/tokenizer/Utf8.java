@@ -29,4 +29,17 @@ final class Utf8 {
         out[3] = (byte) (0x80 | (codePoint & 0x3F));
         return 4;
     }
+
+    /** Whether the bytes are well-formed UTF-8 (no overlong forms, surrogates or truncated sequences). */
+    static boolean isValid(byte[] bytes) {
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
 }

@@ -87,10 +87,15 @@ class Llama2cTokenizerTest {
     @Test
     void continuationLeavesOutTheDummyPrefix() {
         // Without the dummy prefix " Once" is the single piece " Once"; with it, "  Once" needs two tokens.
-        assertArrayEquals(new int[] {403}, TOK.encodeContinuation(" Once"));
+        assertArrayEquals(new int[] {403}, TOK.encodeContinuation(" Once", true));
         assertArrayEquals(new int[] {410, 403}, TOK.encode(" Once"));
-        int[] joined = Llama2cTokenizer.concat(java.util.List.of(TOK.encode("Lily said"), TOK.encodeContinuation(" Once")));
+        int[] joined = IntArrays.concat(java.util.List.of(TOK.encode("Lily said"), TOK.encodeContinuation(" Once", true)));
         assertEquals("Lily said Once", TOK.decode(joined));
+        // Text after a special token is a fresh start again, with its dummy prefix.
+        assertArrayEquals(new int[] {1, 410, 403}, TOK.encodeContinuation("<s> Once", true));
+        int[] asText = TOK.encodeContinuation("<s> Once", false);
+        assertFalse(Arrays.stream(asText).anyMatch(id -> id == 1));
+        assertEquals("<s> Once", TOK.decode(asText));
     }
 
     @Test
