@@ -1,0 +1,96 @@
+package dev.refinery.engine.eval;
+
+import dev.refinery.engine.LanguageModel;
+import dev.refinery.engine.chat.ChatMessage;
+import dev.refinery.engine.generate.GenerationOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scores a baseline and a candidate model on the same held-out conversations with the same fixed
+ * decoding (greedy) and the same prompt template: the task metric per item on the generated reply,
+ * the held-out loss on the reference reply, and a paired bootstrap interval of the metric difference.
+ */
+public final class HeldOutComparison {
+
+    private final String metric;
+    private final int maxTokens;
+
+    public HeldOutComparison(String metric, int maxTokens) {
+        this.metric = metric;
+        this.maxTokens = maxTokens;
+    }
+
+    /** One held-out item's outcome. */
+    public record ItemResult(int index, String prompt, String reference, String baselineOutput, String candidateOutput,
+                             double baselineScore, double candidateScore, double baselineNll, double candidateNll) {
+    }
+
+    /**
+     * The comparison over all items.
+     *
+     * @param metric           the metric name
+     * @param items            per-item results
+     * @param baselineMean     mean metric of the baseline
+     * @param candidateMean    mean metric of the candidate
+     * @param difference       candidate - baseline with its 95% paired bootstrap interval
+     * @param baselineLoss     held-out mean NLL per reference token, baseline
+     * @param candidateLoss    held-out mean NLL per reference token, candidate
+     */
+    public record Report(String metric, List<ItemResult> items, double baselineMean, double candidateMean,
+                         PairedBootstrap.Interval difference, double baselineLoss, double candidateLoss) {
+
+        /** Plain-language verdict of the comparison. */
+        public String verdict() {
+            if (difference.excludesZeroFromAbove()) {
+                return "candidate better";
+            }
+            if (difference.excludesZeroFromBelow()) {
+                return "candidate worse";
+            }
+            return "no significant difference";
+        }
+    }
+
+    /**
+     * Runs both models. Each conversation's last message is the reference assistant reply; everything
+     * before it is the prompt.
+     */
+    public Report compare(LanguageModel baseline, LanguageModel candidate, List<List<ChatMessage>> conversations) {
+        List<ItemResult> items = new ArrayList<>();
+        double[] b = new double[conversations.size()];
+        double[] c = new double[conversations.size()];
+        double bNll = 0;
+        double cNll = 0;
+        long tokens = 0;
+        GenerationOptions greedy = GenerationOptions.greedy(maxTokens);
+        for (int i = 0; i < conversations.size(); i++) {
+            List<ChatMessage> conv = conversations.get(i);
+            ChatMessage reference = conv.get(conv.size() - 1);
+            List<ChatMessage> prompt = conv.subList(0, conv.size() - 1);
+            String bOut = baseline.reply(prompt, greedy).text();
+            String cOut = candidate.reply(prompt, greedy).text();
+            b[i] = Metrics.score(metric, reference.content(), bOut);
+            c[i] = Metrics.score(metric, reference.content(), cOut);
+            LanguageModel.Score bs = baseline.score(conv);
+            LanguageModel.Score cs = candidate.score(conv);
+            bNll -= bs.logLikelihood();
+            cNll -= cs.logLikelihood();
+            tokens += bs.tokens();
+            String user = prompt.isEmpty() ? "" : prompt.get(prompt.size() - 1).content();
+            items.add(new ItemResult(i, user, reference.content(), bOut, cOut, b[i], c[i],
+                    bs.meanNegativeLogLikelihood(), cs.meanNegativeLogLikelihood()));
+        }
+        PairedBootstrap.Interval diff = PairedBootstrap.meanDifference(b, c, 0.95, 10_000, 20_240_601L);
+        return new Report(metric, items, mean(b), mean(c), diff, bNll / tokens, cNll / tokens);
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return v.length == 0 ? Double.NaN : s / v.length;
+    }
+}
