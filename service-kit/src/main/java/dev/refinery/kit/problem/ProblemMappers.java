@@ -1,0 +1,74 @@
+package dev.refinery.kit.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Map;
+
+/**
+ * Every error leaves the service as {@code application/problem+json} with a stable code: the
+ * service's own {@link ApiException}s, the framework's 404/405/415, unreadable JSON bodies, and, as a
+ * last resort, anything unexpected (500 without a stack trace; the trace goes to the log).
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri) {
+        return respond(e.status(), e.code(), e.title(), e.getMessage(), uri, e.details());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, UriInfo uri) {
+        return respond(404, "NOT_FOUND", "Not found", "no resource at " + uri.getPath(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, UriInfo uri) {
+        return respond(405, "METHOD_NOT_ALLOWED", "Method not allowed", "this method is not allowed on " + uri.getPath(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e, UriInfo uri) {
+        return respond(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type",
+                "the request's Content-Type is not accepted here", uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e, UriInfo uri) {
+        return respond(400, "REQUEST_BODY_INVALID", "Bad request", "the request body is not valid JSON for this endpoint: "
+                + e.getOriginalMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.errorf(e, "request %s failed", uri.getPath());
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        return respond(status, "HTTP_" + status, known == null ? "Error" : known.getReasonPhrase(), e.getMessage(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, UriInfo uri) {
+        LOG.errorf(e, "unexpected error on %s", uri.getPath());
+        return respond(500, "INTERNAL_ERROR", "Internal error",
+                "the service failed unexpectedly; the log has the details", uri, null);
+    }
+
+    static Response respond(int status, String code, String title, String detail, UriInfo uri, Map<String, Object> extra) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(status, code, title, detail, uri == null ? null : uri.getPath(), extra))
+                .build();
+    }
+}
