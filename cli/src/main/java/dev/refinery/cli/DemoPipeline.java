@@ -1,0 +1,138 @@
+package dev.refinery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The example pipeline through the gateway: upload -> validation -> fine-tuning -> evaluation, printing
+ * each step, ending with one {@code RESULT <json>} line.
+ */
+public final class DemoPipeline {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GatewayClient gateway;
+    private final PrintStream out;
+    private final Duration stepTimeout;
+
+    public DemoPipeline(GatewayClient gateway, PrintStream out, Duration stepTimeout) {
+        this.gateway = gateway;
+        this.out = out;
+        this.stepTimeout = stepTimeout;
+    }
+
+    /** Fine-tuning settings the demo submits. */
+    public static Map<String, Object> demoHyperparameters() {
+        return Map.of("trainingType", "lora", "epochs", 5, "batchSize", 8, "learningRate", 0.005, "loraRank", 8, "loraAlpha", 16,
+                "warmupRatio", 0.05, "seed", 42);
+    }
+
+    /** Runs the pipeline on a dataset file and returns the RESULT object (also printed). */
+    public ObjectNode run(Path dataset, String baseModel, Map<String, Object> hyperparameters) {
+        ObjectNode result = JSON.createObjectNode();
+        out.println("== 1/4 upload " + dataset + " through the gateway");
+        JsonNode ds = gateway.uploadDataset(dataset, "named-stories", null);
+        String datasetId = ds.path("id").asText();
+        out.printf("   dataset %s: %d bytes, %d lines, sha256 %s%n", datasetId, ds.path("bytes").asLong(), ds.path("lines").asLong(),
+                ds.path("sha256").asText());
+        result.put("datasetId", datasetId);
+
+        out.println("== 2/4 validation (validation-service, on dataset-uploaded)");
+        JsonNode validated = await("validation of " + datasetId, () -> gateway.get("v1/datasets/" + datasetId),
+                d -> Set.of("VALID", "INVALID").contains(d.path("validation").path("status").asText()));
+        JsonNode report = validated.path("validation");
+        String validationStatus = report.path("status").asText();
+        out.printf("   %s: %d records, %d valid, %d invalid; splits %s%n", validationStatus, report.path("records").asLong(),
+                report.path("validRecords").asLong(), report.path("invalidRecords").asLong(), report.path("splits"));
+        result.put("validation", validationStatus);
+        if (!"VALID".equals(validationStatus)) {
+            return finish(result);
+        }
+
+        out.println("== 3/4 fine-tune " + baseModel + " with LoRA on the local engine (training-service)");
+        JsonNode job = gateway.postJson("v1/fine-tunes", Map.of("datasetId", datasetId, "baseModel", baseModel, "backend", "local",
+                "hyperparameters", hyperparameters), null);
+        String jobId = job.path("id").asText();
+        out.println("   job " + jobId + " " + job.path("status").asText());
+        result.put("jobId", jobId);
+        String[] lastProgress = {""};
+        JsonNode done = await("job " + jobId, () -> gateway.get("v1/fine-tunes/" + jobId), j -> {
+            String line = progressLine(j);
+            if (!line.equals(lastProgress[0])) {
+                out.println("   " + line);
+                lastProgress[0] = line;
+            }
+            return Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(j.path("status").asText());
+        });
+        String jobStatus = done.path("status").asText();
+        result.put("jobStatus", jobStatus);
+        if (!"SUCCEEDED".equals(jobStatus)) {
+            result.put("failureReason", done.path("failureReason").asText(done.path("result").path("failureReason").asText()));
+            return finish(result);
+        }
+
+        out.println("== 4/4 evaluate base vs fine-tuned on the held-out test split (eval-service, on job-completed)");
+        JsonNode evals = await("evaluation of " + jobId, () -> gateway.get("v1/evals?jobId=" + jobId),
+                list -> list.isArray() && list.size() > 0 && Set.of("COMPLETED", "FAILED").contains(list.get(0).path("status").asText()));
+        JsonNode eval = evals.get(0);
+        result.put("evalId", eval.path("id").asText());
+        result.put("evalStatus", eval.path("status").asText());
+        result.set("metrics", eval);
+        out.println("   " + eval);
+        return finish(result);
+    }
+
+    private ObjectNode finish(ObjectNode result) {
+        out.println("RESULT " + result);
+        return result;
+    }
+
+    private static String progressLine(JsonNode job) {
+        JsonNode p = job.path("progress");
+        if (p.isMissingNode() || p.isNull()) {
+            return job.path("status").asText();
+        }
+        return String.format(java.util.Locale.ROOT, "%s step %d/%d loss %.4f", job.path("status").asText(), p.path("step").asInt(),
+                p.path("totalSteps").asInt(), p.path("loss").asDouble());
+    }
+
+    private interface Fetch {
+        JsonNode get();
+    }
+
+    private JsonNode await(String what, Fetch fetch, Predicate<JsonNode> done) {
+        long deadline = System.nanoTime() + stepTimeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = fetch.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (GatewayClient.ApiError e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException(what + " did not finish within " + stepTimeout.toSeconds() + " s; last answer: " + last);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

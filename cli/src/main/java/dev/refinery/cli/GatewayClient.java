@@ -1,0 +1,106 @@
+package dev.refinery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A thin client of the gateway's /v1 API. Non-2xx answers become {@link ApiError}s carrying the problem body. */
+public final class GatewayClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public GatewayClient(String baseUrl) {
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    }
+
+    /** Uploads a JSONL file as a new dataset; the file is streamed. */
+    public JsonNode uploadDataset(Path file, String name, String idempotencyKey) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("v1/datasets?name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)))
+                    .header("Content-Type", "application/x-ndjson")
+                    .timeout(Duration.ofMinutes(30))
+                    .POST(HttpRequest.BodyPublishers.ofFile(file));
+            if (idempotencyKey != null) {
+                b.header("Idempotency-Key", idempotencyKey);
+            }
+            return send(b.build());
+        } catch (java.io.FileNotFoundException e) {
+            throw new ApiError(0, null, "no such file: " + file);
+        }
+    }
+
+    public JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    public JsonNode postJson(String path, Object body, String idempotencyKey) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            if (idempotencyKey != null) {
+                b.header("Idempotency-Key", idempotencyKey);
+            }
+            return send(b.build());
+        } catch (IOException e) {
+            throw new ApiError(0, null, "cannot encode request: " + e.getMessage());
+        }
+    }
+
+    private JsonNode send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = r.body() == null || r.body().isBlank() ? JSON.nullNode() : parse(r.body());
+            if (r.statusCode() / 100 != 2) {
+                throw new ApiError(r.statusCode(), body, request.method() + " " + request.uri().getPath() + " answered " + r.statusCode()
+                        + (body.hasNonNull("code") ? " " + body.get("code").asText() + ": " + body.path("detail").asText() : ""));
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ApiError(0, null, "cannot reach the gateway at " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(0, null, "interrupted");
+        }
+    }
+
+    private static JsonNode parse(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(s);
+        }
+    }
+
+    /** A request the gateway refused or could not answer. */
+    public static final class ApiError extends RuntimeException {
+        private final int status;
+        private final JsonNode problem;
+
+        ApiError(int status, JsonNode problem, String message) {
+            super(message);
+            this.status = status;
+            this.problem = problem;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The problem+json body, or null. */
+        public JsonNode problem() {
+            return problem;
+        }
+    }
+}

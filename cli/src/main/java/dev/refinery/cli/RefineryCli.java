@@ -1,0 +1,94 @@
+package dev.refinery.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code refinery}: the command-line client of the gateway API. The gateway's address comes from
+ * {@code --gateway URL} or {@code REFINERY_GATEWAY} (default http://127.0.0.1:8080).
+ */
+public final class RefineryCli {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RefineryCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String gatewayUrl = System.getenv().getOrDefault("REFINERY_GATEWAY", "http://127.0.0.1:8080");
+        int i = 0;
+        if (args.length > 1 && args[0].equals("--gateway")) {
+            gatewayUrl = args[1];
+            i = 2;
+        }
+        if (args.length - i < 1) {
+            usage(err);
+            return 64;
+        }
+        GatewayClient gateway = new GatewayClient(gatewayUrl);
+        String[] a = java.util.Arrays.copyOfRange(args, i, args.length);
+        try {
+            switch (a[0] + (a.length > 1 ? " " + a[1] : "")) {
+                case "demo" -> new DemoPipeline(gateway, out, Duration.ofMinutes(10))
+                        .run(Path.of(a.length > 1 ? a[1] : "examples/named-stories/all.jsonl"), "stories260K", DemoPipeline.demoHyperparameters());
+                case "datasets upload" -> print(out, gateway.uploadDataset(Path.of(arg(a, 2, "FILE")), a.length > 3 ? a[3] : "dataset", null));
+                case "datasets get" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID")));
+                case "datasets problems" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID") + "/problems"));
+                case "fine-tunes create" -> print(out, gateway.postJson("v1/fine-tunes", Map.of("datasetId", arg(a, 2, "DATASET_ID"),
+                        "baseModel", a.length > 3 ? a[3] : "stories260K", "backend", "local",
+                        "hyperparameters", DemoPipeline.demoHyperparameters()), null));
+                case "fine-tunes get" -> print(out, gateway.get("v1/fine-tunes/" + arg(a, 2, "JOB_ID")));
+                case "fine-tunes list" -> print(out, gateway.get("v1/fine-tunes"));
+                case "evals list" -> print(out, gateway.get("v1/evals?jobId=" + arg(a, 2, "JOB_ID")));
+                case "evals get" -> print(out, gateway.get("v1/evals/" + arg(a, 2, "EVAL_ID")));
+                default -> {
+                    usage(err);
+                    return 64;
+                }
+            }
+            return 0;
+        } catch (GatewayClient.ApiError e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static String arg(String[] a, int index, String name) {
+        if (a.length <= index) {
+            throw new IllegalArgumentException("missing " + name);
+        }
+        return a[index];
+    }
+
+    private static void print(PrintStream out, JsonNode node) {
+        try {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            out.println(node);
+        }
+    }
+
+    private static void usage(PrintStream err) {
+        err.println("""
+                usage: refinery [--gateway URL] COMMAND
+                  demo [FILE]                         the example pipeline: upload, validation, fine-tune, evaluation
+                  datasets upload FILE [NAME]         upload a JSONL dataset
+                  datasets get ID                     a dataset with its validation report
+                  datasets problems ID                the validation problems, with line numbers
+                  fine-tunes create DATASET_ID [MODEL]  start a LoRA fine-tune on the local engine
+                  fine-tunes get JOB_ID | list
+                  evals list JOB_ID | get EVAL_ID""");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.refinery.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RefineryCliTest {
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = RefineryCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnknownCommandPrintsUsage() {
+        Run r = run("frobnicate");
+        assertEquals(64, r.code());
+        assertTrue(r.err().contains("usage: refinery"), r.err());
+    }
+
+    @Test
+    void anUnreachableGatewayIsAClearError() {
+        Run r = run("--gateway", "http://127.0.0.1:1", "fine-tunes", "list");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("cannot reach the gateway"), r.err());
+    }
+
+    @Test
+    void aProblemAnswerShowsItsCodeAndDetail() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/fine-tunes/ft-x", ex -> {
+            byte[] body = "{\"status\":404,\"code\":\"JOB_NOT_FOUND\",\"detail\":\"no job ft-x\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/problem+json");
+            ex.sendResponseHeaders(404, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            Run r = run("--gateway", "http://127.0.0.1:" + server.getAddress().getPort(), "fine-tunes", "get", "ft-x");
+            assertEquals(2, r.code());
+            assertTrue(r.err().contains("404 JOB_NOT_FOUND: no job ft-x"), r.err());
+        } finally {
+            server.stop(0);
+        }
+    }
+}
