@@ -1,0 +1,187 @@
+package dev.refinery.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refinery.cli.DemoPipeline;
+import dev.refinery.cli.GatewayClient;
+import dev.refinery.localstack.LocalStack;
+import dev.refinery.testing.TopicProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole platform as it runs: Kafka, S3 and PostgreSQL from deploy/local, the five services as
+ * their packaged applications, everything driven through the gateway's public API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineEndToEndTest {
+
+    private static final Path ROOT = repoRoot();
+    private static final Path EXAMPLES = ROOT.resolve("examples/named-stories");
+
+    private LocalStack stack;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private GatewayClient gateway;
+    private TopicProbe kafka;
+    private Path work;
+
+    @BeforeAll
+    void startEverything() throws Exception {
+        work = Files.createDirectories(ROOT.resolve("e2e/target/e2e-run"));
+        stack = LocalStack.start();
+        Map<String, String> common = new HashMap<>(stack.quarkusConfig());
+        common.put("refinery.engine.models-dir", ROOT.resolve("models").toString());
+        for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service")) {
+            services.put(name, new ServiceProcess(ROOT, name, common, work.resolve("logs")).start());
+        }
+        Map<String, String> gatewayConfig = new HashMap<>(common);
+        gatewayConfig.put("refinery.gateway.ingest-url", services.get("ingest-service").url());
+        gatewayConfig.put("refinery.gateway.validation-url", services.get("validation-service").url());
+        gatewayConfig.put("refinery.gateway.training-url", services.get("training-service").url());
+        gatewayConfig.put("refinery.gateway.eval-url", services.get("eval-service").url());
+        services.put("gateway", new ServiceProcess(ROOT, "gateway", gatewayConfig, work.resolve("logs")).start());
+        for (ServiceProcess s : services.values()) {
+            s.awaitReady(Duration.ofSeconds(180));
+        }
+        gateway = new GatewayClient(services.get("gateway").url());
+        kafka = new TopicProbe(stack.quarkusConfig().get("kafka.bootstrap.servers"));
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        List<ServiceProcess> reversed = new ArrayList<>(services.values());
+        java.util.Collections.reverse(reversed);
+        for (ServiceProcess s : reversed) {
+            s.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aValidDatasetGoesAllTheWayToAnEvaluationThatBeatsTheBase() throws Exception {
+        Path dataset = concat(work.resolve("named-stories.jsonl"), "train.jsonl", "validation.jsonl", "test.jsonl");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ObjectNode result = new DemoPipeline(gateway, new PrintStream(log, true, StandardCharsets.UTF_8), Duration.ofMinutes(5))
+                .run(dataset, "stories260K", DemoPipeline.demoHyperparameters());
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertEquals("VALID", result.path("validation").asText(), printed);
+        assertEquals("SUCCEEDED", result.path("jobStatus").asText(), printed);
+        assertEquals("COMPLETED", result.path("evalStatus").asText(), printed);
+        JsonNode metrics = result.path("metrics");
+        assertEquals("CANDIDATE_BETTER", metrics.path("verdict").asText(), printed);
+        assertTrue(printed.lines().anyMatch(l -> l.startsWith("RESULT {")), printed);
+
+        String jobId = result.path("jobId").asText();
+        assertEquals(1, kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed per job");
+    }
+
+    @Test
+    void anInvalidDatasetEndsInvalidWithItsLineNumbersAndAJobForItIsRefused() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(EXAMPLES.resolve("validation.jsonl")).subList(0, 6));
+        lines.set(1, "{\"messages\": [{\"role\": \"user\", \"content\": \"no answer\"}]}");
+        lines.set(4, "this is not json");
+        Path bad = Files.write(work.resolve("bad.jsonl"), lines);
+        String datasetId = gateway.uploadDataset(bad, "bad", null).path("id").asText();
+
+        JsonNode dataset = await(() -> gateway.get("v1/datasets/" + datasetId), d -> d.path("validation").path("status").asText().equals("INVALID"));
+        assertEquals(2, dataset.path("validation").path("invalidRecords").asInt(), dataset.toString());
+        JsonNode problems = gateway.get("v1/datasets/" + datasetId + "/problems");
+        String text = problems.toString();
+        assertTrue(text.contains("\"line\":2") && text.contains("\"line\":5"), text);
+
+        GatewayClient.ApiError refused = assertThrows(GatewayClient.ApiError.class, () -> gateway.postJson("v1/fine-tunes",
+                Map.of("datasetId", datasetId, "baseModel", "stories260K", "backend", "local", "hyperparameters", Map.of("epochs", 1)), null));
+        assertEquals(409, refused.status());
+        assertEquals("JOB_DATASET_NOT_VALID", refused.problem().path("code").asText());
+    }
+
+    @Test
+    void killingTrainingServiceMidJobLosesNothingAndDuplicatesNothing() throws Exception {
+        Path dataset = concat(work.resolve("restart.jsonl"), "train.jsonl", "validation.jsonl");
+        String datasetId = gateway.uploadDataset(dataset, "restart", null).path("id").asText();
+        await(() -> gateway.get("v1/datasets/" + datasetId), d -> d.path("validation").path("status").asText().equals("VALID"));
+
+        Map<String, Object> hp = new HashMap<>(DemoPipeline.demoHyperparameters());
+        hp.put("epochs", 6);
+        String jobId = gateway.postJson("v1/fine-tunes", Map.of("datasetId", datasetId, "baseModel", "stories260K", "backend", "local",
+                "hyperparameters", hp), "restart-" + datasetId).path("id").asText();
+        await(() -> gateway.get("v1/fine-tunes/" + jobId), j -> j.path("progress").path("step").asInt() >= 20);
+
+        ServiceProcess training = services.get("training-service");
+        training.kill();
+        training.start().awaitReady(Duration.ofSeconds(180));
+
+        JsonNode done = await(() -> gateway.get("v1/fine-tunes/" + jobId),
+                j -> List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
+        assertEquals("SUCCEEDED", done.path("status").asText(), done.toString());
+        // The same submission again (same Idempotency-Key) is the same job, not a second one.
+        String again = gateway.postJson("v1/fine-tunes", Map.of("datasetId", datasetId, "baseModel", "stories260K", "backend", "local",
+                "hyperparameters", hp), "restart-" + datasetId).path("id").asText();
+        assertEquals(jobId, again);
+        assertEquals(1, kafka.all("job-submitted", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-submitted");
+        assertEquals(1, kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed");
+        assertEquals(1, kafka.all("dataset-uploaded", r -> datasetId.equals(r.key()), Duration.ofSeconds(2)).size(), "one dataset-uploaded");
+    }
+
+    private interface Fetch {
+        JsonNode get();
+    }
+
+    private static JsonNode await(Fetch fetch, java.util.function.Predicate<JsonNode> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = fetch.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (GatewayClient.ApiError e) {
+                if (e.status() != 404 && e.status() != 503) {
+                    throw e;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("condition not reached; last answer: " + last);
+    }
+
+    private static Path concat(Path out, String... files) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String f : files) {
+            sb.append(Files.readString(EXAMPLES.resolve(f)));
+        }
+        return Files.writeString(out, sb.toString());
+    }
+
+    private static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("models/stories260K"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root");
+        }
+        return p;
+    }
+}
