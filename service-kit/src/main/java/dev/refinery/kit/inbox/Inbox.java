@@ -25,7 +25,7 @@ public class Inbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean firstDelivery(String consumer, String eventId) {
         int inserted = em.createNativeQuery(
-                        "INSERT INTO processed_event (consumer, event_id, processed_at) VALUES (?1, ?2, now()) "
+                        "INSERT INTO {h-schema}processed_event (consumer, event_id, processed_at) VALUES (?1, ?2, now()) "
                                 + "ON CONFLICT (consumer, event_id) DO NOTHING")
                 .setParameter(1, consumer)
                 .setParameter(2, eventId)
