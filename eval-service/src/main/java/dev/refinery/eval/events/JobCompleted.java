@@ -1,0 +1,15 @@
+package dev.refinery.eval.events;
+
+/**
+ * What eval-service reads of {@code job-completed} v1 (contracts/schemas/job-completed.v1.json);
+ * unknown fields are ignored.
+ */
+public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String bucket, String adapterKey) {
+
+    public static final String TOPIC = "job-completed";
+    public static final String TYPE = "refinery.job-completed.v1";
+
+    public boolean succeeded() {
+        return "SUCCEEDED".equals(status);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.refinery.eval.mapping;
+
+import dev.refinery.eval.events.EvalFinished;
+import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.repository.EvaluationStatus;
+import dev.refinery.eval.rest.EvaluationView;
+import dev.refinery.eval.service.ComparisonSummary;
+
+/** Entity to API view, entity to event payload, and a comparison summary into the entity: the three models stay apart. */
+public final class EvaluationMapper {
+
+    private EvaluationMapper() {
+    }
+
+    /** Copies a completed comparison into the row. */
+    public static void recordResult(Evaluation e, ComparisonSummary s, String itemsKey) {
+        e.metric = s.metric();
+        e.items = s.items();
+        e.baselineModel = s.baselineModel();
+        e.candidateModel = s.candidateModel();
+        e.baselineMean = s.baselineMean();
+        e.candidateMean = s.candidateMean();
+        e.baselineLoss = s.baselineLoss();
+        e.candidateLoss = s.candidateLoss();
+        e.differenceMean = s.differenceMean();
+        e.ciLow = s.ciLow();
+        e.ciHigh = s.ciHigh();
+        e.confidence = s.confidence();
+        e.verdict = s.verdict();
+        e.itemsKey = itemsKey;
+    }
+
+    /** The {@code eval-finished} payload of a finished evaluation: the summary when COMPLETED, the reason when FAILED. */
+    public static EvalFinished toEvent(Evaluation e) {
+        if (e.status == EvaluationStatus.COMPLETED) {
+            return new EvalFinished(e.id, e.jobId, e.datasetId, e.status.name(), e.metric, e.items,
+                    new EvalFinished.Score(e.baselineModel, e.baselineMean, e.baselineLoss),
+                    new EvalFinished.Score(e.candidateModel, e.candidateMean, e.candidateLoss),
+                    new EvalFinished.Difference(e.differenceMean, e.ciLow, e.ciHigh, e.confidence),
+                    e.verdict.name(), e.bucket, e.itemsKey, null, e.finishedAt);
+        }
+        if (e.status == EvaluationStatus.FAILED) {
+            return new EvalFinished(e.id, e.jobId, e.datasetId, e.status.name(), e.metric, null, null, null, null, null, e.bucket,
+                    null, e.failureReason, e.finishedAt);
+        }
+        throw new IllegalStateException("evaluation " + e.id + " is " + e.status + ", not finished: there is no eval-finished to send");
+    }
+
+    public static EvaluationView toView(Evaluation e) {
+        boolean completed = e.status == EvaluationStatus.COMPLETED;
+        return new EvaluationView(e.id, e.jobId, e.datasetId, e.baseModel, e.adapterKey, e.status.name(), e.metric, e.maxTokens,
+                e.maxItems, e.items,
+                completed ? new EvaluationView.ModelScore(e.baselineModel, e.baselineMean, e.baselineLoss) : null,
+                completed ? new EvaluationView.ModelScore(e.candidateModel, e.candidateMean, e.candidateLoss) : null,
+                completed ? new EvaluationView.Difference(e.differenceMean, e.ciLow, e.ciHigh, e.confidence) : null,
+                e.verdict == null ? null : e.verdict.name(), e.itemsKey, e.failureCode, e.failureReason, e.attempts,
+                e.createdAt, e.startedAt, e.finishedAt);
+    }
+}

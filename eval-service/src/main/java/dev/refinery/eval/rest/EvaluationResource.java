@@ -1,0 +1,92 @@
+package dev.refinery.eval.rest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.refinery.eval.mapping.EvaluationMapper;
+import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.service.EvaluationService;
+import dev.refinery.kit.problem.ApiException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Evaluations of fine-tuned models against their base: status, summary, per-item results. */
+@Path("/evals")
+@Produces(MediaType.APPLICATION_JSON)
+public class EvaluationResource {
+
+    static final int MAX_PAGE = 1000;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Inject
+    EvaluationService evaluations;
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "An evaluation: status, and once completed the scores, the 95% interval and the verdict")
+    public EvaluationView get(@PathParam("id") String id) {
+        return EvaluationMapper.toView(evaluations.get(id));
+    }
+
+    @GET
+    @Operation(summary = "Evaluations, newest first; those of one fine-tuning job with ?jobId=")
+    public List<EvaluationView> list(@QueryParam("jobId") @Parameter(description = "the fine-tuning job (ft-...)") String jobId,
+                                     @QueryParam("limit") @DefaultValue("50") int limit) {
+        return evaluations.list(jobId, Math.max(1, Math.min(limit, 500))).stream().map(EvaluationMapper::toView).toList();
+    }
+
+    @GET
+    @Path("/{id}/items")
+    @Operation(summary = "Per-item results of a completed evaluation, a page at a time",
+            description = "Each item: prompt, reference, both models' greedy outputs, their metric scores and held-out losses. "
+                    + "Streamed from the evaluation's items.jsonl in object storage.")
+    public Response items(@PathParam("id") String id,
+                          @QueryParam("limit") @DefaultValue("50") @Parameter(description = "1 to 1000") int limit,
+                          @QueryParam("offset") @DefaultValue("0") @Parameter(description = "items to skip") int offset) {
+        if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+            throw ApiException.badRequest("EVAL_PAGE_INVALID", "limit must be 1 to " + MAX_PAGE + " and offset at least 0, got limit "
+                    + limit + ", offset " + offset);
+        }
+        Evaluation e = evaluations.get(id);
+        InputStream in = evaluations.openItems(e); // opened before the response starts, so a failure is still a problem response
+        StreamingOutput body = out -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                 JsonGenerator json = JSON.createGenerator(out)) {
+                json.writeStartObject();
+                json.writeStringField("evalId", e.id);
+                json.writeNumberField("total", e.items == null ? 0 : e.items);
+                json.writeNumberField("offset", offset);
+                json.writeNumberField("limit", limit);
+                json.writeArrayFieldStart("items");
+                int seen = 0;
+                int written = 0;
+                String line;
+                while (written < limit && (line = lines.readLine()) != null) {
+                    if (line.isBlank() || seen++ < offset) {
+                        continue;
+                    }
+                    json.writeRawValue(line); // each line is one JSON object written by this service
+                    written++;
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+        };
+        return Response.ok(body, MediaType.APPLICATION_JSON).build();
+    }
+}

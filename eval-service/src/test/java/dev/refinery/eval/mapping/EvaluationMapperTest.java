@@ -1,0 +1,111 @@
+package dev.refinery.eval.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.eval.events.EvalFinished;
+import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.repository.EvaluationStatus;
+import dev.refinery.eval.repository.Verdict;
+import dev.refinery.eval.rest.EvaluationView;
+import dev.refinery.eval.service.ComparisonSummary;
+import dev.refinery.kit.events.EventPayloads;
+import dev.refinery.testing.ContractSchemas;
+import org.junit.jupiter.api.Test;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Entity to eval-finished payload and to the API view, checked against the contract (no Quarkus). */
+class EvaluationMapperTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EVAL = "ev-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    private static final String JOB = "ft-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b";
+
+    private static Evaluation evaluation(EvaluationStatus status) {
+        Evaluation e = new Evaluation();
+        e.id = EVAL;
+        e.jobId = JOB;
+        e.datasetId = "ds-5f0c1b2a9d8e4f7a8b6c3d2e1f0a9b8c";
+        e.baseModel = "stories260K";
+        e.bucket = "refinery";
+        e.adapterKey = "jobs/" + JOB + "/adapter/";
+        e.sourceEventId = "ce-1";
+        e.status = status;
+        e.metric = "opening_match";
+        e.maxTokens = 48;
+        e.maxItems = 200;
+        e.attempts = 1;
+        e.createdAt = OffsetDateTime.of(2026, 11, 28, 15, 31, 12, 0, ZoneOffset.UTC);
+        e.finishedAt = status.finished() ? OffsetDateTime.of(2026, 11, 28, 15, 31, 40, 123_456_000, ZoneOffset.UTC) : null;
+        return e;
+    }
+
+    private static Evaluation completed() {
+        Evaluation e = evaluation(EvaluationStatus.COMPLETED);
+        EvaluationMapper.recordResult(e, new ComparisonSummary("opening_match", 27, "stories260K", "stories260K+" + JOB, 0.0, 0.93,
+                1.93, 0.61, 0.93, 0.81, 1.0, 0.95, Verdict.CANDIDATE_BETTER), "evals/" + EVAL + "/items.jsonl");
+        return e;
+    }
+
+    @Test
+    void aCompletedEvaluationBecomesAValidEventWithItsSummary() throws Exception {
+        String json = EventPayloads.write(EvaluationMapper.toEvent(completed()));
+        ContractSchemas.assertValid("eval-finished", json);
+        JsonNode event = JSON.readTree(json);
+        assertEquals("COMPLETED", event.get("status").asText());
+        assertEquals(27, event.get("items").asInt());
+        assertEquals("stories260K", event.at("/baseline/model").asText());
+        assertEquals(0.93, event.at("/candidate/metric").asDouble());
+        assertEquals(1.93, event.at("/baseline/heldOutLoss").asDouble());
+        assertEquals(0.81, event.at("/difference/ciLow").asDouble());
+        assertEquals(0.95, event.at("/difference/confidence").asDouble());
+        assertEquals("CANDIDATE_BETTER", event.get("verdict").asText());
+        assertEquals("evals/" + EVAL + "/items.jsonl", event.get("itemsKey").asText());
+        assertEquals("2026-11-28T15:31:40.123456Z", event.get("finishedAt").asText());
+        assertFalse(event.has("failureReason"), "absent fields are left out, not null: " + json);
+    }
+
+    @Test
+    void theGoldenSampleReadsBackAsTheSameEvent() throws Exception {
+        // Our producer copy holds every field of the contract: a round trip of the golden sample loses nothing.
+        String sample = ContractSchemas.sample("eval-finished");
+        EvalFinished parsed = EventPayloads.read(sample, EvalFinished.class);
+        assertEquals(JSON.readTree(sample), JSON.readTree(EventPayloads.write(parsed)));
+    }
+
+    @Test
+    void aFailedEvaluationBecomesAValidEventWithItsReason() throws Exception {
+        Evaluation e = evaluation(EvaluationStatus.FAILED);
+        e.failureCode = "EVAL_ADAPTER_MISSING";
+        e.failureReason = "the job's adapter does not exist: no files under jobs/x/adapter/";
+        String json = EventPayloads.write(EvaluationMapper.toEvent(e));
+        ContractSchemas.assertValid("eval-finished", json);
+        JsonNode event = JSON.readTree(json);
+        assertEquals("FAILED", event.get("status").asText());
+        assertEquals(e.failureReason, event.get("failureReason").asText());
+        assertFalse(event.has("baseline") || event.has("verdict") || event.has("itemsKey"), json);
+    }
+
+    @Test
+    void anUnfinishedEvaluationHasNoEvent() {
+        assertThrows(IllegalStateException.class, () -> EvaluationMapper.toEvent(evaluation(EvaluationStatus.RUNNING)));
+    }
+
+    @Test
+    void theViewShowsTheSummaryOnlyOnceCompleted() {
+        EvaluationView done = EvaluationMapper.toView(completed());
+        assertEquals(0.93, done.candidate().metric());
+        assertEquals("CANDIDATE_BETTER", done.verdict());
+        EvaluationView pending = EvaluationMapper.toView(evaluation(EvaluationStatus.PENDING));
+        assertEquals("PENDING", pending.status());
+        assertNull(pending.baseline());
+        assertNull(pending.difference());
+        assertNull(pending.verdict());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.refinery.eval.mapping;
+
+import dev.refinery.engine.eval.HeldOutComparison;
+import dev.refinery.engine.eval.PairedBootstrap;
+import dev.refinery.eval.repository.Verdict;
+import dev.refinery.eval.service.ComparisonSummary;
+import dev.refinery.eval.service.EvaluationFailure;
+import dev.refinery.eval.service.ItemLine;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine's comparison report to the service's summary, verdict and item lines (no Quarkus). */
+class ReportMapperTest {
+
+    private static final HeldOutComparison.ItemResult ITEM = new HeldOutComparison.ItemResult(0, "Tell me about Ben.",
+            "Once upon a time, there was a little boy named Ben.", "Lily went out.", "Once upon a time, there was a little boy named Ben.",
+            0.0, 1.0, 1.4, 0.2);
+
+    private static HeldOutComparison.Report report(double low, double high) {
+        return new HeldOutComparison.Report("opening_match", List.of(ITEM, ITEM), 0.1, 0.8,
+                new PairedBootstrap.Interval(0.7, low, high, 0.95, 2), 1.33, 0.12);
+    }
+
+    @Test
+    void theSummaryCarriesEveryNumberOfTheReport() {
+        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1");
+        assertEquals("opening_match", s.metric());
+        assertEquals(2, s.items());
+        assertEquals("stories260K", s.baselineModel());
+        assertEquals("stories260K+ft-1", s.candidateModel());
+        assertEquals(0.1, s.baselineMean());
+        assertEquals(0.8, s.candidateMean());
+        assertEquals(1.33, s.baselineLoss());
+        assertEquals(0.12, s.candidateLoss());
+        assertEquals(0.7, s.differenceMean());
+        assertEquals(0.5, s.ciLow());
+        assertEquals(0.9, s.ciHigh());
+        assertEquals(0.95, s.confidence());
+        assertEquals(Verdict.CANDIDATE_BETTER, s.verdict());
+    }
+
+    @Test
+    void theVerdictFollowsWhereTheIntervalLies() {
+        assertEquals(Verdict.CANDIDATE_BETTER, verdict(0.01, 0.3));
+        assertEquals(Verdict.CANDIDATE_WORSE, verdict(-0.3, -0.01));
+        assertEquals(Verdict.NO_SIGNIFICANT_DIFFERENCE, verdict(-0.1, 0.2));
+        // An interval that touches zero does not exclude it: no claim either way.
+        assertEquals(Verdict.NO_SIGNIFICANT_DIFFERENCE, verdict(0.0, 0.4));
+        assertEquals(Verdict.NO_SIGNIFICANT_DIFFERENCE, verdict(-0.4, 0.0));
+        assertEquals(Verdict.NO_SIGNIFICANT_DIFFERENCE, verdict(0.0, 0.0));
+    }
+
+    @Test
+    void theVerdictAgreesWithTheEnginesOwnWording() {
+        double[][] intervals = {{0.2, 0.5}, {-0.5, -0.2}, {-0.2, 0.2}};
+        for (double[] i : intervals) {
+            HeldOutComparison.Report r = report(i[0], i[1]);
+            String engine = r.verdict().toUpperCase().replace(' ', '_');
+            Verdict ours = ReportMapper.verdict(r.difference());
+            assertTrue(ours.name().endsWith(engine), ours + " vs engine '" + r.verdict() + "'");
+        }
+    }
+
+    @Test
+    void aNonFiniteResultFailsTheEvaluationInsteadOfBreakingTheEvent() {
+        HeldOutComparison.Report r = new HeldOutComparison.Report("opening_match", List.of(ITEM), 0, 1,
+                new PairedBootstrap.Interval(1, 1, 1, 0.95, 1), Double.NaN, 0.3);
+        EvaluationFailure f = assertThrows(EvaluationFailure.class, () -> ReportMapper.summary(r, "b", "c"));
+        assertEquals("EVAL_NON_FINITE_RESULT", f.code());
+        assertTrue(f.getMessage().contains("baseline held-out loss"), f.getMessage());
+    }
+
+    @Test
+    void anItemLineKeepsBothAnswersScoresAndLosses() {
+        ItemLine line = ReportMapper.itemLine(ITEM);
+        assertEquals(new ItemLine(0, ITEM.prompt(), ITEM.reference(), ITEM.baselineOutput(), ITEM.candidateOutput(), 0.0, 1.0, 1.4, 0.2),
+                line);
+    }
+
+    private static Verdict verdict(double low, double high) {
+        return ReportMapper.verdict(new PairedBootstrap.Interval((low + high) / 2, low, high, 0.95, 10));
+    }
+}
