@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** The dataset-uploaded consumer on the real broker: golden sample, repeats, poison records. */
 @QuarkusTest
@@ -76,7 +78,7 @@ class DatasetUploadedConsumerTest {
         assertEquals(1, events.size(), "one dataset-validated event per dataset");
         given().when().get("/reports/" + id).then().statusCode(200).body("attempts", equalTo(1));
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("refinery_validation_events_consumed_total{outcome=\"duplicate\"}"));
+                .body(containsString("refinery_validation_events_consumed_total{outcome=\"duplicate\"}"));
     }
 
     @Test
@@ -94,7 +96,7 @@ class DatasetUploadedConsumerTest {
         for (String key : List.of(noHeaders, badJson, badId)) {
             ConsumerRecord<String, String> dead = fixtures.probe().await("dataset-uploaded.dlq", r -> key.equals(r.key()), Fixtures.EVENT_TIMEOUT);
             assertEquals(key, dead.key());
-            assertEquals(true, TopicProbe.header(dead, "dead-letter-reason") != null, "the DLQ record says why");
+            assertNotNull(TopicProbe.header(dead, "dead-letter-reason"), "the DLQ record says why");
         }
         Fixtures.awaitReport(id).body("status", equalTo("VALID"));
     }

@@ -206,7 +206,6 @@ class DatasetValidationTest {
             run.nextAttemptAt = longAgo;
             run.persist();
         });
-        given().when().get("/reports/" + id).then().statusCode(200).body("status", equalTo("RUNNING"));
 
         Fixtures.awaitReport(id).body("status", equalTo("VALID")).body("attempts", equalTo(2)).body("validRecords", equalTo(50));
         ContractSchemas.assertValid("dataset-validated", fixtures.awaitValidated(id).value());

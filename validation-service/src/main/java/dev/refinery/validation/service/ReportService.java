@@ -8,7 +8,6 @@ import dev.refinery.validation.repository.ValidationRun;
 import dev.refinery.validation.rest.ProblemPage;
 import dev.refinery.validation.rest.ProblemView;
 import dev.refinery.validation.rest.ReportView;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
