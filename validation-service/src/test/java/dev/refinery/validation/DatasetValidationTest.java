@@ -159,6 +159,23 @@ class DatasetValidationTest {
     }
 
     @Test
+    void aSmallValidDatasetStillGetsAllThreeSplitFilesEvenEmptyOnes() {
+        SplitAssigner assigner = new SplitAssigner(80, 10);
+        List<String> lines = Fixtures.goodRecords("small", 40).stream()
+                .filter(l -> assigner.assign(l.getBytes(StandardCharsets.UTF_8)) == Split.TRAIN).limit(3).toList();
+        String id = Fixtures.newDatasetId();
+        fixtures.upload(id, lines);
+
+        Fixtures.awaitReport(id).body("status", equalTo("VALID"))
+                .body("splits.train.records", equalTo(3))
+                .body("splits.validation.records", equalTo(0))
+                .body("splits.test.records", equalTo(0));
+        assertEquals(lines, fixtures.readLines("datasets/" + id + "/validated/train.jsonl"));
+        assertEquals(List.of(), fixtures.readLines("datasets/" + id + "/validated/validation.jsonl"));
+        assertEquals(List.of(), fixtures.readLines("datasets/" + id + "/validated/test.jsonl"));
+    }
+
+    @Test
     void addingRecordsToACopyNeverMovesAnExistingRecordToAnotherSplit() {
         String original = Fixtures.newDatasetId();
         List<String> lines = Fixtures.goodRecords("grow", 200);
