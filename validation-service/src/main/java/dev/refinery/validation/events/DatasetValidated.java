@@ -1,0 +1,22 @@
+package dev.refinery.validation.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Payload of {@code dataset-validated} v1 (contracts/schemas/dataset-validated.v1.json). INVALID events
+ * carry no {@code splits}: nothing downstream may train on them.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatasetValidated(String datasetId, String status, long records, long validRecords, long invalidRecords,
+                               long problems, String bucket, String reportKey, Splits splits, OffsetDateTime validatedAt) {
+
+    public static final String TOPIC = "dataset-validated";
+
+    public record Splits(SplitObject train, SplitObject validation, SplitObject test) {
+    }
+
+    public record SplitObject(String objectKey, long records) {
+    }
+}

@@ -1,0 +1,93 @@
+package dev.refinery.validation.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The validation of one dataset (persistence model; never sent over the wire as is). */
+@Entity
+@Table(name = "validation_run")
+public class ValidationRun extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "dataset_id")
+    public String datasetId;
+
+    @Column(name = "dataset_name")
+    public String datasetName;
+
+    @Column(name = "source_bucket", nullable = false)
+    public String sourceBucket;
+
+    @Column(name = "source_key", nullable = false)
+    public String sourceKey;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public RunStatus status;
+
+    /** Attempts started; also the fencing token: only the worker holding the current attempt may finish the run. */
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "next_attempt_at", nullable = false)
+    public OffsetDateTime nextAttemptAt;
+
+    @Column(name = "heartbeat_at")
+    public OffsetDateTime heartbeatAt;
+
+    @Column(name = "last_error", columnDefinition = "TEXT")
+    public String lastError;
+
+    public Long lines;
+
+    public Long records;
+
+    @Column(name = "valid_records")
+    public Long validRecords;
+
+    @Column(name = "invalid_records")
+    public Long invalidRecords;
+
+    public Long problems;
+
+    @Column(name = "train_records")
+    public Long trainRecords;
+
+    @Column(name = "validation_records")
+    public Long validationRecords;
+
+    @Column(name = "test_records")
+    public Long testRecords;
+
+    @Column(name = "report_key")
+    public String reportKey;
+
+    /** Problems per rule code, every one counted. */
+    @ElementCollection
+    @CollectionTable(name = "validation_rule_count", joinColumns = @JoinColumn(name = "dataset_id"))
+    @MapKeyColumn(name = "code")
+    @Column(name = "count", nullable = false)
+    public Map<String, Long> ruleCounts = new HashMap<>();
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "started_at")
+    public OffsetDateTime startedAt;
+
+    @Column(name = "finished_at")
+    public OffsetDateTime finishedAt;
+}

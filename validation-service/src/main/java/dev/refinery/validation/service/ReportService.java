@@ -1,0 +1,73 @@
+package dev.refinery.validation.service;
+
+import dev.refinery.kit.problem.ApiException;
+import dev.refinery.validation.mapping.ReportMapper;
+import dev.refinery.validation.records.Rule;
+import dev.refinery.validation.repository.ValidationProblem;
+import dev.refinery.validation.repository.ValidationRun;
+import dev.refinery.validation.rest.ProblemPage;
+import dev.refinery.validation.rest.ProblemView;
+import dev.refinery.validation.rest.ReportView;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Reading reports and their problems. */
+@ApplicationScoped
+public class ReportService {
+
+    public static final int MAX_PAGE = 1000;
+    private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
+
+    @Transactional
+    public ReportView report(String datasetId) {
+        return ReportMapper.toView(find(datasetId));
+    }
+
+    @Transactional
+    public ProblemPage problems(String datasetId, String ruleCode, int limit, int offset) {
+        if (limit < 1 || limit > MAX_PAGE || offset < 0) {
+            throw ApiException.badRequest("PAGE_INVALID", "limit must be between 1 and " + MAX_PAGE + " and offset at least 0; got limit="
+                    + limit + ", offset=" + offset);
+        }
+        Rule rule = null;
+        if (ruleCode != null && !ruleCode.isBlank()) {
+            rule = Rule.byCode(ruleCode.strip()).orElseThrow(() -> ApiException.badRequest("RULE_UNKNOWN",
+                            "'" + ruleCode + "' is not a rule code")
+                    .with("field", "rule")
+                    .with("knownRules", Arrays.stream(Rule.values()).map(Rule::code).toList()));
+        }
+        ValidationRun run = find(datasetId);
+        String query = rule == null ? "datasetId = :id" : "datasetId = :id and code = :code";
+        Parameters params = Parameters.with("id", run.datasetId);
+        if (rule != null) {
+            params = params.and("code", rule.code());
+        }
+        long kept = ValidationProblem.count(query, params);
+        // Dataset-level problems (no line) come last.
+        List<ProblemView> items = ValidationProblem.<ValidationProblem>find(query, Sort.by("line", Sort.NullPrecedence.NULLS_LAST).and("id"), params)
+                .range(offset, offset + limit - 1).list().stream().map(ReportMapper::toView).toList();
+        long total = rule == null
+                ? run.ruleCounts.values().stream().mapToLong(Long::longValue).sum()
+                : run.ruleCounts.getOrDefault(rule.code(), 0L);
+        return new ProblemPage(run.datasetId, rule == null ? null : rule.code(), total, kept, offset, limit, items);
+    }
+
+    private static ValidationRun find(String datasetId) {
+        if (datasetId == null || !DATASET_ID.matcher(datasetId).matches()) {
+            throw ApiException.badRequest("DATASET_ID_INVALID", "'" + datasetId + "' is not a dataset id (ds- followed by 32 hex digits)")
+                    .with("field", "datasetId");
+        }
+        ValidationRun run = ValidationRun.findById(datasetId);
+        if (run == null) {
+            throw ApiException.notFound("REPORT_NOT_FOUND", "no validation report for dataset " + datasetId
+                    + " (unknown dataset, or its dataset-uploaded event has not arrived yet)");
+        }
+        return run;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.refinery.validation.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.validation.config.ValidationConfig;
+import dev.refinery.validation.mapping.ReportMapper;
+import dev.refinery.validation.records.ChatRecordValidator;
+import dev.refinery.validation.records.DatasetScan;
+import dev.refinery.validation.records.ScanResult;
+import dev.refinery.validation.records.Split;
+import dev.refinery.validation.records.SplitAssigner;
+import dev.refinery.validation.repository.RunStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * One attempt at validating a claimed run: stream the raw object from S3 through {@link DatasetScan},
+ * write the split files (VALID only) and report.json, then finish the run with its event. Object
+ * storage writes come first and overwrite, so an attempt that dies anywhere can simply be repeated.
+ */
+@ApplicationScoped
+public class ValidationService {
+
+    private static final Logger LOG = Logger.getLogger(ValidationService.class);
+    private static final String JSONL = "application/x-ndjson";
+
+    @Inject
+    ObjectStorage storage;
+
+    @Inject
+    ValidationRuns runs;
+
+    @Inject
+    ValidationConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final ChatRecordValidator validator = new ChatRecordValidator();
+
+    /** Fails start-up on split settings that make no sense, rather than at the first dataset. */
+    void checkSettings(@Observes StartupEvent ev) {
+        newSplitAssigner();
+    }
+
+    public void attempt(Claim claim) {
+        Timer.Sample timer = Timer.start(registry);
+        try {
+            OffsetDateTime validatedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+            ScanResult result = validateAndStore(claim, validatedAt);
+            if (!runs.finish(claim, result, validatedAt)) {
+                LOG.infof("validation of %s attempt %d finished after the run was taken over; its result is dropped",
+                        claim.datasetId(), claim.attempt());
+                return;
+            }
+            String status = result.valid() ? "VALID" : "INVALID";
+            timer.stop(registry.timer("refinery_validation_run_seconds", "status", status));
+            registry.counter("refinery_validation_runs_total", "status", status).increment();
+            registry.counter("refinery_validation_records_total", "outcome", "valid").increment(result.validRecords());
+            registry.counter("refinery_validation_records_total", "outcome", "invalid").increment(result.invalidRecords());
+            result.ruleCounts().forEach((rule, n) -> registry.counter("refinery_validation_problems_total", "rule", rule.code()).increment(n));
+            LOG.infof("dataset %s is %s: %d records, %d valid, %d problems", claim.datasetId(), status, result.records(),
+                    result.validRecords(), result.problems());
+        } catch (RunTakenOverException e) {
+            LOG.infof("validation of %s attempt %d stopped: %s", claim.datasetId(), claim.attempt(), e.getMessage());
+        } catch (Exception e) {
+            registry.counter("refinery_validation_attempt_failures_total").increment();
+            RunStatus now = runs.retryLater(claim, e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (now == RunStatus.FAILED) {
+                registry.counter("refinery_validation_runs_total", "status", "FAILED").increment();
+            }
+        }
+    }
+
+    private ScanResult validateAndStore(Claim claim, OffsetDateTime validatedAt) throws IOException {
+        String id = claim.datasetId();
+        ScanResult result;
+        if (!storage.bucket().equals(claim.sourceBucket())) {
+            result = ScanResult.unreadable("the file is in bucket '" + claim.sourceBucket() + "'; this service reads bucket '"
+                    + storage.bucket() + "'");
+        } else if (!storage.exists(claim.sourceKey())) {
+            result = ScanResult.unreadable("there is no object " + claim.sourceKey() + " in bucket " + storage.bucket());
+        } else {
+            result = scanAndWriteSplits(claim);
+        }
+        byte[] report = json.writeValueAsBytes(ReportMapper.toDocument(id, claim.sourceKey(), result, config.samplesPerRule(), validatedAt));
+        storage.put(ValidatedObjects.report(id), report, "application/json");
+        return result;
+    }
+
+    private ScanResult scanAndWriteSplits(Claim claim) throws IOException {
+        DatasetScan scan = new DatasetScan(validator, newSplitAssigner(), config.maxLineBytes(), config.samplesPerRule());
+        Heartbeat heartbeat = new Heartbeat(claim);
+        try (SplitFiles splits = SplitFiles.create(claim.datasetId())) {
+            ScanResult result;
+            try (InputStream raw = storage.open(claim.sourceKey())) {
+                result = scan.run(raw, splits::write, heartbeat::lineRead);
+            }
+            splits.finishWriting();
+            if (result.valid()) {
+                for (Split s : Split.values()) {
+                    try (InputStream in = heartbeat.whileReading(splits.open(s))) {
+                        storage.put(ValidatedObjects.split(claim.datasetId(), s), in, JSONL);
+                    }
+                }
+            }
+            return result;
+        }
+    }
+
+    private SplitAssigner newSplitAssigner() {
+        return new SplitAssigner(config.split().trainPercent(), config.split().validationPercent());
+    }
+
+    /** Heartbeats at most once per interval while lines stream by (checking the clock is cheap, the database is not). */
+    private final class Heartbeat {
+        private final Claim claim;
+        private final long intervalNanos = config.worker().heartbeatInterval().toNanos();
+        private long last = System.nanoTime();
+
+        Heartbeat(Claim claim) {
+            this.claim = claim;
+        }
+
+        void lineRead(long line) {
+            beatIfDue();
+        }
+
+        void beatIfDue() {
+            if (System.nanoTime() - last >= intervalNanos) {
+                runs.heartbeat(claim);
+                last = System.nanoTime();
+            }
+        }
+
+        /** Keeps beating while a long upload reads a split file. */
+        InputStream whileReading(InputStream in) {
+            return new FilterInputStream(in) {
+                @Override
+                public int read() throws IOException {
+                    beatIfDue();
+                    return super.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    beatIfDue();
+                    return super.read(b, off, len);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.refinery.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The dataset-uploaded consumer on the real broker: golden sample, repeats, poison records. */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+class DatasetUploadedConsumerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ObjectStorage storage;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    private Fixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new Fixtures(storage, kafka);
+    }
+
+    @Test
+    void theGoldenSampleIsConsumedAndItsDatasetValidated() throws Exception {
+        String sample = ContractSchemas.sample("dataset-uploaded");
+        JsonNode event = JSON.readTree(sample);
+        String id = event.get("datasetId").asText();
+        fixtures.putRaw(event.get("objectKey").asText(), Fixtures.goodRecords("golden", 270));
+
+        fixtures.sendUploaded(id, sample, UUID.randomUUID().toString());
+
+        ConsumerRecord<String, String> validated = fixtures.awaitValidated(id);
+        ContractSchemas.assertValid("dataset-validated", validated.value());
+        JsonNode payload = JSON.readTree(validated.value());
+        assertEquals("VALID", payload.get("status").asText());
+        assertEquals(270, payload.get("records").asLong());
+        given().when().get("/reports/" + id).then().statusCode(200)
+                .body("datasetName", equalTo("named-stories"))
+                .body("sourceObjectKey", equalTo(event.get("objectKey").asText()));
+    }
+
+    @Test
+    void theSameEventDeliveredTwiceIsValidatedOnceAndAnnouncedOnce() {
+        String id = Fixtures.newDatasetId();
+        fixtures.putRaw(Fixtures.rawKey(id), Fixtures.goodRecords("twice", 40));
+        String ceId = UUID.randomUUID().toString();
+        String payload = Fixtures.uploadedEvent(id, Fixtures.rawKey(id));
+
+        fixtures.sendUploaded(id, payload, ceId);
+        fixtures.sendUploaded(id, payload, ceId);
+
+        fixtures.awaitValidated(id);
+        List<ConsumerRecord<String, String>> events = fixtures.probe().all("dataset-validated", r -> id.equals(r.key()), Duration.ofSeconds(4));
+        assertEquals(1, events.size(), "one dataset-validated event per dataset");
+        given().when().get("/reports/" + id).then().statusCode(200).body("attempts", equalTo(1));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("refinery_validation_events_consumed_total{outcome=\"duplicate\"}"));
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndConsumptionContinues() {
+        String noHeaders = "poison-" + UUID.randomUUID();
+        fixtures.probe().send("dataset-uploaded", noHeaders, "this is not an event");
+        String badJson = "poison-" + UUID.randomUUID();
+        fixtures.sendUploaded(badJson, "{\"datasetId\": ", UUID.randomUUID().toString());
+        String badId = "poison-" + UUID.randomUUID();
+        fixtures.sendUploaded(badId, Fixtures.uploadedEvent("ds-not-an-id", "datasets/x/raw/a.jsonl"), UUID.randomUUID().toString());
+
+        String id = Fixtures.newDatasetId();
+        fixtures.upload(id, Fixtures.goodRecords("after-poison", 20));
+
+        for (String key : List.of(noHeaders, badJson, badId)) {
+            ConsumerRecord<String, String> dead = fixtures.probe().await("dataset-uploaded.dlq", r -> key.equals(r.key()), Fixtures.EVENT_TIMEOUT);
+            assertEquals(key, dead.key());
+            assertNotNull(TopicProbe.header(dead, "dead-letter-reason"), "the DLQ record says why");
+        }
+        Fixtures.awaitReport(id).body("status", equalTo("VALID"));
+    }
+}

@@ -1,0 +1,253 @@
+package dev.refinery.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TopicProbe;
+import dev.refinery.validation.records.Split;
+import dev.refinery.validation.records.SplitAssigner;
+import dev.refinery.validation.repository.RunStatus;
+import dev.refinery.validation.repository.ValidationRun;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Whole validations against a real Kafka broker, S3 server and PostgreSQL (deploy/local). */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+class DatasetValidationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ObjectStorage storage;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    private Fixtures fixtures;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new Fixtures(storage, kafka);
+    }
+
+    @Test
+    void badRecordsOnLines3And57And1999AreAllReportedInOnePassAndTheDatasetIsInvalid() throws Exception {
+        String id = Fixtures.newDatasetId();
+        List<String> lines = new ArrayList<>(Fixtures.goodRecords("bad", 2000));
+        lines.set(2, "{\"messages\": [{\"role\": \"user\", \"content\": \"unterminated}");
+        lines.set(56, "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\"},"
+                + "{\"role\":\"bot\",\"content\":\"b\"}]}");
+        lines.set(1998, "{\"messages\":[{\"role\":\"user\",\"content\":\"anyone there?\"}]}");
+        fixtures.upload(id, lines);
+
+        ConsumerRecord<String, String> event = fixtures.awaitValidated(id);
+        ContractSchemas.assertValid("dataset-validated", event.value());
+        assertEquals("refinery.dataset-validated.v1", TopicProbe.header(event, "ce_type"));
+        assertEquals("/refinery/validation-service", TopicProbe.header(event, "ce_source"));
+        assertEquals(id, TopicProbe.header(event, "ce_subject"));
+        JsonNode payload = JSON.readTree(event.value());
+        assertEquals("INVALID", payload.get("status").asText());
+        assertEquals(2000, payload.get("records").asLong());
+        assertEquals(1997, payload.get("validRecords").asLong());
+        assertEquals(3, payload.get("invalidRecords").asLong());
+        assertEquals(3, payload.get("problems").asLong());
+        assertFalse(payload.has("splits"), "INVALID events carry no splits: " + event.value());
+
+        given().when().get("/reports/" + id).then().statusCode(200)
+                .body("status", equalTo("INVALID"))
+                .body("records", equalTo(2000))
+                .body("problems", equalTo(3))
+                .body("ruleCounts.DATASET_LINE_NOT_JSON", equalTo(1))
+                .body("ruleCounts.DATASET_ROLE_UNKNOWN", equalTo(1))
+                .body("ruleCounts.DATASET_NO_ASSISTANT_TURN", equalTo(1))
+                .body("splits", nullValue());
+        given().when().get("/reports/" + id + "/problems").then().statusCode(200)
+                .body("total", equalTo(3))
+                .body("items.line", contains(3, 57, 1999))
+                .body("items.code", contains("DATASET_LINE_NOT_JSON", "DATASET_ROLE_UNKNOWN", "DATASET_NO_ASSISTANT_TURN"))
+                .body("items.path", contains("", "messages[2].role", "messages"))
+                .body("items[1].message", equalTo("role \"bot\" is not one of \"system\", \"user\", \"assistant\""))
+                .body("items[1].hint", equalTo("Use one of the roles \"system\", \"user\" or \"assistant\" (lower case)."));
+        given().when().get("/reports/" + id + "/problems?rule=DATASET_ROLE_UNKNOWN").then().statusCode(200)
+                .body("rule", equalTo("DATASET_ROLE_UNKNOWN"))
+                .body("total", equalTo(1))
+                .body("items.line", contains(57));
+
+        JsonNode report = JSON.readTree(storage.read("datasets/" + id + "/validated/report.json"));
+        assertEquals("INVALID", report.get("status").asText());
+        assertEquals(3, report.get("problems").asLong());
+        assertEquals(List.of(3L, 57L, 1999L), report.get("problemDetails").findValues("line").stream().map(JsonNode::asLong).toList());
+        assertEquals("DATASET_NO_ASSISTANT_TURN", report.get("problemDetails").get(2).get("code").asText());
+        for (Split s : Split.values()) {
+            assertFalse(storage.exists("datasets/" + id + "/validated/" + s.label() + ".jsonl"), "an INVALID dataset is not split");
+        }
+    }
+
+    @Test
+    void aValidDatasetIsSplitAndTheSplitFilesHoldExactlyItsLines() throws Exception {
+        String id = Fixtures.newDatasetId();
+        List<String> lines = Fixtures.goodRecords("valid", 300);
+        lines.set(10, "{\"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \u6771\u4eac \ud83d\ude00\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}  ");
+        fixtures.upload(id, lines);
+
+        ConsumerRecord<String, String> event = fixtures.awaitValidated(id);
+        ContractSchemas.assertValid("dataset-validated", event.value());
+        JsonNode payload = JSON.readTree(event.value());
+        assertEquals("VALID", payload.get("status").asText(), event.value());
+        assertEquals(300, payload.get("validRecords").asLong());
+        assertEquals(0, payload.get("problems").asLong());
+        assertEquals("refinery", payload.get("bucket").asText());
+        assertEquals("datasets/" + id + "/validated/report.json", payload.get("reportKey").asText());
+
+        SplitAssigner assigner = new SplitAssigner(80, 10);
+        Map<Split, List<String>> expected = new EnumMap<>(Split.class);
+        for (Split s : Split.values()) {
+            expected.put(s, new ArrayList<>());
+        }
+        lines.forEach(l -> expected.get(assigner.assign(l.getBytes(StandardCharsets.UTF_8))).add(l));
+        long sum = 0;
+        for (Split s : Split.values()) {
+            JsonNode split = payload.get("splits").get(s.label());
+            String key = "datasets/" + id + "/validated/" + s.label() + ".jsonl";
+            assertEquals(key, split.get("objectKey").asText());
+            assertEquals(expected.get(s).size(), split.get("records").asLong(), s.label());
+            byte[] stored = storage.read(key);
+            byte[] wanted = expected.get(s).isEmpty() ? new byte[0] : (String.join("\n", expected.get(s)) + "\n").getBytes(StandardCharsets.UTF_8);
+            assertArrayEquals(wanted, stored, s.label() + ".jsonl holds exactly the valid lines of that split, byte for byte, in file order");
+            sum += split.get("records").asLong();
+        }
+        assertEquals(300, sum, "the splits add up to the valid records");
+        assertTrue(expected.get(Split.TRAIN).size() > 200, "about 80% go to train");
+
+        given().when().get("/reports/" + id).then().statusCode(200)
+                .body("status", equalTo("VALID"))
+                .body("validRecords", equalTo(300))
+                .body("ruleCounts.size()", equalTo(0))
+                .body("splits.train.records", equalTo(expected.get(Split.TRAIN).size()))
+                .body("splits.validation.objectKey", equalTo("datasets/" + id + "/validated/validation.jsonl"))
+                .body("splits.test.records", equalTo(expected.get(Split.TEST).size()));
+        JsonNode report = JSON.readTree(storage.read("datasets/" + id + "/validated/report.json"));
+        assertEquals("VALID", report.get("status").asText());
+        assertEquals(expected.get(Split.TEST).size(), report.get("splits").get("test").get("records").asLong());
+    }
+
+    @Test
+    void aSmallValidDatasetStillGetsAllThreeSplitFilesEvenEmptyOnes() {
+        SplitAssigner assigner = new SplitAssigner(80, 10);
+        List<String> lines = Fixtures.goodRecords("small", 40).stream()
+                .filter(l -> assigner.assign(l.getBytes(StandardCharsets.UTF_8)) == Split.TRAIN).limit(3).toList();
+        String id = Fixtures.newDatasetId();
+        fixtures.upload(id, lines);
+
+        Fixtures.awaitReport(id).body("status", equalTo("VALID"))
+                .body("splits.train.records", equalTo(3))
+                .body("splits.validation.records", equalTo(0))
+                .body("splits.test.records", equalTo(0));
+        assertEquals(lines, fixtures.readLines("datasets/" + id + "/validated/train.jsonl"));
+        assertEquals(List.of(), fixtures.readLines("datasets/" + id + "/validated/validation.jsonl"));
+        assertEquals(List.of(), fixtures.readLines("datasets/" + id + "/validated/test.jsonl"));
+    }
+
+    @Test
+    void addingRecordsToACopyNeverMovesAnExistingRecordToAnotherSplit() {
+        String original = Fixtures.newDatasetId();
+        List<String> lines = Fixtures.goodRecords("grow", 200);
+        fixtures.upload(original, lines);
+
+        String grown = Fixtures.newDatasetId();
+        List<String> more = new ArrayList<>();
+        List<String> extra = Fixtures.goodRecords("extra", 150);
+        for (int i = 0; i < lines.size(); i++) {
+            if (i < extra.size()) {
+                more.add(extra.get(i)); // new records between the old ones
+            }
+            more.add(lines.get(i));
+        }
+        fixtures.upload(grown, more);
+
+        Fixtures.awaitReport(original).body("status", equalTo("VALID"));
+        Fixtures.awaitReport(grown).body("status", equalTo("VALID")).body("validRecords", equalTo(350));
+        Map<String, Split> before = splitsOf(original);
+        Map<String, Split> after = splitsOf(grown);
+        assertEquals(200, before.size());
+        assertEquals(350, after.size());
+        for (String line : lines) {
+            assertEquals(before.get(line), after.get(line), "record kept its split: " + line);
+        }
+    }
+
+    @Test
+    void aRunLeftRunningByACrashIsPickedUpAgain() {
+        String id = Fixtures.newDatasetId();
+        fixtures.putRaw(Fixtures.rawKey(id), Fixtures.goodRecords("crash", 50));
+        // What a worker that died mid-way leaves behind: RUNNING, with a heartbeat long gone.
+        QuarkusTransaction.requiringNew().run(() -> {
+            ValidationRun run = new ValidationRun();
+            run.datasetId = id;
+            run.datasetName = "crashed";
+            run.sourceBucket = "refinery";
+            run.sourceKey = Fixtures.rawKey(id);
+            run.status = RunStatus.RUNNING;
+            run.attempts = 1;
+            OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(10);
+            run.createdAt = longAgo;
+            run.startedAt = longAgo;
+            run.heartbeatAt = longAgo;
+            run.nextAttemptAt = longAgo;
+            run.persist();
+        });
+
+        Fixtures.awaitReport(id).body("status", equalTo("VALID")).body("attempts", equalTo(2)).body("validRecords", equalTo(50));
+        ContractSchemas.assertValid("dataset-validated", fixtures.awaitValidated(id).value());
+    }
+
+    @Test
+    void aDatasetWhoseFileIsGoneEndsInvalidWithAProblemThatSaysSo() throws Exception {
+        String id = Fixtures.newDatasetId();
+        fixtures.sendUploaded(id, Fixtures.rawKey(id)); // nothing stored at that key
+
+        ConsumerRecord<String, String> event = fixtures.awaitValidated(id);
+        ContractSchemas.assertValid("dataset-validated", event.value());
+        assertEquals("INVALID", JSON.readTree(event.value()).get("status").asText());
+        given().when().get("/reports/" + id + "/problems").then().statusCode(200)
+                .body("items.code", contains("DATASET_UNREADABLE"))
+                .body("items[0].line", nullValue());
+    }
+
+    private Map<String, Split> splitsOf(String datasetId) {
+        Map<String, Split> where = new HashMap<>();
+        for (Split s : Split.values()) {
+            for (String line : fixtures.readLines("datasets/" + datasetId + "/validated/" + s.label() + ".jsonl")) {
+                assertEquals(null, where.put(line, s), "a record is in one split only");
+            }
+        }
+        return where;
+    }
+}
