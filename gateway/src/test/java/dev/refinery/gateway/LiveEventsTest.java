@@ -61,6 +61,7 @@ class LiveEventsTest {
                 assertEquals(time, data.get("time").asText());
                 assertEquals(JSON.readTree(sample), data.get("data"), "the payload arrives as it was published");
             }
+            assertEquals(java.util.List.of(), client.unknownLines(), "only standard SSE fields");
         }
     }
 

@@ -23,6 +23,7 @@ final class SseClient implements AutoCloseable {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final java.util.List<String> unknownLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile Stream<String> lines;
 
@@ -73,12 +74,19 @@ final class SseClient implements AutoCloseable {
                 } else if (line.startsWith("data:")) {
                     data = data == null ? new StringBuilder() : data.append('\n');
                     data.append(value(line.substring(5)));
+                } else {
+                    unknownLines.add(line);
                 }
             }
             events.add(new Event(":end", null, ""));
         } catch (RuntimeException e) {
             events.add(new Event(":end", null, String.valueOf(e)));
         }
+    }
+
+    /** Lines that are no SSE field of the standard (event, id, data, retry, comments). */
+    java.util.List<String> unknownLines() {
+        return unknownLines;
     }
 
     private static String value(String field) {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -82,7 +83,7 @@ public class UpstreamClient {
                 .timeout(config.healthTimeout()).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .thenApply(r -> r.statusCode() == 200 ? "UP" : "DOWN (HTTP " + r.statusCode() + ")")
-                .exceptionally(e -> "DOWN (" + describe(e) + ")");
+                .exceptionally(e -> "DOWN (" + whyUnreachable(e) + ")");
     }
 
     private UpstreamResponse exchange(UpstreamCall call, HttpRequest.BodyPublisher publisher, ClientBodyStream requestBody,
@@ -95,7 +96,7 @@ public class UpstreamClient {
         Timer.Sample timer = Timer.start(registry);
         String outcome = "failed";
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = http.send(request.build(), UpstreamClient::bodyFor);
             outcome = (response.statusCode() / 100) + "xx";
             return new UpstreamResponse(upstream, response.statusCode(),
                     response.headers().firstValue("Content-Type"),
@@ -133,9 +134,32 @@ public class UpstreamClient {
         }
     }
 
+    /**
+     * Success bodies stream (lists can be long). Error bodies are problem documents of a few hundred
+     * bytes and are read at once: a service that refuses an upload early (413) closes the connection
+     * while the gateway is still sending, and a body left to stream would be lost with it.
+     */
+    private static HttpResponse.BodySubscriber<InputStream> bodyFor(HttpResponse.ResponseInfo info) {
+        return info.statusCode() >= 400
+                ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), ByteArrayInputStream::new)
+                : HttpResponse.BodySubscribers.ofInputStream();
+    }
+
     private static ApiException unavailable(Upstream upstream, String why) {
         return new ApiException(503, "UPSTREAM_UNAVAILABLE", "Service unavailable", upstream.serviceName() + " is unavailable: " + why)
                 .with("service", upstream.serviceName());
+    }
+
+    private String whyUnreachable(Throwable e) {
+        if (isRefused(e)) {
+            return "nothing accepts connections";
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof HttpTimeoutException) {
+                return "no answer within " + config.healthTimeout().toMillis() + " ms";
+            }
+        }
+        return describe(e);
     }
 
     private static boolean isRefused(Throwable e) {

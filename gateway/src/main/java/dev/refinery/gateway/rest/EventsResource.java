@@ -40,11 +40,11 @@ public class EventsResource {
 
     private static OutboundSseEvent toSse(LiveMessage message, Sse sse) {
         if (message instanceof LiveMessage.Event e) {
-            return sse.newEventBuilder().name(e.event().topic()).id(e.event().id())
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, e.event().json()).build();
+            // Already JSON text: written as it is (no media type set, so no non-standard content-type field either).
+            return sse.newEventBuilder().name(e.event().topic()).id(e.event().id()).data(String.class, e.event().json()).build();
         }
         if (message instanceof LiveMessage.Overflow o) {
-            return sse.newEventBuilder().name("overflow").mediaType(MediaType.TEXT_PLAIN_TYPE)
+            return sse.newEventBuilder().name("overflow")
                     .data(String.class, "{\"reason\":\"the client fell more than " + o.limit() + " events behind; reconnect\"}").build();
         }
         return sse.newEventBuilder().comment(message instanceof LiveMessage.Connected ? "connected" : "keep-alive").build();

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Slow clients never hold up the Kafka consumers: {@link #publish} only hands an event to each
  * client's own buffer and returns. A client's buffer holds up to {@code refinery.gateway.sse.client-buffer}
- * events; a client that falls further behind gets an {@code overflow} message and its stream ends
- * (buffer-with-limit, then disconnect), so it knows it missed events and reconnects, rather than
- * silently losing some or making the gateway hold an unbounded backlog for it.
+ * events; a client that falls further behind gets an {@code overflow} message next (what was still in
+ * its buffer is dropped) and its stream ends: buffer-with-limit, then disconnect. The client knows it
+ * missed events and reconnects, rather than silently losing some, and the gateway never holds an
+ * unbounded backlog for it.
  */
 @ApplicationScoped
 public class EventBroadcaster {
@@ -72,17 +73,23 @@ public class EventBroadcaster {
      * or overflows.
      */
     public Multi<LiveMessage> subscribe(String subject) {
-        int limit = config.sse().clientBuffer();
+        return subscribe(subject, config.sse().clientBuffer());
+    }
+
+    Multi<LiveMessage> subscribe(String subject, int limit) {
+        // The buffer sits right behind the processor, whose subscribers must always have demand
+        // (it fails one that has none); everything after it requests one item at a time, so the
+        // buffer's limit is what a client may lag by.
         Multi<LiveMessage> live = processor
                 .filter(m -> subject == null || !(m instanceof LiveMessage.Event e) || subject.equals(e.event().subject()))
-                .onOverflow().buffer(limit)
+                .onOverflow().buffer(limit);
+        // The live stream is subscribed before Connected is emitted: whatever comes after Connected reaches the client.
+        return Multi.createBy().merging().withRequests(1).streams(live, Multi.createFrom().item(new LiveMessage.Connected()))
                 .onFailure(BackPressureFailure.class).recoverWithItem(failure -> {
                     registry.counter("refinery_gateway_sse_overflows_total").increment();
                     LOG.infof("a live client fell more than %d events behind; ending its stream", limit);
                     return new LiveMessage.Overflow(limit);
-                });
-        // The live stream is subscribed before Connected is emitted: whatever comes after Connected reaches the client.
-        return Multi.createBy().merging().streams(live, Multi.createFrom().item(new LiveMessage.Connected()))
+                })
                 .onSubscription().invoke(() -> clients.incrementAndGet())
                 .onTermination().invoke(() -> clients.decrementAndGet());
     }
