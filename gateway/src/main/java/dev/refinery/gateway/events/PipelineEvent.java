@@ -7,8 +7,4 @@ package dev.refinery.gateway.events;
  * {@code {"type": ce_type, "id": ce_id, "subject": key, "time": ce_time, "data": <payload>}}.
  */
 public record PipelineEvent(String topic, String id, String subject, String json) {
-
-    /** The five events of the pipeline, in the order they happen; topic = event name. */
-    public static final java.util.List<String> TOPICS =
-            java.util.List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished");
 }
