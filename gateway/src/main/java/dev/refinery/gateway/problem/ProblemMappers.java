@@ -1,0 +1,80 @@
+package dev.refinery.gateway.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Map;
+
+/**
+ * Every error the gateway produces itself leaves as {@code application/problem+json}: its own
+ * {@link ApiException}s (upstream unavailable or timed out), the framework's 404/405/406/415, and, as
+ * a last resort, anything unexpected (500 without a stack trace; the trace goes to the log).
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri) {
+        return respond(e.status(), e.code(), e.title(), e.getMessage(), uri.getPath(), e.details());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, UriInfo uri) {
+        return respond(404, "NOT_FOUND", "Not found", "no resource at " + uri.getPath(), uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, UriInfo uri) {
+        return respond(405, "METHOD_NOT_ALLOWED", "Method not allowed", "this method is not allowed on " + uri.getPath(), uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response notAcceptable(NotAcceptableException e, UriInfo uri) {
+        return respond(406, "NOT_ACCEPTABLE", "Not acceptable", "this resource cannot answer in the media type the Accept header asks for",
+                uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e, UriInfo uri) {
+        return respond(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type", "the request's Content-Type is not accepted here",
+                uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e, UriInfo uri) {
+        return respond(400, "REQUEST_BODY_INVALID", "Bad request", "the request body is not valid JSON: " + e.getOriginalMessage(),
+                uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.errorf(e, "request %s failed", uri.getPath());
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        return respond(status, "HTTP_" + status, known == null ? "Error" : known.getReasonPhrase(), e.getMessage(), uri.getPath(), null);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, UriInfo uri) {
+        LOG.errorf(e, "unexpected error on %s", uri.getPath());
+        return respond(500, "INTERNAL_ERROR", "Internal error", "the gateway failed unexpectedly; the log has the details", uri.getPath(), null);
+    }
+
+    static Response respond(int status, String code, String title, String detail, String path, Map<String, Object> extra) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(status, code, title, detail, path, extra))
+                .build();
+    }
+}

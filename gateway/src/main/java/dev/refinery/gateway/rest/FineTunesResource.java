@@ -1,0 +1,85 @@
+package dev.refinery.gateway.rest;
+
+import dev.refinery.gateway.client.Upstream;
+import dev.refinery.gateway.client.UpstreamCall;
+import dev.refinery.gateway.client.UpstreamClient;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.io.InputStream;
+
+/** Fine-tuning jobs (training-service's jobs). */
+@Path("/v1/fine-tunes")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "fine-tunes")
+@Blocking
+public class FineTunesResource {
+
+    @Inject
+    UpstreamClient upstreams;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Start a fine-tuning job", description = "The job specification (JSON) goes to training-service as sent. "
+            + "Repeat a request with the same Idempotency-Key to get the same job back.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    public Response create(@HeaderParam("Content-Type") String contentType,
+                           @HeaderParam("Idempotency-Key") @Parameter(description = "makes a retried submission safe") String idempotencyKey,
+                           @Context UriInfo uri,
+                           InputStream body) {
+        UpstreamCall call = UpstreamCall.post(Upstream.TRAINING, "/jobs")
+                .query(uri.getRequestUri().getRawQuery())
+                .header("Content-Type", contentType)
+                .header("Idempotency-Key", idempotencyKey);
+        return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, -1)));
+    }
+
+    @GET
+    @Operation(summary = "Fine-tuning jobs")
+    public Response list(@Context UriInfo uri) {
+        return relay(UpstreamCall.get(Upstream.TRAINING, "/jobs"), uri);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A fine-tuning job")
+    public Response get(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.get(Upstream.TRAINING, "/jobs/{}", id), uri);
+    }
+
+    @GET
+    @Path("/{id}/metrics")
+    @Operation(summary = "A job's training metrics (loss per step)")
+    public Response metrics(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.get(Upstream.TRAINING, "/jobs/{}/metrics", id), uri);
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Operation(summary = "A job's event log (state changes, messages)")
+    public Response events(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.get(Upstream.TRAINING, "/jobs/{}/events", id), uri);
+    }
+
+    private Response relay(UpstreamCall call, UriInfo uri) {
+        return Relay.of(upstreams.send(call.query(uri.getRequestUri().getRawQuery())));
+    }
+}

@@ -1,0 +1,253 @@
+package dev.refinery.gateway;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.EncoderConfig;
+import io.restassured.response.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The /v1 API routed to stand-ins of the four services (StubServices), which echo what reached them. */
+@QuarkusTest
+@WithTestResource(LocalKafkaTestResource.class)
+@WithTestResource(StubServices.class)
+class RoutingTest {
+
+    @ConfigProperty(name = StubServices.CONTROL_URL)
+    String stubs;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @ParameterizedTest(name = "GET {0} -> {1} {2}")
+    @CsvSource({
+            "/v1/datasets?limit=5,                         ingest-service,     /datasets,                 limit=5",
+            "/v1/datasets/ds-1/problems?rule=R1&limit=2,   validation-service, /reports/ds-1/problems,    rule=R1&limit=2",
+            "/v1/fine-tunes,                               training-service,   /jobs,                     ",
+            "/v1/fine-tunes/ft-1,                          training-service,   /jobs/ft-1,                ",
+            "/v1/fine-tunes/ft-1/metrics,                  training-service,   /jobs/ft-1/metrics,        ",
+            "/v1/fine-tunes/ft-1/events,                   training-service,   /jobs/ft-1/events,         ",
+            "/v1/fine-tunes/a%20b%2Fc,                     training-service,   /jobs/a%20b%2Fc,           ",
+            "/v1/evals?jobId=ft-1,                         eval-service,       /evals,                    jobId=ft-1",
+            "/v1/evals/ev-1,                               eval-service,       /evals/ev-1,               ",
+            "/v1/evals/ev-1/items?limit=10&offset=20,      eval-service,       /evals/ev-1/items,         limit=10&offset=20",
+    })
+    void everyRouteReachesTheOwningServiceWithItsQuery(String publicPath, String service, String upstreamPath, String query) {
+        given().urlEncodingEnabled(false)
+                .when().get(publicPath)
+                .then().statusCode(200)
+                .contentType("application/json")
+                .body("service", equalTo(service))
+                .body("method", equalTo("GET"))
+                .body("path", equalTo(upstreamPath))
+                .body("query", equalTo(query));
+    }
+
+    @Test
+    void anUploadIsForwardedByteExactWithItsHeadersAndTheAnswerPassesBack() throws Exception {
+        byte[] body = new byte[3 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(body); // every byte value, not just text: nothing may be re-encoded on the way
+        String key = UUID.randomUUID().toString();
+        Response response = given().config(RestAssured.config().encoderConfig(
+                        EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false)))
+                .contentType("application/x-ndjson").header("Idempotency-Key", key).body(body)
+                .when().post("/v1/datasets?name=greetings");
+        response.then().statusCode(201)
+                .header("Location", startsWith("/v1/datasets/ds-"))
+                .body("sha256", equalTo(sha256(body)))
+                .body("bytes", equalTo(body.length))
+                .body("contentType", equalTo("application/x-ndjson"))
+                .body("contentLength", equalTo(Integer.toString(body.length)))
+                .body("idempotencyKey", equalTo(key))
+                .body("query", equalTo("name=greetings"));
+        assertEquals("/v1/datasets/" + response.path("id"), response.header("Location"));
+    }
+
+    @Test
+    void anUploadStreamsThroughWhileTheClientIsStillSending() throws Exception {
+        int half = 1024 * 1024;
+        ProgressGatedBody body = new ProgressGatedBody(half, () -> stubUploadBytesSoFar() >= half / 2);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/datasets?name=streamed"))
+                .header("Content-Type", "application/jsonl")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .timeout(Duration.ofSeconds(60))
+                .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
+        assertTrue(body.serviceSawDataBeforeTheEnd, "ingest-service received the first half before the client sent the second: "
+                + "the gateway must stream the upload, not collect it first");
+        assertTrue(response.body().contains("\"bytes\":" + 2 * half), response.body());
+        assertTrue(response.body().contains("\"contentLength\":null"), "a chunked upload stays chunked: " + response.body());
+    }
+
+    @Test
+    void aJobSubmissionIsForwardedAndAnAbsoluteLocationBecomesPublic() {
+        given().contentType("application/json").header("Idempotency-Key", "k-1").body("{\"datasetId\":\"ds-1\",\"baseModel\":\"stories260K\"}")
+                .when().post("/v1/fine-tunes")
+                .then().statusCode(201)
+                .header("Location", equalTo("/v1/fine-tunes/ft-1"))
+                .body("request.baseModel", equalTo("stories260K"))
+                .body("contentType", equalTo("application/json"))
+                .body("idempotencyKey", equalTo("k-1"));
+    }
+
+    @Test
+    void anUpstreamProblemPassesThroughUnchanged() {
+        String body = given().contentType("application/json").header("Idempotency-Key", "reused").body("{\"datasetId\":\"ds-1\"}")
+                .when().post("/v1/fine-tunes")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .extract().asString();
+        assertEquals(StubServices.CONFLICT_PROBLEM, body);
+    }
+
+    @Test
+    void aDatasetComesWithItsValidationReport() {
+        given().when().get("/v1/datasets/ds-known")
+                .then().statusCode(200)
+                .body("id", equalTo("ds-known"))
+                .body("lines", equalTo(2))
+                .body("validation.status", equalTo("VALID"))
+                .body("validation.problemCount", equalTo(0));
+    }
+
+    @Test
+    void aDatasetNotValidatedYetHasNoReport() {
+        given().when().get("/v1/datasets/ds-unvalidated")
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("DATASET_NOT_FOUND"));
+    }
+
+    @Test
+    void aServiceThatIsDownIs503NamingItAndTheDatasetStillShowsWithoutItsReport() {
+        control("/services/validation-service/stop");
+        try {
+            given().when().get("/v1/datasets/ds-1/problems")
+                    .then().statusCode(503)
+                    .contentType("application/problem+json")
+                    .body("code", equalTo("UPSTREAM_UNAVAILABLE"))
+                    .body("service", equalTo("validation-service"))
+                    .body("detail", containsString("validation-service"));
+            given().when().get("/v1/datasets/ds-known")
+                    .then().statusCode(200)
+                    .body("id", equalTo("ds-known"))
+                    .body("validation", nullValue());
+            given().when().get("/q/health/ready")
+                    .then().statusCode(200)
+                    .body("checks.find { it.name == 'upstream-services' }.data.validation-service", startsWith("DOWN"))
+                    .body("checks.find { it.name == 'upstream-services' }.data.ingest-service", equalTo("UP"));
+            given().when().get("/q/metrics")
+                    .then().body(containsString("refinery_gateway_upstream_requests_total{outcome=\"unavailable\",service=\"validation-service\"}"));
+        } finally {
+            control("/services/validation-service/start");
+        }
+        given().when().get("/v1/datasets/ds-1/problems").then().statusCode(200);
+    }
+
+    @Test
+    void aServiceThatDoesNotAnswerInTimeIs504() {
+        given().when().get("/v1/evals/ev-slow")
+                .then().statusCode(504)
+                .contentType("application/problem+json")
+                .body("code", equalTo("UPSTREAM_TIMEOUT"))
+                .body("service", equalTo("eval-service"));
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreProblems() {
+        given().when().get("/nothing/here")
+                .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("NOT_FOUND"));
+        given().when().get("/v1/datasets/ds-1/problems/extra")
+                .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("NOT_FOUND"));
+        given().when().delete("/v1/evals/ev-1")
+                .then().statusCode(405).contentType("application/problem+json").body("code", equalTo("METHOD_NOT_ALLOWED"));
+    }
+
+    private long stubUploadBytesSoFar() {
+        return Long.parseLong(given().baseUri(stubs).port(-1).when().get("/uploads/bytes-so-far").then().statusCode(200).extract().asString());
+    }
+
+    private void control(String path) {
+        given().baseUri(stubs).port(-1).when().post(path).then().statusCode(204);
+    }
+
+    private static String sha256(byte[] body) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    }
+
+    /**
+     * An upload body of two halves that, before sending the second half, waits (up to 20 s) until the
+     * service has received part of the first: only a gateway that streams lets that happen.
+     */
+    private static final class ProgressGatedBody extends InputStream {
+        private final int half;
+        private final java.util.function.BooleanSupplier serviceHasData;
+        private long sent;
+        volatile boolean serviceSawDataBeforeTheEnd;
+
+        ProgressGatedBody(int half, java.util.function.BooleanSupplier serviceHasData) {
+            this.half = half;
+            this.serviceHasData = serviceHasData;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) {
+            if (sent == half) {
+                serviceSawDataBeforeTheEnd = awaitServiceData();
+            }
+            if (sent >= 2L * half) {
+                return -1;
+            }
+            int n = (int) Math.min(len, (sent < half ? half : 2L * half) - sent);
+            java.util.Arrays.fill(buf, off, off + n, (byte) 'x');
+            sent += n;
+            return n;
+        }
+
+        private boolean awaitServiceData() {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (serviceHasData.getAsBoolean()) {
+                    return true;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+}
