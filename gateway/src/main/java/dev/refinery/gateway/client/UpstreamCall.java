@@ -1,6 +1,6 @@
 package dev.refinery.gateway.client;
 
-import dev.refinery.gateway.problem.ApiException;
+import dev.refinery.kit.problem.ApiException;
 
 import java.io.InputStream;
 import java.net.URLEncoder;

@@ -1,7 +1,7 @@
 package dev.refinery.gateway.client;
 
 import dev.refinery.gateway.config.GatewayConfig;
-import dev.refinery.gateway.problem.ApiException;
+import dev.refinery.kit.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;

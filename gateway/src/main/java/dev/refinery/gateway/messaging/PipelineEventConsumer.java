@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refinery.gateway.events.PipelineEvent;
+import dev.refinery.kit.events.CloudEventHeaders;
+import dev.refinery.kit.events.MalformedEventException;
 import dev.refinery.gateway.service.EventBroadcaster;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

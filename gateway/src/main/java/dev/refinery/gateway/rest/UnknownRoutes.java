@@ -1,6 +1,6 @@
 package dev.refinery.gateway.rest;
 
-import dev.refinery.gateway.problem.Problem;
+import dev.refinery.kit.problem.Problem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -10,7 +10,7 @@ import dev.refinery.gateway.client.UpstreamCall;
 import dev.refinery.gateway.client.UpstreamClient;
 import dev.refinery.gateway.client.UpstreamResponse;
 import dev.refinery.gateway.config.GatewayConfig;
-import dev.refinery.gateway.problem.ApiException;
+import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;

@@ -15,7 +15,7 @@ class UpstreamCallTest {
 
     @Test
     void dotSegmentsAreNotIds() {
-        dev.refinery.gateway.problem.ApiException e = assertThrows(dev.refinery.gateway.problem.ApiException.class,
+        dev.refinery.kit.problem.ApiException e = assertThrows(dev.refinery.kit.problem.ApiException.class,
                 () -> UpstreamCall.get(Upstream.TRAINING, "/jobs/{}", ".."));
         assertEquals(400, e.status());
     }

@@ -1,6 +1,7 @@
 package dev.refinery.kit.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -14,7 +15,7 @@ import java.util.Map;
 
 /**
  * Every error leaves the service as {@code application/problem+json} with a stable code: the
- * service's own {@link ApiException}s, the framework's 404/405/415, unreadable JSON bodies, and, as a
+ * service's own {@link ApiException}s, the framework's 404/405/406/415, unreadable JSON bodies, and, as a
  * last resort, anything unexpected (500 without a stack trace; the trace goes to the log).
  */
 public class ProblemMappers {
@@ -34,6 +35,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e, UriInfo uri) {
         return respond(405, "METHOD_NOT_ALLOWED", "Method not allowed", "this method is not allowed on " + uri.getPath(), uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response notAcceptable(NotAcceptableException e, UriInfo uri) {
+        return respond(406, "NOT_ACCEPTABLE", "Not acceptable",
+                "this resource cannot answer in the media type the Accept header asks for", uri, null);
     }
 
     @ServerExceptionMapper
