@@ -46,6 +46,64 @@ class KernelsTest {
         }
     }
 
+    /** The other storage layouts of {@link MatrixKernel#gemm}, including shapes that span several packed blocks and edge tiles. */
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4}")
+    @CsvSource({
+        "1,1,1,false,false", "3,5,7,true,false", "9,33,17,false,false", "9,33,17,true,false", "9,33,17,true,true",
+        "8,32,256,false,false", "17,70,600,true,false", "64,530,300,false,false", "70,40,513,true,false",
+        "600,45,20,true,true", "2,7,1,false,false", "1,300,288,true,false"})
+    void everyLayoutMatchesTheReference(int m, int n, int k, boolean transA, boolean transB) {
+        SplittableRandom r = new SplittableRandom(m * 131L + n * 17L + k * 3L + (transA ? 1 : 0) + (transB ? 2 : 0));
+        int lda = (transA ? m : k) + 3;
+        int ldb = (transB ? k : n) + 1;
+        int ldc = n + 2;
+        float[] a = random(r, 2 + (transA ? k : m) * lda);
+        float[] b = random(r, 1 + (transB ? n : k) * ldb);
+        float[] c0 = random(r, m * ldc);
+        double[] expected = new double[m * ldc];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    float x = transA ? a[2 + p * lda + i] : a[2 + i * lda + p];
+                    float y = transB ? b[1 + j * ldb + p] : b[1 + p * ldb + j];
+                    s += (double) x * y;
+                }
+                expected[i * ldc + j] = s;
+            }
+        }
+        for (boolean accumulate : new boolean[] {false, true}) {
+            for (MatrixKernel kernel : new MatrixKernel[] {Kernels.kernel(), Kernels.scalar()}) {
+                float[] c = c0.clone();
+                kernel.gemm(transA, transB, a, 2, lda, b, 1, ldb, c, 0, ldc, m, n, k, accumulate);
+                check(kernel.name(), expected, c0, c, m, n, ldc, accumulate, k);
+            }
+            float[] c = c0.clone();
+            Kernels.gemm(transA, transB, a, 2, lda, b, 1, ldb, c, 0, ldc, m, n, k, accumulate);
+            check("parallel", expected, c0, c, m, n, ldc, accumulate, k);
+        }
+    }
+
+    /** Each element is one fused multiply-add chain, so splitting the work over threads must not change a bit. */
+    @org.junit.jupiter.api.Test
+    void parallelProductsEqualSingleThreadedOnesBitForBit() {
+        SplittableRandom r = new SplittableRandom(5);
+        int m = 300;
+        int n = 700;
+        int k = 290;
+        float[] a = random(r, m * k);
+        float[] b = random(r, n * k);
+        for (int[] shape : new int[][] {{m, n}, {n, m}}) {
+            float[] single = new float[shape[0] * shape[1]];
+            float[] parallel = new float[shape[0] * shape[1]];
+            float[] left = shape[0] == m ? a : b;
+            float[] right = shape[0] == m ? b : a;
+            Kernels.kernel().matmulTransB(left, 0, k, right, 0, k, single, 0, shape[1], shape[0], shape[1], k, false);
+            Kernels.matmulTransB(left, 0, k, right, 0, k, parallel, 0, shape[1], shape[0], shape[1], k, false);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(single, parallel);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"1", "15", "16", "17", "100"})
     void dotAndAxpyMatchTheReference(int len) {
