@@ -12,19 +12,22 @@ import java.util.List;
  * Tokens per second of the engine at two model sizes: forward (loss over a batch, no gradients), a LoRA
  * training step (forward, backward, AdamW; r=8 on all seven projections) and greedy decoding of one
  * sequence with the KV cache. The batch is 8 x 256 tokens. {@code -Dbench.iterations=N} sets the timed
- * runs (median reported), {@code -Dbench.models=260k,15m} which models run.
+ * runs (median reported), {@code -Dbench.models=260k,15m} which models run, {@code -Dbench.modes=forward,lora-step,decode}
+ * which modes. The last column is the process CPU time per step (all threads): on a shared machine, wall
+ * time well above cpu/threads means the cores were busy with other work during the measurement.
  */
 public final class EngineBench {
 
     public static void main(String[] args) {
         int iterations = Integer.getInteger("bench.iterations", 7);
         String which = System.getProperty("bench.models", "260k,15m");
+        String modes = System.getProperty("bench.modes", "forward,lora-step,decode");
         System.out.println("engine: kernel " + Kernels.kernel().name() + ", threads " + Kernels.threads()
                 + ", batch " + BenchModels.BATCH + "x" + BenchModels.SEQ_LEN + ", median of " + iterations + " runs");
         System.out.println("load average before: " + Timer.loadAverage());
-        System.out.printf("%-14s %-10s %12s %10s%n", "config", "mode", "tokens/s", "ms/step");
+        System.out.printf("%-14s %-10s %12s %10s %14s%n", "config", "mode", "tokens/s", "ms/step", "cpu ms/step");
         for (BenchModels.Model m : models(which)) {
-            bench(m, iterations);
+            bench(m, iterations, modes);
         }
         System.out.println("load average after: " + Timer.loadAverage());
     }
@@ -40,29 +43,34 @@ public final class EngineBench {
         return out;
     }
 
-    private static void bench(BenchModels.Model m, int iterations) {
+    private static void bench(BenchModels.Model m, int iterations, String modes) {
         TokenBatch batch = BenchModels.randomBatch(m.config(), 7);
         int tokens = batch.size();
         int warmup = 3;
 
-        Transformer frozen = new Transformer(m.weights(), null);
-        double forward = Timer.medianSeconds(warmup, iterations, () -> frozen.loss(batch));
-        row(m.name(), "forward", tokens / forward, forward);
-
-        LoraStep step = new LoraStep(m);
-        double lora = Timer.medianSeconds(warmup, iterations, () -> step.run(batch));
-        row(m.name(), "lora-step", tokens / lora, lora);
-
-        // Greedy decoding from BOS until the context is full; no stop token, so every run has the same length.
-        int generate = BenchModels.SEQ_LEN - 1;
-        Generator generator = new Generator(m.weights());
-        GenerationOptions greedy = GenerationOptions.greedy(generate);
-        int[] prompt = {1};
-        double decode = Timer.medianSeconds(warmup, iterations, () -> generator.generate(prompt, greedy));
-        row(m.name(), "decode", generate / decode, decode);
+        if (modes.contains("forward")) {
+            Transformer frozen = new Transformer(m.weights(), null);
+            Timer.Result forward = Timer.measure(warmup, iterations, () -> frozen.loss(batch));
+            row(m.name(), "forward", tokens, forward);
+        }
+        if (modes.contains("lora-step")) {
+            LoraStep step = new LoraStep(m);
+            Timer.Result lora = Timer.measure(warmup, iterations, () -> step.run(batch));
+            row(m.name(), "lora-step", tokens, lora);
+        }
+        if (modes.contains("decode")) {
+            // Greedy decoding from BOS until the context is full; no stop token, so every run has the same length.
+            int generate = BenchModels.SEQ_LEN - 1;
+            Generator generator = new Generator(m.weights());
+            GenerationOptions greedy = GenerationOptions.greedy(generate);
+            int[] prompt = {1};
+            Timer.Result decode = Timer.measure(warmup, iterations, () -> generator.generate(prompt, greedy));
+            row(m.name(), "decode", generate, decode);
+        }
     }
 
-    private static void row(String config, String mode, double tokensPerSecond, double seconds) {
-        System.out.printf("%-14s %-10s %12.0f %10.1f%n", config, mode, tokensPerSecond, seconds * 1000);
+    private static void row(String config, String mode, int tokens, Timer.Result r) {
+        System.out.printf("%-14s %-10s %12.0f %10.1f %14.1f%n", config, mode, tokens / r.medianSeconds(), r.medianSeconds() * 1000,
+                r.cpuSecondsPerRun() * 1000);
     }
 }

@@ -85,16 +85,21 @@ public final class Kernels {
             return;
         }
         int step = ((extent + chunks - 1) / chunks + align - 1) / align * align;
-        Future<?>[] pending = new Future<?>[chunks];
-        int submitted = 0;
-        for (int start = step; start < extent; start += step) {
-            final int s = start;
-            final int len = Math.min(step, extent - s);
-            pending[submitted++] = POOL.submit(() -> gemmPart(byRows, s, len, transA, transB, a, aOff, lda, b, bOff, ldb,
+        int count = (extent + step - 1) / step;
+        if (count > 1 && extent - (count - 1) * step < align) {
+            // A sliver narrower than a tile joins its neighbour, so every chunk takes the same kernel path
+            // as the whole product would (the path depends on the width of C).
+            count--;
+        }
+        Future<?>[] pending = new Future<?>[count];
+        for (int i = 1; i < count; i++) {
+            final int s = i * step;
+            final int len = i == count - 1 ? extent - s : step;
+            pending[i] = POOL.submit(() -> gemmPart(byRows, s, len, transA, transB, a, aOff, lda, b, bOff, ldb,
                     c, cOff, ldc, m, n, k, accumulate));
         }
-        gemmPart(byRows, 0, Math.min(step, extent), transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
-        awaitAll(pending, submitted);
+        gemmPart(byRows, 0, count == 1 ? extent : step, transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+        awaitAll(pending, 1, count);
     }
 
     private static void gemmPart(boolean byRows, int start, int len, boolean transA, boolean transB,
@@ -159,8 +164,12 @@ public final class Kernels {
     }
 
     private static void awaitAll(Future<?>[] pending, int count) {
+        awaitAll(pending, 0, count);
+    }
+
+    private static void awaitAll(Future<?>[] pending, int from, int to) {
         RuntimeException failure = null;
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             try {
                 pending[i].get();
             } catch (InterruptedException e) {

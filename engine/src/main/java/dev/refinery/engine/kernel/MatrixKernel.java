@@ -46,4 +46,13 @@ public interface MatrixKernel {
 
     /** y[yOff+i] += alpha * x[xOff+i] for i &lt; len. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len);
+
+    /** Largest of x[off..off+len); negative infinity when len is 0. */
+    float max(float[] x, int off, int len);
+
+    /** x[off+i] = exp(x[off+i] - shift) for i &lt; len; returns the sum of the new values (softmax's denominator). */
+    float expShifted(float[] x, int off, int len, float shift);
+
+    /** x[off+i] *= factor for i &lt; len. */
+    void scale(float[] x, int off, int len, float factor);
 }

@@ -61,13 +61,22 @@ final class PackedGemm {
             return;
         }
         Buffers buf = BUFFERS.get();
+        // When B is stored k x n, full panels are read where they lie (row stride ldb) instead of being
+        // copied: a copy costs as much as the product when few rows of A share it (LoRA's rank-8 products).
+        boolean directB = !transB;
         for (int j0 = 0; j0 < n; j0 += NC) {
             int nc = Math.min(NC, n - j0);
             int panels = (nc + NR - 1) / NR;
+            int fullPanels = nc / NR;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
                 boolean load = accumulate || p0 > 0;
-                packB(transB, b, bOff, ldb, j0, nc, p0, kc, buf.b);
+                if (!directB) {
+                    packB(transB, b, bOff, ldb, j0, nc, p0, kc, buf.b);
+                } else if (fullPanels < panels) {
+                    // Only the ragged last panel needs zero padding; it goes first in the buffer.
+                    packB(false, b, bOff, ldb, j0 + fullPanels * NR, nc - fullPanels * NR, p0, kc, buf.b);
+                }
                 for (int i0 = 0; i0 < m; i0 += MR) {
                     int mr = Math.min(MR, m - i0);
                     packA(transA, a, aOff, lda, i0, mr, p0, kc, buf.a);
@@ -75,10 +84,22 @@ final class PackedGemm {
                         int jq = j0 + q * NR;
                         int nr = Math.min(NR, n - jq);
                         int cIdx = cOff + i0 * ldc + jq;
+                        float[] bSrc = buf.b;
+                        int bBase = q * kc * NR;
+                        int bStride = NR;
+                        if (directB) {
+                            if (q < fullPanels) {
+                                bSrc = b;
+                                bBase = bOff + p0 * ldb + jq;
+                                bStride = ldb;
+                            } else {
+                                bBase = 0;
+                            }
+                        }
                         if (mr == MR && nr == NR) {
-                            micro(buf.a, buf.b, q * kc * NR, kc, c, cIdx, ldc, load);
+                            micro(buf.a, bSrc, bBase, bStride, kc, c, cIdx, ldc, load);
                         } else {
-                            edgeTile(buf, q * kc * NR, kc, c, cIdx, ldc, mr, nr, load);
+                            edgeTile(buf, bSrc, bBase, bStride, kc, c, cIdx, ldc, mr, nr, load);
                         }
                     }
                 }
@@ -138,7 +159,8 @@ final class PackedGemm {
     }
 
     /** A partial tile: run the full micro-kernel on a copy of the valid part of C, then copy it back. */
-    private static void edgeTile(Buffers buf, int bBase, int kc, float[] c, int cIdx, int ldc, int mr, int nr, boolean load) {
+    private static void edgeTile(Buffers buf, float[] bSrc, int bBase, int bStride, int kc, float[] c, int cIdx, int ldc,
+                                 int mr, int nr, boolean load) {
         float[] tile = buf.tile;
         java.util.Arrays.fill(tile, 0f);
         if (load) {
@@ -146,14 +168,17 @@ final class PackedGemm {
                 System.arraycopy(c, cIdx + r * ldc, tile, r * NR, nr);
             }
         }
-        micro(buf.a, buf.b, bBase, kc, tile, 0, NR, true);
+        micro(buf.a, bSrc, bBase, bStride, kc, tile, 0, NR, true);
         for (int r = 0; r < mr; r++) {
             System.arraycopy(tile, r * NR, c, cIdx + r * ldc, nr);
         }
     }
 
-    /** C[0..MR)[0..NR) (+)= ap^T bp over kc steps; C row r starts at c[cIdx + r*ldc]. */
-    private static void micro(float[] ap, float[] bp, int bBase, int kc, float[] c, int cIdx, int ldc, boolean load) {
+    /**
+     * C[0..MR)[0..NR) (+)= ap^T bp over kc steps; C row r starts at c[cIdx + r*ldc], row p of the B panel
+     * at bp[bBase + p*bStride].
+     */
+    private static void micro(float[] ap, float[] bp, int bBase, int bStride, int kc, float[] c, int cIdx, int ldc, boolean load) {
         int c1 = cIdx + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -185,7 +210,7 @@ final class PackedGemm {
             r40 = z; r41 = z; r50 = z; r51 = z; r60 = z; r61 = z; r70 = z; r71 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bi = bBase + p * NR;
+            int bi = bBase + p * bStride;
             int ai = p * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);

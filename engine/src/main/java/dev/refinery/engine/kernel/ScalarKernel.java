@@ -70,4 +70,31 @@ final class ScalarKernel implements MatrixKernel {
             y[yOff + i] += alpha * x[xOff + i];
         }
     }
+
+    @Override
+    public float max(float[] x, int off, int len) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < len; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    @Override
+    public float expShifted(float[] x, int off, int len, float shift) {
+        float sum = 0f;
+        for (int i = 0; i < len; i++) {
+            float e = (float) Math.exp(x[off + i] - shift);
+            x[off + i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    @Override
+    public void scale(float[] x, int off, int len, float factor) {
+        for (int i = 0; i < len; i++) {
+            x[off + i] *= factor;
+        }
+    }
 }

@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD kernel on the incubating Vector API. Loaded reflectively by {@link Kernels} only when the
  * {@code jdk.incubator.vector} module is present, so the engine still runs without it.
  *
- * <p>Matrix products go to {@link PackedGemm}. The single-row product of decoding is a set of dot
+ * <p>Matrix products go to {@link PackedGemm}, or to {@link DotGemm} when C has only a few columns and
+ * both operands run along k. The single-row product of decoding is a set of dot
  * products instead, four rows of B at a time sharing each load of x: it reads every weight once, which
  * is all that matters when a product is bound by memory.
  */
@@ -25,7 +26,11 @@ final class VectorKernel implements MatrixKernel {
     @Override
     public void gemm(boolean transA, boolean transB, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
-        PackedGemm.gemm(transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+        if (!transA && transB && n <= DotGemm.MAX_COLUMNS && k >= 2 * L) {
+            DotGemm.gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+        } else {
+            PackedGemm.gemm(transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+        }
     }
 
     @Override
@@ -102,6 +107,59 @@ final class VectorKernel implements MatrixKernel {
         }
         for (; i < len; i++) {
             y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public float max(float[] x, int off, int len) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        int upper = S.loopBound(len);
+        for (; i < upper; i += L) {
+            m = m.max(FloatVector.fromArray(S, x, off + i));
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < len; i++) {
+            r = Math.max(r, x[off + i]);
+        }
+        return r;
+    }
+
+    /**
+     * Vectorised with {@link FastExp} rather than the Vector API's own exp: that one is SVML when
+     * compiled by C2 but Math.exp lane by lane when interpreted, so the same call could round differently
+     * before and after the JIT, and a resumed training run would drift from the uninterrupted one.
+     */
+    @Override
+    public float expShifted(float[] x, int off, int len, float shift) {
+        FloatVector sv = FloatVector.broadcast(S, shift);
+        FloatVector sum = FloatVector.zero(S);
+        int i = 0;
+        int upper = S.loopBound(len);
+        for (; i < upper; i += L) {
+            FloatVector e = FastExp.exp(FloatVector.fromArray(S, x, off + i).sub(sv));
+            e.intoArray(x, off + i);
+            sum = sum.add(e);
+        }
+        float r = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float e = FastExp.exp(x[off + i] - shift);
+            x[off + i] = e;
+            r += e;
+        }
+        return r;
+    }
+
+    @Override
+    public void scale(float[] x, int off, int len, float factor) {
+        FloatVector f = FloatVector.broadcast(S, factor);
+        int i = 0;
+        int upper = S.loopBound(len);
+        for (; i < upper; i += L) {
+            FloatVector.fromArray(S, x, off + i).mul(f).intoArray(x, off + i);
+        }
+        for (; i < len; i++) {
+            x[off + i] *= factor;
         }
     }
 }

@@ -88,19 +88,25 @@ class KernelsTest {
     @org.junit.jupiter.api.Test
     void parallelProductsEqualSingleThreadedOnesBitForBit() {
         SplittableRandom r = new SplittableRandom(5);
-        int m = 300;
-        int n = 700;
-        int k = 290;
-        float[] a = random(r, m * k);
-        float[] b = random(r, n * k);
-        for (int[] shape : new int[][] {{m, n}, {n, m}}) {
-            float[] single = new float[shape[0] * shape[1]];
-            float[] parallel = new float[shape[0] * shape[1]];
-            float[] left = shape[0] == m ? a : b;
-            float[] right = shape[0] == m ? b : a;
-            Kernels.kernel().matmulTransB(left, 0, k, right, 0, k, single, 0, shape[1], shape[0], shape[1], k, false);
-            Kernels.matmulTransB(left, 0, k, right, 0, k, parallel, 0, shape[1], shape[0], shape[1], k, false);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(single, parallel);
+        int[][] shapes = {{300, 700, 290}, {700, 300, 290}, {20, 40, 2000}, {2048, 8, 288}, {8, 2048, 288}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            float[] a = random(r, m * k);
+            float[] b = random(r, n * k);
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    int lda = transA ? m : k;
+                    int ldb = transB ? k : n;
+                    float[] single = new float[m * n];
+                    float[] parallel = new float[m * n];
+                    Kernels.kernel().gemm(transA, transB, a, 0, lda, b, 0, ldb, single, 0, n, m, n, k, false);
+                    Kernels.gemm(transA, transB, a, 0, lda, b, 0, ldb, parallel, 0, n, m, n, k, false);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(single, parallel,
+                            m + "x" + n + "x" + k + " transA=" + transA + " transB=" + transB);
+                }
+            }
         }
     }
 
@@ -121,6 +127,37 @@ class KernelsTest {
             assertEquals(y[2 + i] + 0.5f * x[1 + i], z[2 + i], 1e-6);
         }
         assertEquals(y[0], z[0]);
+    }
+
+    /** The softmax helpers: exp within a few ulp of Math.exp over the range logits take, tails included. */
+    @ParameterizedTest
+    @CsvSource({"1", "15", "16", "17", "100", "1000"})
+    void softmaxHelpersMatchTheReference(int len) {
+        SplittableRandom r = new SplittableRandom(len * 7L);
+        float[] x = new float[len + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((r.nextDouble() - 0.5) * 60);
+        }
+        for (MatrixKernel kernel : new MatrixKernel[] {Kernels.kernel(), Kernels.scalar()}) {
+            float[] y = x.clone();
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < len; i++) {
+                max = Math.max(max, x[2 + i]);
+            }
+            assertEquals(max, kernel.max(y, 2, len), kernel.name());
+            float sum = kernel.expShifted(y, 2, len, max);
+            double want = 0;
+            for (int i = 0; i < len; i++) {
+                double e = Math.exp(x[2 + i] - max); // the shift is a float subtraction in the kernel too
+                want += e;
+                assertEquals(e, y[2 + i], 4e-7 * e + 1e-37, kernel.name() + " exp at " + i);
+            }
+            assertEquals(want, sum, 1e-5 * want, kernel.name() + " sum");
+            assertEquals(x[0], y[0]);
+            assertEquals(x[len + 2], y[len + 2]);
+            kernel.scale(y, 2, len, 0.5f);
+            assertEquals(x[1], y[1]);
+        }
     }
 
     @org.junit.jupiter.api.Test
