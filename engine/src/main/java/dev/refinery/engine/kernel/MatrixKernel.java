@@ -55,4 +55,7 @@ public interface MatrixKernel {
 
     /** x[off+i] *= factor for i &lt; len. */
     void scale(float[] x, int off, int len, float factor);
+
+    /** out[outOff+i] = 1 / (1 + exp(-x[xOff+i])) for i &lt; len (may be the same array and offset). */
+    void sigmoid(float[] x, int xOff, float[] out, int outOff, int len);
 }

@@ -97,4 +97,11 @@ final class ScalarKernel implements MatrixKernel {
             x[off + i] *= factor;
         }
     }
+
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] out, int outOff, int len) {
+        for (int i = 0; i < len; i++) {
+            out[outOff + i] = 1f / (1f + (float) Math.exp(-x[xOff + i]));
+        }
+    }
 }

@@ -162,4 +162,18 @@ final class VectorKernel implements MatrixKernel {
             x[off + i] *= factor;
         }
     }
+
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] out, int outOff, int len) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        int upper = S.loopBound(len);
+        for (; i < upper; i += L) {
+            FloatVector e = FastExp.exp(FloatVector.fromArray(S, x, xOff + i).neg());
+            one.div(one.add(e)).intoArray(out, outOff + i);
+        }
+        for (; i < len; i++) {
+            out[outOff + i] = 1f / (1f + FastExp.exp(-x[xOff + i]));
+        }
+    }
 }

@@ -78,7 +78,7 @@ public final class CausalAttention {
                     // S[i0:i1, 0:i1] = Q K^T, then softmax row by row, then O[i0:i1] = P V[0:i1].
                     kernel.gemm(false, true, q, qOff + i0 * qDim, qDim, k, kOff, kvDim, p, i0 * len, len, i1 - i0, i1, headDim, false);
                     for (int t = i0; t < i1; t++) {
-                        lse[(s0 + t) * nHeads + h] = softmaxCausalRow(p, t * len, t + 1, i1);
+                        lse[(s0 + t) * nHeads + h] = softmaxCausalRow(kernel, p, t * len, t + 1, i1);
                     }
                     kernel.gemm(false, false, p, i0 * len, len, v, kOff, kvDim, out, qOff + i0 * qDim, qDim, i1 - i0, headDim, i1, false);
                 }
@@ -118,10 +118,10 @@ public final class CausalAttention {
                         float m = lse[(s0 + t) * nHeads + h];
                         // dS = P * (dP - rowsum(P * dP)) * scale, and rowsum(P * dP) = dO . O.
                         float d = kernel.dot(dOut, qOff + t * qDim, out, qOff + t * qDim, headDim);
+                        kernel.scale(p, row, t + 1, scale);
+                        kernel.expShifted(p, row, t + 1, m);
                         for (int s = 0; s <= t; s++) {
-                            float prob = (float) Math.exp(p[row + s] * scale - m);
-                            p[row + s] = prob;
-                            dp[row + s] = prob * (dp[row + s] - d) * scale;
+                            dp[row + s] = p[row + s] * (dp[row + s] - d) * scale;
                         }
                         java.util.Arrays.fill(p, row + t + 1, row + i1, 0f);
                         java.util.Arrays.fill(dp, row + t + 1, row + i1, 0f);
@@ -148,25 +148,11 @@ public final class CausalAttention {
      * Scales, masks and normalises row entries [0, valid) in place; zeroes the rest up to {@code end};
      * returns the log-sum-exp.
      */
-    private float softmaxCausalRow(float[] p, int row, int valid, int end) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int s = 0; s < valid; s++) {
-            float x = p[row + s] * scale;
-            p[row + s] = x;
-            if (x > max) {
-                max = x;
-            }
-        }
-        float sum = 0f;
-        for (int s = 0; s < valid; s++) {
-            float e = (float) Math.exp(p[row + s] - max);
-            p[row + s] = e;
-            sum += e;
-        }
-        float inv = 1f / sum;
-        for (int s = 0; s < valid; s++) {
-            p[row + s] *= inv;
-        }
+    private float softmaxCausalRow(MatrixKernel kernel, float[] p, int row, int valid, int end) {
+        kernel.scale(p, row, valid, scale);
+        float max = kernel.max(p, row, valid);
+        float sum = kernel.expShifted(p, row, valid, max);
+        kernel.scale(p, row, valid, 1f / sum);
         java.util.Arrays.fill(p, row + valid, row + end, 0f);
         return max + (float) Math.log(sum);
     }
