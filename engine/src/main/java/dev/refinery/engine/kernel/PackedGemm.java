@@ -68,8 +68,11 @@ final class PackedGemm {
             int nc = Math.min(NC, n - j0);
             int panels = (nc + NR - 1) / NR;
             int fullPanels = nc / NR;
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
+            // Equal depths (288 = 1 x 288, 768 = 2 x 384) rather than a full block and a thin remainder.
+            int kBlocks = (k + KC - 1) / KC;
+            int kStep = (k + kBlocks - 1) / kBlocks;
+            for (int p0 = 0; p0 < k; p0 += kStep) {
+                int kc = Math.min(kStep, k - p0);
                 boolean load = accumulate || p0 > 0;
                 if (!directB) {
                     packB(transB, b, bOff, ldb, j0, nc, p0, kc, buf.b);
