@@ -35,6 +35,15 @@ final class PackedGemm {
     /** Columns of op(B) per packed block: NC x KC floats = 512 KiB, which stays in a 1 MiB L2. */
     private static final int NC = 512;
 
+    /** Lane l of a scatter goes l * MR floats further: one row of A into its packed column. */
+    private static final int[] STRIDE_MR = new int[L];
+
+    static {
+        for (int l = 0; l < L; l++) {
+            STRIDE_MR[l] = l * MR;
+        }
+    }
+
     /** Per-thread packing buffers, so that concurrent products on the kernel threads never share one. */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -144,12 +153,22 @@ final class PackedGemm {
         if (transA) {
             // A stored k x m: the MR elements of one step are contiguous.
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(a, aOff + (p0 + p) * lda + i0, ap, p * MR, mr);
+                int src = aOff + (p0 + p) * lda + i0;
+                int dst = p * MR;
+                for (int r = 0; r < mr; r++) {
+                    ap[dst + r] = a[src + r];
+                }
             }
         } else {
+            // A stored m x k: each row is contiguous; a vector of it is scattered MR floats apart.
+            int upper = kc - kc % L;
             for (int r = 0; r < mr; r++) {
                 int src = aOff + (i0 + r) * lda + p0;
-                for (int p = 0; p < kc; p++) {
+                int p = 0;
+                for (; p < upper; p += L) {
+                    FloatVector.fromArray(S, a, src + p).intoArray(ap, p * MR + r, STRIDE_MR, 0);
+                }
+                for (; p < kc; p++) {
                     ap[p * MR + r] = a[src + p];
                 }
             }
