@@ -84,26 +84,31 @@ final class DotGemm {
             s23 = x2.fma(y, s23);
             s33 = x3.fma(y, s33);
         }
-        finish(s00, s01, s02, s03, a, a0, b, b0, b1, b2, b3, p, k, c, c0, accumulate);
-        finish(s10, s11, s12, s13, a, a1, b, b0, b1, b2, b3, p, k, c, c0 + ldc, accumulate);
-        finish(s20, s21, s22, s23, a, a2, b, b0, b1, b2, b3, p, k, c, c0 + 2 * ldc, accumulate);
-        finish(s30, s31, s32, s33, a, a3, b, b0, b1, b2, b3, p, k, c, c0 + 3 * ldc, accumulate);
+        // Reduced here rather than in a helper: a vector passed to a method the JIT does not inline is
+        // boxed on the heap, which made this path slower than the scalar kernel.
+        float r00 = s00.reduceLanes(VectorOperators.ADD), r01 = s01.reduceLanes(VectorOperators.ADD);
+        float r02 = s02.reduceLanes(VectorOperators.ADD), r03 = s03.reduceLanes(VectorOperators.ADD);
+        float r10 = s10.reduceLanes(VectorOperators.ADD), r11 = s11.reduceLanes(VectorOperators.ADD);
+        float r12 = s12.reduceLanes(VectorOperators.ADD), r13 = s13.reduceLanes(VectorOperators.ADD);
+        float r20 = s20.reduceLanes(VectorOperators.ADD), r21 = s21.reduceLanes(VectorOperators.ADD);
+        float r22 = s22.reduceLanes(VectorOperators.ADD), r23 = s23.reduceLanes(VectorOperators.ADD);
+        float r30 = s30.reduceLanes(VectorOperators.ADD), r31 = s31.reduceLanes(VectorOperators.ADD);
+        float r32 = s32.reduceLanes(VectorOperators.ADD), r33 = s33.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            float x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
+            float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], y3 = b[b3 + p];
+            r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
+            r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
+            r20 += x2 * y0; r21 += x2 * y1; r22 += x2 * y2; r23 += x2 * y3;
+            r30 += x3 * y0; r31 += x3 * y1; r32 += x3 * y2; r33 += x3 * y3;
+        }
+        store4(c, c0, r00, r01, r02, r03, accumulate);
+        store4(c, c0 + ldc, r10, r11, r12, r13, accumulate);
+        store4(c, c0 + 2 * ldc, r20, r21, r22, r23, accumulate);
+        store4(c, c0 + 3 * ldc, r30, r31, r32, r33, accumulate);
     }
 
-    /** Reduces one row's four accumulators, adds the scalar tail from p to k, and stores four results. */
-    private static void finish(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3, float[] a, int ai,
-                               float[] b, int b0, int b1, int b2, int b3, int p, int k, float[] c, int ci, boolean accumulate) {
-        float r0 = v0.reduceLanes(VectorOperators.ADD);
-        float r1 = v1.reduceLanes(VectorOperators.ADD);
-        float r2 = v2.reduceLanes(VectorOperators.ADD);
-        float r3 = v3.reduceLanes(VectorOperators.ADD);
-        for (; p < k; p++) {
-            float x = a[ai + p];
-            r0 += x * b[b0 + p];
-            r1 += x * b[b1 + p];
-            r2 += x * b[b2 + p];
-            r3 += x * b[b3 + p];
-        }
+    private static void store4(float[] c, int ci, float r0, float r1, float r2, float r3, boolean accumulate) {
         store(c, ci, r0, accumulate);
         store(c, ci + 1, r1, accumulate);
         store(c, ci + 2, r2, accumulate);
