@@ -40,7 +40,12 @@ final class PeakFlops {
     private static void run(int threads, long iterations) throws InterruptedException {
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {
-            ts[t] = new Thread(() -> sink += chains(iterations));
+            ts[t] = new Thread(() -> {
+                float r = chains(iterations);
+                synchronized (PeakFlops.class) {
+                    sink += r;
+                }
+            });
             ts[t].start();
         }
         for (Thread t : ts) {
