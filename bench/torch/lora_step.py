@@ -21,9 +21,13 @@ import os
 import statistics
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+# OpenMP threads that spin while OpenBLAS runs a product on the same two cores (its own pthreads) cost
+# torch 2-4x on this machine; passive waiting must be chosen before libgomp starts, so before the import.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 BATCH, SEQ_LEN, RANK, ALPHA = 8, 256, 8, 16.0
 
@@ -215,7 +219,9 @@ def main():
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}: threads {torch.get_num_threads()} (reported {reported} before set_num_threads), "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "
-          f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, fp32, "
+          f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset (auto)')}, fp32, "
           f"batch {BATCH}x{SEQ_LEN}, median of {args.iterations} runs")
     with open("/proc/loadavg") as f:
         print("load average before:", f.read().strip())
