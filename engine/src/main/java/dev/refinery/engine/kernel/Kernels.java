@@ -17,8 +17,12 @@ import java.util.logging.Logger;
 public final class Kernels {
 
     private static final Logger LOG = Logger.getLogger(Kernels.class.getName());
-    /** Below this many multiply-adds a product runs on the calling thread: a hand-off costs more. */
-    private static final long PARALLEL_THRESHOLD = 1L << 15;
+    /** Below this many multiply-adds a product runs on the calling thread: waking a helper costs more. */
+    private static final long PARALLEL_THRESHOLD = 1L << 18;
+    /** Row chunks of a split product start on multiples of the packed kernel's tile height. */
+    private static final int ROW_ALIGN = 8;
+    /** Column chunks start on multiples of its tile width (two 512-bit vectors; a multiple of the AVX2 width too). */
+    private static final int COLUMN_ALIGN = 32;
 
     private static final MatrixKernel KERNEL = choose();
     private static final int THREADS = Math.max(1, Integer.getInteger("refinery.engine.threads",
@@ -42,27 +46,91 @@ public final class Kernels {
         return new ScalarKernel();
     }
 
-    /** {@link MatrixKernel#matmulTransB} split over the available cores, by rows of C (or columns when C has few rows). */
+    /** C = (accumulate ? C : 0) + A B^T with A stored m x k and B stored n x k, on all cores. */
     public static void matmulTransB(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                     float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
-        long work = (long) m * n * k;
-        if (POOL == null || work < PARALLEL_THRESHOLD) {
-            KERNEL.matmulTransB(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+        if (m == 1) {
+            gemv(a, aOff, b, bOff, ldb, c, cOff, n, k, accumulate);
             return;
         }
-        boolean byRows = m >= 4 * THREADS;
+        gemm(false, true, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+    }
+
+    /** C = (accumulate ? C : 0) + A B with A stored m x k and B stored k x n, on all cores. */
+    public static void matmul(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        gemm(false, false, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+    }
+
+    /** C = (accumulate ? C : 0) + A^T B with A stored k x m and B stored k x n, on all cores. */
+    public static void matmulTransA(float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        gemm(true, false, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+    }
+
+    /**
+     * {@link MatrixKernel#gemm} split over the cores: by rows of C when C is at least as tall as wide,
+     * otherwise by columns. Each thread packs the whole of the operand it shares, so splitting along the
+     * longer side duplicates the smaller amount of packing. Chunk edges fall on tile edges.
+     */
+    public static void gemm(boolean transA, boolean transB, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        long work = (long) m * n * k;
+        boolean byRows = m >= n;
         int extent = byRows ? m : n;
-        int chunks = Math.min(THREADS, Math.max(1, extent / 4));
-        // Chunk edges on multiples of 4 keep every chunk on the kernel's 4x4 fast path.
-        int step = ((extent + chunks - 1) / chunks + 3) & ~3;
+        int align = byRows ? ROW_ALIGN : COLUMN_ALIGN;
+        int chunks = Math.min(THREADS, (extent + align - 1) / align);
+        if (POOL == null || work < PARALLEL_THRESHOLD || chunks < 2) {
+            KERNEL.gemm(transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+            return;
+        }
+        int step = ((extent + chunks - 1) / chunks + align - 1) / align * align;
+        int count = (extent + step - 1) / step;
+        if (count > 1 && extent - (count - 1) * step < align) {
+            // A sliver narrower than a tile joins its neighbour, so every chunk takes the same kernel path
+            // as the whole product would (the path depends on the width of C).
+            count--;
+        }
+        Future<?>[] pending = new Future<?>[count];
+        for (int i = 1; i < count; i++) {
+            final int s = i * step;
+            final int len = i == count - 1 ? extent - s : step;
+            pending[i] = POOL.submit(() -> gemmPart(byRows, s, len, transA, transB, a, aOff, lda, b, bOff, ldb,
+                    c, cOff, ldc, m, n, k, accumulate));
+        }
+        gemmPart(byRows, 0, count == 1 ? extent : step, transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+        awaitAll(pending, 1, count);
+    }
+
+    private static void gemmPart(boolean byRows, int start, int len, boolean transA, boolean transB,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+        if (byRows) {
+            int aStart = aOff + (transA ? start : start * lda);
+            KERNEL.gemm(transA, transB, a, aStart, lda, b, bOff, ldb, c, cOff + start * ldc, ldc, len, n, k, accumulate);
+        } else {
+            int bStart = bOff + (transB ? start * ldb : start);
+            KERNEL.gemm(transA, transB, a, aOff, lda, b, bStart, ldb, c, cOff + start, ldc, m, len, k, accumulate);
+        }
+    }
+
+    /** y (+)= x B^T for one row x and B stored n x k (decoding), split over the cores by rows of B. */
+    public static void gemv(float[] x, int xOff, float[] b, int bOff, int ldb, float[] y, int yOff, int n, int k, boolean accumulate) {
+        long work = (long) n * k;
+        int chunks = Math.min(THREADS, n / 64);
+        if (POOL == null || work < PARALLEL_THRESHOLD || chunks < 2) {
+            KERNEL.gemv(x, xOff, b, bOff, ldb, y, yOff, n, k, accumulate);
+            return;
+        }
+        int step = ((n + chunks - 1) / chunks + 3) & ~3;
         Future<?>[] pending = new Future<?>[chunks];
         int submitted = 0;
-        for (int start = step; start < extent; start += step) {
+        for (int start = step; start < n; start += step) {
             final int s = start;
-            final int len = Math.min(step, extent - s);
-            pending[submitted++] = POOL.submit(() -> part(byRows, s, len, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate));
+            final int len = Math.min(step, n - s);
+            pending[submitted++] = POOL.submit(() -> KERNEL.gemv(x, xOff, b, bOff + s * ldb, ldb, y, yOff + s, len, k, accumulate));
         }
-        part(byRows, 0, Math.min(step, extent), a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+        KERNEL.gemv(x, xOff, b, bOff, ldb, y, yOff, Math.min(step, n), k, accumulate);
         awaitAll(pending, submitted);
     }
 
@@ -95,18 +163,13 @@ public final class Kernels {
         void run(int index);
     }
 
-    private static void part(boolean byRows, int start, int len, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
-        if (byRows) {
-            KERNEL.matmulTransB(a, aOff + start * lda, lda, b, bOff, ldb, c, cOff + start * ldc, ldc, len, n, k, accumulate);
-        } else {
-            KERNEL.matmulTransB(a, aOff, lda, b, bOff + start * ldb, ldb, c, cOff + start, ldc, m, len, k, accumulate);
-        }
+    private static void awaitAll(Future<?>[] pending, int count) {
+        awaitAll(pending, 0, count);
     }
 
-    private static void awaitAll(Future<?>[] pending, int count) {
+    private static void awaitAll(Future<?>[] pending, int from, int to) {
         RuntimeException failure = null;
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             try {
                 pending[i].get();
             } catch (InterruptedException e) {

@@ -9,9 +9,7 @@ import java.util.SplittableRandom;
  * One projection y = x W^T + b + s * dropout(x) A^T B^T (the LoRA term is present only when A and B
  * are). All rows of a batch go through one matrix product.
  *
- * <p>Gradients: dx += dy W (+ LoRA path), and, for trainable tensors, dW += dy^T x, dA, dB. Each
- * product is written in the kernel's A x B^T form; the transposes that needs are cheap next to the
- * products themselves, and the transpose of a frozen W is computed once and reused.
+ * <p>Gradients: dx += dy W (+ LoRA path), and, for trainable tensors, dW += dy^T x, dA, dB.
  */
 public final class Linear {
 
@@ -24,7 +22,6 @@ public final class Linear {
     private final int in;
     private final int out;
     private final int rank;
-    private float[] weightT;
 
     public Linear(Tensor weight, Tensor bias, Tensor loraA, Tensor loraB, float loraScale, float dropout) {
         this.weight = weight;
@@ -113,20 +110,18 @@ public final class Linear {
 
     /**
      * Backward pass. Adds to dx (may be null when the input needs no gradient) and to the gradient
-     * arrays of trainable tensors (null when frozen).
+     * arrays of trainable tensors (null when frozen). Every product reads its operands where they lie
+     * (the kernel takes either storage order), so nothing is transposed or copied.
      */
     public void backward(Saved s, float[] dy, float[] dx, float[] dWeight, float[] dBias, float[] dA, float[] dB) {
         int rows = s.rows;
         if (dx != null) {
-            Kernels.matmulTransB(dy, 0, out, transposedWeight(dWeight != null), 0, out, dx, 0, in, rows, in, out, true);
-        }
-        float[] dyT = null;
-        if (dWeight != null || dB != null) {
-            dyT = Matrices.transposed(dy, rows, out);
+            // dx += dy W
+            Kernels.matmul(dy, 0, out, weight.data(), 0, in, dx, 0, in, rows, in, out, true);
         }
         if (dWeight != null) {
-            float[] xT = Matrices.transposed(s.x, rows, in);
-            Kernels.matmulTransB(dyT, 0, rows, xT, 0, rows, dWeight, 0, in, out, in, rows, true);
+            // dW += dy^T x
+            Kernels.matmulTransA(dy, 0, out, s.x, 0, in, dWeight, 0, in, out, in, rows, true);
         }
         if (dBias != null) {
             for (int r = 0; r < rows; r++) {
@@ -136,22 +131,24 @@ public final class Linear {
             }
         }
         if (loraA != null && (dA != null || dx != null)) {
-            loraBackward(s, dy, dyT, dx, dA, dB);
+            loraBackward(s, dy, dx, dA, dB);
         }
     }
 
-    private void loraBackward(Saved s, float[] dy, float[] dyT, float[] dx, float[] dA, float[] dB) {
+    private void loraBackward(Saved s, float[] dy, float[] dx, float[] dA, float[] dB) {
         int rows = s.rows;
         if (dB != null) {
-            // dB += scale * dy^T (xd A^T)
-            float[] axT = Matrices.transposed(s.ax, rows, rank);
-            float[] g = new float[out * rank];
-            Kernels.matmulTransB(dyT, 0, rows, axT, 0, rows, g, 0, rank, out, rank, rows, false);
-            for (int i = 0; i < g.length; i++) {
-                dB[i] += loraScale * g[i];
+            // dB += scale * dy^T (xd A^T), computed as its transpose (ax)^T dy: rank rows of C instead of
+            // rank columns keeps the product on the kernel's full-width tiles.
+            float[] gT = new float[rank * out];
+            Kernels.matmulTransA(s.ax, 0, rank, dy, 0, out, gT, 0, out, rank, out, rows, false);
+            for (int j = 0; j < out; j++) {
+                for (int r = 0; r < rank; r++) {
+                    dB[j * rank + r] += loraScale * gT[r * out + j];
+                }
             }
         }
-        // dax = scale * dy B
+        // dax = scale * dy B, as dy (B^T)^T so that both operands run along out (a product with rank columns).
         float[] bT = Matrices.transposed(loraB.data(), out, rank);
         float[] dax = new float[rows * rank];
         Kernels.matmulTransB(dy, 0, out, bT, 0, out, dax, 0, rank, rows, rank, out, false);
@@ -159,39 +156,26 @@ public final class Linear {
             dax[i] *= loraScale;
         }
         if (dA != null) {
-            float[] daxT = Matrices.transposed(dax, rows, rank);
-            float[] xdT = Matrices.transposed(s.dropped, rows, in);
-            Kernels.matmulTransB(daxT, 0, rows, xdT, 0, rows, dA, 0, in, rank, in, rows, true);
+            // dA += dax^T xd
+            Kernels.matmulTransA(dax, 0, rank, s.dropped, 0, in, dA, 0, in, rank, in, rows, true);
         }
-        if (dx != null) {
-            float[] aT = Matrices.transposed(loraA.data(), rank, in);
-            float[] dxd = new float[rows * in];
-            Kernels.matmulTransB(dax, 0, rank, aT, 0, rank, dxd, 0, in, rows, in, rank, false);
-            if (s.dropped != s.x) {
-                // Dropout's gradient passes only where the mask kept the input, scaled like the forward;
-                // the mask is regenerated from its seed rather than stored.
-                SplittableRandom rnd = new SplittableRandom(s.dropoutSeed);
-                float keep = 1f / (1f - dropout);
-                for (int i = 0; i < dxd.length; i++) {
-                    boolean droppedOut = rnd.nextDouble() < dropout;
-                    dx[i] += droppedOut ? 0f : dxd[i] * keep;
-                }
-            } else {
-                for (int i = 0; i < dxd.length; i++) {
-                    dx[i] += dxd[i];
-                }
-            }
+        if (dx == null) {
+            return;
         }
-    }
-
-    /** W^T; cached while W is frozen, recomputed when W is being trained (it changes every step). */
-    private float[] transposedWeight(boolean trainable) {
-        if (trainable) {
-            return Matrices.transposed(weight.data(), out, in);
+        if (s.dropped == s.x) {
+            // dx += dax A
+            Kernels.matmul(dax, 0, rank, loraA.data(), 0, in, dx, 0, in, rows, in, rank, true);
+            return;
         }
-        if (weightT == null) {
-            weightT = Matrices.transposed(weight.data(), out, in);
+        float[] dxd = new float[rows * in];
+        Kernels.matmul(dax, 0, rank, loraA.data(), 0, in, dxd, 0, in, rows, in, rank, false);
+        // Dropout's gradient passes only where the mask kept the input, scaled like the forward;
+        // the mask is regenerated from its seed rather than stored.
+        SplittableRandom rnd = new SplittableRandom(s.dropoutSeed);
+        float keep = 1f / (1f - dropout);
+        for (int i = 0; i < dxd.length; i++) {
+            boolean droppedOut = rnd.nextDouble() < dropout;
+            dx[i] += droppedOut ? 0f : dxd[i] * keep;
         }
-        return weightT;
     }
 }

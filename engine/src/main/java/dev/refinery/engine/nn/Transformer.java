@@ -1,6 +1,7 @@
 package dev.refinery.engine.nn;
 
 import dev.refinery.engine.kernel.Kernels;
+import dev.refinery.engine.kernel.MatrixKernel;
 import dev.refinery.engine.lora.LoraAdapter;
 import dev.refinery.engine.model.LayerWeights;
 import dev.refinery.engine.model.ModelConfig;
@@ -17,8 +18,15 @@ import java.util.List;
  */
 public final class Transformer {
 
-    /** Rows of logits computed at once: bounds memory at rows x vocab floats whatever the batch size. */
-    private static final int LOGIT_CHUNK = 64;
+    /**
+     * Logits computed at once, in floats (64 MiB): bounds memory whatever the batch size, while keeping
+     * chunks tall enough (512 rows at a 32000 vocabulary) that the classifier is streamed few times.
+     */
+    private static final int LOGIT_FLOATS = 1 << 24;
+    /** Fewest rows per logits chunk, even with a huge vocabulary. */
+    private static final int MIN_LOGIT_ROWS = 64;
+    /** Rows per task of the parallel softmax. */
+    private static final int SOFTMAX_ROWS_PER_TASK = 8;
 
     private final ModelConfig c;
     private final ModelWeights w;
@@ -225,50 +233,47 @@ public final class Transformer {
             if (grads != null) {
                 dxf = new float[n * dim];
             }
+            float[] outT = frozenOutputTransposed(grads != null && dOut == null);
+            int chunk = Math.max(1, Math.min(count, Math.max(MIN_LOGIT_ROWS, LOGIT_FLOATS / vocab)));
             double nll = 0;
-            float[] xs = new float[LOGIT_CHUNK * dim];
-            float[] logits = new float[LOGIT_CHUNK * vocab];
-            for (int start = 0; start < count; start += LOGIT_CHUNK) {
-                int m = Math.min(LOGIT_CHUNK, count - start);
+            float[] xs = new float[chunk * dim];
+            float[] logits = new float[chunk * vocab];
+            double[] lp = new double[chunk];
+            for (int start = 0; start < count; start += chunk) {
+                int m = Math.min(chunk, count - start);
+                int first = start;
                 for (int r = 0; r < m; r++) {
                     System.arraycopy(xf, rows[start + r] * dim, xs, r * dim, dim);
                 }
-                Kernels.matmulTransB(xs, 0, dim, outW.data(), 0, dim, logits, 0, vocab, m, vocab, dim, false);
+                if (outT != null) {
+                    Kernels.matmul(xs, 0, dim, outT, 0, vocab, logits, 0, vocab, m, vocab, dim, false);
+                } else {
+                    Kernels.matmulTransB(xs, 0, dim, outW.data(), 0, dim, logits, 0, vocab, m, vocab, dim, false);
+                }
+                boolean gradient = grads != null;
+                Kernels.parallelFor((m + SOFTMAX_ROWS_PER_TASK - 1) / SOFTMAX_ROWS_PER_TASK, task -> {
+                    int end = Math.min(m, (task + 1) * SOFTMAX_ROWS_PER_TASK);
+                    for (int r = task * SOFTMAX_ROWS_PER_TASK; r < end; r++) {
+                        lp[r] = logSoftmax(logits, r * vocab, vocab, targets[rows[first + r]], gradient, lossScale);
+                    }
+                });
+                // Summed in row order whatever thread computed each row, so the loss is reproducible.
                 for (int r = 0; r < m; r++) {
-                    int t = rows[start + r];
-                    int off = r * vocab;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < vocab; j++) {
-                        max = Math.max(max, logits[off + j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < vocab; j++) {
-                        sum += Math.exp(logits[off + j] - max);
-                    }
-                    double lse = max + Math.log(sum);
-                    double lp = logits[off + targets[t]] - lse;
-                    nll -= lp;
+                    nll -= lp[r];
                     if (logProbs != null) {
-                        logProbs[t] = lp;
-                    }
-                    if (grads != null) {
-                        // d(NLL)/d(logits) = softmax - one_hot(target)
-                        for (int j = 0; j < vocab; j++) {
-                            logits[off + j] = (float) (Math.exp(logits[off + j] - lse) * lossScale);
-                        }
-                        logits[off + targets[t]] -= lossScale;
+                        logProbs[rows[start + r]] = lp[r];
                     }
                 }
                 if (grads != null) {
+                    // dxs = dlogits W
                     float[] dxs = new float[m * dim];
-                    Kernels.matmulTransB(logits, 0, vocab, outputTransposed(dOut != null), 0, vocab, dxs, 0, dim, m, dim, vocab, false);
+                    Kernels.matmul(logits, 0, vocab, outW.data(), 0, dim, dxs, 0, dim, m, dim, vocab, false);
                     for (int r = 0; r < m; r++) {
                         System.arraycopy(dxs, r * dim, dxf, rows[start + r] * dim, dim);
                     }
                     if (dOut != null) {
-                        float[] dlT = Matrices.transposed(logits, m, vocab);
-                        float[] xsT = Matrices.transposed(xs, m, dim);
-                        Kernels.matmulTransB(dlT, 0, m, xsT, 0, m, dOut, 0, dim, vocab, dim, m, true);
+                        // dW += dlogits^T xs
+                        Kernels.matmulTransA(logits, 0, vocab, xs, 0, dim, dOut, 0, dim, vocab, dim, m, true);
                     }
                 }
             }
@@ -335,14 +340,35 @@ public final class Transformer {
         }
     }
 
-    /** Transpose of the classifier; cached while it is frozen. */
-    private float[] outputTransposed(boolean trainable) {
-        Tensor outW = w.outputMatrix();
-        if (trainable) {
-            return Matrices.transposed(outW.data(), c.vocabSize(), c.dim());
+    /**
+     * Log-probability of {@code target} in one row of logits. With {@code gradient}, the row is replaced by
+     * lossScale * (softmax - one_hot(target)), the gradient of lossScale * NLL; otherwise it is left holding
+     * scratch values.
+     */
+    private static double logSoftmax(float[] logits, int off, int vocab, int target, boolean gradient, float lossScale) {
+        MatrixKernel k = Kernels.kernel();
+        float max = k.max(logits, off, vocab);
+        float targetLogit = logits[off + target];
+        float sum = k.expShifted(logits, off, vocab, max);
+        double lp = targetLogit - (max + Math.log(sum));
+        if (gradient) {
+            k.scale(logits, off, vocab, lossScale / sum);
+            logits[off + target] -= lossScale;
+        }
+        return lp;
+    }
+
+    /**
+     * The classifier transposed to [dim, vocab], the layout the logits product streams fastest, or null
+     * when it may not be cached: only a classifier known to stay frozen (a LoRA model, or a gradient pass
+     * that does not train it) is transposed once and kept.
+     */
+    private float[] frozenOutputTransposed(boolean frozenInThisPass) {
+        if (adapter == null && !frozenInThisPass) {
+            return null;
         }
         if (outputT == null) {
-            outputT = Matrices.transposed(outW.data(), c.vocabSize(), c.dim());
+            outputT = Matrices.transposed(w.outputMatrix().data(), c.vocabSize(), c.dim());
         }
         return outputT;
     }
