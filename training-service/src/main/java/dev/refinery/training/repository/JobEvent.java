@@ -53,6 +53,6 @@ public class JobEvent extends PanacheEntityBase {
     }
 
     public static List<JobEvent> ofJob(String jobId) {
-        return list("jobId = ?1 order by id", jobId);
+        return list("jobId = ?1 order by createdAt, id", jobId);
     }
 }

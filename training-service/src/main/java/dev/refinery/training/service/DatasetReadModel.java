@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -52,10 +51,5 @@ public class DatasetReadModel {
         }
         registry.counter("refinery_training_datasets_recorded_total", "status", d.status).increment();
         LOG.infof("dataset %s is %s (train %s records, validation %s)", d.id, d.status, d.trainRecords, d.validationRecords);
-    }
-
-    @Transactional
-    public Optional<Dataset> find(String id) {
-        return Dataset.findByIdOptional(id);
     }
 }

@@ -151,13 +151,10 @@ public class JobLifecycle {
         if (!ownedHere(job)) {
             return false;
         }
-        JobStepMetric metric = JobStepMetric.findById(new JobStepMetric.Key(jobId, m.step()));
-        if (metric == null) {
-            metric = new JobStepMetric();
-            metric.jobId = jobId;
-            metric.step = m.step();
-            metric.persist();
-        }
+        JobStepMetric existing = JobStepMetric.findById(new JobStepMetric.Key(jobId, m.step()));
+        JobStepMetric metric = existing != null ? existing : new JobStepMetric();
+        metric.jobId = jobId;
+        metric.step = m.step();
         metric.epoch = m.epoch();
         metric.loss = m.loss();
         metric.learningRate = m.learningRate();
@@ -165,6 +162,9 @@ public class JobLifecycle {
         metric.tokens = m.tokens();
         metric.tokensPerSecond = finiteOr(m.tokensPerSecond(), 0);
         metric.recordedAt = now();
+        if (existing == null) {
+            metric.persist();
+        }
         job.currentStep = m.step();
         job.totalSteps = m.totalSteps();
         job.epoch = m.epoch();
@@ -177,15 +177,15 @@ public class JobLifecycle {
 
     @Transactional
     public void recordValidation(String jobId, int step, double loss) {
-        JobValidationLoss v = JobValidationLoss.findById(new JobStepMetric.Key(jobId, step));
-        if (v == null) {
-            v = new JobValidationLoss();
-            v.jobId = jobId;
-            v.step = step;
-            v.persist();
-        }
+        JobValidationLoss existing = JobValidationLoss.findById(new JobStepMetric.Key(jobId, step));
+        JobValidationLoss v = existing != null ? existing : new JobValidationLoss();
+        v.jobId = jobId;
+        v.step = step;
         v.loss = loss;
         v.recordedAt = now();
+        if (existing == null) {
+            v.persist();
+        }
     }
 
     @Transactional
@@ -288,7 +288,9 @@ public class JobLifecycle {
         job.adapterKey = adapterKey;
         job.failureCode = failureCode;
         job.failureReason = failureReason;
-        job.etaSeconds = status == JobStatus.SUCCEEDED ? 0.0 : job.etaSeconds;
+        if (status == JobStatus.SUCCEEDED) {
+            job.etaSeconds = 0.0;
+        }
         JobEvent.record(job.id, status == JobStatus.SUCCEEDED ? JobEvent.Type.SUCCEEDED : JobEvent.Type.FAILED, job.currentStep,
                 message != null ? message : failureCode + ": " + failureReason);
         outbox.publish(JobCompleted.TOPIC, job.id, JobMapper.toCompleted(job));
