@@ -1,0 +1,22 @@
+package dev.refinery.training.events;
+
+import java.time.OffsetDateTime;
+
+/**
+ * What training-service reads of {@code dataset-validated} v1 (contracts/schemas/dataset-validated.v1.json):
+ * the verdict and where the splits are. Other fields are ignored.
+ */
+public record DatasetValidated(String datasetId, String status, Long records, Long validRecords, String bucket, Splits splits,
+                               OffsetDateTime validatedAt) {
+
+    public static final String TOPIC = "dataset-validated";
+    public static final String TYPE = "refinery.dataset-validated.v1";
+
+    /** The splits of a VALID dataset; any of them may be missing. */
+    public record Splits(Split train, Split validation, Split test) {
+    }
+
+    /** One split: its object key and record count. */
+    public record Split(String objectKey, Long records) {
+    }
+}

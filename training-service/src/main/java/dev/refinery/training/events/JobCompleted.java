@@ -1,0 +1,18 @@
+package dev.refinery.training.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Payload of {@code job-completed} v1 (contracts/schemas/job-completed.v1.json). SUCCEEDED carries the
+ * adapter's location, steps and final losses; FAILED a code and a reason. Absent values are left out
+ * (the schema types them as strings and numbers, never null).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String bucket, String adapterKey,
+                           String failureCode, String failureReason, Integer steps, Double finalTrainLoss,
+                           Double finalValidationLoss, OffsetDateTime completedAt) {
+
+    public static final String TOPIC = "job-completed";
+}

@@ -1,0 +1,59 @@
+package dev.refinery.training.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+
+/** A dataset as validation-service last announced it (read model of dataset-validated). */
+@Entity
+@Table(name = "dataset")
+public class Dataset extends PanacheEntityBase {
+
+    public static final String VALID = "VALID";
+
+    @Id
+    public String id;
+
+    /** VALID or INVALID. */
+    @Column(nullable = false)
+    public String status;
+
+    public Long records;
+
+    @Column(name = "valid_records")
+    public Long validRecords;
+
+    public String bucket;
+
+    @Column(name = "train_key")
+    public String trainKey;
+
+    @Column(name = "train_records")
+    public Long trainRecords;
+
+    @Column(name = "validation_key")
+    public String validationKey;
+
+    @Column(name = "validation_records")
+    public Long validationRecords;
+
+    @Column(name = "test_key")
+    public String testKey;
+
+    @Column(name = "test_records")
+    public Long testRecords;
+
+    @Column(name = "validated_at")
+    public OffsetDateTime validatedAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+
+    public boolean isValid() {
+        return VALID.equals(status);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.refinery.training.rest;
+
+import dev.refinery.training.mapping.JobMapper;
+import dev.refinery.training.service.JobService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+import java.net.URI;
+import java.util.List;
+
+/** Fine-tuning jobs: submit one, follow it (status, progress, metrics, history). */
+@Path("/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class JobResource {
+
+    @Inject
+    JobService jobs;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a fine-tuning job", description = "Checks the backend, base model, every hyperparameter (all problems "
+            + "are listed at once) and that the dataset was validated as VALID, then queues the job. Repeat a request with the same "
+            + "Idempotency-Key to get the same job back instead of a second one.")
+    public Response submit(JobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        JobService.Submission s = jobs.submit(request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip());
+        JobView view = JobMapper.toView(s.job());
+        return s.created() ? Response.created(URI.create("/jobs/" + view.id())).entity(view).build() : Response.ok(view).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A job: status, effective hyperparameters and their sources, progress, result or failure")
+    public JobView get(@PathParam("id") String id) {
+        return JobMapper.toView(jobs.get(id));
+    }
+
+    @GET
+    @Operation(summary = "The most recent jobs")
+    public List<JobView> list(@QueryParam("status") @Parameter(description = "QUEUED, RUNNING, SUCCEEDED or FAILED") String status,
+                              @QueryParam("limit") @DefaultValue("50") int limit) {
+        return jobs.recent(status, Math.max(1, Math.min(limit, 500))).stream().map(JobMapper::toView).toList();
+    }
+
+    @GET
+    @Path("/{id}/metrics")
+    @Operation(summary = "A job's training curve: loss, learning rate, gradient norm and throughput per step; validation losses")
+    public JobMetricsView metrics(@PathParam("id") String id) {
+        return JobMapper.toMetricsView(id, jobs.stepMetrics(id), jobs.validationLosses(id));
+    }
+
+    @GET
+    @Path("/{id}/events")
+    @Operation(summary = "A job's history: queued, started, checkpoints, interruptions, the outcome")
+    public List<JobEventView> events(@PathParam("id") String id) {
+        return jobs.history(id).stream().map(JobMapper::toView).toList();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.refinery.training.rest;
+
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/**
+ * A job as the API shows it.
+ *
+ * @param hyperparameters       every effective setting
+ * @param hyperparameterSources for each setting: "user" (sent in the request) or "default"
+ * @param attempts              attempts started (an interrupted one is resumed by the next)
+ */
+public record JobView(String id, String datasetId, String baseModel, String backend, String status, Map<String, Object> hyperparameters,
+                      Map<String, String> hyperparameterSources, int attempts, OffsetDateTime createdAt, OffsetDateTime startedAt,
+                      OffsetDateTime finishedAt, Progress progress, Result result) {
+
+    /**
+     * Where a job is.
+     *
+     * @param step           last finished optimizer step
+     * @param totalSteps     steps of the whole run
+     * @param epoch          fractional epoch reached
+     * @param loss           training loss of the last step
+     * @param etaSeconds     estimated seconds to the end of training
+     * @param checkpointStep step of the newest checkpoint stored (resumes start there)
+     */
+    public record Progress(Integer step, Integer totalSteps, Double epoch, Double loss, Double etaSeconds, Integer checkpointStep,
+                           OffsetDateTime updatedAt) {
+    }
+
+    /**
+     * What a finished job produced, or why it failed.
+     *
+     * @param adapterKey  object-storage prefix of the PEFT adapter (adapter_config.json, adapter_model.safetensors)
+     * @param failureCode stable code, e.g. ENGINE_NON_FINITE_LOSS
+     */
+    public record Result(String bucket, String adapterKey, Integer steps, Double finalTrainLoss, Double finalValidationLoss,
+                         String failureCode, String failureReason) {
+    }
+}

@@ -1,0 +1,215 @@
+package dev.refinery.training.service;
+
+import dev.refinery.kit.outbox.Outbox;
+import dev.refinery.kit.problem.ApiException;
+import dev.refinery.training.config.TrainingSettings;
+import dev.refinery.training.events.JobSubmitted;
+import dev.refinery.training.mapping.HyperparameterJson;
+import dev.refinery.training.mapping.JobMapper;
+import dev.refinery.training.repository.Dataset;
+import dev.refinery.training.repository.Job;
+import dev.refinery.training.repository.JobEvent;
+import dev.refinery.training.repository.JobStatus;
+import dev.refinery.training.repository.JobStepMetric;
+import dev.refinery.training.repository.JobValidationLoss;
+import dev.refinery.training.rest.JobRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Accepting jobs: the request is checked (backend, base model, every hyperparameter, the dataset's
+ * verdict), then the job row (QUEUED, with its effective hyperparameters) and its {@code job-submitted}
+ * event are written in one transaction. A refused request records nothing.
+ */
+@ApplicationScoped
+public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+    private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
+    private static final Pattern JOB_ID = Pattern.compile("^ft-[0-9a-f]{32}$");
+    public static final List<String> BACKENDS = List.of("local");
+
+    @Inject
+    ModelCatalog catalog;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    TrainingSettings settings;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** The outcome of a submission: the job, and whether this call created it (false for an idempotent repeat). */
+    public record Submission(Job job, boolean created) {
+    }
+
+    public Submission submit(JobRequest request, String idempotencyKey) {
+        if (request == null) {
+            throw ApiException.badRequest("REQUEST_BODY_INVALID", "send a JSON object with datasetId (and optionally baseModel, backend, hyperparameters)");
+        }
+        String backend = request.backend() == null || request.backend().isBlank() ? "local" : request.backend().strip();
+        if (!BACKENDS.contains(backend)) {
+            throw refused("backend_unsupported", ApiException.badRequest("JOB_BACKEND_UNSUPPORTED",
+                    "backend '" + backend + "' is not supported; supported: " + String.join(", ", BACKENDS)).with("supported", BACKENDS));
+        }
+        String datasetId = request.datasetId();
+        if (datasetId == null || !DATASET_ID.matcher(datasetId).matches()) {
+            throw refused("dataset_id_invalid", ApiException.badRequest("JOB_DATASET_ID_INVALID",
+                    "datasetId must be a dataset id (ds- followed by 32 hex digits), got " + (datasetId == null ? "nothing" : "'" + datasetId + "'"))
+                    .with("field", "datasetId"));
+        }
+        String baseModel = request.baseModel() == null || request.baseModel().isBlank() ? settings.defaultBaseModel() : request.baseModel().strip();
+        ModelCatalog.Model model = catalog.find(baseModel).orElseThrow(() -> refused("model_unknown", ApiException.badRequest("JOB_MODEL_UNKNOWN",
+                "base model '" + baseModel + "' is not in the catalog; available: " + String.join(", ", catalog.ids()))
+                .with("catalog", catalog.ids())));
+        HyperparameterValidator.Result hp = HyperparameterValidator.resolve(request.hyperparameters(), model.contextLength());
+        if (!hp.valid()) {
+            throw refused("hyperparameters_invalid", ApiException.badRequest("JOB_HYPERPARAMETERS_INVALID",
+                    hp.violations().size() + " hyperparameter(s) out of range: "
+                            + String.join("; ", hp.violations().stream().map(HyperparameterValidator.Violation::message).toList()))
+                    .with("errors", hp.violations()));
+        }
+        if (idempotencyKey != null) {
+            Optional<Job> earlier = findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                return new Submission(sameRequestOrConflict(earlier.get(), datasetId, baseModel, backend, hp.hyperparameters()), false);
+            }
+        }
+        Job job = newJob(datasetId, baseModel, backend, hp.hyperparameters(), idempotencyKey);
+        try {
+            record(job);
+        } catch (RuntimeException e) {
+            if (idempotencyKey != null) {
+                // A concurrent request with the same key won the race: answer with its job.
+                Optional<Job> winner = findByIdempotencyKey(idempotencyKey);
+                if (winner.isPresent()) {
+                    return new Submission(winner.get(), false);
+                }
+            }
+            throw e;
+        }
+        registry.counter("refinery_training_jobs_submitted_total", "backend", backend).increment();
+        LOG.infof("job %s queued: %s on dataset %s (%s backend)", job.id, baseModel, datasetId, backend);
+        return new Submission(job, true);
+    }
+
+    /** Writes the job, its first history entry and job-submitted, after checking the dataset, in one transaction. */
+    @Transactional
+    void record(Job job) {
+        Dataset dataset = Dataset.findById(job.datasetId);
+        if (dataset == null) {
+            throw refused("dataset_not_found", ApiException.notFound("JOB_DATASET_NOT_FOUND", "no validated dataset " + job.datasetId
+                    + " is known to training-service")
+                    .with("hint", "if the dataset was uploaded just now, validation may still be running: retry once its validation report is out"));
+        }
+        if (!dataset.isValid()) {
+            throw refused("dataset_not_valid", ApiException.conflict("JOB_DATASET_NOT_VALID", "dataset " + job.datasetId + " is " + dataset.status
+                    + ": only VALID datasets can be trained on; fix the problems its validation report lists and upload it again")
+                    .with("datasetStatus", dataset.status));
+        }
+        if (dataset.trainKey == null) {
+            throw refused("dataset_without_train_split", ApiException.conflict("JOB_DATASET_NOT_VALID", "dataset " + job.datasetId
+                    + " is VALID but has no train split to learn from").with("datasetStatus", dataset.status));
+        }
+        job.persist();
+        JobEvent.record(job.id, JobEvent.Type.QUEUED, null, "job accepted: " + job.baseModel + " on dataset " + job.datasetId
+                + " (" + dataset.trainRecords + " training records), " + job.backend + " backend");
+        outbox.publish(JobSubmitted.TOPIC, job.id, JobMapper.toSubmitted(job));
+    }
+
+    private Job sameRequestOrConflict(Job earlier, String datasetId, String baseModel, String backend, Hyperparameters h) {
+        Hyperparameters recorded = HyperparameterJson.read(earlier.hyperparameters, earlier.hyperparameterSources);
+        boolean same = earlier.datasetId.equals(datasetId) && earlier.baseModel.equals(baseModel) && earlier.backend.equals(backend)
+                && comparable(recorded.values()).equals(comparable(h.values()));
+        if (!same) {
+            throw new ApiException(422, "JOB_IDEMPOTENCY_KEY_REUSED", "Unprocessable request", "this Idempotency-Key was used for job "
+                    + earlier.id + " with a different request; use a new key for a different job").with("jobId", earlier.id);
+        }
+        return earlier;
+    }
+
+    /** Numbers compared by value (a stored 16 and a requested 16.0 are the same setting). */
+    private static Map<String, Object> comparable(Map<String, Object> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
+        return out;
+    }
+
+    private Job newJob(String datasetId, String baseModel, String backend, Hyperparameters h, String idempotencyKey) {
+        Job job = new Job();
+        job.id = "ft-" + UUID.randomUUID().toString().replace("-", "");
+        job.datasetId = datasetId;
+        job.baseModel = baseModel;
+        job.backend = backend;
+        job.status = JobStatus.QUEUED.name();
+        job.hyperparameters = HyperparameterJson.values(h);
+        job.hyperparameterSources = HyperparameterJson.sources(h);
+        job.idempotencyKey = idempotencyKey;
+        job.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        return job;
+    }
+
+    @Transactional
+    Optional<Job> findByIdempotencyKey(String key) {
+        return Job.byIdempotencyKey(key);
+    }
+
+    @Transactional
+    public Job get(String id) {
+        if (id == null || !JOB_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("JOB_ID_INVALID", "'" + id + "' is not a job id (ft- followed by 32 hex digits)").with("field", "id");
+        }
+        Job job = Job.findById(id);
+        if (job == null) {
+            throw ApiException.notFound("JOB_NOT_FOUND", "no job " + id);
+        }
+        return job;
+    }
+
+    @Transactional
+    public List<Job> recent(String status, int limit) {
+        if (status != null) {
+            try {
+                JobStatus.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("JOB_STATUS_INVALID", "status must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, got '" + status + "'")
+                        .with("field", "status");
+            }
+        }
+        return Job.recent(status, limit);
+    }
+
+    @Transactional
+    public List<JobStepMetric> stepMetrics(String id) {
+        return JobStepMetric.ofJob(get(id).id);
+    }
+
+    @Transactional
+    public List<JobValidationLoss> validationLosses(String id) {
+        return JobValidationLoss.ofJob(get(id).id);
+    }
+
+    @Transactional
+    public List<JobEvent> history(String id) {
+        return JobEvent.ofJob(get(id).id);
+    }
+
+    private ApiException refused(String reason, ApiException e) {
+        registry.counter("refinery_training_jobs_refused_total", "reason", reason).increment();
+        return e;
+    }
+}

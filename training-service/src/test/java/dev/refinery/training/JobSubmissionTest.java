@@ -1,0 +1,179 @@
+package dev.refinery.training;
+
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.training.repository.Job;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** POST /jobs: what is refused (and leaves no trace), what is accepted, and idempotency. */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+class JobSubmissionTest {
+
+    @Inject
+    ObjectStorage storage;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    private TestStack stack;
+
+    @BeforeEach
+    void connect() {
+        stack = new TestStack(kafka, storage);
+    }
+
+    @Test
+    void anUnknownDatasetIs404WithAHintAndLeavesNoTrace() {
+        String id = TestStack.newDatasetId();
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id))
+                .when().post("/jobs")
+                .then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("JOB_DATASET_NOT_FOUND"))
+                .body("hint", containsString("validation may still be running"));
+        assertNothingRecordedFor(id);
+    }
+
+    @Test
+    void aDatasetThatIsNotValidIs409WithItsStatusAndLeavesNoTrace() {
+        String id = stack.invalidDataset();
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id))
+                .when().post("/jobs")
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("JOB_DATASET_NOT_VALID"))
+                .body("datasetStatus", equalTo("INVALID"))
+                .body("detail", containsString("INVALID"));
+        assertNothingRecordedFor(id);
+    }
+
+    @Test
+    void everyOutOfRangeHyperparameterIsListedWithItsAllowedRange() {
+        String id = TestStack.newDatasetId();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("datasetId", id, "hyperparameters", Map.of("epochs", 0, "learningRate", 5, "loraRank", 0,
+                        "loraDropout", 1.5, "maxSeqLen", 100000, "trainingType", "full", "learning_rate", 0.1)))
+                .when().post("/jobs")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("JOB_HYPERPARAMETERS_INVALID"))
+                .body("errors", hasSize(7))
+                .body("errors.field", hasItem("epochs"))
+                .body("errors.field", hasItem("learningRate"))
+                .body("errors.field", hasItem("loraRank"))
+                .body("errors.field", hasItem("loraDropout"))
+                .body("errors.field", hasItem("maxSeqLen"))
+                .body("errors.field", hasItem("trainingType"))
+                .body("errors.field", hasItem("learning_rate"))
+                .body("errors.find { it.field == 'epochs' }.allowed", equalTo("an integer from 1 to 100"))
+                .body("errors.find { it.field == 'maxSeqLen' }.allowed", equalTo("an integer from 1 to 512"))
+                .body("errors.find { it.field == 'learningRate' }.value", equalTo(5));
+        assertNothingRecordedFor(id);
+    }
+
+    @Test
+    void anUnsupportedBackendAndAnUnknownModelAreRefusedWithWhatIsAvailable() {
+        String id = TestStack.newDatasetId();
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "backend", "together"))
+                .when().post("/jobs")
+                .then().statusCode(400)
+                .body("code", equalTo("JOB_BACKEND_UNSUPPORTED"))
+                .body("supported", equalTo(List.of("local")));
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "baseModel", "gpt-9"))
+                .when().post("/jobs")
+                .then().statusCode(400)
+                .body("code", equalTo("JOB_MODEL_UNKNOWN"))
+                .body("catalog", hasItem("stories260K"));
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", "nope"))
+                .when().post("/jobs")
+                .then().statusCode(400)
+                .body("code", equalTo("JOB_DATASET_ID_INVALID"));
+        assertNothingRecordedFor(id);
+    }
+
+    @Test
+    void theSameIdempotencyKeyGivesTheSameJobAndOneEvent() {
+        String dataset = stack.validDataset(24, 4);
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("datasetId", dataset, "hyperparameters", Map.of("epochs", 1, "learningRate", 0.005));
+        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .when().post("/jobs")
+                .then().statusCode(201)
+                .header("Location", containsString("/jobs/ft-"))
+                .body("status", equalTo("QUEUED"))
+                .body("hyperparameterSources.learningRate", equalTo("user"))
+                .body("hyperparameterSources.batchSize", equalTo("default"))
+                .extract().path("id");
+        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .when().post("/jobs")
+                .then().statusCode(200)
+                .extract().path("id");
+        assertEquals(first, second);
+
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("datasetId", dataset, "hyperparameters", Map.of("epochs", 2)))
+                .when().post("/jobs")
+                .then().statusCode(422)
+                .body("code", equalTo("JOB_IDEMPOTENCY_KEY_REUSED"))
+                .body("jobId", equalTo(first));
+
+        assertEquals(1L, QuarkusTransaction.requiringNew().call(() -> Job.count("datasetId", dataset)));
+        assertEquals(1, stack.probe().all("job-submitted", r -> first.equals(r.key()), Duration.ofSeconds(4)).size(),
+                "one job-submitted event for the job");
+    }
+
+    @Test
+    void jobsAndModelsCanBeListedAndBadIdsAreExplained() {
+        given().when().get("/models").then().statusCode(200)
+                .body("find { it.id == 'stories260K' }.contextLength", equalTo(512))
+                .body("find { it.id == 'stories260K' }.format", equalTo("llama2.c"));
+        given().when().get("/jobs?limit=5").then().statusCode(200).body("$", notNullValue());
+        given().when().get("/jobs?status=DONE").then().statusCode(400).body("code", equalTo("JOB_STATUS_INVALID"));
+        given().when().get("/jobs/ft-00000000000000000000000000000000").then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("JOB_NOT_FOUND"));
+        given().when().get("/jobs/nope/metrics").then().statusCode(400).body("code", equalTo("JOB_ID_INVALID"));
+        given().when().get("/jobs/ft-00000000000000000000000000000000/events").then().statusCode(404);
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", TestStack.newDatasetId())).when().post("/jobs").then().statusCode(404);
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body(containsString("object-storage"))
+                .body(containsString("job-submitted"))
+                .body(containsString("dataset-validated"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("refinery_training_jobs_refused_total"))
+                .body(containsString("refinery_training_jobs_held"));
+        given().when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/jobs/{id}/metrics"))
+                .body(containsString("Submit a fine-tuning job"));
+    }
+
+    private void assertNothingRecordedFor(String datasetId) {
+        assertEquals(0L, QuarkusTransaction.requiringNew().call(() -> Job.count("datasetId", datasetId)), "no job recorded");
+        assertEquals(List.of(), stack.probe().all("job-submitted", r -> r.value().contains(datasetId), Duration.ofSeconds(2)),
+                "no job-submitted event");
+    }
+}

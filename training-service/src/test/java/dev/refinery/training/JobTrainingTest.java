@@ -1,0 +1,204 @@
+package dev.refinery.training;
+
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TopicProbe;
+import dev.refinery.training.repository.Job;
+import dev.refinery.training.repository.JobEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Jobs trained end to end by the worker on the local engine, against the real broker, S3 and PostgreSQL. */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+class JobTrainingTest {
+
+    static final Duration TRAINING = Duration.ofSeconds(90);
+
+    @Inject
+    ObjectStorage storage;
+
+    @Inject
+    EntityManager em;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    private TestStack stack;
+
+    @BeforeEach
+    void connect() {
+        stack = new TestStack(kafka, storage);
+    }
+
+    @Test
+    void aJobOnASmallValidDatasetTrainsToSucceededAndIsAnnounced() {
+        String dataset = stack.validDataset(30, 8);
+        String id = submit(dataset, Map.of("epochs", 1, "batchSize", 8, "learningRate", 0.005, "checkpointEvery", 2, "evalEvery", 2));
+
+        JsonPath job = awaitFinished(id);
+        assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
+        assertEquals("jobs/" + id + "/adapter/", job.getString("result.adapterKey"));
+        assertEquals("refinery", job.getString("result.bucket"));
+        assertEquals(4, job.getInt("result.steps"), "30 examples in batches of 8");
+        assertTrue(job.getDouble("result.finalTrainLoss") > 0);
+        assertTrue(job.getDouble("result.finalValidationLoss") > 0);
+        assertEquals(4, job.getInt("progress.step"));
+        assertEquals(4, job.getInt("progress.totalSteps"));
+        assertEquals(4, job.getInt("progress.checkpointStep"));
+        assertEquals(1, job.getInt("attempts"));
+        assertEquals("user", job.getString("hyperparameterSources.checkpointEvery"));
+        assertEquals("default", job.getString("hyperparameterSources.loraRank"));
+        assertEquals(8, job.getInt("hyperparameters.loraRank"));
+
+        List<String> adapter = storage.list("jobs/" + id + "/adapter/");
+        assertTrue(adapter.contains("jobs/" + id + "/adapter/adapter_config.json"), adapter.toString());
+        assertTrue(adapter.contains("jobs/" + id + "/adapter/adapter_model.safetensors"), adapter.toString());
+        assertTrue(storage.read("jobs/" + id + "/adapter/adapter_config.json").length > 0);
+        assertEquals(List.of("jobs/" + id + "/checkpoints/step-4/COMPLETE", "jobs/" + id + "/checkpoints/step-4/optimizer_and_params.bin",
+                        "jobs/" + id + "/checkpoints/step-4/trainer_state.json"),
+                storage.list("jobs/" + id + "/checkpoints/").stream().sorted().toList(), "only the newest complete checkpoint is kept");
+
+        JsonPath metrics = given().when().get("/jobs/" + id + "/metrics").then().statusCode(200)
+                .body("steps", hasSize(4))
+                .body("steps.step", equalTo(List.of(1, 2, 3, 4)))
+                .body("validation.step", equalTo(List.of(2, 4)))
+                .extract().jsonPath();
+        assertTrue(metrics.getDouble("steps[0].learningRate") > metrics.getDouble("steps[3].learningRate"), "the cosine schedule decays");
+        for (int i = 0; i < 4; i++) {
+            String step = "steps[" + i + "].";
+            assertTrue(metrics.getDouble(step + "learningRate") >= 0 && metrics.getDouble(step + "learningRate") <= 0.005, metrics.prettify());
+            assertTrue(metrics.getDouble(step + "loss") > 0 && metrics.getDouble(step + "gradNorm") > 0, metrics.prettify());
+            assertTrue(metrics.getDouble(step + "tokensPerSecond") > 0 && metrics.getInt(step + "tokens") > 0, metrics.prettify());
+            assertEquals(0.25 * (i + 1), metrics.getDouble(step + "epoch"), 1e-9);
+        }
+        List<String> history = given().when().get("/jobs/" + id + "/events").then().statusCode(200).extract().path("type");
+        assertEquals(List.of("QUEUED", "STARTED", "CHECKPOINT", "CHECKPOINT", "SUCCEEDED"), history);
+
+        ConsumerRecord<String, String> submitted = stack.probe().await("job-submitted", r -> id.equals(r.key()), Duration.ofSeconds(10));
+        assertEquals("refinery.job-submitted.v1", TopicProbe.header(submitted, "ce_type"));
+        assertEquals("/refinery/training-service", TopicProbe.header(submitted, "ce_source"));
+        ContractSchemas.assertValid("job-submitted", submitted.value());
+        JsonPath submittedJson = JsonPath.from(submitted.value());
+        assertEquals(dataset, submittedJson.getString("datasetId"));
+        assertEquals(0.005f, submittedJson.getFloat("hyperparameters.learningRate"));
+        assertEquals(16.0f, submittedJson.getFloat("hyperparameters.loraAlpha"), "the defaults travel too");
+
+        ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
+        assertEquals("refinery.job-completed.v1", TopicProbe.header(completed, "ce_type"));
+        ContractSchemas.assertValid("job-completed", completed.value());
+        JsonPath completedJson = JsonPath.from(completed.value());
+        assertEquals("SUCCEEDED", completedJson.getString("status"));
+        assertEquals("jobs/" + id + "/adapter/", completedJson.getString("adapterKey"));
+        assertEquals(4, completedJson.getInt("steps"));
+
+        given().when().get("/jobs?status=SUCCEEDED").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(id));
+    }
+
+    @Test
+    void aDuplicateJobSubmittedDeliveryTrainsOnce() {
+        String dataset = stack.validDataset(20, 4);
+        String id = submit(dataset, Map.of("epochs", 1));
+        ConsumerRecord<String, String> original = stack.probe().await("job-submitted", r -> id.equals(r.key()), Duration.ofSeconds(10));
+        String ceId = TopicProbe.header(original, "ce_id");
+        // Redelivered at once (same event id) and re-sent with a new id while the first delivery is being handled.
+        stack.send("job-submitted", id, original.value(), ceId);
+        String resentId = stack.send("job-submitted", id, original.value());
+        assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
+        TestStack.await("the re-sent event consumed", () -> processed("training-worker", resentId), Duration.ofSeconds(20));
+
+        Job job = QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(id));
+        assertEquals(1, job.attempts, "trained by one attempt");
+        long starts = QuarkusTransaction.requiringNew().call(() -> JobEvent.count("jobId = ?1 and type in ?2", id, List.of("STARTED", "RESUMED")));
+        assertEquals(1L, starts);
+        assertEquals(1, stack.probe().all("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(3)).size(), "one job-completed");
+    }
+
+    @Test
+    void aPoisonMessageOnJobSubmittedIsDeadLetteredAndTheWorkerGoesOn() {
+        String poison = "poison-" + UUID.randomUUID();
+        stack.probe().send("job-submitted", poison, "not an event at all");
+        String badPayload = "poison-" + UUID.randomUUID();
+        stack.send("job-submitted", badPayload, "{\"jobId\": ");
+        // A well-formed event after them (for a job this service never had: consumed and skipped).
+        String after = stack.send("job-submitted", "ft-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b", ContractSchemas.sample("job-submitted"));
+
+        List<ConsumerRecord<String, String>> dead = stack.probe().all("job-submitted.dlq",
+                r -> poison.equals(r.key()) || badPayload.equals(r.key()), Duration.ofSeconds(5));
+        assertEquals(2, dead.size(), dead.toString());
+        TestStack.await("the event after the poison consumed", () -> processed("training-worker", after), Duration.ofSeconds(20));
+    }
+
+    @Test
+    void anEngineErrorFailsTheJobWithTheEnginesCode() {
+        String dataset = stack.validDataset(20, 4);
+        String id = submit(dataset, Map.of("maxSeqLen", 8));
+
+        JsonPath job = awaitFinished(id);
+        assertEquals("FAILED", job.getString("status"));
+        assertEquals("ENGINE_CONTEXT_TOO_LONG", job.getString("result.failureCode"));
+        assertTrue(job.getString("result.failureReason").contains("more than the limit of 8"), job.getString("result.failureReason"));
+        List<String> history = given().when().get("/jobs/" + id + "/events").then().statusCode(200).extract().path("type");
+        assertEquals("FAILED", history.get(history.size() - 1));
+
+        ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
+        ContractSchemas.assertValid("job-completed", completed.value());
+        assertEquals("ENGINE_CONTEXT_TOO_LONG", JsonPath.from(completed.value()).getString("failureCode"));
+    }
+
+    @Test
+    void aSplitMissingFromStorageFailsTheJobAtOnce() {
+        String dataset = TestStack.newDatasetId();
+        stack.announceValid(dataset, 20, 4);
+        String id = submit(dataset, Map.of());
+        JsonPath job = awaitFinished(id);
+        assertEquals("FAILED", job.getString("status"));
+        assertEquals("JOB_DATASET_SPLIT_MISSING", job.getString("result.failureCode"));
+        assertEquals(1, job.getInt("attempts"), "not retried: the data will not come back by itself");
+    }
+
+    static String submit(String dataset, Map<String, Object> hyperparameters) {
+        return given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "hyperparameters", hyperparameters))
+                .when().post("/jobs")
+                .then().statusCode(201)
+                .body("status", equalTo("QUEUED"))
+                .body("backend", equalTo("local"))
+                .body("baseModel", equalTo("stories260K"))
+                .extract().path("id");
+    }
+
+    static JsonPath awaitFinished(String id) {
+        return TestStack.await("job " + id + " to finish", () -> {
+            JsonPath job = given().when().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            String status = job.getString("status");
+            return "SUCCEEDED".equals(status) || "FAILED".equals(status) ? job : null;
+        }, TRAINING);
+    }
+
+    boolean processed(String consumer, String ceId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                        "SELECT count(*) FROM processed_event WHERE consumer = ?1 AND event_id = ?2")
+                .setParameter(1, consumer).setParameter(2, ceId).getSingleResult()).longValue() == 1);
+    }
+}

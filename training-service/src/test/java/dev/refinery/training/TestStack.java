@@ -1,0 +1,128 @@
+package dev.refinery.training;
+
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TopicProbe;
+import dev.refinery.training.repository.Dataset;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** What the service tests share: events with CloudEvents headers, small datasets in S3, waiting for effects. */
+public final class TestStack {
+
+    private final TopicProbe probe;
+    private final ObjectStorage storage;
+
+    public TestStack(String kafka, ObjectStorage storage) {
+        this.probe = new TopicProbe(kafka);
+        this.storage = storage;
+    }
+
+    public TopicProbe probe() {
+        return probe;
+    }
+
+    public static String newDatasetId() {
+        return "ds-" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** Sends an event as a Refinery producer would; returns its ce_id. */
+    public String send(String topic, String key, String json) {
+        String ceId = UUID.randomUUID().toString();
+        send(topic, key, json, ceId);
+        return ceId;
+    }
+
+    public void send(String topic, String key, String json, String ceId) {
+        probe.send(topic, key, json, "ce_specversion", "1.0", "ce_id", ceId, "ce_type", "refinery." + topic + ".v1",
+                "ce_source", "/refinery/test", "ce_subject", key, "ce_time", OffsetDateTime.now(ZoneOffset.UTC).toString());
+    }
+
+    /**
+     * A VALID dataset as validation-service would leave it: the first lines of the named-stories example
+     * at the split keys in S3, and its dataset-validated event consumed.
+     */
+    public String validDataset(int trainLines, int validationLines) {
+        String id = newDatasetId();
+        String train = "datasets/" + id + "/validated/train.jsonl";
+        String validation = "datasets/" + id + "/validated/validation.jsonl";
+        storage.put(train, exampleLines("train.jsonl", trainLines), "application/x-ndjson");
+        storage.put(validation, exampleLines("validation.jsonl", validationLines), "application/x-ndjson");
+        announceValid(id, trainLines, validationLines);
+        return id;
+    }
+
+    /** Feeds a VALID dataset-validated event (splits at the usual keys, whether or not they exist) and waits for it. */
+    public void announceValid(String id, int trainLines, int validationLines) {
+        String event = """
+                {"datasetId": "%s", "status": "VALID", "records": %d, "validRecords": %d, "invalidRecords": 0, "problems": 0,
+                 "bucket": "refinery", "reportKey": "datasets/%s/validated/report.json",
+                 "splits": {"train": {"objectKey": "datasets/%s/validated/train.jsonl", "records": %d},
+                            "validation": {"objectKey": "datasets/%s/validated/validation.jsonl", "records": %d}},
+                 "validatedAt": "%s"}""".formatted(id, trainLines + validationLines, trainLines + validationLines, id, id, trainLines, id,
+                validationLines, OffsetDateTime.now(ZoneOffset.UTC));
+        ContractSchemas.assertValid("dataset-validated", event);
+        send("dataset-validated", id, event);
+        awaitDataset(id);
+    }
+
+    public String invalidDataset() {
+        String id = newDatasetId();
+        String event = ContractSchemas.sample("dataset-validated-invalid").replace("ds-0a1b2c3d4e5f60718293a4b5c6d7e8f9", id);
+        send("dataset-validated", id, event);
+        awaitDataset(id);
+        return id;
+    }
+
+    public static Dataset awaitDataset(String id) {
+        return await("dataset " + id + " in the read model", () -> QuarkusTransaction.requiringNew().call(() -> Dataset.<Dataset>findById(id)),
+                Duration.ofSeconds(30));
+    }
+
+    public static byte[] exampleLines(String file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(examples().resolve(file), StandardCharsets.UTF_8);
+            return (String.join("\n", all.subList(0, lines)) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the example " + file + ": " + e, e);
+        }
+    }
+
+    public static Path examples() {
+        return ContractSchemas.contractsDir().getParent().resolve("examples/named-stories");
+    }
+
+    public static Path modelsDir() {
+        return ContractSchemas.contractsDir().getParent().resolve("models");
+    }
+
+    /** Polls until {@code check} returns a non-null, non-false value. */
+    public static <T> T await(String what, Supplier<T> check, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T value = check.get();
+            if (value != null && !Boolean.FALSE.equals(value)) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+}
