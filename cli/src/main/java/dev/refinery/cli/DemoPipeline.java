@@ -85,8 +85,24 @@ public final class DemoPipeline {
         JsonNode eval = evals.get(0);
         result.put("evalId", eval.path("id").asText());
         result.put("evalStatus", eval.path("status").asText());
-        result.set("metrics", eval);
-        out.println("   " + eval);
+        ObjectNode metrics = result.putObject("metrics");
+        metrics.put("metric", eval.path("metric").asText());
+        metrics.put("items", eval.path("items").asInt());
+        metrics.set("baseline", eval.path("baseline"));
+        metrics.set("candidate", eval.path("candidate"));
+        metrics.set("difference", eval.path("difference"));
+        result.put("verdict", eval.path("verdict").asText());
+        if ("COMPLETED".equals(eval.path("status").asText())) {
+            out.printf(java.util.Locale.ROOT, "   %s on %d held-out items: base %.3f, fine-tuned %.3f; difference %.3f, 95%% CI [%.3f, %.3f]: %s%n",
+                    eval.path("metric").asText(), eval.path("items").asInt(), eval.path("baseline").path("metric").asDouble(),
+                    eval.path("candidate").path("metric").asDouble(), eval.path("difference").path("mean").asDouble(),
+                    eval.path("difference").path("ciLow").asDouble(), eval.path("difference").path("ciHigh").asDouble(),
+                    eval.path("verdict").asText());
+            out.printf(java.util.Locale.ROOT, "   held-out loss: base %.4f, fine-tuned %.4f%n", eval.path("baseline").path("heldOutLoss").asDouble(),
+                    eval.path("candidate").path("heldOutLoss").asDouble());
+        } else {
+            out.println("   evaluation " + eval.path("status").asText() + ": " + eval.path("failureReason").asText());
+        }
         return finish(result);
     }
 

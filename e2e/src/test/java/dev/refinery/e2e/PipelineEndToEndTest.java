@@ -88,7 +88,8 @@ class PipelineEndToEndTest {
         assertEquals("SUCCEEDED", result.path("jobStatus").asText(), printed);
         assertEquals("COMPLETED", result.path("evalStatus").asText(), printed);
         JsonNode metrics = result.path("metrics");
-        assertEquals("CANDIDATE_BETTER", metrics.path("verdict").asText(), printed);
+        assertEquals("CANDIDATE_BETTER", result.path("verdict").asText(), printed);
+        assertTrue(metrics.path("candidate").path("metric").asDouble() > metrics.path("baseline").path("metric").asDouble(), printed);
         assertTrue(printed.lines().anyMatch(l -> l.startsWith("RESULT {")), printed);
 
         String jobId = result.path("jobId").asText();
