@@ -58,8 +58,7 @@ public final class DemoPipeline {
         }
 
         out.println("== 3/4 fine-tune " + baseModel + " with LoRA on the local engine (training-service)");
-        JsonNode job = gateway.postJson("v1/fine-tunes", Map.of("datasetId", datasetId, "baseModel", baseModel, "backend", "local",
-                "hyperparameters", hyperparameters), null);
+        JsonNode job = submitJob(datasetId, baseModel, hyperparameters, null);
         String jobId = job.path("id").asText();
         out.println("   job " + jobId + " " + job.path("status").asText());
         result.put("jobId", jobId);
@@ -104,6 +103,27 @@ public final class DemoPipeline {
             out.println("   evaluation " + eval.path("status").asText() + ": " + eval.path("failureReason").asText());
         }
         return finish(result);
+    }
+
+    /**
+     * Submits a fine-tuning job. training-service learns that a dataset is valid from the
+     * dataset-validated event, which can arrive a moment after validation-service reports it:
+     * a 404 JOB_DATASET_NOT_FOUND is retried for a while, as its hint suggests.
+     */
+    public JsonNode submitJob(String datasetId, String baseModel, Map<String, Object> hyperparameters, String idempotencyKey) {
+        Map<String, Object> body = Map.of("datasetId", datasetId, "baseModel", baseModel, "backend", "local", "hyperparameters", hyperparameters);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return gateway.postJson("v1/fine-tunes", body, idempotencyKey);
+            } catch (GatewayClient.ApiError e) {
+                boolean notYetKnown = e.status() == 404 && e.problem() != null && "JOB_DATASET_NOT_FOUND".equals(e.problem().path("code").asText());
+                if (!notYetKnown || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleep(500);
+            }
+        }
     }
 
     private ObjectNode finish(ObjectNode result) {

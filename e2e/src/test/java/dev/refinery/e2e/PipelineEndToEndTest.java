@@ -110,8 +110,9 @@ class PipelineEndToEndTest {
         String text = problems.toString();
         assertTrue(text.contains("\"line\":2") && text.contains("\"line\":5"), text);
 
-        GatewayClient.ApiError refused = assertThrows(GatewayClient.ApiError.class, () -> gateway.postJson("v1/fine-tunes",
-                Map.of("datasetId", datasetId, "baseModel", "stories260K", "backend", "local", "hyperparameters", Map.of("epochs", 1)), null));
+        DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(1));
+        GatewayClient.ApiError refused = assertThrows(GatewayClient.ApiError.class,
+                () -> pipeline.submitJob(datasetId, "stories260K", Map.of("epochs", 1), null));
         assertEquals(409, refused.status());
         assertEquals("JOB_DATASET_NOT_VALID", refused.problem().path("code").asText());
     }
@@ -124,8 +125,8 @@ class PipelineEndToEndTest {
 
         Map<String, Object> hp = new HashMap<>(DemoPipeline.demoHyperparameters());
         hp.put("epochs", 6);
-        String jobId = gateway.postJson("v1/fine-tunes", Map.of("datasetId", datasetId, "baseModel", "stories260K", "backend", "local",
-                "hyperparameters", hp), "restart-" + datasetId).path("id").asText();
+        DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(5));
+        String jobId = pipeline.submitJob(datasetId, "stories260K", hp, "restart-" + datasetId).path("id").asText();
         await(() -> gateway.get("v1/fine-tunes/" + jobId), j -> j.path("progress").path("step").asInt() >= 20);
 
         ServiceProcess training = services.get("training-service");
@@ -136,8 +137,7 @@ class PipelineEndToEndTest {
                 j -> List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
         assertEquals("SUCCEEDED", done.path("status").asText(), done.toString());
         // The same submission again (same Idempotency-Key) is the same job, not a second one.
-        String again = gateway.postJson("v1/fine-tunes", Map.of("datasetId", datasetId, "baseModel", "stories260K", "backend", "local",
-                "hyperparameters", hp), "restart-" + datasetId).path("id").asText();
+        String again = pipeline.submitJob(datasetId, "stories260K", hp, "restart-" + datasetId).path("id").asText();
         assertEquals(jobId, again);
         assertEquals(1, kafka.all("job-submitted", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-submitted");
         assertEquals(1, kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed");
