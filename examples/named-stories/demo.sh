@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # The example pipeline on the built-in engine: dataset -> LoRA fine-tune -> held-out evaluation.
-# Run it through ./refinery demo (which builds the engine first). Ends with one line: RESULT <json>.
+# Run it through ./refinery demo --engine-only (which builds the engine first). Ends with one line: RESULT <json>.
 #
-# Not built yet: the same flow through the gateway and the five services on the local stack
-# (upload, validation, job, eval over Kafka). Until then this demo drives the engine directly and
-# says so in its RESULT line ("mode": "engine-only").
+# The full pipeline through the gateway and the services is ./refinery demo; this script is its engine-only twin.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -38,4 +36,4 @@ EVAL_JSON="$(tail -n 1 "$RUN_DIR/compare.log")"
 
 STATUS=SUCCEEDED
 [[ -f "$RUN_DIR/job/adapter/adapter_model.safetensors" ]] || STATUS=FAILED
-echo "RESULT {\"mode\":\"engine-only\",\"dataset\":\"$DATA\",\"validation\":\"not run (validation-service not built yet)\",\"job\":{\"id\":\"$RUN_DIR/job\",\"status\":\"$STATUS\",\"summary\":$JOB_JSON},\"eval\":{\"id\":\"$RUN_DIR/eval.json\",\"summary\":$EVAL_JSON}}"
+echo "RESULT {\"mode\":\"engine-only\",\"dataset\":\"$DATA\",\"validation\":\"not run (engine-only)\",\"job\":{\"id\":\"$RUN_DIR/job\",\"status\":\"$STATUS\",\"summary\":$JOB_JSON},\"eval\":{\"id\":\"$RUN_DIR/eval.json\",\"summary\":$EVAL_JSON}}"
