@@ -11,7 +11,8 @@ cd "$ROOT"
 
 RUN="$ROOT/run/local"
 SERVICES=(ingest-service:8081 validation-service:8082 training-service:8083 eval-service:8084 gateway:8080)
-JAVA_OPTS=(--add-modules jdk.incubator.vector -Xmx512m)
+# REFINERY_SERVICE_HEAP overrides each service's heap (benchmarks run them at 256m).
+JAVA_OPTS=(--add-modules jdk.incubator.vector "-Xmx${REFINERY_SERVICE_HEAP:-512m}")
 
 log() { printf '%s\n' "$*" >&2; }
 
