@@ -37,7 +37,9 @@ public final class RefineryCli {
         GatewayClient gateway = new GatewayClient(gatewayUrl);
         String[] a = java.util.Arrays.copyOfRange(args, i, args.length);
         try {
-            switch (a[0] + (a.length > 1 ? " " + a[1] : "")) {
+            // "demo" takes an optional file; every other command is a resource and a verb.
+            String command = a[0].equals("demo") || a.length < 2 ? a[0] : a[0] + " " + a[1];
+            switch (command) {
                 case "demo" -> new DemoPipeline(gateway, out, Duration.ofMinutes(10))
                         .run(Path.of(a.length > 1 ? a[1] : "examples/named-stories/all.jsonl"), "stories260K", DemoPipeline.demoHyperparameters());
                 case "datasets upload" -> print(out, gateway.uploadDataset(Path.of(arg(a, 2, "FILE")), a.length > 3 ? a[3] : "dataset", null));

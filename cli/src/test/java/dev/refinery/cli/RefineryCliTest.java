@@ -31,6 +31,13 @@ class RefineryCliTest {
     }
 
     @Test
+    void demoWithAFileIsTheDemoCommandNotAUsageError() {
+        Run r = run("--gateway", "http://127.0.0.1:1", "demo", "some.jsonl");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no such file: some.jsonl") || r.err().contains("cannot reach the gateway"), r.err());
+    }
+
+    @Test
     void anUnreachableGatewayIsAClearError() {
         Run r = run("--gateway", "http://127.0.0.1:1", "fine-tunes", "list");
         assertEquals(2, r.code());
