@@ -4,16 +4,17 @@
 # (set REBUILD=1 to force). The machine is usually shared: every table carries the load average.
 #
 #   bench/run-engine-bench.sh                 # everything
-#   ITERATIONS=9 TORCH_THREADS=1 bench/run-engine-bench.sh
+#   ITERATIONS=9 TORCH_THREADS=2 bench/run-engine-bench.sh
 #
-# Environment: ITERATIONS (timed runs per row, default 7), TORCH_THREADS (torch.set_num_threads,
-# default 2), MVN_FLAGS (extra Maven flags, default -o for an offline build).
+# Environment: ITERATIONS (timed runs per row, default 7), TORCH_THREADS (torch.set_num_threads values
+# to run the PyTorch script with, default "2 1": compare the engine with the better of the two),
+# MVN_FLAGS (extra Maven flags, default -o for an offline build).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 iterations="${ITERATIONS:-7}"
-torch_threads="${TORCH_THREADS:-2}"
+torch_threads="${TORCH_THREADS:-2 1}"
 mkdir -p bench/results
 out="bench/results/engine-$(date +%Y-%m-%d-%H%M).txt"
 
@@ -42,7 +43,10 @@ java_run=(java --add-modules jdk.incubator.vector -cp "$cp")
   echo
   echo "## PyTorch (bench/torch/lora_step.py)"
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-    /usr/bin/python3 bench/torch/lora_step.py --threads "$torch_threads" --iterations "$iterations" 2>&1
+    for t in $torch_threads; do
+      /usr/bin/python3 bench/torch/lora_step.py --threads "$t" --iterations "$iterations" 2>&1
+      echo
+    done
   else
     echo "torch is not importable by /usr/bin/python3; to compare, install Debian's build:"
     echo "  apt-get install python3-torch libopenblas0-pthread"

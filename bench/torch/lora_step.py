@@ -10,7 +10,7 @@ times, on a batch of 8 x 256 random tokens:
              up and down, every base weight frozen, cross-entropy over all 8 x 255 next-token targets
   decode     greedy decoding of one sequence with a key/value cache, 255 tokens after BOS
 
-Reports the median of N timed runs after warm-up. Written for torch 1.13 (no scaled_dot_product_attention),
+Reports the median of N timed runs after warm-up, and the process CPU time per run (all threads). Written for torch 1.13 (no scaled_dot_product_attention),
 so attention is matmul + causal mask + softmax.
 
 Usage: /usr/bin/python3 bench/torch/lora_step.py [--threads N] [--iterations N] [--models 260k,15m]
@@ -164,19 +164,29 @@ class Llama(nn.Module):
         return token
 
 
+WARMUP_SECONDS = 3.0
+
+
 def median_seconds(warmup, timed, fn):
-    for _ in range(warmup):
+    """Median wall seconds of `timed` runs after at least `warmup` untimed ones and WARMUP_SECONDS (as the
+    engine's Timer does), and the process CPU seconds (all threads) per timed run."""
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < WARMUP_SECONDS:
         fn()
+        done += 1
     times = []
+    cpu0 = time.process_time()
     for _ in range(timed):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(times), (time.process_time() - cpu0) / timed
 
 
-def row(config, mode, tokens_per_second, seconds):
-    print(f"{config:<14} {mode:<10} {tokens_per_second:12.0f} {seconds * 1000:10.1f}", flush=True)
+def row(config, mode, tokens, measured):
+    seconds, cpu = measured
+    print(f"{config:<14} {mode:<10} {tokens / seconds:12.0f} {seconds * 1000:10.1f} {cpu * 1000:14.1f}", flush=True)
 
 
 def bench(key, iterations):
@@ -190,8 +200,7 @@ def bench(key, iterations):
         with torch.no_grad():
             model.loss(tokens)
 
-    s = median_seconds(3, iterations, forward)
-    row(name, "forward", n / s, s)
+    row(name, "forward", n, median_seconds(3, iterations, forward))
 
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.0)
@@ -201,12 +210,10 @@ def bench(key, iterations):
         model.loss(tokens).backward()
         optimizer.step()
 
-    s = median_seconds(3, iterations, lora_step)
-    row(name, "lora-step", n / s, s)
+    row(name, "lora-step", n, median_seconds(3, iterations, lora_step))
 
     generate = SEQ_LEN - 1
-    s = median_seconds(3, iterations, lambda: model.greedy(1, generate))
-    row(name, "decode", generate / s, s)
+    row(name, "decode", generate, median_seconds(3, iterations, lambda: model.greedy(1, generate)))
 
 
 def main():
@@ -225,7 +232,7 @@ def main():
           f"batch {BATCH}x{SEQ_LEN}, median of {args.iterations} runs")
     with open("/proc/loadavg") as f:
         print("load average before:", f.read().strip())
-    print(f"{'config':<14} {'mode':<10} {'tokens/s':>12} {'ms/step':>10}")
+    print(f"{'config':<14} {'mode':<10} {'tokens/s':>12} {'ms/step':>10} {'cpu ms/step':>14}")
     for key in args.models.split(","):
         bench(key.strip(), args.iterations)
     with open("/proc/loadavg") as f:

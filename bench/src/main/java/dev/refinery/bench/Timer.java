@@ -12,9 +12,17 @@ final class Timer {
     record Result(double medianSeconds, double cpuSecondsPerRun) {
     }
 
-    /** Runs {@code warmup} untimed runs, then {@code timed} timed ones. */
+    /** Untimed runs until the JIT has settled, as in bench/torch/lora_step.py. */
+    static final double WARMUP_SECONDS = 3.0;
+
+    /**
+     * Runs at least {@code warmup} untimed runs and keeps going until {@link #WARMUP_SECONDS} have passed
+     * (C2 compiles the kernels only after thousands of calls; three small steps are not enough), then
+     * {@code timed} timed ones.
+     */
     static Result measure(int warmup, int timed, Runnable body) {
-        for (int i = 0; i < warmup; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - warmStart < WARMUP_SECONDS * 1e9; i++) {
             body.run();
         }
         double[] s = new double[timed];
