@@ -24,10 +24,20 @@ trap 'deploy/local/stack.sh down' EXIT
 pid_of() { awk -v s="$1" '$1 == s {print $2}' run/local/pids; }
 GW=$(pid_of gateway); ING=$(pid_of ingest-service)
 
+# Latency: upload accepted -> validation status VALID or INVALID, seen through the gateway.
+LAT=()
+for i in $(seq 1 20); do
+  ID=$(curl -fsS -X POST -H 'Content-Type: application/x-ndjson' --data-binary @"$SMALL" "http://127.0.0.1:8080/v1/datasets?name=lat-$i" \
+       | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  T1=$(date +%s%N)
+  until curl -fsS "http://127.0.0.1:8080/v1/datasets/$ID" | grep -Eq '"status":"(VALID|INVALID)"'; do sleep 0.02; done
+  T2=$(date +%s%N)
+  LAT+=("$(( (T2 - T1) / 1000000 ))")
+done
 # Peak heap: sample jstat's used-heap columns every 0.5 s while the upload runs.
 sample() { # pid file
   while kill -0 "$1" 2>/dev/null; do
-    jstat -gc "$1" | awk 'NR==2 {printf "%.1f\n", ($3+$4+$6+$8)/1024}' >> "$2" 2>/dev/null || true
+    jstat -gc "$1" 2>/dev/null | awk 'NR==2 {printf "%.1f\n", ($3+$4+$6+$8)/1024}' >> "$2" 2>/dev/null || true
     sleep 0.5
   done
 }
@@ -36,24 +46,13 @@ sample "$GW" run/bench/heap-gw & S1=$!
 sample "$ING" run/bench/heap-ing & S2=$!
 BYTES=$(stat -c %s "$BIG")
 START=$(date +%s.%N)
-curl -fsS -X POST -H 'Content-Type: application/x-ndjson' --data-binary @"$BIG" "http://127.0.0.1:8080/v1/datasets?name=bench-1g" > run/bench/upload.json
+curl -fsS -X POST -H 'Content-Type: application/x-ndjson' -T "$BIG" "http://127.0.0.1:8080/v1/datasets?name=bench-1g" > run/bench/upload.json
 END=$(date +%s.%N)
 kill $S1 $S2 2>/dev/null || true
 MBS=$(echo "$BYTES $START $END" | awk '{printf "%.1f", $1/1048576/($3-$2)}')
 PEAK_GW=$(sort -n run/bench/heap-gw | tail -1)
 PEAK_ING=$(sort -n run/bench/heap-ing | tail -1)
 
-# Latency: upload accepted -> validation status VALID or INVALID, seen through the gateway.
-LAT=()
-for i in $(seq 1 20); do
-  T0=$(date +%s%N)
-  ID=$(curl -fsS -X POST -H 'Content-Type: application/x-ndjson' --data-binary @"$SMALL" "http://127.0.0.1:8080/v1/datasets?name=lat-$i" \
-       | sed -E 's/.*"id":"([^"]+)".*/\1/')
-  T1=$(date +%s%N)
-  until curl -fsS "http://127.0.0.1:8080/v1/datasets/$ID" | grep -Eq '"status":"(VALID|INVALID)"'; do sleep 0.02; done
-  T2=$(date +%s%N)
-  LAT+=("$(( (T2 - T1) / 1000000 ))")
-done
 SORTED=$(printf '%s\n' "${LAT[@]}" | sort -n)
 MEDIAN=$(echo "$SORTED" | awk '{a[NR]=$1} END {print (a[10]+a[11])/2}')
 P95=$(echo "$SORTED" | awk '{a[NR]=$1} END {print a[19]}')
