@@ -44,14 +44,7 @@ public final class LocalKafka implements LocalService {
 
     @Override
     public synchronized void start() {
-        long started = System.nanoTime();
-        try {
-            startBroker();
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
-        startupTime = Duration.ofNanos(System.nanoTime() - started);
+        startupTime = LocalService.timedStart(this, this::startBroker);
     }
 
     private void startBroker() {

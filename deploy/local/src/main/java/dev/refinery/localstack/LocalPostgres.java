@@ -47,17 +47,12 @@ public final class LocalPostgres implements LocalService {
 
     @Override
     public synchronized void start() {
-        long started = System.nanoTime();
-        try {
+        startupTime = LocalService.timedStart(this, () -> {
             server = startServer();
             // pg_ctl daemonizes the postmaster: without this watch it would outlive a killed JVM.
             watch = ParentDeathWatch.forServer(server.postmasterPid(), "QUIT");
             createDatabase();
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
-        startupTime = Duration.ofNanos(System.nanoTime() - started);
+        });
     }
 
     public String jdbcUrl() {

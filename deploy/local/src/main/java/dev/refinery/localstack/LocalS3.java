@@ -52,14 +52,7 @@ public final class LocalS3 implements LocalService {
 
     @Override
     public synchronized void start() {
-        long started = System.nanoTime();
-        try {
-            startServer();
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
-        startupTime = Duration.ofNanos(System.nanoTime() - started);
+        startupTime = LocalService.timedStart(this, this::startServer);
     }
 
     private void startServer() {

@@ -20,6 +20,21 @@ public interface LocalService extends AutoCloseable {
 
     Path logFile();
 
+    /**
+     * Runs a server's start-up, cleaning up with {@link #close} if it fails, and returns how long it took.
+     * Every server starts this way, so a half-started one never leaks processes or data.
+     */
+    static Duration timedStart(LocalService service, Runnable startUp) {
+        long started = System.nanoTime();
+        try {
+            startUp.run();
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
     /** Stops the server and deletes its data; idempotent, never throws. */
     @Override
     void close();
