@@ -1,0 +1,173 @@
+package dev.refinery.datasets.check;
+
+import dev.refinery.datasets.dedup.EarlierVersions;
+import dev.refinery.datasets.split.SplitPolicy;
+import dev.refinery.datasets.target.Target;
+
+/**
+ * How to check a dataset. Built with {@link #builder()}; every setting has the default a user gets when
+ * they say nothing: the local engine as target, 90/10 splits, duplicates reported but kept, 8 MiB lines,
+ * nesting up to 64 levels, gzip up to 64 GiB and 200 times its compressed size, 20 sample lines per rule,
+ * two worker threads.
+ */
+public final class CheckOptions {
+
+    private Target target = Target.LOCAL;
+    private String model;
+    private SplitPolicy splits = SplitPolicy.DEFAULT;
+    private DedupPolicy dedup = DedupPolicy.REPORT;
+    private EarlierVersions earlierVersions = EarlierVersions.NONE;
+    private boolean structuralOnly;
+    private int maxLineBytes = 8 * 1024 * 1024;
+    private int maxDepth = 64;
+    private long maxDecompressedBytes = 64L * 1024 * 1024 * 1024;
+    private int maxDecompressionRatio = 200;
+    private int samplesPerRule = 20;
+    private int threads = 2;
+    private int blockBytes = 1 << 20;
+
+    private CheckOptions() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The target model id, or null when none was named (no context or tokenizer of its own then). */
+    public String model() {
+        return model;
+    }
+
+    public SplitPolicy splits() {
+        return splits;
+    }
+
+    public DedupPolicy dedup() {
+        return dedup;
+    }
+
+    public EarlierVersions earlierVersions() {
+        return earlierVersions;
+    }
+
+    /** Only the structural checks: no fingerprints (so no duplicates or splits), no tokens, no output. */
+    public boolean structuralOnly() {
+        return structuralOnly;
+    }
+
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    public long maxDecompressedBytes() {
+        return maxDecompressedBytes;
+    }
+
+    public int maxDecompressionRatio() {
+        return maxDecompressionRatio;
+    }
+
+    public int samplesPerRule() {
+        return samplesPerRule;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public int blockBytes() {
+        return blockBytes;
+    }
+
+    public static final class Builder {
+        private final CheckOptions o = new CheckOptions();
+
+        public Builder target(Target target) {
+            o.target = target;
+            return this;
+        }
+
+        public Builder model(String model) {
+            o.model = model;
+            return this;
+        }
+
+        public Builder splits(SplitPolicy splits) {
+            o.splits = splits;
+            return this;
+        }
+
+        public Builder dedup(DedupPolicy dedup) {
+            o.dedup = dedup;
+            return this;
+        }
+
+        public Builder earlierVersions(EarlierVersions earlier) {
+            o.earlierVersions = earlier;
+            return this;
+        }
+
+        public Builder structuralOnly(boolean structuralOnly) {
+            o.structuralOnly = structuralOnly;
+            return this;
+        }
+
+        public Builder maxLineBytes(int bytes) {
+            o.maxLineBytes = positive(bytes, "maxLineBytes");
+            return this;
+        }
+
+        public Builder maxDepth(int depth) {
+            o.maxDepth = positive(depth, "maxDepth");
+            return this;
+        }
+
+        public Builder maxDecompressedBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxDecompressedBytes must be positive");
+            }
+            o.maxDecompressedBytes = bytes;
+            return this;
+        }
+
+        public Builder maxDecompressionRatio(int ratio) {
+            o.maxDecompressionRatio = positive(ratio, "maxDecompressionRatio");
+            return this;
+        }
+
+        public Builder samplesPerRule(int samples) {
+            o.samplesPerRule = positive(samples, "samplesPerRule");
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            o.threads = positive(threads, "threads");
+            return this;
+        }
+
+        /** Bytes per unit of parallel work; small values exercise block boundaries in tests. */
+        public Builder blockBytes(int bytes) {
+            o.blockBytes = positive(bytes, "blockBytes");
+            return this;
+        }
+
+        public CheckOptions build() {
+            return o;
+        }
+
+        private static int positive(int v, String name) {
+            if (v < 1) {
+                throw new IllegalArgumentException(name + " must be positive, got " + v);
+            }
+            return v;
+        }
+    }
+}

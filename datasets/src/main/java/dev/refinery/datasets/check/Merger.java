@@ -1,0 +1,263 @@
+package dev.refinery.datasets.check;
+
+import dev.refinery.datasets.dedup.LongHashSet;
+import dev.refinery.datasets.format.RecordFormat;
+import dev.refinery.datasets.format.Role;
+import dev.refinery.datasets.report.DatasetReport;
+import dev.refinery.datasets.rules.Finding;
+import dev.refinery.datasets.rules.Rule;
+import dev.refinery.datasets.split.Split;
+import dev.refinery.datasets.target.Target;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Takes the workers' block results in file order and does what needs the whole file: absolute line
+ * numbers, the file's format, duplicates (within the file and against earlier versions), splits,
+ * the outputs, totals and every target's verdict. Single-threaded, and light: the heavy work is done.
+ */
+final class Merger {
+
+    private final CheckOptions options;
+    private final CheckOutputs outputs;
+    private final RuleTally problems;
+    private final Map<Target, RuleTally> byTarget = new EnumMap<>(Target.class);
+    private final Map<Target, long[]> acceptedByTarget = new EnumMap<>(Target.class);
+    private final LongHashSet exact = new LongHashSet(1 << 14);
+    private final LongHashSet normalized = new LongHashSet(1 << 14);
+    private final Map<Split, Long> splitCounts = new EnumMap<>(Split.class);
+    private final RecordStats stats = new RecordStats();
+    private final TokenTotals tokens;
+
+    private long lineBase;
+    private long records;
+    private long valid;
+    private long kept;
+    private long exactDuplicates;
+    private long nearDuplicates;
+    private long earlierVersionDuplicates;
+    private long removed;
+    private long crlfLines;
+    private long firstCrlfLine;
+    private RecordFormat fileFormat;
+
+    Merger(CheckOptions options, CheckOutputs outputs, TokenTotals tokens) {
+        this.options = options;
+        this.outputs = outputs;
+        this.tokens = tokens;
+        this.problems = new RuleTally(options.samplesPerRule());
+        for (Target t : Target.values()) {
+            byTarget.put(t, new RuleTally(options.samplesPerRule()));
+            acceptedByTarget.put(t, new long[1]);
+        }
+        for (Split s : Split.values()) {
+            splitCounts.put(s, 0L);
+        }
+    }
+
+    void accept(BlockResult r) throws IOException {
+        records += r.records;
+        stats.merge(r.stats);
+        if (r.crlfLines > 0 && crlfLines == 0) {
+            firstCrlfLine = lineBase + r.firstCrlfLine + 1;
+        }
+        crlfLines += r.crlfLines;
+        int f = 0;
+        int findings = r.findings.size();
+        for (int u = 0; u < r.usable; u++) {
+            int line = r.lineIndex[u];
+            while (f < findings && r.findings.get(f).line() <= line) {
+                shared(r.findings.get(f++));
+            }
+            record(r, u, lineBase + line + 1);
+        }
+        while (f < findings) {
+            shared(r.findings.get(f++));
+        }
+        lineBase += r.lines;
+    }
+
+    /** A finding from a worker: shared rules count for every target, target rules for theirs. */
+    private void shared(LineFinding lf) {
+        long line = lineBase + lf.line() + 1;
+        if (lf.target() == null) {
+            problems.add(line, lf.finding());
+            if (lf.finding().isError()) {
+                byTarget.values().forEach(t -> t.add(line, lf.finding()));
+            }
+        } else {
+            byTarget.get(lf.target()).add(line, lf.finding());
+            if (lf.target() == options.target()) {
+                problems.add(line, lf.finding());
+            }
+        }
+    }
+
+    private void record(BlockResult r, int u, long line) throws IOException {
+        RecordFormat format = RecordFormat.values()[r.format[u]];
+        if (fileFormat == null) {
+            fileFormat = format;
+        } else if (format != fileFormat) {
+            Finding mixed = Finding.of(Rule.FORMAT_MIXED, "", "the record is " + format.id() + " data, but the file's first record is "
+                    + fileFormat.id() + " data");
+            problems.add(line, mixed);
+            byTarget.values().forEach(t -> t.add(line, mixed));
+            return;
+        }
+        for (Target t : Target.values()) {
+            if ((r.rejectedBy[u] & (1 << t.ordinal())) == 0) {
+                acceptedByTarget.get(t)[0]++;
+            }
+        }
+        if ((r.rejectedBy[u] & (1 << options.target().ordinal())) != 0) {
+            return;
+        }
+        valid++;
+        if (options.structuralOnly()) {
+            return;
+        }
+        if (tokens != null) {
+            tokens.add(line, r.tokens[u], r.trainedTokens[u]);
+        }
+        if (isDuplicate(r, u, line)) {
+            removed++;
+            return;
+        }
+        Split split = options.splits().assign(r.promptFp[u]);
+        splitCounts.merge(split, 1L, Long::sum);
+        kept++;
+        int offset = r.outOffset[u];
+        if (offset >= 0) {
+            outputs.record(split, r.block.data(), offset, r.outLength[u]);
+        } else {
+            outputs.record(split, r.rewritten.array(), -1 - offset, r.outLength[u]);
+        }
+    }
+
+    /** Reports duplicates; returns whether the record is to be dropped under the dedup policy. */
+    private boolean isDuplicate(BlockResult r, int u, long line) {
+        long firstExact = exact.putIfAbsent(r.exactFp[u], line);
+        long firstNormalized = normalized.putIfAbsent(r.normalizedFp[u], line);
+        if (firstExact >= 0) {
+            exactDuplicates++;
+            problems.add(line, Finding.of(Rule.DUPLICATE_RECORD, "", "the record repeats line " + firstExact));
+            return options.dedup() != DedupPolicy.REPORT;
+        }
+        if (firstNormalized >= 0) {
+            nearDuplicates++;
+            problems.add(line, Finding.of(Rule.NEAR_DUPLICATE_RECORD, "", "the record equals line " + firstNormalized
+                    + " except for case or whitespace"));
+            return options.dedup() == DedupPolicy.DROP_NORMALIZED;
+        }
+        String version = options.earlierVersions().versionHolding(r.normalizedFp[u]);
+        if (version != null) {
+            earlierVersionDuplicates++;
+            problems.add(line, Finding.of(Rule.DUPLICATE_OF_EARLIER_VERSION, "", "the record is already in version " + version));
+            return options.dedup() == DedupPolicy.DROP_NORMALIZED;
+        }
+        return false;
+    }
+
+    /** A problem of the file as a whole (gzip, byte-order mark) or of a line the merger placed itself. */
+    void fileProblem(Rule rule, String message) {
+        Finding f = Finding.of(rule, "", message);
+        problems.add(0, f);
+        if (f.isError()) {
+            byTarget.values().forEach(t -> t.add(0, f));
+        }
+    }
+
+    long records() {
+        return records;
+    }
+
+    /** The sorted normalized fingerprints of the records this version keeps, for later versions' duplicate check. */
+    long[] fingerprints() {
+        return normalized.sortedKeys();
+    }
+
+    DatasetReport finish(long bytes, boolean gzip) {
+        if (crlfLines > 0) {
+            problems.add(firstCrlfLine, Finding.of(Rule.CRLF_LINE_ENDINGS, "", crlfLines + " lines end with CR LF, starting with line "
+                    + firstCrlfLine));
+        }
+        if (records == 0) {
+            fileProblem(Rule.EMPTY, bytes == 0 ? "the file is empty" : "the file has no records, only blank lines");
+        } else if (!options.structuralOnly() && kept > 0 && splitCounts.get(Split.TRAIN) == 0) {
+            fileProblem(Rule.TRAIN_SPLIT_EMPTY, "none of the " + kept + " kept records falls into the train split (" + options.splits() + ")");
+        }
+        List<DatasetReport.TargetVerdict> verdicts = new ArrayList<>();
+        for (Target t : Target.values()) {
+            verdicts.add(verdict(t));
+        }
+        boolean accepted = verdicts.get(options.target().ordinal()).accepted();
+        return new DatasetReport(1, fileFormat == null ? null : fileFormat.id(), gzip, bytes, lineBase, records, valid, records - valid,
+                options.target().id(), options.model(), accepted, problems.errors(), problems.warnings(), problems.summary(), verdicts,
+                statistics(), duplicates(), splits(), tokens == null ? null : tokens.summary(), null);
+    }
+
+    private DatasetReport.TargetVerdict verdict(Target t) {
+        RuleTally tally = byTarget.get(t);
+        long acceptedRecords = acceptedByTarget.get(t)[0];
+        if (records > 0 && acceptedRecords < t.minRecords()) {
+            Finding few = Finding.of(Rule.TOO_FEW_RECORDS, "", t.displayName() + " needs at least " + t.minRecords() + " records; "
+                    + acceptedRecords + " qualify");
+            tally.add(0, few);
+            if (t == options.target()) {
+                problems.add(0, few);
+            }
+        }
+        if (acceptedRecords > t.maxRecords()) {
+            Finding many = Finding.of(Rule.TOO_MANY_RECORDS, "", t.displayName() + " accepts at most " + t.maxRecords() + " records");
+            tally.add(0, many);
+            if (t == options.target()) {
+                problems.add(0, many);
+            }
+        }
+        if (records == 0) {
+            tally.add(0, Finding.of(Rule.EMPTY, "", "the file has no records"));
+        }
+        return new DatasetReport.TargetVerdict(t.id(), t.displayName(), !tally.hasErrors(), acceptedRecords, t.minRecords(),
+                tally.errorReasons(), t.notes());
+    }
+
+    private DatasetReport.Statistics statistics() {
+        Map<String, Long> formats = new LinkedHashMap<>();
+        for (RecordFormat f : RecordFormat.values()) {
+            if (stats.formats[f.ordinal()] > 0) {
+                formats.put(f.id(), stats.formats[f.ordinal()]);
+            }
+        }
+        Map<String, Long> roles = new LinkedHashMap<>();
+        for (Role role : Role.values()) {
+            roles.put(role.id(), stats.roles[role.ordinal()]);
+        }
+        double mean = stats.records == 0 ? 0 : Math.round(stats.turnsSum * 100.0 / stats.records) / 100.0;
+        return new DatasetReport.Statistics(formats, stats.records == 0 ? 0 : stats.turnsMin, mean, stats.turnsMax, roles,
+                stats.emptyAnswers, stats.nearEmptyAnswers, RecordStats.NEAR_EMPTY_CHARS);
+    }
+
+    private DatasetReport.Duplicates duplicates() {
+        if (options.structuralOnly()) {
+            return null;
+        }
+        return new DatasetReport.Duplicates(options.dedup().name().toLowerCase(java.util.Locale.ROOT), exactDuplicates, nearDuplicates,
+                earlierVersionDuplicates, options.earlierVersions().versions(), 0, removed,
+                "Splits are assigned by the prompt's fingerprint, so no training record or prompt can equal a held-out one: 0 leaks by construction.");
+    }
+
+    private DatasetReport.Splits splits() {
+        if (options.structuralOnly()) {
+            return null;
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        splitCounts.forEach((s, n) -> counts.put(s.id(), n));
+        return new DatasetReport.Splits(options.splits().toString(), "by the normalized prompt's fingerprint (stable as the dataset grows)",
+                false, counts);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.refinery.datasets.format;
+
+/**
+ * What a structurally valid record uses, gathered while it is checked, so that each target's own rules
+ * (allowed roles, tools, images, formats) are a few flag tests rather than another walk of the record.
+ */
+public final class RecordFeatures {
+
+    RecordFormat format;
+    int roles;
+    boolean toolCalls;
+    boolean toolsDeclared;
+    int images;
+    boolean contentParts;
+    boolean weights;
+    int turns;
+    final int[] roleCounts = new int[Role.values().length];
+
+    void reset() {
+        turns = 0;
+        java.util.Arrays.fill(roleCounts, 0);
+        format = null;
+        roles = 0;
+        toolCalls = false;
+        toolsDeclared = false;
+        images = 0;
+        contentParts = false;
+        weights = false;
+    }
+
+    public RecordFormat format() {
+        return format;
+    }
+
+    public boolean uses(Role role) {
+        return (roles & role.bit()) != 0;
+    }
+
+    /** Tool calls, tool results or a tools declaration. */
+    public boolean usesTools() {
+        return toolCalls || toolsDeclared || uses(Role.TOOL);
+    }
+
+    public int images() {
+        return images;
+    }
+
+    public boolean contentParts() {
+        return contentParts;
+    }
+
+    public boolean weights() {
+        return weights;
+    }
+
+    /** Turns of the record (messages, or prompt and completion, or 1 for text). */
+    public int turns() {
+        return turns;
+    }
+
+    /** Turns per role, indexed by {@link Role#ordinal()}. */
+    public int[] roleCounts() {
+        return roleCounts;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.refinery.datasets.format;
+
+/** The message roles any target accepts; a target allows a subset. Bits so that a record's roles fit in one int. */
+public enum Role {
+    SYSTEM("system"), USER("user"), ASSISTANT("assistant"), TOOL("tool");
+
+    private final String id;
+    private final byte[] bytes;
+
+    Role(String id) {
+        this.id = id;
+        this.bytes = id.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    public int bit() {
+        return 1 << ordinal();
+    }
+}

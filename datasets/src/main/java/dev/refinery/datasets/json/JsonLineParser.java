@@ -1,0 +1,489 @@
+package dev.refinery.datasets.json;
+
+/**
+ * A strict JSON parser for one line, written for the validator's hot path: it checks UTF-8, JSON syntax,
+ * nesting depth and duplicate keys in one pass over the bytes and fills a {@link JsonTape} without
+ * decoding a single string. The first problem stops the line (a broken line has no structure to check
+ * further); the caller goes on with the next line. One parser per thread; it is reused line after line.
+ */
+public final class JsonLineParser {
+
+    private final int maxDepth;
+    private final JsonTape tape = new JsonTape();
+    private byte[] src;
+    private int pos;
+    private int limit;
+
+    // The containers being read, for the path of a problem: node, and current key node or element index.
+    private int[] openNode = new int[16];
+    private int[] openChild = new int[16];
+    private int depth;
+
+    private JsonProblem problem;
+
+    public JsonLineParser(int maxDepth) {
+        if (maxDepth < 1) {
+            throw new IllegalArgumentException("maxDepth must be at least 1");
+        }
+        this.maxDepth = maxDepth;
+    }
+
+    /** Parses {@code src[from, to)}; returns the tape, or null with {@link #problem()} set. */
+    public JsonTape parse(byte[] src, int from, int to) {
+        this.src = src;
+        this.pos = from;
+        this.limit = to;
+        this.startOfLine = from;
+        this.depth = 0;
+        this.problem = null;
+        tape.src = src;
+        tape.size = 0;
+        try {
+            skipWhitespace();
+            if (pos >= limit) {
+                return fail(JsonProblem.Kind.UNEXPECTED_END, "the line holds no JSON value");
+            }
+            value();
+            skipWhitespace();
+            if (pos < limit) {
+                return fail(JsonProblem.Kind.TRAILING_DATA, "unexpected " + describeByte(src[pos])
+                        + " after the end of the JSON value: a line must hold exactly one record");
+            }
+            return tape;
+        } catch (Stop stop) {
+            return null;
+        }
+    }
+
+    public JsonProblem problem() {
+        return problem;
+    }
+
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Stop STOP = new Stop();
+
+    private JsonTape fail(JsonProblem.Kind kind, String message) {
+        problem = new JsonProblem(kind, pos - lineStart(), path(), message);
+        throw STOP;
+    }
+
+    private int lineStart() {
+        return startOfLine;
+    }
+
+    /** Where the line being parsed starts in {@code src}: problem offsets are relative to it. */
+    private int startOfLine;
+
+    private void value() {
+        byte b = src[pos];
+        switch (b) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal(JsonTape.TRUE, "true");
+            case 'f' -> literal(JsonTape.FALSE, "false");
+            case 'n' -> literal(JsonTape.NULL, "null");
+            default -> {
+                if (b == '-' || (b >= '0' && b <= '9')) {
+                    number();
+                } else {
+                    fail(JsonProblem.Kind.SYNTAX, "expected a JSON value, found " + describeByte(b));
+                }
+            }
+        }
+    }
+
+    private void push(int node) {
+        if (depth == maxDepth) {
+            fail(JsonProblem.Kind.TOO_DEEP, "arrays and objects are nested more than " + maxDepth + " levels deep");
+        }
+        if (depth == openNode.length) {
+            openNode = java.util.Arrays.copyOf(openNode, depth * 2);
+            openChild = java.util.Arrays.copyOf(openChild, depth * 2);
+        }
+        openNode[depth] = node;
+        openChild[depth] = -1;
+        depth++;
+    }
+
+    private void object() {
+        int node = tape.add(JsonTape.OBJECT, pos);
+        push(node);
+        pos++;
+        skipWhitespace();
+        if (at('}')) {
+            pos++;
+            close(node);
+            return;
+        }
+        int lastKey = -1;
+        while (true) {
+            if (pos >= limit) {
+                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside an object");
+            }
+            if (src[pos] != '"') {
+                fail(JsonProblem.Kind.SYNTAX, "expected a key in double quotes, found " + describeByte(src[pos]));
+            }
+            int key = string();
+            checkDuplicate(node, key);
+            openChild[depth - 1] = key;
+            if (lastKey < 0) {
+                tape.firstChild[node] = key;
+            } else {
+                tape.next[lastKey] = key;
+            }
+            lastKey = key;
+            tape.count[node]++;
+            skipWhitespace();
+            if (!at(':')) {
+                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
+                        "expected ':' after the key, found " + describeHere());
+            }
+            pos++;
+            skipWhitespace();
+            if (pos >= limit) {
+                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends before the value of a key");
+            }
+            value();
+            skipWhitespace();
+            if (at(',')) {
+                pos++;
+                skipWhitespace();
+                if (at('}')) {
+                    fail(JsonProblem.Kind.SYNTAX, "a comma before '}': JSON does not allow trailing commas");
+                }
+            } else if (at('}')) {
+                pos++;
+                close(node);
+                return;
+            } else {
+                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
+                        "expected ',' or '}' in an object, found " + describeHere());
+            }
+        }
+    }
+
+    private void array() {
+        int node = tape.add(JsonTape.ARRAY, pos);
+        push(node);
+        pos++;
+        skipWhitespace();
+        if (at(']')) {
+            pos++;
+            close(node);
+            return;
+        }
+        int last = -1;
+        while (true) {
+            if (pos >= limit) {
+                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside an array");
+            }
+            openChild[depth - 1] = tape.count[node];
+            int element = tape.size;
+            value();
+            if (last < 0) {
+                tape.firstChild[node] = element;
+            } else {
+                tape.next[last] = element;
+            }
+            last = element;
+            tape.count[node]++;
+            skipWhitespace();
+            if (at(',')) {
+                pos++;
+                skipWhitespace();
+                if (at(']')) {
+                    fail(JsonProblem.Kind.SYNTAX, "a comma before ']': JSON does not allow trailing commas");
+                }
+            } else if (at(']')) {
+                pos++;
+                close(node);
+                return;
+            } else {
+                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
+                        "expected ',' or ']' in an array, found " + describeHere());
+            }
+        }
+    }
+
+    private void close(int node) {
+        tape.end[node] = pos;
+        depth--;
+    }
+
+    /** Reads a string starting at its opening quote; returns its node. Checks escapes and UTF-8. */
+    private int string() {
+        int node = tape.add(JsonTape.STRING, pos + 1);
+        int i = pos + 1;
+        byte flags = 0;
+        final byte[] s = src;
+        final int end = limit;
+        while (true) {
+            // The common case: printable ASCII with no quote or backslash.
+            while (i < end) {
+                byte b = s[i];
+                if (b >= 0x20 && b != '"' && b != '\\') {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            if (i >= end) {
+                pos = i;
+                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside a string (a missing closing quote?)");
+            }
+            byte b = s[i];
+            if (b == '"') {
+                break;
+            }
+            if (b == '\\') {
+                flags |= JsonTape.HAS_ESCAPES;
+                i = escape(i);
+            } else if (b < 0) {
+                flags |= JsonTape.NON_ASCII;
+                i = utf8(i);
+            } else {
+                pos = i;
+                fail(JsonProblem.Kind.SYNTAX, "a raw control character (" + describeByte(b)
+                        + ") inside a string: write it as an escape such as \\n or \\t");
+            }
+        }
+        tape.flags[node] = flags;
+        tape.end[node] = i;
+        pos = i + 1;
+        return node;
+    }
+
+    private int escape(int i) {
+        if (i + 1 >= limit) {
+            pos = i;
+            fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside an escape");
+        }
+        byte e = src[i + 1];
+        switch (e) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return i + 2;
+            }
+            case 'u' -> {
+                if (i + 6 > limit) {
+                    pos = i;
+                    fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside a \\u escape");
+                }
+                for (int k = 2; k < 6; k++) {
+                    if (JsonStrings.hexValue(src[i + k]) < 0) {
+                        pos = i;
+                        fail(JsonProblem.Kind.SYNTAX, "a \\u escape needs four hex digits");
+                    }
+                }
+                return i + 6;
+            }
+            default -> {
+                pos = i;
+                fail(JsonProblem.Kind.SYNTAX, "unknown escape \\" + (e >= 0x20 && e < 0x7F ? String.valueOf((char) e) : describeByte(e))
+                        + " (allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+            }
+        }
+        return i;
+    }
+
+    /** Checks one UTF-8 sequence starting at a byte above 0x7F; returns the index after it. */
+    private int utf8(int i) {
+        int b0 = src[i] & 0xFF;
+        int need;
+        int min;
+        if (b0 >= 0xC2 && b0 <= 0xDF) {
+            need = 1;
+            min = 0x80;
+        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+            need = 2;
+            min = 0x800;
+        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+            need = 3;
+            min = 0x10000;
+        } else {
+            return badUtf8(i);
+        }
+        if (i + need >= limit) {
+            return badUtf8(i);
+        }
+        int cp = b0 & (0x3F >> need);
+        for (int k = 1; k <= need; k++) {
+            int b = src[i + k] & 0xFF;
+            if ((b & 0xC0) != 0x80) {
+                return badUtf8(i);
+            }
+            cp = (cp << 6) | (b & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return badUtf8(i);
+        }
+        return i + need + 1;
+    }
+
+    private int badUtf8(int i) {
+        pos = i;
+        fail(JsonProblem.Kind.NOT_UTF8, "bytes that are not UTF-8 at byte " + (i - startOfLine + 1) + " of the line");
+        return i;
+    }
+
+    private void number() {
+        int node = tape.add(JsonTape.NUMBER, pos);
+        int i = pos;
+        byte flags = 0;
+        if (src[i] == '-') {
+            i++;
+        }
+        if (i < limit && src[i] == '0') {
+            i++;
+        } else if (i < limit && src[i] >= '1' && src[i] <= '9') {
+            while (i < limit && src[i] >= '0' && src[i] <= '9') {
+                i++;
+            }
+        } else {
+            pos = i;
+            fail(JsonProblem.Kind.SYNTAX, "a malformed number");
+        }
+        if (i < limit && src[i] == '.') {
+            flags |= JsonTape.FRACTIONAL;
+            i++;
+            int digits = i;
+            while (i < limit && src[i] >= '0' && src[i] <= '9') {
+                i++;
+            }
+            if (i == digits) {
+                pos = i;
+                fail(JsonProblem.Kind.SYNTAX, "a number with no digits after the decimal point");
+            }
+        }
+        if (i < limit && (src[i] == 'e' || src[i] == 'E')) {
+            flags |= JsonTape.FRACTIONAL;
+            i++;
+            if (i < limit && (src[i] == '+' || src[i] == '-')) {
+                i++;
+            }
+            int digits = i;
+            while (i < limit && src[i] >= '0' && src[i] <= '9') {
+                i++;
+            }
+            if (i == digits) {
+                pos = i;
+                fail(JsonProblem.Kind.SYNTAX, "a number with no digits in its exponent");
+            }
+        }
+        tape.flags[node] = flags;
+        tape.end[node] = i;
+        pos = i;
+    }
+
+    private void literal(byte kind, String word) {
+        int n = word.length();
+        if (pos + n > limit) {
+            fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside '" + word + "'");
+        }
+        for (int k = 0; k < n; k++) {
+            if (src[pos + k] != word.charAt(k)) {
+                fail(JsonProblem.Kind.SYNTAX, "expected a JSON value, found " + describeByte(src[pos])
+                        + " (strings need double quotes; literals are true, false and null)");
+            }
+        }
+        int node = tape.add(kind, pos);
+        pos += n;
+        tape.end[node] = pos;
+    }
+
+    /** Objects in records are small, so comparing the new key with the earlier ones is cheapest. */
+    private void checkDuplicate(int object, int key) {
+        int len = tape.end[key] - tape.start[key];
+        for (int k = tape.firstChild[object]; k >= 0; k = tape.next[k]) {
+            if (sameKey(k, key, len)) {
+                pos = tape.start[key] - 1;
+                fail(JsonProblem.Kind.DUPLICATE_KEY, "the key \"" + tape.string(key)
+                        + "\" appears twice in one object; parsers disagree on which value wins, so keep exactly one");
+            }
+        }
+    }
+
+    private boolean sameKey(int a, int b, int lenB) {
+        boolean escaped = (tape.flags[a] & JsonTape.HAS_ESCAPES) != 0 || (tape.flags[b] & JsonTape.HAS_ESCAPES) != 0;
+        if (escaped) {
+            return tape.string(a).equals(tape.string(b));
+        }
+        int sa = tape.start[a];
+        if (tape.end[a] - sa != lenB) {
+            return false;
+        }
+        int sb = tape.start[b];
+        for (int i = 0; i < lenB; i++) {
+            if (src[sa + i] != src[sb + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean at(char c) {
+        return pos < limit && src[pos] == c;
+    }
+
+    private void skipWhitespace() {
+        while (pos < limit) {
+            byte b = src[pos];
+            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+                pos++;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private String describeHere() {
+        return pos >= limit ? "the end of the line" : describeByte(src[pos]);
+    }
+
+    private static String describeByte(byte b) {
+        if (b >= 0x21 && b < 0x7F) {
+            return "'" + (char) b + "'";
+        }
+        return switch (b) {
+            case ' ' -> "a space";
+            case '\t' -> "a tab";
+            case '\n' -> "a line feed";
+            case '\r' -> "a carriage return";
+            default -> String.format("byte 0x%02X", b & 0xFF);
+        };
+    }
+
+    /** The JSON path of the value being read when a problem was found, e.g. {@code messages[2].content}. */
+    private String path() {
+        StringBuilder p = new StringBuilder();
+        for (int d = 0; d < depth; d++) {
+            int node = openNode[d];
+            int child = openChild[d];
+            if (child < 0) {
+                break;
+            }
+            if (tape.kind[node] == JsonTape.OBJECT) {
+                if (p.length() > 0) {
+                    p.append('.');
+                }
+                p.append(tape.end[child] >= tape.start[child] ? keyText(child) : "?");
+            } else {
+                p.append('[').append(child).append(']');
+            }
+        }
+        return p.toString();
+    }
+
+    private String keyText(int key) {
+        try {
+            return tape.string(key);
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+}

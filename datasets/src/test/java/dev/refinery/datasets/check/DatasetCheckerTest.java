@@ -1,0 +1,224 @@
+package dev.refinery.datasets.check;
+
+import dev.refinery.datasets.report.DatasetReport;
+import dev.refinery.datasets.split.Split;
+import dev.refinery.datasets.target.Target;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DatasetCheckerTest {
+
+    static String chat(int i) {
+        return "{\"messages\": [{\"role\": \"user\", \"content\": \"question " + i + "\"}, {\"role\": \"assistant\", \"content\": \"answer number " + i + "\"}]}";
+    }
+
+    static DatasetReport check(String text, CheckOptions options) throws IOException {
+        return new DatasetChecker(options).check(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).report();
+    }
+
+    static CheckOptions.Builder small() {
+        return CheckOptions.builder().blockBytes(4096);
+    }
+
+    static DatasetReport.RuleCount rule(DatasetReport report, String code) {
+        return report.problems().stream().filter(r -> r.code().equals(code)).findFirst().orElse(null);
+    }
+
+    static List<Long> lines(DatasetReport report, String code) {
+        DatasetReport.RuleCount r = rule(report, code);
+        return r == null ? List.of() : r.samples().stream().map(DatasetReport.Sample::line).toList();
+    }
+
+    @Test
+    void reportsBadRecordsOnLines3_57And1999InOnePass() throws IOException {
+        StringBuilder file = new StringBuilder();
+        for (int line = 1; line <= 2500; line++) {
+            String record = switch (line) {
+                case 3 -> "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"robot\", \"content\": \"beep\"}]}";
+                case 57 -> "{\"messages\": [{\"role\": \"user\", \"content\": \"unterminated}]}";
+                case 1999 -> "[1, 2, 3]";
+                default -> chat(line);
+            };
+            file.append(record).append('\n');
+        }
+        DatasetReport report = check(file.toString(), small().build());
+        assertEquals(2500, report.records());
+        assertEquals(2497, report.validRecords());
+        assertEquals(List.of(3L), lines(report, "DATASET_ROLE_UNKNOWN"));
+        assertEquals(List.of(57L), lines(report, "DATASET_LINE_NOT_JSON"));
+        assertEquals(List.of(1999L), lines(report, "DATASET_LINE_NOT_OBJECT"));
+        assertEquals("messages[1].role", rule(report, "DATASET_ROLE_UNKNOWN").samples().get(0).path());
+        assertFalse(report.accepted());
+    }
+
+    @Test
+    void badInputOfEveryKindHasItsRuleAndTheRestIsStillChecked() throws IOException {
+        String lines = String.join("\n",
+                chat(1),
+                "",                                                         // 2 blank
+                "{\"messages\": [], \"messages\": []}",                     // 3 duplicate key
+                "\"just a string\"",                                        // 4 scalar
+                "{\"messages\": [{\"role\": \"user\", \"content\": 42}, {\"role\": \"assistant\", \"content\": null}]}", // 5 numbers/nulls
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", // 6 deep
+                chat(7),
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"cut off")  // 8 truncated, no newline
+                ;
+        DatasetReport report = check(lines, small().build());
+        assertEquals(List.of(2L), lines(report, "DATASET_BLANK_LINE"));
+        assertEquals(List.of(3L), lines(report, "DATASET_DUPLICATE_KEY"));
+        assertEquals(List.of(4L), lines(report, "DATASET_LINE_NOT_OBJECT"));
+        assertEquals(List.of(5L, 5L), lines(report, "DATASET_CONTENT_NOT_STRING"));
+        assertEquals(List.of(6L), lines(report, "DATASET_TOO_DEEP"));
+        assertEquals(List.of(8L), lines(report, "DATASET_LINE_TRUNCATED"));
+        assertEquals(2, report.validRecords());
+    }
+
+    @Test
+    void invalidUtf8ByteOrderMarkAndCrlfAreNamed() throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        file.write((chat(1) + "\r\n").getBytes(StandardCharsets.UTF_8));
+        file.write("{\"messages\": [{\"role\": \"user\", \"content\": \"caf".getBytes(StandardCharsets.UTF_8));
+        file.write(new byte[]{(byte) 0xE9});
+        file.write("\"}, {\"role\": \"assistant\", \"content\": \"x\"}]}\r\n".getBytes(StandardCharsets.UTF_8));
+        file.write((chat(3) + "\r\n").getBytes(StandardCharsets.UTF_8));
+        DatasetReport report = new DatasetChecker(small().build()).check(new ByteArrayInputStream(file.toByteArray())).report();
+        assertEquals(List.of(2L), lines(report, "DATASET_LINE_NOT_UTF8"));
+        assertNotNull(rule(report, "DATASET_BYTE_ORDER_MARK"));
+        assertEquals(List.of(1L), lines(report, "DATASET_CRLF_LINE_ENDINGS"));
+        assertEquals(2, report.validRecords());
+    }
+
+    @Test
+    void aLineOverTheLimitIsReportedAndSkippedWithoutBufferingIt() throws IOException {
+        String longLine = "{\"text\": \"" + "x".repeat(20_000) + "\"}";
+        String file = chat(1) + "\n" + longLine + "\n" + chat(3) + "\n";
+        DatasetReport report = check(file, small().maxLineBytes(10_000).build());
+        assertEquals(List.of(2L), lines(report, "DATASET_LINE_TOO_LONG"));
+        assertEquals(2, report.validRecords());
+    }
+
+    @Test
+    void emptyFileIsAnError() throws IOException {
+        DatasetReport report = check("", small().build());
+        assertNotNull(rule(report, "DATASET_EMPTY"));
+        assertFalse(report.accepted());
+    }
+
+    @Test
+    void gzipIsReadAndAGzipBombIsStopped() throws IOException {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            for (int i = 0; i < 50; i++) {
+                out.write((chat(i) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        DatasetReport ok = new DatasetChecker(small().build()).check(new ByteArrayInputStream(gz.toByteArray())).report();
+        assertTrue(ok.gzip());
+        assertEquals(50, ok.validRecords());
+
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bomb)) {
+            byte[] spaces = new byte[1 << 20];
+            java.util.Arrays.fill(spaces, (byte) ' ');
+            for (int i = 0; i < 64; i++) {
+                out.write(spaces);
+            }
+        }
+        DatasetReport stopped = new DatasetChecker(small().build()).check(new ByteArrayInputStream(bomb.toByteArray())).report();
+        assertNotNull(rule(stopped, "DATASET_GZIP_BOMB"));
+        assertFalse(stopped.accepted());
+    }
+
+    @Test
+    void formatsAreDetectedAndAMixedFileIsRejected() throws IOException {
+        String file = String.join("\n",
+                "{\"prompt\": \"2+2?\", \"completion\": \"4\"}",
+                "{\"prompt\": \"3+3?\", \"completion\": \"6\"}",
+                chat(3),
+                "{\"text\": \"a\", \"prompt\": \"b\", \"completion\": \"c\"}") + "\n";
+        DatasetReport report = check(file, small().target(Target.TOGETHER).build());
+        assertEquals("instruction", report.format());
+        assertEquals(List.of(3L), lines(report, "DATASET_FORMAT_MIXED"));
+        assertEquals(List.of(4L), lines(report, "DATASET_FORMAT_AMBIGUOUS"));
+    }
+
+    @Test
+    void chosenRejectedIsNormalizedToPreferenceData() throws IOException {
+        String file = "{\"prompt\": \"Say hi\", \"chosen\": \"Hi!\", \"rejected\": \"No.\"}\n"
+                + "{\"chosen\": [{\"role\": \"user\", \"content\": \"q\"}, {\"role\": \"assistant\", \"content\": \"good\"}],"
+                + " \"rejected\": [{\"role\": \"user\", \"content\": \"q\"}, {\"role\": \"assistant\", \"content\": \"bad\"}]}\n";
+        Map<Split, List<String>> out = new EnumMap<>(Split.class);
+        DatasetReport report = new DatasetChecker(small().target(Target.TOGETHER).splits(new dev.refinery.datasets.split.SplitPolicy(100, 0, 0)).build())
+                .check(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)), (split, bytes, off, len) ->
+                        out.computeIfAbsent(split, s -> new ArrayList<>()).add(new String(bytes, off, len, StandardCharsets.UTF_8))).report();
+        assertEquals("preference", report.format());
+        assertEquals(2, report.validRecords(), () -> report.problems().toString());
+        assertEquals("{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]},"
+                + "\"preferred_output\":[{\"role\":\"assistant\",\"content\":\"Hi!\"}],"
+                + "\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"No.\"}]}", out.get(Split.TRAIN).get(0));
+        assertTrue(report.targets().stream().filter(t -> t.target().equals("local")).allMatch(t -> !t.accepted()),
+                "the local engine does not train on preference data");
+    }
+
+    @Test
+    void unknownFieldsAreStrippedAndContentIsKeptByteForByte() throws IOException {
+        String record = "{\"messages\": [{\"role\": \"user\", \"content\": \"caf\\u00e9 \\\"q\\\"\", \"id\": 7},"
+                + " {\"role\": \"assistant\", \"content\": \"1.50e3\"}], \"metadata\": {\"source\": \"crm\"}}";
+        List<String> out = new ArrayList<>();
+        DatasetReport report = new DatasetChecker(small().splits(new dev.refinery.datasets.split.SplitPolicy(100, 0, 0)).build())
+                .check(new ByteArrayInputStream((record + "\n").getBytes(StandardCharsets.UTF_8)),
+                        (split, bytes, off, len) -> out.add(new String(bytes, off, len, StandardCharsets.UTF_8))).report();
+        assertEquals(2, rule(report, "DATASET_UNKNOWN_FIELD").count());
+        assertEquals("{\"messages\":[{\"role\":\"user\",\"content\":\"caf\\u00e9 \\\"q\\\"\"},"
+                + "{\"role\":\"assistant\",\"content\":\"1.50e3\"}]}", out.get(0), "kept values are copied as written, escapes and all");
+    }
+
+    @Test
+    void targetsEnforceTheirMinimumSamples() throws IOException {
+        String file = chat(1) + "\n" + chat(2) + "\n" + chat(3) + "\n" + chat(4) + "\n";
+        DatasetReport report = check(file, small().target(Target.OPENAI).build());
+        DatasetReport.TargetVerdict openai = report.targets().stream().filter(t -> t.target().equals("openai")).findFirst().orElseThrow();
+        DatasetReport.TargetVerdict fireworks = report.targets().stream().filter(t -> t.target().equals("fireworks")).findFirst().orElseThrow();
+        assertFalse(openai.accepted());
+        assertEquals("DATASET_TOO_FEW_RECORDS", openai.reasons().get(0).code());
+        assertTrue(fireworks.accepted());
+        assertFalse(report.accepted());
+    }
+
+    @Test
+    void duplicatesAreFoundExactAndNormalizedAndRemovedOnRequest() throws IOException {
+        String a = chat(1);
+        String b = "{\"messages\": [{\"role\": \"user\", \"content\": \"QUESTION   1\"}, {\"role\": \"assistant\", \"content\": \"Answer number 1 \"}]}";
+        String file = a + "\n" + chat(2) + "\n" + a + "\n" + b + "\n";
+        DatasetReport report = check(file, small().build());
+        assertEquals(List.of(3L), lines(report, "DATASET_DUPLICATE_RECORD"));
+        assertEquals(List.of(4L), lines(report, "DATASET_NEAR_DUPLICATE_RECORD"));
+        assertEquals(0, report.duplicates().removed());
+        DatasetReport dropped = check(file, small().dedup(DedupPolicy.DROP_NORMALIZED).build());
+        assertEquals(2, dropped.duplicates().removed());
+        assertEquals(2, dropped.splits().records().values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @Test
+    void structuralModeSkipsSplitsAndDuplicates() throws IOException {
+        DatasetReport report = check(chat(1) + "\n", small().structuralOnly(true).build());
+        assertEquals(1, report.validRecords());
+        assertNull(report.splits());
+    }
+}
