@@ -34,8 +34,11 @@ public final class RefineryCli {
             usage(err);
             return 64;
         }
-        GatewayClient gateway = new GatewayClient(gatewayUrl);
         String[] a = java.util.Arrays.copyOfRange(args, i, args.length);
+        if (a.length >= 2 && a[0].equals("datasets") && a[1].equals("check")) {
+            return DatasetCheckCommand.run(DatasetCheckCommand.rest(a, 2), out, err); // offline: no gateway needed
+        }
+        GatewayClient gateway = new GatewayClient(gatewayUrl);
         try {
             // "demo" takes an optional file; every other command is a resource and a verb.
             String command = a[0].equals("demo") || a.length < 2 ? a[0] : a[0] + " " + a[1];
@@ -87,6 +90,8 @@ public final class RefineryCli {
                 usage: refinery [--gateway URL] COMMAND
                   demo [FILE]                         the example pipeline: upload, validation, fine-tune, evaluation
                   datasets upload FILE [NAME]         upload a JSONL dataset
+                """ + DatasetCheckCommand.USAGE + """
+
                   datasets get ID                     a dataset with its validation report
                   datasets problems ID                the validation problems, with line numbers
                   fine-tunes create DATASET_ID [MODEL]  start a LoRA fine-tune on the local engine

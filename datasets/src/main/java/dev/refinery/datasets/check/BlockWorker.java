@@ -28,7 +28,7 @@ final class BlockWorker {
     BlockWorker(CheckOptions options, TokenTally tokens) {
         this.options = options;
         this.parser = new JsonLineParser(options.maxDepth());
-        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : RecordChecker.Options.FULL,
+        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : new RecordChecker.Options(true, tokens != null, true),
                 options.maxDepth());
         this.tokens = options.structuralOnly() ? null : tokens;
     }
@@ -175,11 +175,6 @@ final class BlockWorker {
 
     /** The next '\n' at or after {@code from}, or {@code end}. */
     private static int indexOfNewline(byte[] data, int from, int end) {
-        for (int i = from; i < end; i++) {
-            if (data[i] == '\n') {
-                return i;
-            }
-        }
-        return end;
+        return dev.refinery.datasets.json.Swar.indexOfNewline(data, from, end);
     }
 }

@@ -10,7 +10,7 @@ import dev.refinery.datasets.format.RecordFormat;
 final class RecordStats {
 
     /** Answers with fewer visible characters than this count as near-empty. */
-    static final int NEAR_EMPTY_CHARS = 10;
+    static final int NEAR_EMPTY_CHARS = dev.refinery.datasets.format.RecordChecker.NEAR_EMPTY_CHARS;
 
     final long[] formats = new long[RecordFormat.values().length];
     final long[] roles = new long[4];

@@ -295,13 +295,23 @@ public final class RecordChecker implements CheckedRecord {
         }
     }
 
+    /** Answers shorter than this many visible characters count as near-empty in the statistics. */
+    public static final int NEAR_EMPTY_CHARS = 10;
+
+    /**
+     * Characters other than whitespace, counted on the UTF-8 bytes up to {@link #NEAR_EMPTY_CHARS} and no
+     * further: this runs on every answer, and only short answers matter.
+     */
     private static int visibleChars(JsonTape tape, int content) {
         int[] n = {0};
+        byte[] src = tape.source();
         forEachText(tape, content, node -> {
-            String s = tape.string(node);
-            for (int i = 0; i < s.length(); i++) {
-                if (!Character.isWhitespace(s.charAt(i))) {
-                    n[0]++;
+            for (int i = tape.contentStart(node), end = tape.contentEnd(node); i < end && n[0] < NEAR_EMPTY_CHARS; i++) {
+                byte b = src[i];
+                if (b == '\\' && i + 1 < end && "ntrbf".indexOf(src[i + 1]) >= 0) {
+                    i++; // an escaped whitespace character
+                } else if (b > ' ' || (b & 0xC0) == 0xC0) {
+                    n[0]++; // visible ASCII, or the first byte of a multi-byte character
                 }
             }
         });

@@ -224,15 +224,8 @@ public final class JsonLineParser {
         final byte[] s = src;
         final int end = limit;
         while (true) {
-            // The common case: printable ASCII with no quote or backslash.
-            while (i < end) {
-                byte b = s[i];
-                if (b >= 0x20 && b != '"' && b != '\\') {
-                    i++;
-                } else {
-                    break;
-                }
-            }
+            // The common case: printable ASCII with no quote or backslash, eight bytes at a time.
+            i = Swar.plainStringRun(s, i, end);
             if (i >= end) {
                 pos = i;
                 fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside a string (a missing closing quote?)");
@@ -247,6 +240,10 @@ public final class JsonLineParser {
             } else if (b < 0) {
                 flags |= JsonTape.NON_ASCII;
                 i = utf8(i);
+                // Text in other scripts is mostly multi-byte: stay in this loop while it lasts.
+                while (i < end && s[i] < 0) {
+                    i = utf8(i);
+                }
             } else {
                 pos = i;
                 fail(JsonProblem.Kind.SYNTAX, "a raw control character (" + describeByte(b)

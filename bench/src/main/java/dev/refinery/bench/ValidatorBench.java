@@ -1,0 +1,55 @@
+package dev.refinery.bench;
+
+import dev.refinery.datasets.check.CheckOptions;
+import dev.refinery.datasets.check.CheckResult;
+import dev.refinery.datasets.check.DatasetChecker;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Throughput of the dataset validator on a JSONL file (bench/run-validator-bench.sh makes one with
+ * shared/bench/make_chat_jsonl.py): the structural checks alone, then the full check (fingerprints,
+ * duplicates, splits, normalization, tokens when a tokenizer is named). Prints one table row per mode
+ * with the best and median of the runs and the heap in use after each run.
+ *
+ *   java -Xmx256m -cp ... dev.refinery.bench.ValidatorBench FILE [RUNS] [THREADS]
+ */
+public final class ValidatorBench {
+
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        long bytes = Files.size(file);
+        System.out.printf("# file %s, %.1f MiB, %d threads, max heap %d MiB, load %s%n", file.getFileName(), bytes / 1048576.0, threads,
+                Runtime.getRuntime().maxMemory() >> 20, Timer.loadAverage());
+        System.out.printf("%-12s %10s %10s %12s %14s%n", "mode", "best MB/s", "median", "records", "heap after MiB");
+        for (boolean structural : new boolean[]{true, false}) {
+            List<Double> rates = new ArrayList<>();
+            long records = 0;
+            long heap = 0;
+            for (int r = 0; r < runs + 1; r++) {
+                CheckOptions options = CheckOptions.builder().structuralOnly(structural).threads(threads).build();
+                long t0 = System.nanoTime();
+                CheckResult result;
+                try (InputStream in = Files.newInputStream(file)) {
+                    result = new DatasetChecker(options).check(in);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                records = result.report().records();
+                Runtime rt = Runtime.getRuntime();
+                heap = Math.max(heap, (rt.totalMemory() - rt.freeMemory()) >> 20);
+                if (r > 0) { // the first run warms the JIT up
+                    rates.add(bytes / 1e6 / seconds);
+                }
+            }
+            rates.sort(null);
+            System.out.printf("%-12s %10.0f %10.0f %12d %14d%n", structural ? "structural" : "full", rates.get(rates.size() - 1),
+                    rates.get(rates.size() / 2), records, heap);
+        }
+    }
+}

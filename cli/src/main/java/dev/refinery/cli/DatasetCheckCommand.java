@@ -1,0 +1,157 @@
+package dev.refinery.cli;
+
+import dev.refinery.datasets.check.CheckOptions;
+import dev.refinery.datasets.check.CheckOutputs;
+import dev.refinery.datasets.check.CheckResult;
+import dev.refinery.datasets.check.DatasetChecker;
+import dev.refinery.datasets.check.DedupPolicy;
+import dev.refinery.datasets.report.ReportJson;
+import dev.refinery.datasets.report.ReportSummary;
+import dev.refinery.datasets.split.Split;
+import dev.refinery.datasets.split.SplitPolicy;
+import dev.refinery.datasets.target.Target;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * {@code refinery datasets check FILE [options]}: the validator, offline, with the library and the
+ * options validation-service uses, so it prints the report the service would store. Exit status 0 when
+ * the target accepts the file, 1 when it does not, 2 for a usage or I/O error.
+ */
+final class DatasetCheckCommand {
+
+    static final String USAGE = """
+              datasets check FILE [--target local|together|fireworks|openai] [--model ID] [--splits 90/10[/0]]
+                       [--dedup report|exact|normalized] [--out DIR] [--json] [--structural]
+                       [--max-line-bytes N] [--max-depth N] [--threads N]
+                                                  validate a JSONL file (or .jsonl.gz) offline: every problem in one pass;
+                                                  --out writes the clean splits and report.json""";
+
+    private DatasetCheckCommand() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length < 1) {
+            err.println("error: datasets check needs a FILE\n" + USAGE);
+            return 2;
+        }
+        Path file = Path.of(args[0]);
+        CheckOptions.Builder options = CheckOptions.builder();
+        Path outDir = null;
+        boolean json = false;
+        try {
+            for (int i = 1; i < args.length; i++) {
+                String flag = args[i];
+                switch (flag) {
+                    case "--json" -> json = true;
+                    case "--structural" -> options.structuralOnly(true);
+                    case "--target" -> {
+                        String id = value(args, ++i, flag);
+                        options.target(Target.byId(id).orElseThrow(() ->
+                                new IllegalArgumentException("--target must be one of local, together, fireworks, openai; got '" + id + "'")));
+                    }
+                    case "--model" -> options.model(value(args, ++i, flag));
+                    case "--splits" -> options.splits(SplitPolicy.parse(value(args, ++i, flag)));
+                    case "--dedup" -> options.dedup(DedupPolicy.parse(value(args, ++i, flag)));
+                    case "--out" -> outDir = Path.of(value(args, ++i, flag));
+                    case "--max-line-bytes" -> options.maxLineBytes(number(args, ++i, flag));
+                    case "--max-depth" -> options.maxDepth(number(args, ++i, flag));
+                    case "--threads" -> options.threads(number(args, ++i, flag));
+                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        try (InputStream in = Files.newInputStream(file); SplitWriters writers = new SplitWriters(outDir)) {
+            CheckResult result = new DatasetChecker(options.build()).check(in, writers);
+            byte[] report = ReportJson.write(result.report());
+            if (outDir != null) {
+                Files.write(outDir.resolve("report.json"), report);
+            }
+            if (json) {
+                out.write(report);
+                out.println();
+            } else {
+                out.print(ReportSummary.render(result.report()));
+                if (outDir != null) {
+                    out.println("wrote " + outDir.resolve("report.json") + " and the splits' JSONL files");
+                }
+            }
+            return result.report().accepted() ? 0 : 1;
+        } catch (NoSuchFileException e) {
+            err.println("error: no such file: " + file);
+            return 2;
+        } catch (IOException e) {
+            err.println("error: " + file + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int number(String[] args, int i, String flag) {
+        try {
+            return Integer.parseInt(value(args, i, flag));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " needs a whole number, got '" + args[i] + "'");
+        }
+    }
+
+    /** One JSONL file per split under --out, created on first use; nothing without --out. */
+    private static final class SplitWriters implements CheckOutputs, AutoCloseable {
+        private final Path dir;
+        private final Map<Split, OutputStream> open = new EnumMap<>(Split.class);
+
+        SplitWriters(Path dir) throws IOException {
+            this.dir = dir;
+            if (dir != null) {
+                Files.createDirectories(dir);
+                for (Split s : Split.values()) {
+                    Files.deleteIfExists(dir.resolve(s.id() + ".jsonl"));
+                }
+            }
+        }
+
+        @Override
+        public void record(Split split, byte[] bytes, int offset, int length) throws IOException {
+            if (dir == null) {
+                return;
+            }
+            OutputStream o = open.get(split);
+            if (o == null) {
+                o = new BufferedOutputStream(Files.newOutputStream(dir.resolve(split.id() + ".jsonl")), 1 << 16);
+                open.put(split, o);
+            }
+            o.write(bytes, offset, length);
+            o.write('\n');
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (OutputStream o : open.values()) {
+                o.close();
+            }
+        }
+    }
+
+    static String[] rest(String[] a, int from) {
+        return Arrays.copyOfRange(a, from, a.length);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.refinery.datasets.report;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The report for people: verdict first, then what to fix (with lines), then the numbers. */
+public final class ReportSummary {
+
+    private static final int LINES_SHOWN = 5;
+
+    private ReportSummary() {
+    }
+
+    public static String render(DatasetReport r) {
+        StringBuilder out = new StringBuilder();
+        out.append(r.accepted() ? "ACCEPTED" : "REJECTED").append(" for ").append(r.target())
+                .append(r.model() == null ? "" : " (" + r.model() + ")").append(": ")
+                .append(String.format(Locale.ROOT, "%,d records, %,d valid, %,d invalid; %,d errors, %,d warnings%n", r.records(),
+                        r.validRecords(), r.invalidRecords(), r.errors(), r.warnings()));
+        out.append("format: ").append(r.format() == null ? "none detected" : r.format()).append(r.gzip() ? " (gzip)" : "")
+                .append(String.format(Locale.ROOT, ", %,d lines, %,d bytes%n", r.lines(), r.bytes()));
+        if (!r.problems().isEmpty()) {
+            out.append("\nproblems (rule, count, first lines):\n");
+            for (DatasetReport.RuleCount p : r.problems()) {
+                out.append(String.format(Locale.ROOT, "  %-7s %-38s %,9d%n", p.severity(), p.code(), p.count()));
+                p.samples().stream().limit(LINES_SHOWN).forEach(s -> out.append("          ")
+                        .append(s.line() == null ? "file" : "line " + s.line())
+                        .append(s.path() == null || s.path().isEmpty() ? "" : " " + s.path()).append(": ").append(s.message()).append('\n'));
+                out.append("          fix: ").append(p.hint()).append('\n');
+            }
+        }
+        out.append("\ntargets:\n");
+        for (DatasetReport.TargetVerdict t : r.targets()) {
+            out.append(String.format(Locale.ROOT, "  %-10s %-8s %,d records qualify", t.target(), t.accepted() ? "accepts" : "rejects",
+                    t.acceptedRecords()));
+            t.reasons().stream().limit(3).forEach(reason -> out.append("; ").append(reason.code()).append(" x").append(reason.count()));
+            out.append('\n');
+        }
+        DatasetReport.Statistics s = r.statistics();
+        if (s != null) {
+            out.append(String.format(Locale.ROOT, "%nstatistics: turns per record min %d / mean %.2f / max %d; roles %s; empty answers %d,"
+                    + " near-empty (< %d chars) %d%n", s.turnsMin(), s.turnsMean(), s.turnsMax(), compact(s.roles()), s.emptyAnswers(),
+                    s.nearEmptyChars(), s.nearEmptyAnswers()));
+        }
+        DatasetReport.Duplicates d = r.duplicates();
+        if (d != null) {
+            out.append(String.format(Locale.ROOT, "duplicates: %d exact, %d near, %d in earlier versions; %d removed (policy %s)%n",
+                    d.exact(), d.nearDuplicates(), d.inEarlierVersions(), d.removed(), d.policy()));
+        }
+        if (r.splits() != null) {
+            out.append("splits ").append(r.splits().ratios()).append(": ").append(compact(r.splits().records())).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String compact(Map<String, Long> counts) {
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return sb.toString();
+    }
+}
