@@ -35,6 +35,9 @@ final class EstimateCounter implements TokenCounter {
     /** Largest per-record relative error measured against o200k_base and cl100k_base (datasets/README.md). */
     static final double MEASURED_RECORD_ERROR_BOUND = 0.45;
 
+    /** Hangul Jamo, the first block of the four scripts counted as CJK. */
+    private static final int FIRST_CJK_CODE_POINT = 0x1100;
+
     private final String modelName;
 
     EstimateCounter(String modelName) {
@@ -64,7 +67,7 @@ final class EstimateCounter implements TokenCounter {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             boolean cjk = isCjk(cp);
-            if (Character.isLetterOrDigit(cp) && !cjk) {
+            if (isAsciiLetterOrDigit(cp) || (cp >= 0x80 && !cjk && Character.isLetterOrDigit(cp))) {
                 if (!inWord) {
                     tokens += TOKENS_PER_WORD;
                     inWord = true;
@@ -90,7 +93,14 @@ final class EstimateCounter implements TokenCounter {
         return tokens;
     }
 
+    private static boolean isAsciiLetterOrDigit(int cp) {
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    }
+
     private static boolean isCjk(int cp) {
+        if (cp < FIRST_CJK_CODE_POINT) {
+            return false; // the script lookup is a binary search: skip it for ASCII, Latin, Greek, Cyrillic
+        }
         Character.UnicodeScript script = Character.UnicodeScript.of(cp);
         return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
                 || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;

@@ -116,7 +116,7 @@ public final class TokenCounters {
 
     private static String message(String spec, String why) {
         return "tokenizer '" + spec + "' is not available: " + why + ". Use tiktoken:o200k_base, tiktoken:cl100k_base,"
-                + " tokenizer-json:<file or folder>, engine:<model folder> or estimate:<model name>;"
-                + " token counts fall back to an estimate, labelled as one";
+                + " tokenizer-json:<file or folder>, engine:<model folder>, or estimate:<model name> for counts labelled"
+                + " as an estimate";
     }
 }
