@@ -1,0 +1,105 @@
+package dev.refinery.datasets.tokens;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.refinery.datasets.model.TextMessage;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OpenAI models, with tiktoken's encodings through jtokkit: {@code o200k_base} for the gpt-4o and
+ * gpt-4.1 families, {@code cl100k_base} for gpt-3.5 and gpt-4.
+ *
+ * <p>Text tokens are exact. The chat overhead is the one OpenAI publishes in its fine-tuning data-prep
+ * cookbook, itself an approximation of the server-side layout: each message costs
+ * {@value #TOKENS_PER_MESSAGE} tokens plus the tokens of its role and content (one more when it has a
+ * {@code name}, which {@link TextMessage} does not carry), and every record {@value #REPLY_PRIMER_TOKENS}
+ * more for the reply primer. {@code trained} is the content tokens of trained turns, as the cookbook's
+ * "assistant tokens" statistic counts them.
+ *
+ * <p>Special-token spellings such as {@code <|endoftext|>} inside content are counted as ordinary text
+ * (tiktoken's encode_ordinary), so user data can never make the count fail.
+ *
+ * <p>Thread-safe: jtokkit's encodings are immutable and keep no per-call state.
+ */
+public final class TiktokenCounter implements TokenCounter {
+
+    static final int TOKENS_PER_MESSAGE = 3;
+    static final int REPLY_PRIMER_TOKENS = 3;
+
+    /** The encodings this project uses; the others (r50k, p50k) are for models that cannot be fine-tuned. */
+    public enum Vocabulary {
+        O200K_BASE(EncodingType.O200K_BASE),
+        CL100K_BASE(EncodingType.CL100K_BASE);
+
+        private final EncodingType type;
+
+        Vocabulary(EncodingType type) {
+            this.type = type;
+        }
+
+        /** tiktoken's name: "o200k_base". */
+        public String encodingName() {
+            return type.getName();
+        }
+    }
+
+    // Lazy: an encoding's rank table costs tens of MiB of heap, so only the ones asked for are built.
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+
+    private final Vocabulary vocabulary;
+    private final Encoding encoding;
+    private final Map<String, Integer> roleTokens;
+
+    public TiktokenCounter(Vocabulary vocabulary) {
+        this.vocabulary = vocabulary;
+        this.encoding = REGISTRY.getEncoding(vocabulary.type);
+        this.roleTokens = Map.of(
+                "system", encoding.countTokensOrdinary("system"),
+                "user", encoding.countTokensOrdinary("user"),
+                "assistant", encoding.countTokensOrdinary("assistant"),
+                "tool", encoding.countTokensOrdinary("tool"));
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public String description() {
+        return vocabulary.encodingName() + " via jtokkit (exact text; chat overhead per OpenAI's cookbook)";
+    }
+
+    @Override
+    public Accuracy accuracy() {
+        return Accuracy.exact("tiktoken " + vocabulary.encodingName() + "; per-message overhead as OpenAI's fine-tuning"
+                + " data-prep cookbook publishes it (" + TOKENS_PER_MESSAGE + " per message + " + REPLY_PRIMER_TOKENS + " reply primer)");
+    }
+
+    @Override
+    public int countText(String text) {
+        return encoding.countTokensOrdinary(text);
+    }
+
+    @Override
+    public RecordTokens count(List<TextMessage> turns) {
+        int total = REPLY_PRIMER_TOKENS;
+        int trained = 0;
+        for (TextMessage turn : turns) {
+            int content = countText(turn.text());
+            total += TOKENS_PER_MESSAGE + roleTokens(turn.role()) + content;
+            if (turn.trained()) {
+                trained += content;
+            }
+        }
+        return new RecordTokens(total, trained);
+    }
+
+    private int roleTokens(String role) {
+        Integer known = roleTokens.get(role);
+        return known != null ? known : countText(role);
+    }
+}
