@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** validation-service settings ({@code refinery.validation.*}, env {@code REFINERY_VALIDATION_*}). */
 @ConfigMapping(prefix = "refinery.validation")
@@ -19,11 +20,41 @@ public interface ValidationConfig {
 
     SplitRatios split();
 
+    /** The target the datasets are checked for: local, together, fireworks or openai (its verdict decides VALID). */
+    @WithDefault("local")
+    String target();
+
+    /** The target model, for the report. */
+    @WithDefault("stories260K")
+    String model();
+
+    /**
+     * The model's tokenizer: tiktoken:o200k_base, tokenizer-json:PATH, engine:FOLDER (under the models
+     * directory) or estimate:NAME. One that cannot be loaded falls back to the estimate, labelled as such.
+     */
+    @WithDefault("engine:stories260K")
+    String tokenizer();
+
+    /** The model's context in tokens (stories260K: 512). */
+    @WithDefault("512")
+    int contextLength();
+
+    /** drop, truncate or fail for records over the context; unset: such records fail the check, with the choice named. */
+    Optional<String> overContext();
+
+    /** report (default), exact or normalized: which duplicates are dropped from the splits (all are reported). */
+    @WithDefault("report")
+    String dedup();
+
+    /** Where engine:FOLDER tokenizers are; default: the nearest models/ folder above the working directory. */
+    Optional<String> modelsDir();
+
     Worker worker();
 
     /**
-     * How valid records are divided, in percent of the 100 hash buckets: train gets buckets
-     * [0, train), validation [train, train + validation), test the rest.
+     * How kept records are divided, in percent: train, validation, and test the rest. The library's
+     * default is 90/10 with no test split; this service keeps 80/10/10 because the pipeline's evaluation
+     * runs on the test split.
      */
     interface SplitRatios {
         @WithDefault("80")

@@ -2,18 +2,14 @@ package dev.refinery.validation.mapping;
 
 import dev.refinery.validation.events.DatasetValidated;
 import dev.refinery.validation.records.LineProblem;
-import dev.refinery.validation.records.ScanResult;
-import dev.refinery.validation.records.Split;
+import dev.refinery.datasets.split.Split;
 import dev.refinery.validation.repository.RunStatus;
 import dev.refinery.validation.repository.ValidationProblem;
 import dev.refinery.validation.repository.ValidationRun;
 import dev.refinery.validation.rest.ProblemView;
 import dev.refinery.validation.rest.ReportView;
-import dev.refinery.validation.service.ReportDocument;
 import dev.refinery.validation.service.ValidatedObjects;
 
-import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,7 +23,7 @@ public final class ReportMapper {
         ValidationProblem e = new ValidationProblem();
         e.datasetId = datasetId;
         e.line = p.line();
-        e.code = p.rule().code();
+        e.code = p.code();
         e.path = p.path();
         e.message = p.message();
         e.hint = p.hint();
@@ -57,24 +53,6 @@ public final class ReportMapper {
                 : null;
         return new DatasetValidated(run.datasetId, run.status.name(), run.records, run.validRecords, run.invalidRecords, run.problems,
                 bucket, run.reportKey, splits, run.finishedAt);
-    }
-
-    public static ReportDocument toDocument(String datasetId, String sourceKey, ScanResult r, int problemsKeptPerRule,
-                                            OffsetDateTime validatedAt) {
-        Map<String, Long> ruleCounts = new TreeMap<>();
-        r.ruleCounts().forEach((rule, n) -> ruleCounts.put(rule.code(), n));
-        Map<String, ReportDocument.SplitEntry> splits = null;
-        if (r.valid()) {
-            splits = new LinkedHashMap<>();
-            for (Split s : Split.values()) {
-                splits.put(s.label(), new ReportDocument.SplitEntry(ValidatedObjects.split(datasetId, s), r.splitRecords(s)));
-            }
-        }
-        return new ReportDocument(datasetId, r.valid() ? "VALID" : "INVALID", sourceKey, r.lines(), r.records(), r.validRecords(),
-                r.invalidRecords(), r.problems(), ruleCounts, splits, problemsKeptPerRule,
-                r.samples().stream().map(p -> new ReportDocument.ProblemEntry(p.line(), p.rule().code(), p.path(), p.message(), p.hint()))
-                        .toList(),
-                validatedAt);
     }
 
     private static ReportView.SplitView split(ValidationRun run, Split s, Long records) {

@@ -2,7 +2,7 @@ package dev.refinery.validation.service;
 
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.validation.mapping.ReportMapper;
-import dev.refinery.validation.records.Rule;
+import dev.refinery.datasets.rules.Rule;
 import dev.refinery.validation.repository.ValidationProblem;
 import dev.refinery.validation.repository.ValidationRun;
 import dev.refinery.validation.rest.ProblemPage;

@@ -1,6 +1,6 @@
 package dev.refinery.validation.service;
 
-import dev.refinery.validation.records.Split;
+import dev.refinery.datasets.split.Split;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -29,7 +29,7 @@ final class SplitFiles implements AutoCloseable {
         SplitFiles splits = new SplitFiles();
         try {
             for (Split s : Split.values()) {
-                Path file = Files.createTempFile("refinery-" + datasetId + "-" + s.label() + "-", ".jsonl");
+                Path file = Files.createTempFile("refinery-" + datasetId + "-" + s.id() + "-", ".jsonl");
                 splits.files.put(s, file);
                 splits.outputs.put(s, new BufferedOutputStream(Files.newOutputStream(file), BUFFER));
             }
@@ -41,9 +41,9 @@ final class SplitFiles implements AutoCloseable {
     }
 
     /** Appends one record, byte for byte, and a newline. */
-    void write(Split split, byte[] line, int length) throws IOException {
+    void write(Split split, byte[] bytes, int offset, int length) throws IOException {
         OutputStream out = outputs.get(split);
-        out.write(line, 0, length);
+        out.write(bytes, offset, length);
         out.write('\n');
     }
 

@@ -1,6 +1,6 @@
 package dev.refinery.validation.service;
 
-import dev.refinery.validation.records.Split;
+import dev.refinery.datasets.split.Split;
 
 /** Where a dataset's validation output lives in the bucket: {@code datasets/{id}/validated/...}. */
 public final class ValidatedObjects {
@@ -9,11 +9,16 @@ public final class ValidatedObjects {
     }
 
     public static String split(String datasetId, Split split) {
-        return prefix(datasetId) + split.label() + ".jsonl";
+        return prefix(datasetId) + split.id() + ".jsonl";
     }
 
     public static String report(String datasetId) {
         return prefix(datasetId) + "report.json";
+    }
+
+    /** The normalized fingerprints of the version's records, for later versions' duplicate check. */
+    public static String fingerprints(String datasetId) {
+        return prefix(datasetId) + "fingerprints.bin";
     }
 
     private static String prefix(String datasetId) {

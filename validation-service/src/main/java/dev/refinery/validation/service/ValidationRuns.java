@@ -8,7 +8,7 @@ import dev.refinery.validation.events.DatasetValidated;
 import dev.refinery.validation.mapping.ReportMapper;
 import dev.refinery.validation.records.LineProblem;
 import dev.refinery.validation.records.ScanResult;
-import dev.refinery.validation.records.Split;
+import dev.refinery.datasets.split.Split;
 import dev.refinery.validation.repository.RunStatus;
 import dev.refinery.validation.repository.ValidationProblem;
 import dev.refinery.validation.repository.ValidationRun;
@@ -130,7 +130,7 @@ public class ValidationRuns {
         run.testRecords = valid ? result.splitRecords(Split.TEST) : null;
         run.reportKey = ValidatedObjects.report(run.datasetId);
         run.ruleCounts.clear();
-        result.ruleCounts().forEach((rule, count) -> run.ruleCounts.put(rule.code(), count));
+        run.ruleCounts.putAll(result.ruleCounts());
         run.finishedAt = validatedAt;
         run.heartbeatAt = null;
         run.lastError = null;
@@ -141,6 +141,18 @@ public class ValidationRuns {
         DatasetValidated event = ReportMapper.toEvent(run, storage.bucket());
         outbox.publish(DatasetValidated.TOPIC, run.datasetId, event);
         return true;
+    }
+
+    /** Earlier versions of the dataset (same name, validated before this one), oldest first, for the cross-version duplicate check. */
+    @Transactional
+    public java.util.List<String> earlierVersions(String datasetId) {
+        ValidationRun run = ValidationRun.findById(datasetId);
+        if (run == null || run.datasetName == null) {
+            return java.util.List.of();
+        }
+        return ValidationRun.<ValidationRun>find("datasetName = ?1 and datasetId <> ?2 and status in (?3, ?4) and createdAt < ?5 order by createdAt",
+                        run.datasetName, datasetId, RunStatus.VALID, RunStatus.INVALID, run.createdAt)
+                .stream().map(r -> r.datasetId).toList();
     }
 
     /** An attempt failed for a reason other than the data (storage, database): queue it again later, or give up. */

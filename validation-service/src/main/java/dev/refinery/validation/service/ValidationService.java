@@ -1,29 +1,29 @@
 package dev.refinery.validation.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.datasets.check.CheckResult;
+import dev.refinery.datasets.check.DatasetChecker;
+import dev.refinery.datasets.dedup.EarlierVersions;
+import dev.refinery.datasets.report.ReportJson;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.validation.config.ValidationConfig;
-import dev.refinery.validation.mapping.ReportMapper;
-import dev.refinery.validation.records.ChatRecordValidator;
-import dev.refinery.validation.records.DatasetScan;
 import dev.refinery.validation.records.ScanResult;
-import dev.refinery.validation.records.Split;
-import dev.refinery.validation.records.SplitAssigner;
+import dev.refinery.datasets.split.Split;
 import dev.refinery.validation.repository.RunStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 /**
  * One attempt at validating a claimed run: stream the raw object from S3 through {@link DatasetScan},
@@ -51,12 +51,8 @@ public class ValidationService {
     @Inject
     MeterRegistry registry;
 
-    private final ChatRecordValidator validator = new ChatRecordValidator();
-
-    /** Fails start-up on split settings that make no sense, rather than at the first dataset. */
-    void checkSettings(@Observes StartupEvent ev) {
-        newSplitAssigner();
-    }
+    @Inject
+    CheckSettings settings;
 
     public void attempt(Claim claim) {
         Timer.Sample timer = Timer.start(registry);
@@ -73,7 +69,7 @@ public class ValidationService {
             registry.counter("refinery_validation_runs_total", "status", status).increment();
             registry.counter("refinery_validation_records_total", "outcome", "valid").increment(result.validRecords());
             registry.counter("refinery_validation_records_total", "outcome", "invalid").increment(result.invalidRecords());
-            result.ruleCounts().forEach((rule, n) -> registry.counter("refinery_validation_problems_total", "rule", rule.code()).increment(n));
+            result.ruleCounts().forEach((code, n) -> registry.counter("refinery_validation_problems_total", "rule", code).increment(n));
             LOG.infof("dataset %s is %s: %d records, %d valid, %d problems", claim.datasetId(), status, result.records(),
                     result.validRecords(), result.problems());
         } catch (RunTakenOverException e) {
@@ -89,42 +85,63 @@ public class ValidationService {
 
     private ScanResult validateAndStore(Claim claim, OffsetDateTime validatedAt) throws IOException {
         String id = claim.datasetId();
-        ScanResult result;
+        String unreadable = null;
         if (!storage.bucket().equals(claim.sourceBucket())) {
-            result = ScanResult.unreadable("the file is in bucket '" + claim.sourceBucket() + "'; this service reads bucket '"
-                    + storage.bucket() + "'");
+            unreadable = "the file is in bucket '" + claim.sourceBucket() + "'; this service reads bucket '" + storage.bucket() + "'";
         } else if (!storage.exists(claim.sourceKey())) {
-            result = ScanResult.unreadable("there is no object " + claim.sourceKey() + " in bucket " + storage.bucket());
-        } else {
-            result = scanAndWriteSplits(claim);
+            unreadable = "there is no object " + claim.sourceKey() + " in bucket " + storage.bucket();
         }
-        byte[] report = json.writeValueAsBytes(ReportMapper.toDocument(id, claim.sourceKey(), result, config.samplesPerRule(), validatedAt));
-        storage.put(ValidatedObjects.report(id), report, "application/json");
-        return result;
+        if (unreadable != null) {
+            ScanResult result = ScanResult.unreadable(unreadable);
+            storage.put(ValidatedObjects.report(id), json.writeValueAsBytes(Map.of("datasetId", id, "accepted", false,
+                    "problems", result.samples())), "application/json");
+            return result;
+        }
+        return checkAndWriteSplits(claim);
     }
 
-    private ScanResult scanAndWriteSplits(Claim claim) throws IOException {
-        DatasetScan scan = new DatasetScan(validator, newSplitAssigner(), config.maxLineBytes(), config.samplesPerRule());
+    /**
+     * Streams the raw file through the validator (the shared library), writing kept records to split
+     * files as they pass, then stores the splits (VALID only), report.json and the fingerprints a later
+     * version of the dataset compares against.
+     */
+    private ScanResult checkAndWriteSplits(Claim claim) throws IOException {
+        String id = claim.datasetId();
+        DatasetChecker checker = new DatasetChecker(settings.options(earlierVersions(id)));
         Heartbeat heartbeat = new Heartbeat(claim);
-        try (SplitFiles splits = SplitFiles.create(claim.datasetId())) {
-            ScanResult result;
-            try (InputStream raw = storage.open(claim.sourceKey())) {
-                result = scan.run(raw, splits::write, heartbeat::lineRead);
+        try (SplitFiles splits = SplitFiles.create(id)) {
+            CheckResult check;
+            try (InputStream raw = heartbeat.whileReading(storage.open(claim.sourceKey()))) {
+                check = checker.check(raw, splits::write);
             }
             splits.finishWriting();
+            ScanResult result = ScanResult.of(check.report());
             if (result.valid()) {
                 for (Split s : Split.values()) {
                     try (InputStream in = heartbeat.whileReading(splits.open(s))) {
-                        storage.put(ValidatedObjects.split(claim.datasetId(), s), in, JSONL);
+                        storage.put(ValidatedObjects.split(id, s), in, JSONL);
                     }
                 }
             }
+            storage.put(ValidatedObjects.report(id), ReportJson.write(check.report()), "application/json");
+            ByteArrayOutputStream fingerprints = new ByteArrayOutputStream();
+            EarlierVersions.write(check.fingerprints(), fingerprints);
+            storage.put(ValidatedObjects.fingerprints(id), fingerprints.toByteArray(), "application/octet-stream");
             return result;
         }
     }
 
-    private SplitAssigner newSplitAssigner() {
-        return new SplitAssigner(config.split().trainPercent(), config.split().validationPercent());
+    private EarlierVersions earlierVersions(String datasetId) throws IOException {
+        EarlierVersions earlier = new EarlierVersions();
+        for (String version : runs.earlierVersions(datasetId)) {
+            String key = ValidatedObjects.fingerprints(version);
+            if (storage.exists(key)) {
+                try (InputStream in = storage.open(key)) {
+                    earlier.add(version, in);
+                }
+            }
+        }
+        return earlier;
     }
 
     /** Heartbeats at most once per interval while lines stream by (checking the clock is cheap, the database is not). */
@@ -137,9 +154,6 @@ public class ValidationService {
             this.claim = claim;
         }
 
-        void lineRead(long line) {
-            beatIfDue();
-        }
 
         void beatIfDue() {
             if (System.nanoTime() - last >= intervalNanos) {
