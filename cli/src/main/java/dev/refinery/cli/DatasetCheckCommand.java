@@ -1,6 +1,10 @@
 package dev.refinery.cli;
 
+import dev.refinery.catalog.CatalogException;
+import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.datasets.check.CheckOptions;
+import dev.refinery.datasets.check.ModelChoice;
+import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.check.CheckOutputs;
 import dev.refinery.datasets.check.CheckResult;
 import dev.refinery.datasets.check.DatasetChecker;
@@ -32,8 +36,8 @@ final class DatasetCheckCommand {
 
     static final String USAGE = """
               datasets check FILE [--target local|together|fireworks|openai] [--model ID] [--splits 90/10[/0]]
-                       [--dedup report|exact|normalized] [--out DIR] [--json] [--structural]
-                       [--max-line-bytes N] [--max-depth N] [--threads N]
+                       [--dedup report|exact|normalized] [--over-context drop|truncate|fail] [--epochs N] [--evals N]
+                       [--out DIR] [--json] [--structural] [--max-line-bytes N] [--max-depth N] [--threads N]
                                                   validate a JSONL file (or .jsonl.gz) offline: every problem in one pass;
                                                   --out writes the clean splits and report.json""";
 
@@ -49,6 +53,10 @@ final class DatasetCheckCommand {
         CheckOptions.Builder options = CheckOptions.builder();
         Path outDir = null;
         boolean json = false;
+        Target target = Target.LOCAL;
+        String model = null;
+        Integer epochs = null;
+        int evaluations = 0;
         try {
             for (int i = 1; i < args.length; i++) {
                 String flag = args[i];
@@ -57,10 +65,13 @@ final class DatasetCheckCommand {
                     case "--structural" -> options.structuralOnly(true);
                     case "--target" -> {
                         String id = value(args, ++i, flag);
-                        options.target(Target.byId(id).orElseThrow(() ->
-                                new IllegalArgumentException("--target must be one of local, together, fireworks, openai; got '" + id + "'")));
+                        target = Target.byId(id).orElseThrow(() ->
+                                new IllegalArgumentException("--target must be one of local, together, fireworks, openai; got '" + id + "'"));
                     }
-                    case "--model" -> options.model(value(args, ++i, flag));
+                    case "--model" -> model = value(args, ++i, flag);
+                    case "--epochs" -> epochs = number(args, ++i, flag);
+                    case "--evals" -> evaluations = number(args, ++i, flag);
+                    case "--over-context" -> options.overContext(OverContextPolicy.valueOf(value(args, ++i, flag).toUpperCase(java.util.Locale.ROOT)));
                     case "--splits" -> options.splits(SplitPolicy.parse(value(args, ++i, flag)));
                     case "--dedup" -> options.dedup(DedupPolicy.parse(value(args, ++i, flag)));
                     case "--out" -> outDir = Path.of(value(args, ++i, flag));
@@ -70,6 +81,21 @@ final class DatasetCheckCommand {
                     default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
                 }
             }
+            options.target(target);
+            if (model == null && target == Target.LOCAL) {
+                model = "stories260K"; // the local engine's model: its tokenizer is in the repository
+            }
+            if (model != null) {
+                ModelCatalog catalog = ModelCatalog.loadFromEnvironment();
+                ModelChoice choice = ModelChoice.resolve(catalog, target, model, ModelChoice.defaultModelsDir());
+                if (choice.tokenizerNote() != null) {
+                    err.println("note: " + choice.tokenizerNote());
+                }
+                options.model(choice).pricing(catalog, epochs, evaluations);
+            }
+        } catch (CatalogException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;

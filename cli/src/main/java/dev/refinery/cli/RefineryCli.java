@@ -23,7 +23,7 @@ public final class RefineryCli {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         String gatewayUrl = System.getenv().getOrDefault("REFINERY_GATEWAY", "http://127.0.0.1:8080");
         int i = 0;
         if (args.length > 1 && args[0].equals("--gateway")) {

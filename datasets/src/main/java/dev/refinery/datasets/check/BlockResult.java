@@ -34,6 +34,7 @@ final class BlockResult {
     final ByteBuilder rewritten = new ByteBuilder();
     int[] tokens = new int[256];
     int[] trainedTokens = new int[256];
+    boolean[] overContext = new boolean[256];
 
     final RecordStats stats = new RecordStats();
     long crlfLines;
@@ -56,6 +57,7 @@ final class BlockResult {
             outLength = Arrays.copyOf(outLength, cap);
             tokens = Arrays.copyOf(tokens, cap);
             trainedTokens = Arrays.copyOf(trainedTokens, cap);
+            overContext = Arrays.copyOf(overContext, cap);
         }
         int r = usable++;
         lineIndex[r] = line;
@@ -65,6 +67,7 @@ final class BlockResult {
         outLength[r] = 0;
         tokens[r] = -1;
         trainedTokens[r] = -1;
+        overContext[r] = false;
         return r;
     }
 }

@@ -8,6 +8,10 @@ import dev.refinery.datasets.json.JsonTape;
 import dev.refinery.datasets.read.Block;
 import dev.refinery.datasets.rules.Finding;
 import dev.refinery.datasets.rules.Rule;
+import dev.refinery.datasets.rules.Severity;
+import dev.refinery.datasets.tokens.OverContextPolicy;
+import dev.refinery.datasets.tokens.RecordTokens;
+import dev.refinery.datasets.tokens.TokenCounter;
 import dev.refinery.datasets.target.Target;
 import dev.refinery.datasets.target.TargetRules;
 
@@ -23,14 +27,14 @@ final class BlockWorker {
     private final CheckOptions options;
     private final JsonLineParser parser;
     private final RecordChecker checker;
-    private final TokenTally tokens;
+    private final TokenCounter tokens;
 
-    BlockWorker(CheckOptions options, TokenTally tokens) {
+    BlockWorker(CheckOptions options) {
         this.options = options;
         this.parser = new JsonLineParser(options.maxDepth());
-        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : new RecordChecker.Options(true, tokens != null, true),
+        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : new RecordChecker.Options(true, options.tokenCounter() != null, true),
                 options.maxDepth());
-        this.tokens = options.structuralOnly() ? null : tokens;
+        this.tokens = options.structuralOnly() ? null : options.tokenCounter();
     }
 
     BlockResult check(Block block) {
@@ -113,7 +117,25 @@ final class BlockWorker {
         result.promptFp[r] = record.promptFingerprint() != 0 ? record.promptFingerprint() : record.normalizedFingerprint();
         placeNormalized(result, r, record, data, from, to);
         if (tokens != null) {
-            tokens.count(record.turns(), result, r);
+            countTokens(result, r, record, line);
+        }
+    }
+
+    private void countTokens(BlockResult result, int r, CheckedRecord record, int line) {
+        RecordTokens counted = tokens.count(record.turns());
+        result.tokens[r] = counted.total();
+        result.trainedTokens[r] = counted.trained();
+        int context = options.contextLength();
+        if (counted.total() > context) {
+            OverContextPolicy policy = options.overContext();
+            String what = "the record has " + counted.total() + " tokens, " + (counted.total() - context) + " more than the context of "
+                    + context + "; ";
+            Finding f = policy == null || policy == OverContextPolicy.FAIL
+                    ? Finding.of(Rule.OVER_CONTEXT, "", what + (policy == null ? "choose drop, truncate or fail explicitly" : "the fail policy refuses it"))
+                    : new Finding(Rule.OVER_CONTEXT, Severity.WARNING, "", what + (policy == OverContextPolicy.DROP
+                    ? "dropped (drop policy)" : "kept and cut to the context by the trainer (truncate policy)"));
+            result.findings.add(new LineFinding(line, null, f));
+            result.overContext[r] = true;
         }
     }
 

@@ -1,13 +1,17 @@
 package dev.refinery.datasets.check;
 
+import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.datasets.dedup.EarlierVersions;
 import dev.refinery.datasets.split.SplitPolicy;
 import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.tokens.OverContextPolicy;
+import dev.refinery.datasets.tokens.TokenCounter;
+import dev.refinery.datasets.tokens.TokenStats;
 
 /**
  * How to check a dataset. Built with {@link #builder()}; every setting has the default a user gets when
  * they say nothing: the local engine as target, 90/10 splits, duplicates reported but kept, 8 MiB lines,
- * nesting up to 64 levels, gzip up to 64 GiB and 200 times its compressed size, 20 sample lines per rule,
+ * nesting up to 64 levels, gzip up to 64 GiB and 200 times its compressed size, 100 sample lines per rule,
  * two worker threads.
  */
 public final class CheckOptions {
@@ -22,9 +26,15 @@ public final class CheckOptions {
     private int maxDepth = 64;
     private long maxDecompressedBytes = 64L * 1024 * 1024 * 1024;
     private int maxDecompressionRatio = 200;
-    private int samplesPerRule = 20;
+    private int samplesPerRule = 100;
     private int threads = 2;
     private int blockBytes = 1 << 20;
+    private TokenCounter tokenCounter;
+    private int contextLength = TokenStats.NO_CONTEXT_LIMIT;
+    private OverContextPolicy overContext;
+    private ModelCatalog catalog;
+    private Integer epochs;
+    private int evaluations;
 
     private CheckOptions() {
     }
@@ -85,6 +95,36 @@ public final class CheckOptions {
 
     public int blockBytes() {
         return blockBytes;
+    }
+
+    /** The target model's tokenizer (thread-safe, shared by the workers), or null: no token counts. */
+    public TokenCounter tokenCounter() {
+        return tokenCounter;
+    }
+
+    /** The model's context in tokens; {@link TokenStats#NO_CONTEXT_LIMIT} when unknown. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** The user's choice for records over the context; null when none was made (such records then fail the check). */
+    public OverContextPolicy overContext() {
+        return overContext;
+    }
+
+    /** The catalog to price the run with (null: no cost in the report). */
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /** Epochs for the cost estimate; null: the provider's default rule. */
+    public Integer epochs() {
+        return epochs;
+    }
+
+    /** Evaluation passes over the validation split for the cost estimate. */
+    public int evaluations() {
+        return evaluations;
     }
 
     public static final class Builder {
@@ -156,6 +196,31 @@ public final class CheckOptions {
         /** Bytes per unit of parallel work; small values exercise block boundaries in tests. */
         public Builder blockBytes(int bytes) {
             o.blockBytes = positive(bytes, "blockBytes");
+            return this;
+        }
+
+        public Builder tokens(TokenCounter counter, int contextLength) {
+            o.tokenCounter = counter;
+            o.contextLength = positive(contextLength, "contextLength");
+            return this;
+        }
+
+        public Builder overContext(OverContextPolicy policy) {
+            o.overContext = policy;
+            return this;
+        }
+
+        /** Uses a catalog model: its tokenizer and context for the token counts. */
+        public Builder model(ModelChoice choice) {
+            o.model = choice.model().id();
+            return tokens(choice.tokens(), choice.contextLength());
+        }
+
+        /** Prices the run (training on the train split, evaluations on the validation split) in the report. */
+        public Builder pricing(ModelCatalog catalog, Integer epochs, int evaluations) {
+            o.catalog = catalog;
+            o.epochs = epochs;
+            o.evaluations = evaluations;
             return this;
         }
 

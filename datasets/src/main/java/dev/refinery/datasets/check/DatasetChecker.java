@@ -36,12 +36,12 @@ public final class DatasetChecker {
     }
 
     public CheckResult check(InputStream raw, CheckOutputs outputs) throws IOException {
-        Merger merger = new Merger(options, outputs, null);
+        Merger merger = new Merger(options, outputs);
         int window = 2 * options.threads() + 2;
         Decompression.Opened opened = Decompression.open(raw, options.maxDecompressedBytes(), options.maxDecompressionRatio());
         BlockReader reader = new BlockReader(opened.stream(), options.blockBytes(), options.maxLineBytes(), window + 1);
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), daemonThreads());
-        ThreadLocal<BlockWorker> workers = ThreadLocal.withInitial(() -> new BlockWorker(options, null));
+        ThreadLocal<BlockWorker> workers = ThreadLocal.withInitial(() -> new BlockWorker(options));
         Deque<Future<BlockResult>> inFlight = new ArrayDeque<>();
         try {
             while (true) {

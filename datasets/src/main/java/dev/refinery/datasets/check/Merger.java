@@ -1,13 +1,21 @@
 package dev.refinery.datasets.check;
 
+import dev.refinery.catalog.cost.CostEstimate;
+import dev.refinery.catalog.cost.CostEstimator;
+import dev.refinery.catalog.cost.CostRequest;
+import dev.refinery.catalog.cost.DatasetTokens;
 import dev.refinery.datasets.dedup.LongHashSet;
 import dev.refinery.datasets.format.RecordFormat;
 import dev.refinery.datasets.format.Role;
 import dev.refinery.datasets.report.DatasetReport;
+import dev.refinery.datasets.report.TokenReport;
 import dev.refinery.datasets.rules.Finding;
 import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.split.Split;
 import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.tokens.OverContextPolicy;
+import dev.refinery.datasets.tokens.RecordTokens;
+import dev.refinery.datasets.tokens.TokenStats;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +40,9 @@ final class Merger {
     private final LongHashSet normalized = new LongHashSet(1 << 14);
     private final Map<Split, Long> splitCounts = new EnumMap<>(Split.class);
     private final RecordStats stats = new RecordStats();
-    private final TokenTotals tokens;
+    private final TokenStats tokens;
+    private long droppedOverContext;
+    private final Map<Split, long[]> splitTokens = new EnumMap<>(Split.class);
 
     private long lineBase;
     private long records;
@@ -46,10 +56,11 @@ final class Merger {
     private long firstCrlfLine;
     private RecordFormat fileFormat;
 
-    Merger(CheckOptions options, CheckOutputs outputs, TokenTotals tokens) {
+    Merger(CheckOptions options, CheckOutputs outputs) {
         this.options = options;
         this.outputs = outputs;
-        this.tokens = tokens;
+        this.tokens = options.tokenCounter() == null || options.structuralOnly() ? null
+                : new TokenStats(options.contextLength(), options.samplesPerRule());
         this.problems = new RuleTally(options.samplesPerRule());
         for (Target t : Target.values()) {
             byTarget.put(t, new RuleTally(options.samplesPerRule()));
@@ -121,15 +132,24 @@ final class Merger {
         if (options.structuralOnly()) {
             return;
         }
-        if (tokens != null) {
-            tokens.add(line, r.tokens[u], r.trainedTokens[u]);
-        }
         if (isDuplicate(r, u, line)) {
             removed++;
             return;
         }
+        if (tokens != null) {
+            tokens.add(line, new RecordTokens(r.tokens[u], r.trainedTokens[u]));
+            if (r.overContext[u] && options.overContext() == OverContextPolicy.DROP) {
+                droppedOverContext++;
+                return;
+            }
+        }
         Split split = options.splits().assign(r.promptFp[u]);
         splitCounts.merge(split, 1L, Long::sum);
+        if (tokens != null) {
+            long[] t = splitTokens.computeIfAbsent(split, s -> new long[2]);
+            t[0] += r.tokens[u];
+            t[1]++;
+        }
         kept++;
         int offset = r.outOffset[u];
         if (offset >= 0) {
@@ -198,7 +218,34 @@ final class Merger {
         boolean accepted = verdicts.get(options.target().ordinal()).accepted();
         return new DatasetReport(1, fileFormat == null ? null : fileFormat.id(), gzip, bytes, lineBase, records, valid, records - valid,
                 options.target().id(), options.model(), accepted, problems.errors(), problems.warnings(), problems.summary(), verdicts,
-                statistics(), duplicates(), splits(), tokens == null ? null : tokens.summary(), null);
+                statistics(), duplicates(), splits(), tokens == null ? null : TokenReport.of(tokens, options, droppedOverContext), cost());
+    }
+
+    /** The run's price from the catalog, on the kept records' tokens: training on train, evaluations on validation. */
+    private CostEstimate cost() {
+        if (tokens == null || options.catalog() == null || options.model() == null || kept == 0) {
+            return null;
+        }
+        var accuracy = options.tokenCounter().accuracy();
+        long[] train = splitTokens.getOrDefault(Split.TRAIN, new long[2]);
+        long[] validation = splitTokens.getOrDefault(Split.VALIDATION, new long[2]);
+        String basis = options.tokenCounter().description();
+        CostRequest.Builder request = CostRequest.builder(options.target().id(), options.model(), datasetTokens(train, accuracy, basis))
+                .epochs(options.epochs());
+        if (options.evaluations() > 0 && validation[1] > 0) {
+            request.validation(datasetTokens(validation, accuracy, basis), options.evaluations());
+        }
+        try {
+            return new CostEstimator(options.catalog()).estimate(request.build());
+        } catch (RuntimeException e) {
+            return null; // a model the catalog cannot price: the report simply has no cost
+        }
+    }
+
+    private static DatasetTokens datasetTokens(long[] tokensAndExamples, dev.refinery.datasets.tokens.Accuracy accuracy, String basis) {
+        return accuracy.isEstimate()
+                ? DatasetTokens.estimated(tokensAndExamples[1], tokensAndExamples[0], accuracy.relativeErrorBound(), basis)
+                : DatasetTokens.exact(tokensAndExamples[1], tokensAndExamples[0], basis);
     }
 
     private DatasetReport.TargetVerdict verdict(Target t) {

@@ -1,5 +1,7 @@
 package dev.refinery.datasets.report;
 
+import dev.refinery.catalog.cost.CostEstimate;
+
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +30,8 @@ public record DatasetReport(
         Statistics statistics,
         Duplicates duplicates,
         Splits splits,
-        Object tokens,
-        Object cost) {
+        TokenReport tokens,
+        CostEstimate cost) {
 
     /** One rule's findings: how many, and the first few with their line, JSON path and message. */
     public record RuleCount(String code, String severity, long count, String hint, List<Sample> samples) {

@@ -50,6 +50,18 @@ public final class ReportSummary {
         if (r.splits() != null) {
             out.append("splits ").append(r.splits().ratios()).append(": ").append(compact(r.splits().records())).append('\n');
         }
+        TokenReport t = r.tokens();
+        if (t != null) {
+            out.append(String.format(Locale.ROOT, "tokens (%s, %s): %,d total, %,d trained (%.1f%%); per record p50 %d, p95 %d, max %d%n",
+                    t.tokenizer(), t.accuracy(), t.totalTokens(), t.trainedTokens(), t.trainedShare() * 100, t.p50(), t.p95(), t.max()));
+            if (t.contextLength() != null) {
+                out.append(String.format(Locale.ROOT, "context %,d: %,d records over it (policy %s)%n", t.contextLength(), t.overContextRecords(),
+                        t.overContextPolicy() == null ? "none chosen: fail" : t.overContextPolicy()));
+            }
+        }
+        if (r.cost() != null) {
+            out.append("cost: ").append(r.cost().summary()).append('\n');
+        }
         return out.toString();
     }
 
