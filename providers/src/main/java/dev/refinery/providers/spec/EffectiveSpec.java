@@ -31,7 +31,7 @@ public record EffectiveSpec(DatasetRefs datasets, String baseModel, TrainingMeth
         }
         addMissing(merged, catalogDefaults, ValueSource.CATALOG_DEFAULT, spec.method(), type);
         SpecValues soFar = valuesOf(merged);
-        addMissing(merged, providerDefaults.defaultsFor(spec.method(), type, soFar), ValueSource.PROVIDER_DEFAULT, spec.method(), type);
+        addMissing(merged, providerDefaults.defaultsFor(spec.baseModel(), spec.method(), type, soFar), ValueSource.PROVIDER_DEFAULT, spec.method(), type);
         JobSpec.checkConsistent(spec.method(), valuesOf(merged));
         return new EffectiveSpec(spec.datasets(), spec.baseModel(), spec.method(), merged);
     }

@@ -1,10 +1,13 @@
 package dev.refinery.providers.spec;
 
-/** A provider's documented defaults for a job of this method and training type, given what is already set. */
+/**
+ * A provider's documented defaults for a job on this base model, method and training type, given what the user
+ * and the catalog already set. Some depend on the model (Together's LoRA rank defaults to the model's max rank).
+ */
 @FunctionalInterface
 public interface ProviderDefaults {
 
-    ProviderDefaults NONE = (method, type, alreadySet) -> SpecValues.EMPTY;
+    ProviderDefaults NONE = (baseModel, method, type, alreadySet) -> SpecValues.EMPTY;
 
-    SpecValues defaultsFor(TrainingMethod method, TrainingType trainingType, SpecValues alreadySet);
+    SpecValues defaultsFor(String baseModel, TrainingMethod method, TrainingType trainingType, SpecValues alreadySet);
 }
