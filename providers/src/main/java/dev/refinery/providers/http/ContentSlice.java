@@ -14,6 +14,11 @@ import java.net.http.HttpRequest.BodyPublishers;
  */
 public record ContentSlice(ContentSource source, long offset, long length) {
 
+    /** The whole file, as an exact-length body (presigned PUTs refuse chunked uploads). */
+    public static ContentSlice whole(dev.refinery.providers.spec.DatasetFile file) {
+        return new ContentSlice(file.content(), 0, file.sizeBytes());
+    }
+
     public BodyPublisher publisher() {
         return BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> MultipartBody.open(this::open)), length);
     }

@@ -15,7 +15,6 @@ import dev.refinery.providers.spi.ErrorCode;
 import dev.refinery.providers.spi.ProviderException;
 import dev.refinery.providers.spi.UploadedFile;
 
-import java.net.http.HttpRequest.BodyPublishers;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -71,7 +70,7 @@ final class TogetherUploader {
                     answer.status(), null, null, null);
         }
         http.send(OutgoingRequest.put(location, Map.of("Content-Type", "application/octet-stream"),
-                BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> openOrFail(file)), file.sizeBytes())));
+                ContentSlice.whole(file).publisher()));
         JsonNode processed = http.json(OutgoingRequest.postEmpty("/files/" + fileId + "/preprocess", RetryMode.SAFE));
         UploadedFile result = TogetherReader.file(processed, file.fileName(), file.sizeBytes());
         return result.id() == null ? new UploadedFile(http.provider(), fileId, result.fileName(), result.bytes()) : result;
@@ -146,14 +145,6 @@ final class TogetherUploader {
                     "together: " + endpoint + " answered without a file id", 200, null, null, null);
         }
         return f;
-    }
-
-    private static java.io.InputStream openOrFail(DatasetFile file) {
-        try {
-            return file.content().open();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static long ceilDiv(long a, long b) {
