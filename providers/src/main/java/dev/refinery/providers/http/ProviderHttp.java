@@ -41,8 +41,22 @@ public final class ProviderHttp {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(boundedExecutor(provider, settings.maxConcurrentRequests()))
                 .build();
         this.slots = new Semaphore(settings.maxConcurrentRequests(), true);
+    }
+
+    /**
+     * The client's default executor is an unbounded cached pool; a fixed one keeps the thread count of a busy
+     * tracker predictable. One thread per request in flight is enough: the send itself blocks the caller.
+     */
+    private static java.util.concurrent.Executor boundedExecutor(String provider, int threads) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, provider + "-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public String provider() {
