@@ -1,0 +1,7 @@
+package dev.refinery.providers.spec;
+
+/** Learning-rate schedule after warm-up. */
+public enum LrSchedulerType {
+    LINEAR,
+    COSINE
+}

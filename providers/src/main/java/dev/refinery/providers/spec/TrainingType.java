@@ -1,0 +1,7 @@
+package dev.refinery.providers.spec;
+
+/** Train a low-rank adapter, or every weight of the model. */
+public enum TrainingType {
+    LORA,
+    FULL
+}
