@@ -11,8 +11,7 @@ import os
 
 from .errors import TrainerError, EXIT_USER_ERROR, EXIT_CRASH
 from .data import encode_record, fit_to_length
-
-SCHEDULER_NAMES = {"cosine": "cosine", "linear": "linear", "constant": "constant_with_warmup"}
+from .schedule import lr_factor, warmup_steps
 
 
 def load_tokenizer(model_dir):
@@ -45,7 +44,7 @@ def encode_dataset(records, tokenizer, spec, source, context_length):
     max_seq_len = spec.max_seq_len or context_length
     if max_seq_len > context_length:
         raise TrainerError("SPEC_FIELD_INVALID", f"maxSeqLen {max_seq_len} exceeds the model's context of {context_length} tokens",
-                           where={"field": "hyperparameters.maxSeqLen"})
+                           where={"field": "trainer.maxSeqLen"})
     encoded = [encode_record(r, render, encode_with_offsets, spec.train_on_inputs) for r in records]
     return fit_to_length(encoded, max_seq_len, spec.overflow, source)
 
@@ -149,10 +148,6 @@ def train(spec, model, train_examples, validation_examples, pad_id, device, use_
     """Runs every epoch; returns a summary dict for result.json."""
     import contextlib
     import torch
-    try:
-        from transformers import get_scheduler
-    except ImportError:
-        from transformers.optimization import get_scheduler
 
     torch.manual_seed(spec.seed)
     autocast = (lambda: torch.autocast(device_type="cuda", dtype=torch.bfloat16)) if use_bf16 else contextlib.nullcontext
@@ -160,8 +155,10 @@ def train(spec, model, train_examples, validation_examples, pad_id, device, use_
     optimizer = torch.optim.AdamW(parameters, lr=spec.learning_rate, weight_decay=spec.weight_decay)
     per_epoch = steps_per_epoch(len(train_examples), spec)
     total_steps = per_epoch * spec.epochs
-    scheduler = get_scheduler(SCHEDULER_NAMES[spec.lr_scheduler], optimizer,
-                              num_warmup_steps=math.ceil(spec.warmup_ratio * total_steps), num_training_steps=total_steps)
+    warmup = warmup_steps(total_steps, spec.warmup_ratio)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(
+        s, total_steps, warmup, spec.lr_scheduler, spec.min_lr_ratio, spec.num_cycles))
+    eval_every = math.ceil(total_steps / spec.n_evals) if spec.n_evals else 0
     trainable = sum(p.numel() for p in parameters)
     reporter.started(total_steps, examples=len(train_examples), trainableParameters=trainable,
                      device=str(device), bf16=use_bf16)
@@ -197,7 +194,7 @@ def train(spec, model, train_examples, validation_examples, pad_id, device, use_
             last_loss = summed / window_targets
             fraction = (window_start + len(window)) / len(batches)
             reporter.step(step, epoch + fraction, last_loss, learning_rate, window_tokens, grad_norm)
-            if validation_examples and spec.eval_every and step % spec.eval_every == 0 and step < total_steps:
+            if validation_examples and eval_every and step % eval_every == 0 and step < total_steps:
                 last_validation = evaluate(model, validation_examples, spec.batch_size, pad_id, device, autocast)
                 reporter.validation(step, last_validation)
                 model.train()

@@ -10,6 +10,7 @@ from .errors import SpecError
 METHODS = ("sft", "dpo")
 TRAINING_TYPES = ("lora", "full")
 SCHEDULERS = ("cosine", "linear", "constant")
+TRAIN_ON_INPUTS = ("auto", "yes", "no")
 OVERFLOW_POLICIES = ("fail", "truncate", "drop")
 # Our short module names (the engine's and training-service's) and the Llama-family layer names they mean.
 LORA_MODULE_NAMES = {
@@ -17,6 +18,12 @@ LORA_MODULE_NAMES = {
     "gate": "gate_proj", "up": "up_proj", "down": "down_proj",
 }
 ALL_LINEAR = "all-linear"
+# Settings of the provider-neutral spec (dev.refinery.providers.spec.SpecField) this trainer runs; any other
+# name is refused rather than ignored, so a setting the user chose is never silently dropped.
+SUPPORTED_SETTINGS = ("trainingType", "epochs", "learningRate", "batchSize", "lrScheduler", "minLrRatio", "numCycles",
+                      "warmupRatio", "weightDecay", "maxGradNorm", "seed", "nEvals", "trainOnInputs",
+                      "loraRank", "loraAlpha", "loraDropout", "loraTargetModules")
+TRAINER_OPTIONS = ("maxSeqLen", "overflow", "gradientAccumulation")
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,8 @@ class LoraSettings:
 
 @dataclass(frozen=True)
 class JobSpec:
+    """The provider-neutral spec's fields with Python names; `trainer` options are this worker's own."""
+
     job_id: str
     base_model: str
     training_file: str
@@ -40,16 +49,18 @@ class JobSpec:
     epochs: int = 1
     learning_rate: float = 1e-4
     batch_size: int = 8
-    gradient_accumulation: int = 1
     lr_scheduler: str = "cosine"
+    min_lr_ratio: float = 0.0
+    num_cycles: float = 0.5
     warmup_ratio: float = 0.0
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0
     seed: int = 42
+    n_evals: int = 0
+    train_on_inputs: bool = False
     max_seq_len: Optional[int] = None
     overflow: str = "fail"
-    train_on_inputs: bool = False
-    eval_every: int = 0
+    gradient_accumulation: int = 1
 
 
 class _Reader:
@@ -63,25 +74,31 @@ class _Reader:
     def _path(self, name):
         return f"{self.prefix}.{name}" if self.prefix else name
 
-    def _bad(self, name, value, allowed):
+    def bad(self, name, value, allowed):
         self.violations.append({"field": self._path(name), "value": value, "allowed": allowed})
+
+    def refuse_unknown(self, known, why):
+        for name in self.obj:
+            if name not in known:
+                self.bad(name, self.obj[name], why)
 
     def string(self, name, default=None, required=False):
         value = self.obj.get(name)
         if value is None:
             if required:
-                self._bad(name, None, "a non-empty string (required)")
+                self.bad(name, None, "a non-empty string (required)")
             return default
         if not isinstance(value, str) or not value.strip():
-            self._bad(name, value, "a non-empty string")
+            self.bad(name, value, "a non-empty string")
             return default
         return value
 
     def choice(self, name, allowed, default):
+        """Case-insensitive: the Java spec writes its enums in capitals (LORA, COSINE)."""
         value = self.obj.get(name, default)
         if isinstance(value, str) and value.lower() in allowed:
             return value.lower()
-        self._bad(name, value, "one of " + ", ".join(allowed))
+        self.bad(name, value, "one of " + ", ".join(allowed))
         return default
 
     def integer(self, name, low, high, default):
@@ -89,44 +106,56 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self._bad(name, value, f"an integer {low}..{high}")
+            self.bad(name, value, f"an integer {low}..{high}")
             return default
         return value
 
-    def number(self, name, low, high, default, low_inclusive=True):
+    def number(self, name, low, high, default, low_inclusive=True, high_inclusive=True):
         value = self.obj.get(name, default)
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if ok:
-            ok = (value >= low if low_inclusive else value > low) and value <= high
+            ok = (value >= low if low_inclusive else value > low) and (value <= high if high_inclusive else value < high)
         if not ok:
-            bound = "[" if low_inclusive else "("
-            self._bad(name, value, f"a number in {bound}{low}, {high}]")
+            self.bad(name, value, f"a number in {'[' if low_inclusive else '('}{low}, {high}{']' if high_inclusive else ')'}")
             return default
         return float(value)
-
-    def boolean(self, name, default):
-        value = self.obj.get(name, default)
-        if not isinstance(value, bool):
-            self._bad(name, value, "true or false")
-            return default
-        return value
 
     def child(self, name):
         value = self.obj.get(name)
         if value is not None and not isinstance(value, dict):
-            self._bad(name, value, "a JSON object")
+            self.bad(name, value, "a JSON object")
         return _Reader(value, self._path(name))
 
 
+def _batch_size(reader):
+    """A number of examples; the Java spec writes batch sizes as strings ("8"), and "max" means nothing here."""
+    value = reader.obj.get("batchSize", 8)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4096:
+        reader.bad("batchSize", value, "an integer 1..4096 (\"max\" is a hosted provider's choice; a GPU worker needs a number)")
+        return 8
+    return value
+
+
+def _train_on_inputs(reader):
+    value = reader.obj.get("trainOnInputs", "auto")
+    if isinstance(value, bool):
+        return value
+    # AUTO: for chat data, providers mask the prompt (Together does), so only assistant tokens are trained on.
+    return reader.choice("trainOnInputs", TRAIN_ON_INPUTS, "auto") == "yes"
+
+
 def _target_modules(reader):
-    value = reader.obj.get("targetModules", ALL_LINEAR)
-    if value == ALL_LINEAR:
-        return ALL_LINEAR
+    value = reader.obj.get("loraTargetModules", [ALL_LINEAR])
     names = value.split(",") if isinstance(value, str) else value
     if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-        reader._bad("targetModules", value, "\"all-linear\" or a list of module names (q, k, v, o, gate, up, down or layer names)")
+        reader.bad("loraTargetModules", value, "[\"all-linear\"] or a list of module names (q, k, v, o, gate, up, down or layer names)")
         return ALL_LINEAR
-    return sorted({LORA_MODULE_NAMES.get(n.strip(), n.strip()) for n in names})
+    names = [n.strip() for n in names]
+    if ALL_LINEAR in names:
+        return ALL_LINEAR
+    return sorted({LORA_MODULE_NAMES.get(n, n) for n in names})
 
 
 def parse_spec(document, job_id_override=None):
@@ -137,43 +166,45 @@ def parse_spec(document, job_id_override=None):
     job_id = job_id_override or top.string("jobId", required=True)
     base_model = top.string("baseModel", required=True)
     method = top.choice("method", METHODS, "sft")
-    training_type = top.choice("trainingType", TRAINING_TYPES, "lora")
     training_file = top.string("trainingFile", required=True)
     validation_file = top.string("validationFile")
 
-    lora_reader = top.child("lora")
-    rank = lora_reader.integer("rank", 1, 1024, 8)
+    settings = top.child("settings")
+    settings.refuse_unknown(SUPPORTED_SETTINGS, "not a setting this trainer runs (supported: " + ", ".join(SUPPORTED_SETTINGS) + ")")
+    rank = settings.integer("loraRank", 1, 1024, 8)
     lora = LoraSettings(
         rank=rank,
-        alpha=lora_reader.number("alpha", 0, 65536, 2.0 * rank, low_inclusive=False),
-        dropout=lora_reader.number("dropout", 0, 0.999, 0.0),
-        target_modules=_target_modules(lora_reader),
+        alpha=settings.number("loraAlpha", 0, 65536, 2.0 * rank, low_inclusive=False),
+        dropout=settings.number("loraDropout", 0, 1, 0.0, high_inclusive=False),
+        target_modules=_target_modules(settings),
     )
-
-    hp = top.child("hyperparameters")
+    trainer = top.child("trainer")
+    trainer.refuse_unknown(TRAINER_OPTIONS, "not a trainer option (known: " + ", ".join(TRAINER_OPTIONS) + ")")
     spec = JobSpec(
         job_id=job_id,
         base_model=base_model,
         training_file=training_file,
         validation_file=validation_file,
         method=method,
-        training_type=training_type,
+        training_type=settings.choice("trainingType", TRAINING_TYPES, "lora"),
         lora=lora,
-        epochs=hp.integer("epochs", 1, 1000, 1),
-        learning_rate=hp.number("learningRate", 0, 1, 1e-4, low_inclusive=False),
-        batch_size=hp.integer("batchSize", 1, 4096, 8),
-        gradient_accumulation=hp.integer("gradientAccumulation", 1, 1024, 1),
-        lr_scheduler=hp.choice("lrScheduler", SCHEDULERS, "cosine"),
-        warmup_ratio=hp.number("warmupRatio", 0, 1, 0.0),
-        weight_decay=hp.number("weightDecay", 0, 1, 0.0),
-        max_grad_norm=hp.number("maxGradNorm", 0, 1000, 1.0),
-        seed=hp.integer("seed", 0, 2**31 - 1, 42),
-        max_seq_len=hp.integer("maxSeqLen", 1, 1 << 20, None),
-        overflow=hp.choice("overflow", OVERFLOW_POLICIES, "fail"),
-        train_on_inputs=hp.boolean("trainOnInputs", False),
-        eval_every=hp.integer("evalEvery", 0, 10**9, 0),
+        epochs=settings.integer("epochs", 1, 1000, 1),
+        learning_rate=settings.number("learningRate", 0, 1, 1e-4, low_inclusive=False),
+        batch_size=_batch_size(settings),
+        lr_scheduler=settings.choice("lrScheduler", SCHEDULERS, "cosine"),
+        min_lr_ratio=settings.number("minLrRatio", 0, 1, 0.0),
+        num_cycles=settings.number("numCycles", 0, 1000, 0.5, low_inclusive=False),
+        warmup_ratio=settings.number("warmupRatio", 0, 1, 0.0),
+        weight_decay=settings.number("weightDecay", 0, 1, 0.0),
+        max_grad_norm=settings.number("maxGradNorm", 0, 1000, 1.0),
+        seed=settings.integer("seed", 0, 2**31 - 1, 42),
+        n_evals=settings.integer("nEvals", 0, 100000, 0),
+        train_on_inputs=_train_on_inputs(settings),
+        max_seq_len=trainer.integer("maxSeqLen", 1, 1 << 20, None),
+        overflow=trainer.choice("overflow", OVERFLOW_POLICIES, "fail"),
+        gradient_accumulation=trainer.integer("gradientAccumulation", 1, 1024, 1),
     )
-    violations = top.violations + lora_reader.violations + hp.violations
+    violations = top.violations + settings.violations + trainer.violations
     if violations:
         fields = ", ".join(v["field"] for v in violations)
         raise SpecError("SPEC_FIELD_INVALID", f"the job spec has {len(violations)} invalid field(s): {fields}",

@@ -87,7 +87,7 @@ def run_job(tmp_path, capsys, models_dir, **spec_fields):
 
 def test_the_loss_mask_covers_exactly_the_assistant_answer(models_dir):
     tokenizer = sft.load_tokenizer(str(models_dir / MODEL_NAME))
-    spec = parse_spec({"jobId": "j", "baseModel": MODEL_NAME, "trainingFile": "t"})
+    spec = parse_spec({"jobId": "j", "baseModel": MODEL_NAME, "method": "SFT", "trainingFile": "t"})
     records = [data.ChatRecord(1, conversation(3)["messages"])]
     (example,), dropped = sft.encode_dataset(records, tokenizer, spec, "t", 128)
     trained = [token for token, keep in zip(example.input_ids, example.labels) if keep]
@@ -97,10 +97,11 @@ def test_the_loss_mask_covers_exactly_the_assistant_answer(models_dir):
 
 def test_lora_sft_learns_and_writes_a_peft_adapter_metrics_and_result(tmp_path, capsys, models_dir):
     code, lines, job = run_job(
-        tmp_path, capsys, models_dir, trainingType="lora",
-        lora={"rank": 8, "alpha": 16, "dropout": 0.0, "targetModules": ["q", "k", "v", "o", "gate", "up", "down"]},
-        hyperparameters={"epochs": 10, "batchSize": 4, "gradientAccumulation": 2, "learningRate": 0.01,
-                         "lrScheduler": "linear", "warmupRatio": 0.1, "evalEvery": 5, "maxSeqLen": 64, "seed": 1})
+        tmp_path, capsys, models_dir,
+        settings={"trainingType": "LORA", "loraRank": 8, "loraAlpha": 16.0, "loraDropout": 0.0,
+                  "loraTargetModules": ["q", "k", "v", "o", "gate", "up", "down"], "epochs": 10, "batchSize": 4,
+                  "learningRate": 0.01, "lrScheduler": "LINEAR", "warmupRatio": 0.1, "nEvals": 4, "seed": 1},
+        trainer={"gradientAccumulation": 2, "maxSeqLen": 64})
     assert code == 0, lines[-1]
     progress = [line for line in lines if line["event"] == "progress"]
     total = lines[0]["totalSteps"]
@@ -139,8 +140,8 @@ def test_lora_sft_learns_and_writes_a_peft_adapter_metrics_and_result(tmp_path, 
 
 
 def test_full_fine_tuning_writes_a_whole_model(tmp_path, capsys, models_dir):
-    code, lines, job = run_job(tmp_path, capsys, models_dir, trainingType="full",
-                               hyperparameters={"epochs": 1, "batchSize": 8, "learningRate": 0.001})
+    code, lines, job = run_job(tmp_path, capsys, models_dir,
+                               settings={"trainingType": "FULL", "epochs": 1, "batchSize": "8", "learningRate": 0.001})
     assert code == 0, lines[-1]
     assert lines[-1]["outputPrefix"] == "jobs/job-tiny/model/"
     reloaded = transformers.AutoModelForCausalLM.from_pretrained(str(job / "model"))
@@ -149,6 +150,6 @@ def test_full_fine_tuning_writes_a_whole_model(tmp_path, capsys, models_dir):
 
 
 def test_records_longer_than_max_seq_len_fail_the_job_with_their_lines(tmp_path, capsys, models_dir):
-    code, lines, _ = run_job(tmp_path, capsys, models_dir, hyperparameters={"maxSeqLen": 8})
+    code, lines, _ = run_job(tmp_path, capsys, models_dir, trainer={"maxSeqLen": 8})
     assert code == 2
     assert lines[-1]["code"] == "DATA_TOO_LONG" and lines[-1]["where"]["problems"][0]["line"] == 1

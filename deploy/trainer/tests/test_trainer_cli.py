@@ -26,11 +26,11 @@ def spec(**extra):
 
 
 def test_a_bad_spec_exits_2_with_one_json_line_and_a_termination_message(tmp_path, capsys):
-    code, last, _, termination = run_trainer(tmp_path, capsys, spec(hyperparameters={"epochs": 0}),
+    code, last, _, termination = run_trainer(tmp_path, capsys, spec(settings={"epochs": 0}),
                                              environ={"REFINERY_JOB_ID": "job-7"})
     assert code == 2
     assert last["event"] == "error" and last["code"] == "SPEC_FIELD_INVALID" and last["jobId"] == "job-7"
-    assert last["where"]["violations"][0]["field"] == "hyperparameters.epochs"
+    assert last["where"]["violations"][0]["field"] == "settings.epochs"
     assert json.loads(termination.read_text())["code"] == "SPEC_FIELD_INVALID"
 
 
