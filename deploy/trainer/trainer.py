@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 
 from refinery_trainer.errors import TrainerError, EXIT_OK, EXIT_CRASH, EXIT_USER_ERROR
 from refinery_trainer.progress import ProgressReporter
@@ -130,6 +131,7 @@ def main(argv=None, environ=os.environ):
         exit_code = EXIT_CRASH
     if job_id:
         final["jobId"] = job_id
+    final["time"] = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     if exit_code != EXIT_OK and store is not None and work_dir is not None:
         try:
             if reporter is not None:

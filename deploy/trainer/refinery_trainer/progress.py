@@ -8,6 +8,7 @@ import json
 import math
 import sys
 import time
+from datetime import datetime, timezone
 
 
 class ProgressReporter:
@@ -28,7 +29,8 @@ class ProgressReporter:
         open(metrics_path, "w").close()
 
     def emit(self, event, **fields):
-        line = {"event": event, "jobId": self.job_id}
+        # Wall-clock time, so that a reader of the log can order these lines among Kubernetes' own events.
+        line = {"event": event, "jobId": self.job_id, "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds")}
         line.update({k: v for k, v in fields.items() if v is not None})
         self.out.write(json.dumps(line, separators=(",", ":")) + "\n")
         self.out.flush()
