@@ -66,6 +66,8 @@ final class TrainerJobManifest {
                         .withNewSpec()
                             .withRestartPolicy("Never")
                             .withServiceAccountName(config.serviceAccountName())
+                            // The trainer never talks to the Kubernetes API: no token in its pod.
+                            .withAutomountServiceAccountToken(false)
                             .withNodeSelector(config.nodeSelector().isEmpty() ? null : config.nodeSelector())
                             .withTolerations(new TolerationBuilder()
                                     .withKey(GPU_RESOURCE).withOperator("Exists").withEffect("NoSchedule").build())

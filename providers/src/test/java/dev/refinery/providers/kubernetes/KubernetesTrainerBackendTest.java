@@ -97,6 +97,7 @@ class KubernetesTrainerBackendTest {
 
         var pod = created.getSpec().getTemplate().getSpec();
         assertEquals("Never", pod.getRestartPolicy());
+        assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken());
         assertEquals(JOB_ID, created.getSpec().getTemplate().getMetadata().getLabels().get("refinery.dev/job-id"));
         assertEquals(Map.of("gpu-pool", "h200"), pod.getNodeSelector());
         var container = pod.getContainers().get(0);
