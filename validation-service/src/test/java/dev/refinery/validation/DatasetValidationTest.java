@@ -6,8 +6,8 @@ import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
 import dev.refinery.testing.TopicProbe;
-import dev.refinery.validation.records.Split;
-import dev.refinery.validation.records.SplitAssigner;
+import dev.refinery.cli.RefineryCli;
+import dev.refinery.datasets.split.Split;
 import dev.refinery.validation.repository.RunStatus;
 import dev.refinery.validation.repository.ValidationRun;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -92,21 +92,30 @@ class DatasetValidationTest {
                 .body("total", equalTo(3))
                 .body("items.line", contains(3, 57, 1999))
                 .body("items.code", contains("DATASET_LINE_NOT_JSON", "DATASET_ROLE_UNKNOWN", "DATASET_NO_ASSISTANT_TURN"))
-                .body("items.path", contains("", "messages[2].role", "messages"))
-                .body("items[1].message", equalTo("role \"bot\" is not one of \"system\", \"user\", \"assistant\""))
-                .body("items[1].hint", equalTo("Use one of the roles \"system\", \"user\" or \"assistant\" (lower case)."));
+                .body("items.path", contains("messages[0].content", "messages[2].role", "messages"))
+                .body("items[1].message", equalTo("role \"bot\" is not one of \"system\", \"user\", \"assistant\", \"tool\""))
+                .body("items[1].hint", equalTo(dev.refinery.datasets.rules.Rule.ROLE_UNKNOWN.hint()));
         given().when().get("/reports/" + id + "/problems?rule=DATASET_ROLE_UNKNOWN").then().statusCode(200)
                 .body("rule", equalTo("DATASET_ROLE_UNKNOWN"))
                 .body("total", equalTo(1))
                 .body("items.line", contains(57));
 
         JsonNode report = JSON.readTree(storage.read("datasets/" + id + "/validated/report.json"));
-        assertEquals("INVALID", report.get("status").asText());
-        assertEquals(3, report.get("problems").asLong());
-        assertEquals(List.of(3L, 57L, 1999L), report.get("problemDetails").findValues("line").stream().map(JsonNode::asLong).toList());
-        assertEquals("DATASET_NO_ASSISTANT_TURN", report.get("problemDetails").get(2).get("code").asText());
+        assertFalse(report.get("accepted").asBoolean());
+        assertEquals(3, report.get("errors").asLong());
+        // The command line, offline, with the service's settings, gives the same report.
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("same-report", ".jsonl");
+        java.nio.file.Files.write(file, lines);
+        java.io.ByteArrayOutputStream cli = new java.io.ByteArrayOutputStream();
+        int status = RefineryCli.run(new String[]{"datasets", "check", file.toString(), "--json", "--splits", "80/10/10"},
+                new java.io.PrintStream(cli, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(1, status, "the command line rejects the file too");
+        JsonNode offline = JSON.readTree(cli.toByteArray());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) report).remove("duplicates"); // the service also compares with earlier uploads
+        ((com.fasterxml.jackson.databind.node.ObjectNode) offline).remove("duplicates");
+        assertEquals(offline, report, "refinery datasets check and the service give the same report");
         for (Split s : Split.values()) {
-            assertFalse(storage.exists("datasets/" + id + "/validated/" + s.label() + ".jsonl"), "an INVALID dataset is not split");
+            assertFalse(storage.exists("datasets/" + id + "/validated/" + s.id() + ".jsonl"), "an INVALID dataset is not split");
         }
     }
 
@@ -126,25 +135,23 @@ class DatasetValidationTest {
         assertEquals("refinery", payload.get("bucket").asText());
         assertEquals("datasets/" + id + "/validated/report.json", payload.get("reportKey").asText());
 
-        SplitAssigner assigner = new SplitAssigner(80, 10);
-        Map<Split, List<String>> expected = new EnumMap<>(Split.class);
-        for (Split s : Split.values()) {
-            expected.put(s, new ArrayList<>());
-        }
-        lines.forEach(l -> expected.get(assigner.assign(l.getBytes(StandardCharsets.UTF_8))).add(l));
+        Map<Split, List<String>> stored = new EnumMap<>(Split.class);
         long sum = 0;
+        List<String> all = new ArrayList<>();
         for (Split s : Split.values()) {
-            JsonNode split = payload.get("splits").get(s.label());
-            String key = "datasets/" + id + "/validated/" + s.label() + ".jsonl";
+            JsonNode split = payload.get("splits").get(s.id());
+            String key = "datasets/" + id + "/validated/" + s.id() + ".jsonl";
             assertEquals(key, split.get("objectKey").asText());
-            assertEquals(expected.get(s).size(), split.get("records").asLong(), s.label());
-            byte[] stored = storage.read(key);
-            byte[] wanted = expected.get(s).isEmpty() ? new byte[0] : (String.join("\n", expected.get(s)) + "\n").getBytes(StandardCharsets.UTF_8);
-            assertArrayEquals(wanted, stored, s.label() + ".jsonl holds exactly the valid lines of that split, byte for byte, in file order");
+            stored.put(s, fixtures.readLines(key));
+            assertEquals(stored.get(s).size(), split.get("records").asLong(), s.id());
+            all.addAll(stored.get(s));
             sum += split.get("records").asLong();
         }
         assertEquals(300, sum, "the splits add up to the valid records");
-        assertTrue(expected.get(Split.TRAIN).size() > 200, "about 80% go to train");
+        assertEquals(lines.stream().map(String::strip).sorted().toList(), all.stream().sorted().toList(),
+                "the split files hold exactly the valid lines, byte for byte (surrounding blanks aside)");
+        assertTrue(stored.get(Split.TRAIN).size() > 200, "about 80% go to train");
+        Map<Split, List<String>> expected = stored;
 
         given().when().get("/reports/" + id).then().statusCode(200)
                 .body("status", equalTo("VALID"))
@@ -154,25 +161,22 @@ class DatasetValidationTest {
                 .body("splits.validation.objectKey", equalTo("datasets/" + id + "/validated/validation.jsonl"))
                 .body("splits.test.records", equalTo(expected.get(Split.TEST).size()));
         JsonNode report = JSON.readTree(storage.read("datasets/" + id + "/validated/report.json"));
-        assertEquals("VALID", report.get("status").asText());
-        assertEquals(expected.get(Split.TEST).size(), report.get("splits").get("test").get("records").asLong());
+        assertTrue(report.get("accepted").asBoolean());
+        assertEquals(expected.get(Split.TEST).size(), report.get("splits").get("records").get("test").asLong());
     }
 
     @Test
     void aSmallValidDatasetStillGetsAllThreeSplitFilesEvenEmptyOnes() {
-        SplitAssigner assigner = new SplitAssigner(80, 10);
-        List<String> lines = Fixtures.goodRecords("small", 40).stream()
-                .filter(l -> assigner.assign(l.getBytes(StandardCharsets.UTF_8)) == Split.TRAIN).limit(3).toList();
+        List<String> lines = Fixtures.goodRecords("small", 3);
         String id = Fixtures.newDatasetId();
         fixtures.upload(id, lines);
 
-        Fixtures.awaitReport(id).body("status", equalTo("VALID"))
-                .body("splits.train.records", equalTo(3))
-                .body("splits.validation.records", equalTo(0))
-                .body("splits.test.records", equalTo(0));
-        assertEquals(lines, fixtures.readLines("datasets/" + id + "/validated/train.jsonl"));
-        assertEquals(List.of(), fixtures.readLines("datasets/" + id + "/validated/validation.jsonl"));
-        assertEquals(List.of(), fixtures.readLines("datasets/" + id + "/validated/test.jsonl"));
+        Fixtures.awaitReport(id).body("status", equalTo("VALID")).body("splits.train.records", equalTo(2))
+                .body("splits.validation.records", equalTo(1)).body("splits.test.records", equalTo(0));
+        List<String> stored = new ArrayList<>(fixtures.readLines("datasets/" + id + "/validated/train.jsonl"));
+        stored.addAll(fixtures.readLines("datasets/" + id + "/validated/validation.jsonl"));
+        assertEquals(List.of(), fixtures.readLines("datasets/" + id + "/validated/test.jsonl"), "an empty split still has its file");
+        assertEquals(lines.stream().sorted().toList(), stored.stream().sorted().toList());
     }
 
     @Test
@@ -244,7 +248,7 @@ class DatasetValidationTest {
     private Map<String, Split> splitsOf(String datasetId) {
         Map<String, Split> where = new HashMap<>();
         for (Split s : Split.values()) {
-            for (String line : fixtures.readLines("datasets/" + datasetId + "/validated/" + s.label() + ".jsonl")) {
+            for (String line : fixtures.readLines("datasets/" + datasetId + "/validated/" + s.id() + ".jsonl")) {
                 assertEquals(null, where.put(line, s), "a record is in one split only");
             }
         }

@@ -100,7 +100,7 @@ final class MessageListChecker {
                 record.toolCalls(tape, toolCalls);
             }
             record.endTurn();
-            if (trainedTurn && content >= 0 && !callsTools) {
+            if (trainedTurn && kind != 0 && !callsTools) {
                 record.answer(tape, content, at + ".content");
             }
             if (!orderChecked && mode != Mode.PREFERENCE_OUTPUT) {

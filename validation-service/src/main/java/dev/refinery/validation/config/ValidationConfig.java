@@ -24,20 +24,9 @@ public interface ValidationConfig {
     @WithDefault("local")
     String target();
 
-    /** The target model, for the report. */
+    /** The target model, looked up in the catalog (REFINERY_CATALOG overrides the bundled one) for its tokenizer, context and price. */
     @WithDefault("stories260K")
     String model();
-
-    /**
-     * The model's tokenizer: tiktoken:o200k_base, tokenizer-json:PATH, engine:FOLDER (under the models
-     * directory) or estimate:NAME. One that cannot be loaded falls back to the estimate, labelled as such.
-     */
-    @WithDefault("engine:stories260K")
-    String tokenizer();
-
-    /** The model's context in tokens (stories260K: 512). */
-    @WithDefault("512")
-    int contextLength();
 
     /** drop, truncate or fail for records over the context; unset: such records fail the check, with the choice named. */
     Optional<String> overContext();
@@ -45,6 +34,9 @@ public interface ValidationConfig {
     /** report (default), exact or normalized: which duplicates are dropped from the splits (all are reported). */
     @WithDefault("report")
     String dedup();
+
+    /** Epochs the cost estimate in the report assumes; unset: the provider's default rule. */
+    Optional<Integer> epochs();
 
     /** Where engine:FOLDER tokenizers are; default: the nearest models/ folder above the working directory. */
     Optional<String> modelsDir();

@@ -1,14 +1,13 @@
 package dev.refinery.validation.service;
 
+import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.datasets.check.CheckOptions;
+import dev.refinery.datasets.check.ModelChoice;
 import dev.refinery.datasets.check.DedupPolicy;
 import dev.refinery.datasets.dedup.EarlierVersions;
 import dev.refinery.datasets.split.SplitPolicy;
 import dev.refinery.datasets.target.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
-import dev.refinery.datasets.tokens.TokenCounter;
-import dev.refinery.datasets.tokens.TokenCounters;
-import dev.refinery.datasets.tokens.TokenizerUnavailableException;
 import dev.refinery.validation.config.ValidationConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +15,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -36,7 +34,8 @@ public class CheckSettings {
     private SplitPolicy splits;
     private DedupPolicy dedup;
     private OverContextPolicy overContext;
-    private TokenCounter tokens;
+    private ModelCatalog catalog;
+    private ModelChoice model;
 
     void onStart(@Observes StartupEvent ev) {
         init();
@@ -53,32 +52,19 @@ public class CheckSettings {
         splits = new SplitPolicy(train, validation, 100 - train - validation);
         dedup = DedupPolicy.parse(config.dedup());
         overContext = config.overContext().map(p -> OverContextPolicy.valueOf(p.trim().toUpperCase(Locale.ROOT))).orElse(null);
-        try {
-            tokens = TokenCounters.forSpec(config.tokenizer(), modelsDir());
-        } catch (TokenizerUnavailableException e) {
-            LOG.warnf("tokenizer %s unavailable (%s); token counts will be an estimate", config.tokenizer(), e.getMessage());
-            tokens = TokenCounters.estimate(config.model());
+        catalog = ModelCatalog.loadFromEnvironment();
+        model = ModelChoice.resolve(catalog, target, config.model(), config.modelsDir().map(Path::of).orElseGet(ModelChoice::defaultModelsDir));
+        if (model.tokenizerNote() != null) {
+            LOG.warn(model.tokenizerNote());
         }
-        LOG.infof("checking datasets for %s (%s), tokens: %s, splits %s, dedup %s", target.id(), config.model(), tokens.description(),
-                splits, dedup);
+        LOG.infof("checking datasets for %s (%s), tokens: %s, splits %s, dedup %s", target.id(), model.model().id(),
+                model.tokens().description(), splits, dedup);
     }
 
     public CheckOptions options(EarlierVersions earlier) {
         init();
-        return CheckOptions.builder().target(target).model(config.model()).splits(splits).dedup(dedup).earlierVersions(earlier)
-                .tokens(tokens, config.contextLength()).overContext(overContext).maxLineBytes(config.maxLineBytes())
+        return CheckOptions.builder().target(target).model(model).pricing(catalog, config.epochs().orElse(null), 0)
+                .splits(splits).dedup(dedup).earlierVersions(earlier).overContext(overContext).maxLineBytes(config.maxLineBytes())
                 .samplesPerRule(config.samplesPerRule()).build();
-    }
-
-    private Path modelsDir() {
-        if (config.modelsDir().isPresent()) {
-            return Path.of(config.modelsDir().get());
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("models"))) {
-                return dir.resolve("models");
-            }
-        }
-        return Path.of("models");
     }
 }
