@@ -37,7 +37,7 @@ final class DatasetCheckCommand {
     static final String USAGE = """
               datasets check FILE [--target local|together|fireworks|openai] [--model ID] [--splits 90/10[/0]]
                        [--dedup report|exact|normalized] [--over-context drop|truncate|fail] [--epochs N] [--evals N]
-                       [--out DIR] [--json] [--structural] [--max-line-bytes N] [--max-depth N] [--threads N]
+                       [--test-set FILE] [--out DIR] [--json] [--structural] [--max-line-bytes N] [--max-depth N] [--threads N]
                                                   validate a JSONL file (or .jsonl.gz) offline: every problem in one pass;
                                                   --out writes the clean splits and report.json""";
 
@@ -75,6 +75,10 @@ final class DatasetCheckCommand {
                     case "--splits" -> options.splits(SplitPolicy.parse(value(args, ++i, flag)));
                     case "--dedup" -> options.dedup(DedupPolicy.parse(value(args, ++i, flag)));
                     case "--out" -> outDir = Path.of(value(args, ++i, flag));
+                    case "--test-set" -> {
+                        Path testSet = Path.of(value(args, ++i, flag));
+                        options.fixedTestSet(() -> Files.newInputStream(testSet));
+                    }
                     case "--max-line-bytes" -> options.maxLineBytes(number(args, ++i, flag));
                     case "--max-depth" -> options.maxDepth(number(args, ++i, flag));
                     case "--threads" -> options.threads(number(args, ++i, flag));

@@ -2,6 +2,7 @@ package dev.refinery.datasets.check;
 
 import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.datasets.dedup.EarlierVersions;
+import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.SplitPolicy;
 import dev.refinery.datasets.target.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
@@ -33,6 +34,8 @@ public final class CheckOptions {
     private int contextLength = TokenStats.NO_CONTEXT_LIMIT;
     private OverContextPolicy overContext;
     private ModelCatalog catalog;
+    private TestSetSource fixedTestSet;
+    private HeldOutSet heldOutSink;
     private Integer epochs;
     private int evaluations;
 
@@ -125,6 +128,58 @@ public final class CheckOptions {
     /** Evaluation passes over the validation split for the cost estimate. */
     public int evaluations() {
         return evaluations;
+    }
+
+    /** A fixed test set: its records are the test split; the file itself is split into train and validation only. */
+    public TestSetSource fixedTestSet() {
+        return fixedTestSet;
+    }
+
+    /** Where a check of a test set puts the fingerprints of the records it keeps (internal: used for fixed test sets). */
+    HeldOutSet heldOutSink() {
+        return heldOutSink;
+    }
+
+    /** Opens the fixed test set's file (it is read once, before the dataset). */
+    @FunctionalInterface
+    public interface TestSetSource {
+        java.io.InputStream open() throws java.io.IOException;
+    }
+
+    /** These options for checking a fixed test set: same rules and model, every kept record to one split, no test set of its own. */
+    CheckOptions forTestSet(HeldOutSet sink) {
+        CheckOptions o = copy();
+        o.splits = new SplitPolicy(100, 0, 0);
+        o.fixedTestSet = null;
+        o.catalog = null;
+        o.heldOutSink = sink;
+        return o;
+    }
+
+    private CheckOptions copy() {
+        CheckOptions o = new CheckOptions();
+        o.target = target;
+        o.model = model;
+        o.splits = splits;
+        o.dedup = dedup;
+        o.earlierVersions = earlierVersions;
+        o.structuralOnly = structuralOnly;
+        o.maxLineBytes = maxLineBytes;
+        o.maxDepth = maxDepth;
+        o.maxDecompressedBytes = maxDecompressedBytes;
+        o.maxDecompressionRatio = maxDecompressionRatio;
+        o.samplesPerRule = samplesPerRule;
+        o.threads = threads;
+        o.blockBytes = blockBytes;
+        o.tokenCounter = tokenCounter;
+        o.contextLength = contextLength;
+        o.overContext = overContext;
+        o.catalog = catalog;
+        o.epochs = epochs;
+        o.evaluations = evaluations;
+        o.fixedTestSet = fixedTestSet;
+        o.heldOutSink = heldOutSink;
+        return o;
     }
 
     public static final class Builder {
@@ -224,8 +279,21 @@ public final class CheckOptions {
             return this;
         }
 
+        /**
+         * Uses a fixed test set: the file's records are split by the train/validation ratios only (the test
+         * share must be 0), and a record or prompt that equals a test record is reported as a leak.
+         */
+        public Builder fixedTestSet(TestSetSource source) {
+            o.fixedTestSet = source;
+            return this;
+        }
+
         public CheckOptions build() {
-            return o;
+            if (o.fixedTestSet != null && o.splits.testPercent() != 0) {
+                throw new IllegalArgumentException("with a fixed test set the splits are train/validation only (e.g. 90/10); got "
+                        + o.splits);
+            }
+            return o.copy();
         }
 
         private static int positive(int v, String name) {

@@ -4,7 +4,10 @@ import dev.refinery.datasets.read.Block;
 import dev.refinery.datasets.read.BlockReader;
 import dev.refinery.datasets.read.Decompression;
 import dev.refinery.datasets.read.DecompressionLimitException;
+import dev.refinery.datasets.report.DatasetReport;
 import dev.refinery.datasets.rules.Rule;
+import dev.refinery.datasets.split.HeldOutSet;
+import dev.refinery.datasets.split.Split;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +39,16 @@ public final class DatasetChecker {
     }
 
     public CheckResult check(InputStream raw, CheckOutputs outputs) throws IOException {
-        Merger merger = new Merger(options, outputs);
+        HeldOutSet heldOut = null;
+        DatasetReport testSetReport = null;
+        if (options.fixedTestSet() != null) {
+            heldOut = new HeldOutSet();
+            try (InputStream test = options.fixedTestSet().open()) {
+                testSetReport = new DatasetChecker(options.forTestSet(heldOut))
+                        .check(test, (split, bytes, offset, length) -> outputs.record(Split.TEST, bytes, offset, length)).report();
+            }
+        }
+        Merger merger = new Merger(options, outputs, heldOut, testSetReport);
         int window = 2 * options.threads() + 2;
         Decompression.Opened opened = Decompression.open(raw, options.maxDecompressedBytes(), options.maxDecompressionRatio());
         BlockReader reader = new BlockReader(opened.stream(), options.blockBytes(), options.maxLineBytes(), window + 1);

@@ -11,6 +11,7 @@ import dev.refinery.datasets.report.DatasetReport;
 import dev.refinery.datasets.report.TokenReport;
 import dev.refinery.datasets.rules.Finding;
 import dev.refinery.datasets.rules.Rule;
+import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.Split;
 import dev.refinery.datasets.target.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
@@ -43,6 +44,9 @@ final class Merger {
     private final TokenStats tokens;
     private long droppedOverContext;
     private final Map<Split, long[]> splitTokens = new EnumMap<>(Split.class);
+    private final HeldOutSet heldOut;
+    private final DatasetReport testSetReport;
+    private long leaks;
 
     private long lineBase;
     private long records;
@@ -56,9 +60,11 @@ final class Merger {
     private long firstCrlfLine;
     private RecordFormat fileFormat;
 
-    Merger(CheckOptions options, CheckOutputs outputs) {
+    Merger(CheckOptions options, CheckOutputs outputs, HeldOutSet heldOut, DatasetReport testSetReport) {
         this.options = options;
         this.outputs = outputs;
+        this.heldOut = heldOut;
+        this.testSetReport = testSetReport;
         this.tokens = options.tokenCounter() == null || options.structuralOnly() ? null
                 : new TokenStats(options.contextLength(), options.samplesPerRule());
         this.problems = new RuleTally(options.samplesPerRule());
@@ -132,9 +138,12 @@ final class Merger {
         if (options.structuralOnly()) {
             return;
         }
-        if (isDuplicate(r, u, line)) {
+        if (isDuplicate(r, u, line) || isLeak(r, u, line)) {
             removed++;
             return;
+        }
+        if (options.heldOutSink() != null) {
+            options.heldOutSink().add(r.normalizedFp[u], r.promptFp[u], line);
         }
         if (tokens != null) {
             tokens.add(line, new RecordTokens(r.tokens[u], r.trainedTokens[u]));
@@ -183,6 +192,22 @@ final class Merger {
         return false;
     }
 
+    /** Reports a record (or its prompt) that equals a fixed test set's record; returns whether to drop it. */
+    private boolean isLeak(BlockResult r, int u, long line) {
+        if (heldOut == null) {
+            return false;
+        }
+        long same = heldOut.recordLine(r.normalizedFp[u]);
+        long samePrompt = same >= 0 ? same : heldOut.promptLine(r.promptFp[u]);
+        if (samePrompt < 0) {
+            return false;
+        }
+        leaks++;
+        problems.add(line, Finding.of(Rule.HELD_OUT_LEAK, "", same >= 0 ? "the record equals line " + same + " of the test set"
+                : "the record's prompt equals the prompt of line " + samePrompt + " of the test set"));
+        return options.dedup() != DedupPolicy.REPORT;
+    }
+
     /** A problem of the file as a whole (gzip, byte-order mark) or of a line the merger placed itself. */
     void fileProblem(Rule rule, String message) {
         Finding f = Finding.of(rule, "", message);
@@ -215,10 +240,10 @@ final class Merger {
         for (Target t : Target.values()) {
             verdicts.add(verdict(t));
         }
-        boolean accepted = verdicts.get(options.target().ordinal()).accepted();
+        boolean accepted = verdicts.get(options.target().ordinal()).accepted() && (testSetReport == null || testSetReport.accepted());
         return new DatasetReport(1, fileFormat == null ? null : fileFormat.id(), gzip, bytes, lineBase, records, valid, records - valid,
                 options.target().id(), options.model(), accepted, problems.errors(), problems.warnings(), problems.summary(), verdicts,
-                statistics(), duplicates(), splits(), tokens == null ? null : TokenReport.of(tokens, options, droppedOverContext), cost());
+                statistics(), duplicates(), splits(), tokens == null ? null : TokenReport.of(tokens, options, droppedOverContext), cost(), testSetReport);
     }
 
     /** The run's price from the catalog, on the kept records' tokens: training on train, evaluations on validation. */
@@ -294,8 +319,9 @@ final class Merger {
             return null;
         }
         return new DatasetReport.Duplicates(options.dedup().name().toLowerCase(java.util.Locale.ROOT), exactDuplicates, nearDuplicates,
-                earlierVersionDuplicates, options.earlierVersions().versions(), 0, removed,
-                "Splits are assigned by the prompt's fingerprint, so no training record or prompt can equal a held-out one: 0 leaks by construction.");
+                earlierVersionDuplicates, options.earlierVersions().versions(), leaks, removed, heldOut != null
+                ? "Records and prompts were compared with the fixed test set's; splits of the file are assigned by the prompt's fingerprint, so train and validation cannot share a prompt."
+                : "Splits are assigned by the prompt's fingerprint, so no training record or prompt can equal a held-out one: 0 leaks by construction.");
     }
 
     private DatasetReport.Splits splits() {
@@ -304,7 +330,10 @@ final class Merger {
         }
         Map<String, Long> counts = new LinkedHashMap<>();
         splitCounts.forEach((s, n) -> counts.put(s.id(), n));
+        if (heldOut != null) {
+            counts.put(Split.TEST.id(), testSetReport.splits() == null ? 0 : testSetReport.splits().records().get(Split.TRAIN.id()));
+        }
         return new DatasetReport.Splits(options.splits().toString(), "by the normalized prompt's fingerprint (stable as the dataset grows)",
-                false, counts);
+                heldOut != null, counts);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  * The validation report: what report.json holds, the same from the command line and the service.
  * Counts are per rule with a capped sample of lines each; the verdict per target says whether that
  * target would take the dataset and, if not, why. It holds no timestamps or paths, so two checks of the
- * same bytes with the same options give the same report.
+ * same bytes with the same options give the same report. With a fixed test set, {@code testSet} is that
+ * file's own report (its records are the test split).
  */
 public record DatasetReport(
         int reportVersion,
@@ -31,7 +32,8 @@ public record DatasetReport(
         Duplicates duplicates,
         Splits splits,
         TokenReport tokens,
-        CostEstimate cost) {
+        CostEstimate cost,
+        DatasetReport testSet) {
 
     /** One rule's findings: how many, and the first few with their line, JSON path and message. */
     public record RuleCount(String code, String severity, long count, String hint, List<Sample> samples) {

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DatasetCheckerTest {
@@ -220,5 +221,68 @@ class DatasetCheckerTest {
         DatasetReport report = check(chat(1) + "\n", small().structuralOnly(true).build());
         assertEquals(1, report.validRecords());
         assertNull(report.splits());
+    }
+
+    static Map<Split, List<String>> collect(String file, CheckOptions options, List<DatasetReport> report) throws IOException {
+        Map<Split, List<String>> out = new EnumMap<>(Split.class);
+        CheckResult result = new DatasetChecker(options).check(new ByteArrayInputStream(file.getBytes(StandardCharsets.UTF_8)),
+                (split, bytes, off, len) -> out.computeIfAbsent(split, s -> new ArrayList<>()).add(new String(bytes, off, len, StandardCharsets.UTF_8)));
+        report.add(result.report());
+        return out;
+    }
+
+    static String chatQ(String question, String answer) {
+        return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"},{\"role\":\"assistant\",\"content\":\"" + answer + "\"}]}";
+    }
+
+    @Test
+    void addingRecordsNeverMovesAnExistingRecordToAnotherSplitAndEarlierVersionsAreRecognised() throws IOException {
+        List<String> v1 = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            v1.add(chatQ("question " + i, "answer " + i));
+        }
+        List<String> v2 = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            v2.add(chatQ("new question " + i, "new answer " + i)); // new records before each old one
+            v2.add(v1.get(i));
+        }
+        List<DatasetReport> reports = new ArrayList<>();
+        CheckResult first = new DatasetChecker(small().build()).check(new ByteArrayInputStream((String.join("\n", v1) + "\n").getBytes(StandardCharsets.UTF_8)));
+        Map<Split, List<String>> before = collect(String.join("\n", v1) + "\n", small().build(), reports);
+        java.io.ByteArrayOutputStream fps = new java.io.ByteArrayOutputStream();
+        dev.refinery.datasets.dedup.EarlierVersions.write(first.fingerprints(), fps);
+        dev.refinery.datasets.dedup.EarlierVersions earlier = new dev.refinery.datasets.dedup.EarlierVersions()
+                .add("v1", new ByteArrayInputStream(fps.toByteArray()));
+        Map<Split, List<String>> after = collect(String.join("\n", v2) + "\n", small().earlierVersions(earlier).build(), reports);
+        assertTrue(before.get(Split.VALIDATION).size() > 10, "both splits are used");
+        for (Split s : Split.values()) {
+            for (String record : before.getOrDefault(s, List.of())) {
+                assertTrue(after.get(s).contains(record), "a record of version 1 stays in " + s + " in version 2: " + record);
+            }
+        }
+        assertEquals(300, reports.get(1).duplicates().inEarlierVersions());
+        assertEquals(List.of("v1"), reports.get(1).duplicates().earlierVersions());
+    }
+
+    @Test
+    void aFixedTestSetIsTheTestSplitAndLeaksIntoTrainingAreFound() throws IOException {
+        String test = chatQ("capital of France?", "Paris") + "\n" + chatQ("2+2?", "4") + "\n";
+        String file = chatQ("capital of France?", "Paris") + "\n"        // 1: the same record as the test set's line 1
+                + chatQ("2+2?", "four") + "\n"                             // 2: the same prompt as the test set's line 2
+                + chatQ("3+3?", "6") + "\n";                               // 3: fine
+        CheckOptions.Builder options = small().splits(new dev.refinery.datasets.split.SplitPolicy(100, 0, 0))
+                .fixedTestSet(() -> new ByteArrayInputStream(test.getBytes(StandardCharsets.UTF_8)));
+        List<DatasetReport> reports = new ArrayList<>();
+        Map<Split, List<String>> kept = collect(file, options.build(), reports);
+        DatasetReport report = reports.get(0);
+        assertEquals(List.of(1L, 2L), lines(report, "DATASET_HELD_OUT_LEAK"));
+        assertEquals(2, report.duplicates().heldOutLeaks());
+        assertEquals(2, kept.get(Split.TEST).size(), "the test set's records are the test split");
+        assertEquals(3, kept.get(Split.TRAIN).size(), "reported, not removed, by default");
+        assertTrue(report.splits().fixedTestSet());
+
+        Map<Split, List<String>> deduped = collect(file, options.dedup(DedupPolicy.DROP_EXACT).build(), reports);
+        assertEquals(List.of(chatQ("3+3?", "6")), deduped.get(Split.TRAIN), "leaks are removed on request");
+        assertThrows(IllegalArgumentException.class, () -> small().fixedTestSet(() -> null).splits(new dev.refinery.datasets.split.SplitPolicy(80, 10, 10)).build());
     }
 }
