@@ -13,7 +13,7 @@ import dev.refinery.datasets.report.ReportJson;
 import dev.refinery.datasets.report.ReportSummary;
 import dev.refinery.datasets.split.Split;
 import dev.refinery.datasets.split.SplitPolicy;
-import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.targets.Target;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -12,8 +12,8 @@ import dev.refinery.datasets.rules.Severity;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.RecordTokens;
 import dev.refinery.datasets.tokens.TokenCounter;
-import dev.refinery.datasets.target.Target;
-import dev.refinery.datasets.target.TargetRules;
+import dev.refinery.datasets.targets.Target;
+import dev.refinery.datasets.targets.TargetRules;
 
 import java.util.List;
 

@@ -4,7 +4,7 @@ import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.datasets.dedup.EarlierVersions;
 import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.SplitPolicy;
-import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.TokenCounter;
 import dev.refinery.datasets.tokens.TokenStats;

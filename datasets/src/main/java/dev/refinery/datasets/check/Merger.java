@@ -13,7 +13,7 @@ import dev.refinery.datasets.rules.Finding;
 import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.Split;
-import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.RecordTokens;
 import dev.refinery.datasets.tokens.TokenStats;

@@ -3,7 +3,7 @@ package dev.refinery.datasets.check;
 import dev.refinery.catalog.CatalogModel;
 import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.catalog.TrainingMethod;
-import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.TokenCounter;
 import dev.refinery.datasets.tokens.TokenCounters;
 import dev.refinery.datasets.tokens.TokenizerUnavailableException;

@@ -2,7 +2,7 @@ package dev.refinery.datasets.check;
 
 import dev.refinery.datasets.report.DatasetReport;
 import dev.refinery.datasets.split.Split;
-import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.targets.Target;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -6,7 +6,7 @@ import dev.refinery.datasets.check.ModelChoice;
 import dev.refinery.datasets.check.DedupPolicy;
 import dev.refinery.datasets.dedup.EarlierVersions;
 import dev.refinery.datasets.split.SplitPolicy;
-import dev.refinery.datasets.target.Target;
+import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.validation.config.ValidationConfig;
 import io.quarkus.runtime.StartupEvent;

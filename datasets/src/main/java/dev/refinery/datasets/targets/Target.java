@@ -1,0 +1,100 @@
+package dev.refinery.datasets.targets;
+
+import dev.refinery.datasets.format.RecordFormat;
+import dev.refinery.datasets.format.Role;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The training targets and the dataset rules each one enforces, from the providers' documentation
+ * (shared/reference/providers.md §1.3, §2.3, §3.2, §5.9) and the local engine's reader. Where a rule
+ * is documented only for newer models (Together's tool calling) the target accepts it and says so in
+ * {@link #notes()}.
+ */
+public enum Target {
+
+    LOCAL("local", "the local engine", 1, Long.MAX_VALUE,
+            EnumSet.of(RecordFormat.CONVERSATION),
+            EnumSet.of(Role.SYSTEM, Role.USER, Role.ASSISTANT), false, false,
+            "Trains SFT on conversations (string or text-part content); no tools, images or preference data yet."),
+    TOGETHER("together", "Together AI", 1, Long.MAX_VALUE,
+            EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.INSTRUCTION, RecordFormat.TEXT, RecordFormat.PREFERENCE, RecordFormat.TOKENIZED),
+            EnumSet.allOf(Role.class), true, true,
+            "Tool calls and the tool role are documented for newer models only (the v1 client check rejects them); images need a vision model."),
+    FIREWORKS("fireworks", "Fireworks AI", 3, 3_000_000,
+            EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
+            EnumSet.allOf(Role.class), true, false,
+            "Chat (OpenAI) format only; 3 to 3,000,000 examples."),
+    OPENAI("openai", "OpenAI", 10, Long.MAX_VALUE,
+            EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
+            EnumSet.allOf(Role.class), true, true,
+            "At least 10 examples (50-100 recommended); preference data is text only. New jobs end on 2027-01-06.");
+
+    private final String id;
+    private final String displayName;
+    private final long minRecords;
+    private final long maxRecords;
+    private final Set<RecordFormat> formats;
+    private final Set<Role> roles;
+    private final boolean tools;
+    private final boolean images;
+    private final String notes;
+
+    Target(String id, String displayName, long minRecords, long maxRecords, Set<RecordFormat> formats, Set<Role> roles,
+           boolean tools, boolean images, String notes) {
+        this.id = id;
+        this.displayName = displayName;
+        this.minRecords = minRecords;
+        this.maxRecords = maxRecords;
+        this.formats = formats;
+        this.roles = roles;
+        this.tools = tools;
+        this.images = images;
+        this.notes = notes;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    public long minRecords() {
+        return minRecords;
+    }
+
+    public long maxRecords() {
+        return maxRecords;
+    }
+
+    public boolean accepts(RecordFormat format) {
+        return formats.contains(format);
+    }
+
+    public boolean accepts(Role role) {
+        return roles.contains(role);
+    }
+
+    public boolean acceptsTools() {
+        return tools;
+    }
+
+    public boolean acceptsImages() {
+        return images;
+    }
+
+    public String notes() {
+        return notes;
+    }
+
+    public static Optional<Target> byId(String id) {
+        String wanted = id == null ? "" : id.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(t -> t.id.equals(wanted)).findFirst();
+    }
+}
