@@ -96,7 +96,7 @@ public final class Fingerprinter {
 
     private void codePoint(int cp) {
         exact = mix(exact, cp);
-        boolean space = cp <= ' ' || (cp > 0x7F && Character.isWhitespace(cp));
+        boolean space = cp <= ' ' || (cp > 0x7F && isUnicodeSpace(cp));
         if (space) {
             pendingSpace = !atStart;
             return;
@@ -108,6 +108,19 @@ public final class Fingerprinter {
         atStart = false;
         int lower = cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : Character.toLowerCase(cp);
         normalized = mix(normalized, lower);
+    }
+
+    /**
+     * Character.isWhitespace for code points above ASCII, without its table lookups (this runs on every
+     * non-ASCII character): the line and paragraph separators and the space separators other than the
+     * non-breaking ones.
+     */
+    static boolean isUnicodeSpace(int cp) {
+        if (cp < 0x1680) {
+            return false;
+        }
+        return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A && cp != 0x2007) || cp == 0x2028 || cp == 0x2029 || cp == 0x205F
+                || cp == 0x3000;
     }
 
     public long exact() {

@@ -54,14 +54,14 @@ final class MessageListChecker {
         Role last = null;
         int i = 0;
         for (int m = tape.first(list); m >= 0; m = tape.next(m), i++) {
-            String at = path + "[" + i + "]";
+            MessagePath at = new MessagePath(path, i);
             if (tape.kind(m) != JsonTape.OBJECT) {
-                record.error(Rule.MESSAGE_NOT_OBJECT, at, at + " is " + tape.describe(m) + ", not an object with \"role\" and \"content\"");
+                record.error(Rule.MESSAGE_NOT_OBJECT, at.toString(), at + " is " + tape.describe(m) + ", not an object with \"role\" and \"content\"");
                 orderChecked = true; // the order of a list with holes means nothing
                 last = null;
                 continue;
             }
-            record.unknownKeys(tape, m, at + ".", NormalizedWriter.MESSAGE_KEYS);
+            record.unknownKeys(tape, m, at, NormalizedWriter.MESSAGE_KEYS);
             Role role = role(tape, m, at);
             int toolCalls = tape.get(m, Keys.TOOL_CALLS);
             boolean callsTools = toolCalls >= 0 && tape.kind(toolCalls) != JsonTape.NULL;
@@ -128,7 +128,7 @@ final class MessageListChecker {
         }
     }
 
-    private Role role(JsonTape tape, int message, String at) {
+    private Role role(JsonTape tape, int message, MessagePath at) {
         int node = tape.get(message, Keys.ROLE);
         if (node < 0) {
             record.error(Rule.ROLE_UNKNOWN, at + ".role", at + " has no \"role\"");
@@ -147,7 +147,7 @@ final class MessageListChecker {
     }
 
     /** Checks the content; returns its JSON kind when usable (STRING or ARRAY), else 0. */
-    private int content(JsonTape tape, int message, int content, Role role, boolean callsTools, String at) {
+    private int content(JsonTape tape, int message, int content, Role role, boolean callsTools, MessagePath at) {
         if (content < 0 || tape.kind(content) == JsonTape.NULL) {
             if (callsTools) {
                 return 0; // an assistant turn that only calls tools needs no text
@@ -236,7 +236,7 @@ final class MessageListChecker {
     }
 
     /** Checks weight; returns whether the turn is trained on (no weight, or weight 1). */
-    private boolean weight(JsonTape tape, int message, Role role, String at) {
+    private boolean weight(JsonTape tape, int message, Role role, MessagePath at) {
         int weight = tape.get(message, Keys.WEIGHT);
         if (weight < 0) {
             return true;
@@ -252,7 +252,7 @@ final class MessageListChecker {
         return tape.longValue(weight) == 1;
     }
 
-    private void checkToolCalls(JsonTape tape, int calls, Role role, String at) {
+    private void checkToolCalls(JsonTape tape, int calls, Role role, MessagePath at) {
         RecordFeatures features = record.featuresForUpdate();
         features.toolCalls = true;
         if (role != null && role != Role.ASSISTANT) {

@@ -204,7 +204,7 @@ public final class RecordChecker implements CheckedRecord {
             error(Rule.PREFERENCE_INVALID, "input", input < 0 ? "the record has no \"input\""
                     : "\"input\" must be an object with \"messages\", found " + tape.describe(input));
         } else {
-            unknownKeys(tape, input, "input.", Keys.MESSAGES, Keys.TOOLS, Keys.PARALLEL_TOOL_CALLS);
+            unknownKeys(tape, input, "input", Keys.MESSAGES, Keys.TOOLS, Keys.PARALLEL_TOOL_CALLS);
             int tools = tape.get(input, Keys.TOOLS);
             if (tools >= 0) {
                 features.toolsDeclared = true;
@@ -348,8 +348,11 @@ public final class RecordChecker implements CheckedRecord {
         return sb.toString();
     }
 
-    /** Warns once per object about keys outside {@code allowed}; they are dropped from the normalized output. */
-    void unknownKeys(JsonTape tape, int object, String pathPrefix, byte[]... allowed) {
+    /**
+     * Warns once per object about keys outside {@code allowed}; they are dropped from the normalized output.
+     * {@code where} is the object's path ("" for the record); its string is only built when there is something to say.
+     */
+    void unknownKeys(JsonTape tape, int object, Object where, byte[]... allowed) {
         List<String> unknown = null;
         for (int k = tape.first(object); k >= 0; k = tape.next(k)) {
             if (!isOneOf(tape, k, allowed)) {
@@ -360,9 +363,10 @@ public final class RecordChecker implements CheckedRecord {
             }
         }
         if (unknown != null) {
-            String where = pathPrefix.isEmpty() ? "the record" : pathPrefix.substring(0, pathPrefix.length() - 1);
-            findings.add(Finding.of(Rule.UNKNOWN_FIELD, pathPrefix + unknown.get(0),
-                    where + " has field" + (unknown.size() > 1 ? "s " : " ") + quoted(unknown) + " that the "
+            String path = where.toString();
+            String prefix = path.isEmpty() ? "" : path + ".";
+            findings.add(Finding.of(Rule.UNKNOWN_FIELD, prefix + unknown.get(0),
+                    (path.isEmpty() ? "the record" : path) + " has field" + (unknown.size() > 1 ? "s " : " ") + quoted(unknown) + " that the "
                             + features.format.id() + " format does not use; removed from the validated output"));
         }
     }

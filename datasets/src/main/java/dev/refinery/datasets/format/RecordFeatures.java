@@ -32,6 +32,11 @@ public final class RecordFeatures {
         return format;
     }
 
+    /** The roles used, as a mask of {@link Role#bit()}. */
+    public int roleMask() {
+        return roles;
+    }
+
     public boolean uses(Role role) {
         return (roles & role.bit()) != 0;
     }

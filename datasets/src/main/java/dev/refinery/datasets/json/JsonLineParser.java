@@ -288,38 +288,39 @@ public final class JsonLineParser {
         return i;
     }
 
-    /** Checks one UTF-8 sequence starting at a byte above 0x7F; returns the index after it. */
+    /**
+     * Checks one UTF-8 sequence starting at a byte above 0x7F; returns the index after it. Written as
+     * straight-line tests per sequence length (no code point is built): overlong forms, surrogates and
+     * values above U+10FFFF are refused, as the Unicode standard's table of well-formed sequences says.
+     * A continuation byte is one of 0x80-0xBF, i.e. a signed byte below -64.
+     */
     private int utf8(int i) {
-        int b0 = src[i] & 0xFF;
-        int need;
-        int min;
-        if (b0 >= 0xC2 && b0 <= 0xDF) {
-            need = 1;
-            min = 0x80;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            need = 2;
-            min = 0x800;
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            need = 3;
-            min = 0x10000;
-        } else {
-            return badUtf8(i);
-        }
-        if (i + need >= limit) {
-            return badUtf8(i);
-        }
-        int cp = b0 & (0x3F >> need);
-        for (int k = 1; k <= need; k++) {
-            int b = src[i + k] & 0xFF;
-            if ((b & 0xC0) != 0x80) {
+        final byte[] s = src;
+        int b0 = s[i] & 0xFF;
+        if (b0 < 0xE0) {
+            if (b0 < 0xC2 || i + 1 >= limit || s[i + 1] >= -64) {
                 return badUtf8(i);
             }
-            cp = (cp << 6) | (b & 0x3F);
+            return i + 2;
         }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        if (b0 < 0xF0) {
+            if (i + 2 >= limit) {
+                return badUtf8(i);
+            }
+            int b1 = s[i + 1] & 0xFF;
+            if (b1 < 0x80 || b1 > 0xBF || s[i + 2] >= -64 || (b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F)) {
+                return badUtf8(i);
+            }
+            return i + 3;
+        }
+        if (b0 > 0xF4 || i + 3 >= limit) {
             return badUtf8(i);
         }
-        return i + need + 1;
+        int b1 = s[i + 1] & 0xFF;
+        if (b1 < 0x80 || b1 > 0xBF || s[i + 2] >= -64 || s[i + 3] >= -64 || (b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 > 0x8F)) {
+            return badUtf8(i);
+        }
+        return i + 4;
     }
 
     private int badUtf8(int i) {

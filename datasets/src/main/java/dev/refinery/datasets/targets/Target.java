@@ -39,7 +39,7 @@ public enum Target {
     private final long minRecords;
     private final long maxRecords;
     private final Set<RecordFormat> formats;
-    private final Set<Role> roles;
+    private final int roleMask;
     private final boolean tools;
     private final boolean images;
     private final String notes;
@@ -51,7 +51,11 @@ public enum Target {
         this.minRecords = minRecords;
         this.maxRecords = maxRecords;
         this.formats = formats;
-        this.roles = roles;
+        int mask = 0;
+        for (Role r : roles) {
+            mask |= r.bit();
+        }
+        this.roleMask = mask;
         this.tools = tools;
         this.images = images;
         this.notes = notes;
@@ -78,7 +82,12 @@ public enum Target {
     }
 
     public boolean accepts(Role role) {
-        return roles.contains(role);
+        return (roleMask & role.bit()) != 0;
+    }
+
+    /** Whether every role in {@code roles} (a mask of {@link Role#bit()}) is accepted. */
+    public boolean acceptsAll(int roles) {
+        return (roles & ~roleMask) == 0;
     }
 
     public boolean acceptsTools() {

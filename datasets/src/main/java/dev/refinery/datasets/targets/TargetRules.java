@@ -12,6 +12,8 @@ import java.util.List;
 /** A record's problems for one target, beyond the rules every target shares: format, roles, tools, images. */
 public final class TargetRules {
 
+    private static final Role[] NO_ROLES = {};
+
     private TargetRules() {
     }
 
@@ -23,7 +25,7 @@ public final class TargetRules {
             return List.of(Finding.of(Rule.METHOD_NOT_SUPPORTED, "", target.displayName() + " does not accept "
                     + format.id() + " records (" + format.keys() + ")"));
         }
-        for (Role role : Role.values()) {
+        for (Role role : target.acceptsAll(features.roleMask()) ? NO_ROLES : Role.values()) {
             if (features.uses(role) && !target.accepts(role)) {
                 found = add(found, Finding.of(Rule.ROLE_NOT_ALLOWED, "messages", target.displayName() + " does not accept the \""
                         + role.id() + "\" role"));
