@@ -9,6 +9,10 @@ import dev.refinery.datasets.check.CheckOutputs;
 import dev.refinery.datasets.check.CheckResult;
 import dev.refinery.datasets.check.DatasetChecker;
 import dev.refinery.datasets.check.DedupPolicy;
+import dev.refinery.datasets.parquet.ParquetCheckOptions;
+import dev.refinery.datasets.parquet.ParquetDatasetChecker;
+import dev.refinery.datasets.report.DatasetReport;
+import dev.refinery.datasets.report.ParquetReports;
 import dev.refinery.datasets.report.ReportJson;
 import dev.refinery.datasets.report.ReportSummary;
 import dev.refinery.datasets.split.Split;
@@ -38,7 +42,7 @@ final class DatasetCheckCommand {
               datasets check FILE [--target local|together|fireworks|openai] [--model ID] [--splits 90/10[/0]]
                        [--dedup report|exact|normalized] [--over-context drop|truncate|fail] [--epochs N] [--evals N]
                        [--test-set FILE] [--out DIR] [--json] [--structural] [--max-line-bytes N] [--max-depth N] [--threads N]
-                                                  validate a JSONL file (or .jsonl.gz) offline: every problem in one pass;
+                                                  validate a JSONL file (.jsonl.gz, or pre-tokenized .parquet) offline: every problem in one pass;
                                                   --out writes the clean splits and report.json""";
 
     private DatasetCheckCommand() {
@@ -105,7 +109,14 @@ final class DatasetCheckCommand {
             return 2;
         }
         try (InputStream in = Files.newInputStream(file); SplitWriters writers = new SplitWriters(outDir)) {
-            CheckResult result = new DatasetChecker(options.build()).check(in, writers);
+            DatasetReport checked;
+            if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
+                // Pre-tokenized rows: their own rules; the file is the tokens, so nothing is split or rewritten.
+                checked = ParquetReports.of(new ParquetDatasetChecker(ParquetCheckOptions.together()).check(file), Files.size(file), target);
+            } else {
+                checked = new DatasetChecker(options.build()).check(in, writers).report();
+            }
+            CheckResult result = new CheckResult(checked, new long[0]);
             byte[] report = ReportJson.write(result.report());
             if (outDir != null) {
                 Files.write(outDir.resolve("report.json"), report);
