@@ -112,13 +112,8 @@ public final class JsonLineParser {
     }
 
     private void object() {
-        int node = tape.add(JsonTape.OBJECT, pos);
-        push(node);
-        pos++;
-        skipWhitespace();
-        if (at('}')) {
-            pos++;
-            close(node);
+        int node = open(JsonTape.OBJECT, '}');
+        if (node < 0) {
             return;
         }
         int lastKey = -1;
@@ -150,32 +145,15 @@ public final class JsonLineParser {
                 fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends before the value of a key");
             }
             value();
-            skipWhitespace();
-            if (at(',')) {
-                pos++;
-                skipWhitespace();
-                if (at('}')) {
-                    fail(JsonProblem.Kind.SYNTAX, "a comma before '}': JSON does not allow trailing commas");
-                }
-            } else if (at('}')) {
-                pos++;
-                close(node);
+            if (closedAfterMember(node, '}', "an object")) {
                 return;
-            } else {
-                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
-                        "expected ',' or '}' in an object, found " + describeHere());
             }
         }
     }
 
     private void array() {
-        int node = tape.add(JsonTape.ARRAY, pos);
-        push(node);
-        pos++;
-        skipWhitespace();
-        if (at(']')) {
-            pos++;
-            close(node);
+        int node = open(JsonTape.ARRAY, ']');
+        if (node < 0) {
             return;
         }
         int last = -1;
@@ -193,22 +171,45 @@ public final class JsonLineParser {
             }
             last = element;
             tape.count[node]++;
-            skipWhitespace();
-            if (at(',')) {
-                pos++;
-                skipWhitespace();
-                if (at(']')) {
-                    fail(JsonProblem.Kind.SYNTAX, "a comma before ']': JSON does not allow trailing commas");
-                }
-            } else if (at(']')) {
-                pos++;
-                close(node);
+            if (closedAfterMember(node, ']', "an array")) {
                 return;
-            } else {
-                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
-                        "expected ',' or ']' in an array, found " + describeHere());
             }
         }
+    }
+
+    /** Opens a container at its bracket; returns its node, or -1 when it is empty (and already closed). */
+    private int open(byte kind, char closing) {
+        int node = tape.add(kind, pos);
+        push(node);
+        pos++;
+        skipWhitespace();
+        if (at(closing)) {
+            pos++;
+            close(node);
+            return -1;
+        }
+        return node;
+    }
+
+    /** After a member or element: a comma (another must follow) or the closing bracket; true when closed. */
+    private boolean closedAfterMember(int node, char closing, String container) {
+        skipWhitespace();
+        if (at(',')) {
+            pos++;
+            skipWhitespace();
+            if (at(closing)) {
+                fail(JsonProblem.Kind.SYNTAX, "a comma before '" + closing + "': JSON does not allow trailing commas");
+            }
+            return false;
+        }
+        if (at(closing)) {
+            pos++;
+            close(node);
+            return true;
+        }
+        fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
+                "expected ',' or '" + closing + "' in " + container + ", found " + describeHere());
+        return false;
     }
 
     private void close(int node) {
