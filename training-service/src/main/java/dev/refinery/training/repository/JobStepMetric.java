@@ -26,22 +26,22 @@ public class JobStepMetric extends PanacheEntityBase {
     public int step;
 
     @Column(nullable = false)
-    public double epoch;
+    public Double epoch;
 
     @Column(nullable = false)
-    public double loss;
+    public Double loss;
 
     @Column(name = "learning_rate", nullable = false)
-    public double learningRate;
+    public Double learningRate;
 
     @Column(name = "grad_norm", nullable = false)
-    public double gradNorm;
+    public Double gradNorm;
 
     @Column(nullable = false)
-    public int tokens;
+    public Integer tokens;
 
     @Column(name = "tokens_per_second", nullable = false)
-    public double tokensPerSecond;
+    public Double tokensPerSecond;
 
     @Column(name = "recorded_at", nullable = false)
     public OffsetDateTime recordedAt;
