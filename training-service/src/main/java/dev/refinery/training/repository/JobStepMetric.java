@@ -25,22 +25,22 @@ public class JobStepMetric extends PanacheEntityBase {
     @Id
     public int step;
 
-    @Column(nullable = false)
+
     public Double epoch;
 
-    @Column(nullable = false)
+
     public Double loss;
 
-    @Column(name = "learning_rate", nullable = false)
+    @Column(name = "learning_rate")
     public Double learningRate;
 
-    @Column(name = "grad_norm", nullable = false)
+    @Column(name = "grad_norm")
     public Double gradNorm;
 
-    @Column(nullable = false)
+
     public Integer tokens;
 
-    @Column(name = "tokens_per_second", nullable = false)
+    @Column(name = "tokens_per_second")
     public Double tokensPerSecond;
 
     @Column(name = "recorded_at", nullable = false)

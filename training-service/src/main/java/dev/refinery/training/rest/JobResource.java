@@ -78,8 +78,8 @@ public class JobResource {
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel a job", description = "A job not started yet (or not yet created at its provider) ends CANCELLED at once; "
             + "a provider job goes CANCELLING until the provider confirms, then CANCELLED with job-completed. 409 for a finished job.")
-    public JobView cancel(@PathParam("id") String id, CancelRequest body) {
-        return JobMapper.toView(jobs.cancel(id, body == null ? null : body.reason()));
+    public JobView cancel(@PathParam("id") String id, @QueryParam("reason") @Parameter(description = "why (shown in the job's history)") String reason) {
+        return JobMapper.toView(jobs.cancel(id, reason));
     }
 
     @POST
@@ -102,9 +102,5 @@ public class JobResource {
                     "local", null));
         }
         return jobs.providerCheckpoints(id).stream().map(c -> new CheckpointView(c.reference, c.step, c.kind, c.createdAt)).toList();
-    }
-
-    /** Why a job is cancelled (optional). */
-    public record CancelRequest(String reason) {
     }
 }

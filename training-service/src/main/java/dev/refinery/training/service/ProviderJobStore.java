@@ -86,12 +86,16 @@ public class ProviderJobStore {
         return job.cancelReason != null;
     }
 
-    /** Every poll: the raw status, the provider's progress and its own cost figure. */
+    /**
+     * Every poll: the raw status, the provider's progress and its own cost figure, and the canonical state when it
+     * moved forward (so a cap check right after sees the state the provider reported).
+     */
     @Transactional
     public Job polled(String jobId, ProviderJob p) {
-        Job job = Job.findById(jobId);
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job != null && !job.isFinished()) {
             polled(job, p);
+            advance(job, p);
         }
         return job;
     }
@@ -126,13 +130,17 @@ public class ProviderJobStore {
             return;
         }
         store(job, position);
+        advance(job, p);
+    }
+
+    private void advance(Job job, ProviderJob p) {
         JobStatus next = canonical(p.state());
         if (next.isFinal()) {
             return; // the outcome is written by finished(), with job-completed
         }
         if (job.state().canMoveTo(next)) {
             job.status = next.name();
-            JobEvent.record(jobId, JobEvent.Type.valueOf(next.name()), next.name(), "INFO", job.currentStep,
+            JobEvent.record(job.id, JobEvent.Type.valueOf(next.name()), next.name(), "INFO", job.currentStep,
                     job.backend + " reports " + p.rawStatus() + (p.stateNote() == null ? "" : " (" + p.stateNote() + ")"), null);
         }
     }

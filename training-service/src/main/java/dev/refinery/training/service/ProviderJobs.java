@@ -344,17 +344,27 @@ public class ProviderJobs {
 
         @Override
         public void onStateChanged(ProviderJob job, ProviderJob previousOrNull, TrackingPosition position) {
-            store.stateChanged(jobId, job, position);
+            logged("state", () -> store.stateChanged(jobId, job, position));
         }
 
         @Override
         public void onEvents(String providerJobId, List<ProviderEvent> events, TrackingPosition position) {
-            store.events(jobId, events, position);
+            logged("events", () -> store.events(jobId, events, position));
         }
 
         @Override
         public void onMetrics(String providerJobId, List<MetricPoint> points, TrackingPosition position) {
-            store.metrics(jobId, points, position);
+            logged("metrics", () -> store.metrics(jobId, points, position));
+        }
+
+        /** The tracker swallows a listener's failure; it is at least said here (the position is not stored, so it is reported again). */
+        private void logged(String what, Runnable write) {
+            try {
+                write.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("job %s: recording %s failed, it will be reported again: %s", jobId, what, e.toString());
+                throw e;
+            }
         }
 
         @Override
