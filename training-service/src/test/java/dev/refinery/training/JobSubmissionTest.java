@@ -95,11 +95,11 @@ class JobSubmissionTest {
     @Test
     void anUnsupportedBackendAndAnUnknownModelAreRefusedWithWhatIsAvailable() {
         String id = TestStack.newDatasetId();
-        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "backend", "together"))
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "backend", "kubernetes"))
                 .when().post("/jobs")
                 .then().statusCode(400)
                 .body("code", equalTo("JOB_BACKEND_UNSUPPORTED"))
-                .body("supported", equalTo(List.of("local")));
+                .body("supported", equalTo(List.of("local", "together", "fireworks", "openai")));
         given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "baseModel", "gpt-9"))
                 .when().post("/jobs")
                 .then().statusCode(400)

@@ -95,6 +95,8 @@ class JobTrainingTest {
         }
         List<String> history = given().when().get("/jobs/" + id + "/events").then().statusCode(200).extract().path("type");
         assertEquals(List.of("QUEUED", "STARTED", "CHECKPOINT", "CHECKPOINT", "SUCCEEDED"), history);
+        // The canonical lifecycle every backend shares (ProviderJobsTest checks the providers give the same one).
+        assertEquals(ProviderJobsTest.CANONICAL_SUCCESS, TestStack.states(id));
 
         ConsumerRecord<String, String> submitted = stack.probe().await("job-submitted", r -> id.equals(r.key()), Duration.ofSeconds(10));
         assertEquals("refinery.job-submitted.v1", TopicProbe.header(submitted, "ce_type"));

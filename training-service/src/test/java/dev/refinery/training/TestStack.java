@@ -106,6 +106,12 @@ public final class TestStack {
         return ContractSchemas.contractsDir().getParent().resolve("models");
     }
 
+    /** The canonical states a job went through, in order, as GET /jobs/{id}/events tells them. */
+    public static List<String> states(String jobId) {
+        List<String> states = io.restassured.RestAssured.given().when().get("/jobs/" + jobId + "/events").then().statusCode(200).extract().path("state");
+        return states.stream().filter(java.util.Objects::nonNull).toList();
+    }
+
     /** Polls until {@code check} returns a non-null, non-false value. */
     public static <T> T await(String what, Supplier<T> check, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

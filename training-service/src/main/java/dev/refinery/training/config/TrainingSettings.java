@@ -3,7 +3,9 @@ package dev.refinery.training.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Optional;
 
 /** training-service settings ({@code refinery.training.*}, env {@code REFINERY_TRAINING_*}). */
 @ConfigMapping(prefix = "refinery.training")
@@ -42,4 +44,77 @@ public interface TrainingSettings {
     /** How often this process renews the claims of the jobs it trains (read by {@code @Scheduled}). */
     @WithDefault("20s")
     String heartbeatInterval();
+
+    /** Hosted providers: where they are, their keys from the environment, how often jobs there are polled. */
+    Providers providers();
+
+    /** Spending caps. */
+    Budget budget();
+
+    /** How per-tenant provider keys are stored. */
+    Secrets secrets();
+
+    interface Providers {
+        Provider together();
+
+        Provider fireworks();
+
+        Provider openai();
+
+        /** Threads following provider jobs (each blocks on one HTTP call at a time). */
+        @WithDefault("8")
+        int trackerThreads();
+
+        /** Provider jobs submitted (uploads + create) at the same time. */
+        @WithDefault("2")
+        int submitThreads();
+
+        @WithDefault("PT15S")
+        Duration pollRunning();
+
+        @WithDefault("PT60S")
+        Duration pollQueued();
+
+        /** Ceiling of the back-off after failed polls. */
+        @WithDefault("PT10M")
+        Duration maxPollBackoff();
+
+        /** Retries of a 429/5xx/timeout inside one call (the Together SDK's 5). */
+        @WithDefault("5")
+        int maxRetries();
+
+        @WithDefault("PT0.5S")
+        Duration retryInitialDelay();
+
+        @WithDefault("PT60S")
+        Duration requestTimeout();
+
+        @WithDefault("PT30M")
+        Duration uploadTimeout();
+
+        /** Most requests in flight to one provider for one tenant. */
+        @WithDefault("16")
+        int maxConcurrentRequests();
+    }
+
+    interface Provider {
+        /** Base URL of the API (the provider's own when unset; a stub's in tests). */
+        Optional<String> baseUrl();
+
+        /** The deployment's key (env TOGETHER_API_KEY, FIREWORKS_API_KEY, OPENAI_API_KEY); a tenant's stored key wins. */
+        Optional<String> apiKey();
+
+        /** Fireworks only: FIREWORKS_ACCOUNT_ID. */
+        Optional<String> accountId();
+    }
+
+    interface Budget {
+        /** Every tenant's cap in US dollars over all its provider jobs (estimates of unfinished ones, actual costs of finished ones); unset = no cap. */
+        Optional<BigDecimal> tenantUsd();
+    }
+
+    interface Secrets {
+        /** Base64 of a 256-bit AES key; without it per-tenant keys cannot be stored (environment keys still work). */
+        Optional<String> key();
+    }
 }

@@ -11,7 +11,9 @@ import dev.refinery.training.rest.JobMetricsView;
 import dev.refinery.training.rest.JobView;
 import dev.refinery.training.service.Hyperparameters;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Job entity to API views and to event payloads: the three models stay apart. */
 public final class JobMapper {
@@ -26,8 +28,11 @@ public final class JobMapper {
         JobView.Result result = j.isFinished()
                 ? new JobView.Result(j.bucket, j.adapterKey, j.steps, j.finalTrainLoss, j.finalValidationLoss, j.failureCode, j.failureReason)
                 : null;
+        JobView.Provider provider = j.isLocal() ? null : new JobView.Provider(j.providerJobId, j.rawStatus, j.stateNote, j.outputModel);
+        JobView.Cost cost = new JobView.Cost(j.estimateLowUsd, j.estimateExpectedUsd, j.estimateHighUsd, j.estimateNote, j.budgetUsd,
+                j.actualCostUsd, j.actualCostSource);
         return new JobView(j.id, j.datasetId, j.baseModel, j.backend, j.status, h.values(), h.sources(), j.attempts, j.createdAt,
-                j.startedAt, j.finishedAt, progress, result);
+                j.startedAt, j.finishedAt, progress, result, j.method, j.tenantId, j.fromJobId, provider, cost);
     }
 
     public static JobMetricsView toMetricsView(String jobId, List<JobStepMetric> steps, List<JobValidationLoss> validation) {
@@ -38,16 +43,22 @@ public final class JobMapper {
     }
 
     public static JobEventView toView(JobEvent e) {
-        return new JobEventView(e.type, e.message, e.step, e.createdAt);
+        return new JobEventView(e.type, e.state, e.level, e.message, e.step, e.createdAt);
     }
 
     public static JobSubmitted toSubmitted(Job j) {
-        return new JobSubmitted(j.id, j.datasetId, j.baseModel, j.backend,
-                HyperparameterJson.read(j.hyperparameters, j.hyperparameterSources).values(), j.createdAt);
+        Map<String, Object> values = new LinkedHashMap<>(HyperparameterJson.read(j.hyperparameters, j.hyperparameterSources).values());
+        // job-submitted v1 types batchSize as an integer: a provider's "max" travels beside it.
+        if (values.containsKey("batchSize") && !(values.get("batchSize") instanceof Number)) {
+            values.put("batchSizeMode", values.remove("batchSize"));
+        }
+        return new JobSubmitted(j.id, j.datasetId, j.baseModel, j.backend, values, j.createdAt);
     }
 
     public static JobCompleted toCompleted(Job j) {
-        return new JobCompleted(j.id, j.datasetId, j.baseModel, j.status, j.bucket, j.adapterKey, j.failureCode, j.failureReason, j.steps,
-                j.finalTrainLoss, j.finalValidationLoss, j.finishedAt);
+        boolean local = j.isLocal();
+        return new JobCompleted(j.id, j.datasetId, j.baseModel, j.status, local ? j.bucket : null, j.adapterKey, j.failureCode, j.failureReason,
+                j.steps, j.finalTrainLoss, j.finalValidationLoss, j.finishedAt, j.backend, local ? null : j.outputModel, j.providerJobId,
+                j.actualCostUsd);
     }
 }

@@ -7,6 +7,7 @@ import dev.refinery.kit.inbox.Inbox;
 import dev.refinery.training.events.JobSubmitted;
 import dev.refinery.training.service.JobLifecycle;
 import dev.refinery.training.service.JobWorkerPool;
+import dev.refinery.training.service.ProviderJobs;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,6 +36,9 @@ public class JobSubmittedConsumer {
     @Inject
     JobWorkerPool pool;
 
+    @Inject
+    ProviderJobs providerJobs;
+
     @Incoming(JobSubmitted.TOPIC)
     @Blocking
     @Transactional
@@ -51,7 +55,9 @@ public class JobSubmittedConsumer {
             return;
         }
         if (!"local".equals(event.backend())) {
-            LOG.infof("job %s is for the %s backend, not this worker's", event.jobId(), event.backend());
+            if (lifecycle.awaitsTraining(event.jobId())) {
+                providerJobs.submitAfterCommit(event.jobId());
+            }
             return;
         }
         if (lifecycle.awaitsTraining(event.jobId())) {

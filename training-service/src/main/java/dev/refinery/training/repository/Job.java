@@ -1,6 +1,9 @@
 package dev.refinery.training.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+import java.math.BigDecimal;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -101,6 +104,85 @@ public class Job extends PanacheEntityBase {
     @Column(name = "failure_reason", columnDefinition = "TEXT")
     public String failureReason;
 
+    /** sft or dpo. */
+    @Column(nullable = false)
+    public String method = "sft";
+
+    @Column(name = "tenant_id", nullable = false)
+    public String tenantId = "default";
+
+    /** JSONB {"values": {...}, "sources": {...}}: the provider-neutral effective spec, each value with USER / CATALOG_DEFAULT / PROVIDER_DEFAULT. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "effective_spec", columnDefinition = "jsonb")
+    public String effectiveSpec;
+
+    /** JSONB: the request as accepted, so a re-run submits the same spec. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(columnDefinition = "jsonb")
+    public String request;
+
+    @Column(name = "from_job_id")
+    public String fromJobId;
+
+    /** The per-job cap in US dollars the request set, or null. */
+    @Column(name = "budget_usd")
+    public BigDecimal budgetUsd;
+
+    @Column(name = "estimate_low_usd")
+    public BigDecimal estimateLowUsd;
+
+    @Column(name = "estimate_expected_usd")
+    public BigDecimal estimateExpectedUsd;
+
+    @Column(name = "estimate_high_usd")
+    public BigDecimal estimateHighUsd;
+
+    @Column(name = "estimate_note", columnDefinition = "TEXT")
+    public String estimateNote;
+
+    /** What the provider itself reports the job cost (never our estimate). */
+    @Column(name = "actual_cost_usd")
+    public BigDecimal actualCostUsd;
+
+    @Column(name = "actual_cost_source", columnDefinition = "TEXT")
+    public String actualCostSource;
+
+    /** The provider's id of the job; set once created there, never created again while set. */
+    @Column(name = "provider_job_id")
+    public String providerJobId;
+
+    /** The provider's own status word, beside the canonical {@link #status}. */
+    @Column(name = "raw_status")
+    public String rawStatus;
+
+    @Column(name = "state_note", columnDefinition = "TEXT")
+    public String stateNote;
+
+    /** The provider's name of the trained model (what serves or continues it). */
+    @Column(name = "output_model")
+    public String outputModel;
+
+    /** Tracking position (last state seen, event cursor, last metric step), stored with every callback. */
+    @Column(name = "tracked_state")
+    public String trackedState;
+
+    @Column(name = "event_cursor")
+    public String eventCursor;
+
+    @Column(name = "last_metric_step", nullable = false)
+    public long lastMetricStep = -1;
+
+    @Column(name = "cancel_reason", columnDefinition = "TEXT")
+    public String cancelReason;
+
+    public boolean isLocal() {
+        return "local".equals(backend);
+    }
+
+    public JobStatus state() {
+        return JobStatus.valueOf(status);
+    }
+
     public boolean isFinished() {
         return JobStatus.valueOf(status).isFinal();
     }
@@ -115,8 +197,19 @@ public class Job extends PanacheEntityBase {
                 : find("status = ?1 order by createdAt desc", status).page(0, limit).list();
     }
 
-    /** Jobs that should be training: accepted but not started, or started and not finished. */
+    /** Local-engine jobs that should be training: accepted but not started, or started and not finished. */
     public static List<Job> unfinished() {
-        return list("status in ?1 order by createdAt", List.of(JobStatus.QUEUED.name(), JobStatus.RUNNING.name()));
+        return list("backend = 'local' and status in ?1 order by createdAt", List.of(JobStatus.QUEUED.name(), JobStatus.RUNNING.name()));
+    }
+
+    /** Provider jobs not finished yet: to submit (no provider id) or to track (with one). */
+    public static List<Job> unfinishedOnProviders() {
+        return list("backend <> 'local' and status in ?1 order by createdAt", List.of(JobStatus.QUEUED.name(), JobStatus.VALIDATING.name(),
+                JobStatus.RUNNING.name(), JobStatus.CANCELLING.name()));
+    }
+
+    /** Jobs of a tenant that count against its budget: every one not failed before costing anything. */
+    public static List<Job> ofTenant(String tenantId) {
+        return list("tenantId", tenantId);
     }
 }

@@ -19,7 +19,13 @@ import java.util.List;
 public class JobEvent extends PanacheEntityBase {
 
     /** What happened. */
-    public enum Type { QUEUED, STARTED, RESUMED, CHECKPOINT, INTERRUPTED, SUCCEEDED, FAILED }
+    public enum Type {
+        QUEUED, STARTED, RESUMED, CHECKPOINT, INTERRUPTED, SUCCEEDED, FAILED,
+        /** Provider jobs: the canonical state changed (see {@link #state}); uploads; the provider's own log entries. */
+        VALIDATING, RUNNING, CANCELLING, CANCELLED, UPLOADED, CREATED, PROVIDER, REATTACHED,
+        /** Money: an estimate refused or a running job cancelled for crossing a cap. */
+        BUDGET
+    }
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "job_event_seq")
@@ -37,19 +43,41 @@ public class JobEvent extends PanacheEntityBase {
 
     public Integer step;
 
+    /** The canonical state this entry moved the job to, or null for an entry that did not change it. */
+    public String state;
+
+    /** INFO, WARNING or ERROR. */
+    @Column(nullable = false)
+    public String level = "INFO";
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
-    /** Records an event in the caller's transaction. */
+    /** Records an event in the caller's transaction; the canonical state follows from the type where it names one. */
     public static JobEvent record(String jobId, Type type, Integer step, String message) {
+        return record(jobId, type, stateOf(type), "INFO", step, message, null);
+    }
+
+    public static JobEvent record(String jobId, Type type, String state, String level, Integer step, String message, OffsetDateTime at) {
         JobEvent e = new JobEvent();
+        e.state = state;
+        e.level = level;
         e.jobId = jobId;
         e.type = type.name();
         e.step = step;
         e.message = message;
-        e.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        e.createdAt = at != null ? at : OffsetDateTime.now(ZoneOffset.UTC);
         e.persist();
         return e;
+    }
+
+    /** The local engine's STARTED is its move to RUNNING; QUEUED and the outcomes are states by name. */
+    private static String stateOf(Type type) {
+        return switch (type) {
+            case QUEUED, VALIDATING, RUNNING, CANCELLING, CANCELLED, SUCCEEDED, FAILED -> type.name();
+            case STARTED -> JobStatus.RUNNING.name();
+            default -> null;
+        };
     }
 
     public static List<JobEvent> ofJob(String jobId) {

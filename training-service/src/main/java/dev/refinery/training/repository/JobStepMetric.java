@@ -25,23 +25,23 @@ public class JobStepMetric extends PanacheEntityBase {
     @Id
     public int step;
 
-    @Column(nullable = false)
-    public double epoch;
 
-    @Column(nullable = false)
-    public double loss;
+    public Double epoch;
 
-    @Column(name = "learning_rate", nullable = false)
-    public double learningRate;
 
-    @Column(name = "grad_norm", nullable = false)
-    public double gradNorm;
+    public Double loss;
 
-    @Column(nullable = false)
-    public int tokens;
+    @Column(name = "learning_rate")
+    public Double learningRate;
 
-    @Column(name = "tokens_per_second", nullable = false)
-    public double tokensPerSecond;
+    @Column(name = "grad_norm")
+    public Double gradNorm;
+
+
+    public Integer tokens;
+
+    @Column(name = "tokens_per_second")
+    public Double tokensPerSecond;
 
     @Column(name = "recorded_at", nullable = false)
     public OffsetDateTime recordedAt;

@@ -5,8 +5,8 @@ import java.util.List;
 /** A job's training curve: one entry per optimizer step, and the validation losses measured. */
 public record JobMetricsView(String jobId, List<Step> steps, List<Validation> validation) {
 
-    /** One optimizer step. */
-    public record Step(int step, double epoch, double loss, double learningRate, double gradNorm, int tokens, double tokensPerSecond) {
+    /** One optimizer step; a provider job leaves out what its provider does not report (null). */
+    public record Step(int step, Double epoch, Double loss, Double learningRate, Double gradNorm, Integer tokens, Double tokensPerSecond) {
     }
 
     /** Validation loss after a step. */

@@ -3,18 +3,34 @@ package dev.refinery.training.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.math.BigDecimal;
+
 /**
  * A request to fine-tune a base model on a validated dataset.
  *
- * @param hyperparameters any of trainingType, epochs, batchSize, gradientAccumulation, batching, learningRate, lrScheduler,
+ * @param hyperparameters local backend: trainingType, epochs, batchSize, gradientAccumulation, batching, learningRate, lrScheduler,
  *                        warmupRatio, minLrRatio, weightDecay, maxGradNorm, loraRank, loraAlpha, loraDropout, loraTargets,
- *                        seed, maxSeqLen, overflow, trainOnInputs, evalEvery, checkpointEvery, earlyStoppingPatience;
- *                        the others get defaults (kept as a JSON tree so that every field can be checked and reported)
+ *                        seed, maxSeqLen, overflow, trainOnInputs, evalEvery, checkpointEvery, earlyStoppingPatience.
+ *                        Provider backends: the provider-neutral spec fields (trainingType, epochs, learningRate, batchSize,
+ *                        lrScheduler, minLrRatio, numCycles, warmupRatio, weightDecay, maxGradNorm, seed, nCheckpoints, nEvals,
+ *                        suffix, trainOnInputs, fromCheckpoint, loraRank, loraAlpha, loraDropout, loraTargetModules, dpoVariant,
+ *                        dpoBeta, dpoNllWeight, simpoGamma). Kept as a JSON tree so that every field can be checked and reported.
  */
 public record JobRequest(
         @Schema(description = "a dataset validated as VALID", example = "ds-5f0c1b2a9d8e4f7a8b6c3d2e1f0a9b8c") String datasetId,
-        @Schema(description = "base model id from GET /models (default stories260K)", example = "stories260K") String baseModel,
-        @Schema(description = "where to train; today only 'local' (the built-in engine)", example = "local") String backend,
+        @Schema(description = "base model id from GET /models (local) or the catalog (providers); default stories260K", example = "stories260K")
+        String baseModel,
+        @Schema(description = "local (default), together, fireworks or openai", example = "local") String backend,
+        @Schema(description = "sft (default) or dpo", example = "sft") String method,
         @Schema(description = "training settings; omitted ones get defaults", example = "{\"epochs\": 3, \"learningRate\": 0.005}")
-        JsonNode hyperparameters) {
+        JsonNode hyperparameters,
+        @Schema(description = "this job's cap in US dollars: refused when the estimate's high bound exceeds it, cancelled when its cost does")
+        BigDecimal budgetUsd,
+        @Schema(description = "continue from this SUCCEEDED job's result on the same backend (SFT then DPO)", example = "ft-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b")
+        String fromJob) {
+
+    /** The request as the local engine path always took it. */
+    public JobRequest(String datasetId, String baseModel, String backend, JsonNode hyperparameters) {
+        this(datasetId, baseModel, backend, null, hyperparameters, null, null);
+    }
 }

@@ -27,6 +27,9 @@ import java.util.List;
 @Blocking
 public class JobResource {
 
+    /** The tenant a request acts for; the gateway sets it from the caller's API key. */
+    public static final String TENANT_HEADER = "X-Refinery-Tenant";
+
     @Inject
     JobService jobs;
 
@@ -35,8 +38,10 @@ public class JobResource {
     @Operation(summary = "Submit a fine-tuning job", description = "Checks the backend, base model, every hyperparameter (all problems "
             + "are listed at once) and that the dataset was validated as VALID, then queues the job. Repeat a request with the same "
             + "Idempotency-Key to get the same job back instead of a second one.")
-    public Response submit(JobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        JobService.Submission s = jobs.submit(request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip());
+    public Response submit(JobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                           @HeaderParam(TENANT_HEADER) @Parameter(description = "the tenant (set by the gateway); default 'default'") String tenant) {
+        JobService.Submission s = jobs.submit(request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip(),
+                TenantIds.of(tenant));
         JobView view = JobMapper.toView(s.job());
         return s.created() ? Response.created(URI.create("/jobs/" + view.id())).entity(view).build() : Response.ok(view).build();
     }
@@ -67,5 +72,35 @@ public class JobResource {
     @Operation(summary = "A job's history: queued, started, checkpoints, interruptions, the outcome")
     public List<JobEventView> events(@PathParam("id") String id) {
         return jobs.history(id).stream().map(JobMapper::toView).toList();
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a job", description = "A job not started yet (or not yet created at its provider) ends CANCELLED at once; "
+            + "a provider job goes CANCELLING until the provider confirms, then CANCELLED with job-completed. 409 for a finished job.")
+    public JobView cancel(@PathParam("id") String id, @QueryParam("reason") @Parameter(description = "why (shown in the job's history)") String reason) {
+        return JobMapper.toView(jobs.cancel(id, reason));
+    }
+
+    @POST
+    @Path("/{id}/rerun")
+    @Operation(summary = "Submit the same request again as a new job")
+    public Response rerun(@PathParam("id") String id, @HeaderParam(TENANT_HEADER) String tenant) {
+        JobService.Submission s = jobs.rerun(id, TenantIds.of(tenant));
+        JobView view = JobMapper.toView(s.job());
+        return Response.created(URI.create("/jobs/" + view.id())).entity(view).build();
+    }
+
+    @GET
+    @Path("/{id}/checkpoints")
+    @Operation(summary = "A job's checkpoints: the newest stored one of a local job, every one its provider keeps for a provider job")
+    public List<CheckpointView> checkpoints(@PathParam("id") String id) {
+        var job = jobs.get(id);
+        if (job.isLocal()) {
+            return job.checkpointStep == null ? List.of()
+                    : List.of(new CheckpointView("jobs/" + job.id + "/checkpoints/step-" + job.checkpointStep + "/", job.checkpointStep.longValue(),
+                    "local", null));
+        }
+        return jobs.providerCheckpoints(id).stream().map(c -> new CheckpointView(c.reference, c.step, c.kind, c.createdAt)).toList();
     }
 }

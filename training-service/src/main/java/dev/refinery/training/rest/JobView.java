@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
@@ -12,7 +13,24 @@ import java.util.Map;
  */
 public record JobView(String id, String datasetId, String baseModel, String backend, String status, Map<String, Object> hyperparameters,
                       Map<String, String> hyperparameterSources, int attempts, OffsetDateTime createdAt, OffsetDateTime startedAt,
-                      OffsetDateTime finishedAt, Progress progress, Result result) {
+                      OffsetDateTime finishedAt, Progress progress, Result result, String method, String tenantId, String fromJob,
+                      Provider provider, Cost cost) {
+
+    /**
+     * A provider job at its provider.
+     *
+     * @param rawStatus   the provider's own status word, beside the canonical {@code status}
+     * @param outputModel the provider's name of the trained model
+     */
+    public record Provider(String jobId, String rawStatus, String stateNote, String outputModel) {
+    }
+
+    /**
+     * Money: the catalog estimate made at submission (and how), the job's own cap, and what the provider says it cost.
+     */
+    public record Cost(BigDecimal estimateLowUsd, BigDecimal estimateExpectedUsd, BigDecimal estimateHighUsd, String estimate,
+                       BigDecimal budgetUsd, BigDecimal actualUsd, String actualSource) {
+    }
 
     /**
      * Where a job is.

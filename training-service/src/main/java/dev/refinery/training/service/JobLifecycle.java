@@ -84,7 +84,7 @@ public class JobLifecycle {
     @Transactional
     public Optional<Claim> claim(String jobId) {
         Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
-        if (job == null || job.isFinished()) {
+        if (job == null || job.isFinished() || !job.isLocal()) {
             return Optional.empty();
         }
         OffsetDateTime now = now();
@@ -280,6 +280,12 @@ public class JobLifecycle {
                 .toList();
     }
 
+    /** Ends a job (any backend) in the caller's transaction: the outcome, its history entry and job-completed together. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void complete(Job job, JobStatus status, String adapterKey, String failureCode, String failureReason, String message) {
+        finish(job, status, adapterKey, failureCode, failureReason, message);
+    }
+
     private void finish(Job job, JobStatus status, String adapterKey, String failureCode, String failureReason, String message) {
         job.status = status.name();
         job.finishedAt = now();
@@ -291,8 +297,7 @@ public class JobLifecycle {
         if (status == JobStatus.SUCCEEDED) {
             job.etaSeconds = 0.0;
         }
-        JobEvent.record(job.id, status == JobStatus.SUCCEEDED ? JobEvent.Type.SUCCEEDED : JobEvent.Type.FAILED, job.currentStep,
-                message != null ? message : failureCode + ": " + failureReason);
+        JobEvent.record(job.id, JobEvent.Type.valueOf(status.name()), job.currentStep, message != null ? message : failureCode + ": " + failureReason);
         outbox.publish(JobCompleted.TOPIC, job.id, JobMapper.toCompleted(job));
         registry.counter("refinery_training_jobs_finished_total", "status", status.name(), "code", failureCode == null ? "none" : failureCode)
                 .increment();

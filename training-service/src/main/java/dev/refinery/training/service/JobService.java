@@ -39,7 +39,7 @@ public class JobService {
     private static final Logger LOG = Logger.getLogger(JobService.class);
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
     private static final Pattern JOB_ID = Pattern.compile("^ft-[0-9a-f]{32}$");
-    public static final List<String> BACKENDS = List.of("local");
+    public static final List<String> BACKENDS = List.of("local", "together", "fireworks", "openai");
 
     @Inject
     ModelCatalog catalog;
@@ -53,24 +53,51 @@ public class JobService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    ProviderJobPlanner planner;
+
+    @Inject
+    ProviderJobs providerJobs;
+
+    @Inject
+    JobLifecycle lifecycle;
+
     /** The outcome of a submission: the job, and whether this call created it (false for an idempotent repeat). */
     public record Submission(Job job, boolean created) {
     }
 
     public Submission submit(JobRequest request, String idempotencyKey) {
+        return submit(request, idempotencyKey, DEFAULT_TENANT);
+    }
+
+    public static final String DEFAULT_TENANT = "default";
+
+    public Submission submit(JobRequest request, String idempotencyKey, String tenantId) {
         if (request == null) {
             throw ApiException.badRequest("REQUEST_BODY_INVALID", "send a JSON object with datasetId (and optionally baseModel, backend, hyperparameters)");
         }
         String backend = request.backend() == null || request.backend().isBlank() ? "local" : request.backend().strip();
         if (!BACKENDS.contains(backend)) {
             throw refused("backend_unsupported", ApiException.badRequest("JOB_BACKEND_UNSUPPORTED",
-                    "backend '" + backend + "' is not supported; supported: " + String.join(", ", BACKENDS)).with("supported", BACKENDS));
+                    "backend '" + backend + "' is not supported" + ("kubernetes".equals(backend) ? " by this service yet (the library backend exists; "
+                            + "its wiring is not built)" : "") + "; supported: " + String.join(", ", BACKENDS)).with("supported", BACKENDS));
         }
         String datasetId = request.datasetId();
         if (datasetId == null || !DATASET_ID.matcher(datasetId).matches()) {
             throw refused("dataset_id_invalid", ApiException.badRequest("JOB_DATASET_ID_INVALID",
                     "datasetId must be a dataset id (ds- followed by 32 hex digits), got " + (datasetId == null ? "nothing" : "'" + datasetId + "'"))
                     .with("field", "datasetId"));
+        }
+        if (!"local".equals(backend)) {
+            return submitToProvider(request, backend, tenantId, datasetId, idempotencyKey);
+        }
+        if (ProviderJobPlanner.method(request.method()) != dev.refinery.providers.spec.TrainingMethod.SFT) {
+            throw refused("method_unsupported", ApiException.badRequest("JOB_METHOD_UNSUPPORTED", "the local engine trains with sft only; "
+                    + "DPO runs on together, fireworks or openai").with("field", "method"));
+        }
+        if (request.fromJob() != null || request.budgetUsd() != null) {
+            throw refused("field_unsupported", ApiException.badRequest("JOB_FIELD_UNSUPPORTED", "fromJob and budgetUsd apply to provider "
+                    + "backends; the local engine costs nothing and resumes its own checkpoints").with("field", request.fromJob() != null ? "fromJob" : "budgetUsd"));
         }
         String baseModel = request.baseModel() == null || request.baseModel().isBlank() ? settings.defaultBaseModel() : request.baseModel().strip();
         ModelCatalog.Model model = catalog.find(baseModel).orElseThrow(() -> refused("model_unknown", ApiException.badRequest("JOB_MODEL_UNKNOWN",
@@ -90,6 +117,7 @@ public class JobService {
             }
         }
         Job job = newJob(datasetId, baseModel, backend, hp.hyperparameters(), idempotencyKey);
+        job.tenantId = tenantId;
         try {
             record(job);
         } catch (RuntimeException e) {
@@ -105,6 +133,113 @@ public class JobService {
         registry.counter("refinery_training_jobs_submitted_total", "backend", backend).increment();
         LOG.infof("job %s queued: %s on dataset %s (%s backend)", job.id, baseModel, datasetId, backend);
         return new Submission(job, true);
+    }
+
+    /**
+     * A hosted-provider job: everything is checked (model, settings, key, dataset, budget, the provider's view of the spec)
+     * before the job is recorded; the upload and create happen after commit, on the submitter pool.
+     */
+    private Submission submitToProvider(JobRequest request, String backend, String tenantId, String datasetId, String idempotencyKey) {
+        String requestJson = dev.refinery.training.mapping.ProviderSpecJson.write(request);
+        if (idempotencyKey != null) {
+            Optional<Job> earlier = findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                return new Submission(sameProviderRequestOrConflict(earlier.get(), requestJson), false);
+            }
+        }
+        ProviderJobPlanner.Plan plan;
+        try {
+            plan = planner.plan(request, backend, tenantId, datasetId);
+        } catch (ApiException e) {
+            throw refused(e.code().toLowerCase(java.util.Locale.ROOT), e);
+        }
+        Job job = plan.job();
+        job.id = "ft-" + UUID.randomUUID().toString().replace("-", "");
+        job.status = JobStatus.QUEUED.name();
+        job.idempotencyKey = idempotencyKey;
+        job.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        try {
+            record(job);
+        } catch (RuntimeException e) {
+            if (idempotencyKey != null) {
+                Optional<Job> winner = findByIdempotencyKey(idempotencyKey);
+                if (winner.isPresent()) {
+                    return new Submission(winner.get(), false);
+                }
+            }
+            throw e;
+        }
+        registry.counter("refinery_training_jobs_submitted_total", "backend", backend).increment();
+        LOG.infof("job %s queued: %s on dataset %s (%s backend, tenant %s, %s)", job.id, job.baseModel, datasetId, backend, tenantId, job.estimateNote);
+        return new Submission(job, true);
+    }
+
+    private Job sameProviderRequestOrConflict(Job earlier, String requestJson) {
+        com.fasterxml.jackson.databind.JsonNode before = dev.refinery.training.mapping.ProviderSpecJson.tree(earlier.request);
+        if (before == null || !before.equals(dev.refinery.training.mapping.ProviderSpecJson.tree(requestJson))) {
+            throw new ApiException(422, "JOB_IDEMPOTENCY_KEY_REUSED", "Unprocessable request", "this Idempotency-Key was used for job "
+                    + earlier.id + " with a different request; use a new key for a different job").with("jobId", earlier.id);
+        }
+        return earlier;
+    }
+
+    /** Submits the same request again as a new job (the same spec; defaults resolved anew). */
+    public Submission rerun(String id, String tenantId) {
+        Job earlier = get(id);
+        JobRequest request;
+        if (earlier.request != null) {
+            try {
+                request = new com.fasterxml.jackson.databind.ObjectMapper().readValue(earlier.request, JobRequest.class);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("stored request of " + id + " is unreadable", e);
+            }
+        } else {
+            Hyperparameters h = HyperparameterJson.read(earlier.hyperparameters, earlier.hyperparameterSources);
+            Map<String, Object> userValues = new LinkedHashMap<>();
+            h.values().forEach((k, v) -> {
+                if (Hyperparameters.USER.equals(h.sources().get(k))) {
+                    userValues.put(k, v);
+                }
+            });
+            request = new JobRequest(earlier.datasetId, earlier.baseModel, earlier.backend,
+                    new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(userValues));
+        }
+        return submit(request, null, earlier.tenantId == null ? tenantId : earlier.tenantId);
+    }
+
+    /**
+     * Cancels a job: one not started (or not yet at its provider) ends CANCELLED at once; one at a provider goes
+     * CANCELLING until the provider confirms. A finished job is 409.
+     */
+    public Job cancel(String id, String reason) {
+        Job job = get(id);
+        if (job.isFinished()) {
+            throw ApiException.conflict("JOB_ALREADY_FINISHED", "job " + id + " is already " + job.status).with("status", job.status);
+        }
+        String why = reason == null || reason.isBlank() ? "cancelled by request" : reason.strip();
+        if (job.isLocal()) {
+            cancelLocal(id, why);
+        } else {
+            providerJobs.cancel(id, job.tenantId, job.backend, why, false);
+        }
+        registry.counter("refinery_training_jobs_cancel_requests_total", "backend", job.backend).increment();
+        return get(id);
+    }
+
+    @Transactional
+    void cancelLocal(String id, String why) {
+        Job job = Job.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (!JobStatus.QUEUED.name().equals(job.status)) {
+            throw ApiException.conflict("JOB_CANCEL_UNSUPPORTED", "job " + id + " is already training on the local engine; cancelling a running "
+                    + "local job is not built yet (it stops only with the service)").with("status", job.status);
+        }
+        job.cancelReason = why;
+        lifecycle.complete(job, JobStatus.CANCELLED, null, "JOB_CANCELLED", why, null);
+    }
+
+    @Transactional
+    public List<dev.refinery.training.repository.JobCheckpoint> providerCheckpoints(String id) {
+        return dev.refinery.training.repository.JobCheckpoint.ofJob(get(id).id);
     }
 
     /** Writes the job, its first history entry and job-submitted, after checking the dataset, in one transaction. */
@@ -127,7 +262,8 @@ public class JobService {
         }
         job.persist();
         JobEvent.record(job.id, JobEvent.Type.QUEUED, null, "job accepted: " + job.baseModel + " on dataset " + job.datasetId
-                + " (" + dataset.trainRecords + " training records), " + job.backend + " backend");
+                + " (" + dataset.trainRecords + " training records), " + job.backend + " backend"
+                + (job.estimateNote == null ? "" : "; estimate: " + job.estimateNote));
         outbox.publish(JobSubmitted.TOPIC, job.id, JobMapper.toSubmitted(job));
     }
 
@@ -186,7 +322,8 @@ public class JobService {
             try {
                 JobStatus.valueOf(status);
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("JOB_STATUS_INVALID", "status must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, got '" + status + "'")
+                throw ApiException.badRequest("JOB_STATUS_INVALID", "status must be one of " + java.util.Arrays.toString(JobStatus.values())
+                        + ", got '" + status + "'")
                         .with("field", "status");
             }
         }

@@ -1,0 +1,114 @@
+package dev.refinery.training.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.kit.problem.ApiException;
+import dev.refinery.providers.http.ApiKey;
+import dev.refinery.training.config.TrainingSettings;
+import dev.refinery.training.repository.TenantSecret;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which key a tenant's job uses on a provider: the tenant's own stored key first, else the deployment's from the
+ * environment (a Kubernetes secret mounted as env). Keys travel as {@link ApiKey}, whose toString hides them, and
+ * are never returned by the API nor written to a log.
+ */
+@ApplicationScoped
+public class ProviderCredentials {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    TrainingSettings settings;
+
+    @Inject
+    SecretBox box;
+
+    /** A provider key and, for Fireworks, the account; {@code origin} is "tenant" or "environment". */
+    public record Credentials(ApiKey apiKey, String accountId, String origin) {
+    }
+
+    @Transactional
+    public Optional<Credentials> find(String tenantId, String provider) {
+        Optional<TenantSecret> stored = TenantSecret.of(tenantId, provider);
+        if (stored.isPresent()) {
+            String json = box.open(new SecretBox.Sealed(stored.get().nonce, stored.get().ciphertext), tenantId, provider);
+            try {
+                JsonNode n = JSON.readTree(json);
+                String account = n.hasNonNull("accountId") ? n.get("accountId").asText() : environment(provider).accountId().orElse(null);
+                return Optional.of(new Credentials(ApiKey.of(n.get("apiKey").asText()), account, "tenant"));
+            } catch (IOException e) {
+                throw new IllegalStateException("stored credentials are not JSON");
+            }
+        }
+        TrainingSettings.Provider env = environment(provider);
+        return env.apiKey().filter(k -> !k.isBlank())
+                .map(k -> new Credentials(ApiKey.of(k), env.accountId().filter(a -> !a.isBlank()).orElse(null), "environment"));
+    }
+
+    /** Stores (or replaces) a tenant's credentials for a provider, encrypted. */
+    @Transactional
+    public void store(String tenantId, String provider, String apiKey, String accountId) {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw ApiException.badRequest("TENANT_SECRET_INVALID", "send {\"apiKey\": \"...\"}" + ("fireworks".equals(provider)
+                    ? " and the Fireworks \"accountId\"" : "")).with("field", "apiKey");
+        }
+        if ("fireworks".equals(provider) && (accountId == null || accountId.isBlank()) && environment(provider).accountId().isEmpty()) {
+            throw ApiException.badRequest("TENANT_SECRET_INVALID", "Fireworks needs an accountId beside the key (FIREWORKS_ACCOUNT_ID)")
+                    .with("field", "accountId");
+        }
+        Map<String, String> value = new LinkedHashMap<>();
+        value.put("apiKey", apiKey.strip());
+        if (accountId != null && !accountId.isBlank()) {
+            value.put("accountId", accountId.strip());
+        }
+        SecretBox.Sealed sealed;
+        try {
+            sealed = box.seal(JSON.writeValueAsString(value), tenantId, provider);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write credentials");
+        }
+        TenantSecret row = TenantSecret.of(tenantId, provider).orElseGet(TenantSecret::new);
+        boolean fresh = row.tenantId == null;
+        row.tenantId = tenantId;
+        row.provider = provider;
+        row.nonce = sealed.nonce();
+        row.ciphertext = sealed.ciphertext();
+        row.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        if (fresh) {
+            row.persist();
+        }
+    }
+
+    @Transactional
+    public boolean delete(String tenantId, String provider) {
+        return TenantSecret.deleteById(new TenantSecret.Key(tenantId, provider));
+    }
+
+    @Transactional
+    public Optional<OffsetDateTime> storedAt(String tenantId, String provider) {
+        return TenantSecret.of(tenantId, provider).map(s -> s.updatedAt);
+    }
+
+    private TrainingSettings.Provider environment(String provider) {
+        return switch (provider) {
+            case "together" -> settings.providers().together();
+            case "fireworks" -> settings.providers().fireworks();
+            case "openai" -> settings.providers().openai();
+            default -> throw new IllegalArgumentException("no provider " + provider);
+        };
+    }
+
+    TrainingSettings.Provider settingsOf(String provider) {
+        return environment(provider);
+    }
+}

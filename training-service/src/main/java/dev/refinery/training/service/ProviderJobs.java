@@ -1,0 +1,390 @@
+package dev.refinery.training.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.refinery.kit.problem.ApiException;
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.providers.spec.DatasetFile;
+import dev.refinery.providers.spec.DatasetFormat;
+import dev.refinery.providers.spec.DatasetRefs;
+import dev.refinery.providers.spec.EffectiveSpec;
+import dev.refinery.providers.spec.Setting;
+import dev.refinery.providers.spec.SpecField;
+import dev.refinery.providers.spec.ValueSource;
+import dev.refinery.providers.spi.ErrorCode;
+import dev.refinery.providers.spi.MetricPoint;
+import dev.refinery.providers.spi.ProviderEvent;
+import dev.refinery.providers.spi.ProviderException;
+import dev.refinery.providers.spi.ProviderJob;
+import dev.refinery.providers.spi.TrainingBackend;
+import dev.refinery.providers.spi.UploadedFile;
+import dev.refinery.providers.tracker.JobTracker;
+import dev.refinery.providers.tracker.TrackerSettings;
+import dev.refinery.providers.tracker.TrackingListener;
+import dev.refinery.providers.tracker.TrackingPosition;
+import dev.refinery.training.config.TrainingSettings;
+import dev.refinery.training.mapping.ProviderSpecJson;
+import dev.refinery.training.repository.Job;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs jobs on hosted providers: a bounded pool submits them (the validated splits streamed from S3 to the provider,
+ * then one create with the job id as idempotency key), and a {@link JobTracker} follows every created job, each
+ * callback persisted with its tracking position. At start every unfinished provider job is picked up again: followed
+ * from its stored position when it has a provider id, submitted when it has none. A job with a provider id is never
+ * created again.
+ */
+@ApplicationScoped
+public class ProviderJobs {
+
+    private static final Logger LOG = Logger.getLogger(ProviderJobs.class);
+    /** Consecutive failed polls with a non-retryable error (key revoked, job gone) after which the job is failed, not followed forever. */
+    private static final int FATAL_POLL_FAILURES = 3;
+
+    @Inject
+    TrainingSettings settings;
+
+    @Inject
+    ProviderBackends backends;
+
+    @Inject
+    ProviderJobStore store;
+
+    @Inject
+    Budgets budgets;
+
+    @Inject
+    ObjectStorage storage;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Set<String> submitting = ConcurrentHashMap.newKeySet();
+    private ExecutorService submitters;
+    private volatile JobTracker tracker;
+
+    @PostConstruct
+    void start() {
+        int n = Math.max(1, settings.providers().submitThreads());
+        AtomicInteger count = new AtomicInteger();
+        submitters = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "provider-submit-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        tracker = newTracker();
+        registry.gauge("refinery_training_provider_jobs_tracked", this, p -> p.tracker.activeCount());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        reattachAll();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        submitters.shutdownNow();
+        tracker.close();
+    }
+
+    /**
+     * Drops every follower and follows again from the stored positions, as a restarted process does (tests use it to
+     * restart tracking mid-way without restarting the service).
+     */
+    public synchronized void restartTracking() {
+        tracker.close();
+        tracker = newTracker();
+        reattachAll();
+    }
+
+    /** Jobs this process follows at the moment. */
+    public int tracked() {
+        return tracker.activeCount();
+    }
+
+    /** Submits once the accepting transaction committed (never for a rolled-back one). */
+    public void submitAfterCommit(String jobId) {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    submit(jobId);
+                }
+            }
+        });
+    }
+
+    public void submit(String jobId) {
+        if (!submitting.add(jobId)) {
+            return;
+        }
+        try {
+            submitters.execute(() -> {
+                try {
+                    submitNow(jobId);
+                } finally {
+                    submitting.remove(jobId);
+                }
+            });
+        } catch (RuntimeException e) {
+            submitting.remove(jobId);
+        }
+    }
+
+    /** The sweep for QUEUED provider jobs whose submission was lost (a crash between accept and create). */
+    @Scheduled(every = "${refinery.training.sweep-interval}", delayed = "${refinery.training.sweep-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        try {
+            for (Job j : store.unfinished()) {
+                if (j.providerJobId == null) {
+                    submit(j.id);
+                } else {
+                    follow(j.id, j.tenantId, j.backend, j.providerJobId, ProviderJobStore.position(j));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("provider sweep failed, next one in a moment: %s", e.getMessage());
+        }
+    }
+
+    /** Cancels a job at its provider (or at once when it has not reached it yet). */
+    public void cancel(String jobId, String tenantId, String backendName, String reason, boolean budget) {
+        store.requestCancel(jobId, reason, budget).ifPresent(providerJobId -> cancelAtProvider(jobId, tenantId, backendName, providerJobId));
+    }
+
+    private void cancelAtProvider(String jobId, String tenantId, String backendName, String providerJobId) {
+        try {
+            ProviderJob p = backends.forTenant(tenantId, backendName).cancel(providerJobId);
+            store.polled(jobId, p);
+        } catch (ProviderException | ApiException e) {
+            // The job stays CANCELLING and the tracker keeps polling: the provider's next answer decides.
+            store.note(jobId, "WARNING", "cancel request to " + backendName + " failed: " + e.getMessage() + "; still following the job");
+        }
+    }
+
+    private void reattachAll() {
+        for (Job j : store.unfinished()) {
+            if (j.providerJobId == null) {
+                submit(j.id);
+            } else if (follow(j.id, j.tenantId, j.backend, j.providerJobId, ProviderJobStore.position(j))) {
+                store.reattached(j.id, "following " + j.backend + " job " + j.providerJobId + " again from the stored position (last state "
+                        + j.trackedState + ", " + (j.lastMetricStep < 0 ? "no metrics yet" : "metrics to step " + j.lastMetricStep) + ")");
+            }
+        }
+    }
+
+    private void submitNow(String jobId) {
+        ProviderJobStore.ToSubmit job = store.toSubmit(jobId).orElse(null);
+        if (job == null) {
+            return;
+        }
+        try {
+            TrainingBackend backend = backends.forTenant(job.tenantId(), job.backend());
+            EffectiveSpec spec = effectiveSpec(job, null);
+            boolean withValidation = job.validationKey() != null && usesValidation(job.backend(), spec);
+            DatasetFile train = s3File(job.trainKey(), "train.jsonl");
+            DatasetFile validation = withValidation ? s3File(job.validationKey(), "validation.jsonl") : null;
+            spec = effectiveSpec(job, new DatasetRefs(train, validation));
+            UploadedFile trainFile = backend.upload(train);
+            store.uploaded(jobId, "train split", trainFile.id(), train.sizeBytes());
+            UploadedFile validationFile = null;
+            if (validation != null) {
+                validationFile = backend.upload(validation);
+                store.uploaded(jobId, "validation split", validationFile.id(), validation.sizeBytes());
+            }
+            if (!store.stillWanted(jobId)) {
+                return; // cancelled while uploading: nothing was created
+            }
+            ProviderJob created = backend.create(spec, trainFile, validationFile, jobId);
+            boolean cancelPending = store.created(jobId, created);
+            registry.counter("refinery_training_provider_jobs_created_total", "backend", job.backend()).increment();
+            LOG.infof("job %s created on %s as %s", jobId, job.backend(), created.id());
+            if (cancelPending) {
+                cancelAtProvider(jobId, job.tenantId(), job.backend(), created.id());
+            }
+            follow(jobId, job.tenantId(), job.backend(), created.id(), TrackingPosition.START);
+        } catch (ProviderException e) {
+            store.failed(jobId, e.code().name(), job.backend() + " refused or failed the submission: " + e.getMessage()
+                    + (e.code() == ErrorCode.PROVIDER_AUTH_FAILED ? " (the API key is wrong or expired)" : ""));
+        } catch (ApiException e) {
+            store.failed(jobId, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warnf("job %s: submission failed: %s", jobId, e.toString());
+            store.failed(jobId, "JOB_SUBMISSION_FAILED", "could not submit to " + job.backend() + ": " + e.getMessage());
+        }
+    }
+
+    /** Together evaluates only with n_evals > 0; OpenAI and Fireworks take a validation file whenever there is one. */
+    private static boolean usesValidation(String backend, EffectiveSpec spec) {
+        return !"together".equals(backend) || spec.valueOr(SpecField.N_EVALS, 0) > 0;
+    }
+
+    private boolean follow(String jobId, String tenantId, String backendName, String providerJobId, TrackingPosition position) {
+        TrainingBackend backend;
+        try {
+            backend = backends.forTenant(tenantId, backendName);
+        } catch (ApiException e) {
+            store.failed(jobId, e.code(), "cannot follow " + backendName + " job " + providerJobId + ": " + e.getMessage());
+            return false;
+        }
+        return tracker.track(new PollObserver(backend, jobId, tenantId), providerJobId, position, new Listener(jobId, tenantId, backendName));
+    }
+
+    private JobTracker newTracker() {
+        TrainingSettings.Providers p = settings.providers();
+        return new JobTracker(new TrackerSettings(Math.max(1, p.trackerThreads()), p.pollRunning(), p.pollQueued(),
+                p.pollQueued().multipliedBy(5), p.maxPollBackoff(), true, true));
+    }
+
+    /** A split in S3 as the backends upload it: its exact size (read once, streamed) and a stream that can be opened again. */
+    private DatasetFile s3File(String key, String name) {
+        long size;
+        try (InputStream in = storage.open(key)) {
+            size = in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + key + ": " + e.getMessage(), e);
+        }
+        return new DatasetFile(name, DatasetFormat.JSONL, size, () -> storage.open(key));
+    }
+
+    /** The stored effective spec back as typed settings with their sources. */
+    static EffectiveSpec effectiveSpec(ProviderJobStore.ToSubmit job, DatasetRefs datasets) {
+        JsonNode stored = ProviderSpecJson.tree(job.effectiveSpec());
+        JsonNode values = stored.path("values");
+        JsonNode sources = stored.path("sources");
+        Map<SpecField<?>, Object> typed = new LinkedHashMap<>(ProviderSpecJson.read(withoutNonSpec(values)).values());
+        Map<SpecField<?>, Setting<?>> settings = new LinkedHashMap<>();
+        typed.forEach((f, v) -> settings.put(f, setting(v, ValueSource.valueOf(sources.path(f.name()).asText("user").toUpperCase()))));
+        String model = values.hasNonNull("model") ? values.get("model").asText() : job.baseModel();
+        DatasetRefs refs = datasets != null ? datasets : DatasetRefs.trainingOnly(
+                new DatasetFile("train.jsonl", DatasetFormat.JSONL, 1, () -> InputStream.nullInputStream()));
+        return new EffectiveSpec(refs, model, ProviderJobPlanner.method(job.method()), settings);
+    }
+
+    private static JsonNode withoutNonSpec(JsonNode values) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = values.deepCopy();
+        copy.remove("model");
+        return copy;
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static Setting<?> setting(Object value, ValueSource source) {
+        return new Setting(value, source);
+    }
+
+    /** Persists what every poll says (raw status, progress, the provider's cost) and cancels a job whose cost crossed its hard cap. */
+    private final class PollObserver extends ForwardingBackend {
+        private final String jobId;
+        private final String tenantId;
+
+        PollObserver(TrainingBackend delegate, String jobId, String tenantId) {
+            super(delegate);
+            this.jobId = jobId;
+            this.tenantId = tenantId;
+        }
+
+        @Override
+        public ProviderJob get(String providerJobId) {
+            ProviderJob p = super.get(providerJobId);
+            Job job = store.polled(jobId, p);
+            if (job != null && !p.isTerminal() && p.costUsd() != null && job.cancelReason == null) {
+                BigDecimal cap = budgets.hardCapFor(job);
+                if (cap != null && p.costUsd().compareTo(cap) > 0) {
+                    registry.counter("refinery_training_jobs_cancelled_over_budget_total").increment();
+                    ProviderJobs.this.cancel(jobId, tenantId, name(), "cost $" + p.costUsd().toPlainString() + " reported by " + name()
+                            + " crossed the hard cap of $" + cap.toPlainString() + ": cancelled", true);
+                }
+            }
+            return p;
+        }
+    }
+
+    /** Each tracker callback is one transaction of the store, carrying the position to reattach from. */
+    private final class Listener implements TrackingListener {
+        private final String jobId;
+        private final String tenantId;
+        private final String backendName;
+
+        Listener(String jobId, String tenantId, String backendName) {
+            this.jobId = jobId;
+            this.tenantId = tenantId;
+            this.backendName = backendName;
+        }
+
+        @Override
+        public void onStateChanged(ProviderJob job, ProviderJob previousOrNull, TrackingPosition position) {
+            logged("state", () -> store.stateChanged(jobId, job, position));
+        }
+
+        @Override
+        public void onEvents(String providerJobId, List<ProviderEvent> events, TrackingPosition position) {
+            logged("events", () -> store.events(jobId, events, position));
+        }
+
+        @Override
+        public void onMetrics(String providerJobId, List<MetricPoint> points, TrackingPosition position) {
+            logged("metrics", () -> store.metrics(jobId, points, position));
+        }
+
+        /** The tracker swallows a listener's failure; it is at least said here (the position is not stored, so it is reported again). */
+        private void logged(String what, Runnable write) {
+            try {
+                write.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("job %s: recording %s failed, it will be reported again: %s", jobId, what, e.toString());
+                throw e;
+            }
+        }
+
+        @Override
+        public void onPollFailed(String providerJobId, ProviderException error, int consecutiveFailures) {
+            if (!error.retryable() && consecutiveFailures >= FATAL_POLL_FAILURES) {
+                tracker.untrack(backends.forTenant(tenantId, backendName), providerJobId);
+                store.failed(jobId, error.code().name(), "following " + backendName + " job " + providerJobId + " failed "
+                        + consecutiveFailures + " times: " + error.getMessage()
+                        + (error.code() == ErrorCode.PROVIDER_AUTH_FAILED ? " (the API key is wrong or expired)" : ""));
+            }
+        }
+
+        @Override
+        public void onFinished(ProviderJob job, TrackingPosition position) {
+            try {
+                store.checkpoints(jobId, backends.forTenant(tenantId, backendName).checkpoints(job.id()));
+            } catch (RuntimeException e) {
+                store.note(jobId, "WARNING", "checkpoints of " + job.id() + " could not be read: " + e.getMessage());
+            }
+            store.finished(jobId, job, position);
+        }
+    }
+}
