@@ -145,6 +145,20 @@ class EvaluationFlowTest {
     }
 
     @Test
+    void aProviderTrainedJobIsProcessedWithoutAnEvaluation() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode sample = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(ContractSchemas.sample("job-completed"));
+        String jobId = "ft-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        sample.put("jobId", jobId).put("backend", "together").put("outputModel", "acme/Meta-Llama-3.1-8B-Instruct-Reference-ft-1")
+                .put("adapterKey", "together:acme/Meta-Llama-3.1-8B-Instruct-Reference-ft-1");
+        ContractSchemas.assertValid("job-completed", sample.toString());
+        String ceId = EvalFixtures.sendJobCompleted(new TopicProbe(kafka), jobId, sample.toString());
+
+        awaitProcessed(ceId);
+        given().when().get("/evals?jobId=" + jobId).then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
     void aDuplicateDeliveryEvaluatesOnce() throws Exception {
         String jobId = EvalFixtures.jobId();
         String payload = EvalFixtures.succeeded(jobId, EvalFixtures.datasetId(), "jobs/" + jobId + "/adapter/");

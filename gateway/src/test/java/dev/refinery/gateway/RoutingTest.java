@@ -50,6 +50,8 @@ class RoutingTest {
             "/v1/fine-tunes/ft-1,                          training-service,   /jobs/ft-1,                ",
             "/v1/fine-tunes/ft-1/metrics,                  training-service,   /jobs/ft-1/metrics,        ",
             "/v1/fine-tunes/ft-1/events,                   training-service,   /jobs/ft-1/events,         ",
+            "/v1/fine-tunes/ft-1/checkpoints,              training-service,   /jobs/ft-1/checkpoints,    ",
+            "/v1/tenants/acme/secrets/together,            training-service,   /tenants/acme/secrets/together, ",
             "/v1/fine-tunes/a%20b%2Fc,                     training-service,   /jobs/a%20b%2Fc,           ",
             "/v1/evals?jobId=ft-1,                         eval-service,       /evals,                    jobId=ft-1",
             "/v1/evals/ev-1,                               eval-service,       /evals/ev-1,               ",
@@ -101,6 +103,22 @@ class RoutingTest {
                 + "the gateway must stream the upload, not collect it first");
         assertTrue(response.body().contains("\"bytes\":" + 2 * half), response.body());
         assertTrue(response.body().contains("\"contentLength\":null"), "a chunked upload stays chunked: " + response.body());
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "POST,   /v1/fine-tunes/ft-1/cancel,           /jobs/ft-1/cancel",
+            "POST,   /v1/fine-tunes/ft-1/rerun,            /jobs/ft-1/rerun",
+            "PUT,    /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
+            "DELETE, /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
+    })
+    void jobActionsAndTenantSecretsReachTrainingServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
+        given().contentType("application/json").body("{\"apiKey\":\"sk-test\"}")
+                .when().request(method, publicPath)
+                .then().statusCode(200)
+                .body("service", equalTo("training-service"))
+                .body("method", equalTo(method))
+                .body("path", equalTo(upstreamPath));
     }
 
     @Test

@@ -57,6 +57,12 @@ public class JobCompletedConsumer {
             LOG.infof("job %s ended %s: nothing to evaluate", event.jobId(), event.status());
             return;
         }
+        if (!event.trainedLocally()) {
+            // A provider's model stays with the provider; evaluating it needs its chat-completions endpoint (not built yet).
+            LOG.infof("job %s trained on %s: evaluating provider-hosted models is not built yet, so none is requested",
+                    event.jobId(), event.backend());
+            return;
+        }
         evaluations.request(event, ce.id());
     }
 

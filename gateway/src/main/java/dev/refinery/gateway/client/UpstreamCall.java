@@ -34,6 +34,14 @@ public final class UpstreamCall {
         return new UpstreamCall(upstream, "POST", expand(pathTemplate, segments));
     }
 
+    public static UpstreamCall put(Upstream upstream, String pathTemplate, String... segments) {
+        return new UpstreamCall(upstream, "PUT", expand(pathTemplate, segments));
+    }
+
+    public static UpstreamCall delete(Upstream upstream, String pathTemplate, String... segments) {
+        return new UpstreamCall(upstream, "DELETE", expand(pathTemplate, segments));
+    }
+
     /** Passes the caller's query string on as it came (already encoded), so filters and paging reach the service unchanged. */
     public UpstreamCall query(String rawQuery) {
         this.rawQuery = rawQuery == null || rawQuery.isEmpty() ? null : rawQuery;

@@ -33,6 +33,9 @@ import java.io.InputStream;
 @Blocking
 public class FineTunesResource {
 
+    /** Names the tenant; passed on as sent (no API keys yet, so the gateway cannot derive it). */
+    static final String TENANT = "X-Refinery-Tenant";
+
     @Inject
     UpstreamClient upstreams;
 
@@ -43,12 +46,14 @@ public class FineTunesResource {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response create(@HeaderParam("Content-Type") String contentType,
                            @HeaderParam("Idempotency-Key") @Parameter(description = "makes a retried submission safe") String idempotencyKey,
+                           @HeaderParam(TENANT) @Parameter(description = "the tenant whose budget and provider keys apply (default: the service's)") String tenant,
                            @Context UriInfo uri,
                            InputStream body) {
         UpstreamCall call = UpstreamCall.post(Upstream.TRAINING, "/jobs")
                 .query(uri.getRequestUri().getRawQuery())
                 .header("Content-Type", contentType)
-                .header("Idempotency-Key", idempotencyKey);
+                .header("Idempotency-Key", idempotencyKey)
+                .header(TENANT, tenant);
         return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, -1)));
     }
 
@@ -77,6 +82,27 @@ public class FineTunesResource {
     @Operation(summary = "A job's event log (state changes, messages)")
     public Response events(@PathParam("id") String id, @Context UriInfo uri) {
         return relay(UpstreamCall.get(Upstream.TRAINING, "/jobs/{}/events", id), uri);
+    }
+
+    @GET
+    @Path("/{id}/checkpoints")
+    @Operation(summary = "A job's checkpoints (step, where it is)")
+    public Response checkpoints(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.get(Upstream.TRAINING, "/jobs/{}/checkpoints", id), uri);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a provider job is asked to stop (CANCELLING, then CANCELLED).")
+    public Response cancel(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/cancel", id), uri);
+    }
+
+    @POST
+    @Path("/{id}/rerun")
+    @Operation(summary = "Run a job again with the same specification (a new job)")
+    public Response rerun(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/rerun", id), uri);
     }
 
     private Response relay(UpstreamCall call, UriInfo uri) {
