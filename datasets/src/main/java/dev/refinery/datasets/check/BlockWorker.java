@@ -98,7 +98,7 @@ final class BlockWorker {
             return;
         }
         int r = result.addUsable(line, record.features().format());
-        for (Target target : Target.values()) {
+        for (Target target : Target.ALL) {
             List<Finding> found = TargetRules.check(target, record.features());
             if (!found.isEmpty()) {
                 result.rejectedBy[r] |= 1 << target.ordinal();

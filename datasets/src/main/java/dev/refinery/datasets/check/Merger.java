@@ -116,7 +116,7 @@ final class Merger {
     }
 
     private void record(BlockResult r, int u, long line) throws IOException {
-        RecordFormat format = RecordFormat.values()[r.format[u]];
+        RecordFormat format = RecordFormat.ALL[r.format[u]];
         if (fileFormat == null) {
             fileFormat = format;
         } else if (format != fileFormat) {
@@ -126,7 +126,7 @@ final class Merger {
             byTarget.values().forEach(t -> t.add(line, mixed));
             return;
         }
-        for (Target t : Target.values()) {
+        for (Target t : Target.ALL) {
             if ((r.rejectedBy[u] & (1 << t.ordinal())) == 0) {
                 acceptedByTarget.get(t)[0]++;
             }

@@ -135,7 +135,7 @@ final class MessageListChecker {
             return null;
         }
         if (tape.kind(node) == JsonTape.STRING) {
-            for (Role r : Role.values()) {
+            for (Role r : Role.ALL) {
                 if (tape.stringEquals(node, r.bytes())) {
                     return r;
                 }

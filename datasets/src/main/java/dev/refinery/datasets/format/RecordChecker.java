@@ -245,7 +245,7 @@ public final class RecordChecker implements CheckedRecord {
     /** Records a turn's text for tokens and fingerprints; {@code content} is a string node or a list of parts. */
     void turn(JsonTape tape, String role, int content, boolean trained) {
         features.turns++;
-        for (Role r : Role.values()) {
+        for (Role r : Role.ALL) {
             if (r.id().equals(role)) {
                 features.roleCounts[r.ordinal()]++;
             }

@@ -13,6 +13,9 @@ public enum RecordFormat {
     /** Pre-tokenized rows ({@code input_ids}, {@code attention_mask}, {@code labels}) from a Parquet file. */
     TOKENIZED("tokenized", "input_ids (Parquet)");
 
+    /** Every constant, in order; {@code values()} copies its array on each call, and this is read per record. */
+    public static final RecordFormat[] ALL = values();
+
     private final String id;
     private final String keys;
 

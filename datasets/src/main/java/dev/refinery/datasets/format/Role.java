@@ -4,6 +4,9 @@ package dev.refinery.datasets.format;
 public enum Role {
     SYSTEM("system"), USER("user"), ASSISTANT("assistant"), TOOL("tool");
 
+    /** Every constant, in order; {@code values()} copies its array on each call, and this is read per record. */
+    public static final Role[] ALL = values();
+
     private final String id;
     private final byte[] bytes;
 

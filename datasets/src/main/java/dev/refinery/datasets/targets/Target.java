@@ -34,6 +34,9 @@ public enum Target {
             EnumSet.allOf(Role.class), true, true,
             "At least 10 examples (50-100 recommended); preference data is text only. New jobs end on 2027-01-06.");
 
+    /** Every target, in order; {@code values()} copies its array on each call, and this is read per record. */
+    public static final Target[] ALL = values();
+
     private final String id;
     private final String displayName;
     private final long minRecords;

@@ -25,7 +25,7 @@ public final class TargetRules {
             return List.of(Finding.of(Rule.METHOD_NOT_SUPPORTED, "", target.displayName() + " does not accept "
                     + format.id() + " records (" + format.keys() + ")"));
         }
-        for (Role role : target.acceptsAll(features.roleMask()) ? NO_ROLES : Role.values()) {
+        for (Role role : target.acceptsAll(features.roleMask()) ? NO_ROLES : Role.ALL) {
             if (features.uses(role) && !target.accepts(role)) {
                 found = add(found, Finding.of(Rule.ROLE_NOT_ALLOWED, "messages", target.displayName() + " does not accept the \""
                         + role.id() + "\" role"));
