@@ -66,11 +66,27 @@ class GoldenSamplesTest {
         assertEquals(Set.of(), schemaFor(sample).validate(extra));
     }
 
+    @Test
+    void checkOptionsTheValidatorDoesNotTakeAreRejected() throws IOException {
+        Path sample = ROOT.resolve("samples/dataset-uploaded-checks.v1.json");
+        for (String[] bad : new String[][] {{"target", "azure"}, {"dedup", "fuzzy"}, {"overContext", "wrap"}, {"splits", "ninety/ten"}}) {
+            ObjectNode event = (ObjectNode) JSON.readTree(sample.toFile());
+            ((ObjectNode) event.get("checks")).put(bad[0], bad[1]);
+            assertFalse(schemaFor(sample).validate(event).isEmpty(), "checks." + bad[0] + " = " + bad[1] + " must be rejected");
+        }
+        ObjectNode noKey = (ObjectNode) JSON.readTree(sample.toFile());
+        ((ObjectNode) noKey.get("checks").get("testSet")).remove("objectKey");
+        assertFalse(schemaFor(sample).validate(noKey).isEmpty(), "a test set without its object key must be rejected");
+        ObjectNode badParent = (ObjectNode) JSON.readTree(ROOT.resolve("samples/dataset-uploaded-clean-version.v1.json").toFile());
+        badParent.put("parentDatasetId", "ds-1");
+        assertFalse(schemaFor(sample).validate(badParent).isEmpty(), "a malformed parent id must be rejected");
+    }
+
     /** samples/job-completed-failed.v1.json -> schemas/job-completed.v1.json */
     private static JsonSchema schemaFor(Path sample) throws IOException {
         String name = sample.getFileName().toString();
         String event = name.substring(0, name.indexOf(".v1"));
-        for (String variant : List.of("-invalid", "-failed")) {
+        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version")) {
             if (event.endsWith(variant)) {
                 event = event.substring(0, event.length() - variant.length());
             }

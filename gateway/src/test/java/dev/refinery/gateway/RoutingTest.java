@@ -89,6 +89,34 @@ class RoutingTest {
     }
 
     @Test
+    void anUploadsCheckOptionsReachIngestServiceAsGiven() {
+        given().urlEncodingEnabled(false).contentType("application/x-ndjson").body("{}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .when().post("/v1/datasets?name=n&target=together&model=llama-3.1-8b&splits=90/10&dedup=exact&overContext=drop"
+                        + "&epochs=3&evals=1&testSet=ds-1")
+                .then().statusCode(201)
+                .body("query", equalTo("name=n&target=together&model=llama-3.1-8b&splits=90/10&dedup=exact&overContext=drop"
+                        + "&epochs=3&evals=1&testSet=ds-1"));
+    }
+
+    @Test
+    void aCleanVersionIsMadeByIngestServiceAndItsLocationIsPublic() {
+        given().when().post("/v1/datasets/ds-known/clean-version")
+                .then().statusCode(201)
+                .header("Location", equalTo("/v1/datasets/ds-child"))
+                .body("parentDatasetId", equalTo("ds-known"));
+    }
+
+    @Test
+    void anEstimateRequestReachesValidationServiceWithItsBody() {
+        given().contentType("application/json").body("{\"backend\":\"together\",\"model\":\"llama-3.1-8b\",\"trainingTokens\":2000000}")
+                .when().post("/v1/estimates")
+                .then().statusCode(200)
+                .body("service", equalTo("validation-service"))
+                .body("request.trainingTokens", equalTo(2000000))
+                .body("contentType", containsString("application/json"));
+    }
+
+    @Test
     void anUploadStreamsThroughWhileTheClientIsStillSending() throws Exception {
         int half = 1024 * 1024;
         ProgressGatedBody body = new ProgressGatedBody(half, () -> stubUploadBytesSoFar() >= half / 2);

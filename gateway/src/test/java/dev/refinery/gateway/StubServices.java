@@ -125,6 +125,16 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
         } else if (service.equals("ingest-service") && method.equals("POST") && path.equals("/datasets")) {
             upload(exchange);
+        } else if (service.equals("ingest-service") && method.equals("POST") && path.matches("/datasets/[^/]+/clean-version")) {
+            exchange.getResponseHeaders().add("Location", "/datasets/ds-child");
+            send(exchange, 201, "application/json", "{\"id\":\"ds-child\",\"parentDatasetId\":" + quoted(path.split("/")[2]) + "}");
+        } else if (service.equals("validation-service") && method.equals("POST") && path.equals("/estimates")) {
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            send(exchange, 200, "application/json", "{\"service\":\"" + service + "\",\"request\":" + body
+                    + ",\"contentType\":" + quoted(exchange.getRequestHeaders().getFirst("Content-Type")) + "}");
         } else if (service.equals("ingest-service") && path.equals("/datasets/ds-known")) {
             send(exchange, 200, "application/json", "{\"id\":\"ds-known\",\"name\":\"greetings\",\"bytes\":120,\"lines\":2}");
         } else if (service.equals("ingest-service") && path.startsWith("/datasets/")) {

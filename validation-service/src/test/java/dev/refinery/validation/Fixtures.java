@@ -63,6 +63,19 @@ final class Fixtures {
                 + "\"uploadedAt\":\"2026-11-28T15:30:00Z\",\"someFutureField\":{\"x\":1}}";
     }
 
+    /** A dataset-uploaded payload with more fields ({@code "checks": {...}}, {@code "parentDatasetId": ...}). */
+    static String uploadedEvent(String datasetId, String name, String key, String extraFields) {
+        return "{\"datasetId\":\"" + datasetId + "\",\"name\":\"" + name + "\",\"bucket\":\"refinery\",\"objectKey\":\"" + key
+                + "\",\"bytes\":100,\"lines\":10,\"sha256\":\"" + "0".repeat(64) + "\",\"uploadedAt\":\"2026-11-28T15:30:00Z\""
+                + (extraFields == null ? "" : "," + extraFields) + "}";
+    }
+
+    /** Stores a dataset and announces it with more fields (check options, a parent). */
+    void upload(String datasetId, String name, List<String> lines, String extraFields) {
+        putRaw(rawKey(datasetId), lines);
+        sendUploaded(datasetId, uploadedEvent(datasetId, name, rawKey(datasetId), extraFields), UUID.randomUUID().toString());
+    }
+
     /** Sends a dataset-uploaded event with CloudEvents headers; returns its ce_id. */
     String sendUploaded(String datasetId, String payload, String ceId) {
         probe.send("dataset-uploaded", datasetId, payload,

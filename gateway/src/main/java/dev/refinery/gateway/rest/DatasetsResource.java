@@ -51,8 +51,17 @@ public class DatasetsResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Upload a JSONL dataset", description = "The body is the raw file (application/x-ndjson, application/jsonl, "
             + "text/plain or application/octet-stream), streamed through to ingest-service as it arrives. Repeat a request with "
-            + "the same Idempotency-Key to get the same dataset back.")
+            + "the same Idempotency-Key to get the same dataset back. The check options (all optional, passed on to ingest-service "
+            + "as given) say how this dataset is validated; a bad one is a 400 naming the field before anything is stored.")
     @Parameter(name = "name", in = ParameterIn.QUERY, description = "a name for the dataset")
+    @Parameter(name = "target", in = ParameterIn.QUERY, description = "check for: local, together, fireworks or openai")
+    @Parameter(name = "model", in = ParameterIn.QUERY, description = "catalog model id or alias: tokenizer, context and price of the check")
+    @Parameter(name = "splits", in = ParameterIn.QUERY, description = "train/validation[/test] percent, e.g. 90/10 or 80/10/10")
+    @Parameter(name = "dedup", in = ParameterIn.QUERY, description = "report, exact or normalized")
+    @Parameter(name = "overContext", in = ParameterIn.QUERY, description = "drop, truncate or fail: records over the model's context")
+    @Parameter(name = "epochs", in = ParameterIn.QUERY, description = "epochs the report's cost estimate assumes")
+    @Parameter(name = "evals", in = ParameterIn.QUERY, description = "evaluation passes the cost estimate assumes")
+    @Parameter(name = "testSet", in = ParameterIn.QUERY, description = "id of another dataset whose records are the test split")
     @RequestBody(content = {
             @Content(mediaType = "application/x-ndjson", schema = @Schema(type = SchemaType.STRING, format = "binary")),
             @Content(mediaType = "application/jsonl", schema = @Schema(type = SchemaType.STRING, format = "binary")),
@@ -98,6 +107,17 @@ public class DatasetsResource {
     public Response problems(@PathParam("id") String id, @Context UriInfo uri) {
         return Relay.of(upstreams.send(UpstreamCall.get(Upstream.VALIDATION, "/reports/{}/problems", id)
                 .query(uri.getRequestUri().getRawQuery())));
+    }
+
+    @POST
+    @Path("/{id}/clean-version")
+    @Operation(summary = "Make a validated dataset's clean subset a dataset of its own", description = "The records that passed "
+            + "validation become a new dataset (same name and check options, parentDatasetId = id), validated like an upload. "
+            + "201 with the new dataset, 200 with the one made before, 409 DATASET_NOT_VALIDATED while the parent is not checked yet.")
+    @APIResponse(responseCode = "201", description = "created; Location names the new dataset")
+    public Response cleanVersion(@PathParam("id") String id) {
+        // The copy streams through ingest-service, so a large dataset takes as long as an upload would.
+        return Relay.of(upstreams.send(UpstreamCall.post(Upstream.INGEST, "/datasets/{}/clean-version", id), config.uploadTimeout()));
     }
 
     /** The declared body length, so the service sees the same Content-Length; -1 (chunked) when unknown or unreadable. */

@@ -1,10 +1,25 @@
 package dev.refinery.ingest.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.OffsetDateTime;
 
-/** Payload of {@code dataset-uploaded} v1 (contracts/schemas/dataset-uploaded.v1.json). */
+/**
+ * Payload of {@code dataset-uploaded} v1 (contracts/schemas/dataset-uploaded.v1.json). {@code checks} and
+ * {@code parentDatasetId} are optional and left out when absent.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetUploaded(String datasetId, String name, String bucket, String objectKey, long bytes, long lines,
-                              String sha256, String contentType, OffsetDateTime uploadedAt) {
+                              String sha256, String contentType, OffsetDateTime uploadedAt, Checks checks, String parentDatasetId) {
 
     public static final String TOPIC = "dataset-uploaded";
+
+    /** How the uploader asked for the dataset to be checked; absent fields take validation-service's defaults. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Checks(String target, String model, String splits, String dedup, String overContext, Integer epochs,
+                         Integer evaluations, TestSet testSet) {
+    }
+
+    public record TestSet(String datasetId, String bucket, String objectKey) {
+    }
 }

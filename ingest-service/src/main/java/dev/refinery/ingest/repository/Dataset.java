@@ -44,6 +44,18 @@ public class Dataset extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
+    /** The uploader's check options as JSON ({@code CheckChoices}); null when none were given. */
+    @Column(columnDefinition = "TEXT")
+    public String checks;
+
+    /** The dataset this one was derived from (its clean subset); null for an upload. */
+    @Column(name = "parent_dataset_id")
+    public String parentDatasetId;
+
+    public static Optional<Dataset> cleanVersionOf(String parentId) {
+        return find("parentDatasetId", parentId).firstResultOptional();
+    }
+
     public static Optional<Dataset> byIdempotencyKey(String key) {
         return find("idempotencyKey", key).firstResultOptional();
     }

@@ -1,6 +1,8 @@
 package dev.refinery.ingest.rest;
 
 import dev.refinery.ingest.mapping.DatasetMapper;
+import dev.refinery.ingest.service.CheckRequest;
+import dev.refinery.ingest.service.CleanVersions;
 import dev.refinery.ingest.service.DatasetService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -30,16 +32,47 @@ public class DatasetResource {
     @Inject
     DatasetService datasets;
 
+    @Inject
+    CleanVersions cleanVersions;
+
     @POST
     @Blocking
     @Consumes({"application/x-ndjson", "application/jsonl", "application/json-lines", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @Operation(summary = "Upload a JSONL dataset", description = "The body is the raw file, streamed to object storage. "
-            + "Repeat a request with the same Idempotency-Key to get the same dataset back instead of a new one.")
+            + "Repeat a request with the same Idempotency-Key to get the same dataset back instead of a new one. The optional "
+            + "check options say how validation-service checks this dataset; any left out take its configured defaults. "
+            + "A bad option is refused (400, naming the field and the values allowed) before the file is stored.")
     public Response upload(@QueryParam("name") @Parameter(description = "a name for the dataset") String name,
+                           @QueryParam("target") @Parameter(description = "local, together, fireworks or openai") String target,
+                           @QueryParam("model") @Parameter(description = "catalog model id or alias (e.g. llama-3.1-8b); without a "
+                                   + "target, the backend that has it") String model,
+                           @QueryParam("splits") @Parameter(description = "train/validation[/test] percent, e.g. 90/10 or 80/10/10") String splits,
+                           @QueryParam("dedup") @Parameter(description = "report, exact or normalized") String dedup,
+                           @QueryParam("overContext") @Parameter(description = "drop, truncate or fail: records over the model's context") String overContext,
+                           @QueryParam("epochs") @Parameter(description = "epochs the report's cost estimate assumes") String epochs,
+                           @QueryParam("evals") @Parameter(description = "evaluation passes the cost estimate assumes") String evals,
+                           @QueryParam("testSet") @Parameter(description = "id of another dataset whose records are the test split") String testSet,
                            @HeaderParam("Content-Type") String contentType,
                            @HeaderParam("Idempotency-Key") String idempotencyKey,
                            InputStream body) {
-        DatasetService.Upload upload = datasets.upload(name, contentType, idempotencyKey, body);
+        CheckRequest checks = new CheckRequest(target, model, splits, dedup, overContext, epochs, evals, testSet);
+        return answer(datasets.upload(name, contentType, idempotencyKey, checks, body));
+    }
+
+    @POST
+    @Path("/{id}/clean-version")
+    @Blocking
+    @Operation(summary = "Make the clean subset of a validated dataset a dataset of its own",
+            description = "Copies the records that passed validation (datasets/{id}/validated/clean.jsonl) into a new dataset with "
+                    + "the same name and check options and parentDatasetId = id, and announces it, so it is validated like an "
+                    + "upload. 201 with the new dataset; 200 with the one made earlier (a dataset has one clean version); 409 "
+                    + "DATASET_NOT_VALIDATED while the parent's validation has not finished; 422 CLEAN_SUBSET_EMPTY when no "
+                    + "record passed.")
+    public Response cleanVersion(@PathParam("id") String id) {
+        return answer(cleanVersions.create(id));
+    }
+
+    private static Response answer(DatasetService.Upload upload) {
         DatasetView view = DatasetMapper.toView(upload.dataset());
         return upload.created()
                 ? Response.created(URI.create("/datasets/" + view.id())).entity(view).build()

@@ -47,11 +47,18 @@ public class DatasetService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    CheckChoicesParser checkChoices;
+
     /** The result of an upload: the dataset, and whether this call created it (false for an idempotent repeat). */
     public record Upload(Dataset dataset, boolean created) {
     }
 
-    public Upload upload(String name, String contentType, String idempotencyKey, InputStream body) {
+    /**
+     * Stores an upload and announces it. The check options are refused (400, naming the field) before a
+     * byte of the body is read; a repeat with a known Idempotency-Key answers the earlier dataset.
+     */
+    public Upload upload(String name, String contentType, String idempotencyKey, CheckRequest checks, InputStream body) {
         if (idempotencyKey != null) {
             Optional<Dataset> existing = findByIdempotencyKey(idempotencyKey);
             if (existing.isPresent()) {
@@ -63,8 +70,9 @@ public class DatasetService {
             throw ApiException.badRequest("DATASET_NAME_INVALID", "the dataset name may have at most 200 characters")
                     .with("field", "name");
         }
-        String id = "ds-" + UUID.randomUUID().toString().replace("-", "");
-        String key = "datasets/" + id + "/raw/" + SAFE_NAME.matcher(datasetName).replaceAll("_") + ".jsonl";
+        CheckChoices choices = checkChoices.parse(checks);
+        String id = newId();
+        String key = rawKey(id, datasetName);
         Timer.Sample timer = Timer.start(registry);
         MeteredUpload metered = new MeteredUpload(body, config.maxUploadBytes());
         try {
@@ -102,6 +110,7 @@ public class DatasetService {
         d.lines = metered.lines();
         d.sha256 = metered.sha256Hex();
         d.idempotencyKey = idempotencyKey;
+        d.checks = DatasetMapper.checksColumn(choices);
         d.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         try {
             record(d);
@@ -123,6 +132,15 @@ public class DatasetService {
         return new Upload(d, true);
     }
 
+    static String newId() {
+        return "ds-" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    static String rawKey(String id, String datasetName) {
+        return "datasets/" + id + "/raw/" + SAFE_NAME.matcher(datasetName).replaceAll("_") + ".jsonl";
+    }
+
+    /** Stores the dataset row and its dataset-uploaded event in one transaction. */
     @Transactional
     void record(Dataset d) {
         d.persist();
@@ -152,7 +170,7 @@ public class DatasetService {
         return Dataset.find("order by createdAt desc").page(0, limit).list();
     }
 
-    private void discard(String key) {
+    void discard(String key) {
         try {
             if (storage.exists(key)) {
                 storage.delete(key);

@@ -2,10 +2,19 @@ package dev.refinery.validation.events;
 
 /**
  * What this service reads of {@code dataset-uploaded} v1 (contracts/schemas/dataset-uploaded.v1.json);
- * the other fields are ignored.
+ * the other fields are ignored. {@code checks} (the uploader's check options) and {@code parentDatasetId}
+ * (set for a clean subset) are optional.
  */
-public record DatasetUploaded(String datasetId, String name, String bucket, String objectKey) {
+public record DatasetUploaded(String datasetId, String name, String bucket, String objectKey, Checks checks, String parentDatasetId) {
 
     public static final String TOPIC = "dataset-uploaded";
     public static final String TYPE = "refinery.dataset-uploaded.v1";
+
+    /** Absent fields take this service's configured defaults. */
+    public record Checks(String target, String model, String splits, String dedup, String overContext, Integer epochs,
+                         Integer evaluations, TestSet testSet) {
+    }
+
+    public record TestSet(String datasetId, String bucket, String objectKey) {
+    }
 }

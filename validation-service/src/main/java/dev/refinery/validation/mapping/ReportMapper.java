@@ -1,5 +1,6 @@
 package dev.refinery.validation.mapping;
 
+import dev.refinery.validation.events.DatasetUploaded;
 import dev.refinery.validation.events.DatasetValidated;
 import dev.refinery.validation.records.LineProblem;
 import dev.refinery.datasets.split.Split;
@@ -8,6 +9,7 @@ import dev.refinery.validation.repository.ValidationProblem;
 import dev.refinery.validation.repository.ValidationRun;
 import dev.refinery.validation.rest.ProblemView;
 import dev.refinery.validation.rest.ReportView;
+import dev.refinery.validation.service.RunChecks;
 import dev.refinery.validation.service.ValidatedObjects;
 
 import java.util.Map;
@@ -34,15 +36,40 @@ public final class ReportMapper {
         return new ProblemView(p.line, p.code, p.path, p.message, p.hint);
     }
 
-    public static ReportView toView(ValidationRun run) {
+    /** The event's check options onto the run (nothing when the uploader gave none). */
+    public static void copyChecks(DatasetUploaded.Checks checks, ValidationRun run) {
+        if (checks == null) {
+            return;
+        }
+        run.checkTarget = checks.target();
+        run.checkModel = checks.model();
+        run.checkSplits = checks.splits();
+        run.checkDedup = checks.dedup();
+        run.checkOverContext = checks.overContext();
+        run.checkEpochs = checks.epochs();
+        run.checkEvaluations = checks.evaluations();
+        if (checks.testSet() != null) {
+            run.testSetDatasetId = checks.testSet().datasetId();
+            run.testSetBucket = checks.testSet().bucket();
+            run.testSetKey = checks.testSet().objectKey();
+        }
+    }
+
+    public static RunChecks checks(ValidationRun run) {
+        return new RunChecks(run.checkTarget, run.checkModel, run.checkSplits, run.checkDedup, run.checkOverContext, run.checkEpochs,
+                run.checkEvaluations, run.testSetDatasetId, run.testSetBucket, run.testSetKey);
+    }
+
+    public static ReportView toView(ValidationRun run, ReportView.ChecksView checks) {
         ReportView.SplitsView splits = run.status == RunStatus.VALID
                 ? new ReportView.SplitsView(split(run, Split.TRAIN, run.trainRecords), split(run, Split.VALIDATION, run.validationRecords),
                 split(run, Split.TEST, run.testRecords))
                 : null;
         Map<String, Long> ruleCounts = run.status == RunStatus.VALID || run.status == RunStatus.INVALID ? new TreeMap<>(run.ruleCounts) : null;
+        boolean checked = run.status == RunStatus.VALID || run.status == RunStatus.INVALID;
         return new ReportView(run.datasetId, run.datasetName, run.status.name(), run.sourceKey, run.lines, run.records, run.validRecords,
-                run.invalidRecords, run.problems, ruleCounts, splits, run.reportKey, run.attempts, run.lastError, run.createdAt,
-                run.startedAt, run.finishedAt);
+                run.invalidRecords, run.problems, ruleCounts, splits, run.reportKey, checked ? ValidatedObjects.cleanSubset(run.datasetId) : null,
+                checks, run.parentDatasetId, run.attempts, run.lastError, run.createdAt, run.startedAt, run.finishedAt);
     }
 
     /** The event of a finished run, built from what was stored, so the event and the state cannot disagree. */

@@ -72,7 +72,8 @@ public class DatasetUploadedConsumer {
         }
         worker.wakeUpAfterCommit();
         count("queued");
-        LOG.infof("dataset %s queued for validation (%s)", event.datasetId(), event.objectKey());
+        LOG.infof("dataset %s queued for validation (%s)%s", event.datasetId(), event.objectKey(),
+                event.checks() == null ? "" : " with its own check options");
     }
 
     private static DatasetUploaded read(String value) {
@@ -83,6 +84,10 @@ public class DatasetUploadedConsumer {
         if (event.datasetId() == null || !DATASET_ID.matcher(event.datasetId()).matches()
                 || isBlank(event.bucket()) || isBlank(event.objectKey())) {
             throw new MalformedEventException("dataset-uploaded without a valid datasetId, bucket and objectKey: " + abbreviate(value));
+        }
+        DatasetUploaded.TestSet testSet = event.checks() == null ? null : event.checks().testSet();
+        if (testSet != null && (isBlank(testSet.datasetId()) || isBlank(testSet.bucket()) || isBlank(testSet.objectKey()))) {
+            throw new MalformedEventException("dataset-uploaded with a test set but without its datasetId, bucket and objectKey: " + abbreviate(value));
         }
         return event;
     }

@@ -82,6 +82,42 @@ public class ValidationRun extends PanacheEntityBase {
     @Column(name = "count", nullable = false)
     public Map<String, Long> ruleCounts = new HashMap<>();
 
+    // The uploader's check options for this dataset; null: the service's configured default.
+    @Column(name = "check_target")
+    public String checkTarget;
+
+    @Column(name = "check_model")
+    public String checkModel;
+
+    @Column(name = "check_splits")
+    public String checkSplits;
+
+    @Column(name = "check_dedup")
+    public String checkDedup;
+
+    @Column(name = "check_over_context")
+    public String checkOverContext;
+
+    @Column(name = "check_epochs")
+    public Integer checkEpochs;
+
+    @Column(name = "check_evaluations")
+    public Integer checkEvaluations;
+
+    /** A fixed test set: the dataset whose records are the test split, and where its file is. */
+    @Column(name = "test_set_dataset_id")
+    public String testSetDatasetId;
+
+    @Column(name = "test_set_bucket")
+    public String testSetBucket;
+
+    @Column(name = "test_set_key")
+    public String testSetKey;
+
+    /** The dataset this one is the clean subset of; null for an upload. */
+    @Column(name = "parent_dataset_id")
+    public String parentDatasetId;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

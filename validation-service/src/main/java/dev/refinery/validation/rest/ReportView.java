@@ -9,11 +9,23 @@ import java.util.Map;
  *
  * @param status     PENDING, RUNNING, VALID, INVALID, or FAILED (the service gave up; see {@code lastError})
  * @param ruleCounts problems per rule code, every problem counted
+ * @param cleanKey   the clean subset (every kept record) once checked, VALID or INVALID
+ * @param checks     the options this dataset is checked with: its uploader's, the service's defaults for the rest
+ * @param parentDatasetId the dataset this one is the clean subset of
  */
 public record ReportView(String datasetId, String datasetName, String status, String sourceObjectKey,
                          Long lines, Long records, Long validRecords, Long invalidRecords, Long problems,
-                         Map<String, Long> ruleCounts, SplitsView splits, String reportKey, int attempts, String lastError,
+                         Map<String, Long> ruleCounts, SplitsView splits, String reportKey, String cleanKey, ChecksView checks,
+                         String parentDatasetId, int attempts, String lastError,
                          OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
+
+    /**
+     * @param chosen the options the uploader gave (the rest are this service's defaults)
+     * @param testSet the fixed test set's dataset id, if any
+     */
+    public record ChecksView(String target, String model, String splits, String dedup, String overContext, Integer epochs,
+                             int evaluations, String testSet, java.util.List<String> chosen) {
+    }
 
     public record SplitsView(SplitView train, SplitView validation, SplitView test) {
     }

@@ -21,12 +21,16 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ReportService {
 
+    @jakarta.inject.Inject
+    CheckSettings settings;
+
     public static final int MAX_PAGE = 1000;
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
 
     @Transactional
     public ReportView report(String datasetId) {
-        return ReportMapper.toView(find(datasetId));
+        ValidationRun run = find(datasetId);
+        return ReportMapper.toView(run, settings.effective(ReportMapper.checks(run)));
     }
 
     @Transactional

@@ -8,12 +8,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The three split files of one run, written to local temporary files while the dataset streams by (so
- * a split of any size never sits in memory), then read back for upload. Closing deletes them.
+ * The three split files of one run and its clean subset (every kept record of the file, in file order),
+ * written to local temporary files while the dataset streams by (so none of any size ever sits in memory),
+ * then read back for upload. With a fixed test set the test split holds that set's records, which are
+ * not part of this dataset's clean subset. Closing deletes them.
  */
 final class SplitFiles implements AutoCloseable {
 
@@ -21,18 +25,24 @@ final class SplitFiles implements AutoCloseable {
 
     private final Map<Split, Path> files = new EnumMap<>(Split.class);
     private final Map<Split, OutputStream> outputs = new EnumMap<>(Split.class);
+    private final boolean testSplitIsFixed;
+    private Path cleanFile;
+    private OutputStream clean;
 
-    private SplitFiles() {
+    private SplitFiles(boolean testSplitIsFixed) {
+        this.testSplitIsFixed = testSplitIsFixed;
     }
 
-    static SplitFiles create(String datasetId) throws IOException {
-        SplitFiles splits = new SplitFiles();
+    static SplitFiles create(String datasetId, boolean testSplitIsFixed) throws IOException {
+        SplitFiles splits = new SplitFiles(testSplitIsFixed);
         try {
             for (Split s : Split.values()) {
                 Path file = Files.createTempFile("refinery-" + datasetId + "-" + s.id() + "-", ".jsonl");
                 splits.files.put(s, file);
                 splits.outputs.put(s, new BufferedOutputStream(Files.newOutputStream(file), BUFFER));
             }
+            splits.cleanFile = Files.createTempFile("refinery-" + datasetId + "-clean-", ".jsonl");
+            splits.clean = new BufferedOutputStream(Files.newOutputStream(splits.cleanFile), BUFFER);
             return splits;
         } catch (IOException | RuntimeException e) {
             splits.close();
@@ -40,9 +50,15 @@ final class SplitFiles implements AutoCloseable {
         }
     }
 
-    /** Appends one record, byte for byte, and a newline. */
+    /** Appends one record, byte for byte, and a newline, to its split and (unless it is a fixed test set's) to the clean subset. */
     void write(Split split, byte[] bytes, int offset, int length) throws IOException {
-        OutputStream out = outputs.get(split);
+        append(outputs.get(split), bytes, offset, length);
+        if (!(testSplitIsFixed && split == Split.TEST)) {
+            append(clean, bytes, offset, length);
+        }
+    }
+
+    private static void append(OutputStream out, byte[] bytes, int offset, int length) throws IOException {
         out.write(bytes, offset, length);
         out.write('\n');
     }
@@ -52,22 +68,35 @@ final class SplitFiles implements AutoCloseable {
         for (OutputStream out : outputs.values()) {
             out.close();
         }
+        clean.close();
     }
 
     InputStream open(Split split) throws IOException {
         return Files.newInputStream(files.get(split));
     }
 
+    InputStream openCleanSubset() throws IOException {
+        return Files.newInputStream(cleanFile);
+    }
+
     @Override
     public void close() {
-        for (OutputStream out : outputs.values()) {
+        List<OutputStream> all = new ArrayList<>(outputs.values());
+        if (clean != null) {
+            all.add(clean);
+        }
+        List<Path> paths = new ArrayList<>(files.values());
+        if (cleanFile != null) {
+            paths.add(cleanFile);
+        }
+        for (OutputStream out : all) {
             try {
                 out.close();
             } catch (IOException ignored) {
                 // the file is deleted next; nothing to keep
             }
         }
-        for (Path file : files.values()) {
+        for (Path file : paths) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {

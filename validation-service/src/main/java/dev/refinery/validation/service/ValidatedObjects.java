@@ -16,6 +16,11 @@ public final class ValidatedObjects {
         return prefix(datasetId) + "report.json";
     }
 
+    /** Every record the check kept (what the splits hold, in file order, without a fixed test set's records): the clean subset. */
+    public static String cleanSubset(String datasetId) {
+        return prefix(datasetId) + "clean.jsonl";
+    }
+
     /** The normalized fingerprints of the version's records, for later versions' duplicate check. */
     public static String fingerprints(String datasetId) {
         return prefix(datasetId) + "fingerprints.bin";

@@ -65,6 +65,8 @@ public class ValidationRuns {
         run.datasetName = event.name();
         run.sourceBucket = event.bucket();
         run.sourceKey = event.objectKey();
+        run.parentDatasetId = event.parentDatasetId();
+        ReportMapper.copyChecks(event.checks(), run);
         run.status = RunStatus.PENDING;
         run.nextAttemptAt = now;
         run.createdAt = now;
@@ -93,7 +95,7 @@ public class ValidationRuns {
         run.attempts++;
         run.startedAt = now;
         run.heartbeatAt = now;
-        return Optional.of(new Claim(run.datasetId, run.sourceBucket, run.sourceKey, run.attempts));
+        return Optional.of(new Claim(run.datasetId, run.sourceBucket, run.sourceKey, run.attempts, ReportMapper.checks(run)));
     }
 
     /** Shows the run is still being worked on; fails when another worker has taken it over. */
@@ -143,16 +145,49 @@ public class ValidationRuns {
         return true;
     }
 
-    /** Earlier versions of the dataset (same name, validated before this one), oldest first, for the cross-version duplicate check. */
+    /**
+     * Earlier versions of the dataset (same name, validated before this one), oldest first, for the
+     * cross-version duplicate check. A clean subset is not a new version of its parent but the parent
+     * again, minus its bad records: it is compared with the versions before its parent, never with the
+     * parent itself (every one of its records would be a "duplicate" of it).
+     */
     @Transactional
-    public java.util.List<String> earlierVersions(String datasetId) {
+    public List<String> earlierVersions(String datasetId) {
         ValidationRun run = ValidationRun.findById(datasetId);
         if (run == null || run.datasetName == null) {
-            return java.util.List.of();
+            return List.of();
         }
-        return ValidationRun.<ValidationRun>find("datasetName = ?1 and datasetId <> ?2 and status in (?3, ?4) and createdAt < ?5 order by createdAt",
-                        run.datasetName, datasetId, RunStatus.VALID, RunStatus.INVALID, run.createdAt)
+        ValidationRun reference = run;
+        if (run.parentDatasetId != null) {
+            ValidationRun parent = ValidationRun.findById(run.parentDatasetId);
+            reference = parent != null ? parent : run;
+        }
+        String parentId = run.parentDatasetId == null ? datasetId : run.parentDatasetId;
+        return ValidationRun.<ValidationRun>find("datasetName = ?1 and datasetId <> ?2 and datasetId <> ?3 and status in (?4, ?5) "
+                                + "and createdAt < ?6 and (parentDatasetId is null or parentDatasetId <> ?3) order by createdAt",
+                        run.datasetName, datasetId, parentId, RunStatus.VALID, RunStatus.INVALID, reference.createdAt)
                 .stream().map(r -> r.datasetId).toList();
+    }
+
+    /** The dataset's options cannot be used (see {@link CheckChoiceException}): the run fails now, with the reason, instead of retrying. */
+    @Transactional
+    public boolean giveUp(Claim claim, String reason) {
+        ValidationRun run = em.find(ValidationRun.class, claim.datasetId(), LockModeType.PESSIMISTIC_WRITE);
+        if (run == null || run.status != RunStatus.RUNNING || run.attempts != claim.attempt()) {
+            return false;
+        }
+        run.status = RunStatus.FAILED;
+        run.lastError = reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason;
+        run.heartbeatAt = null;
+        run.finishedAt = now();
+        LOG.warnf("validation of %s failed: %s", run.datasetId, reason);
+        return true;
+    }
+
+    /** The run of a dataset, if this service has seen the dataset. */
+    @Transactional
+    public Optional<ValidationRun> find(String datasetId) {
+        return Optional.ofNullable(ValidationRun.findById(datasetId));
     }
 
     /** An attempt failed for a reason other than the data (storage, database): queue it again later, or give up. */

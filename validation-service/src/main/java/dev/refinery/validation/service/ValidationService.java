@@ -1,6 +1,7 @@
 package dev.refinery.validation.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.datasets.check.CheckOptions;
 import dev.refinery.datasets.check.CheckResult;
 import dev.refinery.datasets.check.DatasetChecker;
 import dev.refinery.datasets.dedup.EarlierVersions;
@@ -72,6 +73,10 @@ public class ValidationService {
             result.ruleCounts().forEach((code, n) -> registry.counter("refinery_validation_problems_total", "rule", code).increment(n));
             LOG.infof("dataset %s is %s: %d records, %d valid, %d problems", claim.datasetId(), status, result.records(),
                     result.validRecords(), result.problems());
+        } catch (CheckChoiceException e) {
+            if (runs.giveUp(claim, e.getMessage())) {
+                registry.counter("refinery_validation_runs_total", "status", "FAILED").increment();
+            }
         } catch (RunTakenOverException e) {
             LOG.infof("validation of %s attempt %d stopped: %s", claim.datasetId(), claim.attempt(), e.getMessage());
         } catch (Exception e) {
@@ -107,9 +112,10 @@ public class ValidationService {
      */
     private ScanResult checkAndWriteSplits(Claim claim) throws IOException {
         String id = claim.datasetId();
-        DatasetChecker checker = new DatasetChecker(settings.options(earlierVersions(id)));
+        CheckOptions options = settings.options(earlierVersions(id), claim.checks(), testSet(claim.checks()));
+        DatasetChecker checker = new DatasetChecker(options);
         Heartbeat heartbeat = new Heartbeat(claim);
-        try (SplitFiles splits = SplitFiles.create(id)) {
+        try (SplitFiles splits = SplitFiles.create(id, options.fixedTestSet() != null)) {
             CheckResult check;
             try (InputStream raw = heartbeat.whileReading(storage.open(claim.sourceKey()))) {
                 check = checker.check(raw, splits::write);
@@ -123,12 +129,27 @@ public class ValidationService {
                     }
                 }
             }
+            try (InputStream in = heartbeat.whileReading(splits.openCleanSubset())) {
+                storage.put(ValidatedObjects.cleanSubset(id), in, JSONL); // for a clean version, VALID or not
+            }
             storage.put(ValidatedObjects.report(id), ReportJson.write(check.report()), "application/json");
             ByteArrayOutputStream fingerprints = new ByteArrayOutputStream();
             EarlierVersions.write(check.fingerprints(), fingerprints);
             storage.put(ValidatedObjects.fingerprints(id), fingerprints.toByteArray(), "application/octet-stream");
             return result;
         }
+    }
+
+    /** The fixed test set's file, read from this bucket; a set whose file is gone fails the run (retrying would not bring it back). */
+    private CheckOptions.TestSetSource testSet(RunChecks checks) {
+        if (!checks.hasFixedTestSet()) {
+            return null;
+        }
+        if (!storage.bucket().equals(checks.testSetBucket()) || !storage.exists(checks.testSetKey())) {
+            throw new CheckChoiceException("testSet", "the test set " + checks.testSetDatasetId() + " has no file at "
+                    + checks.testSetBucket() + "/" + checks.testSetKey());
+        }
+        return () -> storage.open(checks.testSetKey());
     }
 
     private EarlierVersions earlierVersions(String datasetId) throws IOException {
