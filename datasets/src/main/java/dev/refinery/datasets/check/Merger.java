@@ -243,7 +243,13 @@ final class Merger {
         boolean accepted = verdicts.get(options.target().ordinal()).accepted() && (testSetReport == null || testSetReport.accepted());
         return new DatasetReport(1, fileFormat == null ? null : fileFormat.id(), gzip, bytes, lineBase, records, valid, records - valid,
                 options.target().id(), options.model(), accepted, problems.errors(), problems.warnings(), problems.summary(), verdicts,
-                statistics(), duplicates(), splits(), tokens == null ? null : TokenReport.of(tokens, options, droppedOverContext), cost(), testSetReport);
+                statistics(), duplicates(), splits(), tokens == null ? null : TokenReport.of(tokens, options, droppedOverContext, splitTokens()), cost(), testSetReport);
+    }
+
+    private Map<String, TokenReport.SplitTokens> splitTokens() {
+        Map<String, TokenReport.SplitTokens> out = new LinkedHashMap<>();
+        splitTokens.forEach((split, t) -> out.put(split.id(), new TokenReport.SplitTokens(t[1], t[0])));
+        return out;
     }
 
     /** The run's price from the catalog, on the kept records' tokens: training on train, evaluations on validation. */

@@ -58,7 +58,7 @@ public final class ParquetReports {
         double share = parquet.tokens() == 0 ? 0 : Math.round(parquet.trainedTokens() * 1000.0 / parquet.tokens()) / 1000.0;
         TokenReport tokens = new TokenReport("input_ids of the file", "exact", false, 0, parquet.rows(), parquet.tokens(),
                 parquet.trainedTokens(), share, 0, 0, 0, parquet.longestRowTokens(), List.of(), null, null, 0, List.of(), 0,
-                parquet.tokens());
+                parquet.tokens(), Map.of());
         return new DatasetReport(1, "tokenized", false, bytes, parquet.rows(), parquet.rows(), parquet.rows() - invalidRows, invalidRows,
                 target.id(), null, accepted, errors, warnings, problems, verdicts, null, null, null, tokens, null, null);
     }

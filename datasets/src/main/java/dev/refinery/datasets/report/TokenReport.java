@@ -5,6 +5,7 @@ import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.TokenStats;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Token counts of the kept records with the target model's tokenizer (chat-template overhead included),
@@ -30,9 +31,14 @@ public record TokenReport(
         long overContextRecords,
         List<TokenStats.OverContext> overContextSample,
         long droppedOverContext,
-        long billableTokens) {
+        long billableTokens,
+        Map<String, SplitTokens> splits) {
 
-    public static TokenReport of(TokenStats stats, CheckOptions options, long dropped) {
+    /** Kept records and their tokens in one split (what a provider bills for training or evaluation). */
+    public record SplitTokens(long records, long tokens) {
+    }
+
+    public static TokenReport of(TokenStats stats, CheckOptions options, long dropped, Map<String, SplitTokens> splits) {
         var counter = options.tokenCounter();
         boolean limited = stats.contextLength() != TokenStats.NO_CONTEXT_LIMIT;
         OverContextPolicy policy = options.overContext() == null ? OverContextPolicy.FAIL : options.overContext();
@@ -41,6 +47,6 @@ public record TokenReport(
                 counter.accuracy().relativeErrorBound(), stats.records(), stats.totalTokens(), stats.trainedTokens(), share,
                 stats.records() == 0 ? 0 : stats.min(), stats.p50(), stats.p95(), stats.max(), stats.histogram(),
                 limited ? stats.contextLength() : null, options.overContext() == null ? null : options.overContext().name().toLowerCase(),
-                stats.overContextRecords(), stats.overContextSample(), dropped, stats.outcome(policy).tokens());
+                stats.overContextRecords(), stats.overContextSample(), dropped, stats.outcome(policy).tokens(), splits);
     }
 }

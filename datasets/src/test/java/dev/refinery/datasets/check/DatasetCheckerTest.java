@@ -285,4 +285,24 @@ class DatasetCheckerTest {
         assertEquals(List.of(chatQ("3+3?", "6")), deduped.get(Split.TRAIN), "leaks are removed on request");
         assertThrows(IllegalArgumentException.class, () -> small().fixedTestSet(() -> null).splits(new dev.refinery.datasets.split.SplitPolicy(80, 10, 10)).build());
     }
+
+    @Test
+    void tokensAreCountedPerSplitAndTheRunIsPricedFromTheCatalog() throws IOException {
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            file.append(chatQ("question number " + i + " about the weather", "a fairly short answer " + i)).append('\n');
+        }
+        var catalog = dev.refinery.catalog.ModelCatalog.load();
+        var choice = ModelChoice.resolve(catalog, dev.refinery.datasets.targets.Target.TOGETHER, "llama-3.1-8b", ModelChoice.defaultModelsDir());
+        DatasetReport report = check(file.toString(), small().target(dev.refinery.datasets.targets.Target.TOGETHER).model(choice)
+                .pricing(catalog, 3, 0).build());
+        var tokens = report.tokens();
+        assertTrue(tokens.estimate(), "Llama 3.1's tokenizer is not shipped: the count is an estimate, labelled");
+        long perSplit = tokens.splits().values().stream().mapToLong(dev.refinery.datasets.report.TokenReport.SplitTokens::tokens).sum();
+        assertEquals(tokens.totalTokens(), perSplit, "the splits' tokens add up to the total");
+        assertEquals(200, tokens.splits().values().stream().mapToLong(dev.refinery.datasets.report.TokenReport.SplitTokens::records).sum());
+        assertEquals(3 * tokens.splits().get("train").tokens(), report.cost().billedTokens().expected(),
+                "Together bills epochs x training tokens");
+        assertTrue(report.cost().low().compareTo(report.cost().high()) < 0, "an estimated count gives a range");
+    }
 }
