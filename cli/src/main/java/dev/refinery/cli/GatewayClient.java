@@ -25,8 +25,15 @@ public final class GatewayClient {
 
     /** Uploads a JSONL file as a new dataset; the file is streamed. */
     public JsonNode uploadDataset(Path file, String name, String idempotencyKey) {
+        return uploadDataset(file, name, idempotencyKey, java.util.Map.of());
+    }
+
+    /** Uploads with check options (target, model, splits, ...) passed as query parameters, as the API takes them. */
+    public JsonNode uploadDataset(Path file, String name, String idempotencyKey, java.util.Map<String, String> checks) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("v1/datasets?name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)))
+            StringBuilder query = new StringBuilder("name=").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+            checks.forEach((k, v) -> query.append('&').append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("v1/datasets?" + query))
                     .header("Content-Type", "application/x-ndjson")
                     .timeout(Duration.ofMinutes(30))
                     .POST(HttpRequest.BodyPublishers.ofFile(file));

@@ -45,7 +45,12 @@ public final class RefineryCli {
             switch (command) {
                 case "demo" -> new DemoPipeline(gateway, out, Duration.ofMinutes(10))
                         .run(Path.of(a.length > 1 ? a[1] : "examples/named-stories/all.jsonl"), "stories260K", DemoPipeline.demoHyperparameters());
-                case "datasets upload" -> print(out, gateway.uploadDataset(Path.of(arg(a, 2, "FILE")), a.length > 3 ? a[3] : "dataset", null));
+                case "datasets upload" -> {
+                    UploadArgs upload = UploadArgs.parse(a);
+                    print(out, gateway.uploadDataset(upload.file(), upload.name(), null, upload.checks()));
+                }
+                case "datasets clean-version" -> print(out, gateway.postJson("v1/datasets/" + arg(a, 2, "ID") + "/clean-version", Map.of(), null));
+                case "estimates create" -> print(out, gateway.postJson("v1/estimates", EstimateArgs.parse(a), null));
                 case "datasets get" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID")));
                 case "datasets problems" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID") + "/problems"));
                 case "fine-tunes create" -> print(out, gateway.postJson("v1/fine-tunes", Map.of("datasetId", arg(a, 2, "DATASET_ID"),
@@ -86,16 +91,24 @@ public final class RefineryCli {
     }
 
     private static void usage(PrintStream err) {
-        err.println("""
+        err.print("""
                 usage: refinery [--gateway URL] COMMAND
                   demo [FILE]                         the example pipeline: upload, validation, fine-tune, evaluation
-                  datasets upload FILE [NAME]         upload a JSONL dataset
-                """ + DatasetCheckCommand.USAGE + """
-
+                  datasets upload FILE [NAME] [--target T] [--model ID] [--splits 90/10] [--dedup D] [--over-context P]
+                                  [--epochs N] [--evals N] [--test-set DATASET_ID]
+                                                      upload a JSONL dataset, checked with these options
+                """);
+        err.print(DatasetCheckCommand.USAGE.indent(2));
+        err.print("""
                   datasets get ID                     a dataset with its validation report
                   datasets problems ID                the validation problems, with line numbers
+                  datasets clean-version ID           a new version holding only the valid records of ID
+                  estimates create --backend B --model ID (--dataset ID | --training-tokens N [--examples N])
+                                   [--training-type lora|full] [--method sft|dpo] [--epochs N] [--evals N]
+                                                      the cost of a run: low / expected / high
                   fine-tunes create DATASET_ID [MODEL]  start a LoRA fine-tune on the local engine
                   fine-tunes get JOB_ID | list
-                  evals list JOB_ID | get EVAL_ID""");
+                  evals list JOB_ID | get EVAL_ID
+                """);
     }
 }
