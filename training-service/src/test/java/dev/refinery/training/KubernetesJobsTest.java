@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
+@WithTestResource(value = ProviderStubs.class, initArgs = @ResourceArg(name = ProviderStubs.TENANT_USD, value = "none")) // shares TwoStageJobsTest's start
 @WithTestResource(KubernetesCluster.class)
 class KubernetesJobsTest {
 
