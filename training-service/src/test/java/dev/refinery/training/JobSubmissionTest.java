@@ -95,11 +95,11 @@ class JobSubmissionTest {
     @Test
     void anUnsupportedBackendAndAnUnknownModelAreRefusedWithWhatIsAvailable() {
         String id = TestStack.newDatasetId();
-        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "backend", "kubernetes"))
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "backend", "slurm"))
                 .when().post("/jobs")
                 .then().statusCode(400)
                 .body("code", equalTo("JOB_BACKEND_UNSUPPORTED"))
-                .body("supported", equalTo(List.of("local", "together", "fireworks", "openai")));
+                .body("supported", equalTo(List.of("local", "together", "fireworks", "openai", "kubernetes")));
         given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "baseModel", "gpt-9"))
                 .when().post("/jobs")
                 .then().statusCode(400)
@@ -110,6 +110,33 @@ class JobSubmissionTest {
                 .then().statusCode(400)
                 .body("code", equalTo("JOB_DATASET_ID_INVALID"));
         assertNothingRecordedFor(id);
+    }
+
+    @Test
+    void theKubernetesBackendIsOffByDefaultAndTheServiceNeedsNoCluster() {
+        String id = TestStack.newDatasetId();
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "backend", "kubernetes", "baseModel", "meta-llama/Llama-3.2-1B-Instruct"))
+                .when().post("/jobs")
+                .then().statusCode(422)
+                .body("code", equalTo("JOB_BACKEND_NOT_CONFIGURED"))
+                .body("setting", equalTo("refinery.training.kubernetes.enabled"))
+                .body("detail", containsString("REFINERY_TRAINING_KUBERNETES_ENABLED"));
+        assertNothingRecordedFor(id);
+        // No cluster here: the service started, and its health has no Kubernetes check to fail.
+        given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", org.hamcrest.Matchers.not(hasItem(containsString("ubernetes"))));
+    }
+
+    @Test
+    void theLocalEngineRefusesDpoAndPointsToTheBackendsThatRunIt() {
+        String dataset = stack.validDataset(24, 4);
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "method", "dpo"))
+                .when().post("/jobs")
+                .then().statusCode(400)
+                .body("code", equalTo("JOB_METHOD_UNSUPPORTED"))
+                .body("field", equalTo("method"))
+                .body("detail", containsString("DPO runs on together, fireworks or openai"));
+        assertNothingRecordedFor(dataset);
     }
 
     @Test

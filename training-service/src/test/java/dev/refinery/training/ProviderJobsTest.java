@@ -50,11 +50,11 @@ class ProviderJobsTest {
 
     /** The canonical states of a successful job on every backend. */
     static final List<String> CANONICAL_SUCCESS = List.of("QUEUED", "RUNNING", "SUCCEEDED");
-    private static final String TOGETHER_MODEL = "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference";
-    private static final String FIREWORKS_MODEL = "accounts/fireworks/models/llama-v3p1-8b-instruct";
+    static final String TOGETHER_MODEL = "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference";
+    static final String FIREWORKS_MODEL = "accounts/fireworks/models/llama-v3p1-8b-instruct";
     private static final String OPENAI_MODEL = "gpt-4o-mini-2024-07-18";
     /** The provider-neutral spec every provider can run as written. */
-    private static final Map<String, Object> SPEC = Map.of("epochs", 2, "batchSize", 4, "suffix", "stories");
+    static final Map<String, Object> SPEC = Map.of("epochs", 2, "batchSize", 4, "suffix", "stories");
 
     @Inject
     ObjectStorage storage;
@@ -221,9 +221,9 @@ class ProviderJobsTest {
         given().when().post("/jobs/" + id + "/cancel").then().statusCode(409).body("code", equalTo("JOB_ALREADY_FINISHED"));
     }
 
-    // --- helpers ---------------------------------------------------------------------------------------------
+    // --- helpers (the other provider test classes share them) ---------------------------------------------------------------------------------------------
 
-    private io.restassured.response.Response submit(String tenant, String dataset, String backend, String model, Map<String, Object> hp,
+    static io.restassured.response.Response submit(String tenant, String dataset, String backend, String model, Map<String, Object> hp,
                                                     String budgetUsd) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("datasetId", dataset);
@@ -236,11 +236,28 @@ class ProviderJobsTest {
         return given().contentType(ContentType.JSON).header("X-Refinery-Tenant", tenant).body(body).when().post("/jobs");
     }
 
-    private static int creates(String path) {
+    static io.restassured.response.Response submitStage(String tenant, String dataset, String backend, String fromJob, Map<String, Object> hp) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("datasetId", dataset);
+        body.put("backend", backend);
+        body.put("method", "dpo");
+        body.put("fromJob", fromJob);
+        body.put("hyperparameters", hp);
+        return given().contentType(ContentType.JSON).header("X-Refinery-Tenant", tenant).body(body).when().post("/jobs");
+    }
+
+    /** The body of the newest create request sent to {@code path}. */
+    static com.fasterxml.jackson.databind.JsonNode lastCreate(String path) throws Exception {
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requests = ProviderStubs.server.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertFalse(requests.isEmpty(), "no create request to " + path);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(requests.get(requests.size() - 1).getBodyAsString());
+    }
+
+    static int creates(String path) {
         return ProviderStubs.server.findAll(postRequestedFor(urlPathEqualTo(path))).size();
     }
 
-    private static JsonPath awaitFinished(String id) {
+    static JsonPath awaitFinished(String id) {
         return TestStack.await("job " + id + " to finish", () -> {
             JsonPath job = given().when().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
             String status = job.getString("status");
@@ -248,26 +265,26 @@ class ProviderJobsTest {
         }, Duration.ofSeconds(30));
     }
 
-    private static void awaitStatus(String id, String status) {
+    static void awaitStatus(String id, String status) {
         TestStack.await("job " + id + " " + status, () -> status.equals(given().when().get("/jobs/" + id).then().extract().path("status")),
                 Duration.ofSeconds(30));
     }
 
     /** One stub per status, each answered once in order; the last one repeats. */
-    private static void inSequence(String scenario, List<MappingBuilder> steps) {
+    static void inSequence(String scenario, List<MappingBuilder> steps) {
         for (int i = 0; i < steps.size(); i++) {
             com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder step = steps.get(i).inScenario(scenario).whenScenarioStateIs(i == 0 ? Scenario.STARTED : "s" + i);
             ProviderStubs.server.stubFor(i == steps.size() - 1 ? step : step.willSetStateTo("s" + (i + 1)));
         }
     }
 
-    private static String togetherJob(String id, String status, long steps, Long nanoDollars) {
+    static String togetherJob(String id, String status, long steps, Long nanoDollars) {
         return "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"model\":\"" + TOGETHER_MODEL + "\",\"created_at\":\"2026-11-28T10:00:00Z\","
                 + "\"steps_completed\":" + steps + ",\"total_steps\":2,\"token_count\":5000"
                 + (nanoDollars == null ? "" : ",\"total_price\":" + nanoDollars) + ",\"model_output_name\":\"me/llama-ft\"}";
     }
 
-    private static void stubTogetherBasics(String id) {
+    static void stubTogetherBasics(String id) {
         var s = ProviderStubs.server;
         s.stubFor(post("/together/v1/files/upload").willReturn(okJson("{\"id\":\"file-tg\",\"object\":\"file\",\"filename\":\"train.jsonl\","
                 + "\"bytes\":12,\"purpose\":\"fine-tune\"}")));
@@ -282,7 +299,7 @@ class ProviderJobsTest {
                 {"data":[{"step":2,"path":"s3://x/final","created_at":"2026-11-28T10:10:00Z","checkpoint_type":"Final Adapter"}]}""")));
     }
 
-    private static void stubTogether(String id, long ignored, String... statuses) {
+    static void stubTogether(String id, long ignored, String... statuses) {
         stubTogetherBasics(id);
         List<MappingBuilder> steps = new java.util.ArrayList<>();
         for (int i = 0; i < statuses.length; i++) {
@@ -294,7 +311,7 @@ class ProviderJobsTest {
     }
 
     /** A Together job that runs until cancelled (reporting {@code nanoDollars} spent), then reports cancelled. */
-    private static void stubTogetherCancellable(String id, Long nanoDollars) {
+    static void stubTogetherCancellable(String id, Long nanoDollars) {
         stubTogetherBasics(id);
         var s = ProviderStubs.server;
         s.stubFor(get("/together/v1/fine-tunes/" + id).inScenario("c-" + id).whenScenarioStateIs(Scenario.STARTED)
@@ -305,7 +322,7 @@ class ProviderJobsTest {
                 .willReturn(okJson(togetherJob(id, "cancelled", 1, nanoDollars))));
     }
 
-    private static void stubFireworks(String... states) {
+    static void stubFireworks(String... states) {
         var s = ProviderStubs.server;
         s.stubFor(post("/fireworks/v1/accounts/acct/datasets").willReturn(okJson("{}")));
         s.stubFor(post(urlPathMatching("/fireworks/v1/accounts/acct/datasets/.*:upload")).willReturn(okJson("{\"bytes\":12}")));
@@ -320,7 +337,32 @@ class ProviderJobsTest {
         inSequence("fireworks", steps);
     }
 
-    private static void stubOpenAi(String id, String... statuses) {
+    static void stubFireworksDpo(String... states) {
+        var s = ProviderStubs.server;
+        s.stubFor(post(urlPathEqualTo("/fireworks/v1/accounts/acct/dpoJobs")).willReturn(okJson(
+                "{\"name\":\"accounts/acct/dpoJobs/{{request.query.dpoJobId}}\",\"state\":\"JOB_STATE_CREATING\"}")));
+        List<MappingBuilder> steps = new java.util.ArrayList<>();
+        for (String state : states) {
+            steps.add(get(urlPathMatching("/fireworks/v1/accounts/acct/dpoJobs/[^/]+")).willReturn(okJson(
+                    "{\"name\":\"accounts/acct/dpoJobs/{{request.pathSegments.[5]}}\",\"state\":\"" + state + "\""
+                            + ("JOB_STATE_COMPLETED".equals(state) ? ",\"outputModel\":\"accounts/acct/models/llama-dpo\"" : "") + "}")));
+        }
+        inSequence("fireworks-dpo", steps);
+    }
+
+    /** Together creating a new job id for every create, each one completed at its first poll. */
+    static void stubTogetherAnyJob() {
+        stubTogetherBasics("ft-unused");
+        var s = ProviderStubs.server;
+        s.stubFor(post("/together/v1/fine-tunes").willReturn(okJson(togetherJob("ft-rr-{{randomValue length=12 type='ALPHANUMERIC' lowercase=true}}",
+                "pending", 0, null))));
+        s.stubFor(get(urlPathMatching("/together/v1/fine-tunes/ft-rr-[a-z0-9]+")).willReturn(okJson(togetherJob("{{request.pathSegments.[3]}}",
+                "completed", 2, 1_000_000L))));
+        s.stubFor(get(urlPathMatching("/together/v1/fine-tunes/ft-rr-[a-z0-9]+/(events|checkpoints)")).willReturn(okJson("{\"data\":[]}")));
+        s.stubFor(get(urlPathMatching("/together/v1/fine-tunes/ft-rr-[a-z0-9]+/metrics")).willReturn(okJson("{\"metrics\":[]}")));
+    }
+
+    static void stubOpenAi(String id, String... statuses) {
         var s = ProviderStubs.server;
         s.stubFor(get(urlPathEqualTo("/openai/v1/fine_tuning/jobs")).willReturn(okJson("{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
         s.stubFor(post("/openai/v1/files").willReturn(okJson("{\"id\":\"file-oa\",\"object\":\"file\",\"bytes\":12,\"purpose\":\"fine-tune\"}")));

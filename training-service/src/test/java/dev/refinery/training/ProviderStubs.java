@@ -14,14 +14,23 @@ import java.util.Map;
  */
 public class ProviderStubs implements QuarkusTestResourceLifecycleManager {
 
+    /** Init arg: every tenant's cap in USD; "none" for no cap (unpriced jobs, such as Fireworks DPO, are refused under a cap). */
+    static final String TENANT_USD = "tenant-usd";
+
     static WireMockServer server;
+    private String tenantUsd = "5";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        tenantUsd = initArgs.getOrDefault(TENANT_USD, tenantUsd);
+    }
 
     @Override
     public Map<String, String> start() {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort().globalTemplating(true));
         server.start();
         String base = "http://localhost:" + server.port();
-        return Map.ofEntries(
+        Map<String, String> config = new java.util.HashMap<>(Map.ofEntries(
                 Map.entry("refinery.training.providers.together.base-url", base + "/together/v1"),
                 Map.entry("refinery.training.providers.fireworks.base-url", base + "/fireworks/v1"),
                 Map.entry("refinery.training.providers.openai.base-url", base + "/openai/v1"),
@@ -33,8 +42,11 @@ public class ProviderStubs implements QuarkusTestResourceLifecycleManager {
                 Map.entry("refinery.training.providers.poll-running", "PT0.2S"),
                 Map.entry("refinery.training.providers.poll-queued", "PT0.2S"),
                 Map.entry("refinery.training.providers.max-poll-backoff", "PT1S"),
-                Map.entry("refinery.training.budget.tenant-usd", "5"),
-                Map.entry("refinery.training.secrets.key", Base64.getEncoder().encodeToString(new byte[32])));
+                Map.entry("refinery.training.secrets.key", Base64.getEncoder().encodeToString(new byte[32]))));
+        if (!"none".equals(tenantUsd)) {
+            config.put("refinery.training.budget.tenant-usd", tenantUsd);
+        }
+        return config;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** training-service settings ({@code refinery.training.*}, env {@code REFINERY_TRAINING_*}). */
@@ -53,6 +54,9 @@ public interface TrainingSettings {
 
     /** How per-tenant provider keys are stored. */
     Secrets secrets();
+
+    /** The {@code kubernetes} backend: trainer Jobs on the cluster's GPUs (off unless enabled). */
+    Kubernetes kubernetes();
 
     interface Providers {
         Provider together();
@@ -111,6 +115,55 @@ public interface TrainingSettings {
     interface Budget {
         /** Every tenant's cap in US dollars over all its provider jobs (estimates of unfinished ones, actual costs of finished ones); unset = no cap. */
         Optional<BigDecimal> tenantUsd();
+    }
+
+    /**
+     * Where and how trainer Jobs run ({@code KubernetesTrainerConfig}). The API server and its credentials are the
+     * extension's own settings ({@code quarkus.kubernetes-client.*}; in a pod, its service account).
+     */
+    interface Kubernetes {
+        /** Off by default: the service then needs no cluster, and a job asking for the backend is refused naming this setting. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The namespace of the Jobs, their pods and the S3 Secret. */
+        @WithDefault("refinery-training")
+        String namespace();
+
+        /** The trainer image built from deploy/trainer/ (required once enabled). */
+        Optional<String> image();
+
+        /** {@code nvidia.com/gpu} limit of the trainer container. */
+        @WithDefault("1")
+        int gpusPerJob();
+
+        /** REFINERY_S3_ENDPOINT as the pods see it; this service's own endpoint when unset. */
+        Optional<String> s3Endpoint();
+
+        /** The Secret with keys access-key, secret-key (and optionally hf-token) for the pods. */
+        @WithDefault("refinery-s3")
+        String s3SecretName();
+
+        /** Retries of a crashed pod; bad data or a bad spec is never retried. */
+        @WithDefault("2")
+        int backoffLimit();
+
+        /** The longest a Job may run, retries included. */
+        @WithDefault("PT24H")
+        Duration activeDeadline();
+
+        /** How long Kubernetes keeps a finished Job and its pods (and their logs). */
+        @WithDefault("PT24H")
+        Duration ttlAfterFinished();
+
+        /** The pods' service account; the namespace default when unset. */
+        Optional<String> serviceAccount();
+
+        /** Node labels the pods must land on (a GPU pool), e.g. {@code node-selector."gpu-pool"=h200}. */
+        Map<String, String> nodeSelector();
+
+        /** Container memory limit such as 64Gi; none when unset. */
+        Optional<String> memoryLimit();
     }
 
     interface Secrets {

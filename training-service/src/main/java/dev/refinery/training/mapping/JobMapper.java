@@ -57,7 +57,9 @@ public final class JobMapper {
 
     public static JobCompleted toCompleted(Job j) {
         boolean local = j.isLocal();
-        return new JobCompleted(j.id, j.datasetId, j.baseModel, j.status, local ? j.bucket : null, j.adapterKey, j.failureCode, j.failureReason,
+        // A bucket only where adapterKey is a key in it: the local engine's and the cluster trainer's, not '<provider>:<model>'.
+        boolean inBucket = local || j.adapterKey != null && j.adapterKey.startsWith("jobs/");
+        return new JobCompleted(j.id, j.datasetId, j.baseModel, j.status, inBucket ? j.bucket : null, j.adapterKey, j.failureCode, j.failureReason,
                 j.steps, j.finalTrainLoss, j.finalValidationLoss, j.finishedAt, j.backend, local ? null : j.outputModel, j.providerJobId,
                 j.actualCostUsd);
     }

@@ -20,7 +20,7 @@ public record JobRequest(
         @Schema(description = "a dataset validated as VALID", example = "ds-5f0c1b2a9d8e4f7a8b6c3d2e1f0a9b8c") String datasetId,
         @Schema(description = "base model id from GET /models (local) or the catalog (providers); default stories260K", example = "stories260K")
         String baseModel,
-        @Schema(description = "local (default), together, fireworks or openai", example = "local") String backend,
+        @Schema(description = "local (default), together, fireworks, openai or kubernetes (when enabled)", example = "local") String backend,
         @Schema(description = "sft (default) or dpo", example = "sft") String method,
         @Schema(description = "training settings; omitted ones get defaults", example = "{\"epochs\": 3, \"learningRate\": 0.005}")
         JsonNode hyperparameters,

@@ -39,7 +39,7 @@ public class JobService {
     private static final Logger LOG = Logger.getLogger(JobService.class);
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
     private static final Pattern JOB_ID = Pattern.compile("^ft-[0-9a-f]{32}$");
-    public static final List<String> BACKENDS = List.of("local", "together", "fireworks", "openai");
+    public static final List<String> BACKENDS = List.of("local", "together", "fireworks", "openai", "kubernetes");
 
     @Inject
     ModelCatalog catalog;
@@ -79,8 +79,7 @@ public class JobService {
         String backend = request.backend() == null || request.backend().isBlank() ? "local" : request.backend().strip();
         if (!BACKENDS.contains(backend)) {
             throw refused("backend_unsupported", ApiException.badRequest("JOB_BACKEND_UNSUPPORTED",
-                    "backend '" + backend + "' is not supported" + ("kubernetes".equals(backend) ? " by this service yet (the library backend exists; "
-                            + "its wiring is not built)" : "") + "; supported: " + String.join(", ", BACKENDS)).with("supported", BACKENDS));
+                    "backend '" + backend + "' is not supported; supported: " + String.join(", ", BACKENDS)).with("supported", BACKENDS));
         }
         String datasetId = request.datasetId();
         if (datasetId == null || !DATASET_ID.matcher(datasetId).matches()) {

@@ -4,6 +4,7 @@ import dev.refinery.kit.problem.ApiException;
 import dev.refinery.providers.fireworks.FireworksBackend;
 import dev.refinery.providers.fireworks.FireworksConfig;
 import dev.refinery.providers.http.ApiKey;
+import dev.refinery.providers.kubernetes.KubernetesTrainerBackend;
 import dev.refinery.providers.http.RetryPolicy;
 import dev.refinery.providers.http.Sleeper;
 import dev.refinery.providers.http.TransportSettings;
@@ -24,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The hosted-provider backends, one per provider and credentials (so a tenant with its own key gets its own client,
- * and the HTTP client of each is reused). Base URLs and retry settings come from configuration.
+ * and the HTTP client of each is reused). Base URLs and retry settings come from configuration. The {@code kubernetes}
+ * backend (our own trainer on the cluster) needs no key: {@link KubernetesWorker} holds it.
  */
 @ApplicationScoped
 public class ProviderBackends {
@@ -37,6 +39,9 @@ public class ProviderBackends {
     @Inject
     ProviderCredentials credentials;
 
+    @Inject
+    KubernetesWorker kubernetes;
+
     private final Map<String, TrainingBackend> built = new ConcurrentHashMap<>();
 
     public static boolean isHosted(String backend) {
@@ -48,6 +53,9 @@ public class ProviderBackends {
      * here, before anything is recorded or sent: 422 {@code JOB_PROVIDER_KEY_MISSING} naming the variable to set.
      */
     public TrainingBackend forTenant(String tenantId, String provider) {
+        if (KubernetesTrainerBackend.NAME.equals(provider)) {
+            return kubernetes.backend(); // the cluster's, the same for every tenant; 422 naming the setting when it is off
+        }
         ProviderCredentials.Credentials c = credentials.find(tenantId, provider).orElseThrow(() -> missingKey(tenantId, provider));
         if ("fireworks".equals(provider) && (c.accountId() == null || c.accountId().isBlank())) {
             throw ApiException.unprocessable("JOB_PROVIDER_KEY_MISSING", "Fireworks needs an account id beside the key: set "
@@ -57,6 +65,14 @@ public class ProviderBackends {
         // The key's hash only tells cache entries apart; the key itself stays in the ApiKey.
         String cacheKey = provider + "|" + c.apiKey().hashCode() + "|" + c.accountId();
         return built.computeIfAbsent(cacheKey, k -> build(provider, c.apiKey(), c.accountId()));
+    }
+
+    /**
+     * Whether this process can follow jobs of that backend now. A kubernetes job left unfinished by a process that had the
+     * backend enabled is kept as it is (not failed) by one that has not: its pod may well still be training.
+     */
+    public boolean canFollow(String backend) {
+        return !KubernetesTrainerBackend.NAME.equals(backend) || kubernetes.available();
     }
 
     private TrainingBackend build(String provider, ApiKey key, String accountId) {

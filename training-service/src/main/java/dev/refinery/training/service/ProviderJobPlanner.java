@@ -3,6 +3,7 @@ package dev.refinery.training.service;
 import dev.refinery.catalog.CatalogException;
 import dev.refinery.catalog.CatalogModel;
 import dev.refinery.kit.problem.ApiException;
+import dev.refinery.providers.kubernetes.KubernetesTrainerBackend;
 import dev.refinery.providers.spec.DatasetFile;
 import dev.refinery.providers.spec.DatasetFormat;
 import dev.refinery.providers.spec.DatasetRefs;
@@ -35,7 +36,8 @@ import java.util.Map;
  * Turns a request for a hosted provider into a job ready to record, refusing it first when anything is wrong: the
  * model against the catalog, every setting against the spec's ranges and the model's limits (all listed at once), the
  * tenant's key, the dataset, the budget (before any call to the provider), then the provider's own view of the spec
- * (its defaults and what it cannot express).
+ * (its defaults and what it cannot express). The {@code kubernetes} backend has no catalog entry and no price: its model is
+ * whatever the trainer image loads, and no budget applies.
  */
 @ApplicationScoped
 public class ProviderJobPlanner {
@@ -54,25 +56,35 @@ public class ProviderJobPlanner {
     }
 
     public Plan plan(JobRequest request, String backendName, String tenantId, String datasetId) {
+        boolean cluster = KubernetesTrainerBackend.NAME.equals(backendName);
+        // Our own trainer on the cluster: refused first when this service has it off, naming the setting to turn on.
+        TrainingBackend clusterBackend = cluster ? backends.forTenant(tenantId, backendName) : null;
         TrainingMethod method = method(request.method());
+        if (cluster) {
+            refuseWhatTheClusterWorkerCannotDo(request, method);
+        }
         Job source = request.fromJob() == null || request.fromJob().isBlank() ? null : sourceJob(request.fromJob().strip(), backendName);
         String requestedModel = source != null ? source.baseModel : request.baseModel();
         if (requestedModel == null || requestedModel.isBlank()) {
             throw ApiException.badRequest("JOB_MODEL_UNKNOWN", "baseModel is required for the " + backendName + " backend; models: "
-                    + catalog.get().list(backendName).stream().map(CatalogModel::id).toList()).with("field", "baseModel");
+                    + (cluster ? "a Hugging Face Hub id (e.g. meta-llama/Llama-3.2-1B-Instruct) or a folder under the trainer's "
+                    + "REFINERY_TRAINER_MODELS_DIR" : catalog.get().list(backendName).stream().map(CatalogModel::id).toList()))
+                    .with("field", "baseModel");
         }
-        CatalogModel model;
-        try {
-            model = catalog.get().require(backendName, requestedModel.strip());
-        } catch (CatalogException e) {
-            throw ApiException.badRequest("JOB_MODEL_UNKNOWN", e.getMessage()).with("field", "baseModel")
-                    .with("catalog", catalog.get().list(backendName).stream().map(CatalogModel::id).toList());
-        }
+        // The catalog prices and limits hosted models; the cluster trains whatever the trainer image can load.
+        CatalogModel model = cluster ? null : catalogModel(backendName, requestedModel.strip());
+        String modelId = cluster ? requestedModel.strip() : model.id();
 
         ProviderSpecJson.Read read = ProviderSpecJson.read(request.hyperparameters());
         List<HyperparameterValidator.Violation> violations = new ArrayList<>(read.violations());
         Map<SpecField<?>, Object> values = new LinkedHashMap<>(read.values());
-        checkAgainstModel(model, method, values, violations);
+        if (model != null) {
+            checkAgainstModel(model, method, values, violations);
+        } else if (values.get(SpecField.TRAINING_TYPE) == dev.refinery.providers.spec.TrainingType.FULL) {
+            // Its result is a whole model, and job-completed v1 promises an adapter for SUCCEEDED (as on the local engine).
+            violations.add(new HyperparameterValidator.Violation("trainingType", "full", "[lora]",
+                    "the kubernetes backend runs LoRA jobs only here: a full fine-tune's result is a whole model, not the adapter job-completed v1 carries"));
+        }
         if (source != null) {
             if (values.containsKey(SpecField.FROM_CHECKPOINT)) {
                 violations.add(new HyperparameterValidator.Violation("fromCheckpoint", values.get(SpecField.FROM_CHECKPOINT), "not with fromJob",
@@ -82,7 +94,7 @@ public class ProviderJobPlanner {
                 values.put(SpecField.FROM_CHECKPOINT, "together".equals(backendName) ? source.providerJobId : source.outputModel);
             }
         }
-        String specModel = source != null && "openai".equals(backendName) ? source.outputModel : model.id();
+        String specModel = source != null && "openai".equals(backendName) ? source.outputModel : modelId;
         JobSpec spec = null;
         if (violations.isEmpty()) {
             try {
@@ -92,19 +104,25 @@ public class ProviderJobPlanner {
             }
         }
         if (!violations.isEmpty()) {
-            throw ApiException.badRequest("JOB_HYPERPARAMETERS_INVALID", violations.size() + " setting(s) out of range for " + model.id() + " on "
+            throw ApiException.badRequest("JOB_HYPERPARAMETERS_INVALID", violations.size() + " setting(s) out of range for " + modelId + " on "
                             + backendName + ": " + String.join("; ", violations.stream().map(HyperparameterValidator.Violation::message).toList()))
                     .with("errors", violations);
         }
 
-        TrainingBackend backend = backends.forTenant(tenantId, backendName);
+        TrainingBackend backend = cluster ? clusterBackend : backends.forTenant(tenantId, backendName);
         Dataset dataset = trainableDataset(datasetId);
-        dev.refinery.catalog.TrainingType type = spec.trainingType() == dev.refinery.providers.spec.TrainingType.FULL
-                ? dev.refinery.catalog.TrainingType.FULL : "openai".equals(backendName) ? dev.refinery.catalog.TrainingType.MANAGED
-                : dev.refinery.catalog.TrainingType.LORA;
-        Budgets.Estimate estimate = budgets.estimate(backendName, model.id(), catalogMethod(method), type,
-                spec.settings().get(SpecField.EPOCHS).orElse(null), spec.settings().get(SpecField.N_EVALS).orElse(0), dataset);
-        budgets.check(tenantId, request.budgetUsd(), estimate);
+        Budgets.Estimate estimate;
+        if (cluster) {
+            // The cluster's GPUs are the operator's: nothing is billed per job, so no estimate and no budget applies.
+            estimate = new Budgets.Estimate(null, "not priced: the kubernetes backend trains on the cluster's own GPUs");
+        } else {
+            dev.refinery.catalog.TrainingType type = spec.trainingType() == dev.refinery.providers.spec.TrainingType.FULL
+                    ? dev.refinery.catalog.TrainingType.FULL : "openai".equals(backendName) ? dev.refinery.catalog.TrainingType.MANAGED
+                    : dev.refinery.catalog.TrainingType.LORA;
+            estimate = budgets.estimate(backendName, model.id(), catalogMethod(method), type,
+                    spec.settings().get(SpecField.EPOCHS).orElse(null), spec.settings().get(SpecField.N_EVALS).orElse(0), dataset);
+            budgets.check(tenantId, request.budgetUsd(), estimate);
+        }
 
         EffectiveSpec effective;
         try {
@@ -121,13 +139,13 @@ public class ProviderJobPlanner {
         job.backend = backendName;
         job.tenantId = tenantId;
         job.datasetId = datasetId;
-        job.baseModel = model.id();
+        job.baseModel = modelId;
         job.method = method.name().toLowerCase(Locale.ROOT);
         job.fromJobId = source == null ? null : source.id;
         job.budgetUsd = request.budgetUsd();
         Map<String, Object> v = ProviderSpecJson.values(effective);
         Map<String, String> s = ProviderSpecJson.sources(effective);
-        if (!specModel.equals(model.id())) {
+        if (!specModel.equals(modelId)) {
             v.put("model", specModel);
             s.put("model", "from_job");
         }
@@ -154,6 +172,35 @@ public class ProviderJobPlanner {
         }
         throw ApiException.badRequest("JOB_METHOD_INVALID", "method must be sft or dpo, got '" + raw + "'").with("field", "method")
                 .with("allowed", List.of("sft", "dpo"));
+    }
+
+    private CatalogModel catalogModel(String backendName, String requested) {
+        try {
+            return catalog.get().require(backendName, requested);
+        } catch (CatalogException e) {
+            throw ApiException.badRequest("JOB_MODEL_UNKNOWN", e.getMessage()).with("field", "baseModel")
+                    .with("catalog", catalog.get().list(backendName).stream().map(CatalogModel::id).toList());
+        }
+    }
+
+    /**
+     * What the trainer image does not do yet (deploy/trainer/README.md, "Not built yet"), refused up front in the words of
+     * the request rather than as a spec field: DPO, a second stage from an earlier job, and a budget (nothing to price).
+     */
+    private static void refuseWhatTheClusterWorkerCannotDo(JobRequest request, TrainingMethod method) {
+        if (method != TrainingMethod.SFT) {
+            throw ApiException.badRequest("JOB_METHOD_UNSUPPORTED", "the kubernetes backend's trainer trains with sft only (its DPO is not "
+                    + "built yet); DPO runs on together, fireworks or openai").with("field", "method");
+        }
+        if (request.fromJob() != null && !request.fromJob().isBlank()) {
+            throw ApiException.badRequest("JOB_FIELD_UNSUPPORTED", "the kubernetes backend's trainer cannot continue from an earlier job yet "
+                    + "(it resumes from no checkpoint); run the second stage on together or fireworks").with("field", "fromJob");
+        }
+        if (request.budgetUsd() != null) {
+            throw ApiException.badRequest("JOB_FIELD_UNSUPPORTED", "budgetUsd caps what a hosted provider bills; the kubernetes backend "
+                    + "trains on the cluster's own GPUs and is not priced (its Jobs end at refinery.training.kubernetes.active-deadline)")
+                    .with("field", "budgetUsd");
+        }
     }
 
     static dev.refinery.catalog.TrainingMethod catalogMethod(TrainingMethod m) {

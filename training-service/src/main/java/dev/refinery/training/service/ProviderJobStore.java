@@ -1,6 +1,8 @@
 package dev.refinery.training.service;
 
 import dev.refinery.kit.outbox.Outbox;
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.providers.kubernetes.KubernetesTrainerBackend;
 import dev.refinery.providers.spi.EventLevel;
 import dev.refinery.providers.spi.JobState;
 import dev.refinery.providers.spi.MetricPoint;
@@ -40,6 +42,9 @@ public class ProviderJobStore {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    ObjectStorage storage;
 
     /** What the submitter needs, read in one transaction. */
     public record ToSubmit(String jobId, String tenantId, String backend, String baseModel, String method, String effectiveSpec,
@@ -223,7 +228,8 @@ public class ProviderJobStore {
             JobValidationLoss last = JobValidationLoss.find("jobId = ?1 order by step desc", jobId).firstResult();
             job.finalValidationLoss = last == null ? null : last.loss;
             // The weights stay at the provider: the reference names where (job-completed's adapterKey for a provider job).
-            String reference = job.backend + ":" + (job.outputModel != null ? job.outputModel : job.providerJobId);
+            // The cluster's trainer writes into our bucket: its adapter gets a plain key, like the local engine's.
+            String reference = keyInOurBucket(job.outputModel).orElse(job.backend + ":" + (job.outputModel != null ? job.outputModel : job.providerJobId));
             lifecycle.complete(job, JobStatus.SUCCEEDED, reference, null, null, job.backend + " job " + job.providerJobId + " completed: model "
                     + job.outputModel + cost(job));
         } else if (outcome == JobStatus.CANCELLED) {
@@ -231,8 +237,18 @@ public class ProviderJobStore {
                     job.cancelReason != null ? job.cancelReason : "cancelled at " + job.backend + " (status " + p.rawStatus() + ")", null);
         } else {
             String why = p.error() != null && p.error().message() != null ? p.error().message() : "the provider reports " + p.rawStatus();
-            lifecycle.complete(job, JobStatus.FAILED, null, "PROVIDER_JOB_FAILED", job.backend + " job " + job.providerJobId + " failed: " + why, null);
+            // Our own trainer's codes are ours and documented (KUBERNETES_IMAGE_PULL_FAILED, TRAINER_OUT_OF_MEMORY, SPEC_FIELD_INVALID...);
+            // a hosted provider's failure keeps the one stable code, its own words in the reason.
+            String code = KubernetesTrainerBackend.NAME.equals(job.backend) && p.error() != null && p.error().code() != null
+                    ? p.error().code() : "PROVIDER_JOB_FAILED";
+            lifecycle.complete(job, JobStatus.FAILED, null, code, job.backend + " job " + job.providerJobId + " failed: " + why, null);
         }
+    }
+
+    /** {@code s3://<our bucket>/<key>} as the key, for outputs written into this service's bucket (the Kubernetes trainer's). */
+    private Optional<String> keyInOurBucket(String outputModel) {
+        String prefix = "s3://" + storage.bucket() + "/";
+        return outputModel != null && outputModel.startsWith(prefix) ? Optional.of(outputModel.substring(prefix.length())) : Optional.empty();
     }
 
     /** A failure of ours or the provider's that ends the job (bad key, refused spec, provider down after every retry). */

@@ -3,6 +3,7 @@ package dev.refinery.training.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.providers.kubernetes.KubernetesTrainerBackend;
 import dev.refinery.providers.spec.DatasetFile;
 import dev.refinery.providers.spec.DatasetFormat;
 import dev.refinery.providers.spec.DatasetRefs;
@@ -166,7 +167,7 @@ public class ProviderJobs {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
-            for (Job j : store.unfinished()) {
+            for (Job j : followable()) {
                 if (j.providerJobId == null) {
                     submit(j.id);
                 } else {
@@ -193,8 +194,22 @@ public class ProviderJobs {
         }
     }
 
+    /**
+     * Unfinished provider jobs this process can work on. Kubernetes jobs are left alone (not failed) while the backend is off
+     * here: their pods may still be training, and a process that has it on picks them up.
+     */
+    private List<Job> followable() {
+        List<Job> jobs = store.unfinished();
+        List<Job> skipped = jobs.stream().filter(j -> !backends.canFollow(j.backend)).toList();
+        if (!skipped.isEmpty()) {
+            LOG.warnf("%d unfinished %s job(s) are not followed: the backend is off in this process (%s)", skipped.size(),
+                    KubernetesTrainerBackend.NAME, KubernetesWorker.ENABLED_SETTING);
+        }
+        return jobs.stream().filter(j -> backends.canFollow(j.backend)).toList();
+    }
+
     private void reattachAll() {
-        for (Job j : store.unfinished()) {
+        for (Job j : followable()) {
             if (j.providerJobId == null) {
                 submit(j.id);
             } else if (follow(j.id, j.tenantId, j.backend, j.providerJobId, ProviderJobStore.position(j))) {
@@ -212,16 +227,27 @@ public class ProviderJobs {
         try {
             TrainingBackend backend = backends.forTenant(job.tenantId(), job.backend());
             EffectiveSpec spec = effectiveSpec(job, null);
-            boolean withValidation = job.validationKey() != null && usesValidation(job.backend(), spec);
-            DatasetFile train = s3File(job.trainKey(), "train.jsonl");
-            DatasetFile validation = withValidation ? s3File(job.validationKey(), "validation.jsonl") : null;
-            spec = effectiveSpec(job, new DatasetRefs(train, validation));
-            UploadedFile trainFile = backend.upload(train);
-            store.uploaded(jobId, "train split", trainFile.id(), train.sizeBytes());
+            UploadedFile trainFile;
             UploadedFile validationFile = null;
-            if (validation != null) {
-                validationFile = backend.upload(validation);
-                store.uploaded(jobId, "validation split", validationFile.id(), validation.sizeBytes());
+            if (KubernetesTrainerBackend.NAME.equals(job.backend())) {
+                // The trainer pods read our bucket: the validated splits are named where they are, not copied.
+                trainFile = inBucket(job.trainKey(), "train.jsonl");
+                if (job.validationKey() != null && storage.exists(job.validationKey())) {
+                    validationFile = inBucket(job.validationKey(), "validation.jsonl");
+                }
+                store.note(jobId, "INFO", "the trainer reads the splits in place: " + trainFile.id()
+                        + (validationFile == null ? "" : " and " + validationFile.id()));
+            } else {
+                boolean withValidation = job.validationKey() != null && usesValidation(job.backend(), spec);
+                DatasetFile train = s3File(job.trainKey(), "train.jsonl");
+                DatasetFile validation = withValidation ? s3File(job.validationKey(), "validation.jsonl") : null;
+                spec = effectiveSpec(job, new DatasetRefs(train, validation));
+                trainFile = backend.upload(train);
+                store.uploaded(jobId, "train split", trainFile.id(), train.sizeBytes());
+                if (validation != null) {
+                    validationFile = backend.upload(validation);
+                    store.uploaded(jobId, "validation split", validationFile.id(), validation.sizeBytes());
+                }
             }
             if (!store.stillWanted(jobId)) {
                 return; // cancelled while uploading: nothing was created
@@ -243,6 +269,11 @@ public class ProviderJobs {
             LOG.warnf("job %s: submission failed: %s", jobId, e.toString());
             store.failed(jobId, "JOB_SUBMISSION_FAILED", "could not submit to " + job.backend() + ": " + e.getMessage());
         }
+    }
+
+    /** A split as the Kubernetes trainer names it: its key in our bucket (the size is not needed, and not read). */
+    private static UploadedFile inBucket(String key, String name) {
+        return new UploadedFile(KubernetesTrainerBackend.NAME, key, name, 0);
     }
 
     /** Together evaluates only with n_evals > 0; OpenAI and Fireworks take a validation file whenever there is one. */
