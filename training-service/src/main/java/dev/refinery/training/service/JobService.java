@@ -117,21 +117,30 @@ public class JobService {
         }
         Job job = newJob(datasetId, baseModel, backend, hp.hyperparameters(), idempotencyKey);
         job.tenantId = tenantId;
-        try {
-            record(job);
-        } catch (RuntimeException e) {
-            if (idempotencyKey != null) {
-                // A concurrent request with the same key won the race: answer with its job.
-                Optional<Job> winner = findByIdempotencyKey(idempotencyKey);
-                if (winner.isPresent()) {
-                    return new Submission(winner.get(), false);
-                }
-            }
-            throw e;
+        Optional<Job> winner = recordUnlessRaced(job, idempotencyKey);
+        if (winner.isPresent()) {
+            return new Submission(winner.get(), false);
         }
         registry.counter("refinery_training_jobs_submitted_total", "backend", backend).increment();
         LOG.infof("job %s queued: %s on dataset %s (%s backend)", job.id, baseModel, datasetId, backend);
         return new Submission(job, true);
+    }
+
+    /**
+     * Records a new job; when a concurrent request with the same idempotency key won the race to record
+     * its own, returns that job instead (and records nothing).
+     */
+    private Optional<Job> recordUnlessRaced(Job job, String idempotencyKey) {
+        try {
+            record(job);
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            Optional<Job> winner = idempotencyKey == null ? Optional.empty() : findByIdempotencyKey(idempotencyKey);
+            if (winner.isPresent()) {
+                return winner;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -157,16 +166,9 @@ public class JobService {
         job.status = JobStatus.QUEUED.name();
         job.idempotencyKey = idempotencyKey;
         job.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-        try {
-            record(job);
-        } catch (RuntimeException e) {
-            if (idempotencyKey != null) {
-                Optional<Job> winner = findByIdempotencyKey(idempotencyKey);
-                if (winner.isPresent()) {
-                    return new Submission(winner.get(), false);
-                }
-            }
-            throw e;
+        Optional<Job> winner = recordUnlessRaced(job, idempotencyKey);
+        if (winner.isPresent()) {
+            return new Submission(winner.get(), false);
         }
         registry.counter("refinery_training_jobs_submitted_total", "backend", backend).increment();
         LOG.infof("job %s queued: %s on dataset %s (%s backend, tenant %s, %s)", job.id, job.baseModel, datasetId, backend, tenantId, job.estimateNote);
