@@ -137,6 +137,7 @@ class RoutingTest {
     @CsvSource({
             "POST,   /v1/fine-tunes/ft-1/cancel,           /jobs/ft-1/cancel",
             "POST,   /v1/fine-tunes/ft-1/rerun,            /jobs/ft-1/rerun",
+            "POST,   /v1/fine-tunes/ft-1/download,         /jobs/ft-1/download",
             "PUT,    /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
             "DELETE, /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
     })

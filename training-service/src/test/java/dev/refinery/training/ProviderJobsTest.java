@@ -117,6 +117,28 @@ class ProviderJobsTest {
     }
 
     @Test
+    void aSucceededTogetherJobsWeightsAreCopiedIntoTheBucketWhenAsked() {
+        stubTogether("ft-tg-dl", 0, "running", "completed");
+        byte[] archive = "a LoRA adapter as a tar.gz".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ProviderStubs.server.stubFor(get(urlPathEqualTo("/together/v1/finetune/download"))
+                .withQueryParam("ft_id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("ft-tg-dl"))
+                .withQueryParam("checkpoint", com.github.tomakehurst.wiremock.client.WireMock.equalTo("adapter"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/x-tar").withBody(archive)));
+        String dataset = stack.validDataset(12, 4);
+        String id = submit("t-download", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
+
+        given().when().post("/jobs/" + id + "/download").then().statusCode(202).body("id", equalTo(id));
+        String key = "jobs/" + id + "/provider-weights.tar.gz";
+        TestStack.await("the weights in the bucket", () -> storage.exists(key) ? true : null, Duration.ofSeconds(20));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(archive, storage.read(key));
+        TestStack.await("the download in the job's history", () -> given().when().get("/jobs/" + id + "/events").then().extract()
+                .<List<String>>path("message").stream().anyMatch(m -> m.contains(archive.length + " bytes to " + key)) ? true : null,
+                Duration.ofSeconds(10));
+        given().when().post("/jobs/ft-00000000000000000000000000000000/download").then().statusCode(404).body("code", equalTo("JOB_NOT_FOUND"));
+    }
+
+    @Test
     void aRestartInTheMiddleReattachesToEveryJobAndCreatesNothingTwice() {
         stubTogether("ft-tg-2", 0, "pending", "running", "running", "running", "running", "running", "running", "running", "running", "completed");
         stubOpenAi("ftjob-2", "queued", "running", "running", "running", "running", "running", "running", "running", "running", "succeeded");

@@ -99,6 +99,13 @@ public class FineTunesResource {
     }
 
     @POST
+    @Path("/{id}/download")
+    @Operation(summary = "Copy a provider job's trained weights into the bucket (Together); the job's events say where")
+    public Response download(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/download", id), uri);
+    }
+
+    @POST
     @Path("/{id}/rerun")
     @Operation(summary = "Run a job again with the same specification (a new job)")
     public Response rerun(@PathParam("id") String id, @Context UriInfo uri) {

@@ -2,6 +2,7 @@ package dev.refinery.training.rest;
 
 import dev.refinery.training.mapping.JobMapper;
 import dev.refinery.training.service.JobService;
+import dev.refinery.training.service.ProviderWeights;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +33,9 @@ public class JobResource {
 
     @Inject
     JobService jobs;
+
+    @Inject
+    ProviderWeights weights;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -80,6 +84,15 @@ public class JobResource {
             + "a provider job goes CANCELLING until the provider confirms, then CANCELLED with job-completed. 409 for a finished job.")
     public JobView cancel(@PathParam("id") String id, @QueryParam("reason") @Parameter(description = "why (shown in the job's history)") String reason) {
         return JobMapper.toView(jobs.cancel(id, reason));
+    }
+
+    @POST
+    @Path("/{id}/download")
+    @Operation(summary = "Copy a provider job's trained weights into the bucket",
+            description = "202 at once; the job's events say where the archive went (jobs/{id}/provider-weights.tar.gz or .tar.zst) or why "
+                    + "it failed. Together only (Fireworks and OpenAI keep the weights); 409 for a job not SUCCEEDED or a local job.")
+    public Response download(@PathParam("id") String id) {
+        return Response.accepted(JobMapper.toView(weights.requestDownload(id))).build();
     }
 
     @POST
