@@ -27,7 +27,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -190,9 +189,5 @@ final class DatasetCheckCommand {
                 o.close();
             }
         }
-    }
-
-    static String[] rest(String[] a, int from) {
-        return Arrays.copyOfRange(a, from, a.length);
     }
 }

@@ -36,7 +36,7 @@ public final class RefineryCli {
         }
         String[] a = java.util.Arrays.copyOfRange(args, i, args.length);
         if (a.length >= 2 && a[0].equals("datasets") && a[1].equals("check")) {
-            return DatasetCheckCommand.run(DatasetCheckCommand.rest(a, 2), out, err); // offline: no gateway needed
+            return DatasetCheckCommand.run(java.util.Arrays.copyOfRange(a, 2, a.length), out, err); // offline: no gateway needed
         }
         GatewayClient gateway = new GatewayClient(gatewayUrl);
         try {

@@ -27,13 +27,9 @@ public final class LongHashSet {
         if (size * 2 >= keys.length) {
             grow();
         }
-        int mask = keys.length - 1;
-        int i = (int) (key ^ (key >>> 32)) & mask;
-        while (keys[i] != 0) {
-            if (keys[i] == key) {
-                return values[i];
-            }
-            i = (i + 1) & mask;
+        int i = slot(key);
+        if (keys[i] == key) {
+            return values[i];
         }
         keys[i] = key;
         values[i] = value;
@@ -46,15 +42,18 @@ public final class LongHashSet {
         if (key == 0) {
             key = 1;
         }
+        int i = slot(key);
+        return keys[i] == key ? values[i] : -1;
+    }
+
+    /** The slot holding {@code key}, or the empty slot where it belongs (linear probing). */
+    private int slot(long key) {
         int mask = keys.length - 1;
         int i = (int) (key ^ (key >>> 32)) & mask;
-        while (keys[i] != 0) {
-            if (keys[i] == key) {
-                return values[i];
-            }
+        while (keys[i] != 0 && keys[i] != key) {
             i = (i + 1) & mask;
         }
-        return -1;
+        return i;
     }
 
     public int size() {

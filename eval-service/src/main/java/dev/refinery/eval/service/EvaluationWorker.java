@@ -1,5 +1,7 @@
 package dev.refinery.eval.service;
 
+import dev.refinery.kit.work.AfterCommit;
+import dev.refinery.kit.work.DaemonThreads;
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.eval.Metrics;
 import dev.refinery.eval.config.EvalConfig;
@@ -14,9 +16,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
@@ -25,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs evaluations on a fixed, small pool ({@code refinery.eval.workers}, 1 by default): the engine
@@ -50,7 +48,7 @@ public class EvaluationWorker {
     EvaluationRunner runner;
 
     @Inject
-    TransactionSynchronizationRegistry transactions;
+    AfterCommit afterCommit;
 
     @Inject
     MeterRegistry registry;
@@ -60,12 +58,7 @@ public class EvaluationWorker {
 
     @PostConstruct
     void init() {
-        AtomicInteger n = new AtomicInteger();
-        pool = Executors.newFixedThreadPool(Math.max(1, config.workers()), r -> {
-            Thread t = new Thread(r, "eval-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        pool = Executors.newFixedThreadPool(Math.max(1, config.workers()), DaemonThreads.numbered("eval-worker"));
         registry.gaugeCollectionSize("refinery_eval_queued_evaluations", Tags.empty(), queued);
     }
 
@@ -86,18 +79,7 @@ public class EvaluationWorker {
 
     /** Queues the evaluation once the current transaction has committed (before that, no worker could see its row). */
     public void startAfterCommit(String evalId) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    submit(evalId, false);
-                }
-            }
-        });
+        afterCommit.run(() -> submit(evalId, false));
     }
 
     /** Re-queues evaluations nobody works on: new ones, retries, and those of workers whose lease ran out. */

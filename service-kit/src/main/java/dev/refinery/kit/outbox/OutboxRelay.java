@@ -1,5 +1,7 @@
 package dev.refinery.kit.outbox;
 
+import dev.refinery.kit.work.DaemonThreads;
+import dev.refinery.kit.work.AfterCommit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -8,9 +10,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -43,7 +42,7 @@ public class OutboxRelay {
     OutboxProducer producer;
 
     @Inject
-    TransactionSynchronizationRegistry transactions;
+    AfterCommit afterCommit;
 
     @Inject
     MeterRegistry registry;
@@ -52,27 +51,12 @@ public class OutboxRelay {
     String serviceName;
 
     /** One relay thread: passes never overlap, and a burst of commits coalesces into one pass. */
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "outbox-relay");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("outbox-relay"));
     private final AtomicBoolean queued = new AtomicBoolean();
 
     /** Asks for a relay pass as soon as the current transaction commits (no waiting for the next tick). */
     void wakeUpAfterCommit() {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    requestPass();
-                }
-            }
-        });
+        afterCommit.run(this::requestPass);
     }
 
     /** The safety net: also relays on a timer, for events committed before a restart or after a broker outage. */

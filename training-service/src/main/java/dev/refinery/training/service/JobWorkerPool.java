@@ -1,5 +1,7 @@
 package dev.refinery.training.service;
 
+import dev.refinery.kit.work.DaemonThreads;
+import dev.refinery.kit.work.AfterCommit;
 import dev.refinery.training.config.TrainingSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,9 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.jboss.logging.Logger;
 
 import java.util.Collections;
@@ -22,7 +21,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded set of worker threads that train jobs ({@code refinery.training.pool-size}, default 1);
@@ -46,7 +44,7 @@ public class JobWorkerPool {
     LocalEngineRunner runner;
 
     @Inject
-    TransactionSynchronizationRegistry transactions;
+    AfterCommit afterCommit;
 
     @Inject
     MeterRegistry registry;
@@ -58,12 +56,8 @@ public class JobWorkerPool {
     @PostConstruct
     void start() {
         int size = Math.max(1, settings.poolSize());
-        AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "training-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        executor = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.numbered("training-worker"));
         registry.gauge("refinery_training_jobs_held", held, Set::size);
     }
 
@@ -83,18 +77,7 @@ public class JobWorkerPool {
 
     /** Hands a job to the pool once the current transaction has committed (never for a rolled-back one). */
     public void dispatchAfterCommit(String jobId) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    dispatch(jobId);
-                }
-            }
-        });
+        afterCommit.run(() -> dispatch(jobId));
     }
 
     /** Jobs handed to this pool and not finished with yet (queued or training). */

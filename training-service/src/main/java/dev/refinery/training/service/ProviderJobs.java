@@ -1,5 +1,7 @@
 package dev.refinery.training.service;
 
+import dev.refinery.kit.work.DaemonThreads;
+import dev.refinery.kit.work.AfterCommit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
@@ -33,9 +35,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -51,7 +50,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs jobs on hosted providers: a bounded pool submits them (the validated splits streamed from S3 to the provider,
@@ -83,7 +81,7 @@ public class ProviderJobs {
     ObjectStorage storage;
 
     @Inject
-    TransactionSynchronizationRegistry transactions;
+    AfterCommit afterCommit;
 
     @Inject
     MeterRegistry registry;
@@ -95,12 +93,8 @@ public class ProviderJobs {
     @PostConstruct
     void start() {
         int n = Math.max(1, settings.providers().submitThreads());
-        AtomicInteger count = new AtomicInteger();
-        submitters = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "provider-submit-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        submitters = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.numbered("provider-submit"));
         tracker = newTracker();
         registry.gauge("refinery_training_provider_jobs_tracked", this, p -> p.tracker.activeCount());
     }
@@ -131,18 +125,7 @@ public class ProviderJobs {
 
     /** Submits once the accepting transaction committed (never for a rolled-back one). */
     public void submitAfterCommit(String jobId) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    submit(jobId);
-                }
-            }
-        });
+        afterCommit.run(() -> submit(jobId));
     }
 
     public void submit(String jobId) {

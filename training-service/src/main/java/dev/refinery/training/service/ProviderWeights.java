@@ -1,5 +1,6 @@
 package dev.refinery.training.service;
 
+import dev.refinery.kit.work.DaemonThreads;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.providers.spi.ArtifactDownload;
@@ -44,11 +45,7 @@ public class ProviderWeights {
     @Inject
     ObjectStorage storage;
 
-    private final ExecutorService downloads = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "provider-weights-download");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService downloads = Executors.newSingleThreadExecutor(DaemonThreads.named("provider-weights-download"));
 
     /** Where a job's downloaded weights go, without the archive's extension (the provider decides .tar.gz or .tar.zst). */
     public static String keyPrefix(String jobId) {

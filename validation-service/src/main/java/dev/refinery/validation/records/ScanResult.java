@@ -1,6 +1,7 @@
 package dev.refinery.validation.records;
 
 import dev.refinery.datasets.report.DatasetReport;
+import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.split.Split;
 
 import java.util.ArrayList;
@@ -62,8 +63,8 @@ public record ScanResult(long lines, long records, long validRecords, long inval
 
     /** The result for a dataset whose file could not be read at all. */
     public static ScanResult unreadable(String why) {
-        return new ScanResult(0, 0, 0, 0, 1, false, Map.of("DATASET_UNREADABLE", 1L),
-                List.of(new LineProblem(null, "DATASET_UNREADABLE", "", why, "The dataset's file could not be read from object storage; upload it again.")),
+        Rule rule = Rule.UNREADABLE;
+        return new ScanResult(0, 0, 0, 0, 1, false, Map.of(rule.code(), 1L), List.of(new LineProblem(null, rule.code(), "", why, rule.hint())),
                 Map.of());
     }
 }

@@ -1,5 +1,7 @@
 package dev.refinery.validation.service;
 
+import dev.refinery.kit.work.AfterCommit;
+import dev.refinery.kit.work.DaemonThreads;
 import dev.refinery.validation.config.ValidationConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -7,9 +9,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
@@ -40,7 +39,7 @@ public class ValidationWorker {
     ValidationConfig config;
 
     @Inject
-    TransactionSynchronizationRegistry transactions;
+    AfterCommit afterCommit;
 
     private ExecutorService threads;
     /** Drain loops running or submitted; at most one per thread. */
@@ -48,28 +47,12 @@ public class ValidationWorker {
 
     @PostConstruct
     void start() {
-        AtomicInteger n = new AtomicInteger();
-        threads = Executors.newFixedThreadPool(config.worker().threads(), r -> {
-            Thread t = new Thread(r, "validation-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        threads = Executors.newFixedThreadPool(config.worker().threads(), DaemonThreads.numbered("validation-worker"));
     }
 
     /** Wakes the worker once the current transaction has committed (the queued run is visible by then). */
     public void wakeUpAfterCommit() {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    wakeUp();
-                }
-            }
-        });
+        afterCommit.run(this::wakeUp);
     }
 
     /** Starts another drain loop if a thread is free; busy threads pick up new runs when they finish their current one. */
