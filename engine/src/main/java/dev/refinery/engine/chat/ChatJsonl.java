@@ -35,6 +35,11 @@ public final class ChatJsonl {
 
     /** Parses one line; {@code lineNumber} (1-based) is used in error messages. */
     public static List<ChatMessage> parseLine(String line, int lineNumber) {
+        return messages(readObject(line, lineNumber, "a \"messages\" array").get("messages"), "messages", lineNumber);
+    }
+
+    /** The line as a JSON object; {@code expected} says what it should hold, for the error. */
+    static JsonNode readObject(String line, int lineNumber, String expected) {
         JsonNode root;
         try {
             root = JSON.readTree(line);
@@ -42,18 +47,22 @@ public final class ChatJsonl {
             throw error(lineNumber, "not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw error(lineNumber, "must be a JSON object with a \"messages\" array");
+            throw error(lineNumber, "must be a JSON object with " + expected);
         }
-        JsonNode messages = root.get("messages");
+        return root;
+    }
+
+    /** A non-empty array of messages at {@code path}. */
+    static List<ChatMessage> messages(JsonNode messages, String path, int lineNumber) {
         if (messages == null || !messages.isArray()) {
-            throw error(lineNumber, "messages must be an array");
+            throw error(lineNumber, path + " must be an array");
         }
         if (messages.isEmpty()) {
-            throw error(lineNumber, "messages is empty");
+            throw error(lineNumber, path + " is empty");
         }
         List<ChatMessage> out = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
-            out.add(message(messages.get(i), "messages[" + i + "]", lineNumber));
+            out.add(message(messages.get(i), path + "[" + i + "]", lineNumber));
         }
         return out;
     }
@@ -117,7 +126,7 @@ public final class ChatJsonl {
         return text.toString();
     }
 
-    private static EngineException error(int lineNumber, String message) {
+    static EngineException error(int lineNumber, String message) {
         return new EngineException.InvalidChat("line " + lineNumber + ": " + message);
     }
 }

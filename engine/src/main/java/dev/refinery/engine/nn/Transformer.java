@@ -77,7 +77,7 @@ public final class Transformer {
     /** Sum of negative log-likelihoods of the batch's targets, without gradients. */
     public LossResult loss(TokenBatch batch) {
         Pass pass = forward(batch, false, 0L);
-        return new LossResult(pass.classify(null, 0f, null), batch.targetCount());
+        return new LossResult(pass.classify(null, 0f, null, null), batch.targetCount());
     }
 
     /** Log-probability of each target token (NaN where there is no target). */
@@ -85,7 +85,58 @@ public final class Transformer {
         Pass pass = forward(batch, false, 0L);
         double[] out = new double[batch.size()];
         java.util.Arrays.fill(out, Double.NaN);
-        pass.classify(null, 0f, out);
+        pass.classify(null, 0f, null, out);
+        return out;
+    }
+
+    /** Per sequence of the batch, the summed log-probability of its targets (0 for one without targets); no dropout, no gradients. */
+    public double[] sequenceLogProbs(TokenBatch batch) {
+        return perSequence(batch, targetLogProbs(batch));
+    }
+
+    /** Chooses each sequence's loss weight from the summed target log-probabilities of the same forward pass. */
+    @FunctionalInterface
+    public interface SequenceWeighting {
+        float[] weights(double[] sequenceLogProbs);
+    }
+
+    /**
+     * Forward (with dropout from {@code seed}), then backward of sum over sequences s of weight_s * NLL_s, where the
+     * weights are chosen from this very pass's log-probabilities. A negative weight pushes a sequence's likelihood
+     * down: preference losses (DPO and its variants) reduce to this, because their gradient with respect to each
+     * sequence's summed log-probability is a scalar per sequence. Returns the per-sequence log-probabilities.
+     */
+    public double[] weightedSequenceGradients(TokenBatch batch, Gradients grads, long seed, SequenceWeighting weighting) {
+        Pass pass = forward(batch, true, seed);
+        double[] perToken = new double[batch.size()];
+        java.util.Arrays.fill(perToken, Double.NaN);
+        pass.classify(null, 0f, null, perToken);
+        double[] perSequence = perSequence(batch, perToken);
+        float[] weights = weighting.weights(perSequence);
+        float[] rowScale = new float[batch.size()];
+        List<Segment> segments = batch.segments();
+        for (int s = 0; s < segments.size(); s++) {
+            Segment seg = segments.get(s);
+            java.util.Arrays.fill(rowScale, seg.start(), seg.start() + seg.length(), weights[s]);
+        }
+        pass.classify(grads, 0f, rowScale, null);
+        pass.backward(grads);
+        return perSequence;
+    }
+
+    private static double[] perSequence(TokenBatch batch, double[] perToken) {
+        List<Segment> segments = batch.segments();
+        double[] out = new double[segments.size()];
+        for (int s = 0; s < segments.size(); s++) {
+            Segment seg = segments.get(s);
+            double sum = 0;
+            for (int t = seg.start(); t < seg.start() + seg.length(); t++) {
+                if (!Double.isNaN(perToken[t])) {
+                    sum += perToken[t];
+                }
+            }
+            out[s] = sum;
+        }
         return out;
     }
 
@@ -95,7 +146,7 @@ public final class Transformer {
      */
     public LossResult lossAndGradients(TokenBatch batch, Gradients grads, float lossScale, long seed) {
         Pass pass = forward(batch, true, seed);
-        double nll = pass.classify(grads, lossScale, null);
+        double nll = pass.classify(grads, lossScale, null, null);
         pass.backward(grads);
         return new LossResult(nll, batch.targetCount());
     }
@@ -214,10 +265,10 @@ public final class Transformer {
 
         /**
          * Computes logits for the rows that have a target, chunk by chunk. Returns the summed NLL; with
-         * grads, fills dxf (and the classifier gradient when trainable); with logProbs, records each
-         * target's log-probability.
+         * grads, fills dxf (and the classifier gradient when trainable) for lossScale * NLL, or, with rowScale,
+         * for the sum of rowScale[t] * NLL_t; with logProbs, records each target's log-probability.
          */
-        double classify(Gradients grads, float lossScale, double[] logProbs) {
+        double classify(Gradients grads, float lossScale, float[] rowScale, double[] logProbs) {
             int dim = c.dim();
             int vocab = c.vocabSize();
             int[] targets = batch.targets();
@@ -254,7 +305,8 @@ public final class Transformer {
                 Kernels.parallelFor((m + SOFTMAX_ROWS_PER_TASK - 1) / SOFTMAX_ROWS_PER_TASK, task -> {
                     int end = Math.min(m, (task + 1) * SOFTMAX_ROWS_PER_TASK);
                     for (int r = task * SOFTMAX_ROWS_PER_TASK; r < end; r++) {
-                        lp[r] = logSoftmax(logits, r * vocab, vocab, targets[rows[first + r]], gradient, lossScale);
+                        int row = rows[first + r];
+                        lp[r] = logSoftmax(logits, r * vocab, vocab, targets[row], gradient, rowScale == null ? lossScale : rowScale[row]);
                     }
                 });
                 // Summed in row order whatever thread computed each row, so the loss is reproducible.

@@ -2,6 +2,7 @@ package dev.refinery.engine.train;
 
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.lora.LoraAdapter;
+import dev.refinery.engine.lora.LoraConfig;
 import dev.refinery.engine.model.ModelWeights;
 import dev.refinery.engine.model.Tensor;
 import dev.refinery.engine.nn.Gradients;
@@ -10,10 +11,12 @@ import dev.refinery.engine.nn.Transformer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Runs a fine-tuning job: micro-batches, gradient accumulation, clipping, AdamW with a schedule,
+ * Runs a fine-tuning job, supervised or on preference pairs: micro-batches, gradient accumulation, clipping, AdamW with a schedule,
  * periodic validation with optional early stopping, checkpoints, and progress reports.
  *
  * <p>LoRA runs train a fresh adapter and never write the base weights; full fine-tuning trains a copy
@@ -24,42 +27,89 @@ public final class Trainer {
 
     private final ModelWeights base;
     private final TrainingConfig config;
+    private final LoraAdapter startingAdapter;
 
     public Trainer(ModelWeights base, TrainingConfig config) {
+        this(base, config, null);
+    }
+
+    private Trainer(ModelWeights base, TrainingConfig config, LoraAdapter startingAdapter) {
         this.base = base;
         this.config = config;
+        this.startingAdapter = startingAdapter;
     }
 
-    /** Trains from scratch; checkpoints go under {@code checkpointRoot} when it is not null. */
+    /**
+     * A trainer that continues training {@code adapter} (an earlier run's result: SFT's, for DPO after it) instead of a
+     * fresh one. The adapter keeps its rank, alpha and target modules; the run's LoRA dropout applies. The adapter
+     * itself is not modified: training works on a copy.
+     */
+    public Trainer continuingFrom(LoraAdapter adapter) {
+        if (config.type() != TrainingConfig.TrainingType.LORA) {
+            throw new EngineException.InvalidArgument("continuing from an adapter trains that adapter: use LoRA, not full fine-tuning");
+        }
+        return new Trainer(base, config, adapter);
+    }
+
+    /** Supervised training from scratch; checkpoints go under {@code checkpointRoot} when it is not null. */
     public TrainingResult train(List<TrainingExample> train, List<TrainingExample> validation, TrainingListener listener,
                                 Path checkpointRoot) {
-        return run(train, validation, listener, checkpointRoot, null);
+        return run(supervised(train, validation), listener, checkpointRoot, null);
     }
 
-    /** Continues from a complete checkpoint written by an earlier run with the same settings and data. */
+    /** Continues a supervised run from a complete checkpoint written by an earlier run with the same settings and data. */
     public TrainingResult resume(Path checkpoint, List<TrainingExample> train, List<TrainingExample> validation,
                                  TrainingListener listener, Path checkpointRoot) {
-        return run(train, validation, listener, checkpointRoot, checkpoint);
+        return run(supervised(train, validation), listener, checkpointRoot, checkpoint);
     }
 
-    private TrainingResult run(List<TrainingExample> train, List<TrainingExample> validation, TrainingListener listener,
-                               Path checkpointRoot, Path resumeFrom) {
-        BatchPlan plan = new BatchPlan(train, config, base.config().maxSeqLen());
-        List<TokenBatch> validationBatches = validationBatches(validation, plan.maxSeqLen());
+    /** Preference training (DPO or a variant) from scratch. */
+    public TrainingResult trainPreferences(List<PreferenceExample> train, List<PreferenceExample> validation, PreferenceLoss loss,
+                                           TrainingListener listener, Path checkpointRoot) {
+        return run(preferences(train, validation, loss), listener, checkpointRoot, null);
+    }
+
+    /** Continues a preference run from its checkpoint; the reference is recomputed from the same starting state. */
+    public TrainingResult resumePreferences(Path checkpoint, List<PreferenceExample> train, List<PreferenceExample> validation,
+                                            PreferenceLoss loss, TrainingListener listener, Path checkpointRoot) {
+        return run(preferences(train, validation, loss), listener, checkpointRoot, checkpoint);
+    }
+
+    private Objective supervised(List<TrainingExample> train, List<TrainingExample> validation) {
+        return new SupervisedObjective(train, validation, config, base.config().maxSeqLen());
+    }
+
+    private Objective preferences(List<PreferenceExample> train, List<PreferenceExample> validation, PreferenceLoss loss) {
+        return new PreferenceObjective(train, validation, loss, config, base.config().maxSeqLen());
+    }
+
+    private LoraAdapter initialAdapter() {
+        if (startingAdapter == null) {
+            return LoraAdapter.initialise(config.lora(), base.config(), config.seed());
+        }
+        Map<String, Tensor> copies = new LinkedHashMap<>();
+        startingAdapter.byPeftName().forEach((name, t) -> copies.put(name, t.copy(name)));
+        LoraConfig shape = startingAdapter.config();
+        float dropout = config.lora() == null ? shape.dropout() : config.lora().dropout();
+        return LoraAdapter.of(new LoraConfig(shape.rank(), shape.alpha(), dropout, shape.targets()), base.config(), copies);
+    }
+
+    private TrainingResult run(Objective objective, TrainingListener listener, Path checkpointRoot, Path resumeFrom) {
         LoraAdapter adapter = null;
         ModelWeights weights = base;
         List<Tensor> trainable;
         if (config.type() == TrainingConfig.TrainingType.LORA) {
-            adapter = LoraAdapter.initialise(config.lora(), base.config(), config.seed());
+            adapter = initialAdapter();
             trainable = new ArrayList<>(adapter.byPeftName().values());
         } else {
             weights = base.copy();
             trainable = weights.all();
         }
         Transformer model = new Transformer(weights, adapter);
+        objective.start(model);
         Gradients grads = new Gradients(trainable);
         AdamW optimizer = new AdamW(trainable, config.weightDecay());
-        int totalSteps = plan.totalSteps();
+        int totalSteps = objective.totalSteps();
         LrSchedule schedule = LrSchedule.of(config, totalSteps);
 
         int startStep = 1;
@@ -90,20 +140,9 @@ public final class Trainer {
             }
             step++;
             long t0 = System.nanoTime();
-            BatchPlan.Step work = plan.step(step);
-            int targets = 0;
-            int tokens = 0;
-            for (TokenBatch mb : work.microBatches()) {
-                targets += mb.targetCount();
-                tokens += mb.size();
-            }
             grads.zero();
-            double nll = 0;
-            float lossScale = 1f / targets;
-            for (int i = 0; i < work.microBatches().size(); i++) {
-                nll += model.lossAndGradients(work.microBatches().get(i), grads, lossScale, config.seed() * 1_000_033L + step * 64L + i).nllSum();
-            }
-            lastLoss = nll / targets;
+            Objective.StepResult work = objective.step(step, model, grads, config.seed() * 1_000_033L + step * 64L);
+            lastLoss = work.loss();
             double norm = grads.norm();
             if (!Double.isFinite(lastLoss) || !Double.isFinite(norm)) {
                 throw new EngineException.NonFiniteLoss("training diverged at step " + step + " (epoch " + String.format("%.2f", work.epoch())
@@ -117,14 +156,15 @@ public final class Trainer {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double elapsedPerStep = (System.nanoTime() - started) / 1e9 / (step - startStep + 1);
             TrainingListener.StepMetrics metrics = new TrainingListener.StepMetrics(step, totalSteps, work.epoch(), lastLoss, lr, norm,
-                    tokens, tokens / Math.max(seconds, 1e-9), elapsedPerStep * (totalSteps - step));
+                    work.tokens(), work.tokens() / Math.max(seconds, 1e-9), elapsedPerStep * (totalSteps - step),
+                    work.rewardAccuracy(), work.rewardMargin());
             history.add(metrics);
             listener.onStep(metrics);
 
-            boolean evaluate = !validationBatches.isEmpty()
+            boolean evaluate = objective.hasValidation()
                     && ((config.evalEvery() > 0 && step % config.evalEvery() == 0) || step == totalSteps);
             if (evaluate) {
-                lastValidation = meanLoss(model, validationBatches);
+                lastValidation = objective.validationLoss(model);
                 listener.onEvaluation(step, lastValidation);
                 if (Double.isNaN(best) || lastValidation < best) {
                     best = lastValidation;
@@ -152,31 +192,7 @@ public final class Trainer {
             listener.onCheckpoint(step, dir);
         }
         return new TrainingResult(adapter, weights, step, totalSteps, lastLoss, lastValidation, best, stoppedEarly, cancelled,
-                plan.dropped(), plan.truncated(), history);
-    }
-
-    private static List<TokenBatch> validationBatches(List<TrainingExample> validation, int maxSeqLen) {
-        List<TokenBatch> out = new ArrayList<>();
-        if (validation == null) {
-            return out;
-        }
-        TokenBatch.Builder b = new TokenBatch.Builder(maxSeqLen);
-        int count = 0;
-        for (TrainingExample e : validation) {
-            if (e.length() > maxSeqLen) {
-                continue;
-            }
-            b.add(e.ids(), e.lossMask());
-            if (++count == 16) {
-                out.add(b.build());
-                b = new TokenBatch.Builder(maxSeqLen);
-                count = 0;
-            }
-        }
-        if (!b.isEmpty()) {
-            out.add(b.build());
-        }
-        return out;
+                objective.dropped(), objective.truncated(), history);
     }
 
     /** Mean NLL per target token over the validation batches. */

@@ -31,14 +31,16 @@ public interface TrainingListener {
      * @param step            1-based step number
      * @param totalSteps      steps in the whole run
      * @param epoch           fractional epoch reached (e.g. 1.5)
-     * @param loss            mean training loss of the step's target tokens
+     * @param loss            mean training loss of the step (per target token for SFT, per pair for DPO)
      * @param learningRate    rate used for the step
      * @param gradNorm        global gradient norm before clipping
      * @param tokens          tokens processed in the step
      * @param tokensPerSecond throughput of the step
      * @param etaSeconds      estimated seconds until the run ends
+     * @param rewardAccuracy  preference runs: share of the step's pairs whose chosen answer the model prefers; NaN otherwise
+     * @param rewardMargin    preference runs: mean implicit-reward margin, chosen minus rejected; NaN otherwise
      */
     record StepMetrics(int step, int totalSteps, double epoch, double loss, double learningRate, double gradNorm,
-                       int tokens, double tokensPerSecond, double etaSeconds) {
+                       int tokens, double tokensPerSecond, double etaSeconds, double rewardAccuracy, double rewardMargin) {
     }
 }
