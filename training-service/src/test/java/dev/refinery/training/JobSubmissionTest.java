@@ -128,14 +128,14 @@ class JobSubmissionTest {
     }
 
     @Test
-    void theLocalEngineRefusesDpoAndPointsToTheBackendsThatRunIt() {
+    void anUnknownMethodIsRefusedWithTheMethodsThereAre() {
         String dataset = stack.validDataset(24, 4);
-        given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "method", "dpo"))
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "method", "ppo"))
                 .when().post("/jobs")
                 .then().statusCode(400)
-                .body("code", equalTo("JOB_METHOD_UNSUPPORTED"))
+                .body("code", equalTo("JOB_METHOD_INVALID"))
                 .body("field", equalTo("method"))
-                .body("detail", containsString("DPO runs on together, fireworks or openai"));
+                .body("allowed", equalTo(java.util.List.of("sft", "dpo")));
         assertNothingRecordedFor(dataset);
     }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -74,6 +75,41 @@ public final class TestStack {
         ContractSchemas.assertValid("dataset-validated", event);
         send("dataset-validated", id, event);
         awaitDataset(id);
+    }
+
+    /**
+     * A VALID preference dataset made from the named-stories example: each request with its own story as the preferred
+     * answer and another hero's story as the other one (the shape validation-service normalizes preference data to).
+     */
+    public String preferenceDataset(int trainPairs, int validationPairs) {
+        String id = newDatasetId();
+        storage.put("datasets/" + id + "/validated/train.jsonl", preferencePairs("train.jsonl", trainPairs), "application/x-ndjson");
+        storage.put("datasets/" + id + "/validated/validation.jsonl", preferencePairs("validation.jsonl", validationPairs), "application/x-ndjson");
+        announceValid(id, trainPairs, validationPairs);
+        return id;
+    }
+
+    private static byte[] preferencePairs(String file, int pairs) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            List<String> lines = Files.readAllLines(examples().resolve(file), StandardCharsets.UTF_8);
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < pairs; i++) {
+                com.fasterxml.jackson.databind.JsonNode chat = json.readTree(lines.get(i)).get("messages");
+                String chosen = chat.get(1).get("content").asText();
+                String rejected = chosen;
+                for (int k = 1; rejected.equals(chosen); k++) {
+                    rejected = json.readTree(lines.get((i + 7 * k) % lines.size())).get("messages").get(1).get("content").asText();
+                }
+                out.append(json.writeValueAsString(Map.of(
+                        "input", Map.of("messages", List.of(Map.of("role", "user", "content", chat.get(0).get("content").asText()))),
+                        "preferred_output", List.of(Map.of("role", "assistant", "content", chosen)),
+                        "non_preferred_output", List.of(Map.of("role", "assistant", "content", rejected))))).append('\n');
+            }
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the example " + file + ": " + e, e);
+        }
     }
 
     public String invalidDataset() {

@@ -38,7 +38,7 @@ public final class JobMapper {
     public static JobMetricsView toMetricsView(String jobId, List<JobStepMetric> steps, List<JobValidationLoss> validation) {
         return new JobMetricsView(jobId,
                 steps.stream().map(m -> new JobMetricsView.Step(m.step, m.epoch, m.loss, m.learningRate, m.gradNorm, m.tokens,
-                        m.tokensPerSecond)).toList(),
+                        m.tokensPerSecond, m.rewardAccuracy, m.rewardMargin)).toList(),
                 validation.stream().map(v -> new JobMetricsView.Validation(v.step, v.loss)).toList());
     }
 

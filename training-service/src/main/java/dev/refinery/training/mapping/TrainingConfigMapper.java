@@ -3,6 +3,7 @@ package dev.refinery.training.mapping;
 import dev.refinery.engine.lora.LoraConfig;
 import dev.refinery.engine.model.Projection;
 import dev.refinery.engine.train.LrSchedule;
+import dev.refinery.engine.train.PreferenceLoss;
 import dev.refinery.engine.train.TrainingConfig;
 import dev.refinery.training.service.HyperparameterValidator;
 import dev.refinery.training.service.Hyperparameters;
@@ -36,6 +37,12 @@ public final class TrainingConfigMapper {
                 .withEvaluation(h.integer(EVAL_EVERY), h.integer(EARLY_STOPPING_PATIENCE))
                 .withCheckpointEvery(h.integer(CHECKPOINT_EVERY));
         return "full".equals(h.text(TRAINING_TYPE)) ? config.withFullFineTuning() : config;
+    }
+
+    /** A DPO job's preference loss (its settings exist only on DPO jobs). */
+    public static PreferenceLoss preferenceLoss(Hyperparameters h) {
+        return new PreferenceLoss(upper(PreferenceLoss.Variant.class, h.text(DPO_VARIANT)), (float) h.number(DPO_BETA),
+                (float) h.number(DPO_NLL_WEIGHT), (float) h.number(SIMPO_GAMMA));
     }
 
     static Set<Projection> loraTargets(String canonical) {

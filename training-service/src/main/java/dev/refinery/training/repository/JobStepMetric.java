@@ -43,6 +43,14 @@ public class JobStepMetric extends PanacheEntityBase {
     @Column(name = "tokens_per_second")
     public Double tokensPerSecond;
 
+    /** DPO: share of the step's pairs whose chosen answer the model prefers; null otherwise. */
+    @Column(name = "reward_accuracy")
+    public Double rewardAccuracy;
+
+    /** DPO: mean implicit-reward margin, chosen minus rejected; null otherwise. */
+    @Column(name = "reward_margin")
+    public Double rewardMargin;
+
     @Column(name = "recorded_at", nullable = false)
     public OffsetDateTime recordedAt;
 

@@ -31,6 +31,8 @@ public final class HyperparameterValidator {
     public static final List<String> OVERFLOW_POLICIES = List.of("fail", "truncate", "drop");
     public static final List<String> LORA_MODULES = List.of("q", "k", "v", "o", "gate", "up", "down");
     public static final String ALL_LINEAR = "all-linear";
+    public static final List<String> DPO_VARIANTS = List.of("standard", "length_normalized", "simpo");
+    private static final List<String> DPO_SETTINGS = List.of(DPO_VARIANT, DPO_BETA, DPO_NLL_WEIGHT, SIMPO_GAMMA);
     static final int DEFAULT_CHECKPOINT_EVERY = 50;
 
     /** One field that is out of range, of the wrong type or unknown. */
@@ -47,11 +49,18 @@ public final class HyperparameterValidator {
     private HyperparameterValidator() {
     }
 
+    /** The settings of a supervised (SFT) run. */
+    public static Result resolve(JsonNode request, int contextLength) {
+        return resolve(request, contextLength, false);
+    }
+
     /**
      * @param request       the "hyperparameters" object of the request; null or absent means all defaults
      * @param contextLength the base model's context in tokens (bounds maxSeqLen, and its default)
+     * @param preference    a DPO run: the DPO settings apply (defaults: Together's, beta 0.1, standard), and training
+     *                      on inputs does not (its loss compares two answers)
      */
-    public static Result resolve(JsonNode request, int contextLength) {
+    public static Result resolve(JsonNode request, int contextLength, boolean preference) {
         Reader r = new Reader(request);
         if (request != null && !request.isNull() && !request.isObject()) {
             r.violations.add(new Violation("hyperparameters", request.toString(), "a JSON object", "hyperparameters must be a JSON object"));
@@ -76,7 +85,21 @@ public final class HyperparameterValidator {
         r.longInteger(SEED, 0, Integer.MAX_VALUE, 42L);
         r.integer(MAX_SEQ_LEN, 1, contextLength, contextLength);
         r.choice(OVERFLOW, OVERFLOW_POLICIES, "fail", null);
-        r.bool(TRAIN_ON_INPUTS, false);
+        Boolean onInputs = r.bool(TRAIN_ON_INPUTS, false);
+        if (preference) {
+            if (Boolean.TRUE.equals(onInputs)) {
+                r.violations.add(new Violation(TRAIN_ON_INPUTS, true, "false", "trainOnInputs does not apply to method dpo: its loss compares the two answers only"));
+            }
+            String variant = r.choice(DPO_VARIANT, DPO_VARIANTS, "standard", null);
+            r.number(DPO_BETA, 0, true, 10, false, 0.1);
+            r.number(DPO_NLL_WEIGHT, 0, false, 10, false, 0.0);
+            Double gamma = r.number(SIMPO_GAMMA, 0, false, 10, false, 0.0);
+            if (gamma != null && gamma > 0 && variant != null && !variant.equals("simpo")) {
+                r.violations.add(new Violation(SIMPO_GAMMA, gamma, "0 unless dpoVariant is simpo", "simpoGamma applies to dpoVariant simpo only"));
+            }
+        } else {
+            r.notApplicable(DPO_SETTINGS, "applies to method dpo only");
+        }
         r.integer(EVAL_EVERY, 0, 1_000_000, 0);
         r.integer(CHECKPOINT_EVERY, 0, 1_000_000, DEFAULT_CHECKPOINT_EVERY);
         r.integer(EARLY_STOPPING_PATIENCE, 0, 1000, 0);
@@ -226,6 +249,16 @@ public final class HyperparameterValidator {
             String canonical = modules.size() == LORA_MODULES.size() ? ALL_LINEAR
                     : String.join(",", LORA_MODULES.stream().filter(modules::contains).toList());
             accept(LORA_TARGETS, canonical, USER);
+        }
+
+        /** Settings that exist but mean nothing for this run: named in a violation when given. */
+        void notApplicable(List<String> names, String why) {
+            for (String name : names) {
+                JsonNode v = given(name);
+                if (v != null) {
+                    reject(name, v, "not set", name + " " + why);
+                }
+            }
         }
 
         void rejectUnknown() {

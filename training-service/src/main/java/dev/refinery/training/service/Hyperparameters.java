@@ -6,12 +6,14 @@ import java.util.Map;
 
 /**
  * The effective hyperparameters of a job: every setting the run uses, by name, and where each came
- * from ({@link #USER} or {@link #DEFAULT}). Values are Integer, Long, Double, Boolean or String.
+ * from ({@link #USER}, {@link #DEFAULT} or {@link #FROM_JOB}). Values are Integer, Long, Double, Boolean or String.
  */
 public record Hyperparameters(Map<String, Object> values, Map<String, String> sources) {
 
     public static final String USER = "user";
     public static final String DEFAULT = "default";
+    /** Taken over from the job a second stage continues ({@code fromJob}): the adapter's shape. */
+    public static final String FROM_JOB = "fromJob";
 
     public static final String TRAINING_TYPE = "trainingType";
     public static final String EPOCHS = "epochs";
@@ -35,6 +37,10 @@ public record Hyperparameters(Map<String, Object> values, Map<String, String> so
     public static final String EVAL_EVERY = "evalEvery";
     public static final String CHECKPOINT_EVERY = "checkpointEvery";
     public static final String EARLY_STOPPING_PATIENCE = "earlyStoppingPatience";
+    public static final String DPO_VARIANT = "dpoVariant";
+    public static final String DPO_BETA = "dpoBeta";
+    public static final String DPO_NLL_WEIGHT = "dpoNllWeight";
+    public static final String SIMPO_GAMMA = "simpoGamma";
 
     public Hyperparameters {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -55,6 +61,11 @@ public record Hyperparameters(Map<String, Object> values, Map<String, String> so
 
     public String text(String name) {
         return (String) require(name);
+    }
+
+    /** Whether the run has a setting of this name (the DPO settings exist for DPO jobs only). */
+    public boolean has(String name) {
+        return values.containsKey(name);
     }
 
     public boolean flag(String name) {

@@ -62,7 +62,15 @@ public class JobArtifacts {
 
     /** Downloads a stored checkpoint into {@code target} (replaced); returns it. */
     public Path downloadCheckpoint(String jobId, int step, Path target) {
-        String prefix = checkpointPrefix(jobId, step);
+        return downloadDirectory(checkpointPrefix(jobId, step), "checkpoint", target);
+    }
+
+    /** Downloads a stored adapter (its prefix, as recorded on its job) into {@code target} (replaced); returns it. */
+    public Path downloadAdapter(String adapterPrefix, Path target) {
+        return downloadDirectory(adapterPrefix, "adapter", target);
+    }
+
+    private Path downloadDirectory(String prefix, String what, Path target) {
         try {
             deleteRecursively(target);
             Files.createDirectories(target);
@@ -77,7 +85,7 @@ public class JobArtifacts {
             }
             return target;
         } catch (IOException e) {
-            throw new StorageException("cannot download checkpoint " + prefix + " to " + target + ": " + e.getMessage(), e);
+            throw new StorageException("cannot download " + what + " " + prefix + " to " + target + ": " + e.getMessage(), e);
         }
     }
 

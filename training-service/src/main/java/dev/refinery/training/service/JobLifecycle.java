@@ -61,9 +61,11 @@ public class JobLifecycle {
      * @param attempt       1 for the first attempt
      * @param trainKey      object key of the train split
      * @param validationKey object key of the validation split, or null
+     * @param preference    a DPO job: the splits hold preference pairs
+     * @param startingAdapterKey the adapter (object key prefix) of the job this one continues (fromJob), or null
      */
     public record Claim(String jobId, String datasetId, String baseModel, Hyperparameters hyperparameters, int attempt, String trainKey,
-                        String validationKey) {
+                        String validationKey, boolean preference, String startingAdapterKey) {
     }
 
     /** Whether a job-submitted event names a job that still has to be trained. */
@@ -106,6 +108,16 @@ public class JobLifecycle {
                     + " or its train split is no longer known to training-service", null);
             return Optional.empty();
         }
+        String startingAdapter = null;
+        if (job.fromJobId != null) {
+            Job source = Job.findById(job.fromJobId);
+            if (source == null || source.adapterKey == null) {
+                finish(job, JobStatus.FAILED, null, "JOB_FROM_JOB_INVALID", "the adapter of fromJob " + job.fromJobId
+                        + " is no longer known to training-service", null);
+                return Optional.empty();
+            }
+            startingAdapter = source.adapterKey;
+        }
         job.attempts++;
         job.status = JobStatus.RUNNING.name();
         job.claimedBy = worker.id();
@@ -114,7 +126,7 @@ public class JobLifecycle {
             job.startedAt = now;
         }
         return Optional.of(new Claim(job.id, job.datasetId, job.baseModel, HyperparameterJson.read(job.hyperparameters, job.hyperparameterSources),
-                job.attempts, dataset.trainKey, dataset.validationKey));
+                job.attempts, dataset.trainKey, dataset.validationKey, "dpo".equals(job.method), startingAdapter));
     }
 
     /** Notes how an attempt begins: from scratch, or from a checkpoint (steps after it are measured again). */
@@ -161,6 +173,8 @@ public class JobLifecycle {
         metric.gradNorm = m.gradNorm();
         metric.tokens = m.tokens();
         metric.tokensPerSecond = finiteOr(m.tokensPerSecond(), 0);
+        metric.rewardAccuracy = Double.isFinite(m.rewardAccuracy()) ? m.rewardAccuracy() : null;
+        metric.rewardMargin = Double.isFinite(m.rewardMargin()) ? m.rewardMargin() : null;
         metric.recordedAt = now();
         if (existing == null) {
             metric.persist();

@@ -62,6 +62,9 @@ public class JobService {
     @Inject
     JobLifecycle lifecycle;
 
+    @Inject
+    LocalSecondStage secondStage;
+
     /** The outcome of a submission: the job, and whether this call created it (false for an idempotent repeat). */
     public record Submission(Job job, boolean created) {
     }
@@ -90,33 +93,53 @@ public class JobService {
         if (!"local".equals(backend)) {
             return submitToProvider(request, backend, tenantId, datasetId, idempotencyKey);
         }
-        if (ProviderJobPlanner.method(request.method()) != dev.refinery.providers.spec.TrainingMethod.SFT) {
-            throw refused("method_unsupported", ApiException.badRequest("JOB_METHOD_UNSUPPORTED", "the local engine trains with sft only; "
-                    + "DPO runs on together, fireworks or openai").with("field", "method"));
+        if (request.budgetUsd() != null) {
+            throw refused("field_unsupported", ApiException.badRequest("JOB_FIELD_UNSUPPORTED", "budgetUsd applies to provider "
+                    + "backends; the local engine costs nothing").with("field", "budgetUsd"));
         }
-        if (request.fromJob() != null || request.budgetUsd() != null) {
-            throw refused("field_unsupported", ApiException.badRequest("JOB_FIELD_UNSUPPORTED", "fromJob and budgetUsd apply to provider "
-                    + "backends; the local engine costs nothing and resumes its own checkpoints").with("field", request.fromJob() != null ? "fromJob" : "budgetUsd"));
+        boolean dpo;
+        try {
+            dpo = ProviderJobPlanner.method(request.method()) == dev.refinery.providers.spec.TrainingMethod.DPO;
+        } catch (ApiException e) {
+            throw refused("method_invalid", e);
         }
-        String baseModel = request.baseModel() == null || request.baseModel().isBlank() ? settings.defaultBaseModel() : request.baseModel().strip();
+        String method = dpo ? "dpo" : "sft";
+        String requestedModel = request.baseModel() == null || request.baseModel().isBlank() ? null : request.baseModel().strip();
+        Job source = null;
+        if (request.fromJob() != null && !request.fromJob().isBlank()) {
+            try {
+                source = secondStage.source(request.fromJob().strip(), tenantId, requestedModel);
+            } catch (ApiException e) {
+                throw refused("from_job_invalid", e);
+            }
+        }
+        String baseModel = requestedModel != null ? requestedModel : source != null ? source.baseModel : settings.defaultBaseModel();
         ModelCatalog.Model model = catalog.find(baseModel).orElseThrow(() -> refused("model_unknown", ApiException.badRequest("JOB_MODEL_UNKNOWN",
                 "base model '" + baseModel + "' is not in the catalog; available: " + String.join(", ", catalog.ids()))
                 .with("catalog", catalog.ids())));
-        HyperparameterValidator.Result hp = HyperparameterValidator.resolve(request.hyperparameters(), model.contextLength());
+        HyperparameterValidator.Result hp = HyperparameterValidator.resolve(request.hyperparameters(), model.contextLength(), dpo);
+        if (hp.valid() && source != null) {
+            hp = LocalSecondStage.adoptAdapterShape(hp.hyperparameters(), source);
+        }
         if (!hp.valid()) {
             throw refused("hyperparameters_invalid", ApiException.badRequest("JOB_HYPERPARAMETERS_INVALID",
                     hp.violations().size() + " hyperparameter(s) out of range: "
                             + String.join("; ", hp.violations().stream().map(HyperparameterValidator.Violation::message).toList()))
                     .with("errors", hp.violations()));
         }
+        String fromJobId = source == null ? null : source.id;
         if (idempotencyKey != null) {
             Optional<Job> earlier = findByIdempotencyKey(idempotencyKey);
             if (earlier.isPresent()) {
-                return new Submission(sameRequestOrConflict(earlier.get(), datasetId, baseModel, backend, hp.hyperparameters()), false);
+                return new Submission(sameRequestOrConflict(earlier.get(), datasetId, baseModel, backend, method, fromJobId, hp.hyperparameters()),
+                        false);
             }
         }
         Job job = newJob(datasetId, baseModel, backend, hp.hyperparameters(), idempotencyKey);
         job.tenantId = tenantId;
+        job.method = method;
+        job.fromJobId = fromJobId;
+        job.request = dev.refinery.training.mapping.ProviderSpecJson.write(request);
         Optional<Job> winner = recordUnlessRaced(job, idempotencyKey);
         if (winner.isPresent()) {
             return new Submission(winner.get(), false);
@@ -268,9 +291,11 @@ public class JobService {
         outbox.publish(JobSubmitted.TOPIC, job.id, JobMapper.toSubmitted(job));
     }
 
-    private Job sameRequestOrConflict(Job earlier, String datasetId, String baseModel, String backend, Hyperparameters h) {
+    private Job sameRequestOrConflict(Job earlier, String datasetId, String baseModel, String backend, String method, String fromJobId,
+                                      Hyperparameters h) {
         Hyperparameters recorded = HyperparameterJson.read(earlier.hyperparameters, earlier.hyperparameterSources);
         boolean same = earlier.datasetId.equals(datasetId) && earlier.baseModel.equals(baseModel) && earlier.backend.equals(backend)
+                && earlier.method.equals(method) && java.util.Objects.equals(earlier.fromJobId, fromJobId)
                 && comparable(recorded.values()).equals(comparable(h.values()));
         if (!same) {
             throw new ApiException(422, "JOB_IDEMPOTENCY_KEY_REUSED", "Unprocessable request", "this Idempotency-Key was used for job "

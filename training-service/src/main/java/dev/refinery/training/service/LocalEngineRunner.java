@@ -3,6 +3,8 @@ package dev.refinery.training.service;
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.LanguageModel;
 import dev.refinery.engine.io.PeftAdapterIo;
+import dev.refinery.engine.train.PreferenceExample;
+import dev.refinery.engine.train.PreferenceLoss;
 import dev.refinery.engine.train.Trainer;
 import dev.refinery.engine.train.TrainingConfig;
 import dev.refinery.engine.train.TrainingExample;
@@ -71,16 +73,18 @@ public class LocalEngineRunner {
             Path resumeFrom = resumeStep == null ? null : artifacts.downloadCheckpoint(jobId, resumeStep, checkpoints.resolve("step-" + resumeStep));
             lifecycle.begin(claim, resumeStep, null);
             LanguageModel model = catalog.load(claim.baseModel());
-            List<TrainingExample> train = data.load(model, claim.trainKey(), "train");
-            List<TrainingExample> validation = claim.validationKey() == null ? List.of() : data.load(model, claim.validationKey(), "validation");
             TrainingConfig config = TrainingConfigMapper.toEngine(claim.hyperparameters());
             Trainer trainer = new Trainer(model.weights(), config);
-
+            if (claim.startingAdapterKey() != null) {
+                Path dir = artifacts.downloadAdapter(claim.startingAdapterKey(), work.resolve("starting-adapter"));
+                trainer = trainer.continuingFrom(PeftAdapterIo.read(dir, model.weights().config(), model.fingerprint()));
+            }
             JobProgress progress = new JobProgress(jobId, checkpoints, stopRequested);
+            Run run = claim.preference() ? preferenceRun(model, claim, trainer, progress, checkpoints)
+                    : supervisedRun(model, claim, trainer, progress, checkpoints);
             TrainingResult result;
             try {
-                result = resumeFrom == null ? trainer.train(train, validation, progress, checkpoints)
-                        : trainer.resume(resumeFrom, train, validation, progress, checkpoints);
+                result = run.train(resumeFrom);
             } catch (EngineException e) {
                 if (resumeFrom == null || progress.steps > 0 || !UNUSABLE_CHECKPOINT.contains(e.code())) {
                     throw e;
@@ -88,7 +92,7 @@ public class LocalEngineRunner {
                 LOG.warnf("job %s: checkpoint of step %d cannot be resumed (%s), starting over", jobId, resumeStep, e.getMessage());
                 lifecycle.begin(claim, null, "the checkpoint of step " + resumeStep + " could not be resumed: " + e.getMessage());
                 JobArtifacts.deleteRecursively(checkpoints);
-                result = trainer.train(train, validation, progress, checkpoints);
+                result = run.train(null);
             }
             if (progress.claimLost) {
                 LOG.warnf("job %s: another worker took it over at step %d; this attempt stops", jobId, result.steps());
@@ -121,6 +125,28 @@ public class LocalEngineRunner {
                 LOG.warnf("job %s: could not clean %s: %s", jobId, work, e.getMessage());
             }
         }
+    }
+
+    /** A run of the job's kind: from scratch (null) or resumed from a checkpoint directory. */
+    @FunctionalInterface
+    private interface Run {
+        TrainingResult train(Path resumeFrom);
+    }
+
+    private Run supervisedRun(LanguageModel model, JobLifecycle.Claim claim, Trainer trainer, JobProgress progress, Path checkpoints) {
+        List<TrainingExample> train = data.load(model, claim.trainKey(), "train");
+        List<TrainingExample> validation = claim.validationKey() == null ? List.of() : data.load(model, claim.validationKey(), "validation");
+        return resumeFrom -> resumeFrom == null ? trainer.train(train, validation, progress, checkpoints)
+                : trainer.resume(resumeFrom, train, validation, progress, checkpoints);
+    }
+
+    private Run preferenceRun(LanguageModel model, JobLifecycle.Claim claim, Trainer trainer, JobProgress progress, Path checkpoints) {
+        List<PreferenceExample> train = data.loadPreferences(model, claim.trainKey(), "train");
+        List<PreferenceExample> validation = claim.validationKey() == null ? List.of()
+                : data.loadPreferences(model, claim.validationKey(), "validation");
+        PreferenceLoss loss = TrainingConfigMapper.preferenceLoss(claim.hyperparameters());
+        return resumeFrom -> resumeFrom == null ? trainer.trainPreferences(train, validation, loss, progress, checkpoints)
+                : trainer.resumePreferences(resumeFrom, train, validation, loss, progress, checkpoints);
     }
 
     /** Sends the engine's progress to the database and its checkpoints to object storage. */
