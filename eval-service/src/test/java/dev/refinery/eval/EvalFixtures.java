@@ -95,6 +95,29 @@ final class EvalFixtures {
         storage.put("datasets/" + datasetId + "/validated/test.jsonl", jsonl.getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
     }
 
+    /**
+     * The same held-out items as preference pairs (a DPO dataset's test split): the reference story preferred, another
+     * hero's story not.
+     */
+    static void uploadPreferenceTestSplit(ObjectStorage storage, String datasetId) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = firstLines("test.jsonl", TEST_ITEMS);
+        StringBuilder out = new StringBuilder();
+        try {
+            for (int i = 0; i < lines.size(); i++) {
+                com.fasterxml.jackson.databind.JsonNode chat = json.readTree(lines.get(i)).get("messages");
+                com.fasterxml.jackson.databind.JsonNode other = json.readTree(lines.get((i + 10) % lines.size())).get("messages");
+                out.append(json.writeValueAsString(java.util.Map.of(
+                        "input", java.util.Map.of("messages", List.of(chat.get(0))),
+                        "preferred_output", List.of(chat.get(1)),
+                        "non_preferred_output", List.of(other.get(1))))).append('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        storage.put("datasets/" + datasetId + "/validated/test.jsonl", out.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+    }
+
     static String succeeded(String jobId, String datasetId, String adapterKey) {
         return """
             {"jobId":"%s","datasetId":"%s","baseModel":"stories260K","status":"SUCCEEDED","bucket":"refinery",\

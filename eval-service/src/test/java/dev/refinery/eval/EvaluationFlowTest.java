@@ -113,6 +113,23 @@ class EvaluationFlowTest {
     }
 
     @Test
+    void aDpoJobIsEvaluatedOnThePreferredAnswersOfItsPreferenceTestSplit() throws Exception {
+        String jobId = EvalFixtures.jobId();
+        String datasetId = EvalFixtures.datasetId();
+        String adapterKey = EvalFixtures.uploadAdapter(storage, jobId);
+        EvalFixtures.uploadPreferenceTestSplit(storage, datasetId);
+        EvalFixtures.sendJobCompleted(new TopicProbe(kafka), jobId, EvalFixtures.succeeded(jobId, datasetId, adapterKey));
+
+        JsonPath eval = awaitFinished(jobId);
+        assertEquals("COMPLETED", eval.getString("status"), eval.prettify());
+        assertEquals(EvalFixtures.TEST_ITEMS, eval.getInt("items"));
+        JsonNode first = JSON.readTree(new String(storage.read(eval.getString("itemsKey")), StandardCharsets.UTF_8).lines().findFirst().orElseThrow());
+        assertEquals("Write a story about a girl named Mia.", first.get("prompt").asText());
+        assertTrue(first.get("reference").asText().startsWith("Once upon a time, there was a little girl named Mia."),
+                "the preferred answer is the reference: " + first);
+    }
+
+    @Test
     void theGoldenSucceededSampleEndsFailedBecauseItsAdapterDoesNotExist() throws Exception {
         JsonNode sample = JSON.readTree(ContractSchemas.sample("job-completed"));
         String jobId = sample.get("jobId").asText();

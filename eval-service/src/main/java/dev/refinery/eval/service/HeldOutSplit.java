@@ -3,6 +3,10 @@ package dev.refinery.eval.service;
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.chat.ChatJsonl;
 import dev.refinery.engine.chat.ChatMessage;
+import dev.refinery.engine.chat.PreferenceJsonl;
+import dev.refinery.engine.chat.PreferenceRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.kit.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +27,8 @@ import java.util.List;
 @ApplicationScoped
 public class HeldOutSplit {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Inject
     ObjectStorage storage;
 
@@ -32,7 +38,8 @@ public class HeldOutSplit {
 
     /**
      * The first {@code maxItems} conversations of the split. Each must end with the assistant's
-     * reference reply; the messages before it are the prompt.
+     * reference reply; the messages before it are the prompt. A preference pair (a DPO dataset) counts as its prompt
+     * followed by the preferred answer: the reply the trained model should give.
      */
     public List<List<ChatMessage>> read(String datasetId, int maxItems) {
         String key = key(datasetId);
@@ -63,7 +70,7 @@ public class HeldOutSplit {
     private static List<ChatMessage> conversation(String key, String line, int lineNumber) {
         List<ChatMessage> messages;
         try {
-            messages = ChatJsonl.parseLine(line, lineNumber);
+            messages = isPreferencePair(line) ? preferred(PreferenceJsonl.parseLine(line, lineNumber)) : ChatJsonl.parseLine(line, lineNumber);
         } catch (EngineException e) {
             throw new EvaluationFailure("EVAL_TEST_SPLIT_INVALID", key + " " + e.getMessage(), e);
         }
@@ -72,5 +79,20 @@ public class HeldOutSplit {
                     + ": the last message must be the assistant's reference reply");
         }
         return messages;
+    }
+
+    private static boolean isPreferencePair(String line) {
+        try {
+            JsonNode root = JSON.readTree(line);
+            return root != null && root.isObject() && root.has("input") && !root.has("messages");
+        } catch (IOException e) {
+            return false; // not JSON: the conversation parser says so, with the line
+        }
+    }
+
+    private static List<ChatMessage> preferred(PreferenceRecord pair) {
+        List<ChatMessage> conversation = new ArrayList<>(pair.prompt());
+        conversation.addAll(pair.chosen());
+        return conversation;
     }
 }
