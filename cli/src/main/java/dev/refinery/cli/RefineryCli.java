@@ -53,11 +53,16 @@ public final class RefineryCli {
                 case "estimates create" -> print(out, gateway.postJson("v1/estimates", EstimateArgs.parse(a), null));
                 case "datasets get" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID")));
                 case "datasets problems" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID") + "/problems"));
-                case "fine-tunes create" -> print(out, gateway.postJson("v1/fine-tunes", Map.of("datasetId", arg(a, 2, "DATASET_ID"),
-                        "baseModel", a.length > 3 ? a[3] : "stories260K", "backend", "local",
-                        "hyperparameters", DemoPipeline.demoHyperparameters()), null));
+                case "fine-tunes create" -> {
+                    FineTuneArgs create = FineTuneArgs.parse(a);
+                    print(out, gateway.postJson("v1/fine-tunes", create.body(), create.idempotencyKey()));
+                }
                 case "fine-tunes get" -> print(out, gateway.get("v1/fine-tunes/" + arg(a, 2, "JOB_ID")));
                 case "fine-tunes list" -> print(out, gateway.get("v1/fine-tunes"));
+                case "fine-tunes events", "fine-tunes metrics", "fine-tunes checkpoints" ->
+                        print(out, gateway.get("v1/fine-tunes/" + arg(a, 2, "JOB_ID") + "/" + a[1]));
+                case "fine-tunes cancel", "fine-tunes rerun", "fine-tunes download", "fine-tunes pause", "fine-tunes resume" ->
+                        print(out, gateway.postJson("v1/fine-tunes/" + arg(a, 2, "JOB_ID") + "/" + a[1], Map.of(), null));
                 case "evals list" -> print(out, gateway.get("v1/evals?jobId=" + arg(a, 2, "JOB_ID")));
                 case "evals get" -> print(out, gateway.get("v1/evals/" + arg(a, 2, "EVAL_ID")));
                 default -> {
@@ -106,8 +111,11 @@ public final class RefineryCli {
                   estimates create --backend B --model ID (--dataset ID | --training-tokens N [--examples N])
                                    [--training-type lora|full] [--method sft|dpo] [--epochs N] [--evals N]
                                                       the cost of a run: low / expected / high
-                  fine-tunes create DATASET_ID [MODEL]  start a LoRA fine-tune on the local engine
-                  fine-tunes get JOB_ID | list
+                """);
+        err.print(FineTuneArgs.USAGE.indent(2));
+        err.print("""
+                  fine-tunes get JOB_ID | list | events JOB_ID | metrics JOB_ID | checkpoints JOB_ID
+                  fine-tunes cancel JOB_ID | rerun JOB_ID | download JOB_ID | pause JOB_ID | resume JOB_ID
                   evals list JOB_ID | get EVAL_ID
                 """);
     }
