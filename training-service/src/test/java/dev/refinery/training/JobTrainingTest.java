@@ -180,6 +180,35 @@ class JobTrainingTest {
         assertEquals(1, job.getInt("attempts"), "not retried: the data will not come back by itself");
     }
 
+    @Test
+    void aRunningLocalJobCancelledByRequestStopsAtTheNextStepAndEndsCancelled() {
+        String dataset = stack.validDataset(30, 2);
+        // batch 1 for 40 epochs: 1,200 steps, far more than the test waits for.
+        String id = submit(dataset, Map.of("epochs", 40, "batchSize", 1, "checkpointEvery", 1000));
+        TestStack.await("job " + id + " to take steps", () -> {
+            JsonPath job = given().when().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            Integer step = job.get("progress.step");
+            return step != null && step > 2 ? job : null;
+        }, TRAINING);
+
+        given().queryParam("reason", "wrong learning rate").when().post("/jobs/" + id + "/cancel")
+                .then().statusCode(200).body("status", org.hamcrest.Matchers.oneOf("CANCELLING", "CANCELLED"));
+        given().when().post("/jobs/" + id + "/cancel").then().statusCode(org.hamcrest.Matchers.oneOf(200, 409));
+
+        JsonPath job = TestStack.await("job " + id + " to end", () -> {
+            JsonPath j = given().when().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
+            return "CANCELLED".equals(j.getString("status")) ? j : null;
+        }, TRAINING);
+        assertEquals("JOB_CANCELLED", job.getString("result.failureCode"), job.prettify());
+        assertEquals("wrong learning rate", job.getString("result.failureReason"));
+        assertTrue(job.getInt("progress.step") < 1200, "it stopped early: " + job.getInt("progress.step"));
+        assertEquals(List.of("QUEUED", "RUNNING", "CANCELLING", "CANCELLED"), TestStack.states(id));
+        ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
+        ContractSchemas.assertValid("job-completed", completed.value());
+        assertEquals("CANCELLED", JsonPath.from(completed.value()).getString("status"));
+        given().when().post("/jobs/" + id + "/cancel").then().statusCode(409).body("code", equalTo("JOB_ALREADY_FINISHED"));
+    }
+
     static String submit(String dataset, Map<String, Object> hyperparameters) {
         return given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "hyperparameters", hyperparameters))
                 .when().post("/jobs")

@@ -199,7 +199,8 @@ public class Job extends PanacheEntityBase {
 
     /** Local-engine jobs that should be training: accepted but not started, or started and not finished. */
     public static List<Job> unfinished() {
-        return list("backend = 'local' and status in ?1 order by createdAt", List.of(JobStatus.QUEUED.name(), JobStatus.RUNNING.name()));
+        return list("backend = 'local' and status in ?1 order by createdAt", List.of(JobStatus.QUEUED.name(), JobStatus.RUNNING.name(),
+                JobStatus.CANCELLING.name()));
     }
 
     /** Provider jobs not finished yet: to submit (no provider id) or to track (with one). */

@@ -94,6 +94,12 @@ public class JobLifecycle {
             LOG.infof("job %s is being trained by %s: not taken", jobId, job.claimedBy);
             return Optional.empty();
         }
+        if (JobStatus.CANCELLING.name().equals(job.status)) {
+            // Asked to stop while no worker was training it (the one that was died): nothing is left to stop.
+            String why = job.cancelReason == null ? "cancelled by request" : job.cancelReason;
+            finish(job, JobStatus.CANCELLED, null, "JOB_CANCELLED", why, null);
+            return Optional.empty();
+        }
         boolean interrupted = JobStatus.RUNNING.name().equals(job.status);
         if (interrupted && job.attempts >= settings.maxAttempts()) {
             JobEvent last = JobEvent.find("jobId = ?1 and type = ?2 order by createdAt desc, id desc", jobId,
@@ -158,10 +164,10 @@ public class JobLifecycle {
 
     /** Records a finished step and renews the claim; false when this process no longer holds the job. */
     @Transactional
-    public boolean recordStep(String jobId, TrainingListener.StepMetrics m) {
+    public StepAck recordStep(String jobId, TrainingListener.StepMetrics m) {
         Job job = Job.findById(jobId);
         if (!ownedHere(job)) {
-            return false;
+            return StepAck.CLAIM_LOST;
         }
         JobStepMetric existing = JobStepMetric.findById(new JobStepMetric.Key(jobId, m.step()));
         JobStepMetric metric = existing != null ? existing : new JobStepMetric();
@@ -186,7 +192,48 @@ public class JobLifecycle {
         job.etaSeconds = finiteOr(m.etaSeconds(), 0);
         job.progressAt = metric.recordedAt;
         job.heartbeatAt = metric.recordedAt;
-        return true;
+        return JobStatus.CANCELLING.name().equals(job.status) ? StepAck.CANCEL_REQUESTED : StepAck.CONTINUE;
+    }
+
+    /** What the worker does after a step has been recorded. */
+    public enum StepAck {
+        CONTINUE,
+        /** The job was asked to stop (POST /jobs/{id}/cancel): end the run and {@link #cancelled} it. */
+        CANCEL_REQUESTED,
+        /** Another worker holds the job now: stop without writing anything more. */
+        CLAIM_LOST
+    }
+
+    /**
+     * A QUEUED local job ends CANCELLED at once; a RUNNING one goes CANCELLING, and its worker stops at the end of the
+     * step it is in and ends it CANCELLED (a worker that died is replaced by the sweeper, which ends it at once).
+     */
+    @Transactional
+    public void requestCancel(String id, String why) {
+        Job job = Job.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (job.isFinished() || JobStatus.CANCELLING.name().equals(job.status)) {
+            return;
+        }
+        job.cancelReason = why;
+        if (JobStatus.QUEUED.name().equals(job.status)) {
+            finish(job, JobStatus.CANCELLED, null, "JOB_CANCELLED", why, null);
+            return;
+        }
+        job.status = JobStatus.CANCELLING.name();
+        JobEvent.record(id, JobEvent.Type.CANCELLING,
+                JobStatus.CANCELLING.name(), "INFO", job.currentStep, "cancel requested: " + why + "; training stops after the current step",
+                now());
+    }
+
+    /** Ends a running job that stopped because it was asked to: CANCELLED with job-completed, the request's reason kept. */
+    @Transactional
+    public void cancelled(String jobId, int step) {
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (!ownedHere(job)) {
+            return;
+        }
+        String why = job.cancelReason == null ? "cancelled by request" : job.cancelReason;
+        finish(job, JobStatus.CANCELLED, null, "JOB_CANCELLED", why, "stopped at step " + step + ": " + why);
     }
 
     @Transactional
@@ -319,12 +366,17 @@ public class JobLifecycle {
     }
 
     private boolean heldByAnotherLiveWorker(Job job, OffsetDateTime now) {
-        return JobStatus.RUNNING.name().equals(job.status) && job.claimedBy != null && !job.claimedBy.equals(worker.id())
+        return isTraining(job) && job.claimedBy != null && !job.claimedBy.equals(worker.id())
                 && job.heartbeatAt != null && job.heartbeatAt.isAfter(now.minus(settings.claimLease()));
     }
 
     private boolean ownedHere(Job job) {
-        return job != null && JobStatus.RUNNING.name().equals(job.status) && worker.id().equals(job.claimedBy);
+        return job != null && isTraining(job) && worker.id().equals(job.claimedBy);
+    }
+
+    /** RUNNING, or CANCELLING: still training until the worker reaches its next step. */
+    private static boolean isTraining(Job job) {
+        return JobStatus.RUNNING.name().equals(job.status) || JobStatus.CANCELLING.name().equals(job.status);
     }
 
     private static Double finite(double d) {

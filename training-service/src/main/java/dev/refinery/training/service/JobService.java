@@ -242,23 +242,12 @@ public class JobService {
         }
         String why = reason == null || reason.isBlank() ? "cancelled by request" : reason.strip();
         if (job.isLocal()) {
-            cancelLocal(id, why);
+            lifecycle.requestCancel(id, why);
         } else {
             providerJobs.cancel(id, job.tenantId, job.backend, why, false);
         }
         registry.counter("refinery_training_jobs_cancel_requests_total", "backend", job.backend).increment();
         return get(id);
-    }
-
-    @Transactional
-    void cancelLocal(String id, String why) {
-        Job job = Job.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        if (!JobStatus.QUEUED.name().equals(job.status)) {
-            throw ApiException.conflict("JOB_CANCEL_UNSUPPORTED", "job " + id + " is already training on the local engine; cancelling a running "
-                    + "local job is not built yet (it stops only with the service)").with("status", job.status);
-        }
-        job.cancelReason = why;
-        lifecycle.complete(job, JobStatus.CANCELLED, null, "JOB_CANCELLED", why, null);
     }
 
     @Transactional

@@ -98,6 +98,11 @@ public class LocalEngineRunner {
                 LOG.warnf("job %s: another worker took it over at step %d; this attempt stops", jobId, result.steps());
                 return;
             }
+            if (result.cancelled() && progress.cancelledByRequest) {
+                lifecycle.cancelled(jobId, result.steps());
+                outcome = "cancelled";
+                return;
+            }
             if (result.cancelled()) {
                 lifecycle.release(jobId, "the service is stopping: training paused at step " + result.steps()
                         + "; the next start resumes it from its newest checkpoint", false);
@@ -156,6 +161,7 @@ public class LocalEngineRunner {
         private final BooleanSupplier stopRequested;
         private int steps;
         private volatile boolean claimLost;
+        private volatile boolean cancelledByRequest;
 
         JobProgress(String jobId, Path checkpoints, BooleanSupplier stopRequested) {
             this.jobId = jobId;
@@ -168,8 +174,10 @@ public class LocalEngineRunner {
             steps++;
             registry.counter("refinery_training_steps_total").increment();
             registry.counter("refinery_training_tokens_total").increment(m.tokens());
-            if (!lifecycle.recordStep(jobId, m)) {
-                claimLost = true;
+            switch (lifecycle.recordStep(jobId, m)) {
+                case CLAIM_LOST -> claimLost = true;
+                case CANCEL_REQUESTED -> cancelledByRequest = true;
+                case CONTINUE -> { }
             }
         }
 
@@ -191,7 +199,7 @@ public class LocalEngineRunner {
 
         @Override
         public boolean cancelRequested() {
-            return claimLost || stopRequested.getAsBoolean();
+            return claimLost || cancelledByRequest || stopRequested.getAsBoolean();
         }
 
         private void removeLocalCheckpointsBefore(Path keep) {
