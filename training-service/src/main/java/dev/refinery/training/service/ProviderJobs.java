@@ -42,15 +42,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Runs jobs on hosted providers: a bounded pool submits them (the validated splits streamed from S3 to the provider,
@@ -274,7 +277,7 @@ public class ProviderJobs {
      */
     private boolean adoptEarlierCreate(ProviderJobStore.ToSubmit job, TrainingBackend backend) {
         UploadedFile earlier = new UploadedFile(job.backend(), job.createFileId(), "train.jsonl", 0);
-        java.util.Optional<ProviderJob> found;
+        Optional<ProviderJob> found;
         try {
             found = backend.findSubmitted(earlier);
         } catch (ProviderException e) {
@@ -301,7 +304,7 @@ public class ProviderJobs {
 
     /** After a create that failed without a clear "no": the job the provider made of it anyway, if any (a failed search changes nothing). */
     private boolean adoptAfterLostAnswer(ProviderJobStore.ToSubmit job, TrainingBackend backend, UploadedFile trainFile) {
-        java.util.Optional<ProviderJob> found;
+        Optional<ProviderJob> found;
         try {
             found = backend.findSubmitted(trainFile);
         } catch (ProviderException e) {
@@ -325,7 +328,7 @@ public class ProviderJobs {
     }
 
     private void control(String jobId, String tenantId, String backendName, JobEvent.Type requested,
-                         java.util.function.Function<TrainingBackend, ProviderJob> call) {
+                         Function<TrainingBackend, ProviderJob> call) {
         String doing = requested == JobEvent.Type.PAUSE_REQUESTED ? "pausing" : "resuming";
         ProviderJob answer;
         try {
@@ -422,7 +425,7 @@ public class ProviderJobs {
 
         @Override
         public ProviderJob get(String providerJobId) {
-            java.time.Instant asked = java.time.Instant.now();
+            Instant asked = Instant.now();
             ProviderJob p = super.get(providerJobId);
             Job job = store.polled(jobId, p, asked);
             if (job != null && !p.isTerminal() && p.costUsd() != null && job.cancelReason == null) {
