@@ -138,6 +138,8 @@ class RoutingTest {
             "POST,   /v1/fine-tunes/ft-1/cancel,           /jobs/ft-1/cancel",
             "POST,   /v1/fine-tunes/ft-1/rerun,            /jobs/ft-1/rerun",
             "POST,   /v1/fine-tunes/ft-1/download,         /jobs/ft-1/download",
+            "POST,   /v1/fine-tunes/ft-1/pause,            /jobs/ft-1/pause",
+            "POST,   /v1/fine-tunes/ft-1/resume,           /jobs/ft-1/resume",
             "PUT,    /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
             "DELETE, /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
     })

@@ -23,6 +23,7 @@ import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -31,9 +32,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +64,9 @@ class ProviderJobsTest {
 
     @Inject
     ProviderJobs providerJobs;
+
+    @Inject
+    dev.refinery.training.service.ProviderBackends backends;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
@@ -243,6 +249,152 @@ class ProviderJobsTest {
         given().when().post("/jobs/" + id + "/cancel").then().statusCode(409).body("code", equalTo("JOB_ALREADY_FINISHED"));
     }
 
+    @Test
+    void anOpenAiJobIsPausedAndResumedStayingRunningFollowedAndReattached() {
+        stubOpenAiPausable("ftjob-p");
+        String dataset = stack.validDataset(12, 4);
+        String id = submit("t-pause", dataset, "openai", OPENAI_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        awaitStatus(id, "RUNNING");
+
+        given().when().post("/jobs/" + id + "/pause").then().statusCode(200).body("status", equalTo("RUNNING"))
+                .body("provider.rawStatus", equalTo("paused")).body("provider.pausedAt", notNullValue());
+        given().when().post("/jobs/" + id + "/pause").then().statusCode(409).body("code", equalTo("JOB_NOT_PAUSABLE"))
+                .body("detail", containsString("already paused"));
+        // Paused is not stuck: the job is still polled (less often), and a restart follows it again.
+        int polls = polls("/openai/v1/fine_tuning/jobs/ftjob-p");
+        TestStack.await("polls of the paused job", () -> polls("/openai/v1/fine_tuning/jobs/ftjob-p") >= polls + 2 ? true : null, Duration.ofSeconds(15));
+        providerJobs.restartTracking();
+        TestStack.await("the paused job reattached", () -> eventTypes(id).contains("REATTACHED") ? true : null, Duration.ofSeconds(10));
+        JsonPath paused = given().when().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals("RUNNING", paused.getString("status"));
+        assertEquals("paused", paused.getString("provider.rawStatus"));
+
+        given().when().post("/jobs/" + id + "/resume").then().statusCode(200).body("status", equalTo("RUNNING"))
+                .body("provider.rawStatus", equalTo("running")).body("provider.pausedAt", nullValue());
+        JsonPath done = awaitFinished(id);
+        assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+        assertEquals(CANONICAL_SUCCESS, TestStack.states(id), "a pause adds no canonical state");
+        given().when().post("/jobs/" + id + "/resume").then().statusCode(409).body("code", equalTo("JOB_ALREADY_FINISHED"));
+
+        List<String> types = eventTypes(id);
+        assertEquals(1, types.stream().filter("PAUSE_REQUESTED"::equals).count(), types.toString());
+        assertEquals(1, types.stream().filter("PAUSED"::equals).count(), "paused once, however many polls said so: " + types);
+        assertEquals(1, types.stream().filter("RESUME_REQUESTED"::equals).count(), types.toString());
+        assertEquals(1, types.stream().filter("RESUMED"::equals).count(), types.toString());
+        assertEquals(1, creates("/openai/v1/fine_tuning/jobs/ftjob-p/pause"));
+        assertEquals(1, creates("/openai/v1/fine_tuning/jobs/ftjob-p/resume"));
+    }
+
+    @Test
+    void pauseAndResumeAreRefusedWithAStableCodeWhereTheyCannotHappen() {
+        String dataset = stack.validDataset(12, 4);
+        // Together (like Fireworks, Kubernetes and the local engine) has no pause: refused before any request to it.
+        stubTogetherCancellable("ft-tg-nopause", null);
+        String tg = submit("t-nopause", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        awaitStatus(tg, "RUNNING");
+        for (String action : List.of("pause", "resume")) {
+            given().when().post("/jobs/" + tg + "/" + action).then().statusCode(409).contentType("application/problem+json")
+                    .body("code", equalTo("JOB_PAUSE_UNSUPPORTED")).body("backend", equalTo("together"))
+                    .body("detail", containsString("OpenAI")).body(not(containsString("Exception")));
+        }
+        assertEquals(0, ProviderStubs.server.findAll(postRequestedFor(urlPathMatching("/together/v1/fine-tunes/.*/(pause|resume)"))).size());
+
+        // An OpenAI job still QUEUED cannot be paused, and one not paused cannot be resumed.
+        stubOpenAi("ftjob-q", "queued");
+        String queued = submit("t-nopause", dataset, "openai", OPENAI_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        TestStack.await("the queued job created", () -> given().when().get("/jobs/" + queued).then().extract().path("provider.jobId"),
+                Duration.ofSeconds(20));
+        given().when().post("/jobs/" + queued + "/pause").then().statusCode(409).body("code", equalTo("JOB_NOT_PAUSABLE"))
+                .body("status", equalTo("QUEUED"));
+        given().when().post("/jobs/" + queued + "/resume").then().statusCode(409).body("code", equalTo("JOB_NOT_PAUSED"));
+
+        // OpenAI refusing the pause: 409 with its words, the job as it was, the refusal in its history.
+        ProviderStubs.server.resetAll();
+        stubOpenAi("ftjob-r", "running");
+        ProviderStubs.server.stubFor(post("/openai/v1/fine_tuning/jobs/ftjob-r/pause").willReturn(aResponse().withStatus(400).withBody(
+                "{\"error\":{\"message\":\"Job ftjob-r cannot be paused now\",\"type\":\"invalid_request_error\"}}")));
+        String refused = submit("t-nopause", dataset, "openai", OPENAI_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        awaitStatus(refused, "RUNNING");
+        given().when().post("/jobs/" + refused + "/pause").then().statusCode(409).body("code", equalTo("JOB_PROVIDER_REJECTED"))
+                .body("provider", equalTo("openai")).body("detail", containsString("cannot be paused now"));
+        JsonPath job = given().when().get("/jobs/" + refused).then().extract().jsonPath();
+        assertEquals("RUNNING", job.getString("status"));
+        assertEquals("running", job.getString("provider.rawStatus"));
+        given().when().get("/jobs/" + refused + "/events").then()
+                .body("find { it.type == 'PAUSE_REQUESTED' }.level", equalTo("WARNING"))
+                .body("find { it.type == 'PAUSE_REQUESTED' }.message", containsString("cannot be paused now"));
+        given().when().post("/jobs/ft-00000000000000000000000000000000/pause").then().statusCode(404).body("code", equalTo("JOB_NOT_FOUND"));
+    }
+
+    /**
+     * The crash window: Together accepted the create, and the process died before the job's id was stored. Together has no
+     * idempotency key, so the restart must find the job (by the training file uploaded for it) instead of creating a second.
+     */
+    @Test
+    void aCreateAnsweredJustBeforeACrashIsAdoptedAtRestartNotSubmittedAgain() {
+        stubTogether("ft-tg-lost", 0, "pending", "running", "completed");
+        ProviderStubs.server.stubFor(get("/together/v1/fine-tunes").willReturn(okJson("{\"data\":["
+                + "{\"id\":\"ft-tg-other\",\"status\":\"completed\",\"created_at\":\"2026-11-28T09:00:00Z\",\"training_file\":\"file-not-ours\"},"
+                + "{\"id\":\"ft-tg-lost\",\"status\":\"pending\",\"created_at\":\"2026-11-28T10:00:00Z\",\"training_file\":\"file-tg\"}]}")));
+        CrashingBackends crash = CrashingBackends.install(backends, true);
+        String dataset = stack.validDataset(12, 4);
+        String id = submit(CrashingBackends.TENANT, dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        TestStack.await("the create to reach Together", () -> creates("/together/v1/fine-tunes") == 1 ? true : null, Duration.ofSeconds(20));
+        TestStack.await("the crash", () -> crash.crashed() ? true : null, Duration.ofSeconds(10));
+        JsonPath lost = given().when().get("/jobs/" + id).then().extract().jsonPath();
+        assertEquals("QUEUED", lost.getString("status"), "the answer was lost with the process: " + lost.prettify());
+        assertEquals(null, lost.getString("provider.jobId"));
+        given().when().post("/jobs/" + id + "/cancel").then().statusCode(409).body("code", equalTo("JOB_CREATE_UNCONFIRMED"));
+
+        crash.stop();
+        providerJobs.restartTracking(); // what a restarted process does at start
+
+        JsonPath job = awaitFinished(id);
+        assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
+        assertEquals("ft-tg-lost", job.getString("provider.jobId"));
+        assertEquals(CANONICAL_SUCCESS, TestStack.states(id));
+        assertEquals(1, creates("/together/v1/fine-tunes"), "exactly one create reached Together");
+        given().when().get("/jobs/" + id + "/events").then()
+                .body("find { it.type == 'ADOPTED' }.message", containsString("ft-tg-lost"))
+                .body("find { it.type == 'ADOPTED' }.message", containsString("file-tg"));
+    }
+
+    /** The other side of the window: the process died before the create left; Together has no job on our file, so it is submitted once. */
+    @Test
+    void aCreateThatNeverLeftBeforeACrashIsSubmittedOnceAtRestart() {
+        stubTogether("ft-tg-once", 0, "pending", "completed");
+        ProviderStubs.server.stubFor(get("/together/v1/fine-tunes").willReturn(okJson("{\"data\":["
+                + "{\"id\":\"ft-tg-other\",\"status\":\"running\",\"created_at\":\"2026-11-28T09:00:00Z\",\"training_file\":\"file-not-ours\"}]}")));
+        CrashingBackends crash = CrashingBackends.install(backends, false);
+        String dataset = stack.validDataset(12, 4);
+        String id = submit(CrashingBackends.TENANT, dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        TestStack.await("the crash", () -> crash.crashed() ? true : null, Duration.ofSeconds(20));
+        assertEquals(0, creates("/together/v1/fine-tunes"));
+
+        crash.stop();
+        providerJobs.restartTracking();
+
+        assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
+        assertEquals(1, creates("/together/v1/fine-tunes"), "submitted once, after finding no job on our file");
+        assertEquals(1, ProviderStubs.server.findAll(getRequestedFor(urlPathEqualTo("/together/v1/fine-tunes"))).size(), "looked once");
+        given().when().get("/jobs/" + id + "/events").then().body("message", hasItem(containsString("reports no job on training file file-tg: submitting again")));
+    }
+
+    /** A create whose answer is a 502 although Together made the job (the answer lost on the way): adopted, not failed. */
+    @Test
+    void aCreateWhoseAnswerIsLostInTransitIsAdoptedInsteadOfFailed() {
+        stubTogether("ft-tg-502", 0, "running", "completed");
+        ProviderStubs.server.stubFor(post("/together/v1/fine-tunes").willReturn(aResponse().withStatus(502).withBody("bad gateway")));
+        ProviderStubs.server.stubFor(get("/together/v1/fine-tunes").willReturn(okJson("{\"data\":["
+                + "{\"id\":\"ft-tg-502\",\"status\":\"pending\",\"created_at\":\"2026-11-28T10:00:00Z\",\"training_file\":\"file-tg\"}]}")));
+        String dataset = stack.validDataset(12, 4);
+        String id = submit("t-502", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        JsonPath job = awaitFinished(id);
+        assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
+        assertEquals("ft-tg-502", job.getString("provider.jobId"));
+        assertEquals(1, creates("/together/v1/fine-tunes"));
+    }
+
     // --- helpers (the other provider test classes share them) ---------------------------------------------------------------------------------------------
 
     static io.restassured.response.Response submit(String tenant, String dataset, String backend, String model, Map<String, Object> hp,
@@ -273,6 +425,39 @@ class ProviderJobsTest {
         List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requests = ProviderStubs.server.findAll(postRequestedFor(urlPathEqualTo(path)));
         assertFalse(requests.isEmpty(), "no create request to " + path);
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(requests.get(requests.size() - 1).getBodyAsString());
+    }
+
+    static int polls(String path) {
+        return ProviderStubs.server.findAll(getRequestedFor(urlPathEqualTo(path))).size();
+    }
+
+    static List<String> eventTypes(String id) {
+        return given().when().get("/jobs/" + id + "/events").then().extract().path("type");
+    }
+
+    /** An OpenAI job that runs until paused, stays paused until resumed, then runs once more and succeeds. */
+    static void stubOpenAiPausable(String id) {
+        var s = ProviderStubs.server;
+        s.stubFor(get(urlPathEqualTo("/openai/v1/fine_tuning/jobs")).willReturn(okJson("{\"object\":\"list\",\"data\":[],\"has_more\":false}")));
+        s.stubFor(post("/openai/v1/files").willReturn(okJson("{\"id\":\"file-oa\",\"object\":\"file\",\"bytes\":12,\"purpose\":\"fine-tune\"}")));
+        s.stubFor(post("/openai/v1/fine_tuning/jobs").willReturn(okJson(openAiJob(id, "queued"))));
+        s.stubFor(get(urlPathEqualTo("/openai/v1/fine_tuning/jobs/" + id + "/events")).willReturn(okJson("{\"data\":[],\"has_more\":false}")));
+        s.stubFor(get(urlPathEqualTo("/openai/v1/fine_tuning/jobs/" + id + "/checkpoints")).willReturn(okJson("{\"data\":[],\"has_more\":false}")));
+        String scenario = "pause-" + id;
+        String job = "/openai/v1/fine_tuning/jobs/" + id;
+        s.stubFor(get(job).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED).willReturn(okJson(openAiJob(id, "running"))));
+        s.stubFor(post(job + "/pause").inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(openAiJob(id, "paused"))).willSetStateTo("paused"));
+        s.stubFor(get(job).inScenario(scenario).whenScenarioStateIs("paused").willReturn(okJson(openAiJob(id, "paused"))));
+        s.stubFor(post(job + "/resume").inScenario(scenario).whenScenarioStateIs("paused")
+                .willReturn(okJson(openAiJob(id, "running"))).willSetStateTo("resumed"));
+        s.stubFor(get(job).inScenario(scenario).whenScenarioStateIs("resumed").willReturn(okJson(openAiJob(id, "running"))).willSetStateTo("done"));
+        s.stubFor(get(job).inScenario(scenario).whenScenarioStateIs("done").willReturn(okJson(openAiJob(id, "succeeded"))));
+    }
+
+    static String openAiJob(String id, String status) {
+        return "{\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"error\":null,\"fine_tuned_model\":"
+                + ("succeeded".equals(status) ? "\"ft:gpt-4o-mini:org::abc\"" : "null") + ",\"trained_tokens\":1000}";
     }
 
     static int creates(String path) {

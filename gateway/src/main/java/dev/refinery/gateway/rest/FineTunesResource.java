@@ -99,6 +99,21 @@ public class FineTunesResource {
     }
 
     @POST
+    @Path("/{id}/pause")
+    @Operation(summary = "Pause a provider job (OpenAI)", description = "The job stays RUNNING with provider.rawStatus 'paused'; "
+            + "409 JOB_PAUSE_UNSUPPORTED on a backend without pause, JOB_NOT_PAUSABLE for a job not RUNNING or already paused.")
+    public Response pause(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/pause", id), uri);
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @Operation(summary = "Resume a paused provider job (OpenAI)", description = "409 JOB_NOT_PAUSED for a job that is not paused.")
+    public Response resume(@PathParam("id") String id, @Context UriInfo uri) {
+        return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/resume", id), uri);
+    }
+
+    @POST
     @Path("/{id}/download")
     @Operation(summary = "Copy a provider job's trained weights into the bucket (Together); the job's events say where")
     public Response download(@PathParam("id") String id, @Context UriInfo uri) {

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -264,6 +265,32 @@ public final class OpenAiBackend implements TrainingBackend {
     @Override
     public ProviderJob resume(String id) {
         return readJob(http.json(OutgoingRequest.postEmpty("/fine_tuning/jobs/" + encode(id) + "/resume", RetryMode.SAFE)));
+    }
+
+    /**
+     * OpenAI documents no idempotency header; {@link #create} already finds a job by its metadata key, and this finds
+     * one by the file it trains on (uploaded per submission), newest first, page by page with {@code after}.
+     */
+    @Override
+    public Optional<ProviderJob> findSubmitted(UploadedFile training) {
+        String after = null;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            JsonNode response = http.json(OutgoingRequest.get("/fine_tuning/jobs?limit=" + PAGE + (after == null ? "" : "&after=" + encode(after))));
+            JsonNode data = LenientJson.field(response, "data");
+            if (data == null || !data.isArray() || data.isEmpty()) {
+                break;
+            }
+            for (JsonNode j : data) {
+                if (training.id().equals(LenientJson.text(j, "training_file"))) {
+                    return Optional.of(readJob(j));
+                }
+            }
+            after = LenientJson.text(data.get(data.size() - 1), "id");
+            if (!hasMore(response) || after == null) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

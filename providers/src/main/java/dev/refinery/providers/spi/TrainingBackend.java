@@ -8,6 +8,7 @@ import dev.refinery.providers.spec.SpecValues;
 
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A place that trains: a hosted provider, the Kubernetes GPU worker or the local engine. Every call is blocking
@@ -62,6 +63,17 @@ public interface TrainingBackend {
     /** Streams a checkpoint's weights (the final one when {@code checkpointOrNull} is null) into {@code out}. */
     default ArtifactDownload download(String providerJobId, ProviderCheckpoint checkpointOrNull, OutputStream out) {
         throw new ProviderException(name(), ErrorCode.PROVIDER_UNSUPPORTED, name() + " does not offer weight downloads");
+    }
+
+    /**
+     * The job this key already created on {@code training}, if any: for a caller that sent a create and lost the
+     * answer (a crash before the id was stored, a timeout) and must not create a second job. Files are uploaded per
+     * submission, so the training file's id names the submission. Backends whose create is idempotent by itself
+     * (Fireworks: the job id is ours; Kubernetes: the Job's name is ours) return empty and let a repeated create
+     * meet the existing job; the others (Together, OpenAI) list their jobs and match {@code training_file}.
+     */
+    default Optional<ProviderJob> findSubmitted(UploadedFile training) {
+        return Optional.empty();
     }
 
     /** Jobs this key can see, newest first where the provider orders them, one page at a time. */

@@ -90,7 +90,7 @@ public final class TogetherBackend implements TrainingBackend {
 
     /**
      * Together has no idempotency key, so the POST is retried only on 429 and 503 (refused before any work); after
-     * a timeout or another 5xx the caller gets PROVIDER_UNAVAILABLE and should look for the job in {@link #list}.
+     * a timeout or another 5xx the caller gets PROVIDER_UNAVAILABLE and should look for the job with {@link #findSubmitted}.
      */
     @Override
     public ProviderJob create(EffectiveSpec spec, UploadedFile training, UploadedFile validationOrNull, String idempotencyKey) {
@@ -181,6 +181,30 @@ public final class TogetherBackend implements TrainingBackend {
             data.forEach(j -> jobs.add(TogetherReader.job(j)));
         }
         return new Page<>(jobs, null, false);
+    }
+
+    /**
+     * Together has no idempotency key, but every job names its {@code training_file} and we upload a file per
+     * submission: the job on that file is the one a lost create made. {@code GET /fine-tunes} has no paging (every
+     * job of the key at once); should two jobs name the file, the newest is the one returned.
+     */
+    @Override
+    public Optional<ProviderJob> findSubmitted(UploadedFile training) {
+        JsonNode data = LenientJson.field(http.json(OutgoingRequest.get("/fine-tunes")), "data");
+        JsonNode newest = null;
+        if (data != null && data.isArray()) {
+            for (JsonNode j : data) {
+                if (training.id().equals(LenientJson.text(j, "training_file", "TrainingFile"))
+                        && (newest == null || createdAt(j).compareTo(createdAt(newest)) >= 0)) {
+                    newest = j;
+                }
+            }
+        }
+        return newest == null ? Optional.empty() : Optional.of(readJob(newest));
+    }
+
+    private static String createdAt(JsonNode job) {
+        return Optional.ofNullable(LenientJson.text(job, "created_at", "CreatedAt")).orElse("");
     }
 
     private ProviderJob readJob(JsonNode node) {

@@ -199,4 +199,29 @@ class OpenAiBackendTest {
         server.verify(postRequestedFor(urlEqualTo("/v1/uploads/upload_1/parts")).withRequestBodyPart(aMultipart().withName("data").withBody(equalTo("89")).build()));
         server.verify(postRequestedFor(urlEqualTo("/v1/uploads")).withRequestBody(equalToJson("{\"bytes\":10,\"purpose\":\"fine-tune\"}", true, true)));
     }
+    @Test
+    void findSubmittedPagesThroughTheJobsForOurTrainingFile() {
+        OpenAiBackend backend = backendAt("2026-11-28T00:00:00Z");
+        server.stubFor(get("/v1/fine_tuning/jobs?limit=100").willReturn(okJson("""
+                {"object":"list","data":[{"id":"ftjob-9","status":"running","training_file":"file-other"}],"has_more":true}""")));
+        server.stubFor(get("/v1/fine_tuning/jobs?limit=100&after=ftjob-9").willReturn(okJson("""
+                {"object":"list","data":[{"id":"ftjob-8","status":"paused","training_file":"file-t"},
+                                          {"id":"ftjob-7","status":"succeeded","training_file":"file-older"}],"has_more":false}""")));
+        ProviderJob found = backend.findSubmitted(TRAIN).orElseThrow();
+        assertEquals("ftjob-8", found.id());
+        assertEquals(JobState.PAUSED, found.state());
+        assertEquals("paused", found.rawStatus());
+        assertTrue(backend.findSubmitted(new UploadedFile("openai", "file-none", "t.jsonl", 1)).isEmpty());
+        server.verify(0, postRequestedFor(urlPathEqualTo("/v1/fine_tuning/jobs")));
+    }
+
+    @Test
+    void aPauseTheProviderRefusesIsARejectionWithItsMessage() {
+        OpenAiBackend backend = backendAt("2026-11-28T00:00:00Z");
+        server.stubFor(post("/v1/fine_tuning/jobs/a/pause").willReturn(aResponse().withStatus(400).withBody(
+                "{\"error\":{\"message\":\"Job a is not running\",\"type\":\"invalid_request_error\",\"code\":null}}")));
+        ProviderException e = assertThrows(ProviderException.class, () -> backend.pause("a"));
+        assertEquals(ErrorCode.PROVIDER_REJECTED, e.code());
+        assertTrue(e.getMessage().contains("not running"), e.getMessage());
+    }
 }

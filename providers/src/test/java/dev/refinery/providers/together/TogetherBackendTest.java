@@ -291,4 +291,28 @@ class TogetherBackendTest {
         assertEquals("parquet", TogetherReader.fileType(lower));
         assertEquals(Boolean.FALSE, TogetherReader.processed(lower));
     }
+    @Test
+    void findSubmittedAdoptsTheJobOnOurTrainingFileAndNothingElse() {
+        // GET /fine-tunes answers FinetuneResponseTruncated objects, each naming its training_file; there is no paging.
+        server.stubFor(get("/v1/fine-tunes").willReturn(okJson("""
+                {"data":[
+                  {"id":"ft-other","status":"completed","created_at":"2026-11-28T09:00:00Z","updated_at":"2026-11-28T09:30:00Z","training_file":"file-someone-else"},
+                  {"id":"ft-old-retry","status":"cancelled","created_at":"2026-11-28T10:00:00Z","updated_at":"2026-11-28T10:01:00Z","training_file":"file-ours"},
+                  {"id":"ft-ours","status":"pending","created_at":"2026-11-28T10:02:00Z","updated_at":"2026-11-28T10:02:00Z","training_file":"file-ours"},
+                  {"id":"ft-no-file","status":"running","created_at":"2026-11-28T11:00:00Z","updated_at":"2026-11-28T11:00:00Z"}
+                ]}""")));
+        ProviderJob found = backend.findSubmitted(new UploadedFile("together", "file-ours", "train.jsonl", 12)).orElseThrow();
+        assertEquals("ft-ours", found.id(), "the newest job on our file");
+        assertEquals(JobState.QUEUED, found.state());
+        assertTrue(backend.findSubmitted(new UploadedFile("together", "file-never-used", "train.jsonl", 12)).isEmpty());
+        server.verify(0, postRequestedFor(urlPathEqualTo("/v1/fine-tunes")));
+    }
+
+    @Test
+    void findSubmittedFailsLoudlyWhenTheListCannotBeRead() {
+        server.stubFor(get("/v1/fine-tunes").willReturn(aResponse().withStatus(401).withBody("{\"error\":{\"message\":\"bad key\"}}")));
+        dev.refinery.providers.spi.ProviderException e = assertThrows(dev.refinery.providers.spi.ProviderException.class,
+                () -> backend.findSubmitted(new UploadedFile("together", "file-ours", "train.jsonl", 12)));
+        assertEquals(dev.refinery.providers.spi.ErrorCode.PROVIDER_AUTH_FAILED, e.code(), "not found must never be guessed from a failed list");
+    }
 }

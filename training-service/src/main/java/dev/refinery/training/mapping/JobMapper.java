@@ -28,7 +28,8 @@ public final class JobMapper {
         JobView.Result result = j.isFinished()
                 ? new JobView.Result(j.bucket, j.adapterKey, j.steps, j.finalTrainLoss, j.finalValidationLoss, j.failureCode, j.failureReason)
                 : null;
-        JobView.Provider provider = j.isLocal() ? null : new JobView.Provider(j.providerJobId, j.rawStatus, j.stateNote, j.outputModel);
+        JobView.Provider provider = j.isLocal() ? null : new JobView.Provider(j.providerJobId, j.rawStatus, j.stateNote, j.outputModel,
+                j.pausedAt);
         JobView.Cost cost = new JobView.Cost(j.estimateLowUsd, j.estimateExpectedUsd, j.estimateHighUsd, j.estimateNote, j.budgetUsd,
                 j.actualCostUsd, j.actualCostSource);
         return new JobView(j.id, j.datasetId, j.baseModel, j.backend, j.status, h.values(), h.sources(), j.attempts, j.createdAt,

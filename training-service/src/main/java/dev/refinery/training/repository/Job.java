@@ -175,6 +175,24 @@ public class Job extends PanacheEntityBase {
     @Column(name = "cancel_reason", columnDefinition = "TEXT")
     public String cancelReason;
 
+    /** Since when the provider reports the job paused; null while it is not (the status stays RUNNING, the raw status says paused). */
+    @Column(name = "paused_at")
+    public OffsetDateTime pausedAt;
+
+    /** When {@link #pausedAt} last changed: a poll asked before then is older news and leaves the pause as it is. */
+    @Column(name = "pause_changed_at")
+    public OffsetDateTime pauseChangedAt;
+
+    /**
+     * The provider's id of the training file a create request named, stored before the request is sent: with no
+     * {@link #providerJobId} beside it, the provider may have created the job without our hearing of it.
+     */
+    @Column(name = "create_file_id")
+    public String createFileId;
+
+    @Column(name = "create_requested_at")
+    public OffsetDateTime createRequestedAt;
+
     public boolean isLocal() {
         return "local".equals(backend);
     }

@@ -24,7 +24,14 @@ public class JobEvent extends PanacheEntityBase {
         /** Provider jobs: the canonical state changed (see {@link #state}); uploads; the provider's own log entries. */
         VALIDATING, RUNNING, CANCELLING, CANCELLED, UPLOADED, CREATED, PROVIDER, REATTACHED,
         /** Money: an estimate refused or a running job cancelled for crossing a cap. */
-        BUDGET
+        BUDGET,
+        /**
+         * Provider jobs that can pause (OpenAI): a pause or resume asked of the provider, and the provider reporting the
+         * job paused; RESUMED (above) when it runs again. None changes the canonical state (a paused job stays RUNNING).
+         */
+        PAUSE_REQUESTED, PAUSED, RESUME_REQUESTED,
+        /** A job found at its provider on our training file after a create whose answer was lost (a crash): adopted, not created again. */
+        ADOPTED
     }
 
     @Id

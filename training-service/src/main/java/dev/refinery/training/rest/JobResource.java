@@ -1,6 +1,7 @@
 package dev.refinery.training.rest;
 
 import dev.refinery.training.mapping.JobMapper;
+import dev.refinery.training.service.JobPauses;
 import dev.refinery.training.service.JobService;
 import dev.refinery.training.service.ProviderWeights;
 import io.smallrye.common.annotation.Blocking;
@@ -36,6 +37,9 @@ public class JobResource {
 
     @Inject
     ProviderWeights weights;
+
+    @Inject
+    JobPauses pauses;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -84,6 +88,24 @@ public class JobResource {
             + "a provider job goes CANCELLING until the provider confirms, then CANCELLED with job-completed. 409 for a finished job.")
     public JobView cancel(@PathParam("id") String id, @QueryParam("reason") @Parameter(description = "why (shown in the job's history)") String reason) {
         return JobMapper.toView(jobs.cancel(id, reason));
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    @Operation(summary = "Pause a provider job (OpenAI)", description = "Asks the provider to pause a RUNNING job. The job stays RUNNING "
+            + "(it is still followed); provider.rawStatus becomes 'paused' and provider.pausedAt says since when. 409 JOB_PAUSE_UNSUPPORTED "
+            + "on a backend without pause (local, together, fireworks, kubernetes), JOB_NOT_PAUSABLE for a job not RUNNING or already "
+            + "paused, JOB_ALREADY_FINISHED; the provider's refusal is 409 JOB_PROVIDER_REJECTED, its outage 503 JOB_PROVIDER_UNAVAILABLE.")
+    public JobView pause(@PathParam("id") String id) {
+        return JobMapper.toView(pauses.pause(id));
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @Operation(summary = "Resume a paused provider job (OpenAI)", description = "409 JOB_NOT_PAUSED for a job that is not paused; "
+            + "otherwise as pause.")
+    public JobView resume(@PathParam("id") String id) {
+        return JobMapper.toView(pauses.resume(id));
     }
 
     @POST

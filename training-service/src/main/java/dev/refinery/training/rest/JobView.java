@@ -21,8 +21,9 @@ public record JobView(String id, String datasetId, String baseModel, String back
      *
      * @param rawStatus   the provider's own status word, beside the canonical {@code status}
      * @param outputModel the provider's name of the trained model
+     * @param pausedAt    since when the provider reports the job paused (the status stays RUNNING); null while it is not
      */
-    public record Provider(String jobId, String rawStatus, String stateNote, String outputModel) {
+    public record Provider(String jobId, String rawStatus, String stateNote, String outputModel, OffsetDateTime pausedAt) {
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.refinery.providers.spi.UploadedFile;
 
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /** A backend that passes every call to another; subclasses watch the calls they care about. */
 abstract class ForwardingBackend implements TrainingBackend {
@@ -90,5 +91,20 @@ abstract class ForwardingBackend implements TrainingBackend {
     @Override
     public Page<ProviderJob> list(String cursorOrNull) {
         return delegate.list(cursorOrNull);
+    }
+
+    @Override
+    public ProviderJob pause(String providerJobId) {
+        return delegate.pause(providerJobId);
+    }
+
+    @Override
+    public ProviderJob resume(String providerJobId) {
+        return delegate.resume(providerJobId);
+    }
+
+    @Override
+    public Optional<ProviderJob> findSubmitted(UploadedFile training) {
+        return delegate.findSubmitted(training);
     }
 }

@@ -1,6 +1,7 @@
 package dev.refinery.training.service;
 
 import dev.refinery.kit.outbox.Outbox;
+import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.providers.kubernetes.KubernetesTrainerBackend;
 import dev.refinery.providers.spi.EventLevel;
@@ -48,7 +49,12 @@ public class ProviderJobStore {
 
     /** What the submitter needs, read in one transaction. */
     public record ToSubmit(String jobId, String tenantId, String backend, String baseModel, String method, String effectiveSpec,
-                           String trainKey, String validationKey) {
+                           String trainKey, String validationKey, String createFileId, OffsetDateTime createRequestedAt) {
+
+        /** Whether a create may already have reached the provider: one was sent (on {@link #createFileId}) and its answer never stored. */
+        public boolean createMayHaveReachedProvider() {
+            return createFileId != null;
+        }
     }
 
     /** A QUEUED provider job not created at its provider yet; empty when it was created, cancelled or finished meanwhile. */
@@ -65,7 +71,7 @@ public class ProviderJobStore {
         }
         job.attempts++;
         return Optional.of(new ToSubmit(job.id, job.tenantId, job.backend, job.baseModel, job.method, job.effectiveSpec, dataset.trainKey,
-                dataset.validationKey));
+                dataset.validationKey, job.createFileId, job.createRequestedAt));
     }
 
     @Transactional
@@ -73,21 +79,44 @@ public class ProviderJobStore {
         JobEvent.record(jobId, JobEvent.Type.UPLOADED, null, what + " uploaded (" + bytes + " bytes) as " + fileId);
     }
 
-    /** Whether the job may still be created (not cancelled while its files went up). */
+    /**
+     * Just before the create request: whether the job may still be created (not cancelled while its files went up), and
+     * if so the marker that a create on {@code trainingFileId} is on its way, committed before the request leaves. A
+     * crash before the provider's answer is stored leaves the marker, and the next submission looks for the job first.
+     */
     @Transactional
-    public boolean stillWanted(String jobId) {
-        Job job = Job.findById(jobId);
-        return job != null && JobStatus.QUEUED.name().equals(job.status);
+    public boolean creating(String jobId, String trainingFileId) {
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null || job.providerJobId != null || !JobStatus.QUEUED.name().equals(job.status)) {
+            return false;
+        }
+        job.createFileId = trainingFileId;
+        job.createRequestedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        return true;
     }
 
     /** The provider accepted the job: its id is stored at once, so nothing ever creates it again. Returns whether a cancel is pending. */
     @Transactional
     public boolean created(String jobId, ProviderJob created) {
+        return attach(jobId, created, JobEvent.Type.CREATED, "created on %s as " + created.id() + " (status " + created.rawStatus() + ")");
+    }
+
+    /**
+     * A job found at the provider on the training file of a create whose answer was lost: it is this job's, stored as if
+     * the create had answered. Returns whether a cancel is pending.
+     */
+    @Transactional
+    public boolean adopted(String jobId, ProviderJob found, String trainingFileId) {
+        return attach(jobId, found, JobEvent.Type.ADOPTED, "found on %s as " + found.id() + " (status " + found.rawStatus() + "), created on training file "
+                + trainingFileId + " by a create whose answer was lost: adopted, not created again");
+    }
+
+    private boolean attach(String jobId, ProviderJob p, JobEvent.Type type, String message) {
         Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
-        job.providerJobId = created.id();
+        job.providerJobId = p.id();
         job.startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-        JobEvent.record(jobId, JobEvent.Type.CREATED, null, "created on " + job.backend + " as " + created.id() + " (status " + created.rawStatus() + ")");
-        polled(job, created);
+        JobEvent.record(jobId, type, null, message.formatted(job.backend));
+        polled(job, p);
         return job.cancelReason != null;
     }
 
@@ -97,8 +126,20 @@ public class ProviderJobStore {
      */
     @Transactional
     public Job polled(String jobId, ProviderJob p) {
+        return polled(jobId, p, null);
+    }
+
+    /**
+     * A poll asked at {@code askedAt}: an answer asked before the job's pause last changed (a pause or resume request
+     * answered while this poll was on its way) is older news, and changes nothing.
+     */
+    @Transactional
+    public Job polled(String jobId, ProviderJob p, Instant askedAt) {
         Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job != null && !job.isFinished()) {
+            if (askedAt != null && job.pauseChangedAt != null && askedAt.isBefore(job.pauseChangedAt.toInstant())) {
+                return job;
+            }
             polled(job, p);
             advance(job, p);
         }
@@ -125,6 +166,53 @@ public class ProviderJobStore {
             job.outputModel = p.outputModel();
         }
         job.progressAt = OffsetDateTime.now(ZoneOffset.UTC);
+        followPause(job, p);
+    }
+
+    /**
+     * A paused provider job stays RUNNING (it keeps its progress and is still followed); {@code pausedAt} and one history
+     * entry each way say when the provider reported it paused and running again, whoever paused it.
+     */
+    private static void followPause(Job job, ProviderJob p) {
+        if (p.state() == JobState.PAUSED) {
+            if (job.pausedAt == null) {
+                job.pausedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                job.pauseChangedAt = job.pausedAt;
+                JobEvent.record(job.id, JobEvent.Type.PAUSED, null, "INFO", job.currentStep, job.backend + " reports the job paused (status "
+                        + p.rawStatus() + "); it stays RUNNING and followed until it is resumed or cancelled", null);
+            }
+        } else if (job.pausedAt != null) {
+            OffsetDateTime since = job.pausedAt;
+            job.pausedAt = null;
+            job.pauseChangedAt = OffsetDateTime.now(ZoneOffset.UTC);
+            if (!p.isTerminal() && p.state() != JobState.CANCELLING) {
+                JobEvent.record(job.id, JobEvent.Type.RESUMED, null, "INFO", job.currentStep, job.backend + " reports the job "
+                        + p.rawStatus() + " again after a pause since " + since, null);
+            }
+        }
+    }
+
+    /**
+     * The provider's answer to a pause or resume request, recorded with what it says (the answer's status is stored like a
+     * poll's, so a job the provider reports paused at once is marked paused here).
+     */
+    @Transactional
+    public void controlAnswered(String jobId, JobEvent.Type requested, ProviderJob answer) {
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null || job.isFinished()) {
+            return;
+        }
+        String what = requested == JobEvent.Type.PAUSE_REQUESTED ? "pause" : "resume";
+        JobEvent.record(jobId, requested, null, "INFO", job.currentStep, what + " requested at " + job.backend + ": it answers status "
+                + answer.rawStatus(), null);
+        polled(job, answer);
+        advance(job, answer);
+    }
+
+    /** A pause or resume the provider refused or never answered: said in the history; the job is as it was. */
+    @Transactional
+    public void controlFailed(String jobId, JobEvent.Type requested, String message) {
+        JobEvent.record(jobId, requested, null, "WARNING", null, message, null);
     }
 
     /** A canonical state change reported by the tracker: recorded when it moves the job forward. */
@@ -266,6 +354,12 @@ public class ProviderJobStore {
         Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job == null || job.isFinished() || JobStatus.CANCELLING.name().equals(job.status)) {
             return Optional.empty();
+        }
+        if (job.providerJobId == null && job.createFileId != null) {
+            // Marking it CANCELLED here could leave a job training (and billing) at the provider: it is looked for first.
+            throw ApiException.conflict("JOB_CREATE_UNCONFIRMED", "a create for job " + jobId + " was sent to " + job.backend
+                    + " and its answer is not stored yet (in flight, or lost in a restart: then the job is looked for there and adopted if found): cancel again in a moment")
+                    .with("status", job.status);
         }
         job.cancelReason = reason;
         if (budget) {

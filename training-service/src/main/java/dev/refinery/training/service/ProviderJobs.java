@@ -27,6 +27,7 @@ import dev.refinery.providers.tracker.TrackingPosition;
 import dev.refinery.training.config.TrainingSettings;
 import dev.refinery.training.mapping.ProviderSpecJson;
 import dev.refinery.training.repository.Job;
+import dev.refinery.training.repository.JobEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,15 +42,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Runs jobs on hosted providers: a bounded pool submits them (the validated splits streamed from S3 to the provider,
@@ -209,6 +213,9 @@ public class ProviderJobs {
         }
         try {
             TrainingBackend backend = backends.forTenant(job.tenantId(), job.backend());
+            if (job.createMayHaveReachedProvider() && adoptEarlierCreate(job, backend)) {
+                return;
+            }
             EffectiveSpec spec = effectiveSpec(job, null);
             UploadedFile trainFile;
             UploadedFile validationFile = null;
@@ -232,17 +239,23 @@ public class ProviderJobs {
                     store.uploaded(jobId, "validation split", validationFile.id(), validation.sizeBytes());
                 }
             }
-            if (!store.stillWanted(jobId)) {
+            if (!store.creating(jobId, trainFile.id())) {
                 return; // cancelled while uploading: nothing was created
             }
-            ProviderJob created = backend.create(spec, trainFile, validationFile, jobId);
+            // From here until created() commits, a crash leaves the marker written by creating(): see adoptEarlierCreate.
+            ProviderJob created;
+            try {
+                created = backend.create(spec, trainFile, validationFile, jobId);
+            } catch (ProviderException e) {
+                if (e.retryable() && adoptAfterLostAnswer(job, backend, trainFile)) {
+                    return; // a timeout or 5xx after the provider had acted: its job is ours
+                }
+                throw e;
+            }
             boolean cancelPending = store.created(jobId, created);
             registry.counter("refinery_training_provider_jobs_created_total", "backend", job.backend()).increment();
             LOG.infof("job %s created on %s as %s", jobId, job.backend(), created.id());
-            if (cancelPending) {
-                cancelAtProvider(jobId, job.tenantId(), job.backend(), created.id());
-            }
-            follow(jobId, job.tenantId(), job.backend(), created.id(), TrackingPosition.START);
+            startFollowing(job, created, cancelPending);
         } catch (ProviderException e) {
             store.failed(jobId, e.code().name(), job.backend() + " refused or failed the submission: " + e.getMessage()
                     + (e.code() == ErrorCode.PROVIDER_AUTH_FAILED ? " (the API key is wrong or expired)" : ""));
@@ -252,6 +265,88 @@ public class ProviderJobs {
             LOG.warnf("job %s: submission failed: %s", jobId, e.toString());
             store.failed(jobId, "JOB_SUBMISSION_FAILED", "could not submit to " + job.backend() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A create was sent for this job (on the training file in its marker) and its answer never stored: the process died
+     * in between, or the answer was lost. Together creates have no idempotency key, so a second create would start a
+     * second, billed job; the provider's jobs are searched for one on our file (uploaded for this job alone) and that
+     * one is adopted. Only when there is none is the job submitted again (true = adopted, nothing more to do). A search
+     * that fails leaves the job QUEUED for the next sweep rather than risk a duplicate; a key the provider rejects
+     * fails it, as at any other step of a submission.
+     */
+    private boolean adoptEarlierCreate(ProviderJobStore.ToSubmit job, TrainingBackend backend) {
+        UploadedFile earlier = new UploadedFile(job.backend(), job.createFileId(), "train.jsonl", 0);
+        Optional<ProviderJob> found;
+        try {
+            found = backend.findSubmitted(earlier);
+        } catch (ProviderException e) {
+            if (e.code() == ErrorCode.PROVIDER_AUTH_FAILED) {
+                throw e;
+            }
+            store.note(job.jobId(), "WARNING", "a create sent at " + job.createRequestedAt() + " was never answered, and looking for its job at "
+                    + job.backend() + " failed: " + e.getMessage() + "; not submitting again until the search succeeds (next sweep)");
+            return true;
+        }
+        if (found.isEmpty()) {
+            store.note(job.jobId(), "INFO", "a create sent at " + job.createRequestedAt() + " was never answered and " + job.backend()
+                    + " reports no job on training file " + job.createFileId() + ": submitting again (Together and OpenAI are searched by "
+                    + "that file; Fireworks and Kubernetes answer a repeated create with the job they have)");
+            return false;
+        }
+        ProviderJob p = found.get();
+        boolean cancelPending = store.adopted(job.jobId(), p, job.createFileId());
+        registry.counter("refinery_training_provider_jobs_adopted_total", "backend", job.backend()).increment();
+        LOG.infof("job %s: found on %s as %s after a lost create; adopted", job.jobId(), job.backend(), p.id());
+        startFollowing(job, p, cancelPending);
+        return true;
+    }
+
+    /** After a create that failed without a clear "no": the job the provider made of it anyway, if any (a failed search changes nothing). */
+    private boolean adoptAfterLostAnswer(ProviderJobStore.ToSubmit job, TrainingBackend backend, UploadedFile trainFile) {
+        Optional<ProviderJob> found;
+        try {
+            found = backend.findSubmitted(trainFile);
+        } catch (ProviderException e) {
+            return false;
+        }
+        if (found.isEmpty()) {
+            return false;
+        }
+        startFollowing(job, found.get(), store.adopted(job.jobId(), found.get(), trainFile.id()));
+        return true;
+    }
+
+    /** Pauses a RUNNING job at its provider (checked by the caller); the provider's answer is recorded, its refusal is the caller's error. */
+    public void pause(String jobId, String tenantId, String backendName, String providerJobId) {
+        control(jobId, tenantId, backendName, JobEvent.Type.PAUSE_REQUESTED, b -> b.pause(providerJobId));
+    }
+
+    /** Resumes a paused job at its provider (checked by the caller). */
+    public void resume(String jobId, String tenantId, String backendName, String providerJobId) {
+        control(jobId, tenantId, backendName, JobEvent.Type.RESUME_REQUESTED, b -> b.resume(providerJobId));
+    }
+
+    private void control(String jobId, String tenantId, String backendName, JobEvent.Type requested,
+                         Function<TrainingBackend, ProviderJob> call) {
+        String doing = requested == JobEvent.Type.PAUSE_REQUESTED ? "pausing" : "resuming";
+        ProviderJob answer;
+        try {
+            answer = call.apply(backends.forTenant(tenantId, backendName));
+        } catch (ProviderException e) {
+            store.controlFailed(jobId, requested, doing + " the job at " + backendName + " failed: " + e.getMessage() + "; the job is as it was");
+            throw ProviderErrors.toApiControl(e, doing + " job " + jobId);
+        }
+        store.controlAnswered(jobId, requested, answer);
+        registry.counter("refinery_training_provider_jobs_" + (requested == JobEvent.Type.PAUSE_REQUESTED ? "paused" : "resumed") + "_total",
+                "backend", backendName).increment();
+    }
+
+    private void startFollowing(ProviderJobStore.ToSubmit job, ProviderJob p, boolean cancelPending) {
+        if (cancelPending) {
+            cancelAtProvider(job.jobId(), job.tenantId(), job.backend(), p.id());
+        }
+        follow(job.jobId(), job.tenantId(), job.backend(), p.id(), TrackingPosition.START);
     }
 
     /** A split as the Kubernetes trainer names it: its key in our bucket (the size is not needed, and not read). */
@@ -330,8 +425,9 @@ public class ProviderJobs {
 
         @Override
         public ProviderJob get(String providerJobId) {
+            Instant asked = Instant.now();
             ProviderJob p = super.get(providerJobId);
-            Job job = store.polled(jobId, p);
+            Job job = store.polled(jobId, p, asked);
             if (job != null && !p.isTerminal() && p.costUsd() != null && job.cancelReason == null) {
                 BigDecimal cap = budgets.hardCapFor(job);
                 if (cap != null && p.costUsd().compareTo(cap) > 0) {
