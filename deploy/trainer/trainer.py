@@ -41,32 +41,67 @@ def fetch_dataset(store, reference, work_dir, name):
     return path, store.describe(key) if bucket is None else reference
 
 
-def run(spec, store, work_dir, reporter, environ):
-    from refinery_trainer import sft
+# What a LoRA job's output folder holds (sft.save): enough to load the adapter back as a starting point.
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 
-    if spec.method == "dpo":
-        raise TrainerError("METHOD_NOT_SUPPORTED", "method dpo is not built in this trainer yet; use method sft",
-                           where={"field": "method"})
-    started = time.time()
+
+def fetch_init_adapter(store, reference, base_model, work_dir):
+    """Downloads the starting adapter (initAdapter: a folder key or s3://bucket/folder) and checks it was trained on
+    this job's base model, whose name the trainer wrote into its adapter_config.json."""
+    bucket, prefix = split_reference(reference)
+    folder = os.path.join(work_dir, "init-adapter")
+    os.makedirs(folder, exist_ok=True)
+    for name in ADAPTER_FILES:
+        key = prefix.rstrip("/") + "/" + name
+        try:
+            store.download(key, os.path.join(folder, name), bucket=bucket)
+        except TrainerError as e:
+            if e.code != "DATA_NOT_FOUND":
+                raise
+            raise TrainerError("INIT_ADAPTER_NOT_FOUND", f"the starting adapter has no {name} under {reference}",
+                               where={"field": "initAdapter", "key": key})
+    with open(os.path.join(folder, "adapter_config.json"), encoding="utf-8") as f:
+        trained_on = json.load(f).get("base_model_name_or_path")
+    if trained_on and trained_on != base_model:
+        raise TrainerError("INIT_ADAPTER_BASE_MISMATCH",
+                           f"the starting adapter was trained on {trained_on}, not on this job's baseModel {base_model}",
+                           where={"field": "initAdapter", "adapterBaseModel": trained_on})
+    return folder
+
+
+def read_datasets(spec, store, work_dir):
+    """(train records, train source, validation records or None, validation source): chat records for SFT,
+    preference records for DPO."""
+    read = data.read_preference_jsonl if spec.method == "dpo" else data.read_chat_jsonl
     train_path, train_source = fetch_dataset(store, spec.training_file, work_dir, "train.jsonl")
-    train_records = data.read_chat_jsonl(train_path, train_source)
-    validation_records = None
+    train_records = read(train_path, train_source)
+    validation_records, validation_source = None, None
     if spec.validation_file:
         validation_path, validation_source = fetch_dataset(store, spec.validation_file, work_dir, "validation.jsonl")
-        validation_records = data.read_chat_jsonl(validation_path, validation_source)
+        validation_records = read(validation_path, validation_source)
+    return train_records, train_source, validation_records, validation_source
+
+
+def run(spec, store, work_dir, reporter, environ):
+    from refinery_trainer import sft, dpo
+
+    method = dpo if spec.method == "dpo" else sft
+    started = time.time()
+    train_records, train_source, validation_records, validation_source = read_datasets(spec, store, work_dir)
+    init_adapter_dir = fetch_init_adapter(store, spec.init_adapter, spec.base_model, work_dir) if spec.init_adapter else None
 
     model_dir = resolve_model(spec.base_model, environ)
     tokenizer = sft.load_tokenizer(model_dir)
     context = sft.context_length(model_dir, tokenizer)
-    train_examples, dropped = sft.encode_dataset(train_records, tokenizer, spec, train_source, context)
+    train_examples, dropped = method.encode_dataset(train_records, tokenizer, spec, train_source, context)
     validation_examples = None
     if validation_records:
-        validation_examples, _ = sft.encode_dataset(validation_records, tokenizer, spec, validation_source, context)
+        validation_examples, _ = method.encode_dataset(validation_records, tokenizer, spec, validation_source, context)
 
     device, use_bf16 = sft.choose_device()
-    model = sft.load_model(model_dir, spec, device, use_bf16)
+    model = sft.load_model(model_dir, spec, device, use_bf16, init_adapter_dir)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (tokenizer.eos_token_id or 0)
-    summary = sft.train(spec, model, train_examples, validation_examples, pad_id, device, use_bf16, reporter)
+    summary = method.train(spec, model, train_examples, validation_examples, pad_id, device, use_bf16, reporter)
 
     output = os.path.join(work_dir, "output")
     sft.save(model, tokenizer, spec, output)
@@ -75,7 +110,7 @@ def run(spec, store, work_dir, reporter, environ):
     keys = upload_folder(store, output, prefix)
     summary.update({
         "status": "SUCCEEDED", "jobId": spec.job_id, "baseModel": spec.base_model, "method": spec.method,
-        "trainingType": spec.training_type, "outputPrefix": prefix + "/", "outputKeys": keys,
+        "trainingType": spec.training_type, "initAdapter": spec.init_adapter, "outputPrefix": prefix + "/", "outputKeys": keys,
         "trainedExamples": len(train_examples), "droppedLines": dropped, "durationSeconds": round(time.time() - started, 1),
         "device": str(device), "versions": sft.library_versions(),
     })
@@ -121,6 +156,7 @@ def main(argv=None, environ=os.environ):
         upload_json(store, f"jobs/{job_id}/result.json", result, work_dir)
         final = {"event": "completed", "jobId": job_id, "outputPrefix": result["outputPrefix"], "steps": result["steps"],
                  "finalTrainLoss": result["finalTrainLoss"], "finalValidationLoss": result["finalValidationLoss"]}
+        final.update({k: v for k, v in result.items() if k.startswith("final") and k not in final})  # DPO's reward metrics
         exit_code = EXIT_OK
     except TrainerError as e:
         final, exit_code = e.to_json(), e.exit_code

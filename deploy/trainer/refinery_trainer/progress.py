@@ -41,8 +41,9 @@ class ProgressReporter:
         self._step_started = self.clock()
         return self.emit("started", totalSteps=total_steps, **fields)
 
-    def step(self, step, epoch, loss, learning_rate, tokens, grad_norm=None):
-        """Records one optimizer step that trained on `tokens` tokens (the non-padding inputs)."""
+    def step(self, step, epoch, loss, learning_rate, tokens, grad_norm=None, extras=None):
+        """Records one optimizer step that trained on `tokens` tokens (the non-padding inputs); extras are the
+        method's own metrics (DPO: rewardAccuracy, rewardMargin)."""
         now = self.clock()
         seconds = max(now - self._step_started, 1e-9)
         self._step_started = now
@@ -60,12 +61,16 @@ class ProgressReporter:
             "loss": _finite(loss), "learningRate": learning_rate, "gradNorm": _finite(grad_norm),
             "tokens": self.tokens, "tokensPerSecond": round(tokens / seconds, 1), "etaSeconds": eta,
         }
+        record.update(_finite_all(extras))
         self._append(record)
         return self.emit("progress", **{k: v for k, v in record.items() if k != "kind"})
 
-    def validation(self, step, loss):
-        self._append({"kind": "validation", "step": step, "validationLoss": _finite(loss)})
-        return self.emit("validation", step=step, validationLoss=_finite(loss))
+    def validation(self, step, loss, extras=None):
+        """extras are named as on the progress line and written with a "validation" prefix (validationRewardAccuracy)."""
+        record = {"step": step, "validationLoss": _finite(loss)}
+        record.update({"validation" + k[0].upper() + k[1:]: v for k, v in _finite_all(extras).items()})
+        self._append(dict(kind="validation", **record))
+        return self.emit("validation", **record)
 
     def _append(self, record):
         with open(self.metrics_path, "a", encoding="utf-8") as f:
@@ -74,6 +79,10 @@ class ProgressReporter:
         if self.on_flush and self.clock() - self._last_flush >= self.flush_every_seconds:
             self._last_flush = self.clock()
             self.on_flush(self.metrics_path)
+
+
+def _finite_all(values):
+    return {name: _finite(value) for name, value in (values or {}).items()}
 
 
 def _finite(value):

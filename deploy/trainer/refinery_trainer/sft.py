@@ -6,12 +6,12 @@ alike), progress and ETA come from the loop itself, and the code does not depend
 which change between Transformers releases.
 """
 
-import math
 import os
 
 from .errors import TrainerError, EXIT_USER_ERROR, EXIT_CRASH
 from .data import encode_record, fit_to_length
-from .schedule import lr_factor, warmup_steps
+from . import loop
+from .loop import WindowResult, check_finite
 
 
 def load_tokenizer(model_dir):
@@ -33,7 +33,8 @@ def load_tokenizer(model_dir):
     return tokenizer
 
 
-def encode_dataset(records, tokenizer, spec, source, context_length):
+def chat_codec(tokenizer):
+    """(render, encode_with_offsets) for data.encode_messages: the tokenizer's chat template and its offsets."""
     def render(messages, add_generation_prompt):
         return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
 
@@ -41,10 +42,21 @@ def encode_dataset(records, tokenizer, spec, source, context_length):
         encoding = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         return encoding["input_ids"], encoding["offset_mapping"]
 
+    return render, encode_with_offsets
+
+
+def max_seq_len_for(spec, context_length):
+    """trainer.maxSeqLen, else the model's context; more than the context is refused."""
     max_seq_len = spec.max_seq_len or context_length
     if max_seq_len > context_length:
         raise TrainerError("SPEC_FIELD_INVALID", f"maxSeqLen {max_seq_len} exceeds the model's context of {context_length} tokens",
                            where={"field": "trainer.maxSeqLen"})
+    return max_seq_len
+
+
+def encode_dataset(records, tokenizer, spec, source, context_length):
+    render, encode_with_offsets = chat_codec(tokenizer)
+    max_seq_len = max_seq_len_for(spec, context_length)
     encoded = [encode_record(r, render, encode_with_offsets, spec.train_on_inputs) for r in records]
     return fit_to_length(encoded, max_seq_len, spec.overflow, source)
 
@@ -82,7 +94,9 @@ def choose_device():
     return torch.device("cpu"), False
 
 
-def load_model(model_dir, spec, device, use_bf16):
+def load_model(model_dir, spec, device, use_bf16, init_adapter_dir=None):
+    """The base model; for LoRA with a fresh adapter from the spec's settings, or with init_adapter_dir's adapter made
+    trainable (its own rank, alpha and target modules: the shape the earlier job trained)."""
     from transformers import AutoModelForCausalLM
     import torch
 
@@ -91,26 +105,37 @@ def load_model(model_dir, spec, device, use_bf16):
         if use_bf16:
             # The frozen base can live in bf16; PEFT keeps the adapter's own weights in fp32.
             model = model.to(torch.bfloat16)
-        from peft import LoraConfig, get_peft_model
-
-        config = LoraConfig(r=spec.lora.rank, lora_alpha=spec.lora.alpha, lora_dropout=spec.lora.dropout,
-                            target_modules=spec.lora.target_modules, task_type="CAUSAL_LM", bias="none")
-        try:
-            model = get_peft_model(model, config)
-        except ValueError as e:
-            raise TrainerError("SPEC_LORA_TARGETS_INVALID", f"LoRA target modules do not fit this model: {e}",
-                               where={"field": "lora.targetModules"})
+        if init_adapter_dir:
+            model = _load_adapter(model, init_adapter_dir)
+        else:
+            model = _new_adapter(model, spec)
     return model.to(device)
 
 
-def _batches(examples, batch_size, generator):
-    import torch
+def _new_adapter(model, spec):
+    from peft import LoraConfig, get_peft_model
 
-    order = torch.randperm(len(examples), generator=generator).tolist()
-    return [[examples[i] for i in order[start:start + batch_size]] for start in range(0, len(order), batch_size)]
+    config = LoraConfig(r=spec.lora.rank, lora_alpha=spec.lora.alpha, lora_dropout=spec.lora.dropout,
+                        target_modules=spec.lora.target_modules, task_type="CAUSAL_LM", bias="none")
+    try:
+        return get_peft_model(model, config)
+    except ValueError as e:
+        raise TrainerError("SPEC_LORA_TARGETS_INVALID", f"LoRA target modules do not fit this model: {e}",
+                           where={"field": "lora.targetModules"})
 
 
-def _collate(batch, pad_id, device):
+def _load_adapter(model, folder):
+    from peft import PeftModel
+
+    try:
+        return PeftModel.from_pretrained(model, folder, is_trainable=True)
+    except (ValueError, RuntimeError, KeyError) as e:  # shapes or module names that do not fit this base
+        raise TrainerError("INIT_ADAPTER_INVALID", f"the starting adapter does not load onto this base model: {e}",
+                           where={"field": "initAdapter"})
+
+
+def collate(batch, pad_id, device):
+    """Right-padded ids, attention mask and target mask of EncodedExamples."""
     import torch
 
     width = max(len(e.input_ids) for e in batch)
@@ -139,70 +164,37 @@ def _summed_loss(model, ids, attention, targets, autocast):
     return loss, int(wanted.sum().item())
 
 
-def steps_per_epoch(example_count, spec):
-    micro_batches = math.ceil(example_count / spec.batch_size)
-    return math.ceil(micro_batches / spec.gradient_accumulation)
+class SftObjective:
+    """Next-token cross-entropy on the target tokens, summed and divided by the number of targets in the whole window,
+    so gradient accumulation weighs every token alike however the window is split into batches."""
+
+    def __init__(self, model, validation_examples, batch_size, pad_id, device, autocast):
+        self.model, self.validation_examples, self.batch_size = model, validation_examples, batch_size
+        self.pad_id, self.device, self.autocast = pad_id, device, autocast
+        self.step = 0
+        self.has_validation = bool(validation_examples)
+
+    def backward_window(self, window):
+        window_targets = sum(sum(e.labels[1:]) for batch in window for e in batch)
+        window_tokens = sum(len(e.input_ids) for batch in window for e in batch)
+        summed = 0.0
+        for batch in window:
+            ids, attention, targets = collate(batch, self.pad_id, self.device)
+            loss, _ = _summed_loss(self.model, ids, attention, targets, self.autocast)
+            check_finite(loss, self.step)
+            (loss / window_targets).backward()
+            summed += loss.item()
+        return WindowResult(summed / window_targets, window_tokens)
+
+    def evaluate(self):
+        return evaluate(self.model, self.validation_examples, self.batch_size, self.pad_id, self.device, self.autocast), {}
 
 
 def train(spec, model, train_examples, validation_examples, pad_id, device, use_bf16, reporter):
     """Runs every epoch; returns a summary dict for result.json."""
-    import contextlib
-    import torch
-
-    torch.manual_seed(spec.seed)
-    autocast = (lambda: torch.autocast(device_type="cuda", dtype=torch.bfloat16)) if use_bf16 else contextlib.nullcontext
-    parameters = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(parameters, lr=spec.learning_rate, weight_decay=spec.weight_decay)
-    per_epoch = steps_per_epoch(len(train_examples), spec)
-    total_steps = per_epoch * spec.epochs
-    warmup = warmup_steps(total_steps, spec.warmup_ratio)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(
-        s, total_steps, warmup, spec.lr_scheduler, spec.min_lr_ratio, spec.num_cycles))
-    eval_every = math.ceil(total_steps / spec.n_evals) if spec.n_evals else 0
-    trainable = sum(p.numel() for p in parameters)
-    reporter.started(total_steps, examples=len(train_examples), trainableParameters=trainable,
-                     device=str(device), bf16=use_bf16)
-
-    generator = torch.Generator().manual_seed(spec.seed)
-    step, last_loss, last_validation = 0, None, None
-    model.train()
-    for epoch in range(spec.epochs):
-        batches = _batches(train_examples, spec.batch_size, generator)
-        for window_start in range(0, len(batches), spec.gradient_accumulation):
-            window = batches[window_start:window_start + spec.gradient_accumulation]
-            # Targets of the whole window: each token weighs the same however the window is split.
-            window_targets = sum(sum(e.labels[1:]) for batch in window for e in batch)
-            window_tokens = sum(len(e.input_ids) for batch in window for e in batch)
-            summed = 0.0
-            for batch in window:
-                ids, attention, targets = _collate(batch, pad_id, device)
-                loss, _ = _summed_loss(model, ids, attention, targets, autocast)
-                if not torch.isfinite(loss):
-                    raise TrainerError("TRAIN_LOSS_NOT_FINITE",
-                                       f"the loss became {loss.item()} at step {step + 1}; lower learningRate or check the data",
-                                       where={"step": step + 1}, exit_code=EXIT_USER_ERROR)
-                (loss / window_targets).backward()
-                summed += loss.item()
-            grad_norm = None
-            if spec.max_grad_norm > 0:
-                grad_norm = torch.nn.utils.clip_grad_norm_(parameters, spec.max_grad_norm).item()
-            learning_rate = optimizer.param_groups[0]["lr"]
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad(set_to_none=True)
-            step += 1
-            last_loss = summed / window_targets
-            fraction = (window_start + len(window)) / len(batches)
-            reporter.step(step, epoch + fraction, last_loss, learning_rate, window_tokens, grad_norm)
-            if validation_examples and eval_every and step % eval_every == 0 and step < total_steps:
-                last_validation = evaluate(model, validation_examples, spec.batch_size, pad_id, device, autocast)
-                reporter.validation(step, last_validation)
-                model.train()
-    if validation_examples:
-        last_validation = evaluate(model, validation_examples, spec.batch_size, pad_id, device, autocast)
-        reporter.validation(step, last_validation)
-    return {"steps": step, "totalSteps": total_steps, "finalTrainLoss": last_loss, "finalValidationLoss": last_validation,
-            "tokens": reporter.tokens, "trainableParameters": trainable}
+    objective = SftObjective(model, validation_examples, spec.batch_size, pad_id, device, loop.autocast_for(use_bf16))
+    return loop.run(spec, model, train_examples, objective, reporter,
+                    {"examples": len(train_examples), "device": str(device), "bf16": use_bf16})
 
 
 def evaluate(model, examples, batch_size, pad_id, device, autocast):
@@ -213,7 +205,7 @@ def evaluate(model, examples, batch_size, pad_id, device, autocast):
     total, count = 0.0, 0
     with torch.no_grad():
         for start in range(0, len(examples), batch_size):
-            ids, attention, targets = _collate(examples[start:start + batch_size], pad_id, device)
+            ids, attention, targets = collate(examples[start:start + batch_size], pad_id, device)
             loss, n = _summed_loss(model, ids, attention, targets, autocast)
             total += loss.item()
             count += n

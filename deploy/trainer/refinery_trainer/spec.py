@@ -12,6 +12,12 @@ TRAINING_TYPES = ("lora", "full")
 SCHEDULERS = ("cosine", "linear", "constant")
 TRAIN_ON_INPUTS = ("auto", "yes", "no")
 OVERFLOW_POLICIES = ("fail", "truncate", "drop")
+# dev.refinery.providers.spec.DpoVariant, lower-cased.
+DPO_VARIANTS = ("standard", "length_normalized", "simpo")
+# Together's defaults (docs/providers.md): dpo_beta 0.1, rpo_alpha 0, simpo_gamma 0.
+DEFAULT_DPO_BETA = 0.1
+DEFAULT_DPO_NLL_WEIGHT = 0.0
+DEFAULT_SIMPO_GAMMA = 0.0
 # Our short module names (the engine's and training-service's) and the Llama-family layer names they mean.
 LORA_MODULE_NAMES = {
     "q": "q_proj", "k": "k_proj", "v": "v_proj", "o": "o_proj",
@@ -22,7 +28,9 @@ ALL_LINEAR = "all-linear"
 # name is refused rather than ignored, so a setting the user chose is never silently dropped.
 SUPPORTED_SETTINGS = ("trainingType", "epochs", "learningRate", "batchSize", "lrScheduler", "minLrRatio", "numCycles",
                       "warmupRatio", "weightDecay", "maxGradNorm", "seed", "nEvals", "trainOnInputs",
-                      "loraRank", "loraAlpha", "loraDropout", "loraTargetModules")
+                      "loraRank", "loraAlpha", "loraDropout", "loraTargetModules",
+                      "dpoVariant", "dpoBeta", "dpoNllWeight", "simpoGamma")
+DPO_SETTINGS = ("dpoVariant", "dpoBeta", "dpoNllWeight", "simpoGamma")
 TRAINER_OPTIONS = ("maxSeqLen", "overflow", "gradientAccumulation")
 
 
@@ -36,6 +44,14 @@ class LoraSettings:
 
 
 @dataclass(frozen=True)
+class DpoSettings:
+    variant: str = "standard"
+    beta: float = DEFAULT_DPO_BETA
+    nll_weight: float = DEFAULT_DPO_NLL_WEIGHT
+    simpo_gamma: float = DEFAULT_SIMPO_GAMMA
+
+
+@dataclass(frozen=True)
 class JobSpec:
     """The provider-neutral spec's fields with Python names; `trainer` options are this worker's own."""
 
@@ -44,6 +60,10 @@ class JobSpec:
     training_file: str
     validation_file: Optional[str] = None
     method: str = "sft"
+    # A LoRA adapter to start from (a key prefix or s3://bucket/prefix of a folder with adapter_config.json and
+    # adapter_model.safetensors), e.g. an earlier job's jobs/{id}/adapter/: the second stage of SFT -> DPO.
+    init_adapter: Optional[str] = None
+    dpo: DpoSettings = field(default_factory=DpoSettings)
     training_type: str = "lora"
     lora: LoraSettings = field(default_factory=LoraSettings)
     epochs: int = 1
@@ -158,6 +178,26 @@ def _target_modules(reader):
     return sorted({LORA_MODULE_NAMES.get(n, n) for n in names})
 
 
+def _dpo_settings(settings, method):
+    """DPO's settings; on an SFT job they are refused, not ignored, like any setting that would change nothing."""
+    if method != "dpo":
+        for name in DPO_SETTINGS:
+            if name in settings.obj:
+                settings.bad(name, settings.obj[name], "applies to method DPO only")
+        return DpoSettings()
+    if "trainOnInputs" in settings.obj:
+        settings.bad("trainOnInputs", settings.obj["trainOnInputs"], "applies to method SFT only (DPO compares the responses' tokens)")
+    variant = settings.choice("dpoVariant", DPO_VARIANTS, "standard")
+    if "simpoGamma" in settings.obj and variant != "simpo":
+        settings.bad("simpoGamma", settings.obj["simpoGamma"], "applies to dpoVariant SIMPO only")
+    return DpoSettings(
+        variant=variant,
+        beta=settings.number("dpoBeta", 0, 1e6, DEFAULT_DPO_BETA, low_inclusive=False),
+        nll_weight=settings.number("dpoNllWeight", 0, 1e6, DEFAULT_DPO_NLL_WEIGHT),
+        simpo_gamma=settings.number("simpoGamma", 0, 1e6, DEFAULT_SIMPO_GAMMA),
+    )
+
+
 def parse_spec(document, job_id_override=None):
     """Builds a JobSpec from the parsed JSON document, or raises SpecError listing every bad field."""
     if not isinstance(document, dict):
@@ -168,6 +208,7 @@ def parse_spec(document, job_id_override=None):
     method = top.choice("method", METHODS, "sft")
     training_file = top.string("trainingFile", required=True)
     validation_file = top.string("validationFile")
+    init_adapter = top.string("initAdapter")
 
     settings = top.child("settings")
     settings.refuse_unknown(SUPPORTED_SETTINGS, "not a setting this trainer runs (supported: " + ", ".join(SUPPORTED_SETTINGS) + ")")
@@ -178,6 +219,10 @@ def parse_spec(document, job_id_override=None):
         dropout=settings.number("loraDropout", 0, 1, 0.0, high_inclusive=False),
         target_modules=_target_modules(settings),
     )
+    dpo = _dpo_settings(settings, method)
+    training_type = settings.choice("trainingType", TRAINING_TYPES, "lora")
+    if init_adapter and training_type != "lora":
+        top.bad("initAdapter", init_adapter, "a LoRA adapter continues a LoRA job only (trainingType LORA)")
     trainer = top.child("trainer")
     trainer.refuse_unknown(TRAINER_OPTIONS, "not a trainer option (known: " + ", ".join(TRAINER_OPTIONS) + ")")
     spec = JobSpec(
@@ -186,7 +231,9 @@ def parse_spec(document, job_id_override=None):
         training_file=training_file,
         validation_file=validation_file,
         method=method,
-        training_type=settings.choice("trainingType", TRAINING_TYPES, "lora"),
+        init_adapter=init_adapter,
+        dpo=dpo,
+        training_type=training_type,
         lora=lora,
         epochs=settings.integer("epochs", 1, 1000, 1),
         learning_rate=settings.number("learningRate", 0, 1, 1e-4, low_inclusive=False),

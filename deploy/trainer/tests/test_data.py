@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from refinery_trainer.data import (ChatRecord, EncodedExample, assistant_spans, encode_record, fit_to_length,
-                                   read_chat_jsonl)
+from refinery_trainer.data import (ChatRecord, EncodedExample, EncodedPair, PreferenceRecord, assistant_spans, encode_pair,
+                                   encode_record, fit_pairs_to_length, fit_to_length, read_chat_jsonl, read_preference_jsonl)
 from refinery_trainer.errors import DataError
 
 
@@ -100,3 +100,85 @@ def test_nothing_left_to_train_is_an_error():
     with pytest.raises(DataError) as raised:
         fit_to_length([example(1, 10, 9)], 8, "truncate", "t")
     assert raised.value.code == "DATA_NOTHING_TO_TRAIN"
+
+
+def preference(prompt, chosen="good", rejected="bad"):
+    return {"input": {"messages": prompt}, "preferred_output": [{"role": "assistant", "content": chosen}],
+            "non_preferred_output": [{"role": "assistant", "content": rejected}]}
+
+
+def test_every_bad_preference_record_is_reported_with_its_line_and_path(tmp_path):
+    question = [{"role": "user", "content": "Q"}]
+    no_rejected = preference(question)
+    del no_rejected["non_preferred_output"]
+    user_output = preference(question)
+    user_output["preferred_output"] = [{"role": "user", "content": "not the model's"}]
+    tool_last = preference(question)
+    tool_last["non_preferred_output"] = [{"role": "assistant", "content": "calling"}, {"role": "tool", "content": "42"}]
+    path = write_lines(tmp_path, [
+        json.dumps(preference(question, [{"type": "text", "text": "go"}, {"type": "text", "text": "od"}])),
+        json.dumps({"messages": question + [{"role": "assistant", "content": "A"}]}),
+        json.dumps(preference([])),
+        json.dumps(no_rejected),
+        "",
+        json.dumps(user_output),
+        json.dumps(tool_last),
+        json.dumps(preference([{"role": "user", "content": 7}])),
+        "[1, 2",
+    ])
+    with pytest.raises(DataError) as raised:
+        read_preference_jsonl(path, "train.jsonl")
+    problems = raised.value.where["problems"]
+    assert [(p["line"], p["path"], p["code"]) for p in problems] == [
+        (2, "$", "DATA_NOT_PREFERENCE_RECORD"),
+        (3, "$.input.messages", "DATA_MESSAGES_MISSING"),
+        (4, "$.non_preferred_output", "DATA_OUTPUT_MISSING"),
+        (6, "$.preferred_output[0].role", "DATA_OUTPUT_ROLE_INVALID"),
+        (7, "$.non_preferred_output[1].role", "DATA_OUTPUT_ROLE_INVALID"),
+        (8, "$.input.messages[0].content", "DATA_CONTENT_INVALID"),
+        (9, "$", "DATA_LINE_NOT_JSON"),
+    ]
+    assert "train.jsonl" in raised.value.message and "line 2" in raised.value.message
+
+
+def test_a_preference_record_keeps_prompt_and_both_responses(tmp_path):
+    path = write_lines(tmp_path, [json.dumps(preference([{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}],
+                                                        [{"type": "text", "text": "A"}], "B"))])
+    (record,) = read_preference_jsonl(path)
+    assert (record.line, [m["role"] for m in record.prompt]) == (1, ["system", "user"])
+    assert record.chosen == [{"role": "assistant", "content": "A"}]
+    assert record.rejected == [{"role": "assistant", "content": "B"}]
+
+
+def test_a_chat_dataset_given_preference_records_says_so(tmp_path):
+    path = write_lines(tmp_path, [json.dumps(preference([{"role": "user", "content": "Q"}]))])
+    with pytest.raises(DataError) as raised:
+        read_chat_jsonl(path)
+    problem = raised.value.where["problems"][0]
+    assert problem["path"] == "$.messages" and "method DPO" in problem["message"]
+
+
+def test_a_pair_is_labelled_on_its_responses_only_never_the_prompts_earlier_answers():
+    record = PreferenceRecord(1, [{"role": "user", "content": "Q1"}, {"role": "assistant", "content": "A1"},
+                                  {"role": "user", "content": "Q2"}],
+                              [{"role": "assistant", "content": "Yes"}], [{"role": "assistant", "content": "No"}])
+    pair = encode_pair(record, chatml, char_tokens)
+    trained = lambda e: "".join(chr(t) for t, keep in zip(e.input_ids, e.labels) if keep)  # noqa: E731
+    assert (trained(pair.chosen), trained(pair.rejected)) == ("Yes</s>\n", "No</s>\n")
+    assert pair.tokens == len(pair.chosen.input_ids) + len(pair.rejected.input_ids)
+
+
+def pair(line, chosen_length, rejected_length, prompt_length):
+    return EncodedPair(line, example(line, chosen_length, prompt_length), example(line, rejected_length, prompt_length))
+
+
+def test_pairs_over_max_seq_len_fail_with_the_longer_side_named_or_are_truncated_together():
+    with pytest.raises(DataError) as raised:
+        fit_pairs_to_length([pair(1, 6, 12, 3), pair(2, 6, 6, 3)], 8, "fail", "t")
+    (problem,) = raised.value.where["problems"]
+    assert (problem["line"], problem["path"]) == (1, "$.non_preferred_output")
+    kept, dropped = fit_pairs_to_length([pair(1, 6, 12, 3), pair(2, 10, 6, 9), pair(3, 12, 12, 3)], 8, "truncate", "t")
+    assert [p.line for p in kept] == [1, 3] and dropped == [2]  # pair 2's chosen side loses every response token
+    assert len(kept[0].rejected.input_ids) == 8 and len(kept[0].chosen.input_ids) == 6
+    kept, dropped = fit_pairs_to_length([pair(1, 6, 12, 3), pair(2, 6, 6, 3)], 8, "drop", "t")
+    assert [p.line for p in kept] == [2] and dropped == [1]

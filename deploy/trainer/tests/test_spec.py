@@ -61,3 +61,34 @@ def test_no_spec_at_all_is_a_clear_error():
     with pytest.raises(SpecError) as raised:
         load_spec(None, environ={})
     assert raised.value.code == "SPEC_NOT_FOUND"
+
+
+def test_dpo_defaults_are_togethers():
+    spec = parse_spec(minimal(method="DPO"))
+    assert (spec.method, spec.dpo.variant, spec.dpo.beta, spec.dpo.nll_weight, spec.dpo.simpo_gamma) == ("dpo", "standard", 0.1, 0.0, 0.0)
+    assert spec.init_adapter is None
+
+
+def test_dpo_settings_as_the_java_spec_writes_them():
+    spec = parse_spec(minimal(method="DPO", initAdapter="s3://refinery/jobs/job-0/adapter/", settings={
+        "dpoVariant": "SIMPO", "dpoBeta": 2, "dpoNllWeight": 0.5, "simpoGamma": 1.0}))
+    assert (spec.dpo.variant, spec.dpo.beta, spec.dpo.nll_weight, spec.dpo.simpo_gamma) == ("simpo", 2.0, 0.5, 1.0)
+    assert spec.init_adapter == "s3://refinery/jobs/job-0/adapter/"
+    assert parse_spec(minimal(method="dpo", settings={"dpoVariant": "LENGTH_NORMALIZED"})).dpo.variant == "length_normalized"
+
+
+def test_dpo_settings_out_of_place_or_range_are_refused_never_ignored():
+    with pytest.raises(SpecError) as raised:
+        parse_spec(minimal(settings={"dpoBeta": 0.2}))  # an SFT job
+    assert [v["field"] for v in raised.value.where["violations"]] == ["settings.dpoBeta"]
+    with pytest.raises(SpecError) as raised:
+        parse_spec(minimal(method="DPO", settings={"dpoVariant": "IPO", "dpoBeta": 0, "dpoNllWeight": -1,
+                                                   "simpoGamma": 0.5, "trainOnInputs": "YES"}))
+    assert sorted(v["field"] for v in raised.value.where["violations"]) == sorted([
+        "settings.dpoVariant", "settings.dpoBeta", "settings.dpoNllWeight", "settings.simpoGamma", "settings.trainOnInputs"])
+
+
+def test_a_starting_adapter_needs_a_lora_job():
+    with pytest.raises(SpecError) as raised:
+        parse_spec(minimal(initAdapter="jobs/job-0/adapter/", settings={"trainingType": "FULL"}))
+    assert [v["field"] for v in raised.value.where["violations"]] == ["initAdapter"]

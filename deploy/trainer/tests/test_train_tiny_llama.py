@@ -63,26 +63,29 @@ def models_dir(tmp_path_factory):
     return root
 
 
-def write_dataset(bucket, key, indices):
+def write_dataset(bucket, key, indices, record=conversation):
     path = bucket / key
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(conversation(i)) + "\n" for i in indices))
+    path.write_text("".join(json.dumps(record(i)) + "\n" for i in indices))
 
 
-def run_job(tmp_path, capsys, models_dir, **spec_fields):
+def run_job(tmp_path, capsys, models_dir, job_id="job-tiny", record=conversation, **spec_fields):
+    """Runs the whole command on 16 training and 4 validation records of record(i) in a local bucket shared by the
+    jobs of one test (so a second stage finds the first's adapter)."""
     bucket = tmp_path / "bucket"
-    write_dataset(bucket, "datasets/ds-1/validated/train.jsonl", range(16))
-    write_dataset(bucket, "datasets/ds-1/validated/validation.jsonl", range(16, 20))
-    spec = {"jobId": "job-tiny", "baseModel": MODEL_NAME, "trainingFile": "datasets/ds-1/validated/train.jsonl",
-            "validationFile": "datasets/ds-1/validated/validation.jsonl"}
+    dataset = f"datasets/ds-{record.__name__}/validated"
+    write_dataset(bucket, f"{dataset}/train.jsonl", range(16), record)
+    write_dataset(bucket, f"{dataset}/validation.jsonl", range(16, 20), record)
+    spec = {"jobId": job_id, "baseModel": MODEL_NAME, "trainingFile": f"{dataset}/train.jsonl",
+            "validationFile": f"{dataset}/validation.jsonl"}
     spec.update(spec_fields)
-    spec_path = tmp_path / "spec.json"
+    spec_path = tmp_path / f"spec-{job_id}.json"
     spec_path.write_text(json.dumps(spec))
     environ = {"REFINERY_TRAINER_LOCAL_STORE": str(bucket), "REFINERY_TRAINER_MODELS_DIR": str(models_dir),
                "REFINERY_TERMINATION_LOG": str(tmp_path / "termination-log")}
-    code = trainer.main(["--spec", str(spec_path), "--work-dir", str(tmp_path / "work")], environ=environ)
+    code = trainer.main(["--spec", str(spec_path), "--work-dir", str(tmp_path / f"work-{job_id}")], environ=environ)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
-    return code, lines, bucket / "jobs" / "job-tiny"
+    return code, lines, bucket / "jobs" / job_id
 
 
 def test_the_loss_mask_covers_exactly_the_assistant_answer(models_dir):
@@ -153,3 +156,103 @@ def test_records_longer_than_max_seq_len_fail_the_job_with_their_lines(tmp_path,
     code, lines, _ = run_job(tmp_path, capsys, models_dir, trainer={"maxSeqLen": 8})
     assert code == 2
     assert lines[-1]["code"] == "DATA_TOO_LONG" and lines[-1]["where"]["problems"][0]["line"] == 1
+
+
+# --- DPO -----------------------------------------------------------------------------------------------------------
+
+def preference(i):
+    """Trivially separable: the right colour is preferred to a refusal."""
+    prompt = conversation(i)["messages"][:2]
+    return {"input": {"messages": prompt},
+            "preferred_output": [{"role": "assistant", "content": f"Item {i} is {COLOURS[i % 4]}."}],
+            "non_preferred_output": [{"role": "assistant", "content": "I do not know."}]}
+
+
+DPO_SETTINGS = {"trainingType": "LORA", "loraRank": 8, "loraAlpha": 16.0, "loraDropout": 0.0, "epochs": 8, "batchSize": 4,
+                "learningRate": 0.01, "lrScheduler": "LINEAR", "warmupRatio": 0.1, "nEvals": 2, "seed": 1, "dpoBeta": 0.1}
+
+
+def progress_of(lines):
+    return [line for line in lines if line["event"] == "progress"]
+
+
+def show(lines):
+    with_capsys_disabled = [lines[0], progress_of(lines)[0], progress_of(lines)[-1], lines[-1]]
+    return "\n".join(json.dumps(line) for line in with_capsys_disabled)
+
+
+def test_lora_dpo_separates_the_preferred_answers_and_writes_an_adapter(tmp_path, capsys, models_dir):
+    code, lines, job = run_job(tmp_path, capsys, models_dir, record=preference, method="DPO", settings=DPO_SETTINGS)
+    assert code == 0, lines[-1]
+    progress = progress_of(lines)
+    with capsys.disabled():
+        print(show(lines))
+    assert lines[0]["dpoVariant"] == "STANDARD" and lines[0]["pairs"] == 16
+    # A fresh adapter adds nothing yet, so the policy starts equal to its reference: loss log 2, no margin.
+    assert progress[0]["loss"] == pytest.approx(0.693147, abs=2e-3)
+    assert abs(progress[0]["rewardMargin"]) < 1e-2
+    assert progress[-1]["loss"] < 0.8 * progress[0]["loss"], (progress[0]["loss"], progress[-1]["loss"])
+    assert progress[-1]["rewardAccuracy"] == 1.0 and progress[-1]["rewardMargin"] > 0.1
+    validations = [line for line in lines if line["event"] == "validation"]
+    assert validations[-1]["validationLoss"] < 0.693 and validations[-1]["validationRewardAccuracy"] == 1.0
+    result = json.loads((job / "result.json").read_text())
+    assert result["method"] == "dpo" and result["dpo"]["reference"] == "base model (adapter off)"
+    assert result["finalRewardAccuracy"] == 1.0 and lines[-1]["finalValidationRewardAccuracy"] == 1.0
+    assert (job / "adapter" / "adapter_model.safetensors").is_file()
+    metrics = [json.loads(line) for line in (job / "metrics.jsonl").read_text().splitlines()]
+    assert {"rewardAccuracy", "rewardMargin"} <= set(metrics[0])
+
+
+@pytest.mark.parametrize("variant, extra", [("LENGTH_NORMALIZED", {}), ("SIMPO", {"simpoGamma": 0.5, "dpoBeta": 2.0}),
+                                            ("STANDARD", {"dpoNllWeight": 1.0})])
+def test_every_variant_trains(tmp_path, capsys, models_dir, variant, extra):
+    settings = dict(DPO_SETTINGS, dpoVariant=variant, epochs=4, nEvals=0, **extra)
+    code, lines, _ = run_job(tmp_path, capsys, models_dir, record=preference, method="DPO", settings=settings)
+    assert code == 0, lines[-1]
+    progress = progress_of(lines)
+    assert progress[-1]["loss"] < progress[0]["loss"], (variant, progress[0]["loss"], progress[-1]["loss"])
+    assert progress[-1]["rewardMargin"] > progress[0]["rewardMargin"]
+
+
+def test_sft_then_dpo_from_the_sft_adapter(tmp_path, capsys, models_dir):
+    from peft import PeftModel
+
+    sft_settings = {k: v for k, v in DPO_SETTINGS.items() if k != "dpoBeta"}
+    code, lines, sft_job = run_job(tmp_path, capsys, models_dir, job_id="job-sft", settings=sft_settings)
+    assert code == 0, lines[-1]
+
+    # The second stage names the first's adapter; its own LoRA settings differ and do not apply (the adapter keeps its shape).
+    code, lines, dpo_job = run_job(tmp_path, capsys, models_dir, job_id="job-dpo", record=preference, method="DPO",
+                                   initAdapter="jobs/job-sft/adapter/", settings=dict(DPO_SETTINGS, loraRank=4))
+    assert code == 0, lines[-1]
+    progress = progress_of(lines)
+    with capsys.disabled():
+        print(show(lines))
+    # The reference is the SFT model itself (adapter on): had it been the bare base, the SFT adapter's effect would
+    # show as a margin at step 1 and the loss would not start at log 2.
+    assert progress[0]["loss"] == pytest.approx(0.693147, abs=2e-3)
+    assert abs(progress[0]["rewardMargin"]) < 1e-2
+    assert progress[-1]["loss"] < 0.8 * progress[0]["loss"] and progress[-1]["rewardAccuracy"] == 1.0
+    result = json.loads((dpo_job / "result.json").read_text())
+    assert result["initAdapter"] == "jobs/job-sft/adapter/" and result["dpo"]["reference"] == "the starting model"
+    config = json.loads((dpo_job / "adapter" / "adapter_config.json").read_text())
+    assert config["r"] == 8 and config["base_model_name_or_path"] == MODEL_NAME
+
+    # The DPO adapter continued the SFT one: it loads onto the base and predicts differently from it.
+    ids = torch.tensor([[1, 5, 9, 12]])
+    base = transformers.AutoModelForCausalLM.from_pretrained(str(models_dir / MODEL_NAME))
+    after_sft = PeftModel.from_pretrained(base, str(sft_job / "adapter"))(input_ids=ids).logits.detach().clone()
+    base = transformers.AutoModelForCausalLM.from_pretrained(str(models_dir / MODEL_NAME))
+    after_dpo = PeftModel.from_pretrained(base, str(dpo_job / "adapter"))(input_ids=ids).logits.detach()
+    assert not torch.allclose(after_sft, after_dpo)
+
+
+def test_full_fine_tuning_dpo_uses_the_initial_weights_as_its_reference(tmp_path, capsys, models_dir):
+    code, lines, job = run_job(tmp_path, capsys, models_dir, record=preference, method="DPO",
+                               settings={"trainingType": "FULL", "epochs": 2, "batchSize": 8, "learningRate": 0.001})
+    assert code == 0, lines[-1]
+    progress = progress_of(lines)
+    assert progress[0]["loss"] == pytest.approx(0.693147, abs=2e-3)
+    assert progress[-1]["loss"] < progress[0]["loss"]
+    assert lines[-1]["outputPrefix"] == "jobs/job-tiny/model/"
+    assert json.loads((job / "result.json").read_text())["dpo"]["reference"] == "the starting model"

@@ -34,11 +34,35 @@ def test_a_bad_spec_exits_2_with_one_json_line_and_a_termination_message(tmp_pat
     assert json.loads(termination.read_text())["code"] == "SPEC_FIELD_INVALID"
 
 
-def test_dpo_is_refused_plainly(tmp_path, capsys):
-    code, last, bucket, _ = run_trainer(tmp_path, capsys, spec(method="dpo"))
-    assert (code, last["code"]) == (2, "METHOD_NOT_SUPPORTED")
+def test_dpo_reads_preference_records_and_lists_bad_ones_before_any_model_is_loaded(tmp_path, capsys):
+    good = json.dumps({"input": {"messages": [{"role": "user", "content": "Q"}]},
+                       "preferred_output": [{"role": "assistant", "content": "A"}],
+                       "non_preferred_output": [{"role": "assistant", "content": "B"}]})
+    chat = json.dumps({"messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]})
+    code, last, bucket, _ = run_trainer(tmp_path, capsys, spec(method="DPO"),
+                                        files={"datasets/ds-1/train.jsonl": good + "\n" + chat + "\n"})
+    assert (code, last["code"]) == (2, "DATA_RECORDS_INVALID")
+    assert [(p["line"], p["code"]) for p in last["where"]["problems"]] == [(2, "DATA_NOT_PREFERENCE_RECORD")]
     result = json.loads((bucket / "jobs" / "job-7" / "result.json").read_text())
-    assert result["status"] == "FAILED" and result["code"] == "METHOD_NOT_SUPPORTED" and result["exitCode"] == 2
+    assert result["status"] == "FAILED" and result["exitCode"] == 2
+
+
+def test_a_missing_starting_adapter_is_named_before_any_model_is_loaded(tmp_path, capsys):
+    chat = json.dumps({"messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]})
+    code, last, _, _ = run_trainer(tmp_path, capsys, spec(initAdapter="jobs/job-1/adapter/"),
+                                   files={"datasets/ds-1/train.jsonl": chat + "\n"})
+    assert (code, last["code"]) == (2, "INIT_ADAPTER_NOT_FOUND")
+    assert last["where"] == {"field": "initAdapter", "key": "jobs/job-1/adapter/adapter_config.json"}
+
+
+def test_a_starting_adapter_of_another_base_model_is_refused(tmp_path, capsys):
+    chat = json.dumps({"messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]})
+    code, last, _, _ = run_trainer(tmp_path, capsys, spec(initAdapter="s3://ignored-locally/jobs/job-1/adapter"), files={
+        "datasets/ds-1/train.jsonl": chat + "\n",
+        "jobs/job-1/adapter/adapter_config.json": json.dumps({"base_model_name_or_path": "other-model", "r": 8}),
+        "jobs/job-1/adapter/adapter_model.safetensors": "weights"})
+    assert (code, last["code"]) == (2, "INIT_ADAPTER_BASE_MISMATCH")
+    assert last["where"]["adapterBaseModel"] == "other-model"
 
 
 def test_a_missing_dataset_names_the_object(tmp_path, capsys):

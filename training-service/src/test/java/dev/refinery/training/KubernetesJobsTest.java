@@ -103,15 +103,7 @@ class KubernetesJobsTest {
                 .extract().path("progress.step")), Duration.ofSeconds(20));
 
         // The trainer writes its outputs to the bucket and exits 0; the Job controller marks the Job Complete.
-        storage.put("jobs/" + id + "/metrics.jsonl", String.join("\n",
-                "{\"kind\":\"train\",\"step\":1,\"loss\":2.5,\"learningRate\":0.0001}",
-                "{\"kind\":\"train\",\"step\":2,\"loss\":2.0,\"learningRate\":0.00005}",
-                "{\"kind\":\"validation\",\"step\":2,\"validationLoss\":2.2}").getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
-        storage.put("jobs/" + id + "/result.json", ("{\"status\":\"SUCCEEDED\",\"jobId\":\"" + id + "\",\"outputPrefix\":\"jobs/" + id
-                + "/adapter/\",\"steps\":2}").getBytes(StandardCharsets.UTF_8), "application/json");
-        finishPod(id, pod, "Succeeded", terminated(0, "Completed", "{\"event\":\"completed\",\"jobId\":\"" + id + "\",\"outputPrefix\":\"jobs/"
-                + id + "/adapter/\",\"steps\":2}"));
-        setJobCondition(id, "Complete", null, null);
+        trainerSucceeds(id, pod);
 
         JsonPath job = awaitFinished(id);
         assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
@@ -168,12 +160,58 @@ class KubernetesJobsTest {
     }
 
     @Test
+    void aDpoJobReachesTheTrainerWithItsSettings() throws Exception {
+        String dataset = stack.validDataset(12, 4);
+        Map<String, Object> dpo = new LinkedHashMap<>(body(dataset, Map.of("dpoVariant", "simpo", "simpoGamma", 0.5, "dpoBeta", 2.0)));
+        dpo.put("method", "dpo");
+        String id = post(dpo).then().statusCode(201).body("method", equalTo("dpo"))
+                .body("hyperparameterSources.dpoBeta", equalTo("user")).body("hyperparameterSources.dpoNllWeight", equalTo("provider_default"))
+                .extract().path("id");
+
+        JsonNode spec = specOf(awaitKubernetesJob(id));
+        assertEquals("DPO", spec.get("method").asText());
+        assertEquals("SIMPO", spec.at("/settings/dpoVariant").asText());
+        assertEquals(2.0, spec.at("/settings/dpoBeta").asDouble(), 1e-12);
+        assertEquals(0.5, spec.at("/settings/simpoGamma").asDouble(), 1e-12);
+        assertEquals(0.0, spec.at("/settings/dpoNllWeight").asDouble(), 1e-12, "the trainer's default, recorded");
+        assertTrue(spec.at("/settings/trainOnInputs").isMissingNode(), "an SFT setting");
+        assertTrue(spec.path("initAdapter").isMissingNode());
+    }
+
+    @Test
+    void aSecondStageOnTheClusterStartsFromTheFirstStagesAdapter() throws Exception {
+        String dataset = stack.validDataset(12, 4);
+        String sft = submit(dataset, Map.of("epochs", 1)).then().statusCode(201).extract().path("id");
+        awaitKubernetesJob(sft);
+        String pod = podName(sft);
+        createPod(sft, pod, "Running", running());
+        trainerSucceeds(sft, pod);
+        assertEquals("SUCCEEDED", awaitFinished(sft).getString("status"));
+
+        // Only the tenant's own job can be continued: another tenant's reads as unknown.
+        Map<String, Object> stage = new LinkedHashMap<>(body(dataset, Map.of("epochs", 1, "dpoBeta", 0.2)));
+        stage.remove("baseModel");
+        stage.put("method", "dpo");
+        stage.put("fromJob", sft);
+        given().contentType(ContentType.JSON).header("X-Refinery-Tenant", "t-other").body(stage).when().post("/jobs").then()
+                .statusCode(400).body("code", equalTo("JOB_FROM_JOB_INVALID")).body("field", equalTo("fromJob"));
+
+        String dpo = post(stage).then().statusCode(201).body("method", equalTo("dpo")).body("fromJob", equalTo(sft))
+                .body("baseModel", equalTo(MODEL)).extract().path("id");
+        JsonNode spec = specOf(awaitKubernetesJob(dpo));
+        assertEquals("DPO", spec.get("method").asText());
+        assertEquals(MODEL, spec.get("baseModel").asText(), "the first stage's base model");
+        assertEquals("s3://refinery/jobs/" + sft + "/adapter/", spec.get("initAdapter").asText(), "the first stage's adapter");
+        assertEquals(0.2, spec.at("/settings/dpoBeta").asDouble(), 1e-12);
+        assertTrue(spec.at("/settings/fromCheckpoint").isMissingNode());
+    }
+
+    @Test
     void whatTheTrainerCannotDoIsRefusedBeforeAnythingIsCreated() {
         String dataset = stack.validDataset(12, 4);
         int before = KubernetesCluster.client.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).list().getItems().size();
-        Map<String, Object> dpo = new LinkedHashMap<>(body(dataset, Map.of()));
-        dpo.put("method", "dpo");
-        post(dpo).then().statusCode(400).body("code", equalTo("JOB_METHOD_UNSUPPORTED")).body("field", equalTo("method"));
+        submit(dataset, Map.of("fromCheckpoint", "s3://refinery/jobs/someone-elses/adapter/")).then().statusCode(400)
+                .body("code", equalTo("JOB_HYPERPARAMETERS_INVALID")).body("errors[0].field", equalTo("fromCheckpoint"));
         Map<String, Object> budget = new LinkedHashMap<>(body(dataset, Map.of()));
         budget.put("budgetUsd", 5);
         post(budget).then().statusCode(400).body("code", equalTo("JOB_FIELD_UNSUPPORTED")).body("field", equalTo("budgetUsd"));
@@ -187,6 +225,25 @@ class KubernetesJobsTest {
     }
 
     // --- the test plays the Job controller and the kubelet ---------------------------------------------------------
+
+    /** The trainer writes its outputs to the bucket and exits 0; the Job controller marks the Job Complete. */
+    private void trainerSucceeds(String id, String pod) {
+        storage.put("jobs/" + id + "/metrics.jsonl", String.join("\n",
+                "{\"kind\":\"train\",\"step\":1,\"loss\":2.5,\"learningRate\":0.0001}",
+                "{\"kind\":\"train\",\"step\":2,\"loss\":2.0,\"learningRate\":0.00005}",
+                "{\"kind\":\"validation\",\"step\":2,\"validationLoss\":2.2}").getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+        storage.put("jobs/" + id + "/result.json", ("{\"status\":\"SUCCEEDED\",\"jobId\":\"" + id + "\",\"outputPrefix\":\"jobs/" + id
+                + "/adapter/\",\"steps\":2}").getBytes(StandardCharsets.UTF_8), "application/json");
+        finishPod(id, pod, "Succeeded", terminated(0, "Completed", "{\"event\":\"completed\",\"jobId\":\"" + id + "\",\"outputPrefix\":\"jobs/"
+                + id + "/adapter/\",\"steps\":2}"));
+        setJobCondition(id, "Complete", null, null);
+    }
+
+    private static JsonNode specOf(Job job) throws Exception {
+        EnvVar env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("REFINERY_JOB_SPEC_JSON")).findFirst().orElseThrow();
+        return JSON.readTree(env.getValue());
+    }
 
     private static Map<String, Object> body(String dataset, Map<String, Object> hp) {
         Map<String, Object> body = new LinkedHashMap<>();

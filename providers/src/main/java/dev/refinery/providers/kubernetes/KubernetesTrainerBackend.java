@@ -3,12 +3,14 @@ package dev.refinery.providers.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.providers.spec.DatasetFile;
+import dev.refinery.providers.spec.DpoVariant;
 import dev.refinery.providers.spec.EffectiveSpec;
 import dev.refinery.providers.spec.LrSchedulerType;
 import dev.refinery.providers.spec.ProviderDefaults;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
 import dev.refinery.providers.spec.TrainOnInputs;
+import dev.refinery.providers.spec.TrainingMethod;
 import dev.refinery.providers.spec.TrainingType;
 import dev.refinery.providers.spec.BatchSize;
 import dev.refinery.providers.spi.Capabilities;
@@ -80,7 +82,8 @@ public final class KubernetesTrainerBackend implements TrainingBackend {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(false, true, true, false, false, false, TrainerSpecDocument.SUPPORTED);
+        // DPO and a starting adapter (fromCheckpoint: an earlier job's adapter folder in the bucket) are the trainer's own.
+        return new Capabilities(true, true, true, true, false, false, TrainerSpecDocument.SUPPORTED);
     }
 
     /** The trainer's own defaults, so that every effective setting is recorded with where it came from. */
@@ -92,6 +95,13 @@ public final class KubernetesTrainerBackend implements TrainingBackend {
                     .with(SpecField.LR_SCHEDULER, LrSchedulerType.COSINE).with(SpecField.WARMUP_RATIO, 0.0)
                     .with(SpecField.WEIGHT_DECAY, 0.0).with(SpecField.MAX_GRAD_NORM, 1.0).with(SpecField.SEED, 42L)
                     .with(SpecField.TRAIN_ON_INPUTS, TrainOnInputs.AUTO);
+            if (method == TrainingMethod.DPO) {
+                // The trainer's DPO defaults are Together's (refinery_trainer/spec.py): beta 0.1, no NLL term, SimPO margin 0.
+                d = d.with(SpecField.DPO_VARIANT, DpoVariant.STANDARD).with(SpecField.DPO_BETA, 0.1).with(SpecField.DPO_NLL_WEIGHT, 0.0);
+                if (alreadySet.get(SpecField.DPO_VARIANT).orElse(DpoVariant.STANDARD) == DpoVariant.SIMPO) {
+                    d = d.with(SpecField.SIMPO_GAMMA, 0.0);
+                }
+            }
             if (type == TrainingType.LORA) {
                 int rank = alreadySet.get(SpecField.LORA_RANK).orElse(8);
                 d = d.with(SpecField.LORA_RANK, rank).with(SpecField.LORA_ALPHA, 2.0 * rank).with(SpecField.LORA_DROPOUT, 0.0)

@@ -16,6 +16,8 @@ import java.util.Set;
 /**
  * The job spec as the trainer reads it ({@code deploy/trainer/refinery_trainer/spec.py}): the provider-neutral
  * spec's own field names under {@code settings}, enums by name, and the dataset keys in the platform's bucket.
+ * {@code fromCheckpoint} (an earlier job's adapter folder, {@code s3://bucket/jobs/{id}/adapter/}) is written as the
+ * top-level {@code initAdapter}: like the datasets, it is an input the trainer downloads, not a hyperparameter.
  */
 final class TrainerSpecDocument {
 
@@ -24,7 +26,11 @@ final class TrainerSpecDocument {
             SpecField.TRAINING_TYPE, SpecField.EPOCHS, SpecField.LEARNING_RATE, SpecField.BATCH_SIZE,
             SpecField.LR_SCHEDULER, SpecField.MIN_LR_RATIO, SpecField.NUM_CYCLES, SpecField.WARMUP_RATIO,
             SpecField.WEIGHT_DECAY, SpecField.MAX_GRAD_NORM, SpecField.SEED, SpecField.N_EVALS, SpecField.TRAIN_ON_INPUTS,
-            SpecField.LORA_RANK, SpecField.LORA_ALPHA, SpecField.LORA_DROPOUT, SpecField.LORA_TARGET_MODULES);
+            SpecField.LORA_RANK, SpecField.LORA_ALPHA, SpecField.LORA_DROPOUT, SpecField.LORA_TARGET_MODULES,
+            SpecField.DPO_VARIANT, SpecField.DPO_BETA, SpecField.DPO_NLL_WEIGHT, SpecField.SIMPO_GAMMA, SpecField.FROM_CHECKPOINT);
+
+    /** The trainer's name for {@link SpecField#FROM_CHECKPOINT}. */
+    static final String INIT_ADAPTER = "initAdapter";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,7 +40,7 @@ final class TrainerSpecDocument {
     static String json(String jobId, EffectiveSpec spec, UploadedFile training, UploadedFile validationOrNull) {
         Map<String, Object> settings = new LinkedHashMap<>();
         spec.settings().forEach((field, setting) -> {
-            if (!SUPPORTED.contains(field)) {
+            if (!SUPPORTED.contains(field) || field == SpecField.FROM_CHECKPOINT) {
                 return; // a default this backend does not run; the user's own settings were refused before
             }
             Object value = setting.value();
@@ -61,6 +67,7 @@ final class TrainerSpecDocument {
         if (validationOrNull != null) {
             document.put("validationFile", validationOrNull.id());
         }
+        spec.value(SpecField.FROM_CHECKPOINT).ifPresent(adapter -> document.put(INIT_ADAPTER, adapter));
         document.put("settings", settings);
         try {
             return JSON.writeValueAsString(document);

@@ -6,8 +6,10 @@ import dev.refinery.providers.spec.BatchSize;
 import dev.refinery.providers.spec.DatasetFile;
 import dev.refinery.providers.spec.DatasetFormat;
 import dev.refinery.providers.spec.DatasetRefs;
+import dev.refinery.providers.spec.DpoVariant;
 import dev.refinery.providers.spec.EffectiveSpec;
 import dev.refinery.providers.spec.JobSpec;
+import dev.refinery.providers.spec.SpecException;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
 import dev.refinery.providers.spec.TrainingMethod;
@@ -134,9 +136,11 @@ class KubernetesTrainerBackendTest {
     @Test
     void whatTheTrainerCannotRunIsRefusedBeforeAnythingIsCreated() {
         UploadedFile training = new UploadedFile("kubernetes", "datasets/ds-1/train.jsonl", "train.jsonl", 3);
-        EffectiveSpec dpo = backend.resolve(JobSpec.builder(refs(), "tiny", TrainingMethod.DPO).build(), SpecValues.EMPTY);
-        ProviderException e = assertThrows(ProviderException.class, () -> backend.create(dpo, training, null, "job-dpo"));
-        assertEquals(ErrorCode.PROVIDER_UNSUPPORTED, e.code());
+        // The trainer's default variant is STANDARD, so a SimPO margin alone contradicts it (the trainer would exit 2).
+        SpecException gamma = assertThrows(SpecException.class, () -> backend.resolve(JobSpec.builder(refs(), "tiny", TrainingMethod.DPO)
+                .set(SpecField.SIMPO_GAMMA, 0.5).build(), SpecValues.EMPTY));
+        assertEquals("simpoGamma", gamma.field());
+        ProviderException e;
 
         EffectiveSpec max = backend.resolve(JobSpec.builder(refs(), "tiny", TrainingMethod.SFT).batchSize(BatchSize.MAX).build(), SpecValues.EMPTY);
         e = assertThrows(ProviderException.class, () -> backend.create(max, training, null, "job-max"));
@@ -146,6 +150,50 @@ class KubernetesTrainerBackendTest {
         e = assertThrows(ProviderException.class, () -> backend.create(suffix, training, null, "job-suffix"));
         assertEquals("suffix", e.param());
         assertTrue(client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+    }
+
+    @Test
+    void aDpoJobCarriesItsVariantBetaAndNllWeightAndTheTrainersDefaults() throws Exception {
+        UploadedFile training = backend.upload(file("train.jsonl", "{}\n"));
+        EffectiveSpec spec = backend.resolve(JobSpec.builder(refs(), "tiny", TrainingMethod.DPO)
+                .dpo(DpoVariant.LENGTH_NORMALIZED, null, 0.5, null).build(), SpecValues.EMPTY);
+        assertEquals(ValueSource.PROVIDER_DEFAULT, spec.source(SpecField.DPO_BETA).orElseThrow());
+        backend.create(spec, training, null, "job-dpo");
+
+        JsonNode document = specDocument("job-dpo");
+        assertEquals("DPO", document.get("method").asText());
+        assertEquals("LENGTH_NORMALIZED", document.at("/settings/dpoVariant").asText());
+        assertEquals(0.1, document.at("/settings/dpoBeta").asDouble(), 1e-12, "Together's beta, the trainer's default");
+        assertEquals(0.5, document.at("/settings/dpoNllWeight").asDouble(), 1e-12);
+        assertTrue(document.at("/settings/simpoGamma").isMissingNode(), "a SimPO margin only with SIMPO");
+        assertTrue(document.at("/settings/trainOnInputs").isMissingNode(), "an SFT setting, not sent with DPO");
+        assertFalse(document.has("initAdapter"));
+
+        EffectiveSpec simpo = backend.resolve(JobSpec.builder(refs(), "tiny", TrainingMethod.DPO)
+                .dpo(DpoVariant.SIMPO, 2.0, null, null).build(), SpecValues.EMPTY);
+        backend.create(simpo, training, null, "job-simpo");
+        assertEquals(0.0, specDocument("job-simpo").at("/settings/simpoGamma").asDouble(), 1e-12);
+    }
+
+    @Test
+    void aSecondStageStartsFromTheFirstStagesAdapter() throws Exception {
+        UploadedFile training = backend.upload(file("train.jsonl", "{}\n"));
+        String firstStage = "s3://refinery/jobs/job-sft/adapter/";
+        EffectiveSpec spec = backend.resolve(JobSpec.builder(refs(), "tiny", TrainingMethod.DPO).fromCheckpoint(firstStage).build(),
+                SpecValues.EMPTY);
+        backend.create(spec, training, null, "job-stage-2");
+
+        JsonNode document = specDocument("job-stage-2");
+        assertEquals(firstStage, document.get("initAdapter").asText());
+        assertTrue(document.at("/settings/fromCheckpoint").isMissingNode(), "an input, not a setting");
+        assertEquals("DPO", document.get("method").asText());
+    }
+
+    private JsonNode specDocument(String jobId) throws Exception {
+        Job created = client.batch().v1().jobs().inNamespace(NS).withName(TrainerJobIds.jobName(jobId)).get();
+        EnvVar env = created.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("REFINERY_JOB_SPEC_JSON")).findFirst().orElseThrow();
+        return JSON.readTree(env.getValue());
     }
 
     // --- status ---

@@ -61,9 +61,10 @@ public class ProviderJobPlanner {
         TrainingBackend clusterBackend = cluster ? backends.forTenant(tenantId, backendName) : null;
         TrainingMethod method = method(request.method());
         if (cluster) {
-            refuseWhatTheClusterWorkerCannotDo(request, method);
+            refuseWhatTheClusterWorkerCannotDo(request);
         }
-        Job source = request.fromJob() == null || request.fromJob().isBlank() ? null : sourceJob(request.fromJob().strip(), backendName);
+        Job source = request.fromJob() == null || request.fromJob().isBlank() ? null
+                : sourceJob(request.fromJob().strip(), backendName, tenantId);
         String requestedModel = source != null ? source.baseModel : request.baseModel();
         if (requestedModel == null || requestedModel.isBlank()) {
             throw ApiException.badRequest("JOB_MODEL_UNKNOWN", "baseModel is required for the " + backendName + " backend; models: "
@@ -85,12 +86,20 @@ public class ProviderJobPlanner {
             violations.add(new HyperparameterValidator.Violation("trainingType", "full", "[lora]",
                     "the kubernetes backend runs LoRA jobs only here: a full fine-tune's result is a whole model, not the adapter job-completed v1 carries"));
         }
+        if (cluster && source == null && values.containsKey(SpecField.FROM_CHECKPOINT)) {
+            // On the cluster a checkpoint is a folder in the shared bucket: naming one directly could reach another tenant's
+            // adapter, so the starting point is always resolved from a job of the caller's own (fromJob, checked above).
+            violations.add(new HyperparameterValidator.Violation("fromCheckpoint", values.get(SpecField.FROM_CHECKPOINT), "fromJob instead",
+                    "the kubernetes backend continues from an earlier job named by fromJob, not from a checkpoint reference"));
+        }
         if (source != null) {
             if (values.containsKey(SpecField.FROM_CHECKPOINT)) {
                 violations.add(new HyperparameterValidator.Violation("fromCheckpoint", values.get(SpecField.FROM_CHECKPOINT), "not with fromJob",
                         "give fromJob or fromCheckpoint, not both"));
             } else if (!"openai".equals(backendName)) {
-                // Together continues from its job id, Fireworks from the output model; OpenAI trains the output model itself (below).
+                // Together continues from its job id; Fireworks from the output model, and so does the cluster's trainer, whose
+                // output model is the adapter folder s3://bucket/jobs/{id}/adapter/ (written to the trainer as initAdapter).
+                // OpenAI trains the output model itself (below).
                 values.put(SpecField.FROM_CHECKPOINT, "together".equals(backendName) ? source.providerJobId : source.outputModel);
             }
         }
@@ -184,18 +193,10 @@ public class ProviderJobPlanner {
     }
 
     /**
-     * What the trainer image does not do yet (deploy/trainer/README.md, "Not built yet"), refused up front in the words of
-     * the request rather than as a spec field: DPO, a second stage from an earlier job, and a budget (nothing to price).
+     * What the cluster's trainer has no use for, refused up front in the words of the request rather than as a spec
+     * field: a budget (nothing is priced). DPO and a second stage from an earlier job (fromJob) it runs.
      */
-    private static void refuseWhatTheClusterWorkerCannotDo(JobRequest request, TrainingMethod method) {
-        if (method != TrainingMethod.SFT) {
-            throw ApiException.badRequest("JOB_METHOD_UNSUPPORTED", "the kubernetes backend's trainer trains with sft only (its DPO is not "
-                    + "built yet); DPO runs on together, fireworks or openai").with("field", "method");
-        }
-        if (request.fromJob() != null && !request.fromJob().isBlank()) {
-            throw ApiException.badRequest("JOB_FIELD_UNSUPPORTED", "the kubernetes backend's trainer cannot continue from an earlier job yet "
-                    + "(it resumes from no checkpoint); run the second stage on together or fireworks").with("field", "fromJob");
-        }
+    private static void refuseWhatTheClusterWorkerCannotDo(JobRequest request) {
         if (request.budgetUsd() != null) {
             throw ApiException.badRequest("JOB_FIELD_UNSUPPORTED", "budgetUsd caps what a hosted provider bills; the kubernetes backend "
                     + "trains on the cluster's own GPUs and is not priced (its Jobs end at refinery.training.kubernetes.active-deadline)")
@@ -229,10 +230,11 @@ public class ProviderJobPlanner {
         }
     }
 
+    /** The earlier job a second stage continues: the caller's own (another tenant's reads as unknown), SUCCEEDED, same backend. */
     @Transactional
-    Job sourceJob(String id, String backendName) {
+    Job sourceJob(String id, String backendName, String tenantId) {
         Job source = Job.findById(id);
-        if (source == null) {
+        if (source == null || !java.util.Objects.equals(source.tenantId, tenantId)) {
             throw ApiException.badRequest("JOB_FROM_JOB_INVALID", "fromJob " + id + " does not exist").with("field", "fromJob");
         }
         if (!JobStatus.SUCCEEDED.name().equals(source.status) || source.outputModel == null && source.providerJobId == null) {
