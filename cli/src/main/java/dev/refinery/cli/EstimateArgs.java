@@ -17,12 +17,9 @@ final class EstimateArgs {
 
     static Map<String, Object> parse(String[] a) {
         Map<String, Object> body = new LinkedHashMap<>();
-        for (int i = 2; i < a.length; i++) {
-            String flag = a[i];
-            if (i + 1 >= a.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = a[++i];
+        for (FlagValues option : FlagValues.from(a, 2)) {
+            String flag = option.flag();
+            String value = option.value();
             if (TEXT.containsKey(flag)) {
                 body.put(TEXT.get(flag), value);
             } else if (NUMBERS.containsKey(flag)) {

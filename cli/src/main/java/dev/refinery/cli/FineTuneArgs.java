@@ -36,12 +36,9 @@ record FineTuneArgs(Map<String, Object> body, String idempotencyKey) {
         }
         Map<String, Object> hyperparameters = new LinkedHashMap<>();
         String key = null;
-        for (; i < a.length; i++) {
-            String flag = a[i];
-            if (i + 1 >= a.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = a[++i];
+        for (FlagValues option : FlagValues.from(a, i)) {
+            String flag = option.flag();
+            String value = option.value();
             if (TEXT.containsKey(flag)) {
                 body.put(TEXT.get(flag), value);
             } else if (flag.equals("--budget")) {
