@@ -141,7 +141,7 @@ public class JobLifecycle {
         int keep = resumedFromStep == null ? 0 : resumedFromStep;
         JobStepMetric.deleteAfter(claim.jobId(), keep);
         JobValidationLoss.deleteAfter(claim.jobId(), keep);
-        Job job = Job.findById(claim.jobId());
+        Job job = Job.findById(claim.jobId(), LockModeType.PESSIMISTIC_WRITE);
         if (resumedFromStep == null) {
             job.currentStep = null;
             job.epoch = null;
@@ -162,10 +162,12 @@ public class JobLifecycle {
         }
     }
 
-    /** Records a finished step and renews the claim; false when this process no longer holds the job. */
+    /** Records a finished step and renews the claim; says whether to go on, stop for a cancel, or stop because the job is gone. */
     @Transactional
     public StepAck recordStep(String jobId, TrainingListener.StepMetrics m) {
-        Job job = Job.findById(jobId);
+        // Locked: the job row is written whole, and a cancel (or a takeover) committed between an unlocked read and this
+        // write would be overwritten with the status read before it.
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (!ownedHere(job)) {
             return StepAck.CLAIM_LOST;
         }
@@ -251,7 +253,7 @@ public class JobLifecycle {
 
     @Transactional
     public void recordCheckpoint(String jobId, int step, String prefix) {
-        Job job = Job.findById(jobId);
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         job.checkpointStep = step;
         job.heartbeatAt = now();
         JobEvent.record(jobId, JobEvent.Type.CHECKPOINT, step, "checkpoint of step " + step + " stored at " + prefix);

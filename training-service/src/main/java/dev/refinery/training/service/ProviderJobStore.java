@@ -240,7 +240,7 @@ public class ProviderJobStore {
 
     @Transactional
     public void events(String jobId, List<ProviderEvent> events, TrackingPosition position) {
-        Job job = Job.findById(jobId);
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job == null) {
             return;
         }
@@ -254,7 +254,7 @@ public class ProviderJobStore {
 
     @Transactional
     public void metrics(String jobId, List<MetricPoint> points, TrackingPosition position) {
-        Job job = Job.findById(jobId);
+        Job job = Job.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job == null) {
             return;
         }
