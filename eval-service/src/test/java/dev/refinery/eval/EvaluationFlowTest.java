@@ -113,7 +113,7 @@ class EvaluationFlowTest {
     }
 
     @Test
-    void aDpoJobIsEvaluatedOnThePreferredAnswersOfItsPreferenceTestSplit() throws Exception {
+    void aPreferenceTestSplitIsEvaluatedOnPreferenceAccuracy() throws Exception {
         String jobId = EvalFixtures.jobId();
         String datasetId = EvalFixtures.datasetId();
         String adapterKey = EvalFixtures.uploadAdapter(storage, jobId);
@@ -122,11 +122,22 @@ class EvaluationFlowTest {
 
         JsonPath eval = awaitFinished(jobId);
         assertEquals("COMPLETED", eval.getString("status"), eval.prettify());
+        assertEquals("preference_accuracy", eval.getString("metric"));
         assertEquals(EvalFixtures.TEST_ITEMS, eval.getInt("items"));
-        JsonNode first = JSON.readTree(new String(storage.read(eval.getString("itemsKey")), StandardCharsets.UTF_8).lines().findFirst().orElseThrow());
+        // The adapter was trained on the stories the pairs prefer: it finds them likelier than the other hero's story
+        // more often than the base does, and its held-out loss on them is lower.
+        assertTrue(eval.getDouble("candidate.metric") > eval.getDouble("baseline.metric"), eval.prettify());
+        assertTrue(eval.getDouble("candidate.heldOutLoss") < eval.getDouble("baseline.heldOutLoss"), eval.prettify());
+
+        List<String> lines = new String(storage.read(eval.getString("itemsKey")), StandardCharsets.UTF_8).lines().toList();
+        JsonNode first = JSON.readTree(lines.get(0));
         assertEquals("Write a story about a girl named Mia.", first.get("prompt").asText());
-        assertTrue(first.get("reference").asText().startsWith("Once upon a time, there was a little girl named Mia."),
-                "the preferred answer is the reference: " + first);
+        assertTrue(first.get("reference").asText().startsWith("Once upon a time, there was a little girl named Mia."), lines.get(0));
+        assertTrue(first.hasNonNull("rejected") && !first.get("rejected").asText().equals(first.get("reference").asText()), lines.get(0));
+        for (String line : lines) {
+            double score = JSON.readTree(line).get("candidateScore").asDouble();
+            assertTrue(score == 0.0 || score == 1.0, line);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.refinery.engine.chat;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,4 +11,26 @@ import java.util.List;
  * @param rejected the other answer's turns
  */
 public record PreferenceRecord(List<ChatMessage> prompt, List<ChatMessage> chosen, List<ChatMessage> rejected) {
+
+    /** The prompt followed by the preferred answer, the answer's turns alone to be learnt or scored. */
+    public List<ChatMessage> chosenConversation() {
+        return conversation(chosen);
+    }
+
+    /** The prompt followed by the other answer, the answer's turns alone to be learnt or scored. */
+    public List<ChatMessage> rejectedConversation() {
+        return conversation(rejected);
+    }
+
+    /** Assistant turns inside the prompt are context (weight 0), the answer's turns targets (weight 1). */
+    private List<ChatMessage> conversation(List<ChatMessage> answer) {
+        List<ChatMessage> out = new ArrayList<>(prompt.size() + answer.size());
+        for (ChatMessage m : prompt) {
+            out.add(new ChatMessage(m.role(), m.content(), 0));
+        }
+        for (ChatMessage m : answer) {
+            out.add(new ChatMessage(m.role(), m.content(), 1));
+        }
+        return out;
+    }
 }

@@ -2,6 +2,7 @@ package dev.refinery.engine.eval;
 
 import dev.refinery.engine.LanguageModel;
 import dev.refinery.engine.chat.ChatMessage;
+import dev.refinery.engine.chat.PreferenceRecord;
 import dev.refinery.engine.generate.GenerationOptions;
 
 import java.util.ArrayList;
@@ -11,6 +12,11 @@ import java.util.List;
  * Scores a baseline and a candidate model on the same held-out conversations with the same fixed
  * decoding (greedy) and the same prompt template: the task metric per item on the generated reply,
  * the held-out loss on the reference reply, and a paired bootstrap interval of the metric difference.
+ *
+ * <p>Preference pairs (a DPO dataset's held-out split) are compared on {@link Metrics#PREFERENCE_ACCURACY}: an item
+ * scores 1 when the model gives the preferred answer a higher mean log-probability per token than the other answer.
+ * Per token, because summed log-probabilities favour the shorter answer whatever it says. Each model's reply to the
+ * prompt is still generated, for people to read, and the held-out loss is taken on the preferred answers.
  */
 public final class HeldOutComparison {
 
@@ -24,7 +30,7 @@ public final class HeldOutComparison {
 
     /** One held-out item's outcome. */
     public record ItemResult(int index, String prompt, String reference, String baselineOutput, String candidateOutput,
-                             double baselineScore, double candidateScore, double baselineNll, double candidateNll) {
+                             double baselineScore, double candidateScore, double baselineNll, double candidateNll, String rejected) {
     }
 
     /**
@@ -80,10 +86,52 @@ public final class HeldOutComparison {
             tokens += bs.tokens();
             String user = prompt.isEmpty() ? "" : prompt.get(prompt.size() - 1).content();
             items.add(new ItemResult(i, user, reference.content(), bOut, cOut, b[i], c[i],
-                    bs.meanNegativeLogLikelihood(), cs.meanNegativeLogLikelihood()));
+                    bs.meanNegativeLogLikelihood(), cs.meanNegativeLogLikelihood(), null));
         }
+        return report(metric, items, b, c, bNll / tokens, cNll / tokens);
+    }
+
+    /** Runs both models on held-out preference pairs (see the class comment); the metric given at construction is not used. */
+    public Report comparePreferences(LanguageModel baseline, LanguageModel candidate, List<PreferenceRecord> pairs) {
+        List<ItemResult> items = new ArrayList<>();
+        double[] b = new double[pairs.size()];
+        double[] c = new double[pairs.size()];
+        double bNll = 0;
+        double cNll = 0;
+        long tokens = 0;
+        GenerationOptions greedy = GenerationOptions.greedy(maxTokens);
+        for (int i = 0; i < pairs.size(); i++) {
+            PreferenceRecord pair = pairs.get(i);
+            LanguageModel.Score bChosen = baseline.score(pair.chosenConversation());
+            LanguageModel.Score cChosen = candidate.score(pair.chosenConversation());
+            b[i] = prefersChosen(bChosen, baseline.score(pair.rejectedConversation())) ? 1 : 0;
+            c[i] = prefersChosen(cChosen, candidate.score(pair.rejectedConversation())) ? 1 : 0;
+            bNll -= bChosen.logLikelihood();
+            cNll -= cChosen.logLikelihood();
+            tokens += bChosen.tokens();
+            String user = pair.prompt().get(pair.prompt().size() - 1).content();
+            items.add(new ItemResult(i, user, text(pair.chosen()), baseline.reply(pair.prompt(), greedy).text(),
+                    candidate.reply(pair.prompt(), greedy).text(), b[i], c[i], bChosen.meanNegativeLogLikelihood(),
+                    cChosen.meanNegativeLogLikelihood(), text(pair.rejected())));
+        }
+        return report(Metrics.PREFERENCE_ACCURACY, items, b, c, bNll / tokens, cNll / tokens);
+    }
+
+    private static boolean prefersChosen(LanguageModel.Score chosen, LanguageModel.Score rejected) {
+        return chosen.meanNegativeLogLikelihood() < rejected.meanNegativeLogLikelihood();
+    }
+
+    private static String text(List<ChatMessage> turns) {
+        StringBuilder out = new StringBuilder();
+        for (ChatMessage m : turns) {
+            out.append(out.isEmpty() ? "" : "\n").append(m.content());
+        }
+        return out.toString();
+    }
+
+    private static Report report(String metric, List<ItemResult> items, double[] b, double[] c, double baselineLoss, double candidateLoss) {
         PairedBootstrap.Interval diff = PairedBootstrap.meanDifference(b, c, 0.95, 10_000, 20_240_601L);
-        return new Report(metric, items, mean(b), mean(c), diff, bNll / tokens, cNll / tokens);
+        return new Report(metric, items, mean(b), mean(c), diff, baselineLoss, candidateLoss);
     }
 
     private static double mean(double[] v) {

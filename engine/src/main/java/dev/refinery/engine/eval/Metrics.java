@@ -17,6 +17,11 @@ public final class Metrics {
     public static final String OPENING_MATCH = "opening_match";
     public static final String EXACT_MATCH = "exact_match";
     public static final String TOKEN_F1 = "token_f1";
+    /**
+     * Preference pairs: share of pairs whose preferred answer the model finds likelier per token than the other. Not a
+     * text score, so not one of {@link #score}'s: {@link HeldOutComparison#comparePreferences} computes it.
+     */
+    public static final String PREFERENCE_ACCURACY = "preference_accuracy";
 
     public static double score(String metric, String reference, String output) {
         return switch (metric) {

@@ -41,7 +41,7 @@ public final class ReportMapper {
 
     public static ItemLine itemLine(HeldOutComparison.ItemResult it) {
         return new ItemLine(it.index(), it.prompt(), it.reference(), it.baselineOutput(), it.candidateOutput(), it.baselineScore(),
-                it.candidateScore(), it.baselineNll(), it.candidateNll());
+                it.candidateScore(), it.baselineNll(), it.candidateNll(), it.rejected());
     }
 
     private static void requireFinite(String what, double value) {

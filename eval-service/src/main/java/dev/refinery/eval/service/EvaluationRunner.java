@@ -2,7 +2,7 @@ package dev.refinery.eval.service;
 
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.LanguageModel;
-import dev.refinery.engine.chat.ChatMessage;
+import dev.refinery.engine.eval.Metrics;
 import dev.refinery.engine.eval.HeldOutComparison;
 import dev.refinery.eval.mapping.ReportMapper;
 import dev.refinery.kit.storage.ObjectStorage;
@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -61,10 +60,11 @@ public class EvaluationRunner {
             adapters.fetch(task.adapterKey(), adapterDir);
             LanguageModel base = baseModels.load(task.baseModel());
             LanguageModel candidate = withAdapter(base, adapterDir, task);
-            List<List<ChatMessage>> conversations = heldOut.read(task.datasetId(), task.maxItems());
-            LOG.infof("evaluation %s: %s vs %s on %d held-out items of %s (%s, %d tokens)", task.evalId(), task.baseModel(),
-                    task.candidateModel(), conversations.size(), task.datasetId(), task.metric(), task.maxTokens());
-            HeldOutComparison.Report report = compare(base, candidate, conversations, task);
+            HeldOutSplit.Items items = heldOut.read(task.datasetId(), task.maxItems());
+            LOG.infof("evaluation %s: %s vs %s on %d held-out %s of %s (%s, %d tokens)", task.evalId(), task.baseModel(),
+                    task.candidateModel(), items.size(), items.pairs().isEmpty() ? "items" : "preference pairs", task.datasetId(),
+                    items.pairs().isEmpty() ? task.metric() : Metrics.PREFERENCE_ACCURACY, task.maxTokens());
+            HeldOutComparison.Report report = compare(base, candidate, items, task);
             ComparisonSummary summary = ReportMapper.summary(report, task.baseModel(), task.candidateModel());
             String itemsKey = itemsFile.store(task.evalId(), report.items(), work.resolve("items.jsonl"));
             return new Result(summary, itemsKey);
@@ -82,10 +82,13 @@ public class EvaluationRunner {
         }
     }
 
-    private static HeldOutComparison.Report compare(LanguageModel base, LanguageModel candidate, List<List<ChatMessage>> items,
+    /** Conversations on the task's metric; preference pairs (a DPO dataset) on preference accuracy. */
+    private static HeldOutComparison.Report compare(LanguageModel base, LanguageModel candidate, HeldOutSplit.Items items,
                                                     EvaluationTask task) {
+        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens());
         try {
-            return new HeldOutComparison(task.metric(), task.maxTokens()).compare(base, candidate, items);
+            return items.pairs().isEmpty() ? comparison.compare(base, candidate, items.conversations())
+                    : comparison.comparePreferences(base, candidate, items.pairs());
         } catch (EngineException e) {
             throw new EvaluationFailure("EVAL_ENGINE_ERROR", "the engine failed to compare the models on "
                     + HeldOutSplit.key(task.datasetId()) + ": [" + e.code() + "] " + e.getMessage(), e);

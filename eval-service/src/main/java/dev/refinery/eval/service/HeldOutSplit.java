@@ -37,40 +37,68 @@ public class HeldOutSplit {
     }
 
     /**
-     * The first {@code maxItems} conversations of the split. Each must end with the assistant's
-     * reference reply; the messages before it are the prompt. A preference pair (a DPO dataset) counts as its prompt
-     * followed by the preferred answer: the reply the trained model should give.
+     * The held-out items: conversations (each ends with the assistant's reference reply; the messages before it are the
+     * prompt), or, for a DPO dataset, preference pairs. One kind per split.
      */
-    public List<List<ChatMessage>> read(String datasetId, int maxItems) {
+    public record Items(List<List<ChatMessage>> conversations, List<PreferenceRecord> pairs) {
+        public int size() {
+            return conversations.size() + pairs.size();
+        }
+    }
+
+    /** The first {@code maxItems} items of the split; its first line decides their kind. */
+    public Items read(String datasetId, int maxItems) {
         String key = key(datasetId);
         if (!storage.exists(key)) {
             throw new EvaluationFailure("EVAL_TEST_SPLIT_MISSING", "the dataset's held-out test split does not exist: no " + key
                     + " in bucket " + storage.bucket() + " (was the dataset validated with a test split?)");
         }
-        List<List<ChatMessage>> items = new ArrayList<>();
+        List<List<ChatMessage>> conversations = new ArrayList<>();
+        List<PreferenceRecord> pairs = new ArrayList<>();
+        Boolean preference = null;
         try (InputStream in = storage.open(key);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             int lineNumber = 0;
-            while (items.size() < maxItems && (line = reader.readLine()) != null) {
+            while (conversations.size() + pairs.size() < maxItems && (line = reader.readLine()) != null) {
                 lineNumber++;
-                if (!line.isBlank()) {
-                    items.add(conversation(key, line, lineNumber));
+                if (line.isBlank()) {
+                    continue;
+                }
+                boolean pair = isPreferencePair(line);
+                if (preference == null) {
+                    preference = pair;
+                } else if (pair != preference) {
+                    throw new EvaluationFailure("EVAL_TEST_SPLIT_INVALID", key + " line " + lineNumber + " is a "
+                            + (pair ? "preference pair" : "conversation") + " but the split began with " + (preference ? "preference pairs" : "conversations"));
+                }
+                if (pair) {
+                    pairs.add(preferencePair(key, line, lineNumber));
+                } else {
+                    conversations.add(conversation(key, line, lineNumber));
                 }
             }
         } catch (IOException e) {
             throw new StorageException("cannot read " + key + ": " + e.getMessage(), e);
         }
-        if (items.isEmpty()) {
+        if (conversations.isEmpty() && pairs.isEmpty()) {
             throw new EvaluationFailure("EVAL_TEST_SPLIT_EMPTY", "the held-out test split " + key + " holds no conversations");
         }
-        return items;
+        return new Items(conversations, pairs);
+    }
+
+    private static PreferenceRecord preferencePair(String key, String line, int lineNumber) {
+        try {
+            return PreferenceJsonl.parseLine(line, lineNumber);
+        } catch (EngineException e) {
+            throw new EvaluationFailure("EVAL_TEST_SPLIT_INVALID", key + " " + e.getMessage(), e);
+        }
     }
 
     private static List<ChatMessage> conversation(String key, String line, int lineNumber) {
         List<ChatMessage> messages;
         try {
-            messages = isPreferencePair(line) ? preferred(PreferenceJsonl.parseLine(line, lineNumber)) : ChatJsonl.parseLine(line, lineNumber);
+            messages = ChatJsonl.parseLine(line, lineNumber);
         } catch (EngineException e) {
             throw new EvaluationFailure("EVAL_TEST_SPLIT_INVALID", key + " " + e.getMessage(), e);
         }
@@ -88,11 +116,5 @@ public class HeldOutSplit {
         } catch (IOException e) {
             return false; // not JSON: the conversation parser says so, with the line
         }
-    }
-
-    private static List<ChatMessage> preferred(PreferenceRecord pair) {
-        List<ChatMessage> conversation = new ArrayList<>(pair.prompt());
-        conversation.addAll(pair.chosen());
-        return conversation;
     }
 }

@@ -1,5 +1,7 @@
 package dev.refinery.eval.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One line of {@code evals/{id}/items.jsonl}: a held-out item with both models' answers and scores.
  *
@@ -12,7 +14,9 @@ package dev.refinery.eval.service;
  * @param candidateScore  task metric of the candidate's reply
  * @param baselineLoss    mean negative log-likelihood per token of the reference under the base model
  * @param candidateLoss   the same under the candidate
+ * @param rejected        preference pairs: the answer not preferred (the reference is the preferred one); absent otherwise
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ItemLine(int index, String prompt, String reference, String baselineOutput, String candidateOutput,
-                       double baselineScore, double candidateScore, double baselineLoss, double candidateLoss) {
+                       double baselineScore, double candidateScore, double baselineLoss, double candidateLoss, String rejected) {
 }

@@ -19,7 +19,7 @@ class ReportMapperTest {
 
     private static final HeldOutComparison.ItemResult ITEM = new HeldOutComparison.ItemResult(0, "Tell me about Ben.",
             "Once upon a time, there was a little boy named Ben.", "Lily went out.", "Once upon a time, there was a little boy named Ben.",
-            0.0, 1.0, 1.4, 0.2);
+            0.0, 1.0, 1.4, 0.2, null);
 
     private static HeldOutComparison.Report report(double low, double high) {
         return new HeldOutComparison.Report("opening_match", List.of(ITEM, ITEM), 0.1, 0.8,
@@ -78,7 +78,7 @@ class ReportMapperTest {
     @Test
     void anItemLineKeepsBothAnswersScoresAndLosses() {
         ItemLine line = ReportMapper.itemLine(ITEM);
-        assertEquals(new ItemLine(0, ITEM.prompt(), ITEM.reference(), ITEM.baselineOutput(), ITEM.candidateOutput(), 0.0, 1.0, 1.4, 0.2),
+        assertEquals(new ItemLine(0, ITEM.prompt(), ITEM.reference(), ITEM.baselineOutput(), ITEM.candidateOutput(), 0.0, 1.0, 1.4, 0.2, null),
                 line);
     }
 
