@@ -111,7 +111,12 @@ public final class DemoPipeline {
      * a 404 JOB_DATASET_NOT_FOUND is retried for a while, as its hint suggests.
      */
     public JsonNode submitJob(String datasetId, String baseModel, Map<String, Object> hyperparameters, String idempotencyKey) {
-        Map<String, Object> body = Map.of("datasetId", datasetId, "baseModel", baseModel, "backend", "local", "hyperparameters", hyperparameters);
+        return submitJob(Map.of("datasetId", datasetId, "baseModel", baseModel, "backend", "local", "hyperparameters", hyperparameters),
+                idempotencyKey);
+    }
+
+    /** Submits any job request (POST /v1/fine-tunes body), retrying while the dataset is not yet known, as above. */
+    public JsonNode submitJob(Map<String, Object> body, String idempotencyKey) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,6 +95,60 @@ class PipelineEndToEndTest {
 
         String jobId = result.path("jobId").asText();
         assertEquals(1, kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed per job");
+    }
+
+    @Test
+    void sftThenDpoFromItsAdapterThroughTheWholeStack() throws Exception {
+        DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(5));
+        Path chats = concat(work.resolve("sft.jsonl"), "train.jsonl", "validation.jsonl");
+        String chatsId = gateway.uploadDataset(chats, "sft", null).path("id").asText();
+        await(() -> gateway.get("v1/datasets/" + chatsId), d -> d.path("validation").path("status").asText().equals("VALID"));
+        Map<String, Object> hp = new HashMap<>(DemoPipeline.demoHyperparameters());
+        hp.put("epochs", 2);
+        String sftId = pipeline.submitJob(chatsId, "stories260K", hp, null).path("id").asText();
+        JsonNode sft = await(() -> gateway.get("v1/fine-tunes/" + sftId), j -> List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
+        assertEquals("SUCCEEDED", sft.path("status").asText(), sft.toString());
+
+        // Preference pairs as a user would upload them (chosen/rejected), validated for the local engine (the default target).
+        Path pairs = preferencePairs(work.resolve("pairs.jsonl"));
+        String pairsId = gateway.uploadDataset(pairs, "pairs", null).path("id").asText();
+        JsonNode validated = await(() -> gateway.get("v1/datasets/" + pairsId),
+                d -> List.of("VALID", "INVALID").contains(d.path("validation").path("status").asText()));
+        assertEquals("VALID", validated.path("validation").path("status").asText(), validated.toString());
+
+        String dpoId = pipeline.submitJob(Map.of("datasetId", pairsId, "method", "dpo", "fromJob", sftId,
+                "hyperparameters", Map.of("epochs", 1, "batchSize", 8, "learningRate", 0.005)), null).path("id").asText();
+        JsonNode dpo = await(() -> gateway.get("v1/fine-tunes/" + dpoId), j -> List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
+        assertEquals("SUCCEEDED", dpo.path("status").asText(), dpo.toString());
+        assertEquals("fromJob", dpo.path("hyperparameterSources").path("loraRank").asText(), dpo.toString());
+        JsonNode metrics = gateway.get("v1/fine-tunes/" + dpoId + "/metrics");
+        assertTrue(metrics.path("steps").get(0).path("rewardAccuracy").isNumber(), metrics.toString());
+
+        JsonNode evals = await(() -> gateway.get("v1/evals?jobId=" + dpoId),
+                list -> list.isArray() && list.size() > 0 && List.of("COMPLETED", "FAILED").contains(list.get(0).path("status").asText()));
+        JsonNode eval = evals.get(0);
+        assertEquals("COMPLETED", eval.path("status").asText(), eval.toString());
+        assertEquals("preference_accuracy", eval.path("metric").asText(), eval.toString());
+    }
+
+    /** The example's requests with their own story preferred to another hero's, in the chosen/rejected shape. */
+    private static Path preferencePairs(Path target) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> lines = new ArrayList<>();
+        for (String file : List.of("train.jsonl", "validation.jsonl", "test.jsonl")) {
+            lines.addAll(Files.readAllLines(EXAMPLES.resolve(file)));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode chat = json.readTree(lines.get(i)).get("messages");
+            String chosen = chat.get(1).get("content").asText();
+            String rejected = chosen;
+            for (int k = 1; rejected.equals(chosen); k++) {
+                rejected = json.readTree(lines.get((i + 7 * k) % lines.size())).get("messages").get(1).get("content").asText();
+            }
+            out.add(json.writeValueAsString(Map.of("prompt", chat.get(0).get("content").asText(), "chosen", chosen, "rejected", rejected)));
+        }
+        return Files.write(target, out);
     }
 
     @Test

@@ -18,9 +18,9 @@ import java.util.Set;
 public enum Target {
 
     LOCAL("local", "the local engine", 1, Long.MAX_VALUE,
-            EnumSet.of(RecordFormat.CONVERSATION),
+            EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
             EnumSet.of(Role.SYSTEM, Role.USER, Role.ASSISTANT), false, false,
-            "Trains SFT on conversations (string or text-part content); no tools, images or preference data yet."),
+            "Trains SFT on conversations and DPO on preference pairs (string or text-part content); no tools or images."),
     TOGETHER("together", "Together AI", 1, Long.MAX_VALUE,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.INSTRUCTION, RecordFormat.TEXT, RecordFormat.PREFERENCE, RecordFormat.TOKENIZED),
             EnumSet.allOf(Role.class), true, true,

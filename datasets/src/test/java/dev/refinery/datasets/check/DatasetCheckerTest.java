@@ -173,8 +173,8 @@ class DatasetCheckerTest {
         assertEquals("{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]},"
                 + "\"preferred_output\":[{\"role\":\"assistant\",\"content\":\"Hi!\"}],"
                 + "\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"No.\"}]}", out.get(Split.TRAIN).get(0));
-        assertTrue(report.targets().stream().filter(t -> t.target().equals("local")).allMatch(t -> !t.accepted()),
-                "the local engine does not train on preference data");
+        assertTrue(report.targets().stream().filter(t -> t.target().equals("local")).allMatch(t -> t.accepted()),
+                "the local engine trains DPO on preference data");
     }
 
     @Test
