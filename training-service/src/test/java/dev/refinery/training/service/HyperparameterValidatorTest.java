@@ -101,4 +101,35 @@ class HyperparameterValidatorTest {
         JsonNode notAnObject = JSON.readTree("[1, 2]");
         assertEquals("hyperparameters", HyperparameterValidator.resolve(notAnObject, CONTEXT).violations().get(0).field());
     }
+
+    @Test
+    void dpoSettingsHaveTogethersDefaultsAndTheirOwnRanges() throws Exception {
+        HyperparameterValidator.Result defaults = HyperparameterValidator.resolve(null, CONTEXT, true);
+        assertTrue(defaults.valid());
+        assertEquals("standard", defaults.hyperparameters().text(Hyperparameters.DPO_VARIANT));
+        assertEquals(0.1, defaults.hyperparameters().number(Hyperparameters.DPO_BETA));
+        assertEquals(0.0, defaults.hyperparameters().number(Hyperparameters.DPO_NLL_WEIGHT));
+        assertEquals(0.0, defaults.hyperparameters().number(Hyperparameters.SIMPO_GAMMA));
+
+        HyperparameterValidator.Result simpo = HyperparameterValidator.resolve(
+                JSON.readTree("{\"dpoVariant\": \"SimPO\", \"dpoBeta\": 2, \"simpoGamma\": 0.5}"), CONTEXT, true);
+        assertTrue(simpo.valid(), simpo.violations().toString());
+        assertEquals("simpo", simpo.hyperparameters().text(Hyperparameters.DPO_VARIANT));
+
+        HyperparameterValidator.Result bad = HyperparameterValidator.resolve(JSON.readTree(
+                "{\"dpoVariant\": \"ipo\", \"dpoBeta\": 0, \"dpoNllWeight\": -1, \"trainOnInputs\": true}"), CONTEXT, true);
+        assertEquals(List.of("trainOnInputs", "dpoVariant", "dpoBeta", "dpoNllWeight"),
+                bad.violations().stream().map(HyperparameterValidator.Violation::field).toList());
+        HyperparameterValidator.Result gammaWithoutSimpo = HyperparameterValidator.resolve(JSON.readTree("{\"simpoGamma\": 0.5}"), CONTEXT, true);
+        assertEquals("simpoGamma applies to dpoVariant simpo only", gammaWithoutSimpo.violations().get(0).message());
+    }
+
+    @Test
+    void dpoSettingsOnAnSftJobAreRefusedByName() throws Exception {
+        HyperparameterValidator.Result r = resolve("{\"dpoBeta\": 0.2, \"simpoGamma\": 1}");
+        assertFalse(r.valid());
+        assertEquals(List.of("dpoBeta applies to method dpo only", "simpoGamma applies to method dpo only"),
+                r.violations().stream().map(HyperparameterValidator.Violation::message).toList());
+        assertNull(r.hyperparameters());
+    }
 }
