@@ -195,6 +195,12 @@ class KubernetesJobsTest {
         stage.put("fromJob", sft);
         given().contentType(ContentType.JSON).header("X-Refinery-Tenant", "t-other").body(stage).when().post("/jobs").then()
                 .statusCode(400).body("code", equalTo("JOB_FROM_JOB_INVALID")).body("field", equalTo("fromJob"));
+        // The adapter is trained further: its rank cannot change (the first stage's effective rank is the trainer's default).
+        Map<String, Object> otherShape = new LinkedHashMap<>(stage);
+        otherShape.put("hyperparameters", Map.of("epochs", 1, "loraRank", 64));
+        post(otherShape).then().statusCode(400).body("code", equalTo("JOB_HYPERPARAMETERS_INVALID"))
+                .body("errors[0].field", equalTo("loraRank"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("must stay"));
 
         String dpo = post(stage).then().statusCode(201).body("method", equalTo("dpo")).body("fromJob", equalTo(sft))
                 .body("baseModel", equalTo(MODEL)).extract().path("id");

@@ -97,6 +97,9 @@ public class ProviderJobPlanner {
                 violations.add(new HyperparameterValidator.Violation("fromCheckpoint", values.get(SpecField.FROM_CHECKPOINT), "not with fromJob",
                         "give fromJob or fromCheckpoint, not both"));
             } else if (!"openai".equals(backendName)) {
+                if (cluster) {
+                    keepTheStartingAdapterShape(source, values, violations);
+                }
                 // Together continues from its job id; Fireworks from the output model, and so does the cluster's trainer, whose
                 // output model is the adapter folder s3://bucket/jobs/{id}/adapter/ (written to the trainer as initAdapter).
                 // OpenAI trains the output model itself (below).
@@ -202,6 +205,31 @@ public class ProviderJobPlanner {
                     + "trains on the cluster's own GPUs and is not priced (its Jobs end at refinery.training.kubernetes.active-deadline)")
                     .with("field", "budgetUsd");
         }
+    }
+
+    /**
+     * The cluster's trainer trains the earlier job's adapter further, so its rank, alpha and target modules cannot change
+     * (the same rule as the local engine's); a request that asks for another shape is told the shape it has.
+     */
+    private static void keepTheStartingAdapterShape(Job source, Map<SpecField<?>, Object> values,
+                                                    List<HyperparameterValidator.Violation> violations) {
+        com.fasterxml.jackson.databind.JsonNode earlier = ProviderSpecJson.tree(source.effectiveSpec);
+        com.fasterxml.jackson.databind.JsonNode earlierValues = earlier == null ? null : earlier.path("values");
+        for (SpecField<?> field : List.of(SpecField.LORA_RANK, SpecField.LORA_ALPHA, SpecField.LORA_TARGET_MODULES)) {
+            Object asked = values.get(field);
+            com.fasterxml.jackson.databind.JsonNode theirs = earlierValues == null ? null : earlierValues.get(field.name());
+            if (asked != null && theirs != null && !sameSetting(asked, theirs)) {
+                violations.add(new HyperparameterValidator.Violation(field.name(), asked, theirs.toString(), field.name() + " must stay "
+                        + theirs + ": the job continues fromJob " + source.id + "'s adapter, which has that shape"));
+            }
+        }
+    }
+
+    private static boolean sameSetting(Object asked, com.fasterxml.jackson.databind.JsonNode theirs) {
+        if (asked instanceof Number n && theirs.isNumber()) {
+            return n.doubleValue() == theirs.doubleValue();
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(asked).equals(theirs);
     }
 
     static dev.refinery.catalog.TrainingMethod catalogMethod(TrainingMethod m) {
