@@ -247,8 +247,7 @@ public class JobService {
             providerJobs.cancel(id, job.tenantId, job.backend, why, false);
         }
         registry.counter("refinery_training_jobs_cancel_requests_total", "backend", job.backend).increment();
-        // Read again in a transaction of its own: the job read above may still sit, unchanged, in this request's session.
-        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> get(id));
+        return get(id);
     }
 
     @Transactional
