@@ -49,6 +49,15 @@ class PreferenceJsonlTest {
         assertError("[]", "line 7: must be a JSON object with input, preferred_output and non_preferred_output");
     }
 
+    @Test
+    void aLinesShapeIsToldFromItsTopLevelFields() {
+        assertEquals(RecordShape.PREFERENCE_PAIR, RecordShape.of(PAIR));
+        assertEquals(RecordShape.CONVERSATION, RecordShape.of("{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}]}"));
+        assertEquals(RecordShape.OTHER, RecordShape.of("{\"prompt\": \"a\", \"chosen\": \"b\"}"));
+        assertEquals(RecordShape.OTHER, RecordShape.of("not json"));
+        assertEquals(RecordShape.OTHER, RecordShape.of("[1, 2]"));
+    }
+
     private static void assertError(String line, String expected) {
         EngineException e = assertThrows(EngineException.InvalidChat.class, () -> PreferenceJsonl.parseLine(line, 7));
         assertEquals(expected, e.getMessage());

@@ -5,8 +5,7 @@ import dev.refinery.engine.chat.ChatJsonl;
 import dev.refinery.engine.chat.ChatMessage;
 import dev.refinery.engine.chat.PreferenceJsonl;
 import dev.refinery.engine.chat.PreferenceRecord;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.engine.chat.RecordShape;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.kit.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +25,6 @@ import java.util.List;
  */
 @ApplicationScoped
 public class HeldOutSplit {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     ObjectStorage storage;
@@ -65,7 +62,7 @@ public class HeldOutSplit {
                 if (line.isBlank()) {
                     continue;
                 }
-                boolean pair = isPreferencePair(line);
+                boolean pair = RecordShape.of(line) == RecordShape.PREFERENCE_PAIR;
                 if (preference == null) {
                     preference = pair;
                 } else if (pair != preference) {
@@ -107,14 +104,5 @@ public class HeldOutSplit {
                     + ": the last message must be the assistant's reference reply");
         }
         return messages;
-    }
-
-    private static boolean isPreferencePair(String line) {
-        try {
-            JsonNode root = JSON.readTree(line);
-            return root != null && root.isObject() && root.has("input") && !root.has("messages");
-        } catch (IOException e) {
-            return false; // not JSON: the conversation parser says so, with the line
-        }
     }
 }

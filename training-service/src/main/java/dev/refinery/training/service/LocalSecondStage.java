@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import static dev.refinery.training.service.Hyperparameters.*;
 
@@ -58,10 +59,10 @@ public class LocalSecondStage {
         List<HyperparameterValidator.Violation> violations = new ArrayList<>();
         for (String name : ADAPTER_SHAPE) {
             Object theirs = earlier.values().get(name);
-            Object ours = requested.values().get(name);
-            if (USER.equals(requested.sources().get(name)) && !sameSetting(theirs, ours)) {
-                violations.add(new HyperparameterValidator.Violation(name, ours, String.valueOf(theirs), name + " must stay " + theirs
-                        + ": the job continues fromJob " + source.id + "'s adapter, which has that shape"));
+            Object asked = USER.equals(requested.sources().get(name)) ? requested.values().get(name) : null;
+            Optional<HyperparameterValidator.Violation> refused = AdapterShape.keep(name, asked, theirs, source.id);
+            if (refused.isPresent()) {
+                violations.add(refused.get());
                 continue;
             }
             values.put(name, theirs);
@@ -69,12 +70,5 @@ public class LocalSecondStage {
         }
         return violations.isEmpty() ? new HyperparameterValidator.Result(new Hyperparameters(values, sources), List.of())
                 : new HyperparameterValidator.Result(null, violations);
-    }
-
-    private static boolean sameSetting(Object a, Object b) {
-        if (a instanceof Number x && b instanceof Number y) {
-            return x.doubleValue() == y.doubleValue();
-        }
-        return Objects.equals(a, b);
     }
 }

@@ -207,29 +207,14 @@ public class ProviderJobPlanner {
         }
     }
 
-    /**
-     * The cluster's trainer trains the earlier job's adapter further, so its rank, alpha and target modules cannot change
-     * (the same rule as the local engine's); a request that asks for another shape is told the shape it has.
-     */
+    /** The cluster's trainer trains the earlier job's adapter further: its shape stays (see {@link AdapterShape}). */
     private static void keepTheStartingAdapterShape(Job source, Map<SpecField<?>, Object> values,
                                                     List<HyperparameterValidator.Violation> violations) {
         com.fasterxml.jackson.databind.JsonNode earlier = ProviderSpecJson.tree(source.effectiveSpec);
-        com.fasterxml.jackson.databind.JsonNode earlierValues = earlier == null ? null : earlier.path("values");
         for (SpecField<?> field : List.of(SpecField.LORA_RANK, SpecField.LORA_ALPHA, SpecField.LORA_TARGET_MODULES)) {
-            Object asked = values.get(field);
-            com.fasterxml.jackson.databind.JsonNode theirs = earlierValues == null ? null : earlierValues.get(field.name());
-            if (asked != null && theirs != null && !sameSetting(asked, theirs)) {
-                violations.add(new HyperparameterValidator.Violation(field.name(), asked, theirs.toString(), field.name() + " must stay "
-                        + theirs + ": the job continues fromJob " + source.id + "'s adapter, which has that shape"));
-            }
+            Object theirs = earlier == null ? null : earlier.path("values").get(field.name());
+            AdapterShape.keep(field.name(), values.get(field), theirs, source.id).ifPresent(violations::add);
         }
-    }
-
-    private static boolean sameSetting(Object asked, com.fasterxml.jackson.databind.JsonNode theirs) {
-        if (asked instanceof Number n && theirs.isNumber()) {
-            return n.doubleValue() == theirs.doubleValue();
-        }
-        return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(asked).equals(theirs);
     }
 
     static dev.refinery.catalog.TrainingMethod catalogMethod(TrainingMethod m) {

@@ -4,6 +4,7 @@ import dev.refinery.engine.EngineException;
 import dev.refinery.engine.LanguageModel;
 import dev.refinery.engine.chat.ChatJsonl;
 import dev.refinery.engine.chat.PreferenceJsonl;
+import dev.refinery.engine.chat.RecordShape;
 import dev.refinery.engine.train.PreferenceExample;
 import dev.refinery.engine.train.TrainingExample;
 import dev.refinery.kit.storage.ObjectStorage;
@@ -22,15 +23,13 @@ import java.util.List;
 @ApplicationScoped
 public class TrainingData {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
     @Inject
     ObjectStorage storage;
 
     /** Conversations for supervised training. */
     public List<TrainingExample> load(LanguageModel model, String key, String split) {
         return read(key, split, (line, lineNumber) -> {
-            refuseOtherShape(line, "messages", "conversations (\"messages\")", "method sft", key, split, lineNumber);
+            refuseOtherShape(line, RecordShape.PREFERENCE_PAIR, "conversations (\"messages\")", "method sft", key, split, lineNumber);
             return TrainingExample.of(model.template().encodeForTraining(ChatJsonl.parseLine(line, lineNumber)));
         });
     }
@@ -38,7 +37,7 @@ public class TrainingData {
     /** Preference pairs for DPO. */
     public List<PreferenceExample> loadPreferences(LanguageModel model, String key, String split) {
         return read(key, split, (line, lineNumber) -> {
-            refuseOtherShape(line, "input", "preference pairs (\"input\", \"preferred_output\", \"non_preferred_output\")",
+            refuseOtherShape(line, RecordShape.CONVERSATION, "preference pairs (\"input\", \"preferred_output\", \"non_preferred_output\")",
                     "method dpo", key, split, lineNumber);
             return PreferenceExample.of(model.template(), PreferenceJsonl.parseLine(line, lineNumber));
         });
@@ -53,21 +52,13 @@ public class TrainingData {
      * A dataset of the other kind fails the job with one clear sentence rather than a parse error on line 1: validation
      * accepts both kinds, so only here does the method meet the data.
      */
-    private static void refuseOtherShape(String line, String field, String expected, String method, String key, String split, int lineNumber) {
-        if (lineNumber > 1 || hasTopLevelField(line, field)) {
+    private static void refuseOtherShape(String line, RecordShape otherKind, String expected, String method, String key, String split,
+                                         int lineNumber) {
+        if (lineNumber > 1 || RecordShape.of(line) != otherKind) {
             return;
         }
         throw new JobFailure("JOB_DATASET_METHOD_MISMATCH", method + " trains on " + expected + ", but line 1 of the " + split
                 + " split " + key + " is not of that shape: choose the method that matches the dataset");
-    }
-
-    private static boolean hasTopLevelField(String line, String field) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(line);
-            return root == null || !root.isObject() || root.has(field);
-        } catch (java.io.IOException e) {
-            return true; // not JSON at all: the parser's own error names the line and says so
-        }
     }
 
     private <T> List<T> read(String key, String split, LineReader<T> encoder) {
