@@ -2,8 +2,11 @@ package dev.refinery.kit.inbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The processed-event table that makes consumers idempotent. Call {@link #firstDelivery} at the start
@@ -15,7 +18,9 @@ import jakarta.transaction.Transactional;
 public class Inbox {
 
     @Inject
-    EntityManager em;
+    DataSource dataSource;
+
+    private volatile ProcessedEvents table;
 
     /**
      * Records {@code eventId} for {@code consumer} in the current transaction.
@@ -24,12 +29,23 @@ public class Inbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean firstDelivery(String consumer, String eventId) {
-        int inserted = em.createNativeQuery(
-                        "INSERT INTO {h-schema}processed_event (consumer, event_id, processed_at) VALUES (?1, ?2, now()) "
-                                + "ON CONFLICT (consumer, event_id) DO NOTHING")
-                .setParameter(1, consumer)
-                .setParameter(2, eventId)
-                .executeUpdate();
-        return inserted == 1;
+        try {
+            return table().firstDelivery(consumer, eventId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record event " + eventId + " as processed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets ids processed more than {@code retention} ago; returns how many. */
+    public int prune(Duration retention) throws SQLException {
+        return table().prune(retention);
+    }
+
+    private ProcessedEvents table() {
+        ProcessedEvents t = table;
+        if (t == null) {
+            t = table = new ProcessedEvents(dataSource);
+        }
+        return t;
     }
 }

@@ -35,9 +35,11 @@ public class OutboxProducer {
                     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
                     props.put(ProducerConfig.ACKS_CONFIG, "all");
                     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+                    // Bounded so that one send finishes inside the relay's batch deadline (a broker away is retried by the
+                    // relay's next pass, never by holding the batch open).
+                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "8000");
+                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
                     props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
                     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
                     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -50,10 +52,10 @@ public class OutboxProducer {
     }
 
     /** The Kafka record of an outbox row: key = aggregate id, CloudEvents binary-mode headers, JSON value. */
-    ProducerRecord<String, String> record(OutboxEvent e, String serviceName) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(e.topic, e.aggregateId, e.payload);
-        new CloudEventHeaders(e.eventId.toString(), e.ceType, "/refinery/" + serviceName, e.aggregateId,
-                e.createdAt.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+    ProducerRecord<String, String> record(OutboxRow e, String serviceName) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(e.topic(), e.aggregateId(), e.payload());
+        new CloudEventHeaders(e.eventId().toString(), e.ceType(), "/refinery/" + serviceName, e.aggregateId(),
+                e.createdAt().withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 .writeTo(record.headers());
         return record;
     }

@@ -1,42 +1,45 @@
 package dev.refinery.kit.outbox;
 
-import dev.refinery.kit.work.DaemonThreads;
+import dev.refinery.kit.inbox.Inbox;
 import dev.refinery.kit.work.AfterCommit;
+import dev.refinery.kit.work.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
-import jakarta.transaction.Transactional;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes outbox rows to Kafka in id order and marks each one sent only after the broker
- * acknowledged it (idempotent producer, acks=all). A crash between the send and the mark re-sends the
- * event on restart; consumers drop the repeat by its CloudEvents id. Rows are claimed with
- * {@code FOR UPDATE SKIP LOCKED}, so several instances of a service can relay side by side.
+ * Publishes outbox rows to Kafka (see {@link OutboxPublisher} for order, parking and deadlines): right after each
+ * commit that recorded an event, and on a timer as the safety net (events committed before a restart, a broker that
+ * was away). One relay thread per process, so passes never overlap and a burst of commits coalesces into one pass;
+ * several replicas relay side by side without sending a row twice at once. A crash between the send and the stamp
+ * re-sends the event; consumers drop the repeat by its CloudEvents id.
+ *
+ * <p>Metrics: {@code refinery_outbox_backlog} and {@code refinery_outbox_parked} (alert when above 0: an event the
+ * broker refused for good), counters of published and parked events.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final int BATCH = 100;
 
     @Inject
-    EntityManager em;
+    DataSource dataSource;
 
     @Inject
     OutboxProducer producer;
@@ -45,14 +48,44 @@ public class OutboxRelay {
     AfterCommit afterCommit;
 
     @Inject
+    Inbox inbox;
+
+    @Inject
     MeterRegistry registry;
 
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "refinery")
     String serviceName;
 
-    /** One relay thread: passes never overlap, and a burst of commits coalesces into one pass. */
+    @ConfigProperty(name = "refinery.outbox.batch-size", defaultValue = "100")
+    int batchSize;
+
+    /** A batch stops sending after this long, far inside any transaction or lock timeout. */
+    @ConfigProperty(name = "refinery.outbox.batch-deadline", defaultValue = "PT10S")
+    Duration batchDeadline;
+
+    @ConfigProperty(name = "refinery.outbox.send-timeout", defaultValue = "PT5S")
+    Duration sendTimeout;
+
+    /** Sent events are deleted after this long. */
+    @ConfigProperty(name = "refinery.outbox.retention", defaultValue = "P7D")
+    Duration retention;
+
+    /** Processed-event ids are kept this long: longer than the broker keeps a record that could be delivered again. */
+    @ConfigProperty(name = "refinery.inbox.retention", defaultValue = "P14D")
+    Duration inboxRetention;
+
     private final ExecutorService worker = Executors.newSingleThreadExecutor(DaemonThreads.named("outbox-relay"));
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private OutboxPublisher publisher;
+
+    @PostConstruct
+    void init() {
+        publisher = new OutboxPublisher(dataSource, new KafkaEventSender(producer, serviceName), batchSize, batchDeadline, sendTimeout);
+        registry.gauge("refinery_outbox_backlog", backlog);
+        registry.gauge("refinery_outbox_parked", parked);
+    }
 
     /** Asks for a relay pass as soon as the current transaction commits (no waiting for the next tick). */
     void wakeUpAfterCommit() {
@@ -65,6 +98,21 @@ public class OutboxRelay {
         requestPass();
     }
 
+    /** Deletes sent events and processed-event ids past their retention. */
+    @Scheduled(every = "${refinery.outbox.prune-interval:1h}", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void prune() {
+        try {
+            int events = publisher.prune(retention);
+            int ids = inbox.prune(inboxRetention);
+            if (events + ids > 0) {
+                LOG.infof("pruned %d sent outbox events older than %s and %d processed-event ids older than %s", events, retention, ids,
+                        inboxRetention);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("pruning the outbox and inbox failed, next time then: %s", e.getMessage());
+        }
+    }
+
     private void requestPass() {
         if (queued.compareAndSet(false, true)) {
             try {
@@ -72,7 +120,7 @@ public class OutboxRelay {
                     queued.set(false);
                     drain();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 queued.set(false); // shutting down
             }
         }
@@ -81,51 +129,46 @@ public class OutboxRelay {
     /** Relays until the outbox is empty or the broker stops answering. */
     public void drain() {
         try {
-            while (relayBatch() == BATCH) {
-                // keep going while full batches come back
-            }
-        } catch (RuntimeException e) {
+            OutboxPublisher.BatchResult batch;
+            do {
+                batch = publisher.relayBatch();
+                if (batch.sent() > 0) {
+                    registry.counter("refinery_outbox_events_published_total").increment(batch.sent());
+                }
+                if (batch.parked() > 0) {
+                    registry.counter("refinery_outbox_events_parked_total").increment(batch.parked());
+                }
+            } while (!batch.stoppedEarly() && batch.handled() == publisher.batchSize());
+            backlog.set(publisher.backlog());
+            parked.set(publisher.parked());
+        } catch (SQLException | RuntimeException e) {
             LOG.warnf("outbox relay paused: %s", e.getMessage());
         }
     }
 
-    /** Sends one batch; returns how many rows were sent. */
-    @Transactional
-    int relayBatch() {
-        List<OutboxEvent> batch = em.createQuery("from OutboxEvent where sentAt is null order by id", OutboxEvent.class)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setHint("jakarta.persistence.lock.timeout", -2) // SKIP LOCKED
-                .setMaxResults(BATCH)
-                .getResultList();
-        int sent = 0;
-        for (OutboxEvent e : batch) {
-            try {
-                ProducerRecord<String, String> record = producer.record(e, serviceName);
-                producer.get().send(record).get(30, TimeUnit.SECONDS);
-                e.sentAt = OffsetDateTime.now(ZoneOffset.UTC);
-                e.attempts++;
-                sent++;
-                registry.counter("refinery_outbox_events_published_total", "topic", e.topic).increment();
-                LOG.debugf("published %s %s for %s", e.topic, e.eventId, e.aggregateId);
-            } catch (Exception ex) {
-                e.attempts++;
-                e.lastError = String.valueOf(ex.getMessage());
-                registry.counter("refinery_outbox_publish_failures_total", "topic", e.topic).increment();
-                LOG.warnf("could not publish %s %s for %s (attempt %d): %s", e.topic, e.eventId, e.aggregateId, e.attempts, ex.getMessage());
-                break; // keep order: later events of the batch wait for this one
-            }
+    /** Events not yet acknowledged by the broker (parked ones excluded). */
+    public long backlog() {
+        try {
+            return publisher.backlog();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the outbox backlog: " + e.getMessage(), e);
         }
-        return sent;
     }
 
-    /** Number of events not yet acknowledged by the broker. */
-    @Transactional
-    public long backlog() {
-        return em.createQuery("select count(e) from OutboxEvent e where e.sentAt is null", Long.class).getSingleResult();
+    /** Puts a parked event back in line; false when there is no such parked event. */
+    public boolean unpark(UUID eventId) {
+        try {
+            boolean done = publisher.unpark(eventId);
+            if (done) {
+                requestPass();
+            }
+            return done;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot unpark " + eventId + ": " + e.getMessage(), e);
+        }
     }
 
     void onStop(@Observes ShutdownEvent ev) {
         worker.shutdown();
     }
 }
-

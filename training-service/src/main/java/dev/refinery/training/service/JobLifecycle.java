@@ -1,5 +1,6 @@
 package dev.refinery.training.service;
 
+import dev.refinery.kit.work.WorkerIdentity;
 import dev.refinery.engine.train.TrainingListener;
 import dev.refinery.engine.train.TrainingResult;
 import dev.refinery.kit.outbox.Outbox;

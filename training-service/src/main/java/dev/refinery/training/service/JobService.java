@@ -99,7 +99,7 @@ public class JobService {
         }
         boolean dpo;
         try {
-            dpo = ProviderJobPlanner.method(request.method()) == dev.refinery.providers.spec.TrainingMethod.DPO;
+            dpo = ProviderJobPlanner.method(request.method()) == dev.refinery.catalog.TrainingMethod.DPO;
         } catch (ApiException e) {
             throw refused("method_invalid", e);
         }

@@ -1,4 +1,4 @@
-package dev.refinery.training.service;
+package dev.refinery.kit.work;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.util.UUID;
 
 /**
- * Names this process in the claims it puts on the jobs it trains. A new name per start: a restarted
+ * Names this process in the work leases it holds (one name per service process). A new name per start: a restarted
  * process must not mistake an earlier process's claim for a live one of its own.
  */
 @ApplicationScoped

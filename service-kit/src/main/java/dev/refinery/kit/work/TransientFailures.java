@@ -1,0 +1,75 @@
+package dev.refinery.kit.work;
+
+import dev.refinery.kit.lease.LeaseStoreException;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Tells a failure that may pass by itself (the database, object storage or the broker briefly away) from one that will
+ * not (bad data, a bug, a refused request). Transient failures are retried with back-off and never counted against the
+ * work, never dead-lettered; the others fail the attempt. The whole cause chain is read: frameworks wrap the cause.
+ */
+public final class TransientFailures implements Predicate<Throwable> {
+
+    public static final TransientFailures INSTANCE = new TransientFailures();
+
+    /** Exception classes known by name only (no compile-time dependency on Hibernate, Agroal or Kafka here). */
+    private static final Set<String> TRANSIENT_CLASS_NAMES = Set.of(
+            "org.hibernate.exception.JDBCConnectionException",
+            "org.hibernate.exception.LockAcquisitionException",
+            "jakarta.persistence.QueryTimeoutException",
+            "jakarta.persistence.PessimisticLockException",
+            "jakarta.persistence.LockTimeoutException",
+            "org.apache.kafka.common.errors.RetriableException",
+            "org.apache.kafka.common.errors.TimeoutException",
+            "org.apache.kafka.common.errors.DisconnectException",
+            "io.minio.errors.ServerException",
+            "java.io.InterruptedIOException",
+            "java.io.EOFException");
+
+    private TransientFailures() {
+    }
+
+    public static boolean isTransient(Throwable failure) {
+        return INSTANCE.test(failure);
+    }
+
+    @Override
+    public boolean test(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof ConnectException
+                    || t instanceof SocketTimeoutException || t instanceof UnknownHostException
+                    || t instanceof LeaseStoreException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && transientState(sql.getSQLState())) {
+                return true;
+            }
+            for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+                if (TRANSIENT_CLASS_NAMES.contains(c.getName())) {
+                    return true;
+                }
+            }
+            if (t.getMessage() != null && t.getMessage().contains("Unable to acquire JDBC Connection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * SQL states that say "try again": connection exceptions (08), serialization failure and deadlock (40001, 40P01),
+     * too many connections (53300), the server shutting down or restarting (57P01..57P03), lock not available (55P03).
+     */
+    private static boolean transientState(String state) {
+        return state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01") || state.equals("53300")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") || state.equals("55P03"));
+    }
+}
