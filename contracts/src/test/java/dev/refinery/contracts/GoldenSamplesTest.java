@@ -59,6 +59,20 @@ class GoldenSamplesTest {
     }
 
     @Test
+    void aSucceededV2JobNeedsItsArtifactEitherInOurBucketOrAtTheProvider() throws IOException {
+        Path sample = ROOT.resolve("samples/job-completed.v2.json");
+        ObjectNode noArtifact = (ObjectNode) JSON.readTree(sample.toFile());
+        noArtifact.remove("artifact");
+        assertFalse(schemaFor(sample).validate(noArtifact).isEmpty(), "a SUCCEEDED job without its artifact must be rejected");
+        ObjectNode keyWithoutBucket = (ObjectNode) JSON.readTree(sample.toFile());
+        ((ObjectNode) keyWithoutBucket.get("artifact")).remove("bucket");
+        assertFalse(schemaFor(sample).validate(keyWithoutBucket).isEmpty(), "a key without its bucket must be rejected");
+        ObjectNode unknownType = (ObjectNode) JSON.readTree(sample.toFile());
+        ((ObjectNode) unknownType.get("artifact")).put("type", "checkpoint");
+        assertFalse(schemaFor(sample).validate(unknownType).isEmpty(), "an unknown artifact type must be rejected");
+    }
+
+    @Test
     void unknownFieldsAreAllowedForVersioningByAddition() throws IOException {
         Path sample = ROOT.resolve("samples/dataset-uploaded.v1.json");
         ObjectNode extra = (ObjectNode) JSON.readTree(sample.toFile());
@@ -82,16 +96,21 @@ class GoldenSamplesTest {
         assertFalse(schemaFor(sample).validate(badParent).isEmpty(), "a malformed parent id must be rejected");
     }
 
-    /** samples/job-completed-failed.v1.json -> schemas/job-completed.v1.json */
+    /** samples/job-completed-failed.v1.json -> schemas/job-completed.v1.json; samples/job-completed-full.v2.json -> schemas/job-completed.v2.json */
     private static JsonSchema schemaFor(Path sample) throws IOException {
         String name = sample.getFileName().toString();
-        String event = name.substring(0, name.indexOf(".v1"));
-        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)\\.(v[0-9]+)\\.json").matcher(name);
+        if (!m.matches()) {
+            throw new AssertionError(name + " is not named <event>[-variant].v<n>.json");
+        }
+        String event = m.group(1);
+        String version = m.group(2);
+        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider")) {
             if (event.endsWith(variant)) {
                 event = event.substring(0, event.length() - variant.length());
             }
         }
-        try (InputStream in = Files.newInputStream(ROOT.resolve("schemas/" + event + ".v1.json"))) {
+        try (InputStream in = Files.newInputStream(ROOT.resolve("schemas/" + event + "." + version + ".json"))) {
             return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
         }
     }

@@ -79,6 +79,27 @@ public final class LanguageModel {
         return withAdapter(PeftAdapterIo.read(adapterDir, weights.config(), fingerprint));
     }
 
+    /**
+     * This model's tokenizer and chat template over other weights of the same shape: the result of fully fine-tuning it
+     * (training changes weights, never the vocabulary or the architecture).
+     */
+    public LanguageModel withWeights(ModelWeights trained) {
+        var mine = weights.config();
+        var theirs = trained.config();
+        if (mine.dim() != theirs.dim() || mine.nLayers() != theirs.nLayers() || mine.vocabSize() != theirs.vocabSize()
+                || mine.hiddenDim() != theirs.hiddenDim() || mine.nHeads() != theirs.nHeads() || mine.nKvHeads() != theirs.nKvHeads()) {
+            throw new EngineException.ShapeMismatch("the weights (dim " + theirs.dim() + ", " + theirs.nLayers() + " layers, vocabulary "
+                    + theirs.vocabSize() + ") are not a fine-tune of " + name + " (dim " + mine.dim() + ", " + mine.nLayers()
+                    + " layers, vocabulary " + mine.vocabSize() + ")");
+        }
+        return new LanguageModel(name + "+full", fingerprint, trained, tokenizer, template);
+    }
+
+    /** Reads a whole model directory (config.json + safetensors, as a full fine-tune writes it) and uses it with this tokenizer. */
+    public LanguageModel withWeights(Path modelDir) {
+        return withWeights(HfModelLoader.load(modelDir));
+    }
+
     public String name() {
         return name;
     }

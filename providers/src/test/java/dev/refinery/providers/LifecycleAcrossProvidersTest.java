@@ -11,7 +11,7 @@ import dev.refinery.providers.spec.DatasetFormat;
 import dev.refinery.providers.spec.DatasetRefs;
 import dev.refinery.providers.spec.JobSpec;
 import dev.refinery.providers.spec.SpecValues;
-import dev.refinery.providers.spec.TrainingMethod;
+import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.providers.spi.JobState;
 import dev.refinery.providers.spi.ProviderJob;
 import dev.refinery.providers.spi.TrainingBackend;

@@ -37,7 +37,12 @@ public final class ContractSchemas {
 
     /** Fails with every violation when {@code json} does not satisfy {@code schemas/<event>.v1.json}. */
     public static void assertValid(String event, String json) {
-        try (InputStream in = Files.newInputStream(contractsDir().resolve("schemas/" + event + ".v1.json"))) {
+        assertValid(event, 1, json);
+    }
+
+    /** Fails with every violation when {@code json} does not satisfy {@code schemas/<event>.v<version>.json}. */
+    public static void assertValid(String event, int version, String json) {
+        try (InputStream in = Files.newInputStream(contractsDir().resolve("schemas/" + event + ".v" + version + ".json"))) {
             JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
             JsonNode node = JSON.readTree(json);
             Set<ValidationMessage> errors = schema.validate(node);
@@ -51,8 +56,13 @@ public final class ContractSchemas {
 
     /** A golden sample's JSON, e.g. {@code sample("job-completed-failed")}. */
     public static String sample(String name) {
+        return sample(name, 1);
+    }
+
+    /** A golden sample of version {@code version}, e.g. {@code sample("job-completed-full", 2)}. */
+    public static String sample(String name, int version) {
         try {
-            return Files.readString(contractsDir().resolve("samples/" + name + ".v1.json"));
+            return Files.readString(contractsDir().resolve("samples/" + name + ".v" + version + ".json"));
         } catch (IOException e) {
             throw new AssertionError("no golden sample " + name + ": " + e, e);
         }

@@ -1,7 +1,12 @@
 package dev.refinery.training;
 
 import dev.refinery.providers.spi.TrainingBackend;
-import dev.refinery.training.service.ProviderBackends;
+import dev.refinery.catalog.CatalogModel;
+import dev.refinery.training.backend.Backends;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusMock;
 
@@ -14,25 +19,26 @@ import java.lang.reflect.Proxy;
  * {@link Error}, which nothing in the service catches) either just after the provider answered the create (the answer
  * lost with the process) or just before the request left. From then on the "dead process" makes no call for that tenant
  * until {@link #stop()}, after which the service's own restart path (sweep, reattach) runs against the real backends.
+ * Every public method of {@link Backends} is passed to the real bean: the mock replaces it for the whole service.
  */
-final class CrashingBackends extends ProviderBackends {
+final class CrashingBackends extends Backends {
 
     static final String TENANT = "t-crash";
 
-    private final ProviderBackends real;
+    private final Backends real;
     private final boolean afterCreate;
     private volatile boolean dead;
     private volatile boolean stopped;
 
-    private CrashingBackends(ProviderBackends real, boolean afterCreate) {
+    private CrashingBackends(Backends real, boolean afterCreate) {
         this.real = real;
         this.afterCreate = afterCreate;
     }
 
     /** Installs itself for the current test only; {@code injected} is the service's bean (unwrapped to call through). */
-    static CrashingBackends install(ProviderBackends injected, boolean afterCreate) {
+    static CrashingBackends install(Backends injected, boolean afterCreate) {
         CrashingBackends c = new CrashingBackends(ClientProxy.unwrap(injected), afterCreate);
-        QuarkusMock.installMockForType(c, ProviderBackends.class);
+        QuarkusMock.installMockForType(c, Backends.class);
         return c;
     }
 
@@ -46,8 +52,38 @@ final class CrashingBackends extends ProviderBackends {
     }
 
     @Override
-    public boolean canFollow(String backend) {
-        return real.canFollow(backend);
+    public boolean canWorkOn(String backend) {
+        return real.canWorkOn(backend);
+    }
+
+    @Override
+    public void requireEnabled(String backend) {
+        real.requireEnabled(backend);
+    }
+
+    @Override
+    public void stopLocalWork(Duration grace) {
+        real.stopLocalWork(grace);
+    }
+
+    @Override
+    public Optional<String> defaultModel(String backend) {
+        return real.defaultModel(backend);
+    }
+
+    @Override
+    public Optional<CatalogModel> model(String backend, String id) {
+        return real.model(backend, id);
+    }
+
+    @Override
+    public List<String> modelIds(String backend) {
+        return real.modelIds(backend);
+    }
+
+    @Override
+    public String modelHint(String backend) {
+        return real.modelHint(backend);
     }
 
     @Override

@@ -44,15 +44,42 @@ class JobSubmissionTest {
     }
 
     @Test
-    void anUnknownDatasetIs404WithAHintAndLeavesNoTrace() {
+    void aDatasetThatExistsNowhereIs404AndLeavesNoTrace() {
         String id = TestStack.newDatasetId();
         given().contentType(ContentType.JSON).body(Map.of("datasetId", id))
                 .when().post("/jobs")
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("code", equalTo("JOB_DATASET_NOT_FOUND"))
-                .body("hint", containsString("validation may still be running"));
+                .body("field", equalTo("datasetId"))
+                .body("detail", containsString("never uploaded"));
         assertNothingRecordedFor(id);
+    }
+
+    /**
+     * training-service hears of a validation one event after validation-service made it: a job asked for in between is not
+     * told the dataset does not exist. It waits a moment for the verdict, then answers 409 with Retry-After; once the
+     * verdict is in, the same request is accepted.
+     */
+    @Test
+    void aDatasetWhoseVerdictHasNotArrivedYetIs409WithRetryAfterNot404() {
+        String id = TestStack.newDatasetId();
+        storage.put("datasets/" + id + "/raw/data.jsonl", TestStack.exampleLines("train.jsonl", 20), "application/x-ndjson");
+        storage.put("datasets/" + id + "/validated/train.jsonl", TestStack.exampleLines("train.jsonl", 20), "application/x-ndjson");
+        storage.put("datasets/" + id + "/validated/report.json", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id))
+                .when().post("/jobs")
+                .then().statusCode(409)
+                .header("Retry-After", equalTo("2"))
+                .body("code", equalTo("JOB_DATASET_NOT_READY"))
+                .body("validated", equalTo(true))
+                .body("retryAfterSeconds", equalTo(2))
+                .body("detail", containsString("has not reached training-service yet"));
+        assertNothingRecordedFor(id);
+
+        stack.announceValid(id, 20, 0);
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", id, "hyperparameters", Map.of("epochs", 1)))
+                .when().post("/jobs").then().statusCode(201);
     }
 
     @Test
@@ -73,7 +100,7 @@ class JobSubmissionTest {
         String id = TestStack.newDatasetId();
         given().contentType(ContentType.JSON)
                 .body(Map.of("datasetId", id, "hyperparameters", Map.of("epochs", 0, "learningRate", 5, "loraRank", 0,
-                        "loraDropout", 1.5, "maxSeqLen", 100000, "trainingType", "full", "learning_rate", 0.1)))
+                        "loraDropout", 1.5, "maxSeqLen", 100000, "trainingType", "qlora", "learning_rate", 0.1)))
                 .when().post("/jobs")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
@@ -88,7 +115,10 @@ class JobSubmissionTest {
                 .body("errors.field", hasItem("learning_rate"))
                 .body("errors.find { it.field == 'epochs' }.allowed", equalTo("an integer from 1 to 100"))
                 .body("errors.find { it.field == 'maxSeqLen' }.allowed", equalTo("an integer from 1 to 512"))
-                .body("errors.find { it.field == 'learningRate' }.value", equalTo(5));
+                .body("errors.find { it.field == 'learningRate' }.value", equalTo(5))
+                .body("errors.find { it.field == 'learningRate' }.allowed", equalTo("a number > 0 and <= 1"))
+                .body("errors.find { it.field == 'learning_rate' }.allowed", containsString("learningRate"))
+                .body("backend", equalTo("local"));
         assertNothingRecordedFor(id);
     }
 
@@ -150,7 +180,7 @@ class JobSubmissionTest {
                 .header("Location", containsString("/jobs/ft-"))
                 .body("status", equalTo("QUEUED"))
                 .body("hyperparameterSources.learningRate", equalTo("user"))
-                .body("hyperparameterSources.batchSize", equalTo("default"))
+                .body("hyperparameterSources.batchSize", equalTo("provider_default"))
                 .extract().path("id");
         String second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
                 .when().post("/jobs")
@@ -188,7 +218,6 @@ class JobSubmissionTest {
         given().contentType(ContentType.JSON).body(Map.of("datasetId", TestStack.newDatasetId())).when().post("/jobs").then().statusCode(404);
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("object-storage"))
-                .body(containsString("job-submitted"))
                 .body(containsString("dataset-validated"));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("refinery_training_jobs_refused_total"))

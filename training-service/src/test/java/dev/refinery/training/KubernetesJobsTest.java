@@ -108,7 +108,7 @@ class KubernetesJobsTest {
         JsonPath job = awaitFinished(id);
         assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
         assertEquals(ProviderJobsTest.CANONICAL_SUCCESS, TestStack.states(id));
-        assertEquals("jobs/" + id + "/adapter/", job.getString("result.adapterKey"));
+        assertEquals("jobs/" + id + "/adapter/", job.getString("result.artifact.key"));
         assertEquals(2, job.getInt("result.steps"));
         assertEquals("s3://refinery/jobs/" + id + "/adapter/", job.getString("provider.outputModel"));
         given().when().get("/jobs/" + id + "/metrics").then().statusCode(200)
@@ -116,11 +116,11 @@ class KubernetesJobsTest {
         given().when().get("/jobs/" + id + "/checkpoints").then().statusCode(200)
                 .body("reference", equalTo(List.of("s3://refinery/jobs/" + id + "/adapter/"))).body("kind", equalTo(List.of("Final Adapter")));
         ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
-        ContractSchemas.assertValid("job-completed", completed.value());
+        ContractSchemas.assertValid("job-completed", 2, completed.value());
         JsonPath event = JsonPath.from(completed.value());
         assertEquals("kubernetes", event.getString("backend"));
         assertEquals("refinery", event.getString("bucket"));
-        assertEquals("jobs/" + id + "/adapter/", event.getString("adapterKey"));
+        assertEquals("jobs/" + id + "/adapter/", event.getString("artifact.key"));
     }
 
     @Test
@@ -139,7 +139,7 @@ class KubernetesJobsTest {
         assertEquals(List.of("QUEUED", "FAILED"), TestStack.states(id));
         assertNull(kubernetesJob(id), "the Job is deleted rather than left Pending until its deadline");
         ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
-        ContractSchemas.assertValid("job-completed", completed.value());
+        ContractSchemas.assertValid("job-completed", 2, completed.value());
     }
 
     @Test
@@ -221,9 +221,10 @@ class KubernetesJobsTest {
         Map<String, Object> budget = new LinkedHashMap<>(body(dataset, Map.of()));
         budget.put("budgetUsd", 5);
         post(budget).then().statusCode(400).body("code", equalTo("JOB_FIELD_UNSUPPORTED")).body("field", equalTo("budgetUsd"));
-        submit(dataset, Map.of("suffix", "mine")).then().statusCode(400).body("code", equalTo("JOB_SPEC_UNSUPPORTED")).body("field", equalTo("suffix"));
-        submit(dataset, Map.of("trainingType", "full")).then().statusCode(400).body("code", equalTo("JOB_HYPERPARAMETERS_INVALID"))
-                .body("errors[0].field", equalTo("trainingType"));
+        submit(dataset, Map.of("suffix", "mine")).then().statusCode(400).body("code", equalTo("JOB_HYPERPARAMETERS_INVALID"))
+                .body("field", equalTo("suffix")).body("errors[0].allowed", org.hamcrest.Matchers.containsString("loraRank"));
+        submit(dataset, Map.of("trainingType", "managed")).then().statusCode(400).body("code", equalTo("JOB_HYPERPARAMETERS_INVALID"))
+                .body("errors[0].field", equalTo("trainingType")).body("errors[0].allowed", equalTo("[lora, full]"));
         Map<String, Object> noModel = new LinkedHashMap<>(body(dataset, Map.of()));
         noModel.remove("baseModel");
         post(noModel).then().statusCode(400).body("code", equalTo("JOB_MODEL_UNKNOWN"));

@@ -54,9 +54,9 @@ class PreferenceJobsTest {
         assertEquals("dpo", job.getString("method"));
         assertEquals(sft, job.getString("fromJob"));
         assertEquals(4, job.getInt("hyperparameters.loraRank"), "the adapter keeps the SFT job's shape");
-        assertEquals("fromJob", job.getString("hyperparameterSources.loraRank"));
+        assertEquals("from_job", job.getString("hyperparameterSources.loraRank"));
         assertEquals("user", job.getString("hyperparameterSources.dpoBeta"));
-        assertEquals("default", job.getString("hyperparameterSources.dpoVariant"));
+        assertEquals("provider_default", job.getString("hyperparameterSources.dpoVariant"));
         assertEquals("standard", job.getString("hyperparameters.dpoVariant"));
         assertEquals(ProviderJobsTest.CANONICAL_SUCCESS, TestStack.states(dpo), "the same canonical sequence as every SFT job");
 

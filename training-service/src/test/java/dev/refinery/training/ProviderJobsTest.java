@@ -5,7 +5,8 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
-import dev.refinery.training.service.ProviderJobs;
+import dev.refinery.training.backend.Backends;
+import dev.refinery.training.service.JobRunner;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -63,10 +64,10 @@ class ProviderJobsTest {
     ObjectStorage storage;
 
     @Inject
-    ProviderJobs providerJobs;
+    JobRunner runner;
 
     @Inject
-    dev.refinery.training.service.ProviderBackends backends;
+    Backends backends;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
@@ -102,10 +103,11 @@ class ProviderJobsTest {
             assertEquals("SUCCEEDED", job.getString("status"), backend + ": " + job.prettify());
             assertEquals(CANONICAL_SUCCESS, TestStack.states(id), backend);
             ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
-            ContractSchemas.assertValid("job-completed", completed.value());
+            ContractSchemas.assertValid("job-completed", 2, completed.value());
             JsonPath event = JsonPath.from(completed.value());
             assertEquals(backend, event.getString("backend"));
-            assertTrue(event.getString("adapterKey").startsWith(backend + ":"), event.prettify());
+            assertEquals(job.getString("provider.outputModel"), event.getString("artifact.providerModel"), event.prettify());
+            assertEquals(backend.equals("openai") ? "provider-model" : "lora-adapter", event.getString("artifact.type"), event.prettify());
         });
         JsonPath together = awaitFinished(jobs.get("together"));
         assertEquals("completed", together.getString("provider.rawStatus"));
@@ -154,7 +156,7 @@ class ProviderJobsTest {
         awaitStatus(tg, "RUNNING");
         awaitStatus(oa, "RUNNING");
 
-        providerJobs.restartTracking();
+        runner.restart();
 
         for (String id : List.of(tg, oa)) {
             assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
@@ -222,7 +224,7 @@ class ProviderJobsTest {
         assertEquals("FAILED", job.getString("status"));
         assertEquals("PROVIDER_UNAVAILABLE", job.getString("result.failureCode"));
         ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
-        ContractSchemas.assertValid("job-completed", completed.value());
+        ContractSchemas.assertValid("job-completed", 2, completed.value());
     }
 
     @Test
@@ -263,7 +265,7 @@ class ProviderJobsTest {
         // Paused is not stuck: the job is still polled (less often), and a restart follows it again.
         int polls = polls("/openai/v1/fine_tuning/jobs/ftjob-p");
         TestStack.await("polls of the paused job", () -> polls("/openai/v1/fine_tuning/jobs/ftjob-p") >= polls + 2 ? true : null, Duration.ofSeconds(15));
-        providerJobs.restartTracking();
+        runner.restart();
         TestStack.await("the paused job reattached", () -> eventTypes(id).contains("REATTACHED") ? true : null, Duration.ofSeconds(10));
         JsonPath paused = given().when().get("/jobs/" + id).then().statusCode(200).extract().jsonPath();
         assertEquals("RUNNING", paused.getString("status"));
@@ -347,7 +349,7 @@ class ProviderJobsTest {
         given().when().post("/jobs/" + id + "/cancel").then().statusCode(409).body("code", equalTo("JOB_CREATE_UNCONFIRMED"));
 
         crash.stop();
-        providerJobs.restartTracking(); // what a restarted process does at start
+        runner.restart(); // what a restarted process does at start
 
         JsonPath job = awaitFinished(id);
         assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
@@ -372,7 +374,7 @@ class ProviderJobsTest {
         assertEquals(0, creates("/together/v1/fine-tunes"));
 
         crash.stop();
-        providerJobs.restartTracking();
+        runner.restart();
 
         assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
         assertEquals(1, creates("/together/v1/fine-tunes"), "submitted once, after finding no job on our file");

@@ -111,6 +111,9 @@ public final class Trainer {
         AdamW optimizer = new AdamW(trainable, config.weightDecay());
         int totalSteps = objective.totalSteps();
         LrSchedule schedule = LrSchedule.of(config, totalSteps);
+        TrainingConfig.Evaluation evaluation = config.evaluation();
+        int evalEvery = evaluation.interval(totalSteps);
+        BestWeights bestWeights = new BestWeights(trainable, evaluation.stopsEarly());
 
         int startStep = 1;
         double best = Double.NaN;
@@ -161,19 +164,25 @@ public final class Trainer {
             history.add(metrics);
             listener.onStep(metrics);
 
-            boolean evaluate = objective.hasValidation()
-                    && ((config.evalEvery() > 0 && step % config.evalEvery() == 0) || step == totalSteps);
+            boolean evaluate = objective.hasValidation() && ((evalEvery > 0 && step % evalEvery == 0) || step == totalSteps);
             if (evaluate) {
                 lastValidation = objective.validationLoss(model);
                 listener.onEvaluation(step, lastValidation);
-                if (Double.isNaN(best) || lastValidation < best) {
+                // Together's rules: during the warm-up evaluations the loss only sets the best; after them an evaluation
+                // improves when it beats the best by more than minDelta, and patience counts those that do not.
+                boolean warmingUp = evalEvery > 0 && step / evalEvery <= evaluation.warmup();
+                if (Double.isNaN(best) || lastValidation < best - (warmingUp ? 0 : evaluation.minDelta())) {
                     best = lastValidation;
                     stale = 0;
-                } else {
+                    bestWeights.keep(step);
+                } else if (!warmingUp) {
                     stale++;
                 }
-                if (config.earlyStoppingPatience() > 0 && stale >= config.earlyStoppingPatience()) {
+                if (evaluation.stopsEarly() && stale >= evaluation.patience() && step < totalSteps) {
                     stoppedEarly = true;
+                    if (bestWeights.restore()) { // the best evaluated weights are the result, as Together promotes its best checkpoint
+                        lastValidation = best;
+                    }
                 }
             }
             boolean checkpoint = checkpointRoot != null
@@ -205,5 +214,48 @@ public final class Trainer {
             targets += r.targetCount();
         }
         return targets == 0 ? Double.NaN : nll / targets;
+    }
+
+    /**
+     * A copy of the trainable weights at the best evaluation, kept only when early stopping is on, so that a run stopped
+     * early ends with the weights that evaluated best rather than the last ones. A resumed run starts without a copy
+     * (checkpoints hold the current weights): it keeps its last weights if it stops before evaluating better.
+     */
+    private static final class BestWeights {
+        private final List<Tensor> trainable;
+        private final boolean enabled;
+        private float[][] copy;
+
+        BestWeights(List<Tensor> trainable, boolean enabled) {
+            this.trainable = trainable;
+            this.enabled = enabled;
+        }
+
+        void keep(int step) {
+            if (!enabled) {
+                return;
+            }
+            if (copy == null) {
+                copy = new float[trainable.size()][];
+            }
+            for (int i = 0; i < trainable.size(); i++) {
+                float[] data = trainable.get(i).data();
+                if (copy[i] == null) {
+                    copy[i] = new float[data.length];
+                }
+                System.arraycopy(data, 0, copy[i], 0, data.length);
+            }
+        }
+
+        /** Puts the best weights back; false when there is no copy (early stopping off, or none kept since a resume). */
+        boolean restore() {
+            if (copy == null) {
+                return false;
+            }
+            for (int i = 0; i < trainable.size(); i++) {
+                System.arraycopy(copy[i], 0, trainable.get(i).data(), 0, copy[i].length);
+            }
+            return true;
+        }
     }
 }

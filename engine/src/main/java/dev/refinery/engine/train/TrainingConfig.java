@@ -25,9 +25,8 @@ import dev.refinery.engine.lora.LoraConfig;
  * @param batching             how examples are grouped into micro-batches
  * @param maxSeqLen            longest sequence; 0 = the model's context
  * @param overflow             what to do with examples longer than maxSeqLen
- * @param evalEvery            validation loss every N steps (0 = only at the end)
+ * @param evaluation           when the validation loss is measured, and whether it stops the run early
  * @param checkpointEvery      checkpoint every N steps (0 = only the final state)
- * @param earlyStoppingPatience stop after this many evaluations without improvement (0 = never)
  */
 public record TrainingConfig(
         TrainingType type,
@@ -47,9 +46,8 @@ public record TrainingConfig(
         Batching batching,
         int maxSeqLen,
         Overflow overflow,
-        int evalEvery,
-        int checkpointEvery,
-        int earlyStoppingPatience) {
+        Evaluation evaluation,
+        int checkpointEvery) {
 
     /** What is trained. */
     public enum TrainingType { LORA, FULL }
@@ -65,6 +63,34 @@ public record TrainingConfig(
     /** Examples longer than maxSeqLen. */
     public enum Overflow { FAIL, TRUNCATE, DROP }
 
+    /**
+     * When the validation loss is measured and whether it ends the run early (Together's early-stopping rules).
+     *
+     * @param every    steps between evaluations; 0 = at the end only (unless {@code count} is set)
+     * @param count    evaluations spread evenly over the run, when set (&gt; 0) instead of {@code every}
+     * @param patience stop after this many evaluations in a row that did not improve (0 = never stop early)
+     * @param minDelta an evaluation improves only when its loss is below the best so far by more than this
+     * @param warmup   the first evaluations never count against patience (their loss still sets the best)
+     */
+    public record Evaluation(int every, int count, int patience, float minDelta, int warmup) {
+
+        public static final Evaluation AT_THE_END = new Evaluation(0, 0, 0, 0f, 0);
+
+        public Evaluation {
+            check(every >= 0 && count >= 0 && patience >= 0 && warmup >= 0, "evaluation intervals, counts and patience must be >= 0");
+            check(minDelta >= 0 && Float.isFinite(minDelta), "early stopping's minimum improvement must be >= 0, got " + minDelta);
+        }
+
+        /** Steps between evaluations for a run of {@code totalSteps} (0 = at the end only). */
+        public int interval(int totalSteps) {
+            return count > 0 ? Math.max(1, totalSteps / count) : every;
+        }
+
+        public boolean stopsEarly() {
+            return patience > 0;
+        }
+    }
+
     public TrainingConfig {
         check(type != null, "training type is required");
         check(type != TrainingType.LORA || lora != null, "LoRA training needs LoRA settings (rank, alpha, dropout, targets)");
@@ -78,7 +104,8 @@ public record TrainingConfig(
         check(weightDecay >= 0, "weight decay must be >= 0, got " + weightDecay);
         check(maxGradNorm >= 0, "max grad norm must be >= 0 (0 disables clipping), got " + maxGradNorm);
         check(maxSeqLen >= 0, "max sequence length must be >= 0, got " + maxSeqLen);
-        check(evalEvery >= 0 && checkpointEvery >= 0 && earlyStoppingPatience >= 0, "eval/checkpoint intervals and patience must be >= 0");
+        check(evaluation != null, "evaluation settings are required");
+        check(checkpointEvery >= 0, "the checkpoint interval must be >= 0, got " + checkpointEvery);
     }
 
     private static void check(boolean ok, String message) {
@@ -91,78 +118,76 @@ public record TrainingConfig(
     public static TrainingConfig defaults() {
         return new TrainingConfig(TrainingType.LORA, new LoraConfig(8, 16f, 0f, LoraConfig.allLinear()),
                 1, 8, 1, 1e-3f, LrSchedule.Kind.COSINE, 0f, 0f, 0.5f, 0f, 1f, 42L, false,
-                Batching.PADDED, 0, Overflow.FAIL, 0, 0, 0);
+                Batching.PADDED, 0, Overflow.FAIL, Evaluation.AT_THE_END, 0);
     }
 
     public TrainingConfig withEpochs(int n) {
         return new TrainingConfig(type, lora, n, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evaluation, checkpointEvery);
     }
 
     public TrainingConfig withLearningRate(float lr) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, lr, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evaluation, checkpointEvery);
     }
 
     public TrainingConfig withBatch(int size, int accumulation, Batching mode) {
         return new TrainingConfig(type, lora, epochs, size, accumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, mode, maxSeqLen, overflow, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, mode, maxSeqLen, overflow, evaluation, checkpointEvery);
     }
 
     public TrainingConfig withLora(LoraConfig l) {
         return new TrainingConfig(TrainingType.LORA, l, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio,
-                minLrRatio, numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evalEvery,
-                checkpointEvery, earlyStoppingPatience);
+                minLrRatio, numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evaluation,
+                checkpointEvery);
     }
 
     public TrainingConfig withFullFineTuning() {
         return new TrainingConfig(TrainingType.FULL, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio,
-                minLrRatio, numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evalEvery,
-                checkpointEvery, earlyStoppingPatience);
+                minLrRatio, numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evaluation,
+                checkpointEvery);
     }
 
     public TrainingConfig withSchedule(LrSchedule.Kind kind, float warmup, float minRatio) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, kind, warmup, minRatio,
-                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evaluation, checkpointEvery);
     }
 
     public TrainingConfig withRegularisation(float decay, float clip) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, decay, clip, seed, trainOnInputs, batching, maxSeqLen, overflow, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, decay, clip, seed, trainOnInputs, batching, maxSeqLen, overflow, evaluation, checkpointEvery);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, s, trainOnInputs, batching, maxSeqLen, overflow, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, s, trainOnInputs, batching, maxSeqLen, overflow, evaluation, checkpointEvery);
     }
 
     public TrainingConfig withTrainOnInputs(boolean on) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, seed, on, batching, maxSeqLen, overflow, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, seed, on, batching, maxSeqLen, overflow, evaluation, checkpointEvery);
     }
 
     public TrainingConfig withSequences(int maxLen, Overflow policy) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxLen, policy, evalEvery, checkpointEvery,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxLen, policy, evaluation, checkpointEvery);
     }
 
+    /** Validation every {@code every} steps (0: at the end only); stop after {@code patience} evaluations without improvement (0: never). */
     public TrainingConfig withEvaluation(int every, int patience) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, every, checkpointEvery,
-                patience);
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, new Evaluation(every, 0, patience, 0f, 0),
+                checkpointEvery);
+    }
+
+    public TrainingConfig withEvaluation(Evaluation e) {
+        return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, e, checkpointEvery);
     }
 
     public TrainingConfig withCheckpointEvery(int every) {
         return new TrainingConfig(type, lora, epochs, batchSize, gradientAccumulation, learningRate, schedule, warmupRatio, minLrRatio,
-                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evalEvery, every,
-                earlyStoppingPatience);
+                numCycles, weightDecay, maxGradNorm, seed, trainOnInputs, batching, maxSeqLen, overflow, evaluation,
+                every);
     }
 }

@@ -14,8 +14,8 @@ import dev.refinery.providers.spec.EffectiveSpec;
 import dev.refinery.providers.spec.ProviderDefaults;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
-import dev.refinery.providers.spec.TrainingMethod;
-import dev.refinery.providers.spec.TrainingType;
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
 import dev.refinery.providers.spec.ValueSource;
 import dev.refinery.providers.spi.Capabilities;
 import dev.refinery.providers.spi.ErrorCode;
@@ -45,9 +45,15 @@ import java.util.UUID;
  */
 public final class FireworksBackend implements TrainingBackend {
 
-    private static final Capabilities CAPABILITIES = new Capabilities(true, false, false, true, false, false, Set.of(
-            SpecField.TRAINING_TYPE, SpecField.EPOCHS, SpecField.LEARNING_RATE, SpecField.LORA_RANK, SpecField.BATCH_SIZE,
-            SpecField.WEIGHT_DECAY, SpecField.FROM_CHECKPOINT, SpecField.SUFFIX, SpecField.DPO_BETA, SpecField.DPO_VARIANT));
+    /** What this backend can do (the same for every key). */
+    public static final Capabilities CAPABILITIES = Capabilities.builder()
+            .methods(TrainingMethod.SFT, TrainingMethod.DPO)
+            .trainingTypes(TrainingType.LORA)
+            .secondStage(Capabilities.SecondStage.OUTPUT_MODEL)
+            .costSource("estimatedCost (the provider's own figure)")
+            .settings(SpecField.TRAINING_TYPE, SpecField.EPOCHS, SpecField.LEARNING_RATE, SpecField.LORA_RANK, SpecField.BATCH_SIZE,
+                    SpecField.WEIGHT_DECAY, SpecField.FROM_CHECKPOINT, SpecField.SUFFIX, SpecField.DPO_BETA, SpecField.DPO_VARIANT)
+            .build();
     private static final String SFT = "supervisedFineTuningJobs";
     private static final String DPO = "dpoJobs";
 

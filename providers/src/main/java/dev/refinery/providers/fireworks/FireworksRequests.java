@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refinery.providers.http.LenientJson;
 import dev.refinery.providers.spec.EffectiveSpec;
 import dev.refinery.providers.spec.SpecField;
-import dev.refinery.providers.spec.TrainingMethod;
+import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.providers.spi.UploadedFile;
 
 /**

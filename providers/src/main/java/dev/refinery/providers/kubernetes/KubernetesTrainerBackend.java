@@ -10,8 +10,8 @@ import dev.refinery.providers.spec.ProviderDefaults;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
 import dev.refinery.providers.spec.TrainOnInputs;
-import dev.refinery.providers.spec.TrainingMethod;
-import dev.refinery.providers.spec.TrainingType;
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
 import dev.refinery.providers.spec.BatchSize;
 import dev.refinery.providers.spi.Capabilities;
 import dev.refinery.providers.spi.ErrorCode;
@@ -80,10 +80,21 @@ public final class KubernetesTrainerBackend implements TrainingBackend {
         return NAME;
     }
 
+    /** What this backend can do (the same for every key). */
+    public static final Capabilities CAPABILITIES = Capabilities.builder()
+            .methods(TrainingMethod.SFT, TrainingMethod.DPO)
+            .trainingTypes(TrainingType.LORA, TrainingType.FULL)
+            .secondStage(Capabilities.SecondStage.ADAPTER_IN_BUCKET)
+            .data(Capabilities.DataPlacement.IN_OUR_BUCKET)
+            .pricing(Capabilities.Pricing.UNPRICED)
+            .ownFailureCodes()
+            .settings(TrainerSpecDocument.SUPPORTED.toArray(SpecField<?>[]::new))
+            .build();
+
     @Override
     public Capabilities capabilities() {
         // DPO and a starting adapter (fromCheckpoint: an earlier job's adapter folder in the bucket) are the trainer's own.
-        return new Capabilities(true, true, true, true, false, false, TrainerSpecDocument.SUPPORTED);
+        return CAPABILITIES;
     }
 
     /** The trainer's own defaults, so that every effective setting is recorded with where it came from. */

@@ -1,5 +1,6 @@
 package dev.refinery.providers.openai;
 
+import dev.refinery.catalog.TrainingType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +18,7 @@ import dev.refinery.providers.spec.EffectiveSpec;
 import dev.refinery.providers.spec.ProviderDefaults;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
-import dev.refinery.providers.spec.TrainingMethod;
+import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.providers.spec.ValueSource;
 import dev.refinery.providers.spi.Capabilities;
 import dev.refinery.providers.spi.ErrorCode;
@@ -47,8 +48,16 @@ import java.util.function.Function;
 public final class OpenAiBackend implements TrainingBackend {
 
     static final String IDEMPOTENCY_METADATA = "refinery_idempotency_key";
-    private static final Capabilities CAPABILITIES = new Capabilities(true, false, false, false, true, false, Set.of(
-            SpecField.EPOCHS, SpecField.BATCH_SIZE, SpecField.SEED, SpecField.SUFFIX, SpecField.DPO_BETA, SpecField.DPO_VARIANT));
+    /** What this backend can do (the same for every key). */
+    public static final Capabilities CAPABILITIES = Capabilities.builder()
+            .methods(TrainingMethod.SFT, TrainingMethod.DPO)
+            .trainingTypes(TrainingType.MANAGED)
+            .secondStage(Capabilities.SecondStage.AS_BASE_MODEL)
+            .pauseResume()
+            .costSource("reported price")
+            .settings(SpecField.TRAINING_TYPE, SpecField.EPOCHS, SpecField.BATCH_SIZE, SpecField.SEED, SpecField.SUFFIX, SpecField.DPO_BETA,
+                    SpecField.DPO_VARIANT)
+            .build();
     private static final int PAGE = 100;
     private static final int MAX_PAGES = 200;
 

@@ -1,5 +1,7 @@
 package dev.refinery.providers.spec;
 
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,11 +25,20 @@ public record EffectiveSpec(DatasetRefs datasets, String baseModel, TrainingMeth
      * (Together's LoRA alpha is twice the rank).
      */
     public static EffectiveSpec resolve(JobSpec spec, SpecValues catalogDefaults, ProviderDefaults providerDefaults) {
+        return resolve(spec, catalogDefaults, providerDefaults, TrainingType.LORA);
+    }
+
+    /**
+     * As {@link #resolve(JobSpec, SpecValues, ProviderDefaults)}, for a backend whose training type, when nobody chose
+     * one, is {@code backendType} (recorded as its default): MANAGED where the provider decides (OpenAI).
+     */
+    public static EffectiveSpec resolve(JobSpec spec, SpecValues catalogDefaults, ProviderDefaults providerDefaults, TrainingType backendType) {
         Map<SpecField<?>, Setting<?>> merged = new LinkedHashMap<>();
         spec.settings().asMap().forEach((f, v) -> merged.put(f, new Setting<>(v, ValueSource.USER)));
-        TrainingType type = spec.trainingType();
-        if (!spec.settings().has(SpecField.TRAINING_TYPE)) {
-            type = catalogDefaults.get(SpecField.TRAINING_TYPE).orElse(TrainingType.LORA);
+        TrainingType type = spec.settings().get(SpecField.TRAINING_TYPE)
+                .or(() -> catalogDefaults.get(SpecField.TRAINING_TYPE)).orElse(backendType);
+        if (!spec.settings().has(SpecField.TRAINING_TYPE) && !catalogDefaults.has(SpecField.TRAINING_TYPE)) {
+            merged.put(SpecField.TRAINING_TYPE, new Setting<>(backendType, ValueSource.PROVIDER_DEFAULT));
         }
         addMissing(merged, catalogDefaults, ValueSource.CATALOG_DEFAULT, spec.method(), type);
         SpecValues soFar = valuesOf(merged);

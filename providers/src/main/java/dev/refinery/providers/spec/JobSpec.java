@@ -1,5 +1,7 @@
 package dev.refinery.providers.spec;
 
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,24 +30,56 @@ public record JobSpec(DatasetRefs datasets, String baseModel, TrainingMethod met
         return new Builder(datasets, baseModel, method);
     }
 
-    /** Settings that contradict the method or each other are refused here rather than silently dropped. */
+    /** Settings that contradict the method or each other are refused here rather than silently dropped (the first of them). */
     static void checkConsistent(TrainingMethod method, SpecValues settings) {
+        List<SpecException> problems = inconsistencies(method, settings);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
+    }
+
+    /**
+     * Every setting that contradicts the method, the training type or another setting, so a caller can report them all at
+     * once: a LoRA setting on a full fine-tune, a DPO setting on SFT (or trainOnInputs on DPO), numCycles on a linear
+     * schedule, simpoGamma on another variant than SimPO, early stopping without enough evaluations.
+     */
+    public static List<SpecException> inconsistencies(TrainingMethod method, SpecValues settings) {
+        List<SpecException> problems = new java.util.ArrayList<>();
         TrainingType type = settings.get(SpecField.TRAINING_TYPE).orElse(TrainingType.LORA);
         for (SpecField<?> f : settings.asMap().keySet()) {
             if (!f.appliesTo(method, type)) {
                 String why = f.appliesTo(method, TrainingType.LORA)
-                        ? "is a LoRA setting but trainingType is FULL"
-                        : "does not apply to method " + method;
-                throw new SpecException("SPEC_FIELD_NOT_APPLICABLE", f.name(), f.name() + " " + why);
+                        ? "is a LoRA setting but trainingType is " + type.wireName()
+                        : "does not apply to method " + method.wireName();
+                problems.add(new SpecException("SPEC_FIELD_NOT_APPLICABLE", f.name(), f.name() + " " + why));
             }
         }
         if (settings.get(SpecField.LR_SCHEDULER).orElse(null) == LrSchedulerType.LINEAR && settings.has(SpecField.NUM_CYCLES)) {
-            throw new SpecException("SPEC_FIELD_NOT_APPLICABLE", "numCycles", "numCycles applies to the cosine schedule only");
+            problems.add(new SpecException("SPEC_FIELD_NOT_APPLICABLE", "numCycles", "numCycles applies to the cosine schedule only"));
         }
-        boolean simpo = settings.get(SpecField.DPO_VARIANT).orElse(null) == DpoVariant.SIMPO;
-        if (settings.has(SpecField.SIMPO_GAMMA) && settings.has(SpecField.DPO_VARIANT) && !simpo) {
-            throw new SpecException("SPEC_FIELD_NOT_APPLICABLE", "simpoGamma", "simpoGamma applies to dpoVariant SIMPO only");
+        if (settings.has(SpecField.SIMPO_GAMMA) && settings.get(SpecField.DPO_VARIANT).orElse(DpoVariant.STANDARD) != DpoVariant.SIMPO) {
+            problems.add(new SpecException("SPEC_FIELD_NOT_APPLICABLE", "simpoGamma", "simpoGamma applies to dpoVariant simpo only"));
         }
+        earlyStoppingProblem(settings).ifPresent(problems::add);
+        return problems;
+    }
+
+    /**
+     * Early stopping watches the validation loss, so it needs evaluations: at least patience + warm-up + 1 of them
+     * (Together's documented rule, applied on every backend).
+     */
+    private static java.util.Optional<SpecException> earlyStoppingProblem(SpecValues settings) {
+        if (!settings.get(SpecField.EARLY_STOPPING_ENABLED).orElse(false)) {
+            return java.util.Optional.empty();
+        }
+        int patience = settings.get(SpecField.EARLY_STOPPING_PATIENCE).orElse(2);
+        int warmup = settings.get(SpecField.EARLY_STOPPING_WARMUP_EVALS).orElse(1);
+        int evals = settings.get(SpecField.N_EVALS).orElse(0);
+        if (evals >= patience + warmup + 1) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new SpecException("SPEC_FIELD_NOT_APPLICABLE", "nEvals", "early stopping needs nEvals >= "
+                + "earlyStoppingPatience + earlyStoppingWarmupEvals + 1 = " + (patience + warmup + 1) + ", got " + evals));
     }
 
     /** Fluent construction; every setter validates at once, so the error names the field that was wrong. */

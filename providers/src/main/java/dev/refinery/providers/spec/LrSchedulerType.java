@@ -1,7 +1,8 @@
 package dev.refinery.providers.spec;
 
-/** Learning-rate schedule after warm-up. */
+/** Learning-rate schedule after warm-up (CONSTANT: the local engine only). */
 public enum LrSchedulerType {
     LINEAR,
-    COSINE
+    COSINE,
+    CONSTANT
 }

@@ -1,5 +1,8 @@
 package dev.refinery.providers.spec;
 
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
+
 /**
  * A provider's documented defaults for a job on this base model, method and training type, given what the user
  * and the catalog already set. Some depend on the model (Together's LoRA rank defaults to the model's max rank).

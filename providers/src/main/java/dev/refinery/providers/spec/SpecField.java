@@ -1,5 +1,7 @@
 package dev.refinery.providers.spec;
 
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,7 +35,22 @@ public final class SpecField<T> {
     public static final SpecField<String> SUFFIX = field("suffix", String.class, v -> !v.isBlank() && v.length() <= 40,
             "1 to 40 characters (Together's limit, the strictest)");
     public static final SpecField<TrainOnInputs> TRAIN_ON_INPUTS = field("trainOnInputs", TrainOnInputs.class, v -> true, "");
-    public static final SpecField<String> FROM_CHECKPOINT = field("fromCheckpoint", String.class, v -> !v.isBlank(), "not blank");
+    public static final SpecField<String> FROM_CHECKPOINT = field("fromCheckpoint", String.class, v -> !v.isBlank() && v.length() <= 512,
+            "1 to 512 characters (a job id, model name or checkpoint reference)");
+
+    // How the data is batched and cut (the local engine chooses them; hosted providers decide for themselves).
+    public static final SpecField<Integer> GRADIENT_ACCUMULATION = field("gradientAccumulation", Integer.class, v -> v >= 1, "at least 1");
+    public static final SpecField<BatchingMode> BATCHING = field("batching", BatchingMode.class, v -> true, "");
+    public static final SpecField<Integer> MAX_SEQ_LEN = field("maxSeqLen", Integer.class, v -> v >= 1, "at least 1");
+    public static final SpecField<SequenceOverflow> OVERFLOW = field("overflow", SequenceOverflow.class, v -> true, "");
+    /** Steps between the resume points an interrupted run restarts from (the local engine keeps only the newest). */
+    public static final SpecField<Integer> CHECKPOINT_EVERY = field("checkpointEvery", Integer.class, v -> v >= 0, "0 (at the end only) or more");
+
+    // Early stopping on the validation loss (Together's early_stopping_* fields, and the local engine's).
+    public static final SpecField<Boolean> EARLY_STOPPING_ENABLED = field("earlyStoppingEnabled", Boolean.class, v -> true, "");
+    public static final SpecField<Integer> EARLY_STOPPING_PATIENCE = field("earlyStoppingPatience", Integer.class, v -> v >= 1, "at least 1");
+    public static final SpecField<Double> EARLY_STOPPING_MIN_DELTA = field("earlyStoppingMinDelta", Double.class, v -> v >= 0, "0 or more");
+    public static final SpecField<Integer> EARLY_STOPPING_WARMUP_EVALS = field("earlyStoppingWarmupEvals", Integer.class, v -> v >= 0, "0 or more");
 
     public static final SpecField<Integer> LORA_RANK = field("loraRank", Integer.class, v -> v >= 1, "at least 1");
     public static final SpecField<Double> LORA_ALPHA = field("loraAlpha", Double.class, v -> v > 0, "greater than 0");
@@ -74,6 +91,23 @@ public final class SpecField<T> {
         return type;
     }
 
+    /** What every backend accepts for this setting, in words (a backend may accept less: see its capabilities). */
+    public String rangeDescription() {
+        if (!rangeDescription.isEmpty()) {
+            return rangeDescription;
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT)).toList();
+        }
+        if (type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == TrainOnInputs.class) {
+            return "true, false or \"auto\"";
+        }
+        return type == BatchSize.class ? "an integer of at least 1, or \"max\"" : "a " + type.getSimpleName();
+    }
+
     /** Checks type and range; returns the value (lists copied unmodifiable) or throws a {@link SpecException}. */
     @SuppressWarnings("unchecked")
     public T check(Object value) {
@@ -103,7 +137,8 @@ public final class SpecField<T> {
         if (sftOnly && method != TrainingMethod.SFT) {
             return false;
         }
-        return !(loraOnly && trainingType == TrainingType.FULL);
+        // LoRA settings mean nothing for a full fine-tune, nor for a provider that chooses what to train (MANAGED).
+        return !(loraOnly && trainingType != TrainingType.LORA);
     }
 
     public static List<SpecField<?>> all() {

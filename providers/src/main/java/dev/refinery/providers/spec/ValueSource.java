@@ -7,5 +7,7 @@ public enum ValueSource {
     /** Our model catalog's default for this base model. */
     CATALOG_DEFAULT,
     /** The provider's documented default, filled in by its adapter. */
-    PROVIDER_DEFAULT
+    PROVIDER_DEFAULT,
+    /** Taken from the earlier job a second stage continues (fromJob): the adapter's shape, the model it trained. */
+    FROM_JOB
 }

@@ -27,7 +27,7 @@ public interface TrainingBackend {
 
     /** User settings over catalog defaults over this backend's defaults, each with its source. */
     default EffectiveSpec resolve(JobSpec spec, SpecValues catalogDefaults) {
-        return EffectiveSpec.resolve(spec, catalogDefaults, providerDefaults());
+        return EffectiveSpec.resolve(spec, catalogDefaults, providerDefaults(), capabilities().defaultTrainingType());
     }
 
     /** Puts a dataset file where the backend can train on it; returns its id there. */

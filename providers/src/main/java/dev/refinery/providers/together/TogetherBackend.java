@@ -1,5 +1,9 @@
 package dev.refinery.providers.together;
 
+import dev.refinery.providers.spec.LrSchedulerType;
+import dev.refinery.providers.spi.FieldRule;
+import dev.refinery.catalog.TrainingType;
+import dev.refinery.catalog.TrainingMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.refinery.providers.http.HttpResult;
 import dev.refinery.providers.http.LenientJson;
@@ -36,8 +40,22 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Together AI fine-tuning (reference providers.md §1), the primary hosted backend. */
 public final class TogetherBackend implements TrainingBackend {
 
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, false, true,
-            new HashSet<>(SpecField.all()));
+    /** What this backend can do (the same for every key). */
+    public static final Capabilities CAPABILITIES = Capabilities.builder()
+            .methods(TrainingMethod.SFT, TrainingMethod.DPO)
+            .trainingTypes(TrainingType.LORA, TrainingType.FULL)
+            .secondStage(Capabilities.SecondStage.PROVIDER_JOB)
+            .validationFile(Capabilities.ValidationFile.WHEN_EVALUATED)
+            .weightsDownload()
+            .costSource("reported price (total_price)")
+            .settings(SpecField.TRAINING_TYPE, SpecField.EPOCHS, SpecField.LEARNING_RATE, SpecField.BATCH_SIZE, SpecField.MIN_LR_RATIO,
+                    SpecField.NUM_CYCLES, SpecField.WARMUP_RATIO, SpecField.WEIGHT_DECAY, SpecField.MAX_GRAD_NORM, SpecField.SEED,
+                    SpecField.N_CHECKPOINTS, SpecField.N_EVALS, SpecField.SUFFIX, SpecField.TRAIN_ON_INPUTS, SpecField.FROM_CHECKPOINT,
+                    SpecField.LORA_RANK, SpecField.LORA_ALPHA, SpecField.LORA_DROPOUT, SpecField.LORA_TARGET_MODULES, SpecField.DPO_VARIANT,
+                    SpecField.DPO_BETA, SpecField.DPO_NLL_WEIGHT, SpecField.SIMPO_GAMMA, SpecField.EARLY_STOPPING_ENABLED,
+                    SpecField.EARLY_STOPPING_PATIENCE, SpecField.EARLY_STOPPING_MIN_DELTA, SpecField.EARLY_STOPPING_WARMUP_EVALS)
+            .settings(FieldRule.oneOf(SpecField.LR_SCHEDULER, LrSchedulerType.LINEAR, LrSchedulerType.COSINE))
+            .build();
 
     private final ProviderHttp http;
     private final TogetherUploader uploader;

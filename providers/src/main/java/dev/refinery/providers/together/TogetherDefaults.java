@@ -7,8 +7,8 @@ import dev.refinery.providers.spec.ProviderDefaults;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
 import dev.refinery.providers.spec.TrainOnInputs;
-import dev.refinery.providers.spec.TrainingMethod;
-import dev.refinery.providers.spec.TrainingType;
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
 
 import java.util.List;
 import java.util.function.Function;
@@ -39,6 +39,11 @@ final class TogetherDefaults implements ProviderDefaults {
                 .with(SpecField.WEIGHT_DECAY, 0.0)
                 .with(SpecField.LR_SCHEDULER, LrSchedulerType.COSINE)
                 .with(SpecField.MIN_LR_RATIO, 0.0);
+        // Early stopping (docs "fine-tuning/early-stopping"): off by default; its other defaults only mean something when on.
+        d = d.with(SpecField.EARLY_STOPPING_ENABLED, false);
+        if (set.get(SpecField.EARLY_STOPPING_ENABLED).orElse(false)) {
+            d = d.with(SpecField.EARLY_STOPPING_PATIENCE, 2).with(SpecField.EARLY_STOPPING_MIN_DELTA, 0.0).with(SpecField.EARLY_STOPPING_WARMUP_EVALS, 1);
+        }
         if (set.get(SpecField.LR_SCHEDULER).orElse(LrSchedulerType.COSINE) == LrSchedulerType.COSINE) {
             d = d.with(SpecField.NUM_CYCLES, 0.5);
         }

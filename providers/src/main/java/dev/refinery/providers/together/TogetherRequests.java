@@ -8,8 +8,8 @@ import dev.refinery.providers.spec.EffectiveSpec;
 import dev.refinery.providers.spec.LrSchedulerType;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.TrainOnInputs;
-import dev.refinery.providers.spec.TrainingMethod;
-import dev.refinery.providers.spec.TrainingType;
+import dev.refinery.catalog.TrainingMethod;
+import dev.refinery.catalog.TrainingType;
 import dev.refinery.providers.spi.UploadedFile;
 
 /** The body of {@code POST /fine-tunes}, field for field as reference providers.md §1.4 gives it. */
@@ -45,6 +45,12 @@ final class TogetherRequests {
         spec.value(SpecField.WEIGHT_DECAY).ifPresent(v -> body.put("weight_decay", v));
         spec.value(SpecField.SEED).ifPresent(v -> body.put("random_seed", v));
         spec.value(SpecField.SUFFIX).ifPresent(v -> body.put("suffix", v));
+        if (spec.valueOr(SpecField.EARLY_STOPPING_ENABLED, false)) {
+            body.put("early_stopping_enabled", true);
+            spec.value(SpecField.EARLY_STOPPING_PATIENCE).ifPresent(v -> body.put("early_stopping_patience", v));
+            spec.value(SpecField.EARLY_STOPPING_MIN_DELTA).ifPresent(v -> body.put("early_stopping_min_delta", v));
+            spec.value(SpecField.EARLY_STOPPING_WARMUP_EVALS).ifPresent(v -> body.put("early_stopping_warmup_evals", v));
+        }
         putTrainingType(body, spec);
         putTrainingMethod(body, spec);
         return body;

@@ -12,7 +12,7 @@ import dev.refinery.providers.spec.JobSpec;
 import dev.refinery.providers.spec.SpecException;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
-import dev.refinery.providers.spec.TrainingMethod;
+import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.providers.spec.ValueSource;
 import dev.refinery.providers.spi.ErrorCode;
 import dev.refinery.providers.spi.EventLevel;

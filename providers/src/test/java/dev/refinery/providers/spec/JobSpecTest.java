@@ -1,5 +1,6 @@
 package dev.refinery.providers.spec;
 
+import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.providers.http.ApiKey;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import dev.refinery.providers.spec.EffectiveSpec;
 import dev.refinery.providers.spec.JobSpec;
 import dev.refinery.providers.spec.SpecField;
 import dev.refinery.providers.spec.SpecValues;
-import dev.refinery.providers.spec.TrainingMethod;
+import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.providers.spec.ValueSource;
 import dev.refinery.providers.spi.ArtifactDownload;
 import dev.refinery.providers.spi.EventLevel;

@@ -48,7 +48,7 @@ class JobTrackerTest {
 
         @Override
         public Capabilities capabilities() {
-            return new Capabilities(false, false, false, false, false, false, Set.of());
+            return Capabilities.builder().build();
         }
 
         @Override

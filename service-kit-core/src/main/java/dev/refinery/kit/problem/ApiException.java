@@ -13,6 +13,7 @@ public class ApiException extends RuntimeException {
     private final String code;
     private final String title;
     private final Map<String, Object> details = new LinkedHashMap<>();
+    private Integer retryAfterSeconds;
 
     public ApiException(int status, String code, String title, String detail) {
         super(detail);
@@ -41,6 +42,16 @@ public class ApiException extends RuntimeException {
     public ApiException with(String key, Object value) {
         details.put(key, value);
         return this;
+    }
+
+    /** Asks the client to try again after this many seconds ({@code Retry-After}, and {@code retryAfterSeconds} in the body). */
+    public ApiException retryAfter(int seconds) {
+        this.retryAfterSeconds = seconds;
+        return with("retryAfterSeconds", seconds);
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -24,7 +24,8 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return respond(e.status(), e.code(), e.title(), e.getMessage(), uri, e.details());
+        Response r = respond(e.status(), e.code(), e.title(), e.getMessage(), uri, e.details());
+        return e.retryAfterSeconds() == null ? r : Response.fromResponse(r).header("Retry-After", e.retryAfterSeconds()).build();
     }
 
     @ServerExceptionMapper

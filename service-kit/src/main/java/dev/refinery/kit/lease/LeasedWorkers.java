@@ -44,7 +44,11 @@ public final class LeasedWorkers implements AutoCloseable {
     }
 
     /** How an attempt that returned normally ended. */
-    public enum Outcome { DONE, STOPPED, HANDED_OFF }
+    public enum Outcome {
+        DONE, STOPPED, HANDED_OFF,
+        /** This process cannot do the work now (a backend switched off here): given back with back-off, not counted. */
+        DEFERRED
+    }
 
     /** What an attempt can ask of its pool. */
     public interface Context {
@@ -100,6 +104,36 @@ public final class LeasedWorkers implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs work whose claim this process already holds (handed off to this pool by another, see
+     * {@link Outcome#HANDED_OFF}); false when it is queued or running here already, or the pool is stopping.
+     */
+    public boolean continueHeld(Lease lease) {
+        if (stopping || !queued.add(lease.workId())) {
+            return false;
+        }
+        try {
+            threads.execute(() -> {
+                try {
+                    if (!stopping && !keeper.isLost(lease)) {
+                        run(lease);
+                    }
+                } finally {
+                    queued.remove(lease.workId());
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            queued.remove(lease.workId());
+            return false;
+        }
+    }
+
+    /** Whether the work is queued or running in this pool. */
+    public boolean has(String workId) {
+        return queued.contains(workId);
+    }
+
     private void attempt(String workId) {
         try {
             if (stopping) {
@@ -130,13 +164,15 @@ public final class LeasedWorkers implements AutoCloseable {
             LOG.warnf("%s: %s", name, e.getMessage());
             keeper.letGo(lease.workId());
             return;
-        } catch (Exception | OutOfMemoryError e) {
+        } catch (Throwable e) { // an Error too: a claim left held by a dead thread would be renewed forever
             giveBack(lease, e);
             keeper.letGo(lease.workId());
             return;
         }
         if (outcome == Outcome.STOPPED) {
             release(lease, WorkLeases.Release.STOPPED, "the process stopped during attempt " + lease.attempt());
+        } else if (outcome == Outcome.DEFERRED) {
+            release(lease, WorkLeases.Release.TRANSIENT, null);
         }
         if (outcome != Outcome.HANDED_OFF) {
             keeper.letGo(lease.workId());

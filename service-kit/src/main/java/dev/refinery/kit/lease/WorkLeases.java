@@ -124,6 +124,20 @@ public final class WorkLeases {
         }
     }
 
+    /**
+     * Locks the lease row for the rest of the caller's transaction without checking who holds it: for a writer that is not
+     * the worker (a user's cancel) and must take the locks in the order fenced writes take them (lease, then the work's row).
+     */
+    public void lock(String kind, String workId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = prepare(c, "SELECT 1 FROM work_lease WHERE kind = ? AND work_id = ? FOR UPDATE", kind, workId);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        } catch (SQLException e) {
+            throw new LeaseStoreException("cannot lock the lease of " + kind + " " + workId, e);
+        }
+    }
+
     /** Ends the work for good, in the caller's transaction (with the work's outcome); false when the claim was lost. */
     public boolean complete(Lease lease) {
         return update("UPDATE work_lease SET state = 'DONE', holder = NULL, held_until = NULL, updated_at = clock_timestamp() "

@@ -33,11 +33,17 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public UUID publish(String topic, String aggregateId, Object payload) {
+        return publish(topic, aggregateId, payload, 1);
+    }
+
+    /** As {@link #publish(String, String, Object)}, for version {@code version} of the event ({@code ce_type refinery.<topic>.v<n>}). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID publish(String topic, String aggregateId, Object payload, int version) {
         OutboxEvent e = new OutboxEvent();
         e.eventId = UUID.randomUUID();
         e.topic = topic;
         e.aggregateId = aggregateId;
-        e.ceType = "refinery." + topic + ".v1";
+        e.ceType = "refinery." + topic + ".v" + version;
         e.payload = EventPayloads.write(payload);
         e.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
         e.persist();

@@ -27,6 +27,8 @@ public final class TransientFailures implements Predicate<Throwable> {
             "jakarta.persistence.QueryTimeoutException",
             "jakarta.persistence.PessimisticLockException",
             "jakarta.persistence.LockTimeoutException",
+            "jakarta.persistence.OptimisticLockException",
+            "org.hibernate.StaleObjectStateException",
             "org.apache.kafka.common.errors.RetriableException",
             "org.apache.kafka.common.errors.TimeoutException",
             "org.apache.kafka.common.errors.DisconnectException",
@@ -46,7 +48,7 @@ public final class TransientFailures implements Predicate<Throwable> {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof ConnectException
                     || t instanceof SocketTimeoutException || t instanceof UnknownHostException
-                    || t instanceof LeaseStoreException) {
+                    || t instanceof LeaseStoreException || t instanceof RetryLater) {
                 return true;
             }
             if (t instanceof SQLException sql && transientState(sql.getSQLState())) {

@@ -48,13 +48,19 @@ public class TransientRetry {
     }
 
     public void run(Runnable work) {
-        guard.get(() -> {
+        get(() -> {
             work.run();
-            return Boolean.TRUE;
-        }, Boolean.class);
+            return null;
+        });
     }
 
-    public <T> T get(java.util.function.Supplier<T> work, Class<T> type) {
-        return guard.get(work, type);
+    /** The work's result (null allowed), after as many tries as transient failures take. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(java.util.function.Supplier<T> work) {
+        return (T) guard.get(() -> new Result(work.get()), Result.class).value();
+    }
+
+    /** A holder, so that a null result is a result (the guard's type tells synchronous work by its class). */
+    private record Result(Object value) {
     }
 }

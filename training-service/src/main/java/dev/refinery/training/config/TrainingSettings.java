@@ -25,26 +25,34 @@ public interface TrainingSettings {
     int poolSize();
 
     /**
-     * Attempts a job gets: an attempt that is interrupted (crash, restart, lost storage) is resumed by the
-     * next one; when this many were interrupted, the job fails instead of looping forever.
+     * Attempts of a job that may fail for a reason of their own, or die with their process, before the job is failed
+     * (JOB_INTERRUPTED); a stop of the service or a transient outage (database, storage, broker) is never counted.
      */
     @WithDefault("3")
     int maxAttempts();
 
     /**
-     * How long another instance's claim on a RUNNING job is honoured without a heartbeat. A job whose
-     * claim is older is considered abandoned and resumed here.
+     * How long a job's lease lasts without renewal (renewed every third of it while the job is worked on). A lease not
+     * renewed for this long belongs to a dead process: another takes the job over and resumes it.
      */
     @WithDefault("PT2M")
     Duration claimLease();
 
-    /** How often the sweeper looks for QUEUED or RUNNING jobs that no worker holds (read by {@code @Scheduled}). */
+    /** How often the sweeper hands this process the jobs whose lease is due (new, retried, or abandoned by a dead process). */
     @WithDefault("30s")
     String sweepInterval();
 
-    /** How often this process renews the claims of the jobs it trains (read by {@code @Scheduled}). */
-    @WithDefault("20s")
-    String heartbeatInterval();
+    /** The first wait before an attempt that failed, or was paused by a transient failure, is tried again; it doubles each time. */
+    @WithDefault("PT5S")
+    Duration retryBackoff();
+
+    /** The longest such wait. */
+    @WithDefault("PT5M")
+    Duration maxRetryBackoff();
+
+    /** Provider jobs submitted (uploads and create) at the same time. */
+    @WithDefault("2")
+    int submitThreads();
 
     /** Hosted providers: where they are, their keys from the environment, how often jobs there are polled. */
     Providers providers();
@@ -68,10 +76,6 @@ public interface TrainingSettings {
         /** Threads following provider jobs (each blocks on one HTTP call at a time). */
         @WithDefault("8")
         int trackerThreads();
-
-        /** Provider jobs submitted (uploads + create) at the same time. */
-        @WithDefault("2")
-        int submitThreads();
 
         @WithDefault("PT15S")
         Duration pollRunning();

@@ -6,17 +6,26 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 
 /**
- * Payload of {@code job-completed} v1 (contracts/schemas/job-completed.v1.json). SUCCEEDED carries the
- * adapter's location, steps and final losses; FAILED a code and a reason. Absent values are left out
- * (the schema types them as strings and numbers, never null). A provider job's weights stay at the provider: its
- * {@code adapterKey} is {@code <backend>:<outputModel>} (not an object-storage key), {@code outputModel} names the
- * model there, and {@code actualCostUsd} is the provider's own figure (optional fields added to the v1 schema).
+ * Payload of {@code job-completed} v2 (contracts/schemas/job-completed.v2.json), on every backend. SUCCEEDED carries the
+ * artifact (a LoRA adapter or a whole model in our bucket, or a model its provider keeps), the steps and final losses;
+ * FAILED and CANCELLED a code and a reason. Absent values are left out (the schema types them, never null).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String bucket, String adapterKey,
-                           String failureCode, String failureReason, Integer steps, Double finalTrainLoss,
-                           Double finalValidationLoss, OffsetDateTime completedAt, String backend, String outputModel,
-                           String providerJobId, BigDecimal actualCostUsd) {
+public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String backend, String method,
+                           Artifact artifact, String failureCode, String failureReason, Integer steps, Double finalTrainLoss,
+                           Double finalValidationLoss, OffsetDateTime completedAt, String providerJobId, BigDecimal actualCostUsd) {
 
     public static final String TOPIC = "job-completed";
+    public static final int VERSION = 2;
+
+    /**
+     * What a SUCCEEDED job produced.
+     *
+     * @param type          lora-adapter, full-model or provider-model
+     * @param bucket        with {@code key}: where it is in our object storage
+     * @param providerModel the provider's name of it, when the provider keeps the weights
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Artifact(String type, String bucket, String key, String providerModel) {
+    }
 }

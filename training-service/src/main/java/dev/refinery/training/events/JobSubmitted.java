@@ -6,8 +6,9 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 
 /**
- * Payload of {@code job-submitted} v1 (contracts/schemas/job-submitted.v1.json). training-service
- * produces it and its own worker consumes it.
+ * Payload of {@code job-submitted} v1 (contracts/schemas/job-submitted.v1.json): a job was accepted. training-service
+ * produces it for others (the gateway's live events); it does not consume it itself: the job's work lease, written in the
+ * same transaction, is what starts the work (docs/providers.md, "One pipeline").
  *
  * @param hyperparameters every effective hyperparameter of the job, by name (the user's and the defaults)
  */

@@ -4,7 +4,12 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import java.math.BigDecimal;
+import dev.refinery.catalog.TrainingMethod;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Version;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -30,30 +35,24 @@ public class Job extends PanacheEntityBase {
     @Column(nullable = false)
     public String backend;
 
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public String status;
-
-    /** JSON object: hyperparameter name -> effective value. */
-    @Column(nullable = false, columnDefinition = "TEXT")
-    public String hyperparameters;
-
-    /** JSON object: hyperparameter name -> "user" or "default". */
-    @Column(name = "hyperparameter_sources", nullable = false, columnDefinition = "TEXT")
-    public String hyperparameterSources;
+    public JobStatus status;
 
     @Column(name = "idempotency_key", unique = true)
     public String idempotencyKey;
 
-    /** Attempts started so far (an interrupted attempt is followed by another one, up to a limit). */
+    /** Attempts started so far: the work lease's attempt number when the current one began. */
     @Column(nullable = false)
     public int attempts;
 
-    /** The process training this job, while it is RUNNING. */
-    @Column(name = "claimed_by")
-    public String claimedBy;
-
-    @Column(name = "heartbeat_at")
-    public OffsetDateTime heartbeatAt;
+    /**
+     * Optimistic lock: every writer takes the row lock ({@code PESSIMISTIC_WRITE}) first; one that forgets fails with an
+     * optimistic-lock error instead of silently overwriting a concurrent change (a cancel, a takeover).
+     */
+    @Version
+    @Column(nullable = false)
+    public long version;
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
@@ -85,10 +84,16 @@ public class Job extends PanacheEntityBase {
     @Column(name = "checkpoint_step")
     public Integer checkpointStep;
 
+    /** The bucket of {@link #artifactKey}. */
     public String bucket;
 
-    @Column(name = "adapter_key")
-    public String adapterKey;
+    /** What a SUCCEEDED job produced: {@code lora-adapter} or {@code full-model} (see {@link ArtifactType}). */
+    @Column(name = "artifact_type")
+    public String artifactType;
+
+    /** Its object-storage prefix in {@link #bucket} when it is ours (jobs/{id}/adapter/ or jobs/{id}/model/); null when it stays at the provider ({@link #outputModel}). */
+    @Column(name = "artifact_key")
+    public String artifactKey;
 
     public Integer steps;
 
@@ -104,14 +109,17 @@ public class Job extends PanacheEntityBase {
     @Column(name = "failure_reason", columnDefinition = "TEXT")
     public String failureReason;
 
-    /** sft or dpo. */
+    @Convert(converter = TrainingMethodColumn.class)
     @Column(nullable = false)
-    public String method = "sft";
+    public TrainingMethod method = TrainingMethod.SFT;
 
     @Column(name = "tenant_id", nullable = false)
     public String tenantId = "default";
 
-    /** JSONB {"values": {...}, "sources": {...}}: the provider-neutral effective spec, each value with USER / CATALOG_DEFAULT / PROVIDER_DEFAULT. */
+    /**
+     * JSONB {"values": {...}, "sources": {...}}: the effective spec, every setting the job runs with and where it came from
+     * (user, catalog_default, provider_default, from_job), on every backend.
+     */
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "effective_spec", columnDefinition = "jsonb")
     public String effectiveSpec;
@@ -193,38 +201,23 @@ public class Job extends PanacheEntityBase {
     @Column(name = "create_requested_at")
     public OffsetDateTime createRequestedAt;
 
-    public boolean isLocal() {
-        return "local".equals(backend);
-    }
-
-    public JobStatus state() {
-        return JobStatus.valueOf(status);
-    }
-
     public boolean isFinished() {
-        return JobStatus.valueOf(status).isFinal();
+        return status.isFinal();
+    }
+
+    /** Created at its backend: the backend knows it by {@link #providerJobId} and it must never be created again. */
+    public boolean isCreated() {
+        return providerJobId != null;
     }
 
     public static Optional<Job> byIdempotencyKey(String key) {
         return find("idempotencyKey", key).firstResultOptional();
     }
 
-    public static List<Job> recent(String status, int limit) {
+    public static List<Job> recent(JobStatus status, int limit) {
         return status == null
                 ? find("order by createdAt desc").page(0, limit).list()
                 : find("status = ?1 order by createdAt desc", status).page(0, limit).list();
-    }
-
-    /** Local-engine jobs that should be training: accepted but not started, or started and not finished. */
-    public static List<Job> unfinished() {
-        return list("backend = 'local' and status in ?1 order by createdAt", List.of(JobStatus.QUEUED.name(), JobStatus.RUNNING.name(),
-                JobStatus.CANCELLING.name()));
-    }
-
-    /** Provider jobs not finished yet: to submit (no provider id) or to track (with one). */
-    public static List<Job> unfinishedOnProviders() {
-        return list("backend <> 'local' and status in ?1 order by createdAt", List.of(JobStatus.QUEUED.name(), JobStatus.VALIDATING.name(),
-                JobStatus.RUNNING.name(), JobStatus.CANCELLING.name()));
     }
 
     /** Jobs of a tenant that count against its budget: every one not failed before costing anything. */

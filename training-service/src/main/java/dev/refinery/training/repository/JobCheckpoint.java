@@ -18,6 +18,9 @@ import java.util.Objects;
 @IdClass(JobCheckpoint.Key.class)
 public class JobCheckpoint extends PanacheEntityBase {
 
+    /** The kind of the local engine's resume point (only the newest is kept). */
+    public static final String RESUME = "resume";
+
     @Id
     @Column(name = "job_id")
     public String jobId;

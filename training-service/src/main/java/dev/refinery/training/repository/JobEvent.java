@@ -66,6 +66,13 @@ public class JobEvent extends PanacheEntityBase {
     }
 
     public static JobEvent record(String jobId, Type type, String state, String level, Integer step, String message, OffsetDateTime at) {
+        JobEvent e = of(jobId, type, state, level, step, message, at);
+        e.persist();
+        return e;
+    }
+
+    /** An entry not yet stored (the state machine returns these; the store persists them with the job's change). */
+    public static JobEvent of(String jobId, Type type, String state, String level, Integer step, String message, OffsetDateTime at) {
         JobEvent e = new JobEvent();
         e.state = state;
         e.level = level;
@@ -74,12 +81,11 @@ public class JobEvent extends PanacheEntityBase {
         e.step = step;
         e.message = message;
         e.createdAt = at != null ? at : OffsetDateTime.now(ZoneOffset.UTC);
-        e.persist();
         return e;
     }
 
     /** The local engine's STARTED is its move to RUNNING; QUEUED and the outcomes are states by name. */
-    private static String stateOf(Type type) {
+    public static String stateOf(Type type) {
         return switch (type) {
             case QUEUED, VALIDATING, RUNNING, CANCELLING, CANCELLED, SUCCEEDED, FAILED -> type.name();
             case STARTED -> JobStatus.RUNNING.name();

@@ -1,7 +1,7 @@
 package dev.refinery.training.rest;
 
 import dev.refinery.training.mapping.JobMapper;
-import dev.refinery.training.service.JobPauses;
+import dev.refinery.training.service.JobControls;
 import dev.refinery.training.service.JobService;
 import dev.refinery.training.service.ProviderWeights;
 import io.smallrye.common.annotation.Blocking;
@@ -39,7 +39,7 @@ public class JobResource {
     ProviderWeights weights;
 
     @Inject
-    JobPauses pauses;
+    JobControls controls;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -87,7 +87,7 @@ public class JobResource {
     @Operation(summary = "Cancel a job", description = "A job not started yet (or not yet created at its provider) ends CANCELLED at once; "
             + "a provider job goes CANCELLING until the provider confirms, then CANCELLED with job-completed. 409 for a finished job.")
     public JobView cancel(@PathParam("id") String id, @QueryParam("reason") @Parameter(description = "why (shown in the job's history)") String reason) {
-        return JobMapper.toView(jobs.cancel(id, reason));
+        return JobMapper.toView(controls.cancel(id, reason));
     }
 
     @POST
@@ -97,7 +97,7 @@ public class JobResource {
             + "on a backend without pause (local, together, fireworks, kubernetes), JOB_NOT_PAUSABLE for a job not RUNNING or already "
             + "paused, JOB_ALREADY_FINISHED; the provider's refusal is 409 JOB_PROVIDER_REJECTED, its outage 503 JOB_PROVIDER_UNAVAILABLE.")
     public JobView pause(@PathParam("id") String id) {
-        return JobMapper.toView(pauses.pause(id));
+        return JobMapper.toView(controls.pause(id));
     }
 
     @POST
@@ -105,7 +105,7 @@ public class JobResource {
     @Operation(summary = "Resume a paused provider job (OpenAI)", description = "409 JOB_NOT_PAUSED for a job that is not paused; "
             + "otherwise as pause.")
     public JobView resume(@PathParam("id") String id) {
-        return JobMapper.toView(pauses.resume(id));
+        return JobMapper.toView(controls.resume(id));
     }
 
     @POST
@@ -128,14 +128,8 @@ public class JobResource {
 
     @GET
     @Path("/{id}/checkpoints")
-    @Operation(summary = "A job's checkpoints: the newest stored one of a local job, every one its provider keeps for a provider job")
+    @Operation(summary = "A job's checkpoints: every one its backend keeps (the local engine keeps its newest resume point, kind resume)")
     public List<CheckpointView> checkpoints(@PathParam("id") String id) {
-        var job = jobs.get(id);
-        if (job.isLocal()) {
-            return job.checkpointStep == null ? List.of()
-                    : List.of(new CheckpointView("jobs/" + job.id + "/checkpoints/step-" + job.checkpointStep + "/", job.checkpointStep.longValue(),
-                    "local", null));
-        }
-        return jobs.providerCheckpoints(id).stream().map(c -> new CheckpointView(c.reference, c.step, c.kind, c.createdAt)).toList();
+        return jobs.checkpoints(id).stream().map(c -> new CheckpointView(c.reference, c.step, c.kind, c.createdAt)).toList();
     }
 }

@@ -7,8 +7,10 @@ import java.util.Map;
 /**
  * A job as the API shows it.
  *
- * @param hyperparameters       every effective setting
- * @param hyperparameterSources for each setting: "user" (sent in the request) or "default"
+ * @param hyperparameters       every effective setting, on every backend in the same names (docs/providers.md)
+ * @param hyperparameterSources for each setting: "user" (sent in the request), "catalog_default", "provider_default" (the
+ *                              backend's documented default; the engine's own for local jobs) or "from_job" (taken from the
+ *                              job a second stage continues)
  * @param attempts              attempts started (an interrupted one is resumed by the next)
  */
 public record JobView(String id, String datasetId, String baseModel, String backend, String status, Map<String, Object> hyperparameters,
@@ -50,10 +52,19 @@ public record JobView(String id, String datasetId, String baseModel, String back
     /**
      * What a finished job produced, or why it failed.
      *
-     * @param adapterKey  object-storage prefix of the PEFT adapter (adapter_config.json, adapter_model.safetensors)
+     * @param artifact    what a SUCCEEDED job produced, as job-completed v2 says it
      * @param failureCode stable code, e.g. ENGINE_NON_FINITE_LOSS
      */
-    public record Result(String bucket, String adapterKey, Integer steps, Double finalTrainLoss, Double finalValidationLoss,
-                         String failureCode, String failureReason) {
+    public record Result(Artifact artifact, Integer steps, Double finalTrainLoss, Double finalValidationLoss, String failureCode,
+                         String failureReason) {
+    }
+
+    /**
+     * @param type          lora-adapter (PEFT adapter_config.json + adapter_model.safetensors), full-model (config.json +
+     *                      model.safetensors) or provider-model (kept and served by its provider)
+     * @param bucket        with {@code key}: where it is in object storage
+     * @param providerModel the provider's name of it, when the provider keeps the weights
+     */
+    public record Artifact(String type, String bucket, String key, String providerModel) {
     }
 }

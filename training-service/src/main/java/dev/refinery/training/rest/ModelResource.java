@@ -1,6 +1,7 @@
 package dev.refinery.training.rest;
 
-import dev.refinery.training.service.ModelCatalog;
+import dev.refinery.training.backend.local.EngineModels;
+import dev.refinery.training.backend.local.LocalEngineBackend;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,11 +19,11 @@ import java.util.List;
 public class ModelResource {
 
     @Inject
-    ModelCatalog catalog;
+    EngineModels catalog;
 
     @GET
-    @Operation(summary = "The base models of the catalog (id, format, context length)")
+    @Operation(summary = "The base models the local engine can fine-tune (id, format, context length); hosted models are in the catalog")
     public List<ModelView> list() {
-        return catalog.models().stream().map(m -> new ModelView(m.id(), "local", m.format(), m.contextLength())).toList();
+        return catalog.models().stream().map(m -> new ModelView(m.id(), LocalEngineBackend.NAME, m.format(), m.contextLength())).toList();
     }
 }

@@ -1,7 +1,7 @@
 package dev.refinery.training.rest;
 
 import dev.refinery.kit.problem.ApiException;
-import dev.refinery.training.service.ProviderBackends;
+import dev.refinery.training.backend.Backends;
 import dev.refinery.training.service.ProviderCredentials;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -44,8 +44,7 @@ public class TenantSecretResource {
     @Operation(summary = "Store a tenant's API key for a provider (encrypted; never returned)")
     public SecretStatus put(@PathParam("tenant") String tenant, @PathParam("provider") String provider, SecretRequest body) {
         String t = TenantIds.of(tenant);
-        checkProvider(provider);
-        credentials.store(t, provider, body == null ? null : body.apiKey(), body == null ? null : body.accountId());
+        credentials.store(t, checkProvider(provider), body == null ? null : body.apiKey(), body == null ? null : body.accountId());
         return status(t, provider);
     }
 
@@ -69,10 +68,8 @@ public class TenantSecretResource {
         return new SecretStatus(tenant, provider, at.isPresent(), at.orElse(null));
     }
 
-    private static void checkProvider(String provider) {
-        if (!ProviderBackends.isHosted(provider)) {
-            throw ApiException.badRequest("TENANT_SECRET_PROVIDER_UNKNOWN", "provider must be one of " + ProviderBackends.HOSTED)
-                    .with("field", "provider");
-        }
+    private static Backends.Hosted checkProvider(String provider) {
+        return Backends.hosted(provider).orElseThrow(() -> ApiException.badRequest("TENANT_SECRET_PROVIDER_UNKNOWN",
+                "provider must be one of " + Backends.keyed()).with("field", "provider"));
     }
 }

@@ -1,8 +1,5 @@
 package dev.refinery.training.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,22 +10,18 @@ import java.util.Optional;
  */
 final class AdapterShape {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private AdapterShape() {
     }
 
     /**
-     * The violation of {@code field} when the request asked for something other than the earlier job's value; empty
-     * when it asked for nothing, for the same value (numbers by value: 16 and 16.0 are the same), or the earlier value is
-     * unknown. {@code theirs} may be a stored JSON node.
+     * The violation of {@code field} when the request asked for something other than the earlier job's value; empty when
+     * it asked for nothing, for the same value (numbers by value: 16 and 16.0 are the same), or the earlier value is unknown.
      */
-    static Optional<HyperparameterValidator.Violation> keep(String field, Object asked, Object theirs, String sourceJobId) {
-        Object earlier = theirs instanceof JsonNode node ? JSON.convertValue(node, Object.class) : theirs;
-        if (asked == null || earlier == null || sameSetting(asked, earlier)) {
+    static Optional<FieldViolation> keep(String field, Object asked, Object theirs, String sourceJobId) {
+        if (asked == null || theirs == null || sameSetting(asked, theirs)) {
             return Optional.empty();
         }
-        return Optional.of(new HyperparameterValidator.Violation(field, asked, String.valueOf(earlier), field + " must stay " + earlier
+        return Optional.of(FieldViolation.setting(field, asked, String.valueOf(theirs), field + " must stay " + theirs
                 + ": the job continues fromJob " + sourceJobId + "'s adapter, which has that shape"));
     }
 

@@ -82,7 +82,16 @@ public class Budgets {
      */
     @Transactional
     public void check(String tenantId, BigDecimal jobCap, Estimate estimate) {
-        Optional<BigDecimal> tenantCap = settings.budget().tenantUsd();
+        refuseOverBudget(tenantId, jobCap, settings.budget().tenantUsd(), () -> committed(tenantId), estimate);
+    }
+
+    /**
+     * The budget rule itself (no database: {@code committed} is asked only when a tenant cap applies): no cap, no check; a
+     * cap and no price, 409 {@code JOB_ESTIMATE_UNAVAILABLE}; an estimate's high bound over the job's cap or over what the
+     * tenant has left, 402 {@code JOB_OVER_BUDGET} with every figure.
+     */
+    static void refuseOverBudget(String tenantId, BigDecimal jobCap, Optional<BigDecimal> tenantCap, java.util.function.Supplier<BigDecimal> committed,
+                                 Estimate estimate) {
         if (jobCap == null && tenantCap.isEmpty()) {
             return;
         }
@@ -96,11 +105,11 @@ public class Budgets {
             throw overBudget("job", "the estimate's high bound $" + usd(high) + " is over this job's cap of $" + usd(jobCap), estimate, jobCap, null, jobCap);
         }
         if (tenantCap.isPresent()) {
-            BigDecimal committed = committed(tenantId);
-            BigDecimal remaining = tenantCap.get().subtract(committed).max(BigDecimal.ZERO);
+            BigDecimal spent = committed.get();
+            BigDecimal remaining = tenantCap.get().subtract(spent).max(BigDecimal.ZERO);
             if (high.compareTo(remaining) > 0) {
                 throw overBudget("tenant", "the estimate's high bound $" + usd(high) + " is over what tenant " + tenantId + " has left: $"
-                        + usd(remaining) + " of $" + usd(tenantCap.get()) + " ($" + usd(committed) + " committed)", estimate, tenantCap.get(), committed, remaining);
+                        + usd(remaining) + " of $" + usd(tenantCap.get()) + " ($" + usd(spent) + " committed)", estimate, tenantCap.get(), spent, remaining);
             }
         }
     }
@@ -117,7 +126,7 @@ public class Budgets {
 
     static BigDecimal committedBy(Job j) {
         BigDecimal actual = j.actualCostUsd == null ? BigDecimal.ZERO : j.actualCostUsd;
-        if (JobStatus.valueOf(j.status).isFinal()) {
+        if (j.status.isFinal()) {
             return actual;
         }
         BigDecimal high = j.estimateHighUsd == null ? BigDecimal.ZERO : j.estimateHighUsd;
@@ -137,7 +146,7 @@ public class Budgets {
         return cap;
     }
 
-    private ApiException overBudget(String scope, String why, Estimate e, BigDecimal cap, BigDecimal committed, BigDecimal remaining) {
+    private static ApiException overBudget(String scope, String why, Estimate e, BigDecimal cap, BigDecimal committed, BigDecimal remaining) {
         return new ApiException(402, "JOB_OVER_BUDGET", "Payment Required", why + "; nothing was sent to the provider")
                 .with("scope", scope)
                 .with("estimateLowUsd", e.cost().lowForDisplay())

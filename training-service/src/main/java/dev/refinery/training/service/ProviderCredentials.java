@@ -3,6 +3,7 @@ package dev.refinery.training.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.kit.problem.ApiException;
+import dev.refinery.training.backend.Backends;
 import dev.refinery.providers.http.ApiKey;
 import dev.refinery.training.config.TrainingSettings;
 import dev.refinery.training.repository.TenantSecret;
@@ -38,32 +39,34 @@ public class ProviderCredentials {
     }
 
     @Transactional
-    public Optional<Credentials> find(String tenantId, String provider) {
+    public Optional<Credentials> find(String tenantId, Backends.Hosted hosted) {
+        String provider = hosted.name();
         Optional<TenantSecret> stored = TenantSecret.of(tenantId, provider);
         if (stored.isPresent()) {
             String json = box.open(new SecretBox.Sealed(stored.get().nonce, stored.get().ciphertext), tenantId, provider);
             try {
                 JsonNode n = JSON.readTree(json);
-                String account = n.hasNonNull("accountId") ? n.get("accountId").asText() : environment(provider).accountId().orElse(null);
+                String account = n.hasNonNull("accountId") ? n.get("accountId").asText() : environment(hosted).accountId().orElse(null);
                 return Optional.of(new Credentials(ApiKey.of(n.get("apiKey").asText()), account, "tenant"));
             } catch (IOException e) {
                 throw new IllegalStateException("stored credentials are not JSON");
             }
         }
-        TrainingSettings.Provider env = environment(provider);
+        TrainingSettings.Provider env = environment(hosted);
         return env.apiKey().filter(k -> !k.isBlank())
                 .map(k -> new Credentials(ApiKey.of(k), env.accountId().filter(a -> !a.isBlank()).orElse(null), "environment"));
     }
 
     /** Stores (or replaces) a tenant's credentials for a provider, encrypted. */
     @Transactional
-    public void store(String tenantId, String provider, String apiKey, String accountId) {
+    public void store(String tenantId, Backends.Hosted hosted, String apiKey, String accountId) {
+        String provider = hosted.name();
         if (apiKey == null || apiKey.isBlank()) {
-            throw ApiException.badRequest("TENANT_SECRET_INVALID", "send {\"apiKey\": \"...\"}" + ("fireworks".equals(provider)
-                    ? " and the Fireworks \"accountId\"" : "")).with("field", "apiKey");
+            throw ApiException.badRequest("TENANT_SECRET_INVALID", "send {\"apiKey\": \"...\"}" + (hosted.needsAccountId()
+                    ? " and the \"accountId\"" : "")).with("field", "apiKey");
         }
-        if ("fireworks".equals(provider) && (accountId == null || accountId.isBlank()) && environment(provider).accountId().isEmpty()) {
-            throw ApiException.badRequest("TENANT_SECRET_INVALID", "Fireworks needs an accountId beside the key (FIREWORKS_ACCOUNT_ID)")
+        if (hosted.needsAccountId() && (accountId == null || accountId.isBlank()) && environment(hosted).accountId().isEmpty()) {
+            throw ApiException.badRequest("TENANT_SECRET_INVALID", provider + " needs an accountId beside the key (" + hosted.keyVariable() + ")")
                     .with("field", "accountId");
         }
         Map<String, String> value = new LinkedHashMap<>();
@@ -99,16 +102,7 @@ public class ProviderCredentials {
         return TenantSecret.of(tenantId, provider).map(s -> s.updatedAt);
     }
 
-    private TrainingSettings.Provider environment(String provider) {
-        return switch (provider) {
-            case "together" -> settings.providers().together();
-            case "fireworks" -> settings.providers().fireworks();
-            case "openai" -> settings.providers().openai();
-            default -> throw new IllegalArgumentException("no provider " + provider);
-        };
-    }
-
-    TrainingSettings.Provider settingsOf(String provider) {
-        return environment(provider);
+    private TrainingSettings.Provider environment(Backends.Hosted hosted) {
+        return hosted.settings().apply(settings.providers());
     }
 }

@@ -4,6 +4,8 @@ import dev.refinery.kit.work.DaemonThreads;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.providers.spi.ArtifactDownload;
+import dev.refinery.providers.spi.Capabilities;
+import dev.refinery.training.backend.Backends;
 import dev.refinery.providers.spi.TrainingBackend;
 import dev.refinery.training.repository.Job;
 import dev.refinery.training.repository.JobStatus;
@@ -37,10 +39,10 @@ public class ProviderWeights {
     JobService jobs;
 
     @Inject
-    ProviderBackends backends;
+    Backends backends;
 
     @Inject
-    ProviderJobStore store;
+    JobStore store;
 
     @Inject
     ObjectStorage storage;
@@ -55,18 +57,19 @@ public class ProviderWeights {
     /** Checks the job can be downloaded and starts the copy; answers at once. */
     public Job requestDownload(String jobId) {
         Job job = jobs.get(jobId);
-        if (!ProviderBackends.isHosted(job.backend)) {
+        Capabilities caps = Backends.capabilities(job.backend);
+        if (caps.data() == Capabilities.DataPlacement.IN_OUR_BUCKET || job.artifactKey != null) {
             throw ApiException.conflict("JOB_DOWNLOAD_NOT_NEEDED", "job " + jobId + " ran on " + job.backend
-                    + ": its adapter is already in the bucket (" + (job.adapterKey == null ? "once it succeeds" : job.adapterKey) + ")");
+                    + ": its result is already in the bucket (" + (job.artifactKey == null ? "once it succeeds" : job.artifactKey) + ")");
         }
-        if (!JobStatus.SUCCEEDED.name().equals(job.status) || job.providerJobId == null) {
+        if (job.status != JobStatus.SUCCEEDED || job.providerJobId == null) {
             throw ApiException.conflict("JOB_NOT_SUCCEEDED", "job " + jobId + " is " + job.status + "; only a SUCCEEDED job has weights to download");
         }
-        TrainingBackend backend = backends.forTenant(job.tenantId, job.backend);
-        if (!backend.capabilities().download()) {
+        if (!caps.weightsDownload()) {
             throw ApiException.conflict("JOB_DOWNLOAD_UNSUPPORTED", job.backend + " does not offer trained weights for download; the model "
                     + "stays at the provider as " + job.outputModel);
         }
+        TrainingBackend backend = backends.forTenant(job.tenantId, job.backend);
         store.note(jobId, "INFO", "downloading the trained weights from " + job.backend + " into the bucket");
         String providerJobId = job.providerJobId;
         downloads.execute(() -> copy(jobId, backend, providerJobId));
