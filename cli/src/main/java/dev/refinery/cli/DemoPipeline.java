@@ -105,28 +105,28 @@ public final class DemoPipeline {
         return finish(result);
     }
 
-    /**
-     * Submits a fine-tuning job. training-service learns that a dataset is valid from the
-     * dataset-validated event, which can arrive a moment after validation-service reports it:
-     * a 404 JOB_DATASET_NOT_FOUND is retried for a while, as its hint suggests.
-     */
+    /** Submits a fine-tuning job on the local engine (see {@link #submitJob(Map, String)}). */
     public JsonNode submitJob(String datasetId, String baseModel, Map<String, Object> hyperparameters, String idempotencyKey) {
         return submitJob(Map.of("datasetId", datasetId, "baseModel", baseModel, "backend", "local", "hyperparameters", hyperparameters),
                 idempotencyKey);
     }
 
-    /** Submits any job request (POST /v1/fine-tunes body), retrying while the dataset is not yet known, as above. */
+    /**
+     * Submits any job request (POST /v1/fine-tunes body). training-service learns a dataset's verdict from the
+     * dataset-validated event, a moment after validation-service gives it: until then it answers 409
+     * JOB_DATASET_NOT_READY with the seconds to wait (retryAfterSeconds, and Retry-After), which this honours for a while.
+     */
     public JsonNode submitJob(Map<String, Object> body, String idempotencyKey) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {
                 return gateway.postJson("v1/fine-tunes", body, idempotencyKey);
             } catch (GatewayClient.ApiError e) {
-                boolean notYetKnown = e.status() == 404 && e.problem() != null && "JOB_DATASET_NOT_FOUND".equals(e.problem().path("code").asText());
-                if (!notYetKnown || System.nanoTime() > deadline) {
+                boolean notReady = e.status() == 409 && e.problem() != null && "JOB_DATASET_NOT_READY".equals(e.problem().path("code").asText());
+                if (!notReady || System.nanoTime() > deadline) {
                     throw e;
                 }
-                sleep(500);
+                sleep(1000L * Math.max(1, e.problem().path("retryAfterSeconds").asInt(1)));
             }
         }
     }

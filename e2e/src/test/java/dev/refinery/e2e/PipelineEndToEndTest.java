@@ -50,6 +50,9 @@ class PipelineEndToEndTest {
         stack = LocalStack.start();
         Map<String, String> common = new HashMap<>(stack.quarkusConfig());
         common.put("refinery.engine.models-dir", ROOT.resolve("models").toString());
+        // A killed training-service's jobs are taken over once their lease expires: short here, so the restart test is quick.
+        common.put("refinery.training.claim-lease", "PT20S");
+        common.put("refinery.training.sweep-interval", "2s");
         for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service")) {
             services.put(name, new ServiceProcess(ROOT, name, common, work.resolve("logs")).start());
         }
@@ -120,7 +123,7 @@ class PipelineEndToEndTest {
                 "hyperparameters", Map.of("epochs", 1, "batchSize", 8, "learningRate", 0.005)), null).path("id").asText();
         JsonNode dpo = await(() -> gateway.get("v1/fine-tunes/" + dpoId), j -> List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
         assertEquals("SUCCEEDED", dpo.path("status").asText(), dpo.toString());
-        assertEquals("fromJob", dpo.path("hyperparameterSources").path("loraRank").asText(), dpo.toString());
+        assertEquals("from_job", dpo.path("hyperparameterSources").path("loraRank").asText(), dpo.toString());
         JsonNode metrics = gateway.get("v1/fine-tunes/" + dpoId + "/metrics");
         assertTrue(metrics.path("steps").get(0).path("rewardAccuracy").isNumber(), metrics.toString());
 
@@ -197,6 +200,64 @@ class PipelineEndToEndTest {
         assertEquals(1, kafka.all("job-submitted", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-submitted");
         assertEquals(1, kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed");
         assertEquals(1, kafka.all("dataset-uploaded", r -> datasetId.equals(r.key()), Duration.ofSeconds(2)).size(), "one dataset-uploaded");
+    }
+
+    /**
+     * PostgreSQL stopped for 60 seconds while a job trains, an evaluation runs and an upload is being validated: when it is
+     * back, all three complete, each once, and no event is dead-lettered (a transient failure is waited out, never the
+     * work's fault).
+     */
+    @Test
+    void aPostgresOutageInTheMiddleOfTrainingValidationAndEvaluationLosesAndDuplicatesNothing() throws Exception {
+        outageInTheMiddleOfEverything("postgres", () -> stack.postgres().suspend(), () -> stack.postgres().resume());
+    }
+
+    /** The same with the Kafka broker stopped for 60 seconds: events wait in the outboxes and flow once it is back. */
+    @Test
+    void aKafkaOutageInTheMiddleOfTrainingValidationAndEvaluationLosesAndDuplicatesNothing() throws Exception {
+        outageInTheMiddleOfEverything("kafka", () -> stack.kafka().suspend(), () -> stack.kafka().resume());
+    }
+
+    private void outageInTheMiddleOfEverything(String what, Runnable stop, Runnable start) throws Exception {
+        DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(5));
+        Path data = concat(work.resolve(what + "-outage.jsonl"), "train.jsonl", "validation.jsonl", "test.jsonl");
+        String datasetId = gateway.uploadDataset(data, what + "-outage", null).path("id").asText();
+        await(() -> gateway.get("v1/datasets/" + datasetId), d -> d.path("validation").path("status").asText().equals("VALID"));
+
+        // An evaluation running: a short job's, started when the job succeeds.
+        String shortJob = pipeline.submitJob(datasetId, "stories260K", Map.of("epochs", 1, "learningRate", 0.005), null).path("id").asText();
+        await(() -> gateway.get("v1/fine-tunes/" + shortJob), j -> j.path("status").asText().equals("SUCCEEDED"));
+        // A job training: long enough to outlast the outage.
+        String longJob = pipeline.submitJob(datasetId, "stories260K", Map.of("epochs", 12, "learningRate", 0.005), null).path("id").asText();
+        await(() -> gateway.get("v1/fine-tunes/" + longJob), j -> j.path("progress").path("step").asInt() >= 3);
+        await(() -> gateway.get("v1/evals?jobId=" + shortJob), list -> list.isArray() && list.size() > 0
+                && List.of("RUNNING", "COMPLETED").contains(list.get(0).path("status").asText()));
+        // An upload whose validation has not happened yet.
+        String uploadId = gateway.uploadDataset(concat(work.resolve(what + "-upload.jsonl"), "validation.jsonl"), what + "-upload", null)
+                .path("id").asText();
+
+        stop.run();
+        Thread.sleep(Duration.ofSeconds(60).toMillis());
+        start.run();
+
+        JsonNode upload = await(() -> gateway.get("v1/datasets/" + uploadId),
+                d -> List.of("VALID", "INVALID").contains(d.path("validation").path("status").asText()));
+        assertEquals("VALID", upload.path("validation").path("status").asText(), upload.toString());
+        JsonNode trained = await(() -> gateway.get("v1/fine-tunes/" + longJob),
+                j -> List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(j.path("status").asText()));
+        assertEquals("SUCCEEDED", trained.path("status").asText(), trained.toString());
+        JsonNode evals = await(() -> gateway.get("v1/evals?jobId=" + shortJob),
+                list -> list.isArray() && list.size() > 0 && List.of("COMPLETED", "FAILED").contains(list.get(0).path("status").asText()));
+        assertEquals("COMPLETED", evals.get(0).path("status").asText(), evals.toString());
+        assertEquals(1, evals.size(), "one evaluation of the job");
+
+        String evalId = evals.get(0).path("id").asText();
+        assertEquals(1, kafka.all("dataset-validated", r -> uploadId.equals(r.key()), Duration.ofSeconds(3)).size(), "validated once");
+        assertEquals(1, kafka.all("job-completed", r -> longJob.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed");
+        assertEquals(1, kafka.all("eval-finished", r -> evalId.equals(r.key()), Duration.ofSeconds(2)).size(), "one eval-finished");
+        for (String topic : List.of("dataset-uploaded", "dataset-validated", "job-completed", "eval-finished")) {
+            assertEquals(List.of(), kafka.all(topic + ".dlq", r -> true, Duration.ofSeconds(2)), "nothing dead-lettered on " + topic);
+        }
     }
 
     private interface Fetch {

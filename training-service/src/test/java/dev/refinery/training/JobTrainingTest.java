@@ -143,6 +143,28 @@ class JobTrainingTest {
         assertEquals(1, stack.probe().all("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(3)).size(), "one job-completed");
     }
 
+    /** Full fine-tuning on the engine: every weight trained, the whole model stored, and job-completed v2 says so. */
+    @Test
+    void aFullFineTuneStoresTheWholeModelAndAnnouncesIt() {
+        String dataset = stack.validDataset(24, 4);
+        String id = submit(dataset, Map.of("trainingType", "full", "epochs", 1, "learningRate", 0.001));
+        JsonPath job = awaitFinished(id);
+        assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
+        assertEquals("full-model", job.getString("result.artifact.type"));
+        assertEquals("jobs/" + id + "/model/", job.getString("result.artifact.key"));
+        assertEquals("full", job.getString("hyperparameters.trainingType"));
+        assertEquals(null, job.get("hyperparameters.loraRank"), "no LoRA setting on a full fine-tune");
+        List<String> model = storage.list("jobs/" + id + "/model/");
+        assertTrue(model.contains("jobs/" + id + "/model/config.json") && model.contains("jobs/" + id + "/model/model.safetensors"), model.toString());
+        assertEquals(List.of(), storage.list("jobs/" + id + "/adapter/"));
+
+        ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
+        ContractSchemas.assertValid("job-completed", 2, completed.value());
+        JsonPath event = JsonPath.from(completed.value());
+        assertEquals("full-model", event.getString("artifact.type"));
+        assertEquals("jobs/" + id + "/model/", event.getString("artifact.key"));
+    }
+
     @Test
     void anEngineErrorFailsTheJobWithTheEnginesCode() {
         String dataset = stack.validDataset(20, 4);

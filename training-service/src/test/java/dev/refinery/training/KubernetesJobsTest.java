@@ -119,7 +119,7 @@ class KubernetesJobsTest {
         ContractSchemas.assertValid("job-completed", 2, completed.value());
         JsonPath event = JsonPath.from(completed.value());
         assertEquals("kubernetes", event.getString("backend"));
-        assertEquals("refinery", event.getString("bucket"));
+        assertEquals("refinery", event.getString("artifact.bucket"));
         assertEquals("jobs/" + id + "/adapter/", event.getString("artifact.key"));
     }
 

@@ -48,7 +48,7 @@ class PreferenceJobsTest {
 
         String pairs = stack.preferenceDataset(24, 4);
         String dpo = submit(Map.of("datasetId", pairs, "method", "dpo", "fromJob", sft,
-                "hyperparameters", Map.of("epochs", 2, "batchSize", 4, "learningRate", 0.01, "dpoBeta", 0.5, "evalEvery", 3)));
+                "hyperparameters", Map.of("epochs", 2, "batchSize", 4, "learningRate", 0.01, "dpoBeta", 0.5, "nEvals", 4)));
         JsonPath job = JobTrainingTest.awaitFinished(dpo);
         assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
         assertEquals("dpo", job.getString("method"));

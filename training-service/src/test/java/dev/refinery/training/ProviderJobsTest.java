@@ -186,13 +186,14 @@ class ProviderJobsTest {
                 .then().statusCode(400).body("code", equalTo("JOB_HYPERPARAMETERS_INVALID")).extract().jsonPath();
         assertEquals(List.of("bogus", "epochs", "learningRate", "loraRank", "warmupRatio"),
                 problem.getList("errors.field", String.class).stream().sorted().toList());
-        assertEquals("1..64", problem.getString("errors.find { it.field == 'loraRank' }.allowed"));
+        assertEquals("an integer from 1 to 64", problem.getString("errors.find { it.field == 'loraRank' }.allowed"));
         assertEquals("at least 1", problem.getString("errors.find { it.field == 'epochs' }.allowed"));
         submit("t-limits", dataset, "together", "llama-9000", SPEC, null).then().statusCode(400)
                 .body("code", equalTo("JOB_MODEL_UNKNOWN")).body("detail", containsString("llama-9000"));
-        // OpenAI exposes no LoRA rank: a setting it would have to drop is refused, naming it.
+        // OpenAI exposes no LoRA rank: a setting it would have to drop is refused, naming it and what OpenAI takes.
         submit("t-limits", dataset, "openai", OPENAI_MODEL, Map.of("loraRank", 8), null).then().statusCode(400)
-                .body("code", equalTo("JOB_SPEC_UNSUPPORTED")).body("field", equalTo("loraRank"));
+                .body("code", equalTo("JOB_HYPERPARAMETERS_INVALID")).body("field", equalTo("loraRank"))
+                .body("errors[0].allowed", containsString("epochs")).body("backend", equalTo("openai"));
         assertEquals(0, creates("/openai/v1/fine_tuning/jobs"));
     }
 

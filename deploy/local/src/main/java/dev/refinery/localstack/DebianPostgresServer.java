@@ -31,6 +31,7 @@ final class DebianPostgresServer implements PostgresServer {
     private final Path binDir;
     private final Path dataDir;
     private final int port;
+    private Path log;
     private ChildProcess postmaster;
     private long postmasterPid;
 
@@ -84,12 +85,22 @@ final class DebianPostgresServer implements PostgresServer {
     /** Fast shutdown (SIGINT): open client connections are cut instead of waited for. */
     @Override
     public void close() {
+        suspend();
+        RunDirectory.deleteRecursively(dataDir);
+    }
+
+    @Override
+    public synchronized void suspend() {
         if (postmaster != null) {
             ProcessHandle.of(postmasterPid).ifPresent(DebianPostgresServer::interruptAndAwait);
             postmaster.stop();
             postmaster = null;
         }
-        RunDirectory.deleteRecursively(dataDir);
+    }
+
+    @Override
+    public synchronized void resume() {
+        startPostmaster(log);
     }
 
     private void initdb(Path log) {
@@ -103,6 +114,7 @@ final class DebianPostgresServer implements PostgresServer {
     }
 
     private void startPostmaster(Path log) {
+        this.log = log;
         postmaster = ChildProcess.start("PostgreSQL", asServerUser(binDir.resolve("postgres").toString(),
                 "-D", dataDir.toString(), "-p", Integer.toString(port),
                 "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",

@@ -14,18 +14,29 @@ final class EmbeddedPostgresServer implements PostgresServer {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private final EmbeddedPostgres postgres;
     private final Path dataDir;
+    private final Path log;
+    private final int port;
+    private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, Path log) {
         this.postgres = postgres;
         this.dataDir = dataDir;
+        this.log = log;
+        this.port = postgres.getPort();
     }
 
     static EmbeddedPostgresServer start(Path dataDir, Path log, int port) throws IOException {
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        return new EmbeddedPostgresServer(launch(dataDir, log, port), dataDir, log);
+    }
+
+    /** zonky runs initdb only on an empty data directory: on one that holds a database it starts the server on it. */
+    private static EmbeddedPostgres launch(Path dataDir, Path log, int port) throws IOException {
+        return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
-                .setCleanDataDirectory(true)
+                // The data stays when the server stops, so that it can start again on it (an outage in a test); the run
+                // directory it lives in is deleted when the stack closes.
+                .setCleanDataDirectory(false)
                 .setPort(port)
                 .setPGStartupWait(START_TIMEOUT)
                 .setServerConfig("max_connections", "200")
@@ -33,12 +44,26 @@ final class EmbeddedPostgresServer implements PostgresServer {
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        return new EmbeddedPostgresServer(postgres, dataDir);
     }
 
     @Override
     public int port() {
-        return postgres.getPort();
+        return port;
+    }
+
+    @Override
+    public synchronized void suspend() {
+        close();
+        postgres = null;
+    }
+
+    @Override
+    public synchronized void resume() {
+        try {
+            postgres = launch(dataDir, log, port);
+        } catch (IOException e) {
+            throw new LocalStackException("POSTGRES_NOT_READY", "embedded PostgreSQL did not start again: " + e, e);
+        }
     }
 
     @Override
@@ -52,7 +77,10 @@ final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (postgres == null) {
+            return;
+        }
         try {
             postgres.close();
         } catch (IOException | RuntimeException e) {

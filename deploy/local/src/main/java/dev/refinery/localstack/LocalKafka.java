@@ -29,6 +29,7 @@ public final class LocalKafka implements LocalService {
 
     private final RunDirectory run;
     private ChildProcess broker;
+    private List<String> brokerCommand;
     private ClassDataSharing classData;
     private String bootstrapServers;
     private Duration startupTime = Duration.ZERO;
@@ -58,12 +59,36 @@ public final class LocalKafka implements LocalService {
         classData = ClassDataSharing.forClassPath(NAME, classPath);
 
         formatStorage(workDir, config, log4j, classPath);
-        List<String> command = kafkaJvm(log4j, classPath)
+        brokerCommand = kafkaJvm(log4j, classPath)
                 .jvmOptions(classData.serverOptions())
                 .main("kafka.Kafka", config.toString())
                 .toList();
-        broker = ChildProcess.start("Kafka broker", command, workDir, logFile(), classData.stopGrace(STOP_GRACE));
+        runBroker();
+    }
+
+    private void runBroker() {
+        broker = ChildProcess.start("Kafka broker", brokerCommand, run.workDir(NAME), logFile(), classData.stopGrace(STOP_GRACE));
         Readiness.await("Kafka broker", "KAFKA_NOT_READY", READY_TIMEOUT, broker, this::answersAdminRequests);
+    }
+
+    /**
+     * Stops the broker as an outage would, keeping its data and its address ({@link #resume} brings it back as it was).
+     * For tests of what the platform does while the broker is away.
+     */
+    public synchronized void suspend() {
+        if (broker == null) {
+            throw new IllegalStateException("Kafka is not running");
+        }
+        broker.stop();
+        broker = null;
+    }
+
+    /** Starts the broker again after {@link #suspend}, on the same port with the same topics, offsets and groups. */
+    public synchronized void resume() {
+        if (broker != null) {
+            throw new IllegalStateException("Kafka is already running");
+        }
+        runBroker();
     }
 
     public String bootstrapServers() {
@@ -93,6 +118,7 @@ public final class LocalKafka implements LocalService {
             }
             broker = null;
         }
+        brokerCommand = null;
         run.deleteWorkDir(NAME);
     }
 

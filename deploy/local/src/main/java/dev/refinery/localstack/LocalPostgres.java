@@ -55,6 +55,30 @@ public final class LocalPostgres implements LocalService {
         });
     }
 
+    /**
+     * Stops the server as an outage would, keeping its data and its port ({@link #resume} starts it again on them). For
+     * tests of what the platform does while the database is away.
+     */
+    public synchronized void suspend() {
+        if (server == null) {
+            throw new IllegalStateException("PostgreSQL is not running");
+        }
+        if (watch != null) {
+            watch.cancel();
+            watch = null;
+        }
+        server.suspend();
+    }
+
+    /** Starts the server again after {@link #suspend}, on the same data and port. */
+    public synchronized void resume() {
+        if (server == null) {
+            throw new IllegalStateException("PostgreSQL is not started");
+        }
+        server.resume();
+        watch = ParentDeathWatch.forServer(server.postmasterPid(), "QUIT");
+    }
+
     public String jdbcUrl() {
         if (server == null) {
             throw new IllegalStateException("PostgreSQL is not started");

@@ -21,6 +21,12 @@ interface PostgresServer extends AutoCloseable {
     /** What runs, for logs: "embedded PostgreSQL (zonky) 17.x", "Debian PostgreSQL 15". */
     String description();
 
+    /** Stops the server, keeping its data directory and port for {@link #resume}. */
+    void suspend();
+
+    /** Starts the server again on the data and port it had before {@link #suspend}. */
+    void resume();
+
     @Override
     void close();
 

@@ -130,7 +130,8 @@ public class JobPlanner {
         }
         String modelId = source != null ? source.baseModel : requestedModel != null ? requestedModel : backends.defaultModel(backendName).orElse(null);
         CatalogModel model = modelId == null ? null : model(backendName, modelId, check);
-        if (modelId == null && !modelTooLong) {
+        boolean fromJobRefused = !blank(request.fromJob()) && source == null;
+        if (modelId == null && !modelTooLong && !fromJobRefused) { // a refused fromJob would have named the model: one problem, not two
             check.add(new FieldViolation("baseModel", null, backends.modelHint(backendName), "baseModel is required for the " + backendName
                     + " backend; models: " + backends.modelHint(backendName), "JOB_MODEL_UNKNOWN"));
         }
@@ -173,7 +174,8 @@ public class JobPlanner {
         Dataset dataset = datasets.trainable(datasetId);
         Budgets.Estimate estimate = caps.pricing() == Capabilities.Pricing.UNPRICED
                 ? new Budgets.Estimate(null, "not priced: the " + backendName + " backend trains on hardware the deployment already has")
-                : budgets.estimate(backendName, modelId, method, spec.trainingType(), spec.settings().get(SpecField.EPOCHS).orElse(null),
+                : budgets.estimate(backendName, modelId, method, spec.settings().get(SpecField.TRAINING_TYPE).orElse(caps.defaultTrainingType()),
+                spec.settings().get(SpecField.EPOCHS).orElse(null),
                 spec.settings().get(SpecField.N_EVALS).orElse(0), dataset);
         if (caps.pricing() == Capabilities.Pricing.CATALOG) {
             budgets.check(tenantId, request.budgetUsd(), estimate);
