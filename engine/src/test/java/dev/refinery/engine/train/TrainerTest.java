@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -181,7 +182,59 @@ class TrainerTest {
 
     @Test
     void earlyStoppingEndsTheRunWhenValidationStopsImproving() {
-        // Validation data unrelated to the training pattern gets worse as the model overfits.
+        List<TrainingExample> validation = unrelatedValidation();
+        TrainingConfig cfg = config().withEpochs(10).withLearningRate(2e-2f).withEvaluation(1, 2);
+        TrainingResult r = new Trainer(BASE, cfg).train(examples(16, 9), validation, TrainingListener.NONE, null);
+        assertTrue(r.stoppedEarly());
+        assertTrue(r.steps() < r.totalSteps());
+    }
+
+    @Test
+    void warmUpEvaluationsNeverCountAndAStoppedRunEndsWithItsBestWeights() {
+        List<TrainingExample> validation = unrelatedValidation();
+        // minDelta so large that no evaluation after the warm-up counts as better: the run must stop at the first evaluation
+        // after the two warm-up ones (patience 1), and must end with the weights of the best warm-up evaluation.
+        TrainingConfig cfg = config().withEpochs(10).withLearningRate(2e-2f)
+                .withEvaluation(new TrainingConfig.Evaluation(1, 0, 1, 100f, 2));
+        Map<Integer, Double> evaluations = new TreeMap<>();
+        TrainingResult stopped = new Trainer(BASE, cfg).train(examples(16, 9), validation, new TrainingListener() {
+            @Override
+            public void onEvaluation(int step, double validationLoss) {
+                evaluations.put(step, validationLoss);
+            }
+        }, null);
+
+        assertTrue(stopped.stoppedEarly());
+        assertEquals(List.of(1, 2, 3), List.copyOf(evaluations.keySet()), "two warm-up evaluations, then one stale one");
+        int bestStep = evaluations.get(1) <= evaluations.get(2) ? 1 : 2;
+        assertEquals(evaluations.get(bestStep), stopped.bestValidationLoss(), 0.0);
+        assertEquals(stopped.bestValidationLoss(), stopped.finalValidationLoss(), 0.0, "the result reports the restored weights' loss");
+
+        // The same run cut off right after the best step holds the weights the stopped run must have restored.
+        TrainingResult cutAtBest = new Trainer(BASE, cfg.withEvaluation(TrainingConfig.Evaluation.AT_THE_END))
+                .train(examples(16, 9), validation, new TrainingListener() {
+                    private int steps;
+
+                    @Override
+                    public void onStep(StepMetrics metrics) {
+                        steps = metrics.step();
+                    }
+
+                    @Override
+                    public boolean cancelRequested() {
+                        return steps >= bestStep;
+                    }
+                }, null);
+        Map<String, Tensor> restored = stopped.adapter().byPeftName();
+        Map<String, Tensor> expected = cutAtBest.adapter().byPeftName();
+        assertEquals(expected.keySet(), restored.keySet());
+        for (String name : expected.keySet()) {
+            assertArrayEquals(expected.get(name).data(), restored.get(name).data(), 0f, name);
+        }
+    }
+
+    /** Validation data unrelated to the training pattern: its loss gets worse as the model overfits. */
+    private static List<TrainingExample> unrelatedValidation() {
         List<TrainingExample> validation = new ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(11);
         for (int n = 0; n < 8; n++) {
@@ -193,10 +246,7 @@ class TrainerTest {
             }
             validation.add(new TrainingExample(ids, mask));
         }
-        TrainingConfig cfg = config().withEpochs(10).withLearningRate(2e-2f).withEvaluation(1, 2);
-        TrainingResult r = new Trainer(BASE, cfg).train(examples(16, 9), validation, TrainingListener.NONE, null);
-        assertTrue(r.stoppedEarly());
-        assertTrue(r.steps() < r.totalSteps());
+        return validation;
     }
 
     @Test
