@@ -198,6 +198,25 @@ class ProviderJobsTest {
     }
 
     @Test
+    void anOversizedFieldIsRefusedAtTheDoorAndTheNextJobFlowsAsUsual() {
+        stubTogether("ft-tg-after-huge", 0, "pending", "running", "completed");
+        String dataset = stack.validDataset(12, 4);
+        ProviderStubs.server.resetRequests();
+        int jobsBefore = given().when().get("/jobs?limit=500").then().statusCode(200).extract().path("size()");
+        // 1.2 MB would pass the HTTP body limit and land in job-submitted, which the broker refuses (1 MB by default).
+        submit("t-huge", dataset, "together", TOGETHER_MODEL, Map.of("fromCheckpoint", "x".repeat(1_200_000)), null)
+                .then().statusCode(400).body("code", equalTo("JOB_FIELD_TOO_LONG"))
+                .body("errors.field", hasItem("fromCheckpoint")).body("errors.code", hasItem("JOB_FIELD_TOO_LONG"))
+                .body("errors.find { it.field == 'fromCheckpoint' }.message", containsString("1200002 characters"));
+        given().when().get("/jobs?limit=500").then().statusCode(200).body("size()", equalTo(jobsBefore));
+        assertEquals(0, ProviderStubs.server.getAllServeEvents().size(), "nothing may reach the provider");
+
+        String id = submit("t-huge", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
+        stack.probe().await("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(10));
+    }
+
+    @Test
     void aMissingOrRejectedKeyIsAClearErrorBeforeAnythingIsCreated() {
         String dataset = stack.validDataset(12, 4);
         submit("t-nokey", dataset, "fireworks", FIREWORKS_MODEL, SPEC, null).then().statusCode(422)
