@@ -134,6 +134,30 @@ class PipelineEndToEndTest {
         assertEquals("preference_accuracy", eval.path("metric").asText(), eval.toString());
     }
 
+    @Test
+    void aFullFineTuneOfStories260kIsTrainedStoredAndEvaluatedAgainstItsBase() throws Exception {
+        DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(5));
+        Path dataset = concat(work.resolve("full.jsonl"), "train.jsonl", "validation.jsonl", "test.jsonl");
+        String datasetId = gateway.uploadDataset(dataset, "full", null).path("id").asText();
+        await(() -> gateway.get("v1/datasets/" + datasetId), d -> d.path("validation").path("status").asText().equals("VALID"));
+
+        String jobId = pipeline.submitJob(Map.of("datasetId", datasetId, "baseModel", "stories260K",
+                "hyperparameters", Map.of("trainingType", "full", "epochs", 3, "learningRate", 0.001)), null).path("id").asText();
+        JsonNode job = await(() -> gateway.get("v1/fine-tunes/" + jobId), j -> List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
+        assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
+        assertEquals("full", job.path("hyperparameters").path("trainingType").asText(), job.toString());
+
+        JsonNode completed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(5)).get(0).value());
+        assertEquals("full-model", completed.path("artifact").path("type").asText(), completed.toString());
+
+        JsonNode evals = await(() -> gateway.get("v1/evals?jobId=" + jobId),
+                list -> list.isArray() && list.size() > 0 && List.of("COMPLETED", "FAILED").contains(list.get(0).path("status").asText()));
+        JsonNode eval = evals.get(0);
+        assertEquals("COMPLETED", eval.path("status").asText(), eval.toString());
+        assertEquals("CANDIDATE_BETTER", eval.path("verdict").asText(), eval.toString());
+    }
+
     /** The example's requests with their own story preferred to another hero's, in the chosen/rejected shape. */
     private static Path preferencePairs(Path target) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -8,13 +8,13 @@ import java.math.BigDecimal;
 /**
  * A request to fine-tune a base model on a validated dataset.
  *
- * @param hyperparameters local backend: trainingType, epochs, batchSize, gradientAccumulation, batching, learningRate, lrScheduler,
- *                        warmupRatio, minLrRatio, weightDecay, maxGradNorm, loraRank, loraAlpha, loraDropout, loraTargets,
- *                        seed, maxSeqLen, overflow, trainOnInputs, evalEvery, checkpointEvery, earlyStoppingPatience.
- *                        Provider backends: the provider-neutral spec fields (trainingType, epochs, learningRate, batchSize,
- *                        lrScheduler, minLrRatio, numCycles, warmupRatio, weightDecay, maxGradNorm, seed, nCheckpoints, nEvals,
- *                        suffix, trainOnInputs, fromCheckpoint, loraRank, loraAlpha, loraDropout, loraTargetModules, dpoVariant,
- *                        dpoBeta, dpoNllWeight, simpoGamma). Kept as a JSON tree so that every field can be checked and reported.
+ * @param hyperparameters the one spec vocabulary of every backend ({@code providers/spec/SpecField}): trainingType, epochs,
+ *                        learningRate, batchSize, gradientAccumulation, batching, lrScheduler, minLrRatio, numCycles,
+ *                        warmupRatio, weightDecay, maxGradNorm, seed, maxSeqLen, overflow, trainOnInputs, nEvals,
+ *                        nCheckpoints, checkpointEvery, earlyStopping*, suffix, fromCheckpoint, lora*, dpo*, simpoGamma.
+ *                        Which ones a backend takes, with their ranges and defaults: the spec table in
+ *                        docs/providers.md (a refused field's 400 names them too). Kept as a JSON tree so that every
+ *                        field can be checked and reported.
  */
 public record JobRequest(
         @Schema(description = "a dataset validated as VALID", example = "ds-5f0c1b2a9d8e4f7a8b6c3d2e1f0a9b8c") String datasetId,
@@ -29,7 +29,7 @@ public record JobRequest(
         @Schema(description = "continue from this SUCCEEDED job's result on the same backend (SFT then DPO)", example = "ft-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b")
         String fromJob) {
 
-    /** The request as the local engine path always took it. */
+    /** A plain SFT request without budget or earlier job. */
     public JobRequest(String datasetId, String baseModel, String backend, JsonNode hyperparameters) {
         this(datasetId, baseModel, backend, null, hyperparameters, null, null);
     }
