@@ -23,8 +23,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dataset-uploaded consumer on the real broker: golden sample, repeats, poison records. */
+/** The dataset-uploaded consumer on the real broker: golden sample, repeats, transient failures, poison records. */
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
 class DatasetUploadedConsumerTest {
@@ -33,6 +34,9 @@ class DatasetUploadedConsumerTest {
 
     @Inject
     ObjectStorage storage;
+
+    @Inject
+    ScriptedValidationRequests requests;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
@@ -79,6 +83,21 @@ class DatasetUploadedConsumerTest {
         given().when().get("/reports/" + id).then().statusCode(200).body("attempts", equalTo(1));
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("refinery_validation_events_consumed_total{outcome=\"duplicate\"}"));
+    }
+
+    @Test
+    void aTransientFailureOfTheEffectIsWaitedOutAndTheEventAppliedOnceWithNothingDeadLettered() {
+        String id = Fixtures.newDatasetId();
+        fixtures.putRaw(Fixtures.rawKey(id), Fixtures.goodRecords("transient", 30));
+        requests.failTransiently(id, 3); // SQLTransientConnectionException in the effect's transaction, three times
+
+        fixtures.sendUploaded(id, Fixtures.rawKey(id));
+
+        Fixtures.awaitReport(id).body("status", equalTo("VALID")).body("attempts", equalTo(1));
+        assertEquals(4, requests.calls(id), "three rolled-back tries, then the one that committed");
+        assertEquals(1, fixtures.probe().all("dataset-validated", r -> id.equals(r.key()), Duration.ofSeconds(4)).size());
+        assertTrue(fixtures.probe().all("dataset-uploaded.dlq", r -> id.equals(r.key()), Duration.ofSeconds(5)).isEmpty(),
+                "a valid event is never dead-lettered for the platform's own trouble");
     }
 
     @Test
