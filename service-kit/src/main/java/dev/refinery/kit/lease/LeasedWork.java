@@ -3,6 +3,7 @@ package dev.refinery.kit.lease;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * One kind of leased work as a service runs it: the pool that claims and runs it ({@link LeasedWorkers}), the keeper that
@@ -80,6 +81,11 @@ public final class LeasedWork {
     /** Whether the work is queued or running in this process. */
     public boolean has(String workId) {
         return workers.has(workId);
+    }
+
+    /** The work queued or running in this process (for a gauge). */
+    public Set<String> queued() {
+        return workers.queued();
     }
 
     /**

@@ -42,7 +42,7 @@ public class ReportService {
         if (!run.status.finished()) {
             // Who works on it, and why the last attempt stopped, is the lease's to say.
             Optional<WorkLeases.Row> lease = leases.find(ValidationRuns.LEASE_KIND, run.datasetId);
-            status = lease.filter(l -> l.state().equals("HELD")).isPresent() ? RunStatus.RUNNING : RunStatus.PENDING;
+            status = lease.filter(WorkLeases.Row::held).isPresent() ? RunStatus.RUNNING : RunStatus.PENDING;
             lastError = lease.map(WorkLeases.Row::lastError).orElse(null);
         }
         return ReportMapper.toView(run, status, lastError, settings.effective(ReportMapper.checks(run)));
