@@ -70,19 +70,9 @@ final class EvalFixtures {
     /** A LoRA adapter for stories260K: 30 training conversations, 2 epochs (a few seconds), trained once per test run. */
     static synchronized Path trainedAdapter() {
         if (adapter == null) {
-            LanguageModel base = LanguageModel.load(repoRoot().resolve("models/stories260K"));
-            List<TrainingExample> train = firstLines("train.jsonl", 30).stream()
-                    .map(line -> TrainingExample.of(base.template().encodeForTraining(ChatJsonl.parseLine(line, 1))))
-                    .toList();
-            TrainingConfig config = TrainingConfig.defaults().withEpochs(2).withLearningRate(5e-3f);
-            TrainingResult result = new Trainer(base.weights(), config).train(train, List.of(), TrainingListener.NONE, null);
-            try {
-                Path dir = Files.createTempDirectory("eval-test-adapter-");
-                PeftAdapterIo.write(result.adapter(), dir, base.name(), base.fingerprint());
-                adapter = dir;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Trained t = trainOnTheTask(TrainingConfig.defaults().withEpochs(2).withLearningRate(5e-3f));
+            adapter = scratch("eval-test-adapter-");
+            PeftAdapterIo.write(t.result().adapter(), adapter, t.base().name(), t.base().fingerprint());
         }
         return adapter;
     }
@@ -93,23 +83,33 @@ final class EvalFixtures {
      */
     static synchronized Path trainedFullModel() {
         if (fullModel == null) {
-            LanguageModel base = LanguageModel.load(repoRoot().resolve("models/stories260K"));
-            List<TrainingExample> train = firstLines("train.jsonl", 30).stream()
-                    .map(line -> TrainingExample.of(base.template().encodeForTraining(ChatJsonl.parseLine(line, 1))))
-                    .toList();
-            TrainingConfig config = TrainingConfig.defaults().withFullFineTuning().withEpochs(2).withLearningRate(1e-3f);
-            TrainingResult result = new Trainer(base.weights(), config).train(train, List.of(), TrainingListener.NONE, null);
-            try {
-                Path dir = Files.createTempDirectory("eval-test-full-model-");
-                int bos = base.tokenizer().bosId();
-                int eos = base.tokenizer().eosId();
-                HfModelWriter.write(result.weights(), dir, new SpecialTokenIds(bos >= 0 ? bos : null, eos >= 0 ? List.of(eos) : List.of()));
-                fullModel = dir;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Trained t = trainOnTheTask(TrainingConfig.defaults().withFullFineTuning().withEpochs(2).withLearningRate(1e-3f));
+            fullModel = scratch("eval-test-full-model-");
+            int bos = t.base().tokenizer().bosId();
+            int eos = t.base().tokenizer().eosId();
+            HfModelWriter.write(t.result().weights(), fullModel, new SpecialTokenIds(bos >= 0 ? bos : null, eos >= 0 ? List.of(eos) : List.of()));
         }
         return fullModel;
+    }
+
+    /** stories260K and what training it on the example task's first 30 conversations with {@code config} gave. */
+    private record Trained(LanguageModel base, TrainingResult result) {
+    }
+
+    private static Trained trainOnTheTask(TrainingConfig config) {
+        LanguageModel base = LanguageModel.load(repoRoot().resolve("models/stories260K"));
+        List<TrainingExample> train = firstLines("train.jsonl", 30).stream()
+                .map(line -> TrainingExample.of(base.template().encodeForTraining(ChatJsonl.parseLine(line, 1))))
+                .toList();
+        return new Trained(base, new Trainer(base.weights(), config).train(train, List.of(), TrainingListener.NONE, null));
+    }
+
+    private static Path scratch(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Uploads the trained adapter under {@code jobs/<jobId>/adapter/}; returns that key. */
