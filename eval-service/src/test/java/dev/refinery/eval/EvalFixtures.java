@@ -2,6 +2,8 @@ package dev.refinery.eval;
 
 import dev.refinery.engine.LanguageModel;
 import dev.refinery.engine.chat.ChatJsonl;
+import dev.refinery.engine.io.HfModelWriter;
+import dev.refinery.engine.io.SpecialTokenIds;
 import dev.refinery.engine.io.PeftAdapterIo;
 import dev.refinery.engine.train.Trainer;
 import dev.refinery.engine.train.TrainingConfig;
@@ -11,26 +13,35 @@ import dev.refinery.engine.train.TrainingResult;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.testing.TopicProbe;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.restassured.path.json.JsonPath;
+import jakarta.persistence.EntityManager;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import static io.restassured.RestAssured.given;
+
 /**
- * What the upstream services would have left behind, made for real: a LoRA adapter trained by the
+ * What the upstream services would have left behind, made for real: a LoRA adapter and a full fine-tune trained by the
  * engine on a slice of the example task (as training-service would), a held-out test split (as
- * validation-service would), and job-completed events with CloudEvents headers.
+ * validation-service would), and job-completed events (v1 and v2) with CloudEvents headers.
  */
 final class EvalFixtures {
 
     static final int TEST_ITEMS = 20;
     private static Path adapter;
+    private static Path fullModel;
 
     private EvalFixtures() {
     }
@@ -59,27 +70,60 @@ final class EvalFixtures {
     /** A LoRA adapter for stories260K: 30 training conversations, 2 epochs (a few seconds), trained once per test run. */
     static synchronized Path trainedAdapter() {
         if (adapter == null) {
-            LanguageModel base = LanguageModel.load(repoRoot().resolve("models/stories260K"));
-            List<TrainingExample> train = firstLines("train.jsonl", 30).stream()
-                    .map(line -> TrainingExample.of(base.template().encodeForTraining(ChatJsonl.parseLine(line, 1))))
-                    .toList();
-            TrainingConfig config = TrainingConfig.defaults().withEpochs(2).withLearningRate(5e-3f);
-            TrainingResult result = new Trainer(base.weights(), config).train(train, List.of(), TrainingListener.NONE, null);
-            try {
-                Path dir = Files.createTempDirectory("eval-test-adapter-");
-                PeftAdapterIo.write(result.adapter(), dir, base.name(), base.fingerprint());
-                adapter = dir;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Trained t = trainOnTheTask(TrainingConfig.defaults().withEpochs(2).withLearningRate(5e-3f));
+            adapter = scratch("eval-test-adapter-");
+            PeftAdapterIo.write(t.result().adapter(), adapter, t.base().name(), t.base().fingerprint());
         }
         return adapter;
     }
 
+    /**
+     * A full fine-tune of stories260K, every weight trained (30 conversations, 2 epochs), written as a Hugging Face folder
+     * (config.json + model.safetensors) the way training-service stores one; trained once per test run.
+     */
+    static synchronized Path trainedFullModel() {
+        if (fullModel == null) {
+            Trained t = trainOnTheTask(TrainingConfig.defaults().withFullFineTuning().withEpochs(2).withLearningRate(1e-3f));
+            fullModel = scratch("eval-test-full-model-");
+            int bos = t.base().tokenizer().bosId();
+            int eos = t.base().tokenizer().eosId();
+            HfModelWriter.write(t.result().weights(), fullModel, new SpecialTokenIds(bos >= 0 ? bos : null, eos >= 0 ? List.of(eos) : List.of()));
+        }
+        return fullModel;
+    }
+
+    /** stories260K and what training it on the example task's first 30 conversations with {@code config} gave. */
+    private record Trained(LanguageModel base, TrainingResult result) {
+    }
+
+    private static Trained trainOnTheTask(TrainingConfig config) {
+        LanguageModel base = LanguageModel.load(repoRoot().resolve("models/stories260K"));
+        List<TrainingExample> train = firstLines("train.jsonl", 30).stream()
+                .map(line -> TrainingExample.of(base.template().encodeForTraining(ChatJsonl.parseLine(line, 1))))
+                .toList();
+        return new Trained(base, new Trainer(base.weights(), config).train(train, List.of(), TrainingListener.NONE, null));
+    }
+
+    private static Path scratch(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Uploads the trained adapter under {@code jobs/<jobId>/adapter/}; returns that key. */
     static String uploadAdapter(ObjectStorage storage, String jobId) {
-        String prefix = "jobs/" + jobId + "/adapter/";
-        try (Stream<Path> files = Files.list(trainedAdapter())) {
+        return upload(storage, trainedAdapter(), "jobs/" + jobId + "/adapter/");
+    }
+
+    /** Uploads the fully fine-tuned model under {@code jobs/<jobId>/model/}; returns that key. */
+    static String uploadFullModel(ObjectStorage storage, String jobId) {
+        return upload(storage, trainedFullModel(), "jobs/" + jobId + "/model/");
+    }
+
+    private static String upload(ObjectStorage storage, Path folder, String prefix) {
+        try (Stream<Path> files = Files.list(folder)) {
             for (Path f : files.toList()) {
                 storage.put(prefix + f.getFileName(), Files.readAllBytes(f), "application/octet-stream");
             }
@@ -125,6 +169,14 @@ final class EvalFixtures {
                 .formatted(jobId, datasetId, adapterKey);
     }
 
+    /** A job-completed v2 of a SUCCEEDED local job whose artifact ({@code lora-adapter} or {@code full-model}) is in our bucket. */
+    static String succeededV2(String jobId, String datasetId, String artifactType, String key) {
+        return """
+            {"jobId":"%s","datasetId":"%s","baseModel":"stories260K","status":"SUCCEEDED","backend":"local","method":"sft",\
+            "artifact":{"type":"%s","bucket":"refinery","key":"%s"},"steps":8,"finalTrainLoss":0.9,"completedAt":"2026-12-07T15:31:10Z"}"""
+                .formatted(jobId, datasetId, artifactType, key);
+    }
+
     static String failed(String jobId, String datasetId) {
         return """
             {"jobId":"%s","datasetId":"%s","baseModel":"stories260K","status":"FAILED","failureCode":"ENGINE_NON_FINITE_LOSS",\
@@ -139,10 +191,66 @@ final class EvalFixtures {
     }
 
     static void sendJobCompleted(TopicProbe probe, String jobId, String payload, String ceId) {
+        sendJobCompleted(probe, jobId, payload, ceId, 1);
+    }
+
+    /** Sends a job-completed of {@code version} (ce_type refinery.job-completed.v1 or .v2); returns its ce_id. */
+    static String sendJobCompleted(TopicProbe probe, String jobId, String payload, int version) {
+        String ceId = UUID.randomUUID().toString();
+        sendJobCompleted(probe, jobId, payload, ceId, version);
+        return ceId;
+    }
+
+    static void sendJobCompleted(TopicProbe probe, String jobId, String payload, String ceId, int version) {
         probe.send("job-completed", jobId, payload,
-                "ce_specversion", "1.0", "ce_id", ceId, "ce_type", "refinery.job-completed.v1",
+                "ce_specversion", "1.0", "ce_id", ceId, "ce_type", "refinery.job-completed.v" + version,
                 "ce_source", "/refinery/training-service", "ce_subject", jobId, "ce_time", Instant.now().toString(),
                 "content-type", "application/json");
+    }
+
+    static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Polls the API until the job's (only) evaluation is COMPLETED or FAILED. */
+    static JsonPath awaitFinished(String jobId) {
+        long deadline = System.nanoTime() + EVALUATION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath list = given().when().get("/evals?jobId=" + jobId).then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> evals = list.getList("$");
+            if (!evals.isEmpty() && List.of("COMPLETED", "FAILED").contains(String.valueOf(evals.get(0).get("status")))) {
+                return given().when().get("/evals/" + evals.get(0).get("id")).then().statusCode(200).extract().jsonPath();
+            }
+            sleep();
+        }
+        throw new AssertionError("no finished evaluation for " + jobId + " within " + EVALUATION_TIMEOUT);
+    }
+
+    /** Waits until the consumer has recorded the event id in its inbox. */
+    static void awaitProcessed(EntityManager em, String ceId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            long n = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                    "SELECT count(*) FROM processed_event WHERE consumer = 'eval-service' AND event_id = ?1")
+                    .setParameter(1, ceId).getSingleResult()).longValue());
+            if (n == 1) {
+                return;
+            }
+            sleep();
+        }
+        throw new AssertionError("job-completed " + ceId + " was not processed within 30 s");
+    }
+
+    /** The job's evaluations as the API lists them (none when no evaluation was requested). */
+    static List<Map<String, Object>> evaluationsOf(String jobId) {
+        return given().when().get("/evals?jobId=" + jobId).then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     private static List<String> firstLines(String file, int n) {

@@ -2,6 +2,7 @@ package dev.refinery.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
 import dev.refinery.eval.service.EvaluationWorker;
@@ -24,7 +25,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -42,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvaluationFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(120);
 
     @Inject
     ObjectStorage storage;
@@ -65,7 +64,7 @@ class EvaluationFlowTest {
         TopicProbe probe = new TopicProbe(kafka);
         EvalFixtures.sendJobCompleted(probe, jobId, EvalFixtures.succeeded(jobId, datasetId, adapterKey));
 
-        JsonPath eval = awaitFinished(jobId);
+        JsonPath eval = EvalFixtures.awaitFinished(jobId);
         String id = eval.getString("id");
         assertEquals("COMPLETED", eval.getString("status"), eval.prettify());
         assertTrue(id.matches("ev-[0-9a-f]{32}"), id);
@@ -120,7 +119,7 @@ class EvaluationFlowTest {
         EvalFixtures.uploadPreferenceTestSplit(storage, datasetId);
         EvalFixtures.sendJobCompleted(new TopicProbe(kafka), jobId, EvalFixtures.succeeded(jobId, datasetId, adapterKey));
 
-        JsonPath eval = awaitFinished(jobId);
+        JsonPath eval = EvalFixtures.awaitFinished(jobId);
         assertEquals("COMPLETED", eval.getString("status"), eval.prettify());
         assertEquals("preference_accuracy", eval.getString("metric"));
         assertEquals(EvalFixtures.TEST_ITEMS, eval.getInt("items"));
@@ -147,7 +146,7 @@ class EvaluationFlowTest {
         TopicProbe probe = new TopicProbe(kafka);
         EvalFixtures.sendJobCompleted(probe, jobId, ContractSchemas.sample("job-completed"));
 
-        JsonPath eval = awaitFinished(jobId);
+        JsonPath eval = EvalFixtures.awaitFinished(jobId);
         assertEquals("FAILED", eval.getString("status"));
         assertEquals("EVAL_ADAPTER_MISSING", eval.getString("failureCode"));
         assertEquals("the job's adapter does not exist: no files under jobs/" + jobId + "/adapter/ in bucket refinery"
@@ -168,7 +167,7 @@ class EvaluationFlowTest {
         String jobId = JSON.readTree(sample).get("jobId").asText();
         String ceId = EvalFixtures.sendJobCompleted(new TopicProbe(kafka), jobId, sample);
 
-        awaitProcessed(ceId);
+        EvalFixtures.awaitProcessed(em, ceId);
         given().when().get("/evals?jobId=" + jobId).then().statusCode(200).body("size()", equalTo(0));
     }
 
@@ -182,7 +181,7 @@ class EvaluationFlowTest {
         ContractSchemas.assertValid("job-completed", sample.toString());
         String ceId = EvalFixtures.sendJobCompleted(new TopicProbe(kafka), jobId, sample.toString());
 
-        awaitProcessed(ceId);
+        EvalFixtures.awaitProcessed(em, ceId);
         given().when().get("/evals?jobId=" + jobId).then().statusCode(200).body("size()", equalTo(0));
     }
 
@@ -196,9 +195,9 @@ class EvaluationFlowTest {
         EvalFixtures.sendJobCompleted(probe, jobId, payload, ceId);
         // Same key, same partition: once this later event is processed, both copies before it were too.
         String marker = EvalFixtures.sendJobCompleted(probe, jobId, EvalFixtures.failed(jobId, EvalFixtures.datasetId()));
-        awaitProcessed(marker);
+        EvalFixtures.awaitProcessed(em, marker);
 
-        JsonPath eval = awaitFinished(jobId);
+        JsonPath eval = EvalFixtures.awaitFinished(jobId);
         given().when().get("/evals?jobId=" + jobId).then().statusCode(200).body("size()", equalTo(1));
         String id = eval.getString("id");
         assertEquals(1, probe.all("eval-finished", r -> id.equals(r.key()), Duration.ofSeconds(3)).size());
@@ -217,7 +216,7 @@ class EvaluationFlowTest {
 
         String jobId = EvalFixtures.jobId();
         EvalFixtures.sendJobCompleted(probe, jobId, EvalFixtures.succeeded(jobId, EvalFixtures.datasetId(), "jobs/" + jobId + "/adapter"));
-        assertEquals("EVAL_ADAPTER_MISSING", awaitFinished(jobId).getString("failureCode"));
+        assertEquals("EVAL_ADAPTER_MISSING", EvalFixtures.awaitFinished(jobId).getString("failureCode"));
     }
 
     @Test
@@ -235,49 +234,50 @@ class EvaluationFlowTest {
                 "application/json");
         EvalFixtures.sendJobCompleted(probe, brokenJob, EvalFixtures.succeeded(brokenJob, brokenDataset, "jobs/" + brokenJob + "/adapter/"));
 
-        JsonPath noSplit = awaitFinished(noSplitJob);
+        JsonPath noSplit = EvalFixtures.awaitFinished(noSplitJob);
         assertEquals("EVAL_TEST_SPLIT_MISSING", noSplit.getString("failureCode"));
         assertTrue(noSplit.getString("failureReason").contains("datasets/" + noSplitDataset + "/validated/test.jsonl"), noSplit.prettify());
 
-        JsonPath broken = awaitFinished(brokenJob);
+        JsonPath broken = EvalFixtures.awaitFinished(brokenJob);
         assertEquals("EVAL_ADAPTER_UNREADABLE", broken.getString("failureCode"));
         assertTrue(broken.getString("failureReason").contains("PREFIX_TUNING"), broken.prettify());
     }
 
     @Test
-    void evaluationsLeftRunningOrPendingByADeadProcessAreRunAgain() {
+    void evaluationsLeftRunningByADeadProcessAreRunAgainOnceTheirLeaseRunsOut() {
         String jobId = EvalFixtures.jobId();
         String datasetId = EvalFixtures.datasetId();
         String adapterKey = EvalFixtures.uploadAdapter(storage, jobId);
         EvalFixtures.uploadTestSplit(storage, datasetId);
-        // A process died while running one (its lease still looks valid), and another one's lease ran out.
-        String abandoned = insertRunning(jobId, datasetId, adapterKey, OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+        // A process died while running one (its lease still looks valid for a few seconds), and another one's lease ran out.
+        String abandoned = insertRunning(jobId, datasetId, adapterKey, "dead-process", "clock_timestamp() + interval '3 seconds'", 0);
         String otherJob = EvalFixtures.jobId();
-        String expired = insertRunning(otherJob, EvalFixtures.datasetId(), EvalFixtures.uploadAdapter(storage, otherJob),
-                OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
+        String expired = insertRunning(otherJob, EvalFixtures.datasetId(), EvalFixtures.uploadAdapter(storage, otherJob), "dead-process",
+                "clock_timestamp() - interval '1 minute'", 0);
 
-        worker.sweep(); // takes only the expired lease
-        worker.recoverAbandoned(); // the start-up pass: every RUNNING claim of another process
+        worker.sweep(); // takes only the expired lease; the other is taken by a later sweep, once it has run out
 
-        JsonPath rerun = awaitFinished(jobId);
+        JsonPath rerun = EvalFixtures.awaitFinished(jobId);
         assertEquals(abandoned, rerun.getString("id"));
         assertEquals("COMPLETED", rerun.getString("status"), rerun.prettify());
         assertEquals(2, rerun.getInt("attempts"), "the dead process's attempt and this one");
         assertEquals(EvalFixtures.TEST_ITEMS, rerun.getInt("items"));
-        JsonPath other = awaitFinished(otherJob);
+        JsonPath other = EvalFixtures.awaitFinished(otherJob);
         assertEquals(expired, other.getString("id"));
         assertEquals("EVAL_TEST_SPLIT_MISSING", other.getString("failureCode"));
+        assertEquals(2, other.getInt("attempts"));
     }
 
     @Test
-    void anEvaluationClaimedTooOftenIsGivenUp() {
+    void anEvaluationWhoseAttemptsAllDiedIsGivenUp() {
         String jobId = EvalFixtures.jobId();
-        String id = insertRunning(jobId, EvalFixtures.datasetId(), "jobs/" + jobId + "/adapter/", OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
-        QuarkusTransaction.requiringNew().run(() -> Evaluation.update("attempts = 3 where id = ?1", id));
+        // Two attempts died already (max-attempts = 3), and the process running the third died too.
+        insertRunning(jobId, EvalFixtures.datasetId(), "jobs/" + jobId + "/adapter/", "eval-deadbeef", "clock_timestamp() - interval '1 minute'", 2);
         worker.sweep();
-        JsonPath eval = awaitFinished(jobId);
+        JsonPath eval = EvalFixtures.awaitFinished(jobId);
         assertEquals("EVAL_GAVE_UP", eval.getString("failureCode"));
-        assertTrue(eval.getString("failureReason").startsWith("gave up after 3 attempts"), eval.prettify());
+        assertTrue(eval.getString("failureReason").startsWith("gave up: failed 3 times"), eval.prettify());
+        assertTrue(eval.getString("failureReason").contains("eval-deadbeef stopped without finishing"), eval.prettify());
     }
 
     @Test
@@ -294,12 +294,17 @@ class EvaluationFlowTest {
                 .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("EVAL_PAGE_INVALID"));
 
         String jobId = EvalFixtures.jobId();
-        String id = insertRunning(jobId, EvalFixtures.datasetId(), "jobs/" + jobId + "/adapter/", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+        // Held by a live replica for the next hour: RUNNING, and no sweep here touches it.
+        String id = insertRunning(jobId, EvalFixtures.datasetId(), "jobs/" + jobId + "/adapter/", "live-replica",
+                "clock_timestamp() + interval '1 hour'", 0);
         given().when().get("/evals/" + id + "/items")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("EVAL_NOT_COMPLETED")).body("status", equalTo("RUNNING"));
         given().when().get("/evals/" + id).then().statusCode(200).body("status", equalTo("RUNNING"));
-        QuarkusTransaction.requiringNew().run(() -> Evaluation.deleteById(id)); // keep it out of other tests' sweeps
+        QuarkusTransaction.requiringNew().run(() -> {
+            Evaluation.deleteById(id);
+            em.createNativeQuery("DELETE FROM work_lease WHERE work_id = ?1").setParameter(1, id).executeUpdate();
+        });
     }
 
     @Test
@@ -311,36 +316,11 @@ class EvaluationFlowTest {
         given().when().get("/q/openapi").then().statusCode(200).body(containsString("/evals/{id}/items"));
     }
 
-    /** Polls the API until the job's (only) evaluation is COMPLETED or FAILED. */
-    private static JsonPath awaitFinished(String jobId) {
-        long deadline = System.nanoTime() + EVALUATION_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath list = given().when().get("/evals?jobId=" + jobId).then().statusCode(200).extract().jsonPath();
-            List<Map<String, Object>> evals = list.getList("$");
-            if (!evals.isEmpty() && List.of("COMPLETED", "FAILED").contains(String.valueOf(evals.get(0).get("status")))) {
-                return given().when().get("/evals/" + evals.get(0).get("id")).then().statusCode(200).extract().jsonPath();
-            }
-            sleep();
-        }
-        throw new AssertionError("no finished evaluation for " + jobId + " within " + EVALUATION_TIMEOUT);
-    }
-
-    /** Waits until the consumer has recorded the event id in its inbox. */
-    private void awaitProcessed(String ceId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            long n = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
-                    "SELECT count(*) FROM processed_event WHERE consumer = 'eval-service' AND event_id = ?1")
-                    .setParameter(1, ceId).getSingleResult()).longValue());
-            if (n == 1) {
-                return;
-            }
-            sleep();
-        }
-        throw new AssertionError("job-completed " + ceId + " was not processed within 30 s");
-    }
-
-    private static String insertRunning(String jobId, String datasetId, String adapterKey, OffsetDateTime leaseUntil) {
+    /**
+     * An evaluation RUNNING as a process left it, and its work lease held by {@code holder} until {@code heldUntil} (SQL), the
+     * attempt 1 of {@code failures + 1}.
+     */
+    private String insertRunning(String jobId, String datasetId, String adapterKey, String holder, String heldUntil, int failures) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Evaluation e = new Evaluation();
             e.id = "ev-" + UUID.randomUUID().toString().replace("-", "");
@@ -348,28 +328,22 @@ class EvaluationFlowTest {
             e.datasetId = datasetId;
             e.baseModel = "stories260K";
             e.bucket = "refinery";
-            e.adapterKey = adapterKey;
+            e.artifactType = ArtifactType.LORA_ADAPTER;
+            e.artifactKey = adapterKey;
             e.sourceEventId = UUID.randomUUID().toString();
             e.status = EvaluationStatus.RUNNING;
             e.metric = "opening_match";
             e.maxTokens = 48;
             e.maxItems = 200;
             e.attempts = 1;
-            e.workerId = "eval-deadbeef";
-            e.leaseUntil = leaseUntil;
             e.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
             e.startedAt = e.createdAt;
             e.persist();
+            em.createNativeQuery("INSERT INTO work_lease (kind, work_id, state, attempt, failures, holder, held_until, next_at, created_at, "
+                            + "updated_at) VALUES ('evaluation', ?1, 'HELD', ?2, ?3, ?4, " + heldUntil + ", clock_timestamp(), "
+                            + "clock_timestamp(), clock_timestamp())")
+                    .setParameter(1, e.id).setParameter(2, failures + 1).setParameter(3, failures).setParameter(4, holder).executeUpdate();
             return e.id;
         });
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

@@ -19,12 +19,16 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The dataset-uploaded consumer on the real broker: golden sample, repeats, poison records. */
+/** The dataset-uploaded consumer on the real broker: golden sample, repeats, transient failures, poison records and their replay. */
 @QuarkusTest
 @WithTestResource(LocalStackTestResource.class)
 class DatasetUploadedConsumerTest {
@@ -33,6 +37,9 @@ class DatasetUploadedConsumerTest {
 
     @Inject
     ObjectStorage storage;
+
+    @Inject
+    ScriptedValidationRequests requests;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
@@ -82,6 +89,21 @@ class DatasetUploadedConsumerTest {
     }
 
     @Test
+    void aTransientFailureOfTheEffectIsWaitedOutAndTheEventAppliedOnceWithNothingDeadLettered() {
+        String id = Fixtures.newDatasetId();
+        fixtures.putRaw(Fixtures.rawKey(id), Fixtures.goodRecords("transient", 30));
+        requests.faults().failTransiently(id, 3); // SQLTransientConnectionException in the effect's transaction, three times
+
+        fixtures.sendUploaded(id, Fixtures.rawKey(id));
+
+        Fixtures.awaitReport(id).body("status", equalTo("VALID")).body("attempts", equalTo(1));
+        assertEquals(4, requests.faults().calls(id), "three rolled-back tries, then the one that committed");
+        assertEquals(1, fixtures.probe().all("dataset-validated", r -> id.equals(r.key()), Duration.ofSeconds(4)).size());
+        assertTrue(fixtures.probe().all("dataset-uploaded.dlq", r -> id.equals(r.key()), Duration.ofSeconds(5)).isEmpty(),
+                "a valid event is never dead-lettered for the platform's own trouble");
+    }
+
+    @Test
     void poisonRecordsGoToTheDeadLetterTopicAndConsumptionContinues() {
         String noHeaders = "poison-" + UUID.randomUUID();
         fixtures.probe().send("dataset-uploaded", noHeaders, "this is not an event");
@@ -99,5 +121,49 @@ class DatasetUploadedConsumerTest {
             assertNotNull(TopicProbe.header(dead, "dead-letter-reason"), "the DLQ record says why");
         }
         Fixtures.awaitReport(id).body("status", equalTo("VALID"));
+    }
+
+    @Test
+    void anEventRefusedUntilAFixIsAppliedOnceItsDeadLetterIsReplayed() {
+        String id = Fixtures.newDatasetId();
+        fixtures.putRaw(Fixtures.rawKey(id), Fixtures.goodRecords("replayed", 25));
+        requests.faults().refuse(id); // its effect can never succeed, until the fix
+        String ceId = fixtures.sendUploaded(id, Fixtures.uploadedEvent(id, Fixtures.rawKey(id)), UUID.randomUUID().toString());
+
+        ConsumerRecord<String, String> dead = fixtures.probe().await("dataset-uploaded.dlq", r -> id.equals(r.key()), Fixtures.EVENT_TIMEOUT);
+        assertNotNull(TopicProbe.header(dead, "dead-letter-reason"));
+        given().when().get("/reports/" + id).then().statusCode(404);
+
+        requests.faults().fix(id);
+        given().when().post("/admin/dead-letters/dataset-uploaded/replay?limit=1000").then().statusCode(200)
+                .body("topic", equalTo("dataset-uploaded"))
+                .body("deadLetterTopic", equalTo("dataset-uploaded.dlq"))
+                .body("replayed", greaterThanOrEqualTo(1));
+
+        Fixtures.awaitReport(id).body("status", equalTo("VALID")).body("validRecords", equalTo(25));
+        fixtures.awaitValidated(id);
+        List<ConsumerRecord<String, String>> delivered = fixtures.probe().all("dataset-uploaded", r -> id.equals(r.key()), Duration.ofSeconds(4));
+        assertEquals(2, delivered.size(), "the original and its replay");
+        ConsumerRecord<String, String> replayed = delivered.get(1);
+        assertEquals(ceId, TopicProbe.header(replayed, "ce_id"), "the same event, so the inbox would drop a repeat");
+        assertEquals("refinery.dataset-uploaded.v1", TopicProbe.header(replayed, "ce_type"));
+        assertNull(TopicProbe.header(replayed, "dead-letter-reason"), "not the dead-letter strategy's headers");
+        assertEquals(dead.value(), replayed.value());
+        assertEquals(2, requests.faults().calls(id), "refused once, applied once");
+    }
+
+    @Test
+    void onlyTheTopicsThisServiceConsumesCanBeReplayed() {
+        given().when().get("/admin/dead-letters").then().statusCode(200)
+                .body("topic", contains("dataset-uploaded"))
+                .body("deadLetterTopic", contains("dataset-uploaded.dlq"));
+        given().when().post("/admin/dead-letters/job-completed/replay").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("code", equalTo("DEAD_LETTER_TOPIC_UNKNOWN"))
+                .body("allowed", contains("dataset-uploaded"));
+        given().when().post("/admin/dead-letters/dataset-uploaded/replay?limit=0").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("DEAD_LETTER_LIMIT_INVALID"))
+                .body("field", equalTo("limit"));
     }
 }

@@ -14,6 +14,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +47,9 @@ class DatasetValidationTest {
 
     @Inject
     ObjectStorage storage;
+
+    @Inject
+    EntityManager em;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
@@ -211,7 +215,7 @@ class DatasetValidationTest {
     void aRunLeftRunningByACrashIsPickedUpAgain() {
         String id = Fixtures.newDatasetId();
         fixtures.putRaw(Fixtures.rawKey(id), Fixtures.goodRecords("crash", 50));
-        // What a worker that died mid-way leaves behind: RUNNING, with a heartbeat long gone.
+        // What a worker that died mid-way leaves behind: the run RUNNING, its lease held by a process that stopped renewing it.
         QuarkusTransaction.requiringNew().run(() -> {
             ValidationRun run = new ValidationRun();
             run.datasetId = id;
@@ -223,9 +227,11 @@ class DatasetValidationTest {
             OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(10);
             run.createdAt = longAgo;
             run.startedAt = longAgo;
-            run.heartbeatAt = longAgo;
-            run.nextAttemptAt = longAgo;
             run.persist();
+            em.createNativeQuery("INSERT INTO work_lease (kind, work_id, state, attempt, holder, held_until, next_at, created_at, updated_at) "
+                            + "VALUES ('validation-run', ?1, 'HELD', 1, 'crashed-worker', clock_timestamp() - interval '10 minutes', "
+                            + "clock_timestamp(), clock_timestamp(), clock_timestamp())")
+                    .setParameter(1, id).executeUpdate();
         });
 
         Fixtures.awaitReport(id).body("status", equalTo("VALID")).body("attempts", equalTo(2)).body("validRecords", equalTo(50));

@@ -101,11 +101,16 @@ final class Fixtures {
 
     /** The report once it is no longer PENDING or RUNNING. */
     static ValidatableResponse awaitReport(String datasetId) {
+        return awaitReport(datasetId, null);
+    }
+
+    /** The report once its status is {@code wanted} (null: any finished one). */
+    static ValidatableResponse awaitReport(String datasetId, String wanted) {
         long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
         while (true) {
             var response = given().when().get("/reports/" + datasetId);
             String status = response.statusCode() == 200 ? response.path("status") : null;
-            if (status != null && !status.equals("PENDING") && !status.equals("RUNNING")) {
+            if (status != null && (wanted == null ? !status.equals("PENDING") && !status.equals("RUNNING") : status.equals(wanted))) {
                 return response.then();
             }
             if (System.nanoTime() > deadline) {

@@ -25,18 +25,25 @@ public interface EvalConfig {
     @WithDefault("1")
     int workers();
 
-    /** How often the sweeper looks for evaluations nobody is working on (also after a restart). */
+    /** How often the sweeper hands the workers every evaluation whose lease is due (new, retried, or left by a dead process). */
     @WithDefault("30s")
     Duration sweepInterval();
 
     /**
-     * How long a worker's claim on an evaluation holds. Longer than any evaluation runs (the item cap
-     * bounds that); when it passes, the sweeper assumes the worker died and runs the evaluation again.
+     * How long a claim on an evaluation lasts without renewal. The worker renews it every third of it for as long as the
+     * evaluation runs, however long; a claim not renewed for this long (the process died) is taken over by the next sweep.
      */
-    @WithDefault("2h")
+    @WithDefault("2m")
     Duration lease();
 
-    /** Claims after which an evaluation that never finished (crashes, storage outages) is failed for good. */
+    /** Attempts that may fail or die (crashes, storage refusing) before the evaluation is failed for good (EVAL_GAVE_UP). */
     @WithDefault("3")
     int maxAttempts();
+
+    /** Wait before a failed or transiently interrupted evaluation is tried again; doubles each time (with jitter), up to the max. */
+    @WithDefault("30s")
+    Duration retryBackoff();
+
+    @WithDefault("10m")
+    Duration maxRetryBackoff();
 }

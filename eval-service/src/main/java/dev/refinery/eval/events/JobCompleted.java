@@ -1,18 +1,19 @@
 package dev.refinery.eval.events;
 
 /**
- * What eval-service reads of {@code job-completed} v1 (contracts/schemas/job-completed.v1.json);
- * unknown fields are ignored.
+ * What eval-service reads of {@code job-completed} v1 and v2 (contracts/schemas/job-completed.v1.json and .v2.json); unknown
+ * fields are ignored. v1 names a succeeded job's adapter by {@code bucket} + {@code adapterKey}; v2 by {@code artifact}
+ * (a LoRA adapter or a whole model in a bucket, or a model its provider keeps).
  */
-public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String bucket, String adapterKey,
-                           String backend) {
+public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String backend, String bucket, String adapterKey,
+                           Artifact artifact) {
 
     public static final String TOPIC = "job-completed";
-    public static final String TYPE = "refinery.job-completed.v1";
+    public static final String TYPE_V1 = "refinery.job-completed.v1";
+    public static final String TYPE_V2 = "refinery.job-completed.v2";
 
-    /** Trained on the local engine (no backend field, from before providers, means local): its adapter is in our bucket. */
-    public boolean trainedLocally() {
-        return backend == null || "local".equals(backend);
+    /** v2: what a SUCCEEDED job produced; {@code bucket} + {@code key} when it is in object storage, else {@code providerModel}. */
+    public record Artifact(String type, String bucket, String key, String providerModel) {
     }
 
     public boolean succeeded() {

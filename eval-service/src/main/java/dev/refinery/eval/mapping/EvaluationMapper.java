@@ -1,6 +1,7 @@
 package dev.refinery.eval.mapping;
 
 import dev.refinery.eval.events.EvalFinished;
+import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
 import dev.refinery.eval.rest.EvaluationView;
@@ -46,9 +47,11 @@ public final class EvaluationMapper {
         throw new IllegalStateException("evaluation " + e.id + " is " + e.status + ", not finished: there is no eval-finished to send");
     }
 
-    public static EvaluationView toView(Evaluation e) {
+    /** @param status what the evaluation is doing: its own status once finished, else PENDING or RUNNING as its work lease says */
+    public static EvaluationView toView(Evaluation e, EvaluationStatus status) {
         boolean completed = e.status == EvaluationStatus.COMPLETED;
-        return new EvaluationView(e.id, e.jobId, e.datasetId, e.baseModel, e.adapterKey, e.status.name(), e.metric, e.maxTokens,
+        return new EvaluationView(e.id, e.jobId, e.datasetId, e.baseModel, e.artifactType.wireName(), e.artifactKey,
+                e.artifactType == ArtifactType.LORA_ADAPTER ? e.artifactKey : null, status.name(), e.metric, e.maxTokens,
                 e.maxItems, e.items,
                 completed ? new EvaluationView.ModelScore(e.baselineModel, e.baselineMean, e.baselineLoss) : null,
                 completed ? new EvaluationView.ModelScore(e.candidateModel, e.candidateMean, e.candidateLoss) : null,

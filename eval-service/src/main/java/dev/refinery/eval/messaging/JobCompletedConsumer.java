@@ -1,87 +1,65 @@
 package dev.refinery.eval.messaging;
 
 import dev.refinery.eval.events.JobCompleted;
-import dev.refinery.eval.service.EvaluationService;
+import dev.refinery.eval.service.EvaluationRequests;
 import dev.refinery.kit.events.CloudEventHeaders;
 import dev.refinery.kit.events.EventPayloads;
 import dev.refinery.kit.events.MalformedEventException;
-import dev.refinery.kit.inbox.Inbox;
+import dev.refinery.kit.inbox.ConsumedEvents;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.util.Set;
-import java.util.regex.Pattern;
-
 /**
- * job-completed: a succeeded job gets a PENDING evaluation (run later by the worker, never inside this
- * transaction); failed and cancelled jobs are only marked processed. Records that are not a
- * job-completed v1 event go to job-completed.dlq.
+ * job-completed, v1 and v2: a succeeded job whose model is in our bucket gets a PENDING evaluation and its work lease (run
+ * later by the worker, never inside this transaction); failed and cancelled jobs, and models a provider keeps, are only
+ * marked processed. The record is read and checked first, outside any transaction: one that is not a job-completed event
+ * of a known version, or breaks its contract, goes to job-completed.dlq. A valid event whose transaction fails for a
+ * transient reason (the database away) is applied again after a back-off, for as long as that takes: never dead-lettered.
  */
 @ApplicationScoped
 public class JobCompletedConsumer {
 
     private static final Logger LOG = Logger.getLogger(JobCompletedConsumer.class);
     static final String CONSUMER = "eval-service";
-    private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
-    private static final Set<String> STATUSES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     @Inject
-    Inbox inbox;
+    ConsumedEvents events;
 
     @Inject
-    EvaluationService evaluations;
+    EvaluationRequests requests;
 
     @Incoming(JobCompleted.TOPIC)
     @Blocking
-    @Transactional
     public void on(ConsumerRecord<String, String> record) {
         CloudEventHeaders ce = CloudEventHeaders.of(record);
-        if (!JobCompleted.TYPE.equals(ce.type())) {
-            throw new MalformedEventException("unexpected type " + ce.type() + " on " + JobCompleted.TOPIC);
-        }
+        int version = Candidates.version(ce.type())
+                .orElseThrow(() -> new MalformedEventException("unexpected type " + ce.type() + " on " + JobCompleted.TOPIC));
         if (record.value() == null) {
             throw new MalformedEventException("job-completed " + ce.id() + " has no payload");
         }
         JobCompleted event = EventPayloads.read(record.value(), JobCompleted.class);
-        requireContract(event, ce.id());
-        if (!inbox.firstDelivery(CONSUMER, ce.id())) {
+        Candidates.Reading reading = Candidates.read(event, version, ce.id());
+        boolean applied;
+        try {
+            applied = events.applyOnce(CONSUMER, ce.id(), () -> {
+                if (reading.candidate() != null) {
+                    requests.request(event, reading.candidate(), ce.id());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "job-completed %s of job %s cannot be applied and goes to the dead-letter topic (replay it once fixed)",
+                    ce.id(), event.jobId());
+            throw e;
+        }
+        if (!applied) {
             LOG.debugf("job-completed %s already processed", ce.id());
-            return;
-        }
-        if (!event.succeeded()) {
-            LOG.infof("job %s ended %s: nothing to evaluate", event.jobId(), event.status());
-            return;
-        }
-        if (!event.trainedLocally()) {
+        } else if (reading.candidate() == null) {
             // A provider's model stays with the provider; evaluating it needs its chat-completions endpoint (not built yet).
-            LOG.infof("job %s trained on %s: evaluating provider-hosted models is not built yet, so none is requested",
-                    event.jobId(), event.backend());
-            return;
-        }
-        evaluations.request(event, ce.id());
-    }
-
-    /** The fields this service relies on, as the contract promises them; a record without them can never be evaluated. */
-    private static void requireContract(JobCompleted e, String ceId) {
-        String problem = null;
-        if (e.jobId() == null || !EvaluationService.JOB_ID.matcher(e.jobId()).matches()) {
-            problem = "jobId '" + e.jobId() + "' is not ft- followed by 32 hex digits";
-        } else if (e.datasetId() == null || !DATASET_ID.matcher(e.datasetId()).matches()) {
-            problem = "datasetId '" + e.datasetId() + "' is not ds- followed by 32 hex digits";
-        } else if (e.baseModel() == null || e.baseModel().isBlank()) {
-            problem = "baseModel is missing";
-        } else if (!STATUSES.contains(e.status())) {
-            problem = "status '" + e.status() + "' is not SUCCEEDED, FAILED or CANCELLED";
-        } else if (e.succeeded() && (e.adapterKey() == null || e.adapterKey().isBlank())) {
-            problem = "a SUCCEEDED job must carry its adapterKey";
-        }
-        if (problem != null) {
-            throw new MalformedEventException("job-completed " + ceId + " breaks its contract: " + problem);
+            LOG.infof("job %s: nothing to evaluate, %s", event.jobId(), reading.noEvaluationBecause());
         }
     }
 }

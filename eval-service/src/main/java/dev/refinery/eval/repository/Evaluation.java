@@ -7,6 +7,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -31,8 +32,14 @@ public class Evaluation extends PanacheEntityBase {
     @Column(nullable = false)
     public String bucket;
 
-    @Column(name = "adapter_key", nullable = false)
-    public String adapterKey;
+    /** What is evaluated against the base. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "artifact_type", nullable = false)
+    public ArtifactType artifactType;
+
+    /** Its folder in {@link #bucket}: {@code jobs/{jobId}/adapter/} or {@code jobs/{jobId}/model/}. */
+    @Column(name = "artifact_key", nullable = false)
+    public String artifactKey;
 
     /** CloudEvents id of the job-completed event that asked for it. */
     @Column(name = "source_event_id", nullable = false)
@@ -94,18 +101,12 @@ public class Evaluation extends PanacheEntityBase {
     @Column(name = "failure_reason", columnDefinition = "TEXT")
     public String failureReason;
 
+    /**
+     * Attempts started, as the API shows them: the number of the evaluation's work-lease claim that started last (the
+     * lease, kind {@code evaluation}, holds who runs it and why its last attempt stopped).
+     */
     @Column(nullable = false)
     public int attempts;
-
-    @Column(name = "worker_id")
-    public String workerId;
-
-    @Column(name = "lease_until")
-    public OffsetDateTime leaseUntil;
-
-    /** Why the last attempt stopped without a result (a transient error it will be retried after). */
-    @Column(name = "last_error", columnDefinition = "TEXT")
-    public String lastError;
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
@@ -115,6 +116,10 @@ public class Evaluation extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
+
+    /** Optimistic lock: a writer that forgot to take the lease's lock cannot silently overwrite another's update. */
+    @Version
+    public long version;
 
     public static List<Evaluation> byJob(String jobId, int limit) {
         return find("jobId = ?1 order by createdAt desc, id", jobId).page(0, limit).list();
@@ -126,13 +131,5 @@ public class Evaluation extends PanacheEntityBase {
 
     public static boolean existsForJob(String jobId) {
         return count("jobId", jobId) > 0;
-    }
-
-    /** Ids of evaluations in {@code status}, oldest first. */
-    public static List<String> idsIn(EvaluationStatus status) {
-        return getEntityManager()
-                .createQuery("select e.id from Evaluation e where e.status = :status order by e.createdAt", String.class)
-                .setParameter("status", status)
-                .getResultList();
     }
 }

@@ -1,6 +1,9 @@
 package dev.refinery.eval.repository;
 
-/** Life of an evaluation: PENDING until a worker claims it, RUNNING while it works, then COMPLETED or FAILED. */
+/**
+ * Life of an evaluation: PENDING until a worker claims its lease, RUNNING while it works (the API says RUNNING only while
+ * a worker holds the lease, PENDING while it waits for another attempt), then COMPLETED or FAILED.
+ */
 public enum EvaluationStatus {
     PENDING, RUNNING, COMPLETED, FAILED;
 

@@ -2,7 +2,6 @@ package dev.refinery.eval.rest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.refinery.eval.mapping.EvaluationMapper;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.service.EvaluationService;
 import dev.refinery.kit.problem.ApiException;
@@ -40,14 +39,14 @@ public class EvaluationResource {
     @Path("/{id}")
     @Operation(summary = "An evaluation: status, and once completed the scores, the 95% interval and the verdict")
     public EvaluationView get(@PathParam("id") String id) {
-        return EvaluationMapper.toView(evaluations.get(id));
+        return evaluations.view(evaluations.get(id));
     }
 
     @GET
     @Operation(summary = "Evaluations, newest first; those of one fine-tuning job with ?jobId=")
     public List<EvaluationView> list(@QueryParam("jobId") @Parameter(description = "the fine-tuning job (ft-...)") String jobId,
                                      @QueryParam("limit") @DefaultValue("50") int limit) {
-        return evaluations.list(jobId, Math.max(1, Math.min(limit, 500))).stream().map(EvaluationMapper::toView).toList();
+        return evaluations.list(jobId, Math.max(1, Math.min(limit, 500))).stream().map(evaluations::view).toList();
     }
 
     @GET

@@ -5,6 +5,7 @@ import dev.refinery.engine.LanguageModel;
 import dev.refinery.engine.eval.Metrics;
 import dev.refinery.engine.eval.HeldOutComparison;
 import dev.refinery.eval.mapping.ReportMapper;
+import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.kit.storage.ObjectStorage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,9 +18,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The long part of an evaluation, outside any transaction: fetch the adapter, load base and
- * candidate, read the held-out split, compare them with greedy decoding (deterministic, so a re-run
- * after a crash computes the same thing), store the per-item results.
+ * The long part of an evaluation, outside any transaction: fetch the artifact, load base and candidate (the base with the
+ * LoRA adapter merged in, or the whole fine-tuned model on the base's tokenizer), read the held-out split, compare them
+ * with greedy decoding (deterministic, so a re-run after a crash computes the same thing), store the per-item results.
  */
 @ApplicationScoped
 public class EvaluationRunner {
@@ -30,7 +31,7 @@ public class EvaluationRunner {
     ObjectStorage storage;
 
     @Inject
-    AdapterFetcher adapters;
+    ArtifactFetcher artifacts;
 
     @Inject
     BaseModels baseModels;
@@ -51,15 +52,15 @@ public class EvaluationRunner {
      */
     public Result run(EvaluationTask task) {
         if (!storage.bucket().equals(task.bucket())) {
-            throw new EvaluationFailure("EVAL_BUCKET_UNSUPPORTED", "the adapter is in bucket " + task.bucket()
+            throw new EvaluationFailure("EVAL_BUCKET_UNSUPPORTED", "the " + task.artifactType().wireName() + " is in bucket " + task.bucket()
                     + " but this service reads only bucket " + storage.bucket());
         }
         Path work = createWorkDir(task.evalId());
         try {
-            Path adapterDir = work.resolve("adapter");
-            adapters.fetch(task.adapterKey(), adapterDir);
+            Path artifactDir = work.resolve("artifact");
+            artifacts.fetch(task.artifactType(), task.artifactKey(), artifactDir);
             LanguageModel base = baseModels.load(task.baseModel());
-            LanguageModel candidate = withAdapter(base, adapterDir, task);
+            LanguageModel candidate = candidate(base, artifactDir, task);
             HeldOutSplit.Items items = heldOut.read(task.datasetId(), task.maxItems());
             LOG.infof("evaluation %s: %s vs %s on %d held-out %s of %s (%s, %d tokens)", task.evalId(), task.baseModel(),
                     task.candidateModel(), items.size(), items.pairs().isEmpty() ? "items" : "preference pairs", task.datasetId(),
@@ -73,12 +74,19 @@ public class EvaluationRunner {
         }
     }
 
-    private static LanguageModel withAdapter(LanguageModel base, Path adapterDir, EvaluationTask task) {
+    /** The fine-tuned model: the base with the adapter merged in, or the whole model's weights on the base's tokenizer. */
+    private static LanguageModel candidate(LanguageModel base, Path artifactDir, EvaluationTask task) {
         try {
-            return base.withAdapter(adapterDir);
+            return switch (task.artifactType()) {
+                case LORA_ADAPTER -> base.withAdapter(artifactDir);
+                case FULL_MODEL -> base.withWeights(artifactDir);
+            };
         } catch (EngineException e) {
-            throw new EvaluationFailure("EVAL_ADAPTER_UNREADABLE", "the adapter under " + AdapterFetcher.prefix(task.adapterKey())
-                    + " cannot be applied to base model " + task.baseModel() + ": [" + e.code() + "] " + e.getMessage(), e);
+            String what = task.artifactType() == ArtifactType.LORA_ADAPTER ? "the adapter under " + ArtifactFetcher.prefix(task.artifactKey())
+                    + " cannot be applied to base model " : "the model under " + ArtifactFetcher.prefix(task.artifactKey())
+                    + " cannot be read as a fine-tune of base model ";
+            throw new EvaluationFailure(ArtifactFetcher.unreadable(task.artifactType()), what + task.baseModel() + ": [" + e.code() + "] "
+                    + e.getMessage(), e);
         }
     }
 

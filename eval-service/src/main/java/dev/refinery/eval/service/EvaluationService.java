@@ -1,74 +1,42 @@
 package dev.refinery.eval.service;
 
-import dev.refinery.eval.config.EvalConfig;
-import dev.refinery.eval.events.JobCompleted;
+import dev.refinery.eval.mapping.EvaluationMapper;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
+import dev.refinery.eval.rest.EvaluationView;
+import dev.refinery.kit.lease.WorkLeases;
 import dev.refinery.kit.problem.ApiException;
-import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.kit.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import org.jboss.logging.Logger;
 
 import java.io.InputStream;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Evaluations: recorded when a job succeeds, run by {@link EvaluationWorker}, read through the API. */
+/** Evaluations as the API reads them (recorded by {@link EvaluationRequests}, run by {@link EvaluationWorker}). */
 @ApplicationScoped
 public class EvaluationService {
 
-    private static final Logger LOG = Logger.getLogger(EvaluationService.class);
     public static final Pattern EVAL_ID = Pattern.compile("^ev-[0-9a-f]{32}$");
     public static final Pattern JOB_ID = Pattern.compile("^ft-[0-9a-f]{32}$");
 
     @Inject
-    EvalConfig config;
-
-    @Inject
-    ObjectStorage storage;
-
-    @Inject
-    EvaluationWorker worker;
-
-    @Inject
     ItemsFile itemsFile;
 
-    /**
-     * Records a PENDING evaluation of a succeeded job in the caller's transaction (the consumer's, with
-     * its inbox entry); the worker starts once it commits. One evaluation per job: a second
-     * job-completed for the same job (a new event id, e.g. a re-announcement) is ignored.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<Evaluation> request(JobCompleted job, String sourceEventId) {
-        if (Evaluation.existsForJob(job.jobId())) {
-            LOG.infof("job %s already has an evaluation; job-completed %s ignored", job.jobId(), sourceEventId);
-            return Optional.empty();
+    @Inject
+    WorkLeases leases;
+
+    /** The API's view: an unfinished evaluation is RUNNING while a worker holds its lease, PENDING while it waits. */
+    @Transactional
+    public EvaluationView view(Evaluation e) {
+        EvaluationStatus status = e.status;
+        if (!status.finished()) {
+            status = leases.find(EvaluationTransitions.LEASE_KIND, e.id).filter(WorkLeases.Row::held).isPresent()
+                    ? EvaluationStatus.RUNNING : EvaluationStatus.PENDING;
         }
-        Evaluation e = new Evaluation();
-        e.id = "ev-" + UUID.randomUUID().toString().replace("-", "");
-        e.jobId = job.jobId();
-        e.datasetId = job.datasetId();
-        e.baseModel = job.baseModel();
-        e.bucket = job.bucket() == null || job.bucket().isBlank() ? storage.bucket() : job.bucket();
-        e.adapterKey = AdapterFetcher.prefix(job.adapterKey());
-        e.sourceEventId = sourceEventId;
-        e.status = EvaluationStatus.PENDING;
-        e.metric = config.metric();
-        e.maxTokens = config.maxTokens();
-        e.maxItems = config.maxItems();
-        e.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        e.persist();
-        worker.startAfterCommit(e.id);
-        LOG.infof("evaluation %s recorded for job %s (dataset %s, base %s)", e.id, e.jobId, e.datasetId, e.baseModel);
-        return Optional.of(e);
+        return EvaluationMapper.toView(e, status);
     }
 
     @Transactional

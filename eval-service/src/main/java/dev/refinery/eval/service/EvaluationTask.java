@@ -1,13 +1,15 @@
 package dev.refinery.eval.service;
 
+import dev.refinery.eval.repository.ArtifactType;
+
 /**
- * What a worker needs to run one claimed evaluation, copied out of the row so that the long work
- * happens outside any transaction.
+ * What an attempt needs to run one evaluation, copied out of the row so that the long work happens outside any
+ * transaction. The attempt's lease fences what it writes.
  *
- * @param attempt the claim's attempt number: only the holder of the latest attempt may write the result
+ * @param artifactKey the folder of the adapter or model in {@code bucket}
  */
-public record EvaluationTask(String evalId, int attempt, String jobId, String datasetId, String baseModel, String bucket,
-                             String adapterKey, String metric, int maxTokens, int maxItems) {
+public record EvaluationTask(String evalId, String jobId, String datasetId, String baseModel, String bucket, ArtifactType artifactType,
+                             String artifactKey, String metric, int maxTokens, int maxItems) {
 
     /** The candidate's model id as events and the API name it: base id + "+" + job id. */
     public String candidateModel() {

@@ -3,6 +3,7 @@ package dev.refinery.eval.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.eval.events.EvalFinished;
+import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
 import dev.refinery.eval.repository.Verdict;
@@ -34,7 +35,8 @@ class EvaluationMapperTest {
         e.datasetId = "ds-5f0c1b2a9d8e4f7a8b6c3d2e1f0a9b8c";
         e.baseModel = "stories260K";
         e.bucket = "refinery";
-        e.adapterKey = "jobs/" + JOB + "/adapter/";
+        e.artifactType = ArtifactType.LORA_ADAPTER;
+        e.artifactKey = "jobs/" + JOB + "/adapter/";
         e.sourceEventId = "ce-1";
         e.status = status;
         e.metric = "opening_match";
@@ -99,13 +101,27 @@ class EvaluationMapperTest {
 
     @Test
     void theViewShowsTheSummaryOnlyOnceCompleted() {
-        EvaluationView done = EvaluationMapper.toView(completed());
+        EvaluationView done = EvaluationMapper.toView(completed(), EvaluationStatus.COMPLETED);
         assertEquals(0.93, done.candidate().metric());
         assertEquals("CANDIDATE_BETTER", done.verdict());
-        EvaluationView pending = EvaluationMapper.toView(evaluation(EvaluationStatus.PENDING));
+        assertEquals("lora-adapter", done.artifactType());
+        assertEquals("jobs/" + JOB + "/adapter/", done.adapterKey());
+        EvaluationView pending = EvaluationMapper.toView(evaluation(EvaluationStatus.PENDING), EvaluationStatus.PENDING);
         assertEquals("PENDING", pending.status());
         assertNull(pending.baseline());
         assertNull(pending.difference());
         assertNull(pending.verdict());
+    }
+
+    @Test
+    void aWholeModelIsNamedAsAnArtifactNotAsAnAdapter() {
+        Evaluation e = evaluation(EvaluationStatus.PENDING);
+        e.artifactType = ArtifactType.FULL_MODEL;
+        e.artifactKey = "jobs/" + JOB + "/model/";
+        EvaluationView view = EvaluationMapper.toView(e, EvaluationStatus.RUNNING);
+        assertEquals("full-model", view.artifactType());
+        assertEquals("jobs/" + JOB + "/model/", view.artifactKey());
+        assertNull(view.adapterKey());
+        assertEquals("RUNNING", view.status());
     }
 }

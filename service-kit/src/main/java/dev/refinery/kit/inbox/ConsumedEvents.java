@@ -20,12 +20,17 @@ public class ConsumedEvents {
     @Inject
     TransientRetry retry;
 
-    /** Applies {@code effect} unless {@code consumer} already applied the event {@code eventId}; must not run inside a transaction. */
-    public void applyOnce(String consumer, String eventId, Runnable effect) {
-        retry.run(() -> QuarkusTransaction.requiringNew().run(() -> {
-            if (inbox.firstDelivery(consumer, eventId)) {
-                effect.run();
+    /**
+     * Applies {@code effect} unless {@code consumer} already applied the event {@code eventId}; must not run inside a
+     * transaction. False when the event was a repeat (nothing was done).
+     */
+    public boolean applyOnce(String consumer, String eventId, Runnable effect) {
+        return retry.get(() -> QuarkusTransaction.requiringNew().call(() -> {
+            if (!inbox.firstDelivery(consumer, eventId)) {
+                return false;
             }
+            effect.run();
+            return true;
         }));
     }
 }

@@ -236,7 +236,7 @@ public final class LeasedWorkers implements AutoCloseable {
         stopping = true;
         threads.shutdown();
         try {
-            if (!threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS) && !keeper.held().isEmpty()) {
                 LOG.warnf("%s: work still running after %s of shutdown: %s; its claims are given back", name, grace, keeper.held());
             }
         } catch (InterruptedException e) {

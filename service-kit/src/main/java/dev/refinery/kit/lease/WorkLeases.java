@@ -51,6 +51,11 @@ public final class WorkLeases {
     /** Where a lease stands (for sweepers, health and tests). */
     public record Row(String kind, String workId, String state, int attempt, int failures, int retries, String holder,
                       Instant heldUntil, Instant nextAt, String lastError) {
+
+        /** Claimed by a holder (that may have stopped renewing it): the work is being worked on, as far as the table knows. */
+        public boolean held() {
+            return "HELD".equals(state);
+        }
     }
 
     /** Registers new work, claimable at once; in the caller's transaction when there is one. Registering it again changes nothing. */

@@ -56,29 +56,28 @@ public interface ValidationConfig {
         int validationPercent();
     }
 
-    /** The background validation of queued runs. */
+    /** The background validation of queued runs, each under its work lease (kind {@code validation-run}). */
     interface Worker {
         /** Runs validated at the same time (each holds at most one line plus a few buffers in memory). */
         @WithDefault("2")
         int threads();
 
-        /** How often the sweeper looks for queued runs and for runs whose worker died. */
+        /** How often the sweeper hands the workers every run whose lease is due (new, retried, or left by a dead process). */
         @WithDefault("5s")
         Duration sweepInterval();
 
-        /** How often a running validation shows it is alive. */
-        @WithDefault("10s")
-        Duration heartbeatInterval();
-
-        /** A RUNNING run without a heartbeat for this long is considered abandoned (crash) and queued again. */
+        /**
+         * A claim on a run lasts this long without renewal; the holder renews it every third of it while it validates. A
+         * claim not renewed for this long (the process died) is taken over by the next sweep, anywhere.
+         */
         @WithDefault("60s")
-        Duration staleAfter();
+        Duration lease();
 
-        /** Attempts before a run that keeps failing (storage down, crash) is given up as FAILED. */
+        /** Attempts that may fail (a bug, a crash) before the run is given up as FAILED; a transient outage never counts. */
         @WithDefault("8")
         int maxAttempts();
 
-        /** Wait before the second attempt; doubles with each further attempt, up to {@link #maxRetryBackoff()}. */
+        /** Wait before a failed or transiently interrupted run is tried again; doubles each time (with jitter), up to the max. */
         @WithDefault("5s")
         Duration retryBackoff();
 

@@ -60,16 +60,20 @@ public final class ReportMapper {
                 run.checkEvaluations, run.testSetDatasetId, run.testSetBucket, run.testSetKey);
     }
 
-    public static ReportView toView(ValidationRun run, ReportView.ChecksView checks) {
+    /**
+     * @param status    what the run is doing: its own status once finished, else PENDING or RUNNING as its work lease says
+     * @param lastError why the last attempt stopped: the run's own reason once it failed, else the lease's
+     */
+    public static ReportView toView(ValidationRun run, RunStatus status, String lastError, ReportView.ChecksView checks) {
         ReportView.SplitsView splits = run.status == RunStatus.VALID
                 ? new ReportView.SplitsView(split(run, Split.TRAIN, run.trainRecords), split(run, Split.VALIDATION, run.validationRecords),
                 split(run, Split.TEST, run.testRecords))
                 : null;
         Map<String, Long> ruleCounts = run.status == RunStatus.VALID || run.status == RunStatus.INVALID ? new TreeMap<>(run.ruleCounts) : null;
         boolean checked = run.status == RunStatus.VALID || run.status == RunStatus.INVALID;
-        return new ReportView(run.datasetId, run.datasetName, run.status.name(), run.sourceKey, run.lines, run.records, run.validRecords,
+        return new ReportView(run.datasetId, run.datasetName, status.name(), run.sourceKey, run.lines, run.records, run.validRecords,
                 run.invalidRecords, run.problems, ruleCounts, splits, run.reportKey, checked ? ValidatedObjects.cleanSubset(run.datasetId) : null,
-                checks, run.parentDatasetId, run.attempts, run.lastError, run.createdAt, run.startedAt, run.finishedAt);
+                checks, run.parentDatasetId, run.attempts, lastError, run.createdAt, run.startedAt, run.finishedAt);
     }
 
     /** The event of a finished run, built from what was stored, so the event and the state cannot disagree. */

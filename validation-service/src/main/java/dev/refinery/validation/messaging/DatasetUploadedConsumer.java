@@ -3,26 +3,27 @@ package dev.refinery.validation.messaging;
 import dev.refinery.kit.events.CloudEventHeaders;
 import dev.refinery.kit.events.EventPayloads;
 import dev.refinery.kit.events.MalformedEventException;
-import dev.refinery.kit.inbox.Inbox;
+import dev.refinery.kit.inbox.ConsumedEvents;
 import dev.refinery.validation.events.DatasetUploaded;
-import dev.refinery.validation.service.ValidationRuns;
-import dev.refinery.validation.service.ValidationWorker;
+import dev.refinery.validation.service.ValidationRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * {@code dataset-uploaded}: queues the dataset's validation (a PENDING run) in the transaction that
- * records the event as processed. The validation itself runs later on the worker, never here, so a big
- * file cannot hold up the partition or the transaction. Records that are not a usable event go to
- * {@code dataset-uploaded.dlq}.
+ * {@code dataset-uploaded}: queues the dataset's validation (a PENDING run and its work lease) in the transaction that
+ * records the event as processed ({@link ConsumedEvents#applyOnce}). The validation itself runs later on the worker, never
+ * here, so a big file cannot hold up the partition or the transaction. The record is read and checked first, outside any
+ * transaction: one that is not a usable event goes to {@code dataset-uploaded.dlq}. A valid event whose transaction fails
+ * for a transient reason (the database away) is applied again after a back-off, for as long as that takes: never
+ * dead-lettered.
  */
 @ApplicationScoped
 public class DatasetUploadedConsumer {
@@ -32,20 +33,16 @@ public class DatasetUploadedConsumer {
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
 
     @Inject
-    Inbox inbox;
+    ConsumedEvents events;
 
     @Inject
-    ValidationRuns runs;
-
-    @Inject
-    ValidationWorker worker;
+    ValidationRequests requests;
 
     @Inject
     MeterRegistry registry;
 
     @Incoming(DatasetUploaded.TOPIC)
     @Blocking
-    @Transactional
     public void on(ConsumerRecord<String, String> record) {
         CloudEventHeaders ce;
         DatasetUploaded event;
@@ -60,17 +57,26 @@ public class DatasetUploadedConsumer {
             LOG.warnf("%s record at offset %d goes to the dead-letter topic: %s", record.topic(), record.offset(), e.getMessage());
             throw e;
         }
-        if (!inbox.firstDelivery(CONSUMER, ce.id())) {
+        AtomicBoolean queued = new AtomicBoolean();
+        boolean applied;
+        try {
+            applied = events.applyOnce(CONSUMER, ce.id(), () -> queued.set(requests.request(event)));
+        } catch (RuntimeException e) {
+            count("failed");
+            LOG.errorf(e, "dataset-uploaded %s for %s cannot be applied and goes to the dead-letter topic (replay it once fixed)",
+                    ce.id(), event.datasetId());
+            throw e;
+        }
+        if (!applied) {
             count("duplicate");
             LOG.debugf("dataset-uploaded %s for %s already applied", ce.id(), event.datasetId());
             return;
         }
-        if (!runs.queue(event)) {
+        if (!queued.get()) {
             count("already_queued");
             LOG.infof("dataset %s already has a validation run; event %s ignored", event.datasetId(), ce.id());
             return;
         }
-        worker.wakeUpAfterCommit();
         count("queued");
         LOG.infof("dataset %s queued for validation (%s)%s", event.datasetId(), event.objectKey(),
                 event.checks() == null ? "" : " with its own check options");

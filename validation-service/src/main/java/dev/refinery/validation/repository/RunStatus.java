@@ -4,7 +4,7 @@ package dev.refinery.validation.repository;
 public enum RunStatus {
     /** Queued, waiting for a worker (also after a failed attempt or a crash). */
     PENDING,
-    /** A worker is streaming the file; it sends heartbeats. */
+    /** An attempt began (the API shows RUNNING only while a worker holds the run's lease, PENDING while it waits again). */
     RUNNING,
     VALID,
     INVALID,

@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -38,15 +39,12 @@ public class ValidationRun extends PanacheEntityBase {
     @Column(nullable = false)
     public RunStatus status;
 
-    /** Attempts started; also the fencing token: only the worker holding the current attempt may finish the run. */
+    /**
+     * Attempts started, as the API shows them: the number of the run's work-lease claim that started last (the lease,
+     * kind {@code validation-run}, is the fence of every write an attempt makes).
+     */
     @Column(nullable = false)
     public int attempts;
-
-    @Column(name = "next_attempt_at", nullable = false)
-    public OffsetDateTime nextAttemptAt;
-
-    @Column(name = "heartbeat_at")
-    public OffsetDateTime heartbeatAt;
 
     @Column(name = "last_error", columnDefinition = "TEXT")
     public String lastError;
@@ -126,4 +124,8 @@ public class ValidationRun extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
+
+    /** Optimistic lock: a writer that forgot to take the lease's lock cannot silently overwrite another's update. */
+    @Version
+    public long version;
 }

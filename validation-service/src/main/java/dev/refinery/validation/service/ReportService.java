@@ -1,8 +1,10 @@
 package dev.refinery.validation.service;
 
+import dev.refinery.kit.lease.WorkLeases;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.validation.mapping.ReportMapper;
 import dev.refinery.datasets.rules.Rule;
+import dev.refinery.validation.repository.RunStatus;
 import dev.refinery.validation.repository.ValidationProblem;
 import dev.refinery.validation.repository.ValidationRun;
 import dev.refinery.validation.rest.ProblemPage;
@@ -11,26 +13,39 @@ import dev.refinery.validation.rest.ReportView;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Reading reports and their problems. */
 @ApplicationScoped
 public class ReportService {
 
-    @jakarta.inject.Inject
-    CheckSettings settings;
-
     public static final int MAX_PAGE = 1000;
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
+
+    @Inject
+    CheckSettings settings;
+
+    @Inject
+    WorkLeases leases;
 
     @Transactional
     public ReportView report(String datasetId) {
         ValidationRun run = find(datasetId);
-        return ReportMapper.toView(run, settings.effective(ReportMapper.checks(run)));
+        RunStatus status = run.status;
+        String lastError = run.lastError;
+        if (!run.status.finished()) {
+            // Who works on it, and why the last attempt stopped, is the lease's to say.
+            Optional<WorkLeases.Row> lease = leases.find(ValidationRuns.LEASE_KIND, run.datasetId);
+            status = lease.filter(WorkLeases.Row::held).isPresent() ? RunStatus.RUNNING : RunStatus.PENDING;
+            lastError = lease.map(WorkLeases.Row::lastError).orElse(null);
+        }
+        return ReportMapper.toView(run, status, lastError, settings.effective(ReportMapper.checks(run)));
     }
 
     @Transactional

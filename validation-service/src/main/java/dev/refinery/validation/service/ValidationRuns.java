@@ -1,25 +1,23 @@
 package dev.refinery.validation.service;
 
+import dev.refinery.datasets.split.Split;
+import dev.refinery.kit.lease.Lease;
+import dev.refinery.kit.lease.WorkLeases;
 import dev.refinery.kit.outbox.Outbox;
 import dev.refinery.kit.storage.ObjectStorage;
-import dev.refinery.validation.config.ValidationConfig;
 import dev.refinery.validation.events.DatasetUploaded;
 import dev.refinery.validation.events.DatasetValidated;
 import dev.refinery.validation.mapping.ReportMapper;
 import dev.refinery.validation.records.LineProblem;
 import dev.refinery.validation.records.ScanResult;
-import dev.refinery.datasets.split.Split;
 import dev.refinery.validation.repository.RunStatus;
 import dev.refinery.validation.repository.ValidationProblem;
 import dev.refinery.validation.repository.ValidationRun;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -27,30 +25,30 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The life of a validation run in the database, one transaction per step: queued (PENDING) by the
- * consumer, claimed (RUNNING) by a worker that heartbeats while it streams, then finished together with
- * its problems and its {@code dataset-validated} event, or re-queued after a failure or a crash.
+ * The life of a validation run in the database, one transaction per step: queued (PENDING, its work lease opened) by the
+ * consumer, begun by an attempt that holds the lease, then finished together with its problems, its
+ * {@code dataset-validated} event and the lease's completion. Every write of an attempt is fenced by its lease
+ * ({@link WorkLeases#requireHeld}): an attempt that was taken over fails with {@code LeaseLostException} and writes nothing.
  */
 @ApplicationScoped
 public class ValidationRuns {
 
+    /** The work-lease kind of a run; its work id is the dataset id. */
+    public static final String LEASE_KIND = "validation-run";
     private static final Logger LOG = Logger.getLogger(ValidationRuns.class);
     private static final int MAX_ERROR = 2000;
-
-    @Inject
-    EntityManager em;
 
     @Inject
     Outbox outbox;
 
     @Inject
-    ValidationConfig config;
-
-    @Inject
     ObjectStorage storage;
 
+    @Inject
+    WorkLeases leases;
+
     /**
-     * Queues the validation of an uploaded dataset, in the caller's (the consumer's) transaction.
+     * Queues the validation of an uploaded dataset and opens its lease, in the caller's (the consumer's) transaction.
      *
      * @return false when the dataset already has a run (datasets are immutable: one run answers for it)
      */
@@ -59,7 +57,6 @@ public class ValidationRuns {
         if (ValidationRun.findById(event.datasetId()) != null) {
             return false;
         }
-        OffsetDateTime now = now();
         ValidationRun run = new ValidationRun();
         run.datasetId = event.datasetId();
         run.datasetName = event.name();
@@ -68,58 +65,40 @@ public class ValidationRuns {
         run.parentDatasetId = event.parentDatasetId();
         ReportMapper.copyChecks(event.checks(), run);
         run.status = RunStatus.PENDING;
-        run.nextAttemptAt = now;
-        run.createdAt = now;
+        run.createdAt = now();
         run.persist();
+        leases.open(LEASE_KIND, run.datasetId);
         return true;
     }
 
-    /** Takes the oldest queued run that is due, if any; concurrent workers (and instances) never take the same one. */
+    /**
+     * An attempt begins under {@code lease}: the run is RUNNING with the lease's attempt number. Empty when there is nothing
+     * to do (the run is gone or already finished): the lease is then completed.
+     */
     @Transactional
-    public Optional<Claim> claimNext() {
-        OffsetDateTime now = now();
-        List<ValidationRun> due = em.createQuery(
-                        "from ValidationRun where status = :pending and nextAttemptAt <= :now order by nextAttemptAt, createdAt",
-                        ValidationRun.class)
-                .setParameter("pending", RunStatus.PENDING)
-                .setParameter("now", now)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setHint("jakarta.persistence.lock.timeout", -2) // SKIP LOCKED
-                .setMaxResults(1)
-                .getResultList();
-        if (due.isEmpty()) {
+    public Optional<ValidationTask> attemptBegins(Lease lease) {
+        leases.requireHeld(lease);
+        ValidationRun run = ValidationRun.findById(lease.workId());
+        if (run == null || run.status.finished()) {
+            leases.complete(lease);
             return Optional.empty();
         }
-        ValidationRun run = due.get(0);
         run.status = RunStatus.RUNNING;
-        run.attempts++;
-        run.startedAt = now;
-        run.heartbeatAt = now;
-        return Optional.of(new Claim(run.datasetId, run.sourceBucket, run.sourceKey, run.attempts, ReportMapper.checks(run)));
-    }
-
-    /** Shows the run is still being worked on; fails when another worker has taken it over. */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void heartbeat(Claim claim) {
-        int updated = ValidationRun.update("heartbeatAt = ?1 where datasetId = ?2 and attempts = ?3 and status = ?4",
-                now(), claim.datasetId(), claim.attempt(), RunStatus.RUNNING);
-        if (updated == 0) {
-            throw new RunTakenOverException(claim);
-        }
+        run.attempts = lease.attempt();
+        run.startedAt = now();
+        return Optional.of(new ValidationTask(run.datasetId, run.sourceBucket, run.sourceKey, ReportMapper.checks(run)));
     }
 
     /**
-     * Stores the verdict, the per-rule counts, the kept problems and the {@code dataset-validated} event,
-     * all in one transaction.
+     * Stores the verdict, the per-rule counts, the kept problems and the {@code dataset-validated} event, and completes the
+     * lease, all in one transaction.
      *
-     * @return false (and changes nothing) when the claim no longer holds the run
+     * @throws dev.refinery.kit.lease.LeaseLostException when the attempt no longer holds the run (nothing is written)
      */
     @Transactional
-    public boolean finish(Claim claim, ScanResult result, OffsetDateTime validatedAt) {
-        ValidationRun run = em.find(ValidationRun.class, claim.datasetId(), LockModeType.PESSIMISTIC_WRITE);
-        if (run == null || run.status != RunStatus.RUNNING || run.attempts != claim.attempt()) {
-            return false;
-        }
+    public void finish(Lease lease, ScanResult result, OffsetDateTime validatedAt) {
+        leases.requireHeld(lease);
+        ValidationRun run = ValidationRun.findById(lease.workId());
         boolean valid = result.valid();
         run.status = valid ? RunStatus.VALID : RunStatus.INVALID;
         run.lines = result.lines();
@@ -134,7 +113,6 @@ public class ValidationRuns {
         run.ruleCounts.clear();
         run.ruleCounts.putAll(result.ruleCounts());
         run.finishedAt = validatedAt;
-        run.heartbeatAt = null;
         run.lastError = null;
         ValidationProblem.delete("datasetId", run.datasetId); // a previous attempt never commits problems, but be sure
         for (LineProblem p : result.samples()) {
@@ -142,7 +120,24 @@ public class ValidationRuns {
         }
         DatasetValidated event = ReportMapper.toEvent(run, storage.bucket());
         outbox.publish(DatasetValidated.TOPIC, run.datasetId, event);
-        return true;
+        leases.complete(lease);
+    }
+
+    /**
+     * The run fails for good with the reason, and its lease is completed: its options cannot be used (see
+     * {@link CheckChoiceException}), or every attempt it was allowed failed. No event: nothing was validated.
+     */
+    @Transactional
+    public void failed(Lease lease, String reason) {
+        leases.requireHeld(lease);
+        ValidationRun run = ValidationRun.findById(lease.workId());
+        if (run != null && !run.status.finished()) {
+            run.status = RunStatus.FAILED;
+            run.lastError = reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason;
+            run.finishedAt = now();
+            LOG.warnf("validation of %s failed: %s", run.datasetId, reason);
+        }
+        leases.complete(lease);
     }
 
     /**
@@ -169,82 +164,10 @@ public class ValidationRuns {
                 .stream().map(r -> r.datasetId).toList();
     }
 
-    /** The dataset's options cannot be used (see {@link CheckChoiceException}): the run fails now, with the reason, instead of retrying. */
-    @Transactional
-    public boolean giveUp(Claim claim, String reason) {
-        ValidationRun run = em.find(ValidationRun.class, claim.datasetId(), LockModeType.PESSIMISTIC_WRITE);
-        if (run == null || run.status != RunStatus.RUNNING || run.attempts != claim.attempt()) {
-            return false;
-        }
-        run.status = RunStatus.FAILED;
-        run.lastError = reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason;
-        run.heartbeatAt = null;
-        run.finishedAt = now();
-        LOG.warnf("validation of %s failed: %s", run.datasetId, reason);
-        return true;
-    }
-
     /** The run of a dataset, if this service has seen the dataset. */
     @Transactional
     public Optional<ValidationRun> find(String datasetId) {
         return Optional.ofNullable(ValidationRun.findById(datasetId));
-    }
-
-    /** An attempt failed for a reason other than the data (storage, database): queue it again later, or give up. */
-    @Transactional
-    public RunStatus retryLater(Claim claim, String error) {
-        ValidationRun run = em.find(ValidationRun.class, claim.datasetId(), LockModeType.PESSIMISTIC_WRITE);
-        if (run == null || run.status != RunStatus.RUNNING || run.attempts != claim.attempt()) {
-            return run == null ? null : run.status;
-        }
-        requeueOrGiveUp(run, "attempt " + run.attempts + " failed: " + error);
-        return run.status;
-    }
-
-    /**
-     * Re-queues runs whose worker stopped sending heartbeats (the process crashed or was stopped midway):
-     * validation is deterministic and its writes overwrite, so starting again is safe.
-     *
-     * @return how many runs were re-queued or given up
-     */
-    @Transactional
-    public int requeueAbandoned() {
-        OffsetDateTime cutoff = now().minus(config.worker().staleAfter());
-        List<ValidationRun> abandoned = em.createQuery(
-                        "from ValidationRun where status = :running and heartbeatAt < :cutoff", ValidationRun.class)
-                .setParameter("running", RunStatus.RUNNING)
-                .setParameter("cutoff", cutoff)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setHint("jakarta.persistence.lock.timeout", -2)
-                .setMaxResults(100)
-                .getResultList();
-        for (ValidationRun run : abandoned) {
-            LOG.warnf("validation of %s (attempt %d) stopped without finishing; queuing it again", run.datasetId, run.attempts);
-            requeueOrGiveUp(run, "attempt " + run.attempts + " stopped without finishing (the worker crashed or was stopped)");
-        }
-        return abandoned.size();
-    }
-
-    private void requeueOrGiveUp(ValidationRun run, String error) {
-        run.lastError = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
-        run.heartbeatAt = null;
-        if (run.attempts >= config.worker().maxAttempts()) {
-            run.status = RunStatus.FAILED;
-            run.finishedAt = now();
-            LOG.errorf("validation of %s failed %d times; giving up: %s", run.datasetId, run.attempts, error);
-        } else {
-            run.status = RunStatus.PENDING;
-            run.nextAttemptAt = now().plus(backoff(run.attempts));
-            LOG.warnf("validation of %s will be tried again at %s: %s", run.datasetId, run.nextAttemptAt, error);
-        }
-    }
-
-    /** Wait after {@code failedAttempts} failures: retry-backoff, doubled each time, capped. */
-    Duration backoff(int failedAttempts) {
-        Duration base = config.worker().retryBackoff();
-        Duration max = config.worker().maxRetryBackoff();
-        Duration wait = base.multipliedBy(1L << Math.min(Math.max(failedAttempts - 1, 0), 20));
-        return wait.compareTo(max) > 0 ? max : wait;
     }
 
     private static OffsetDateTime now() {

@@ -1,103 +1,81 @@
 package dev.refinery.validation.service;
 
+import dev.refinery.kit.lease.LeaseKind;
+import dev.refinery.kit.lease.LeasedWork;
+import dev.refinery.kit.lease.WorkLeases;
 import dev.refinery.kit.work.AfterCommit;
-import dev.refinery.kit.work.DaemonThreads;
+import dev.refinery.kit.work.WorkerIdentity;
 import dev.refinery.validation.config.ValidationConfig;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
+import jakarta.interceptor.Interceptor;
 
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 
 /**
- * Validates queued runs in the background, never in the consumer's transaction, with a fixed number of
- * threads (refinery.validation.worker.threads). A commit that queues a run wakes it at once; a sweeper
- * also wakes it on a timer and re-queues runs whose worker died (after a crash or a restart), so a run
- * is never left PENDING or RUNNING for good.
+ * Validates queued runs in the background, never in the consumer's transaction, on the service kit's work lease (kind
+ * {@value ValidationRuns#LEASE_KIND}) with a fixed number of threads ({@code refinery.validation.worker.threads}). A commit
+ * that queues a run starts it at once; the sweeper hands over every run whose lease is due: queued before a restart,
+ * waiting out a back-off, or left by a process that died (its claim expired). Runs a live replica holds are left alone.
  */
 @ApplicationScoped
 public class ValidationWorker {
 
-    private static final Logger LOG = Logger.getLogger(ValidationWorker.class);
-
-    @Inject
-    ValidationRuns runs;
-
-    @Inject
-    ValidationService validation;
+    /** How long a stopping service lets a running validation stop by itself before its claim is given back. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     @Inject
     ValidationConfig config;
 
     @Inject
+    WorkLeases leases;
+
+    @Inject
+    WorkerIdentity worker;
+
+    @Inject
+    ValidationService validation;
+
+    @Inject
     AfterCommit afterCommit;
 
-    private ExecutorService threads;
-    /** Drain loops running or submitted; at most one per thread. */
-    private final AtomicInteger drains = new AtomicInteger();
+    private LeasedWork work;
 
     @PostConstruct
     void start() {
-        threads = Executors.newFixedThreadPool(config.worker().threads(), DaemonThreads.numbered("validation-worker"));
+        ValidationConfig.Worker w = config.worker();
+        LeaseKind kind = new LeaseKind(ValidationRuns.LEASE_KIND, w.lease(), w.maxAttempts(), w.retryBackoff(), w.maxRetryBackoff());
+        work = new LeasedWork("validation-worker", kind, w.threads(), leases, worker.id(), validation);
     }
 
-    /** Wakes the worker once the current transaction has committed (the queued run is visible by then). */
-    public void wakeUpAfterCommit() {
-        afterCommit.run(this::wakeUp);
+    void onStart(@Observes StartupEvent event) {
+        work.sweep();
     }
 
-    /** Starts another drain loop if a thread is free; busy threads pick up new runs when they finish their current one. */
-    public void wakeUp() {
-        int running;
-        do {
-            running = drains.get();
-            if (running >= config.worker().threads()) {
-                return;
-            }
-        } while (!drains.compareAndSet(running, running + 1));
-        try {
-            threads.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-            drains.decrementAndGet(); // shutting down
-        }
+    /** Starts validating the run once the current transaction has committed (the queued run is visible by then). */
+    public void startAfterCommit(String datasetId) {
+        afterCommit.run(() -> work.dispatch(datasetId));
     }
 
-    /** The safety net: re-queues abandoned runs and picks up runs queued before a restart or due for a retry. */
+    /** The safety net: every run whose lease is due. */
     @Scheduled(every = "${refinery.validation.worker.sweep-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        try {
-            runs.requeueAbandoned();
-        } catch (RuntimeException e) {
-            LOG.warnf("could not look for abandoned validation runs: %s", e.getMessage());
-        }
-        wakeUp();
+        work.sweep();
     }
 
-    private void drain() {
-        try {
-            Optional<Claim> claim;
-            while (!Thread.currentThread().isInterrupted() && (claim = runs.claimNext()).isPresent()) {
-                validation.attempt(claim.get());
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("validation worker paused: %s", e.getMessage());
-        } finally {
-            drains.decrementAndGet();
-        }
+    /** The kind and the lease table, for tests and the report view. */
+    public LeasedWork work() {
+        return work;
     }
 
-    void stop(@Observes ShutdownEvent ev) throws InterruptedException {
-        // Interrupted runs stay RUNNING; their heartbeat goes stale and the sweeper of the next start re-queues them.
-        threads.shutdownNow();
-        threads.awaitTermination(5, TimeUnit.SECONDS);
+    /** The kit's one shutdown rule, before the data source closes: running validations stop and their claims go back uncounted. */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        work.shutdown(STOP_GRACE);
     }
 }

@@ -1,0 +1,104 @@
+package dev.refinery.eval.messaging;
+
+import dev.refinery.eval.events.JobCompleted;
+import dev.refinery.eval.repository.ArtifactType;
+import dev.refinery.eval.service.EvaluationRequests;
+import dev.refinery.eval.service.EvaluationService;
+import dev.refinery.kit.events.MalformedEventException;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a job-completed event of either version asks this service to evaluate: the job's model in object storage (a LoRA
+ * adapter or a whole model), or nothing (the job failed, or its provider keeps the weights). A record that breaks its
+ * version's contract can never be evaluated: {@link MalformedEventException}, to the dead-letter topic.
+ */
+final class Candidates {
+
+    private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
+    private static final Set<String> STATUSES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+
+    private Candidates() {
+    }
+
+    /** Why a valid event asks for no evaluation, or the candidate it names. */
+    record Reading(EvaluationRequests.Candidate candidate, String noEvaluationBecause) {
+    }
+
+    static Reading read(JobCompleted e, int version, String ceId) {
+        requireCommonFields(e, ceId);
+        if (!e.succeeded()) {
+            return new Reading(null, "it ended " + e.status());
+        }
+        return version == 1 ? v1(e, ceId) : v2(e, ceId);
+    }
+
+    /** v1: the adapter of a job trained on the local engine (no backend, from before providers, means local). */
+    private static Reading v1(JobCompleted e, String ceId) {
+        if (blank(e.adapterKey())) {
+            throw breaks(ceId, "a SUCCEEDED job must carry its adapterKey");
+        }
+        if (e.backend() != null && !e.backend().equals("local")) {
+            return new Reading(null, "it trained on " + e.backend() + ", which keeps the model");
+        }
+        return new Reading(new EvaluationRequests.Candidate(ArtifactType.LORA_ADAPTER, e.bucket(), e.adapterKey()), null);
+    }
+
+    /** v2: the artifact, wherever the job trained, when its weights are in object storage. */
+    private static Reading v2(JobCompleted e, String ceId) {
+        JobCompleted.Artifact a = e.artifact();
+        if (blank(e.backend())) {
+            throw breaks(ceId, "backend is missing");
+        }
+        if (a == null || blank(a.type())) {
+            throw breaks(ceId, "a SUCCEEDED job must carry its artifact and its type");
+        }
+        boolean inBucket = !blank(a.bucket()) && !blank(a.key());
+        if (!inBucket && blank(a.providerModel())) {
+            throw breaks(ceId, "the artifact has neither bucket + key nor providerModel");
+        }
+        ArtifactType type = switch (a.type()) {
+            case "lora-adapter" -> ArtifactType.LORA_ADAPTER;
+            case "full-model" -> ArtifactType.FULL_MODEL;
+            case "provider-model" -> null;
+            default -> throw breaks(ceId, "artifact type '" + a.type() + "' is not lora-adapter, full-model or provider-model");
+        };
+        if (type == null || !inBucket) {
+            return new Reading(null, "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend());
+        }
+        return new Reading(new EvaluationRequests.Candidate(type, a.bucket(), a.key()), null);
+    }
+
+    private static void requireCommonFields(JobCompleted e, String ceId) {
+        if (e.jobId() == null || !EvaluationService.JOB_ID.matcher(e.jobId()).matches()) {
+            throw breaks(ceId, "jobId '" + e.jobId() + "' is not ft- followed by 32 hex digits");
+        }
+        if (e.datasetId() == null || !DATASET_ID.matcher(e.datasetId()).matches()) {
+            throw breaks(ceId, "datasetId '" + e.datasetId() + "' is not ds- followed by 32 hex digits");
+        }
+        if (blank(e.baseModel())) {
+            throw breaks(ceId, "baseModel is missing");
+        }
+        if (!STATUSES.contains(e.status())) {
+            throw breaks(ceId, "status '" + e.status() + "' is not SUCCEEDED, FAILED or CANCELLED");
+        }
+    }
+
+    static Optional<Integer> version(String ceType) {
+        return switch (ceType) {
+            case JobCompleted.TYPE_V1 -> Optional.of(1);
+            case JobCompleted.TYPE_V2 -> Optional.of(2);
+            default -> Optional.empty();
+        };
+    }
+
+    private static MalformedEventException breaks(String ceId, String problem) {
+        return new MalformedEventException("job-completed " + ceId + " breaks its contract: " + problem);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}
