@@ -248,17 +248,17 @@ class PipelineEndToEndTest {
         String datasetId = gateway.uploadDataset(data, what + "-outage", null).path("id").asText();
         await(() -> gateway.get("v1/datasets/" + datasetId), d -> d.path("validation").path("status").asText().equals("VALID"));
 
-        // An evaluation running: a short job's, started when the job succeeds.
+        // The engine trains one job at a time: the short one first, the long one right behind it. The moment the short one
+        // succeeds, its evaluation starts and the long one begins training; an upload then starts a validation, and the
+        // outage begins with all three in flight.
         String shortJob = pipeline.submitJob(datasetId, "stories260K", Map.of("epochs", 1, "learningRate", 0.005), null).path("id").asText();
-        await(() -> gateway.get("v1/fine-tunes/" + shortJob), j -> j.path("status").asText().equals("SUCCEEDED"));
-        // A job training: long enough to outlast the outage.
         String longJob = pipeline.submitJob(datasetId, "stories260K", Map.of("epochs", 12, "learningRate", 0.005), null).path("id").asText();
-        await(() -> gateway.get("v1/fine-tunes/" + longJob), j -> j.path("progress").path("step").asInt() >= 3);
-        await(() -> gateway.get("v1/evals?jobId=" + shortJob), list -> list.isArray() && list.size() > 0
-                && List.of("RUNNING", "COMPLETED").contains(list.get(0).path("status").asText()));
-        // An upload whose validation has not happened yet.
+        await(() -> gateway.get("v1/fine-tunes/" + shortJob), j -> j.path("status").asText().equals("SUCCEEDED"));
         String uploadId = gateway.uploadDataset(concat(work.resolve(what + "-upload.jsonl"), "validation.jsonl"), what + "-upload", null)
                 .path("id").asText();
+        System.out.printf("%s outage begins: long job %s, evaluations of the short one %s, upload %s%n", what,
+                gateway.get("v1/fine-tunes/" + longJob).path("status").asText(), gateway.get("v1/evals?jobId=" + shortJob),
+                gateway.get("v1/datasets/" + uploadId).path("validation"));
 
         stop.run();
         Thread.sleep(Duration.ofSeconds(60).toMillis());

@@ -27,9 +27,17 @@ public final class LeasedWork {
      * @param holder  this process's name in the lease table (a new one per start)
      */
     public LeasedWork(String name, LeaseKind kind, int threads, WorkLeases leases, String holder, LeasedWorkers.Work work) {
+        this(name, threads, leases, new LeaseKeeper(leases, kind), holder, work);
+    }
+
+    /**
+     * With a keeper shared by other pools of this process that work on the same kind (training-service's engine pool
+     * continues the jobs this pool claimed): one keeper renews and gives back every claim of the kind.
+     */
+    public LeasedWork(String name, int threads, WorkLeases leases, LeaseKeeper keeper, String holder, LeasedWorkers.Work work) {
         this.leases = leases;
         this.holder = holder;
-        this.keeper = new LeaseKeeper(leases, kind);
+        this.keeper = keeper;
         this.workers = new LeasedWorkers(name, threads, leases, keeper, holder, work);
     }
 

@@ -1,6 +1,7 @@
 package dev.refinery.training.service;
 
 import dev.refinery.kit.lease.Lease;
+import dev.refinery.kit.lease.LeasedWork;
 import dev.refinery.kit.lease.LeasedWorkers;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
@@ -83,11 +84,11 @@ public class JobRunner {
     @Inject
     MeterRegistry registry;
 
-    private LeasedWorkers workers;
+    private LeasedWork submissions;
 
     @PostConstruct
     void start() {
-        workers = new LeasedWorkers("job-submit", settings.submitThreads(), leases.table(), leases.keeper(), leases.holder(), new Attempt());
+        submissions = new LeasedWork("job-submit", settings.submitThreads(), leases.table(), leases.keeper(), leases.holder(), new Attempt());
         registry.gauge("refinery_training_jobs_held", leases.keeper(), k -> k.held().size());
     }
 
@@ -97,21 +98,13 @@ public class JobRunner {
 
     /** Starts the job's first attempt once the accepting transaction has committed (never for a rolled-back one). */
     public void dispatchAfterCommit(String jobId) {
-        afterCommit.run(() -> workers.dispatch(jobId));
+        afterCommit.run(() -> submissions.dispatch(jobId));
     }
 
     /** Hands this process every job whose lease is due. */
     @Scheduled(every = "${refinery.training.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void sweep() {
-        try {
-            for (String jobId : leases.table().due(JobLeases.KIND_NAME, 200)) {
-                if (workers.dispatch(jobId)) {
-                    LOG.debugf("job %s is due: handed to an attempt", jobId);
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf("sweep failed, next one in a moment: %s", e.getMessage());
-        }
+        submissions.sweep();
     }
 
     /**
@@ -135,10 +128,9 @@ public class JobRunner {
      * (a training run checkpoints) and get the grace period, and every lease still held is given back uncounted.
      */
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
-        workers.shutdown(Duration.ofSeconds(5));
         backends.stopLocalWork(STOP_GRACE);
         tracking.stopFollowing();
-        leases.keeper().releaseAll("the service stopped");
+        submissions.shutdown(Duration.ofSeconds(5));
     }
 
     /** One attempt at a job under its lease. */
