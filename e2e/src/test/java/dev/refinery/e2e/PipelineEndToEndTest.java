@@ -53,8 +53,16 @@ class PipelineEndToEndTest {
         // A killed training-service's jobs are taken over once their lease expires: short here, so the restart test is quick.
         common.put("refinery.training.claim-lease", "PT20S");
         common.put("refinery.training.sweep-interval", "2s");
+        // Lost events are looked for every 2 s among items older than 30 s (in production: every 5 min, older than 10 min).
+        common.put("refinery.reconcile.interval", "2s");
+        common.put("refinery.reconcile.grace", "PT30S");
+        Map<String, String> upstreamOf = Map.of("validation-service", "ingest-service", "eval-service", "training-service");
         for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service")) {
-            services.put(name, new ServiceProcess(ROOT, name, common, work.resolve("logs")).start());
+            Map<String, String> config = new HashMap<>(common);
+            if (upstreamOf.containsKey(name)) {
+                config.put("refinery.reconcile.upstream-url", services.get(upstreamOf.get(name)).url());
+            }
+            services.put(name, new ServiceProcess(ROOT, name, config, work.resolve("logs")).start());
         }
         Map<String, String> gatewayConfig = new HashMap<>(common);
         gatewayConfig.put("refinery.gateway.ingest-url", services.get("ingest-service").url());
@@ -227,6 +235,47 @@ class PipelineEndToEndTest {
     }
 
     /**
+     * An event lost for good (here: the consumer group's offsets moved past it while the service was down, as an operator's
+     * reset or an expired dead letter would) is found by reconciliation with the owner: the dataset is validated and the
+     * job evaluated, once each.
+     */
+    @Test
+    void lostEventsAreFoundByReconciliationAndTheirWorkIsDoneOnce() throws Exception {
+        DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(5));
+        Path data = concat(work.resolve("lost.jsonl"), "train.jsonl", "validation.jsonl", "test.jsonl");
+        String valid = gateway.uploadDataset(data, "lost-base", null).path("id").asText();
+        await(() -> gateway.get("v1/datasets/" + valid), d -> d.path("validation").path("status").asText().equals("VALID"));
+
+        ServiceProcess validation = services.get("validation-service");
+        ServiceProcess eval = services.get("eval-service");
+        validation.close();
+        eval.close();
+        String lostUpload = gateway.uploadDataset(concat(work.resolve("lost-upload.jsonl"), "validation.jsonl"), "lost-upload", null)
+                .path("id").asText();
+        String job = pipeline.submitJob(valid, "stories260K", Map.of("epochs", 1, "learningRate", 0.005), null).path("id").asText();
+        await(() -> gateway.get("v1/fine-tunes/" + job), j -> j.path("status").asText().equals("SUCCEEDED"));
+        kafka.await("dataset-uploaded", r -> lostUpload.equals(r.key()), Duration.ofSeconds(30));
+        kafka.await("job-completed", r -> job.equals(r.key()), Duration.ofSeconds(30));
+        kafka.skipToEnd("validation-service", "dataset-uploaded");
+        kafka.skipToEnd("eval-service", "job-completed");
+        validation.start();
+        eval.start();
+        validation.awaitReady(Duration.ofSeconds(180));
+        eval.awaitReady(Duration.ofSeconds(180));
+
+        JsonNode upload = await(() -> gateway.get("v1/datasets/" + lostUpload),
+                d -> List.of("VALID", "INVALID").contains(d.path("validation").path("status").asText()));
+        assertEquals("VALID", upload.path("validation").path("status").asText(), upload.toString());
+        JsonNode evals = await(() -> gateway.get("v1/evals?jobId=" + job),
+                list -> list.isArray() && list.size() > 0 && List.of("COMPLETED", "FAILED").contains(list.get(0).path("status").asText()));
+        assertEquals("COMPLETED", evals.get(0).path("status").asText(), evals.toString());
+        assertEquals(1, evals.size(), "one evaluation");
+        assertEquals(2, kafka.all("dataset-uploaded", r -> lostUpload.equals(r.key()), Duration.ofSeconds(2)).size(),
+                "the upload announced, then announced again once");
+        assertEquals(1, kafka.all("dataset-validated", r -> lostUpload.equals(r.key()), Duration.ofSeconds(2)).size(), "validated once");
+    }
+
+    /**
      * PostgreSQL stopped for 60 seconds while a job trains, an evaluation runs and an upload is being validated: when it is
      * back, all three complete, each once, and no event is dead-lettered (a transient failure is waited out, never the
      * work's fault).
@@ -254,12 +303,10 @@ class PipelineEndToEndTest {
         String shortJob = pipeline.submitJob(datasetId, "stories260K", Map.of("epochs", 1, "learningRate", 0.005), null).path("id").asText();
         String longJob = pipeline.submitJob(datasetId, "stories260K", Map.of("epochs", 12, "learningRate", 0.005), null).path("id").asText();
         await(() -> gateway.get("v1/fine-tunes/" + shortJob), j -> j.path("status").asText().equals("SUCCEEDED"));
+        System.out.printf("%s outage begins: long job %s, evaluations of the short one %s%n", what,
+                gateway.get("v1/fine-tunes/" + longJob).path("progress"), gateway.get("v1/evals?jobId=" + shortJob));
         String uploadId = gateway.uploadDataset(concat(work.resolve(what + "-upload.jsonl"), "validation.jsonl"), what + "-upload", null)
                 .path("id").asText();
-        System.out.printf("%s outage begins: long job %s, evaluations of the short one %s, upload %s%n", what,
-                gateway.get("v1/fine-tunes/" + longJob).path("status").asText(), gateway.get("v1/evals?jobId=" + shortJob),
-                gateway.get("v1/datasets/" + uploadId).path("validation"));
-
         stop.run();
         Thread.sleep(Duration.ofSeconds(60).toMillis());
         start.run();

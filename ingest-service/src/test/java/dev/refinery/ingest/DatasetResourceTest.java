@@ -68,6 +68,33 @@ class DatasetResourceTest {
     }
 
     @Test
+    void aDatasetIsListedInItsWindowAndAnnouncedAgainOnRequest() {
+        byte[] body = JSONL.getBytes(StandardCharsets.UTF_8);
+        String id = given().contentType("application/x-ndjson").body(body).when().post("/datasets?name=window")
+                .then().statusCode(201).extract().path("id");
+        String createdAt = given().when().get("/datasets/" + id).then().statusCode(200).extract().path("createdAt");
+        java.time.Instant at = java.time.OffsetDateTime.parse(createdAt).toInstant();
+
+        List<String> inWindow = given().queryParam("since", at.toString()).queryParam("until", at.plusMillis(1).toString())
+                .when().get("/datasets").then().statusCode(200).extract().jsonPath().getList("id", String.class);
+        assertEquals(List.of(id), inWindow);
+        List<String> before = given().queryParam("until", at.toString()).when().get("/datasets").then().statusCode(200)
+                .extract().jsonPath().getList("id", String.class);
+        assertEquals(false, before.contains(id), "until is exclusive");
+        given().queryParam("since", "yesterday").when().get("/datasets").then().statusCode(400)
+                .body("code", equalTo("TIME_WINDOW_INVALID")).body("field", equalTo("since"));
+
+        given().when().post("/datasets/" + id + "/announce").then().statusCode(202)
+                .body("id", equalTo(id)).body("topic", equalTo("dataset-uploaded"));
+        List<ConsumerRecord<String, String>> events = new TopicProbe(kafka).all("dataset-uploaded", r -> id.equals(r.key()), Duration.ofSeconds(5));
+        assertEquals(2, events.size(), "the upload's event, then its repeat");
+        assertEquals(events.get(0).value(), events.get(1).value(), "the same content");
+        assertEquals(false, TopicProbe.header(events.get(0), "ce_id").equals(TopicProbe.header(events.get(1), "ce_id")), "a new event id");
+        given().when().post("/datasets/ds-00000000000000000000000000000000/announce").then().statusCode(404)
+                .body("code", equalTo("DATASET_NOT_FOUND"));
+    }
+
+    @Test
     void theSameIdempotencyKeyReturnsTheSameDataset() {
         String idempotencyKey = UUID.randomUUID().toString();
         byte[] body = JSONL.getBytes(StandardCharsets.UTF_8);

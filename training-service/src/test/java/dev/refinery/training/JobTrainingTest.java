@@ -122,6 +122,21 @@ class JobTrainingTest {
         assertEquals(4, completedJson.getInt("steps"));
 
         given().when().get("/jobs?status=SUCCEEDED").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(id));
+
+        // What reconciliation asks for: finished in a window, narrowed to artifacts in our bucket; and the event again.
+        java.time.Instant finished = java.time.OffsetDateTime.parse(job.getString("finishedAt")).toInstant();
+        assertEquals(List.of(id), given().queryParam("status", "SUCCEEDED").queryParam("artifactType", "lora-adapter,full-model")
+                .queryParam("since", finished.toString()).queryParam("until", finished.plusMillis(1).toString())
+                .when().get("/jobs").then().statusCode(200).extract().jsonPath().getList("id", String.class));
+        assertEquals(List.of(), given().queryParam("artifactType", "provider-model").queryParam("since", finished.toString())
+                .queryParam("until", finished.plusMillis(1).toString()).when().get("/jobs").then().statusCode(200)
+                .extract().jsonPath().getList("id", String.class));
+        given().queryParam("artifactType", "gguf").when().get("/jobs").then().statusCode(400)
+                .body("code", equalTo("JOB_ARTIFACT_TYPE_INVALID")).body("field", equalTo("artifactType"));
+        given().when().post("/jobs/" + id + "/announce").then().statusCode(202).body("topic", equalTo("job-completed"));
+        List<ConsumerRecord<String, String>> announced = stack.probe().all("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(5));
+        assertEquals(2, announced.size(), "the job's end, then its repeat");
+        assertEquals(announced.get(0).value(), announced.get(1).value());
     }
 
     /** The commit's hand-over and the sweeper (here: five sweeps at once) may name one job many times: its lease lets one attempt run. */

@@ -4,6 +4,7 @@ import dev.refinery.ingest.mapping.DatasetMapper;
 import dev.refinery.ingest.service.CheckRequest;
 import dev.refinery.ingest.service.CleanVersions;
 import dev.refinery.ingest.service.DatasetService;
+import dev.refinery.kit.reconcile.AnnouncedWindow;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -87,8 +88,22 @@ public class DatasetResource {
     }
 
     @GET
-    @Operation(summary = "The most recent datasets")
-    public List<DatasetView> list(@QueryParam("limit") @DefaultValue("50") int limit) {
-        return datasets.list(Math.max(1, Math.min(limit, 500))).stream().map(DatasetMapper::toView).toList();
+    @Operation(summary = "The most recent datasets, or those created in a window",
+            description = "Without since/until: the newest first. With either (ISO-8601 times, since inclusive, until exclusive): "
+                    + "the datasets created in that window, oldest first (services that react to uploads reconcile with it).")
+    public List<DatasetView> list(@QueryParam("limit") @DefaultValue("50") int limit,
+                                  @QueryParam("since") @Parameter(description = "created at or after, e.g. 2026-12-07T08:00:00Z") String since,
+                                  @QueryParam("until") @Parameter(description = "created before") String until) {
+        return datasets.list(AnnouncedWindow.of(since, until), Math.max(1, Math.min(limit, 500))).stream().map(DatasetMapper::toView).toList();
+    }
+
+    @POST
+    @Path("/{id}/announce")
+    @Blocking
+    @Operation(summary = "Publish the dataset's dataset-uploaded event again",
+            description = "For a service that never got it (found by reconciliation): the same content under a new event id. "
+                    + "Consumers take up a dataset once, so a repeat changes nothing where the first one arrived.")
+    public Response announce(@PathParam("id") String id) {
+        return Response.accepted(datasets.announceAgain(id)).build();
     }
 }

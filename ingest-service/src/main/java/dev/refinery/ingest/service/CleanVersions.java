@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import java.io.InputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -80,7 +81,7 @@ public class CleanVersions {
         d.sha256 = metered.sha256Hex();
         d.checks = parent.checks; // checked the way its parent was
         d.parentDatasetId = parent.id;
-        d.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        d.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         try {
             datasets.record(d);
         } catch (RuntimeException e) {

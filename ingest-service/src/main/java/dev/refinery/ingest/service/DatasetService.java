@@ -5,6 +5,8 @@ import dev.refinery.ingest.events.DatasetUploaded;
 import dev.refinery.ingest.mapping.DatasetMapper;
 import dev.refinery.ingest.repository.Dataset;
 import dev.refinery.kit.outbox.Outbox;
+import dev.refinery.kit.reconcile.AnnouncedWindow;
+import dev.refinery.kit.reconcile.AnnouncementView;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.kit.storage.StorageException;
@@ -18,6 +20,7 @@ import org.jboss.logging.Logger;
 import java.io.InputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -111,7 +114,7 @@ public class DatasetService {
         d.sha256 = metered.sha256Hex();
         d.idempotencyKey = idempotencyKey;
         d.checks = DatasetMapper.checksColumn(choices);
-        d.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        d.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS); // as stored: the event says what the API says
         try {
             record(d);
         } catch (RuntimeException e) {
@@ -165,9 +168,22 @@ public class DatasetService {
         return d;
     }
 
+    /** The newest datasets, or (with a window) those created in it, oldest first. */
     @Transactional
-    public List<Dataset> list(int limit) {
-        return Dataset.find("order by createdAt desc").page(0, limit).list();
+    public List<Dataset> list(AnnouncedWindow window, int limit) {
+        if (!window.isSet()) {
+            return Dataset.find("order by createdAt desc").page(0, limit).list();
+        }
+        return Dataset.find("createdAt >= ?1 and createdAt < ?2 order by createdAt, id", window.from(), window.to()).page(0, limit).list();
+    }
+
+    /** Publishes the dataset's dataset-uploaded again (a new event id, the same content), for a consumer that never got it. */
+    @Transactional
+    public AnnouncementView announceAgain(String id) {
+        Dataset d = get(id);
+        outbox.publish(DatasetUploaded.TOPIC, d.id, DatasetMapper.toEvent(d));
+        LOG.infof("dataset %s announced again on %s", d.id, DatasetUploaded.TOPIC);
+        return new AnnouncementView(d.id, DatasetUploaded.TOPIC);
     }
 
     void discard(String key) {

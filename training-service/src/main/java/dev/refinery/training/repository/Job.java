@@ -1,6 +1,7 @@
 package dev.refinery.training.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Parameters;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import java.math.BigDecimal;
@@ -218,6 +219,21 @@ public class Job extends PanacheEntityBase {
         return status == null
                 ? find("order by createdAt desc").page(0, limit).list()
                 : find("status = ?1 order by createdAt desc", status).page(0, limit).list();
+    }
+
+    /** Jobs finished in [from, to), oldest first; narrowed to a status and artifact types when given. */
+    public static List<Job> finishedIn(JobStatus statusOrNull, List<String> artifactTypes, OffsetDateTime from, OffsetDateTime to, int limit) {
+        StringBuilder q = new StringBuilder("finishedAt >= :from and finishedAt < :to");
+        Parameters p = Parameters.with("from", from).and("to", to);
+        if (statusOrNull != null) {
+            q.append(" and status = :status");
+            p = p.and("status", statusOrNull);
+        }
+        if (!artifactTypes.isEmpty()) {
+            q.append(" and artifactType in :types");
+            p = p.and("types", artifactTypes);
+        }
+        return find(q + " order by finishedAt, id", p).page(0, limit).list();
     }
 
     /** Jobs of a tenant that count against its budget: every one not failed before costing anything. */

@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import dev.refinery.kit.reconcile.AnnouncedWindow;
 import dev.refinery.training.mapping.JobMapper;
 import dev.refinery.training.service.JobControls;
 import dev.refinery.training.service.JobService;
@@ -62,10 +63,26 @@ public class JobResource {
     }
 
     @GET
-    @Operation(summary = "The most recent jobs")
-    public List<JobView> list(@QueryParam("status") @Parameter(description = "QUEUED, RUNNING, SUCCEEDED or FAILED") String status,
+    @Operation(summary = "The most recent jobs, or those finished in a window",
+            description = "Without since/until: the newest first. With either (ISO-8601 times, since inclusive, until exclusive): "
+                    + "the jobs that finished in that window, oldest first (services that react to finished jobs reconcile with it).")
+    public List<JobView> list(@QueryParam("status") @Parameter(description = "QUEUED, VALIDATING, RUNNING, CANCELLING, SUCCEEDED, FAILED or CANCELLED") String status,
+                              @QueryParam("artifactType") @Parameter(description = "comma-separated: lora-adapter, full-model, provider-model") String artifactTypes,
+                              @QueryParam("since") @Parameter(description = "finished at or after, e.g. 2026-12-07T08:00:00Z") String since,
+                              @QueryParam("until") @Parameter(description = "finished before") String until,
                               @QueryParam("limit") @DefaultValue("50") int limit) {
-        return jobs.recent(status, Math.max(1, Math.min(limit, 500))).stream().map(JobMapper::toView).toList();
+        return jobs.list(new JobService.JobQuery(status, artifactTypes, AnnouncedWindow.of(since, until)), Math.max(1, Math.min(limit, 500)))
+                .stream().map(JobMapper::toView).toList();
+    }
+
+    @POST
+    @Path("/{id}/announce")
+    @Operation(summary = "Publish a finished job's job-completed event again",
+            description = "For a service that never got it (found by reconciliation): the same content under a new event id. "
+                    + "Consumers take up a job once, so a repeat changes nothing where the first one arrived. 409 JOB_NOT_FINISHED "
+                    + "for a job still under way.")
+    public Response announce(@PathParam("id") String id) {
+        return Response.accepted(jobs.announceAgain(id)).build();
     }
 
     @GET

@@ -33,6 +33,7 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -200,7 +201,7 @@ public class JobPlanner {
         Job job = new Job();
         job.id = "ft-" + UUID.randomUUID().toString().replace("-", "");
         job.status = JobStatus.QUEUED;
-        job.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
+        job.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         job.backend = backendName;
         job.tenantId = tenantId;
         job.datasetId = datasetId;

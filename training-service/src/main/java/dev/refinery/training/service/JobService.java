@@ -3,7 +3,10 @@ package dev.refinery.training.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.kit.problem.ApiException;
+import dev.refinery.kit.reconcile.AnnouncedWindow;
+import dev.refinery.kit.reconcile.AnnouncementView;
 import dev.refinery.training.mapping.SpecJson;
+import dev.refinery.training.repository.ArtifactType;
 import dev.refinery.training.repository.Job;
 import dev.refinery.training.repository.JobCheckpoint;
 import dev.refinery.training.repository.JobEvent;
@@ -137,18 +140,47 @@ public class JobService {
         return job;
     }
 
+    /** What a list asks for: a status, artifact types (comma-separated wire names) and a window on the finishing time. */
+    public record JobQuery(String status, String artifactTypes, AnnouncedWindow finished) {
+    }
+
+    /** The newest jobs, or (with a window) those finished in it, oldest first. */
     @Transactional
-    public List<Job> recent(String status, int limit) {
-        JobStatus wanted = null;
-        if (status != null) {
+    public List<Job> list(JobQuery query, int limit) {
+        JobStatus status = null;
+        if (query.status() != null) {
             try {
-                wanted = JobStatus.valueOf(status);
+                status = JobStatus.valueOf(query.status());
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("JOB_STATUS_INVALID", "status must be one of " + Arrays.toString(JobStatus.values())
-                        + ", got '" + status + "'").with("field", "status");
+                        + ", got '" + query.status() + "'").with("field", "status");
             }
         }
-        return Job.recent(wanted, limit);
+        List<String> types = artifactTypes(query.artifactTypes());
+        if (!query.finished().isSet() && types.isEmpty()) {
+            return Job.recent(status, limit);
+        }
+        return Job.finishedIn(status, types, query.finished().from(), query.finished().to(), limit);
+    }
+
+    /** Publishes a finished job's job-completed again (a new event id, the same content), for a consumer that never got it. */
+    public AnnouncementView announceAgain(String id) {
+        return store.announceAgain(get(id).id);
+    }
+
+    private static List<String> artifactTypes(String csv) {
+        if (csv == null || csv.isBlank()) {
+            return List.of();
+        }
+        List<String> known = Arrays.stream(ArtifactType.values()).map(ArtifactType::wireName).toList();
+        List<String> types = Arrays.stream(csv.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+        for (String t : types) {
+            if (!known.contains(t)) {
+                throw ApiException.badRequest("JOB_ARTIFACT_TYPE_INVALID", "artifactType must be among " + known + ", got '" + t + "'")
+                        .with("field", "artifactType").with("allowed", known);
+            }
+        }
+        return types;
     }
 
     @Transactional

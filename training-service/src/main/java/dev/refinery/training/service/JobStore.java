@@ -5,6 +5,7 @@ import dev.refinery.kit.lease.Lease;
 import dev.refinery.kit.lease.WorkLeases;
 import dev.refinery.kit.outbox.Outbox;
 import dev.refinery.kit.problem.ApiException;
+import dev.refinery.kit.reconcile.AnnouncementView;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.providers.spi.Capabilities;
 import dev.refinery.providers.spi.EventLevel;
@@ -36,6 +37,7 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -492,6 +494,18 @@ public class JobStore {
         JobEvent.record(jobId, JobEvent.Type.PROVIDER, null, level, null, message, null);
     }
 
+    /** Publishes a finished job's job-completed again, as it was built when the job ended; 409 for a job still under way. */
+    @Transactional
+    public AnnouncementView announceAgain(String jobId) {
+        Job job = Job.findById(jobId);
+        if (!job.status.isFinal()) {
+            throw ApiException.conflict("JOB_NOT_FINISHED", "job " + jobId + " is " + job.status + "; job-completed is announced when it ends");
+        }
+        outbox.publish(JobCompleted.TOPIC, job.id, JobMapper.toCompleted(job), JobCompleted.VERSION);
+        LOG.infof("job %s announced again on %s", job.id, JobCompleted.TOPIC);
+        return new AnnouncementView(job.id, JobCompleted.TOPIC);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     /** The job's row, locked, once the lease is checked to be the current claim (in this transaction, which it also locks). */
@@ -591,6 +605,6 @@ public class JobStore {
     }
 
     private static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS); // as PostgreSQL keeps it: events say what the API says
     }
 }
