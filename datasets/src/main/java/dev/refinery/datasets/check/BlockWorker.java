@@ -54,7 +54,8 @@ final class BlockWorker {
             int nl = indexOfNewline(data, from, end);
             boolean hasNewline = nl < end;
             int to = nl;
-            if (to > from && data[to - 1] == '\r') {
+            // CR LF only where an LF follows: a CR at the very end of a file without LF is whitespace, not a line ending.
+            if (hasNewline && to > from && data[to - 1] == '\r') {
                 to--;
                 result.crlfLines++;
                 if (result.firstCrlfLine < 0) {
@@ -90,11 +91,15 @@ final class BlockWorker {
                     + " (" + tape.excerpt(0, 40) + "), not a JSON object")));
             return;
         }
+        List<JsonProblem> readable = parser.readableProblems();
+        for (JsonProblem p : readable) {
+            result.findings.add(new LineFinding(line, null, jsonFinding(p, false)));
+        }
         CheckedRecord record = checker.check(tape);
         for (Finding f : record.findings()) {
             result.findings.add(new LineFinding(line, null, f));
         }
-        if (record.hasErrors()) {
+        if (record.hasErrors() || !readable.isEmpty()) {
             return;
         }
         int r = result.addUsable(line, record.features().format());
@@ -177,6 +182,7 @@ final class BlockWorker {
         return switch (p.kind()) {
             case NOT_UTF8 -> Finding.of(Rule.LINE_NOT_UTF8, where, message);
             case DUPLICATE_KEY -> Finding.of(Rule.DUPLICATE_KEY, where, message);
+            case LONE_SURROGATE -> Finding.of(Rule.LONE_SURROGATE, where, message);
             case TOO_DEEP -> Finding.of(Rule.TOO_DEEP, where, message);
             case UNEXPECTED_END -> lastWithoutNewline
                     ? Finding.of(Rule.LINE_TRUNCATED, where, "the file ends in the middle of this record: " + message)

@@ -12,7 +12,7 @@ import dev.refinery.datasets.tokens.TokenStats;
 /**
  * How to check a dataset. Built with {@link #builder()}; every setting has the default a user gets when
  * they say nothing: the local engine as target, 90/10 splits, duplicates reported but kept, 8 MiB lines,
- * nesting up to 64 levels, gzip up to 64 GiB and 200 times its compressed size, 100 sample lines per rule,
+ * nesting up to 1,000 levels, gzip up to 64 GiB and 200 times its compressed size, 100 sample lines per rule,
  * two worker threads.
  */
 public final class CheckOptions {
@@ -24,7 +24,10 @@ public final class CheckOptions {
     private EarlierVersions earlierVersions = EarlierVersions.NONE;
     private boolean structuralOnly;
     private int maxLineBytes = 8 * 1024 * 1024;
-    private int maxDepth = 64;
+    /** Jackson's default nesting limit, and about what Python's json module reads before its recursion limit. */
+    public static final int DEFAULT_MAX_DEPTH = 1000;
+
+    private int maxDepth = DEFAULT_MAX_DEPTH;
     private long maxDecompressedBytes = 64L * 1024 * 1024 * 1024;
     private int maxDecompressionRatio = 200;
     private int samplesPerRule = 100;

@@ -37,6 +37,8 @@ public enum Rule {
             "The last line stops in the middle of a record: the file was cut off while being written or copied; export it again."),
     DUPLICATE_KEY("DATASET_DUPLICATE_KEY", Severity.ERROR, "Keep exactly one of the repeated keys; readers disagree on which value wins."),
     TOO_DEEP("DATASET_TOO_DEEP", Severity.ERROR, "Flatten the record: its arrays and objects nest deeper than the configured limit."),
+    LONE_SURROGATE("DATASET_LONE_SURROGATE", Severity.ERROR,
+            "Fix the text's encoding: a \\uD800-\\uDFFF escape is half of a character; write the pair (e.g. \\uD83D\\uDE00) or the character itself."),
     LINE_NOT_OBJECT("DATASET_LINE_NOT_OBJECT", Severity.ERROR,
             "Each line must be a JSON object such as {\"messages\": [...]}, not an array, string, number or null."),
 

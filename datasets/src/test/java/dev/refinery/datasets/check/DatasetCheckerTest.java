@@ -75,7 +75,7 @@ class DatasetCheckerTest {
                 "{\"messages\": [], \"messages\": []}",                     // 3 duplicate key
                 "\"just a string\"",                                        // 4 scalar
                 "{\"messages\": [{\"role\": \"user\", \"content\": 42}, {\"role\": \"assistant\", \"content\": null}]}", // 5 numbers/nulls
-                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", // 6 deep
+                "[".repeat(1001) + "]".repeat(1001),                        // 6 deeper than the default 1,000
                 chat(7),
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"cut off")  // 8 truncated, no newline
                 ;
@@ -103,6 +103,56 @@ class DatasetCheckerTest {
         assertNotNull(rule(report, "DATASET_BYTE_ORDER_MARK"));
         assertEquals(List.of(1L), lines(report, "DATASET_CRLF_LINE_ENDINGS"));
         assertEquals(2, report.validRecords());
+    }
+
+    @Test
+    void aDuplicateKeyDoesNotHideTheOtherProblemsOfItsLine() throws IOException {
+        String line = "{\"messages\": [{\"content\": \"q\", \"role\": \"robot\", \"content\": \"again\"}]}";
+        DatasetReport report = check(line + "\n" + chat(2) + "\n", small().build());
+        assertEquals(List.of(1L), lines(report, "DATASET_DUPLICATE_KEY"));
+        assertEquals("messages[0].content", rule(report, "DATASET_DUPLICATE_KEY").samples().get(0).path());
+        assertEquals(List.of(1L), lines(report, "DATASET_ROLE_UNKNOWN"), "the line's other problem is reported too");
+        assertEquals(1, report.validRecords());
+    }
+
+    @Test
+    void recordsNested130LevelsDeepAreReadByDefault() throws IOException {
+        String deep = "{\"text\": \"a story\", \"meta\": " + "[".repeat(129) + "1" + "]".repeat(129) + "}";
+        DatasetReport report = check(deep + "\n", small().target(Target.TOGETHER).build());
+        assertNull(rule(report, "DATASET_TOO_DEEP"));
+        assertEquals(1, report.validRecords(), () -> report.problems().toString());
+        assertEquals(List.of(1L), lines(check(deep + "\n", small().target(Target.TOGETHER).maxDepth(100).build()), "DATASET_TOO_DEEP"),
+                "the limit stays configurable");
+    }
+
+    @Test
+    void aLoneSurrogateEscapeHasItsRule() throws IOException {
+        String file = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi \\ud800\"}, {\"role\": \"assistant\", \"content\": \"ok\"}]}\n"
+                + "{\"messages\": [{\"role\": \"user\", \"content\": \"hi \\ud83d\\ude00\"}, {\"role\": \"assistant\", \"content\": \"ok\"}]}\n";
+        DatasetReport report = check(file, small().build());
+        assertEquals(List.of(1L), lines(report, "DATASET_LONE_SURROGATE"));
+        assertEquals("messages[0].content", rule(report, "DATASET_LONE_SURROGATE").samples().get(0).path());
+        assertEquals(1, report.validRecords(), "a proper surrogate pair is text");
+    }
+
+    @Test
+    void invalidUtf8NamesItsBytesAndPlaceOnce() throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write("{\"text\": \"caf".getBytes(StandardCharsets.UTF_8));
+        file.write(new byte[]{(byte) 0xE9, '"', '}', '\n'});
+        DatasetReport report = new DatasetChecker(small().build()).check(new ByteArrayInputStream(file.toByteArray())).report();
+        String message = rule(report, "DATASET_LINE_NOT_UTF8").samples().get(0).message();
+        assertEquals("the bytes E9 22 7D are not UTF-8 (byte 14 of the line)", message);
+    }
+
+    @Test
+    void aFileWithoutAnyLineFeedHasNoCrLfLines() throws IOException {
+        DatasetReport report = check(chat(1) + "\r", small().build());
+        assertNull(rule(report, "DATASET_CRLF_LINE_ENDINGS"), () -> report.problems().toString());
+        assertEquals(1, report.validRecords());
+        DatasetReport crOnly = check(chat(1) + "\r" + chat(2) + "\r", small().build());
+        assertNull(rule(crOnly, "DATASET_CRLF_LINE_ENDINGS"));
+        assertTrue(rule(crOnly, "DATASET_LINE_NOT_JSON").samples().get(0).message().contains("CR alone"));
     }
 
     @Test
