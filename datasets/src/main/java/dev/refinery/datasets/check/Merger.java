@@ -10,6 +10,7 @@ import dev.refinery.datasets.format.Role;
 import dev.refinery.datasets.report.DatasetReport;
 import dev.refinery.datasets.report.TokenReport;
 import dev.refinery.datasets.rules.Finding;
+import dev.refinery.datasets.rules.Quantity;
 import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.Split;
@@ -228,8 +229,8 @@ final class Merger {
 
     DatasetReport finish(long bytes, boolean gzip) {
         if (crlfLines > 0) {
-            problems.add(firstCrlfLine, Finding.of(Rule.CRLF_LINE_ENDINGS, "", crlfLines + " lines end with CR LF, starting with line "
-                    + firstCrlfLine));
+            problems.add(firstCrlfLine, Finding.of(Rule.CRLF_LINE_ENDINGS, "", Quantity.of(crlfLines, "line")
+                    + (crlfLines == 1 ? " ends" : " end") + " with CR LF, starting with line " + firstCrlfLine));
         }
         if (records == 0) {
             fileProblem(Rule.EMPTY, bytes == 0 ? "the file is empty" : "the file has no records, only blank lines");
@@ -283,15 +284,15 @@ final class Merger {
         RuleTally tally = byTarget.get(t);
         long acceptedRecords = acceptedByTarget.get(t)[0];
         if (records > 0 && acceptedRecords < t.minRecords()) {
-            Finding few = Finding.of(Rule.TOO_FEW_RECORDS, "", t.displayName() + " needs at least " + t.minRecords() + " records; "
-                    + acceptedRecords + " qualify");
+            Finding few = Finding.of(Rule.TOO_FEW_RECORDS, "", t.displayName() + " needs at least " + Quantity.of(t.minRecords(), "record")
+                    + "; " + String.format(java.util.Locale.ROOT, "%,d", acceptedRecords) + (acceptedRecords == 1 ? " qualifies" : " qualify"));
             tally.add(0, few);
             if (t == options.target()) {
                 problems.add(0, few);
             }
         }
         if (acceptedRecords > t.maxRecords()) {
-            Finding many = Finding.of(Rule.TOO_MANY_RECORDS, "", t.displayName() + " accepts at most " + t.maxRecords() + " records");
+            Finding many = Finding.of(Rule.TOO_MANY_RECORDS, "", t.displayName() + " accepts at most " + Quantity.of(t.maxRecords(), "record"));
             tally.add(0, many);
             if (t == options.target()) {
                 problems.add(0, many);

@@ -205,7 +205,7 @@ final class MessageListChecker {
             return false;
         }
         if (role != null && role != Role.USER) {
-            record.error(Rule.IMAGE_INVALID, partPath, "images are allowed only in user messages, found one in a " + role.id() + " message");
+            record.error(Rule.IMAGE_INVALID, partPath, "images are allowed only in user messages, found one in " + role.withArticle() + " message");
             return false;
         }
         int prefix = dataPrefix(tape, url);
@@ -247,7 +247,7 @@ final class MessageListChecker {
             return true;
         }
         if (role != null && role != Role.ASSISTANT) {
-            record.error(Rule.WEIGHT_INVALID, at + ".weight", "weight is only for assistant messages; " + at + " is a " + role.id() + " message");
+            record.error(Rule.WEIGHT_INVALID, at + ".weight", "weight is only for assistant messages; " + at + " is " + role.withArticle() + " message");
         }
         return tape.longValue(weight) == 1;
     }
@@ -256,7 +256,7 @@ final class MessageListChecker {
         RecordFeatures features = record.featuresForUpdate();
         features.toolCalls = true;
         if (role != null && role != Role.ASSISTANT) {
-            record.error(Rule.TOOL_CALL_INVALID, at + ".tool_calls", "only assistant messages call tools; " + at + " is a " + role.id() + " message");
+            record.error(Rule.TOOL_CALL_INVALID, at + ".tool_calls", "only assistant messages call tools; " + at + " is " + role.withArticle() + " message");
             return;
         }
         if (tape.kind(calls) != JsonTape.ARRAY || tape.size(calls) == 0) {
@@ -284,7 +284,7 @@ final class MessageListChecker {
     private static String orderProblem(Role previous, boolean previousCalledTools, Role role, int index) {
         if (previous == null) {
             return role == Role.SYSTEM || role == Role.USER ? null
-                    : "the conversation starts with a " + role.id() + " message; it must start with system or user";
+                    : "the conversation starts with " + role.withArticle() + " message; it must start with system or user";
         }
         Role expected = switch (previous) {
             case SYSTEM, TOOL -> null;
@@ -301,6 +301,6 @@ final class MessageListChecker {
             return null;
         }
         String wanted = expected != null ? expected.id() : previous == Role.SYSTEM ? "user" : "tool or assistant";
-        return "message " + index + " is a " + role.id() + " message after a " + previous.id() + " message; expected " + wanted;
+        return "message " + index + " is " + role.withArticle() + " message after " + previous.withArticle() + " message; expected " + wanted;
     }
 }

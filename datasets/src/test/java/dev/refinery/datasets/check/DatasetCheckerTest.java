@@ -155,6 +155,26 @@ class DatasetCheckerTest {
         assertTrue(rule(crOnly, "DATASET_LINE_NOT_JSON").samples().get(0).message().contains("CR alone"));
     }
 
+    static DatasetReport.Reason reason(DatasetReport report, String target, String code) {
+        return report.targets().stream().filter(t -> t.target().equals(target)).flatMap(t -> t.reasons().stream())
+                .filter(r -> r.code().equals(code)).findFirst().orElse(null);
+    }
+
+    @Test
+    void messagesUseTheRightArticleAndNumber() throws IOException {
+        String file = "{\"messages\": [{\"role\": \"assistant\", \"content\": \"hi\"}]}\n"
+                + "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"},"
+                + " {\"role\": \"assistant\", \"content\": \"c\"}]}\n";
+        DatasetReport report = check(file, small().build());
+        List<String> order = rule(report, "DATASET_ROLE_ORDER").samples().stream().map(DatasetReport.Sample::message).toList();
+        assertEquals(List.of("the conversation starts with an assistant message; it must start with system or user",
+                "message 2 is an assistant message after an assistant message; expected user"), order);
+        assertEquals("Together AI needs at least 1 record; 0 qualify", reason(report, "together", "DATASET_TOO_FEW_RECORDS").message());
+        DatasetReport one = check(chat(1) + "\r\n", small().build());
+        assertEquals("Fireworks AI needs at least 3 records; 1 qualifies", reason(one, "fireworks", "DATASET_TOO_FEW_RECORDS").message());
+        assertEquals("1 line ends with CR LF, starting with line 1", rule(one, "DATASET_CRLF_LINE_ENDINGS").samples().get(0).message());
+    }
+
     @Test
     void aLineOverTheLimitIsReportedAndSkippedWithoutBufferingIt() throws IOException {
         String longLine = "{\"text\": \"" + "x".repeat(20_000) + "\"}";
