@@ -60,6 +60,8 @@ final class Merger {
     private long crlfLines;
     private long firstCrlfLine;
     private RecordFormat fileFormat;
+    /** Errors about the file as a whole (gzip, encoding): with one, an empty result is explained and not also "empty". */
+    private int fileErrors;
 
     Merger(CheckOptions options, CheckOutputs outputs, HeldOutSet heldOut, DatasetReport testSetReport) {
         this.options = options;
@@ -214,6 +216,7 @@ final class Merger {
         Finding f = Finding.of(rule, "", message);
         problems.add(0, f);
         if (f.isError()) {
+            fileErrors++;
             byTarget.values().forEach(t -> t.add(0, f));
         }
     }
@@ -232,7 +235,7 @@ final class Merger {
             problems.add(firstCrlfLine, Finding.of(Rule.CRLF_LINE_ENDINGS, "", Quantity.of(crlfLines, "line")
                     + (crlfLines == 1 ? " ends" : " end") + " with CR LF, starting with line " + firstCrlfLine));
         }
-        if (records == 0) {
+        if (records == 0 && fileErrors == 0) {
             fileProblem(Rule.EMPTY, bytes == 0 ? "the file is empty" : "the file has no records, only blank lines");
         } else if (!options.structuralOnly() && kept > 0 && splitCounts.get(Split.TRAIN) == 0) {
             fileProblem(Rule.TRAIN_SPLIT_EMPTY, "none of the " + kept + " kept records falls into the train split (" + options.splits() + ")");
@@ -298,7 +301,7 @@ final class Merger {
                 problems.add(0, many);
             }
         }
-        if (records == 0) {
+        if (records == 0 && fileErrors == 0) {
             tally.add(0, Finding.of(Rule.EMPTY, "", "the file has no records"));
         }
         return new DatasetReport.TargetVerdict(t.id(), t.displayName(), !tally.hasErrors(), acceptedRecords, t.minRecords(),

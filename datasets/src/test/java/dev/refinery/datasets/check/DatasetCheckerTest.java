@@ -176,6 +176,27 @@ class DatasetCheckerTest {
     }
 
     @Test
+    void utf16FilesAreReportedAsNotUtf8WithTheSaveAsUtf8Hint() throws IOException {
+        String text = chat(1) + "\n" + chat(2) + "\n";
+        byte[] le = text.getBytes(StandardCharsets.UTF_16LE);
+        byte[] withBom = new byte[le.length + 2];
+        withBom[0] = (byte) 0xFF;
+        withBom[1] = (byte) 0xFE;
+        System.arraycopy(le, 0, withBom, 2, le.length);
+        Map<String, byte[]> files = Map.of("UTF-16 little-endian, with a byte-order mark", withBom,
+                "UTF-16 little-endian (no byte-order mark", le,
+                "UTF-16 big-endian, with a byte-order mark", text.getBytes(StandardCharsets.UTF_16));
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            DatasetReport report = new DatasetChecker(small().build()).check(new ByteArrayInputStream(file.getValue())).report();
+            assertEquals(1, report.problems().size(), () -> file.getKey() + ": " + report.problems());
+            DatasetReport.RuleCount notUtf8 = rule(report, "DATASET_LINE_NOT_UTF8");
+            assertTrue(notUtf8.samples().get(0).message().startsWith("the file is encoded as " + file.getKey()), notUtf8.toString());
+            assertTrue(notUtf8.hint().startsWith("Save the file as UTF-8"));
+            assertFalse(report.accepted());
+        }
+    }
+
+    @Test
     void aLineOverTheLimitIsReportedAndSkippedWithoutBufferingIt() throws IOException {
         String longLine = "{\"text\": \"" + "x".repeat(20_000) + "\"}";
         String file = chat(1) + "\n" + longLine + "\n" + chat(3) + "\n";
