@@ -30,13 +30,15 @@ public final class RecordChecker implements CheckedRecord {
     private final Fingerprinter fingerprint = new Fingerprinter();
     private final List<TextMessage> turns = new ArrayList<>();
     private final ByteBuilder normalized = new ByteBuilder();
+    private final ContentChecker contents;
     private final MessageListChecker messages;
     private final ChosenRejected chosenRejected;
     private boolean errors;
 
     public RecordChecker(Options options, int maxDepth) {
         this.options = options;
-        this.messages = new MessageListChecker(this);
+        this.contents = new ContentChecker(this);
+        this.messages = new MessageListChecker(this, contents);
         this.chosenRejected = new ChosenRejected(new JsonLineParser(maxDepth));
     }
 
@@ -144,8 +146,8 @@ public final class RecordChecker implements CheckedRecord {
 
     private void instruction(JsonTape tape) {
         unknownKeys(tape, 0, "", Keys.PROMPT, Keys.COMPLETION);
-        int prompt = requireString(tape, Keys.PROMPT, "prompt");
-        int completion = requireString(tape, Keys.COMPLETION, "completion");
+        int prompt = requireContent(tape, Keys.PROMPT, "prompt", Role.USER);
+        int completion = requireContent(tape, Keys.COMPLETION, "completion", Role.ASSISTANT);
         if (prompt >= 0) {
             turn(tape, "user", prompt, false);
             fingerprint.markPrompt();
@@ -161,7 +163,7 @@ public final class RecordChecker implements CheckedRecord {
 
     private void text(JsonTape tape) {
         unknownKeys(tape, 0, "", Keys.TEXT);
-        int text = requireString(tape, Keys.TEXT, "text");
+        int text = requireContent(tape, Keys.TEXT, "text", Role.USER);
         if (text >= 0) {
             turn(tape, "text", text, true);
             answer(tape, text, "text");
@@ -171,17 +173,23 @@ public final class RecordChecker implements CheckedRecord {
         }
     }
 
-    private int requireString(JsonTape tape, byte[] key, String name) {
+    /**
+     * A {@code prompt}, {@code completion} or {@code text} field: a string, or a list of text (and, outside
+     * completions, image) parts, as Together's check reads these formats (datasets/README.md, "Decisions").
+     * {@code role} is whose turn the field stands for. Returns the node when usable, else -1.
+     */
+    private int requireContent(JsonTape tape, byte[] key, String name, Role role) {
         int node = tape.get(0, key);
         if (node < 0) {
             error(Rule.FIELD_INVALID, name, "the record has no \"" + name + "\"");
             return -1;
         }
-        if (!tape.isString(node)) {
-            error(Rule.FIELD_INVALID, name, "\"" + name + "\" must be a string, found " + tape.describe(node));
+        int kind = tape.kind(node);
+        if (kind != JsonTape.STRING && kind != JsonTape.ARRAY) {
+            error(Rule.FIELD_INVALID, name, "\"" + name + "\" must be a string or a list of text parts, found " + tape.describe(node));
             return -1;
         }
-        return node;
+        return contents.check(tape, node, role, name) != 0 ? node : -1;
     }
 
     // ---- preference --------------------------------------------------------------------------------
@@ -253,6 +261,7 @@ public final class RecordChecker implements CheckedRecord {
         if (options.fingerprints) {
             fingerprint.beginTurn(role);
             forEachText(tape, content, node -> fingerprint.text(tape, node));
+            forEachImageUrl(tape, content, node -> fingerprint.raw(tape, node)); // same words about another image: another record
         }
         if (options.turns) {
             turns.add(new TextMessage(role, textOf(tape, content), trained));
@@ -335,6 +344,20 @@ public final class RecordChecker implements CheckedRecord {
                 if (tape.isString(text)) {
                     visitor.visit(text);
                 }
+            }
+        }
+    }
+
+    /** Visits the URL string of each image part of a list of parts. */
+    private static void forEachImageUrl(JsonTape tape, int content, TextVisitor visitor) {
+        if (content < 0 || tape.kind(content) != JsonTape.ARRAY) {
+            return;
+        }
+        for (int p = tape.first(content); p >= 0; p = tape.next(p)) {
+            int holder = tape.kind(p) == JsonTape.OBJECT ? tape.get(p, Keys.IMAGE_URL) : -1;
+            int url = holder >= 0 && tape.kind(holder) == JsonTape.OBJECT ? tape.get(holder, Keys.URL) : -1;
+            if (tape.isString(url)) {
+                visitor.visit(url);
             }
         }
     }

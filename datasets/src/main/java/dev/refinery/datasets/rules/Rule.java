@@ -62,6 +62,8 @@ public enum Rule {
             "Give every message a \"content\" string (\"\" for an empty one) or a list of {\"type\": \"text\", \"text\": ...} parts."),
     CONTENT_PART_INVALID("DATASET_CONTENT_PART_INVALID", Severity.ERROR,
             "Each content part must be {\"type\": \"text\", \"text\": \"...\"} or {\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64,...\"}}."),
+    CONTENT_EMPTY("DATASET_CONTENT_EMPTY", Severity.ERROR,
+            "Give the content at least one part, or write it as a string (\"\" for a deliberately empty turn)."),
     CONTENT_MIXED("DATASET_CONTENT_MIXED", Severity.ERROR, "Within one record, write all contents as strings or all as lists of parts."),
     ROLE_ORDER("DATASET_ROLE_ORDER", Severity.ERROR,
             "Order turns as: an optional \"system\" message first, then \"user\" and \"assistant\" alternating, starting with \"user\" (tool results follow the assistant's tool call)."),

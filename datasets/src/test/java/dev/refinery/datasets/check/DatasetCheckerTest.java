@@ -197,6 +197,65 @@ class DatasetCheckerTest {
     }
 
     @Test
+    void anEmptyListOfPartsIsAnErrorWhateverTheRole() throws IOException {
+        String file = "{\"messages\": [{\"role\": \"user\", \"content\": []}, {\"role\": \"assistant\", \"content\": \"ok\"}]}\n"
+                + "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"q\"}]},"
+                + " {\"role\": \"assistant\", \"content\": []}]}\n";
+        DatasetReport report = check(file, small().build());
+        assertEquals(List.of(1L, 2L), lines(report, "DATASET_CONTENT_EMPTY"));
+        assertEquals("messages[0].content", rule(report, "DATASET_CONTENT_EMPTY").samples().get(0).path());
+        assertEquals(0, report.validRecords());
+    }
+
+    static String imageRecord(String url) {
+        return "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"what is this?\"},"
+                + " {\"type\": \"image_url\", \"image_url\": {\"url\": \"" + url + "\"}}]},"
+                + " {\"role\": \"assistant\", \"content\": [{\"type\": \"text\", \"text\": \"a red dot\"}]}]}";
+    }
+
+    @Test
+    void imageDataMustBeBase64OfTheTypeItDeclares() throws IOException {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        String pngBase64 = java.util.Base64.getEncoder().encodeToString(png);
+        String slashes = java.util.Base64.getEncoder().encodeToString(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF})
+                .replace("/", "\\/"); // PHP writes '/' as '\/' in JSON
+        String file = String.join("\n",
+                imageRecord("data:image/png;base64," + pngBase64),                   // 1 fine
+                imageRecord("data:image/png;base64," + pngBase64.substring(0, 8) + "!!!!" + pngBase64.substring(12)), // 2 not base64
+                imageRecord("data:image/png;base64," + pngBase64.substring(0, pngBase64.length() - 1)), // 3 cut off
+                imageRecord("data:image/jpeg;base64," + pngBase64),                  // 4 a PNG declared as JPEG
+                imageRecord("data:image/jpeg;base64," + slashes),                    // 5 fine, with escaped slashes
+                imageRecord("data:image/png;base64,")) + "\n";                       // 6 no data
+        DatasetReport report = check(file, small().target(Target.OPENAI).build());
+        assertEquals(List.of(2L, 3L, 4L, 6L), lines(report, "DATASET_IMAGE_INVALID"), () -> report.problems().toString());
+        List<String> messages = rule(report, "DATASET_IMAGE_INVALID").samples().stream().map(DatasetReport.Sample::message).toList();
+        assertEquals("the image's base64 data has '!', not a base64 character, at character 9 after the comma", messages.get(0));
+        assertTrue(messages.get(1).contains("not a multiple of 4"), messages.get(1));
+        assertEquals("the URL says JPEG but the data does not start like a JPEG file (it starts with 89 50 4E 47 0D 0A 1A 0A)", messages.get(2));
+        assertEquals("the image's base64 data is empty", messages.get(3));
+        assertEquals(2, report.validRecords());
+        assertNull(rule(report, "DATASET_DUPLICATE_RECORD"), "the same words about another image are another record");
+    }
+
+    @Test
+    void textPartsAreValidInPromptCompletionAndText() throws IOException {
+        String parts = "[{\"type\": \"text\", \"text\": \"Name a colour.\"}, {\"type\": \"text\", \"text\": \" One word.\"}]";
+        String file = "{\"prompt\": " + parts + ", \"completion\": [{\"type\": \"text\", \"text\": \"Blue\"}]}\n"
+                + "{\"prompt\": \"Name a fruit.\", \"completion\": \"Apple\"}\n"
+                + "{\"prompt\": [], \"completion\": \"x\"}\n"
+                + "{\"prompt\": 7, \"completion\": \"x\"}\n";
+        DatasetReport report = check(file, small().target(Target.TOGETHER).build());
+        assertEquals(2, report.validRecords(), () -> report.problems().toString());
+        assertEquals(List.of(3L), lines(report, "DATASET_CONTENT_EMPTY"));
+        assertEquals(List.of(4L), lines(report, "DATASET_FIELD_INVALID"));
+        DatasetReport text = check("{\"text\": " + parts + "}\n", small().target(Target.TOGETHER).build());
+        assertEquals(1, text.validRecords(), () -> text.problems().toString());
+        String image = "{\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64,iVBORw0KGgo=\"}}";
+        DatasetReport imageAnswer = check("{\"prompt\": \"Draw\", \"completion\": [" + image + "]}\n", small().target(Target.TOGETHER).build());
+        assertEquals(List.of(1L), lines(imageAnswer, "DATASET_IMAGE_INVALID"), "images belong to the user's side only");
+    }
+
+    @Test
     void aLineOverTheLimitIsReportedAndSkippedWithoutBufferingIt() throws IOException {
         String longLine = "{\"text\": \"" + "x".repeat(20_000) + "\"}";
         String file = chat(1) + "\n" + longLine + "\n" + chat(3) + "\n";
