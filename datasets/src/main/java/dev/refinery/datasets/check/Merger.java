@@ -14,6 +14,8 @@ import dev.refinery.datasets.rules.Quantity;
 import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.Split;
+import dev.refinery.datasets.split.SplitAssigner;
+import dev.refinery.datasets.split.SplitPolicy;
 import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.RecordTokens;
@@ -45,6 +47,8 @@ final class Merger {
     private final TokenStats tokens;
     private long droppedOverContext;
     private final Map<Split, long[]> splitTokens = new EnumMap<>(Split.class);
+    private final SplitAssigner splitter;
+    private boolean heldOutSkipped;
     private final HeldOutSet heldOut;
     private final DatasetReport testSetReport;
     private long leaks;
@@ -71,6 +75,7 @@ final class Merger {
         this.tokens = options.tokenCounter() == null || options.structuralOnly() ? null
                 : new TokenStats(options.contextLength(), options.samplesPerRule());
         this.problems = new RuleTally(options.samplesPerRule());
+        this.splitter = new SplitAssigner(options.splits(), this::place);
         for (Target t : Target.values()) {
             byTarget.put(t, new RuleTally(options.samplesPerRule()));
             acceptedByTarget.put(t, new long[1]);
@@ -155,20 +160,21 @@ final class Merger {
                 return;
             }
         }
-        Split split = options.splits().assign(r.promptFp[u]);
-        splitCounts.merge(split, 1L, Long::sum);
-        if (tokens != null) {
-            long[] t = splitTokens.computeIfAbsent(split, s -> new long[2]);
-            t[0] += r.tokens[u];
-            t[1]++;
-        }
         kept++;
         int offset = r.outOffset[u];
-        if (offset >= 0) {
-            outputs.record(split, r.block.data(), offset, r.outLength[u]);
-        } else {
-            outputs.record(split, r.rewritten.array(), -1 - offset, r.outLength[u]);
+        byte[] bytes = offset >= 0 ? r.block.data() : r.rewritten.array();
+        splitter.add(r.promptFp[u], tokens != null ? r.tokens[u] : -1, bytes, offset >= 0 ? offset : -1 - offset, r.outLength[u]);
+    }
+
+    /** A kept record's final split: counted, its tokens added to the split's, written out. */
+    private void place(Split split, long recordTokens, byte[] bytes, int offset, int length) throws IOException {
+        splitCounts.merge(split, 1L, Long::sum);
+        if (recordTokens >= 0) {
+            long[] t = splitTokens.computeIfAbsent(split, s -> new long[2]);
+            t[0] += recordTokens;
+            t[1]++;
         }
+        outputs.record(split, bytes, offset, length);
     }
 
     /** Reports duplicates; returns whether the record is to be dropped under the dedup policy. */
@@ -230,7 +236,11 @@ final class Merger {
         return normalized.sortedKeys();
     }
 
-    DatasetReport finish(long bytes, boolean gzip) {
+    DatasetReport finish(long bytes, boolean gzip) throws IOException {
+        heldOutSkipped = splitter.finish();
+        if (heldOutSkipped) {
+            problems.add(0, Finding.of(Rule.HELD_OUT_SKIPPED, "", heldOutSkippedMessage()));
+        }
         if (crlfLines > 0) {
             problems.add(firstCrlfLine, Finding.of(Rule.CRLF_LINE_ENDINGS, "", Quantity.of(crlfLines, "line")
                     + (crlfLines == 1 ? " ends" : " end") + " with CR LF, starting with line " + firstCrlfLine));
@@ -238,7 +248,8 @@ final class Merger {
         if (records == 0 && fileErrors == 0) {
             fileProblem(Rule.EMPTY, bytes == 0 ? "the file is empty" : "the file has no records, only blank lines");
         } else if (!options.structuralOnly() && kept > 0 && splitCounts.get(Split.TRAIN) == 0) {
-            fileProblem(Rule.TRAIN_SPLIT_EMPTY, "none of the " + kept + " kept records falls into the train split (" + options.splits() + ")");
+            fileProblem(Rule.TRAIN_SPLIT_EMPTY, "none of the " + Quantity.of(kept, "kept record") + " falls into the train share of "
+                    + options.splits() + ", and the first ones filled the memory set aside to wait for one");
         }
         List<DatasetReport.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : Target.values()) {
@@ -334,6 +345,18 @@ final class Merger {
                 : "Splits are assigned by the prompt's fingerprint, so no training record or prompt can equal a held-out one: 0 leaks by construction.");
     }
 
+    private String heldOutSkippedMessage() {
+        SplitPolicy policy = options.splits();
+        String all = kept == 1 ? "it is in train" : "all " + kept + " are in train";
+        if (kept < splitter.minRecords()) {
+            int share = Math.min(policy.validationPercent() == 0 ? 100 : policy.validationPercent(),
+                    policy.testPercent() == 0 ? 100 : policy.testPercent());
+            return "the file keeps " + Quantity.of(kept, "record") + ", fewer than the " + splitter.minRecords() + " a " + share
+                    + "% held-out share needs to expect one; " + all;
+        }
+        return "none of the " + Quantity.of(kept, "kept record") + " falls into the train share of " + policy + "; " + all;
+    }
+
     private DatasetReport.Splits splits() {
         if (options.structuralOnly()) {
             return null;
@@ -343,7 +366,9 @@ final class Merger {
         if (heldOut != null) {
             counts.put(Split.TEST.id(), testSetReport.splits() == null ? 0 : testSetReport.splits().records().get(Split.TRAIN.id()));
         }
-        return new DatasetReport.Splits(options.splits().toString(), "by the normalized prompt's fingerprint (stable as the dataset grows)",
+        return new DatasetReport.Splits(options.splits().toString(), heldOutSkipped
+                ? "every record in train: too few records (or none hashing to train) for a held-out share; see " + Rule.HELD_OUT_SKIPPED.code()
+                : "by the normalized prompt's fingerprint (stable as the dataset grows)",
                 heldOut != null, counts);
     }
 }

@@ -25,7 +25,10 @@ public enum Rule {
     TOO_MANY_RECORDS("DATASET_TOO_MANY_RECORDS", Severity.ERROR, "Split the dataset: the target accepts at most the stated number of examples."),
     FORMAT_MIXED("DATASET_FORMAT_MIXED", Severity.ERROR,
             "Use one format for the whole file (the first record's format is the file's); convert or remove the records of other formats."),
-    TRAIN_SPLIT_EMPTY("DATASET_TRAIN_SPLIT_EMPTY", Severity.ERROR, "All valid records fell into held-out splits; add records or change the split ratios."),
+    TRAIN_SPLIT_EMPTY("DATASET_TRAIN_SPLIT_EMPTY", Severity.ERROR,
+            "Over 32 MiB of records and none in the train share: give train a larger share of the split ratios."),
+    HELD_OUT_SKIPPED("DATASET_HELD_OUT_SKIPPED", Severity.WARNING,
+            "The file is too small to hold records out, so every record is in train and there is no validation (or test) split; add records, or ask for 100/0 splits to silence this."),
 
     // One line as text and JSON.
     LINE_TOO_LONG("DATASET_LINE_TOO_LONG", Severity.ERROR,

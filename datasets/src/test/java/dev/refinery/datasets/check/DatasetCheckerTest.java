@@ -249,10 +249,64 @@ class DatasetCheckerTest {
         assertEquals(List.of(3L), lines(report, "DATASET_CONTENT_EMPTY"));
         assertEquals(List.of(4L), lines(report, "DATASET_FIELD_INVALID"));
         DatasetReport text = check("{\"text\": " + parts + "}\n", small().target(Target.TOGETHER).build());
-        assertEquals(1, text.validRecords(), () -> text.problems().toString());
+        assertTrue(text.accepted(), () -> text.problems().toString());
         String image = "{\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64,iVBORw0KGgo=\"}}";
         DatasetReport imageAnswer = check("{\"prompt\": \"Draw\", \"completion\": [" + image + "]}\n", small().target(Target.TOGETHER).build());
         assertEquals(List.of(1L), lines(imageAnswer, "DATASET_IMAGE_INVALID"), "images belong to the user's side only");
+    }
+
+    @Test
+    void aFileOfOneValidRecordIsAcceptedWhateverItsPromptHashes() throws IOException {
+        List<Integer> rejected = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            if (!check(chat(i) + "\n", small().build()).accepted()) {
+                rejected.add(i);
+            }
+        }
+        assertEquals(List.of(), rejected, "one-record files that were rejected");
+        for (int i = 0; i < 100; i++) {
+            List<DatasetReport> reports = new ArrayList<>();
+            Map<Split, List<String>> out = collect(chat(i) + "\n", small().build(), reports);
+            DatasetReport report = reports.get(0);
+            assertEquals(1, out.get(Split.TRAIN).size(), "the one record is in train");
+            assertEquals(1L, rule(report, "DATASET_HELD_OUT_SKIPPED").count());
+            assertEquals(0L, report.splits().records().get("validation"));
+        }
+    }
+
+    @Test
+    void filesTooSmallForAHeldOutShareGoToTrainAndLargerOnesAreSplitInFileOrder() throws IOException {
+        List<String> nine = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            nine.add(chatQ("small question " + i, "answer " + i));
+        }
+        List<DatasetReport> reports = new ArrayList<>();
+        Map<Split, List<String>> small = collect(String.join("\n", nine) + "\n", small().build(), reports);
+        assertEquals(nine, small.get(Split.TRAIN), "9 records are fewer than the 10 a 10% share needs: all in train, in file order");
+        assertEquals("the file keeps 9 records, fewer than the 10 a 10% held-out share needs to expect one; all 9 are in train",
+                rule(reports.get(0), "DATASET_HELD_OUT_SKIPPED").samples().get(0).message());
+
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            many.add(chatQ("question " + i, "answer " + i));
+        }
+        List<String> inOrder = new ArrayList<>();
+        CheckOptions options = small().splits(dev.refinery.datasets.split.SplitPolicy.parse("80/10/10")).build();
+        DatasetReport report = new DatasetChecker(options).check(new ByteArrayInputStream((String.join("\n", many) + "\n")
+                .getBytes(StandardCharsets.UTF_8)), (split, bytes, off, len) -> inOrder.add(new String(bytes, off, len, StandardCharsets.UTF_8))).report();
+        assertEquals(many, inOrder, "the records reach the outputs in file order, the first ones included");
+        assertNull(rule(report, "DATASET_HELD_OUT_SKIPPED"));
+        assertTrue(report.splits().records().get("validation") > 0 && report.splits().records().get("test") > 0);
+    }
+
+    @Test
+    void smallFilesAreAcceptedEvenWhenTrainHasTheSmallestShare() throws IOException {
+        for (int file = 0; file < 40; file++) {
+            String text = chatQ("q" + file + "a", "x") + "\n" + chatQ("q" + file + "b", "y") + "\n" + chatQ("q" + file + "c", "z") + "\n";
+            DatasetReport report = check(text, small().splits(dev.refinery.datasets.split.SplitPolicy.parse("1/99")).build());
+            assertTrue(report.accepted(), () -> report.problems().toString());
+            assertTrue(report.splits().records().get("train") > 0);
+        }
     }
 
     @Test
