@@ -11,7 +11,7 @@ import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.rules.Severity;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.RecordTokens;
-import dev.refinery.datasets.tokens.TokenCounter;
+import dev.refinery.datasets.model.TextMessage;
 import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.targets.TargetRules;
 
@@ -27,14 +27,14 @@ final class BlockWorker {
     private final CheckOptions options;
     private final JsonLineParser parser;
     private final RecordChecker checker;
-    private final TokenCounter tokens;
+    private final boolean countsTokens;
 
     BlockWorker(CheckOptions options) {
         this.options = options;
         this.parser = new JsonLineParser(options.maxDepth());
-        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : new RecordChecker.Options(true, options.tokenCounter() != null, true),
+        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : new RecordChecker.Options(true, options.countsTokens(), true),
                 options.maxDepth());
-        this.tokens = options.structuralOnly() ? null : options.tokenCounter();
+        this.countsTokens = options.countsTokens();
     }
 
     BlockResult check(Block block) {
@@ -121,27 +121,50 @@ final class BlockWorker {
         result.normalizedFp[r] = record.normalizedFingerprint();
         result.promptFp[r] = record.promptFingerprint() != 0 ? record.promptFingerprint() : record.normalizedFingerprint();
         placeNormalized(result, r, record, data, from, to);
-        if (tokens != null) {
-            countTokens(result, r, record, line);
+        if (countsTokens) {
+            countTokens(result, r, record.turns(), line);
         }
     }
 
-    private void countTokens(BlockResult result, int r, CheckedRecord record, int line) {
-        RecordTokens counted = tokens.count(record.turns());
-        result.tokens[r] = counted.total();
-        result.trainedTokens[r] = counted.trained();
-        int context = options.contextLength();
-        if (counted.total() > context) {
-            OverContextPolicy policy = options.overContext();
-            String what = "the record has " + counted.total() + " tokens, " + (counted.total() - context) + " more than the context of "
-                    + context + "; ";
-            Finding f = policy == null || policy == OverContextPolicy.FAIL
-                    ? Finding.of(Rule.OVER_CONTEXT, "", what + (policy == null ? "choose drop, truncate or fail explicitly" : "the fail policy refuses it"))
-                    : new Finding(Rule.OVER_CONTEXT, Severity.WARNING, "", what + (policy == OverContextPolicy.DROP
-                    ? "dropped (drop policy)" : "kept and cut to the context by the trainer (truncate policy)"));
-            result.findings.add(new LineFinding(line, null, f));
-            result.overContext[r] = true;
+    /**
+     * Counts the record with the checked target's model (its tokens go into the statistics and the cost),
+     * and checks it against every target's own model's context: another target's tokenizer counts it only
+     * when the cheap bound does not already clear it.
+     */
+    private void countTokens(BlockResult result, int r, List<TextMessage> turns, int line) {
+        Target checked = options.target();
+        TargetModel own = options.targetModel(checked);
+        RecordTokens counted = null;
+        if (own != null) {
+            counted = own.tokens().count(turns);
+            result.tokens[r] = counted.total();
+            result.trainedTokens[r] = counted.trained();
+            if (counted.total() > own.contextLength()) {
+                result.overContext[r] = true;
+                result.findings.add(new LineFinding(line, checked, overContext(counted.total(), own)));
+            }
         }
+        for (Target t : Target.ALL) {
+            TargetModel model = t == checked ? null : options.targetModel(t);
+            if (model == null || model.tokens().upperBound(turns) <= model.contextLength()) {
+                continue;
+            }
+            int total = counted != null && model.tokens() == own.tokens() ? counted.total() : model.tokens().count(turns).total();
+            if (total > model.contextLength()) {
+                result.findings.add(new LineFinding(line, t, overContext(total, model)));
+            }
+        }
+    }
+
+    private Finding overContext(int total, TargetModel model) {
+        OverContextPolicy policy = options.overContext();
+        int context = model.contextLength();
+        String what = "the record has " + total + " tokens, " + (total - context) + " more than the context of " + context
+                + (model.modelId() == null ? "" : " of " + model.modelId()) + "; ";
+        return policy == null || policy == OverContextPolicy.FAIL
+                ? Finding.of(Rule.OVER_CONTEXT, "", what + (policy == null ? "choose drop, truncate or fail explicitly" : "the fail policy refuses it"))
+                : new Finding(Rule.OVER_CONTEXT, Severity.WARNING, "", what + (policy == OverContextPolicy.DROP
+                ? "dropped (drop policy)" : "kept and cut to the context by the trainer (truncate policy)"));
     }
 
     /** Points at the line itself when normalizing changed nothing (the usual case), else keeps the rewritten bytes. */

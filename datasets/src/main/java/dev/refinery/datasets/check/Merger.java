@@ -315,7 +315,10 @@ final class Merger {
         if (records == 0 && fileErrors == 0) {
             tally.add(0, Finding.of(Rule.EMPTY, "", "the file has no records"));
         }
-        return new DatasetReport.TargetVerdict(t.id(), t.displayName(), !tally.hasErrors(), acceptedRecords, t.minRecords(),
+        TargetModel model = options.structuralOnly() ? null : options.targetModel(t);
+        return new DatasetReport.TargetVerdict(t.id(), t.displayName(), model == null ? null : model.modelId(),
+                model == null || model.contextLength() == TokenStats.NO_CONTEXT_LIMIT ? null : model.contextLength(),
+                model == null ? null : model.tokens().description(), !tally.hasErrors(), acceptedRecords, t.minRecords(),
                 tally.errorReasons(), t.notes());
     }
 

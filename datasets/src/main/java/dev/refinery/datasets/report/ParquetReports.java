@@ -49,7 +49,7 @@ public final class ParquetReports {
             List<DatasetReport.Reason> why = takesTokens ? reasons
                     : List.of(new DatasetReport.Reason("DATASET_METHOD_NOT_SUPPORTED", parquet.rows(), null,
                     t.displayName() + " does not accept pre-tokenized Parquet"));
-            verdicts.add(new DatasetReport.TargetVerdict(t.id(), t.displayName(), takesTokens && parquet.passed(),
+            verdicts.add(new DatasetReport.TargetVerdict(t.id(), t.displayName(), null, null, null, takesTokens && parquet.passed(),
                     takesTokens ? parquet.rows() : 0, t.minRecords(), why, t.notes()));
         }
         boolean accepted = verdicts.get(target.ordinal()).accepted();

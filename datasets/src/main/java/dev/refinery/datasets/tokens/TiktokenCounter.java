@@ -98,6 +98,19 @@ public final class TiktokenCounter implements TokenCounter {
         return new RecordTokens(total, trained);
     }
 
+    /**
+     * Every tiktoken token stands for at least one byte, and a UTF-16 unit is at most three UTF-8 bytes (a
+     * surrogate pair, two units, is four): so a text has at most three tokens per char, the role included.
+     */
+    @Override
+    public long upperBound(List<TextMessage> turns) {
+        long bound = REPLY_PRIMER_TOKENS;
+        for (TextMessage turn : turns) {
+            bound += TOKENS_PER_MESSAGE + 3L * turn.role().length() + 3L * turn.text().length();
+        }
+        return bound;
+    }
+
     private int roleTokens(String role) {
         Integer known = roleTokens.get(role);
         return known != null ? known : countText(role);

@@ -173,6 +173,10 @@ class DatasetCheckerTest {
         DatasetReport one = check(chat(1) + "\r\n", small().build());
         assertEquals("Fireworks AI needs at least 3 records; 1 qualifies", reason(one, "fireworks", "DATASET_TOO_FEW_RECORDS").message());
         assertEquals("1 line ends with CR LF, starting with line 1", rule(one, "DATASET_CRLF_LINE_ENDINGS").samples().get(0).message());
+        String summary = dev.refinery.datasets.report.ReportSummary.render(one);
+        assertTrue(summary.contains(": 1 record, 1 valid, 0 invalid; 0 errors, 2 warnings"), summary);
+        assertTrue(summary.contains("1 line, "), summary);
+        assertTrue(summary.contains("1 record qualifies"), summary);
     }
 
     @Test
