@@ -1,6 +1,7 @@
 package dev.refinery.datasets.check;
 
 import dev.refinery.datasets.format.CheckedRecord;
+import dev.refinery.datasets.format.RecordFeatures;
 import dev.refinery.datasets.format.RecordChecker;
 import dev.refinery.datasets.json.JsonLineParser;
 import dev.refinery.datasets.json.JsonProblem;
@@ -32,8 +33,8 @@ final class BlockWorker {
     BlockWorker(CheckOptions options) {
         this.options = options;
         this.parser = new JsonLineParser(options.maxDepth());
-        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : new RecordChecker.Options(true, options.countsTokens(), true),
-                options.maxDepth());
+        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL
+                : new RecordChecker.Options(true, options.countsTokens(), true, options.target().acceptsParallelToolCalls()), options.maxDepth());
         this.countsTokens = options.countsTokens();
     }
 
@@ -102,16 +103,17 @@ final class BlockWorker {
         if (record.hasErrors() || !readable.isEmpty()) {
             return;
         }
-        int r = result.addUsable(line, record.features().format());
+        RecordFeatures features = record.features();
+        int r = result.addUsable(line, features.format());
         for (Target target : Target.ALL) {
-            List<Finding> found = TargetRules.check(target, record.features());
-            if (!found.isEmpty()) {
-                result.rejectedBy[r] |= 1 << target.ordinal();
-                for (Finding f : found) {
-                    result.findings.add(new LineFinding(line, target, f));
+            for (Finding f : TargetRules.check(target, features)) {
+                if (f.isError()) {
+                    result.rejectedBy[r] |= 1 << target.ordinal();
                 }
+                result.findings.add(new LineFinding(line, target, f));
             }
         }
+        result.rawIssues[r] = RawIssues.of(features);
         result.stats.add(record.features().format(), record.features().turns(), record.features().roleCounts(),
                 record.shortestAnswerChars());
         if (options.structuralOnly()) {

@@ -16,6 +16,7 @@ import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.Split;
 import dev.refinery.datasets.split.SplitAssigner;
 import dev.refinery.datasets.split.SplitPolicy;
+import dev.refinery.datasets.targets.RawFileIssue;
 import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.RecordTokens;
@@ -48,6 +49,7 @@ final class Merger {
     private long droppedOverContext;
     private final Map<Split, long[]> splitTokens = new EnumMap<>(Split.class);
     private final SplitAssigner splitter;
+    private final RawIssues rawIssues = new RawIssues();
     private boolean heldOutSkipped;
     private final HeldOutSet heldOut;
     private final DatasetReport testSetReport;
@@ -110,6 +112,9 @@ final class Merger {
     /** A finding from a worker: shared rules count for every target, target rules for theirs. */
     private void shared(LineFinding lf) {
         long line = lineBase + lf.line() + 1;
+        if (lf.finding().rule() == Rule.BLANK_LINE) {
+            rawIssues.add(RawFileIssue.BLANK_LINE, line);
+        }
         if (lf.target() == null) {
             problems.add(line, lf.finding());
             if (lf.finding().isError()) {
@@ -124,6 +129,7 @@ final class Merger {
     }
 
     private void record(BlockResult r, int u, long line) throws IOException {
+        rawIssues.addRecord(r.rawIssues[u], line);
         RecordFormat format = RecordFormat.ALL[r.format[u]];
         if (fileFormat == null) {
             fileFormat = format;
@@ -219,6 +225,9 @@ final class Merger {
 
     /** A problem of the file as a whole (gzip, byte-order mark) or of a line the merger placed itself. */
     void fileProblem(Rule rule, String message) {
+        if (rule == Rule.BYTE_ORDER_MARK) {
+            rawIssues.add(RawFileIssue.BYTE_ORDER_MARK, 0);
+        }
         Finding f = Finding.of(rule, "", message);
         problems.add(0, f);
         if (f.isError()) {
@@ -319,7 +328,15 @@ final class Merger {
         return new DatasetReport.TargetVerdict(t.id(), t.displayName(), model == null ? null : model.modelId(),
                 model == null || model.contextLength() == TokenStats.NO_CONTEXT_LIMIT ? null : model.contextLength(),
                 model == null ? null : model.tokens().description(), !tally.hasErrors(), acceptedRecords, t.minRecords(),
-                tally.errorReasons(), t.notes());
+                tally.errorReasons(), t.notes(), t.providerCheck() == null ? null : t.providerCheck().name(), providerRefusals(t));
+    }
+
+    /** What the target's own check would refuse in the raw file, although the validated output is clean of it. */
+    private List<DatasetReport.Reason> providerRefusals(Target t) {
+        List<DatasetReport.Reason> out = new ArrayList<>();
+        rawIssues.refusedBy(t).forEach((issue, c) -> out.add(new DatasetReport.Reason(issue.rule().code(), c[0], c[1] > 0 ? c[1] : null,
+                issue.why())));
+        return out;
     }
 
     private DatasetReport.Statistics statistics() {

@@ -18,10 +18,14 @@ import java.util.List;
  */
 public final class RecordChecker implements CheckedRecord {
 
-    /** What to compute besides the findings; fingerprints and turns cost time, so the structural mode skips them. */
-    public record Options(boolean fingerprints, boolean turns, boolean normalize) {
-        public static final Options STRUCTURAL = new Options(false, false, false);
-        public static final Options FULL = new Options(true, true, true);
+    /**
+     * What to compute besides the findings; fingerprints and turns cost time, so the structural mode skips them.
+     * {@code keepParallelToolCalls}: whether the validated output keeps a conversation's {@code parallel_tool_calls}
+     * (the output target's format has it: OpenAI's does, Together's check refuses it as an extra column).
+     */
+    public record Options(boolean fingerprints, boolean turns, boolean normalize, boolean keepParallelToolCalls) {
+        public static final Options STRUCTURAL = new Options(false, false, false, false);
+        public static final Options FULL = new Options(true, true, true, true);
     }
 
     private final Options options;
@@ -54,6 +58,11 @@ public final class RecordChecker implements CheckedRecord {
         RecordFormat format = detect(tape);
         if (format == null) {
             return this;
+        }
+        if (tape.hasCarriageReturn()) {
+            features.carriageReturn = true;
+            findings.add(Finding.of(Rule.CARRIAGE_RETURN, "", "a carriage return (CR) stands between the record's JSON tokens;"
+                    + " the validated output leaves it out"));
         }
         features.format = format;
         switch (format) {
@@ -119,10 +128,15 @@ public final class RecordChecker implements CheckedRecord {
             features.toolsDeclared = true;
             checkTools(tape, tools);
         }
+        features.parallelToolCalls = tape.get(0, Keys.PARALLEL_TOOL_CALLS) >= 0;
         int list = tape.get(0, Keys.MESSAGES);
         messages.check(tape, list, "messages", MessageListChecker.Mode.CONVERSATION);
         if (options.normalize && !errors) {
-            writeObject(tape, Keys.MESSAGES, Keys.TOOLS, Keys.PARALLEL_TOOL_CALLS);
+            if (options.keepParallelToolCalls) {
+                writeObject(tape, Keys.MESSAGES, Keys.TOOLS, Keys.PARALLEL_TOOL_CALLS);
+            } else {
+                writeObject(tape, Keys.MESSAGES, Keys.TOOLS);
+            }
         }
     }
 
@@ -198,6 +212,7 @@ public final class RecordChecker implements CheckedRecord {
     private void preference(JsonTape original, String convertedFrom) {
         JsonTape tape = original;
         if (convertedFrom != null) {
+            features.chosenRejectedSpelling = true;
             unknownKeys(original, 0, "", Keys.PROMPT, Keys.CHOSEN, Keys.REJECTED);
             tape = chosenRejected.convert(original);
             if (tape == null) {
@@ -386,6 +401,7 @@ public final class RecordChecker implements CheckedRecord {
             }
         }
         if (unknown != null) {
+            features.unknownTopLevelKeys |= object == 0;
             String path = where.toString();
             String prefix = path.isEmpty() ? "" : path + ".";
             findings.add(Finding.of(Rule.UNKNOWN_FIELD, prefix + unknown.get(0),

@@ -59,6 +59,7 @@ public final class JsonLineParser {
         readable.clear();
         tape.src = src;
         tape.size = 0;
+        tape.carriageReturn = false;
         try {
             skipWhitespace();
             if (pos >= limit) {
@@ -480,7 +481,10 @@ public final class JsonLineParser {
     private void skipWhitespace() {
         while (pos < limit) {
             byte b = src[pos];
-            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+            if (b == ' ' || b == '\t' || b == '\n') {
+                pos++;
+            } else if (b == '\r') {
+                tape.carriageReturn = true;
                 pos++;
             } else {
                 return;

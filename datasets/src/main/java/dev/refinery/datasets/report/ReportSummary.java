@@ -42,6 +42,15 @@ public final class ReportSummary {
             }
             t.reasons().stream().limit(3).forEach(reason -> out.append("; ").append(reason.code()).append(" x").append(reason.count()));
             out.append('\n');
+            if (!t.providerCheckRefuses().isEmpty()) {
+                out.append("             ").append(t.providerCheck()).append(" would refuse the raw file (");
+                for (int i = 0; i < t.providerCheckRefuses().size(); i++) {
+                    DatasetReport.Reason refused = t.providerCheckRefuses().get(i);
+                    out.append(i == 0 ? "" : "; ").append(refused.code()).append(" x").append(refused.count())
+                            .append(refused.firstLine() == null ? "" : " from line " + refused.firstLine()).append(": ").append(refused.message());
+                }
+                out.append("); the validated output (--out) passes it\n");
+            }
         }
         DatasetReport.Statistics s = r.statistics();
         if (s != null) {

@@ -20,6 +20,8 @@ public enum Rule {
             "The file starts with a byte-order mark, which many JSON readers reject; it is removed from the validated output. Save as UTF-8 without BOM."),
     CRLF_LINE_ENDINGS("DATASET_CRLF_LINE_ENDINGS", Severity.WARNING,
             "Lines end with CR LF (Windows); the validated output uses LF. Nothing to do unless another tool reads the raw file."),
+    CARRIAGE_RETURN("DATASET_CARRIAGE_RETURN", Severity.WARNING,
+            "A carriage return (CR) stands between the record's JSON tokens; JSON reads it as a space, but readers that split lines at CR (Python's text mode, Together's check) cut the record there. The validated output leaves it out."),
     BLANK_LINE("DATASET_BLANK_LINE", Severity.WARNING, "Blank lines are skipped and left out of the validated output; remove them to keep line numbers meaningful."),
     TOO_FEW_RECORDS("DATASET_TOO_FEW_RECORDS", Severity.ERROR, "Add records: the target needs at least the stated number of examples."),
     TOO_MANY_RECORDS("DATASET_TOO_MANY_RECORDS", Severity.ERROR, "Split the dataset: the target accepts at most the stated number of examples."),

@@ -19,19 +19,20 @@ public enum Target {
 
     LOCAL("local", "the local engine", 1, Long.MAX_VALUE,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
-            EnumSet.of(Role.SYSTEM, Role.USER, Role.ASSISTANT), false, false,
+            EnumSet.of(Role.SYSTEM, Role.USER, Role.ASSISTANT), false, false, false, null,
             "Trains SFT on conversations and DPO on preference pairs (string or text-part content); no tools or images."),
     TOGETHER("together", "Together AI", 1, Long.MAX_VALUE,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.INSTRUCTION, RecordFormat.TEXT, RecordFormat.PREFERENCE, RecordFormat.TOKENIZED),
-            EnumSet.allOf(Role.class), true, true,
-            "Tool calls and the tool role are documented for newer models only (the v1 client check rejects them); images need a vision model."),
+            EnumSet.allOf(Role.class), true, true, false, ProviderCheck.TOGETHER,
+            "Tools, tool calls and the tool role are in Together's function-calling format and its current SDK check (the v1 SDK's"
+                    + " check refused them); parallel_tool_calls is not, and is left out. Images need a vision model."),
     FIREWORKS("fireworks", "Fireworks AI", 3, 3_000_000,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
-            EnumSet.allOf(Role.class), true, false,
+            EnumSet.allOf(Role.class), true, false, false, null,
             "Chat (OpenAI) format only; 3 to 3,000,000 examples."),
     OPENAI("openai", "OpenAI", 10, Long.MAX_VALUE,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
-            EnumSet.allOf(Role.class), true, true,
+            EnumSet.allOf(Role.class), true, true, true, ProviderCheck.OPENAI,
             "At least 10 examples (50-100 recommended); preference data is text only. New jobs end on 2027-01-06.");
 
     /** Every target, in order; {@code values()} copies its array on each call, and this is read per record. */
@@ -45,10 +46,12 @@ public enum Target {
     private final int roleMask;
     private final boolean tools;
     private final boolean images;
+    private final boolean parallelToolCalls;
+    private final ProviderCheck providerCheck;
     private final String notes;
 
     Target(String id, String displayName, long minRecords, long maxRecords, Set<RecordFormat> formats, Set<Role> roles,
-           boolean tools, boolean images, String notes) {
+           boolean tools, boolean images, boolean parallelToolCalls, ProviderCheck providerCheck, String notes) {
         this.id = id;
         this.displayName = displayName;
         this.minRecords = minRecords;
@@ -61,6 +64,8 @@ public enum Target {
         this.roleMask = mask;
         this.tools = tools;
         this.images = images;
+        this.parallelToolCalls = parallelToolCalls;
+        this.providerCheck = providerCheck;
         this.notes = notes;
     }
 
@@ -99,6 +104,16 @@ public enum Target {
 
     public boolean acceptsImages() {
         return images;
+    }
+
+    /** Whether the target's format has a conversation's {@code parallel_tool_calls} (kept in its validated output). */
+    public boolean acceptsParallelToolCalls() {
+        return parallelToolCalls;
+    }
+
+    /** The provider's own client-side check of a raw file, when it publishes one; null otherwise. */
+    public ProviderCheck providerCheck() {
+        return providerCheck;
     }
 
     public String notes() {
