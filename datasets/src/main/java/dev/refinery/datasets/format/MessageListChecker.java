@@ -104,6 +104,7 @@ final class MessageListChecker {
                     orderChecked = true;
                 }
             }
+            features.repeatedRole |= role == previous;
             previous = role;
             previousCalledTools = callsTools;
             last = role;

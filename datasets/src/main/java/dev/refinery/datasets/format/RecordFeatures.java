@@ -19,8 +19,10 @@ public final class RecordFeatures {
     boolean unknownTopLevelKeys;
     boolean chosenRejectedSpelling;
     boolean carriageReturn;
+    boolean repeatedRole;
 
     void reset() {
+        repeatedRole = false;
         parallelToolCalls = false;
         unknownTopLevelKeys = false;
         chosenRejectedSpelling = false;
@@ -89,6 +91,11 @@ public final class RecordFeatures {
     /** A carriage return between the record's tokens (the validated output has none). */
     public boolean carriageReturn() {
         return carriageReturn;
+    }
+
+    /** Two messages in a row with the same role (the order rules allow it only for tool results). */
+    public boolean repeatedRole() {
+        return repeatedRole;
     }
 
     /** Turns per role, indexed by {@link Role#ordinal()}. */

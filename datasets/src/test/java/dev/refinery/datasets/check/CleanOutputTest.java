@@ -120,6 +120,23 @@ class CleanOutputTest {
     }
 
     @Test
+    void consecutiveToolResultsAreRefusedForTogetherOnly() throws IOException {
+        String twoResults = "{\"messages\": [{\"role\": \"user\", \"content\": \"weather in Paris and Rome?\"},"
+                + " {\"role\": \"assistant\", \"tool_calls\": [{\"id\": \"c1\", \"type\": \"function\", \"function\": {\"name\": \"weather\", \"arguments\": \"{}\"}},"
+                + " {\"id\": \"c2\", \"type\": \"function\", \"function\": {\"name\": \"weather\", \"arguments\": \"{}\"}}]},"
+                + " {\"role\": \"tool\", \"tool_call_id\": \"c1\", \"content\": \"18C\"}, {\"role\": \"tool\", \"tool_call_id\": \"c2\", \"content\": \"21C\"},"
+                + " {\"role\": \"assistant\", \"content\": \"18C and 21C.\"}]}";
+        DatasetReport report = check(file(twoResults), Target.OPENAI).report();
+        Map<String, DatasetReport.TargetVerdict> verdicts = report.targets().stream()
+                .collect(Collectors.toMap(DatasetReport.TargetVerdict::target, v -> v));
+        assertFalse(verdicts.get("together").accepted());
+        assertEquals("DATASET_ROLE_ORDER", verdicts.get("together").reasons().get(0).code());
+        assertEquals(List.of("DATASET_TOO_FEW_RECORDS"), verdicts.get("openai").reasons().stream().map(DatasetReport.Reason::code).toList(),
+                "OpenAI takes parallel tool results");
+        assertTrue(verdicts.get("fireworks").reasons().stream().noneMatch(r -> r.code().equals("DATASET_ROLE_ORDER")));
+    }
+
+    @Test
     void aVerdictSaysWhatTheProvidersOwnCheckWouldRefuseInTheRawFile() throws IOException {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         raw.write(new byte[]{(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
