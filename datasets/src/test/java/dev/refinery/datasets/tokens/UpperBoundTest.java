@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A counter's cheap bound lets a record skip counting; it must never be under the count it stands for. */
 class UpperBoundTest {
 
-    /** Texts that cost many tokens per char: line breaks, emoji, CJK, symbols, one-letter words. */
+    /** Texts that cost many tokens per char: line breaks, emoji, lone surrogates, CJK, symbols, one-letter words. */
     private static String adversarial(Random random, int length) {
-        String[] pieces = {"\n", "\n\n", "😀", "漢", "€", "a.", "x ", "ℵ", "\t", "'s", "1", " ", "\u0301", "ſ"};
+        String[] pieces = {"\n", "\n\n", "😀", "\uD800", "\uDC00", "漢", "€", "a.", "x ", "ℵ", "\t", "'s", "1", " ", "\u0301", "ſ"};
         StringBuilder text = new StringBuilder();
         while (text.length() < length) {
             text.append(pieces[random.nextInt(pieces.length)]);

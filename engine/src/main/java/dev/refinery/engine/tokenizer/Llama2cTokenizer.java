@@ -34,6 +34,13 @@ import java.util.OptionalInt;
  *
  * <p>Pieces are handled as byte strings (ISO-8859-1 strings, one char per byte) so that lookups and
  * splits are exact on bytes, as in run.c, whatever the pieces contain.
+ *
+ * <p>When no piece of the vocabulary has a space right after another byte (true of SentencePiece
+ * vocabularies, whose pieces only start with their space), no merge can join a space to the text before
+ * it. The text is then encoded chunk by chunk, a chunk starting at each space that follows a non-space,
+ * with the same result as a whole (each chunk's merges are the ones the whole text's would make in it),
+ * and the ids of chunks already seen on a thread come from a {@link ChunkCache}. {@link #encodeUnchunked}
+ * is the whole-text encoding, the reference this is tested against.
  */
 public final class Llama2cTokenizer implements Tokenizer {
 
@@ -48,6 +55,9 @@ public final class Llama2cTokenizer implements Tokenizer {
     private final int[] asciiIds = new int[128];
     private final int dummyPrefixId;
     private final PairMergeTable merges;
+    /** Whether merges never cross the start of a space run: see the class comment. */
+    private final boolean chunked;
+    private final ThreadLocal<ChunkCache> chunkCache = ThreadLocal.withInitial(ChunkCache::new);
 
     private Llama2cTokenizer(byte[][] pieces, float[] scores) {
         this.pieces = pieces;
@@ -72,6 +82,18 @@ public final class Llama2cTokenizer implements Tokenizer {
         }
         this.dummyPrefixId = idByPiece.getOrDefault(" ", -1);
         this.merges = buildMerges(scores);
+        this.chunked = noSpaceAfterOtherBytes(pieces);
+    }
+
+    private static boolean noSpaceAfterOtherBytes(byte[][] pieces) {
+        for (byte[] piece : pieces) {
+            for (int i = 1; i < piece.length; i++) {
+                if (piece[i] == ' ' && piece[i - 1] != ' ') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -234,17 +256,63 @@ public final class Llama2cTokenizer implements Tokenizer {
         return IntArrays.concat(parts);
     }
 
+    /** The whole-text encoding of {@link #encode} (llama2.c's), without chunks or cache: the reference for tests and benchmarks. */
+    public int[] encodeUnchunked(String text) {
+        String clean = TextSanitizer.replaceUnpairedSurrogates(text);
+        return clean.isEmpty() ? new int[0] : BpeMerger.merge(symbols(clean, 0, clean.length(), dummyPrefixId >= 0), merges);
+    }
+
     private int[] encodeText(String text, boolean dummyPrefix) {
         if (text.isEmpty()) {
             return new int[0];
         }
-        int[] symbols = new int[text.length() * 4 + 1];
+        if (!chunked) {
+            return BpeMerger.merge(symbols(text, 0, text.length(), dummyPrefix && dummyPrefixId >= 0), merges);
+        }
+        // The dummy prefix is a space like any other: it starts the first chunk.
+        String s = dummyPrefix && dummyPrefixId >= 0 ? " " + text : text;
+        ChunkCache cache = chunkCache.get();
+        int[] out = new int[Math.max(16, s.length() / 2)];
+        int size = 0;
+        int n = s.length();
+        for (int from = 0; from < n; ) {
+            int to = from + 1;
+            while (to < n && !(s.charAt(to) == ' ' && s.charAt(to - 1) != ' ')) {
+                to++;
+            }
+            int[] ids = chunkIds(s, from, to, cache);
+            if (size + ids.length > out.length) {
+                out = Arrays.copyOf(out, Math.max(out.length * 2, size + ids.length));
+            }
+            System.arraycopy(ids, 0, out, size, ids.length);
+            size += ids.length;
+            from = to;
+        }
+        return Arrays.copyOf(out, size);
+    }
+
+    private int[] chunkIds(String s, int from, int to, ChunkCache cache) {
+        boolean cacheable = to - from <= ChunkCache.MAX_CHUNK_CHARS;
+        int hash = cacheable ? ChunkCache.hash(s, from, to) : 0;
+        int[] ids = cacheable ? cache.get(s, from, to, hash) : null;
+        if (ids == null) {
+            ids = BpeMerger.merge(symbols(s, from, to, false), merges);
+            if (cacheable) {
+                cache.put(s, from, to, hash, ids);
+            }
+        }
+        return ids;
+    }
+
+    /** The symbols BPE starts from: a dummy-prefix space when asked, then one per code point (its bytes when not in the vocabulary). */
+    private int[] symbols(String text, int from, int to, boolean dummyPrefix) {
+        int[] symbols = new int[(to - from) * 4 + 1];
         int n = 0;
-        if (dummyPrefix && dummyPrefixId >= 0) {
+        if (dummyPrefix) {
             symbols[n++] = dummyPrefixId;
         }
         byte[] utf8 = new byte[4];
-        for (int i = 0; i < text.length(); ) {
+        for (int i = from; i < to; ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (cp < 128 && asciiIds[cp] >= 0) {
@@ -262,7 +330,7 @@ public final class Llama2cTokenizer implements Tokenizer {
                 }
             }
         }
-        return BpeMerger.merge(Arrays.copyOf(symbols, n), merges);
+        return Arrays.copyOf(symbols, n);
     }
 
     /**

@@ -1,0 +1,90 @@
+package dev.refinery.datasets.tokens.bpe;
+
+/**
+ * Cuts text into the pieces BPE encodes one at a time, as an encoding's split pattern does: a hand-written
+ * matcher per pattern, exact to the regex (same alternatives in the same order, the same backtracking
+ * outcome) and many times faster than a regex engine.
+ */
+interface Splitter {
+
+    /** Where the piece that starts at {@code s[p]} ends (exclusive); {@code p < n}. */
+    int end(CharSequence s, int p, int n);
+
+    /**
+     * After a piece ending at {@code e}: the end of an English contraction ('s, 't, 're, 've, 'm, 'll, 'd,
+     * any case) that follows it, or {@code e} when none does.
+     */
+    static int contraction(CharSequence s, int e, int n) {
+        if (e + 1 >= n || s.charAt(e) != '\'') {
+            return e;
+        }
+        char c1 = s.charAt(e + 1);
+        if (CharClass.isLetterIgnoringCase(c1, 's') || CharClass.isLetterIgnoringCase(c1, 't')
+                || CharClass.isLetterIgnoringCase(c1, 'm') || CharClass.isLetterIgnoringCase(c1, 'd')) {
+            return e + 2;
+        }
+        if (e + 2 < n) {
+            char c2 = s.charAt(e + 2);
+            if ((CharClass.isLetterIgnoringCase(c1, 'r') || CharClass.isLetterIgnoringCase(c1, 'v')) && CharClass.isLetterIgnoringCase(c2, 'e')
+                    || CharClass.isLetterIgnoringCase(c1, 'l') && CharClass.isLetterIgnoringCase(c2, 'l')) {
+                return e + 3;
+            }
+        }
+        return e;
+    }
+
+    /** The end of the run of code points from {@code i} whose class has any of {@code bits}. */
+    static int run(CharSequence s, int i, int n, int bits) {
+        while (i < n && (CharClass.at(s, i, n) & bits) != 0) {
+            i += CharClass.width(s, i, n);
+        }
+        return i;
+    }
+
+    /** {@code \p{N}{1,3}} at {@code p}, a number. */
+    static int upToThreeNumbers(CharSequence s, int p, int n) {
+        int e = p;
+        for (int k = 0; k < 3 && e < n && (CharClass.at(s, e, n) & CharClass.NUMBER) != 0; k++) {
+            e += CharClass.width(s, e, n);
+        }
+        return e;
+    }
+
+    /**
+     * {@code  ?[^\s\p{L}\p{N}]+} then line breaks ({@code [\r\n]*}, or {@code [\r\n/]*} with {@code slashes}):
+     * punctuation and symbols, after an optional space. The end, or {@code p} when it does not match.
+     */
+    static int symbols(CharSequence s, int p, int n, boolean slashes) {
+        int notSymbol = CharClass.SPACE | CharClass.LETTER | CharClass.NUMBER;
+        int q = s.charAt(p) == ' ' && p + 1 < n && (CharClass.at(s, p + 1, n) & notSymbol) == 0 ? p + 1 : p;
+        if ((CharClass.at(s, q, n) & notSymbol) != 0) {
+            return p;
+        }
+        int e = q;
+        while (e < n && (CharClass.at(s, e, n) & notSymbol) == 0) {
+            e += CharClass.width(s, e, n);
+        }
+        while (e < n && (s.charAt(e) == '\r' || s.charAt(e) == '\n' || (slashes && s.charAt(e) == '/'))) {
+            e++;
+        }
+        return e;
+    }
+
+    /**
+     * The whitespace alternatives shared by both patterns, tried in order at {@code p} (a white-space
+     * code point): {@code \s*[\r\n]+}, then {@code \s+(?!\S)}, then {@code \s+}.
+     */
+    static int whitespace(CharSequence s, int p, int n) {
+        int e = run(s, p, n, CharClass.SPACE); // white space is all in the BMP: one char each
+        for (int u = e - 1; u >= p; u--) {
+            char c = s.charAt(u);
+            if (c == '\r' || c == '\n') {
+                return u + 1; // \s* gives back chars until [\r\n]+ can match; it matches that last line break only
+            }
+        }
+        if (e == n || e - p == 1) {
+            return e; // \s+(?!\S) at the end of the text, or \s+ for a single space before a word
+        }
+        return e - 1; // \s+(?!\S) backs off one char so that the last space goes with the next word
+    }
+}
