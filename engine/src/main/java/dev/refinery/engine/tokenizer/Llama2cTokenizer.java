@@ -150,7 +150,7 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        return encodeText(TextSanitizer.replaceUnpairedSurrogates(text), true);
+        return encodeText(text, true);
     }
 
     @Override
@@ -160,8 +160,7 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     @Override
     public int[] encodeContinuation(String text, boolean specialTokens) {
-        return specialTokens ? encodeSplittingSpecials(text, true)
-                : encodeText(TextSanitizer.replaceUnpairedSurrogates(text), false);
+        return specialTokens ? encodeSplittingSpecials(text, true) : encodeText(text, false);
     }
 
     @Override
@@ -259,25 +258,32 @@ public final class Llama2cTokenizer implements Tokenizer {
     /** The whole-text encoding of {@link #encode} (llama2.c's), without chunks or cache: the reference for tests and benchmarks. */
     public int[] encodeUnchunked(String text) {
         String clean = TextSanitizer.replaceUnpairedSurrogates(text);
-        return clean.isEmpty() ? new int[0] : BpeMerger.merge(symbols(clean, 0, clean.length(), dummyPrefixId >= 0), merges);
+        return clean.isEmpty() ? new int[0] : BpeMerger.merge(symbols(clean.toCharArray(), 0, clean.length(), dummyPrefixId >= 0), merges);
     }
 
+    /** Encodes text that may hold unpaired surrogates (they count as U+FFFD). */
     private int[] encodeText(String text, boolean dummyPrefix) {
         if (text.isEmpty()) {
             return new int[0];
         }
+        boolean prefix = dummyPrefix && dummyPrefixId >= 0;
         if (!chunked) {
-            return BpeMerger.merge(symbols(text, 0, text.length(), dummyPrefix && dummyPrefixId >= 0), merges);
+            String clean = TextSanitizer.replaceUnpairedSurrogates(text);
+            return BpeMerger.merge(symbols(clean.toCharArray(), 0, clean.length(), prefix), merges);
         }
-        // The dummy prefix is a space like any other: it starts the first chunk.
-        String s = dummyPrefix && dummyPrefixId >= 0 ? " " + text : text;
+        // The text in this thread's buffer; the dummy prefix is a space like any other and starts the first chunk.
         ChunkCache cache = chunkCache.get();
-        int[] out = new int[Math.max(16, s.length() / 2)];
+        int n = text.length() + (prefix ? 1 : 0);
+        char[] s = cache.chars(n);
+        if (prefix) {
+            s[0] = ' ';
+        }
+        text.getChars(0, text.length(), s, prefix ? 1 : 0);
+        int[] out = new int[Math.max(16, n / 2)];
         int size = 0;
-        int n = s.length();
         for (int from = 0; from < n; ) {
             int to = from + 1;
-            while (to < n && !(s.charAt(to) == ' ' && s.charAt(to - 1) != ' ')) {
+            while (to < n && !(s[to] == ' ' && s[to - 1] != ' ')) {
                 to++;
             }
             int[] ids = chunkIds(s, from, to, cache);
@@ -291,7 +297,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         return Arrays.copyOf(out, size);
     }
 
-    private int[] chunkIds(String s, int from, int to, ChunkCache cache) {
+    private int[] chunkIds(char[] s, int from, int to, ChunkCache cache) {
         boolean cacheable = to - from <= ChunkCache.MAX_CHUNK_CHARS;
         int hash = cacheable ? ChunkCache.hash(s, from, to) : 0;
         int[] ids = cacheable ? cache.get(s, from, to, hash) : null;
@@ -304,8 +310,11 @@ public final class Llama2cTokenizer implements Tokenizer {
         return ids;
     }
 
-    /** The symbols BPE starts from: a dummy-prefix space when asked, then one per code point (its bytes when not in the vocabulary). */
-    private int[] symbols(String text, int from, int to, boolean dummyPrefix) {
+    /**
+     * The symbols BPE starts from: a dummy-prefix space when asked, then one per code point (its bytes when
+     * not in the vocabulary); an unpaired surrogate is U+FFFD.
+     */
+    private int[] symbols(char[] text, int from, int to, boolean dummyPrefix) {
         int[] symbols = new int[(to - from) * 4 + 1];
         int n = 0;
         if (dummyPrefix) {
@@ -313,8 +322,11 @@ public final class Llama2cTokenizer implements Tokenizer {
         }
         byte[] utf8 = new byte[4];
         for (int i = from; i < to; ) {
-            int cp = text.codePointAt(i);
+            int cp = Character.codePointAt(text, i, to);
             i += Character.charCount(cp);
+            if (Character.isSurrogate((char) cp) && cp < 0x10000) {
+                cp = TextSanitizer.REPLACEMENT;
+            }
             if (cp < 128 && asciiIds[cp] >= 0) {
                 symbols[n++] = asciiIds[cp];
                 continue;

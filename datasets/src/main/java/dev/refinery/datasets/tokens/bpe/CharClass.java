@@ -30,22 +30,31 @@ final class CharClass {
     }
 
     /** The class bits of the code point starting at {@code s[i]} (a lone surrogate is none of them, as in the JDK). */
-    static int at(CharSequence s, int i, int n) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-            return of(Character.toCodePoint(c, s.charAt(i + 1)));
+    static int at(char[] s, int i, int n) {
+        char c = s[i];
+        if (!Character.isSurrogate(c)) {
+            return BMP[c];
+        }
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s[i + 1])) {
+            return of(Character.toCodePoint(c, s[i + 1]));
         }
         return BMP[c];
     }
 
+    /** The class bits of a char that is not a surrogate. */
+    static int bmp(char c) {
+        return BMP[c];
+    }
+
     /** Chars taken by the code point at {@code s[i]}: 2 for a surrogate pair, else 1. */
-    static int width(CharSequence s, int i, int n) {
-        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1)) ? 2 : 1;
+    static int width(char[] s, int i, int n) {
+        char c = s[i];
+        return Character.isSurrogate(c) && Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s[i + 1]) ? 2 : 1;
     }
 
     /** Where the code point ending just before {@code s[i]} starts. */
-    static int previous(CharSequence s, int i) {
-        return i >= 2 && Character.isLowSurrogate(s.charAt(i - 1)) && Character.isHighSurrogate(s.charAt(i - 2)) ? i - 2 : i - 1;
+    static int previous(char[] s, int i) {
+        return i >= 2 && Character.isLowSurrogate(s[i - 1]) && Character.isHighSurrogate(s[i - 2]) ? i - 2 : i - 1;
     }
 
     private static int of(int cp) {

@@ -21,7 +21,7 @@ final class Cl100kSplitter implements Splitter {
     private static final int NOT_PREFIX = LINE_BREAK | LETTER | NUMBER;
 
     @Override
-    public int end(CharSequence s, int p, int n) {
+    public int end(char[] s, int p, int n) {
         int contraction = Splitter.contraction(s, p, n);
         if (contraction > p) {
             return contraction;

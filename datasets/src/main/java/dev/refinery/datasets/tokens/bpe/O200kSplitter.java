@@ -32,7 +32,7 @@ final class O200kSplitter implements Splitter {
     private static final int NOT_PREFIX = LINE_BREAK | LETTER | NUMBER;
 
     @Override
-    public int end(CharSequence s, int p, int n) {
+    public int end(char[] s, int p, int n) {
         int c = CharClass.at(s, p, n);
         int word = word(s, p, n, c);
         if (word > p) {
@@ -53,7 +53,7 @@ final class O200kSplitter implements Splitter {
      * alternative tries its optional prefix first (greedy), then without it (a mark can be both the prefix
      * and the word's first code point); alternative 2 only when 1 fails both ways.
      */
-    private static int word(CharSequence s, int p, int n, int c) {
+    private static int word(char[] s, int p, int n, int c) {
         int afterPrefix = (c & NOT_PREFIX) == 0 ? p + CharClass.width(s, p, n) : -1;
         int e = alternative(s, p, afterPrefix, n, false);
         if (e < 0) {
@@ -63,7 +63,7 @@ final class O200kSplitter implements Splitter {
     }
 
     /** One of the two word alternatives, with its prefix when there is one, then without; the end or -1. */
-    private static int alternative(CharSequence s, int p, int afterPrefix, int n, boolean capitalsFirst) {
+    private static int alternative(char[] s, int p, int afterPrefix, int n, boolean capitalsFirst) {
         int e = afterPrefix >= 0 ? capitalsThenSmall(s, afterPrefix, n, capitalsFirst) : -1;
         return e >= 0 ? e : capitalsThenSmall(s, p, n, capitalsFirst);
     }
@@ -73,7 +73,7 @@ final class O200kSplitter implements Splitter {
      * {@code CAPITALS+ SMALL*} (alternative 2); the end, or -1 when it does not match. Alternative 1 backtracks:
      * the greedy run of capitals gives back code points until one that can start the small run.
      */
-    private static int capitalsThenSmall(CharSequence s, int q, int n, boolean capitalsFirst) {
+    private static int capitalsThenSmall(char[] s, int q, int n, boolean capitalsFirst) {
         int capitals = Splitter.run(s, q, n, CAPITALS);
         if (capitalsFirst) {
             return capitals == q ? -1 : Splitter.run(s, capitals, n, SMALL);

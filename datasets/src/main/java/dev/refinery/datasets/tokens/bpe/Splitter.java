@@ -8,23 +8,23 @@ package dev.refinery.datasets.tokens.bpe;
 interface Splitter {
 
     /** Where the piece that starts at {@code s[p]} ends (exclusive); {@code p < n}. */
-    int end(CharSequence s, int p, int n);
+    int end(char[] s, int p, int n);
 
     /**
      * After a piece ending at {@code e}: the end of an English contraction ('s, 't, 're, 've, 'm, 'll, 'd,
      * any case) that follows it, or {@code e} when none does.
      */
-    static int contraction(CharSequence s, int e, int n) {
-        if (e + 1 >= n || s.charAt(e) != '\'') {
+    static int contraction(char[] s, int e, int n) {
+        if (e + 1 >= n || s[e] != '\'') {
             return e;
         }
-        char c1 = s.charAt(e + 1);
+        char c1 = s[e + 1];
         if (CharClass.isLetterIgnoringCase(c1, 's') || CharClass.isLetterIgnoringCase(c1, 't')
                 || CharClass.isLetterIgnoringCase(c1, 'm') || CharClass.isLetterIgnoringCase(c1, 'd')) {
             return e + 2;
         }
         if (e + 2 < n) {
-            char c2 = s.charAt(e + 2);
+            char c2 = s[e + 2];
             if ((CharClass.isLetterIgnoringCase(c1, 'r') || CharClass.isLetterIgnoringCase(c1, 'v')) && CharClass.isLetterIgnoringCase(c2, 'e')
                     || CharClass.isLetterIgnoringCase(c1, 'l') && CharClass.isLetterIgnoringCase(c2, 'l')) {
                 return e + 3;
@@ -34,15 +34,25 @@ interface Splitter {
     }
 
     /** The end of the run of code points from {@code i} whose class has any of {@code bits}. */
-    static int run(CharSequence s, int i, int n, int bits) {
-        while (i < n && (CharClass.at(s, i, n) & bits) != 0) {
-            i += CharClass.width(s, i, n);
+    static int run(char[] s, int i, int n, int bits) {
+        while (i < n) {
+            char c = s[i];
+            if (!Character.isSurrogate(c)) { // the usual case, one char one code point: one table lookup
+                if ((CharClass.bmp(c) & bits) == 0) {
+                    return i;
+                }
+                i++;
+            } else if ((CharClass.at(s, i, n) & bits) != 0) {
+                i += CharClass.width(s, i, n);
+            } else {
+                return i;
+            }
         }
         return i;
     }
 
     /** {@code \p{N}{1,3}} at {@code p}, a number. */
-    static int upToThreeNumbers(CharSequence s, int p, int n) {
+    static int upToThreeNumbers(char[] s, int p, int n) {
         int e = p;
         for (int k = 0; k < 3 && e < n && (CharClass.at(s, e, n) & CharClass.NUMBER) != 0; k++) {
             e += CharClass.width(s, e, n);
@@ -54,9 +64,9 @@ interface Splitter {
      * {@code  ?[^\s\p{L}\p{N}]+} then line breaks ({@code [\r\n]*}, or {@code [\r\n/]*} with {@code slashes}):
      * punctuation and symbols, after an optional space. The end, or {@code p} when it does not match.
      */
-    static int symbols(CharSequence s, int p, int n, boolean slashes) {
+    static int symbols(char[] s, int p, int n, boolean slashes) {
         int notSymbol = CharClass.SPACE | CharClass.LETTER | CharClass.NUMBER;
-        int q = s.charAt(p) == ' ' && p + 1 < n && (CharClass.at(s, p + 1, n) & notSymbol) == 0 ? p + 1 : p;
+        int q = s[p] == ' ' && p + 1 < n && (CharClass.at(s, p + 1, n) & notSymbol) == 0 ? p + 1 : p;
         if ((CharClass.at(s, q, n) & notSymbol) != 0) {
             return p;
         }
@@ -64,7 +74,7 @@ interface Splitter {
         while (e < n && (CharClass.at(s, e, n) & notSymbol) == 0) {
             e += CharClass.width(s, e, n);
         }
-        while (e < n && (s.charAt(e) == '\r' || s.charAt(e) == '\n' || (slashes && s.charAt(e) == '/'))) {
+        while (e < n && (s[e] == '\r' || s[e] == '\n' || (slashes && s[e] == '/'))) {
             e++;
         }
         return e;
@@ -74,10 +84,10 @@ interface Splitter {
      * The whitespace alternatives shared by both patterns, tried in order at {@code p} (a white-space
      * code point): {@code \s*[\r\n]+}, then {@code \s+(?!\S)}, then {@code \s+}.
      */
-    static int whitespace(CharSequence s, int p, int n) {
+    static int whitespace(char[] s, int p, int n) {
         int e = run(s, p, n, CharClass.SPACE); // white space is all in the BMP: one char each
         for (int u = e - 1; u >= p; u--) {
-            char c = s.charAt(u);
+            char c = s[u];
             if (c == '\r' || c == '\n') {
                 return u + 1; // \s* gives back chars until [\r\n]+ can match; it matches that last line break only
             }

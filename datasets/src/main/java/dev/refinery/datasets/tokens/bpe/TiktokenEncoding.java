@@ -71,10 +71,11 @@ public final class TiktokenEncoding {
     public int count(String text) {
         Scratch s = scratch.get();
         int n = text.length();
+        char[] chars = s.chars(text);
         int tokens = 0;
         for (int p = 0; p < n; ) {
-            int e = splitter.end(text, p, n);
-            tokens += countPiece(s, s.utf8(text, p, e));
+            int e = splitter.end(chars, p, n);
+            tokens += countPiece(s, s.utf8(chars, p, e));
             p = e;
         }
         return tokens;
@@ -84,11 +85,12 @@ public final class TiktokenEncoding {
     public int[] encode(String text) {
         Scratch s = scratch.get();
         int n = text.length();
+        char[] chars = s.chars(text);
         int[] ids = new int[Math.max(16, n / 3)];
         int size = 0;
         for (int p = 0; p < n; ) {
-            int e = splitter.end(text, p, n);
-            int length = s.utf8(text, p, e);
+            int e = splitter.end(chars, p, n);
+            int length = s.utf8(chars, p, e);
             int whole = ranks.rank(s.bytes, 0, length, s.hash);
             int pieceTokens = whole >= 0 ? 1 : length <= SHORT_PIECE_BYTES ? s.merge.merge(s.bytes, 0, length)
                     : s.linear(longPieces()).encode(s.bytes, 0, length);
@@ -169,6 +171,17 @@ public final class TiktokenEncoding {
             return linear;
         }
 
+        char[] text = new char[256];
+
+        /** The text's chars in this thread's buffer: the splitter and the encoder read an array, not a String. */
+        char[] chars(String s) {
+            if (text.length < s.length()) {
+                text = new char[Math.max(s.length(), text.length * 2)];
+            }
+            s.getChars(0, s.length(), text, 0);
+            return text;
+        }
+
         int[] tokens(int n) {
             if (tokens.length < n) {
                 tokens = new int[n];
@@ -180,7 +193,7 @@ public final class TiktokenEncoding {
          * Writes {@code s[from, to)} as UTF-8 into {@link #bytes}, hashing as it goes ({@link RankTable#hash});
          * returns the byte length. An unpaired surrogate becomes U+FFFD (EF BF BD).
          */
-        int utf8(String s, int from, int to) {
+        int utf8(char[] s, int from, int to) {
             int capacity = (to - from) * 3;
             if (bytes.length < capacity) {
                 bytes = new byte[Math.max(capacity, bytes.length * 2)];
@@ -189,7 +202,7 @@ public final class TiktokenEncoding {
             long h = 0xcbf29ce484222325L;
             int n = 0;
             for (int i = from; i < to; i++) {
-                char c = s.charAt(i);
+                char c = s[i];
                 if (c < 0x80) {
                     b[n++] = (byte) c;
                     h = (h ^ c) * 0x100000001b3L;
@@ -200,8 +213,8 @@ public final class TiktokenEncoding {
                     b[n++] = (byte) (0xC0 | (c >> 6));
                     b[n++] = (byte) (0x80 | (c & 0x3F));
                 } else if (Character.isSurrogate(c)) {
-                    if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        int cp = Character.toCodePoint(c, s.charAt(++i));
+                    if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s[i + 1])) {
+                        int cp = Character.toCodePoint(c, s[++i]);
                         b[n++] = (byte) (0xF0 | (cp >> 18));
                         b[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                         b[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
