@@ -279,35 +279,42 @@ public final class Llama2cTokenizer implements Tokenizer {
             s[0] = ' ';
         }
         text.getChars(0, text.length(), s, prefix ? 1 : 0);
-        int[] out = new int[Math.max(16, n / 2)];
+        int[] out = cache.ids(3 * n + 1); // a char is at most 3 UTF-8 bytes, so at most 3 ids (byte fallback)
         int size = 0;
         for (int from = 0; from < n; ) {
+            // One pass finds where the chunk ends and computes what the cache looks it up by: its hash and first 12 chars.
+            char c = s[from];
+            int h = ChunkCache.hashStep(0, c);
+            long c0 = c;
+            long c1 = 0;
+            long c2 = 0;
             int to = from + 1;
-            while (to < n && !(s[to] == ' ' && s[to - 1] != ' ')) {
-                to++;
+            for (; to < n && !((c = s[to]) == ' ' && s[to - 1] != ' '); to++) {
+                h = ChunkCache.hashStep(h, c);
+                int k = to - from;
+                if (k < 4) {
+                    c0 = ChunkCache.pack(c0, c);
+                } else if (k < 8) {
+                    c1 = ChunkCache.pack(c1, c);
+                } else if (k < 12) {
+                    c2 = ChunkCache.pack(c2, c);
+                }
             }
-            int[] ids = chunkIds(s, from, to, cache);
-            if (size + ids.length > out.length) {
-                out = Arrays.copyOf(out, Math.max(out.length * 2, size + ids.length));
+            int cached = to - from > ChunkCache.MAX_CHUNK_CHARS ? -1
+                    : cache.appendIds(s, from, to, ChunkCache.finish(h, to - from), c0, c1, c2, out, size);
+            if (cached >= 0) {
+                size = cached;
+            } else {
+                int[] ids = BpeMerger.merge(symbols(s, from, to, false), merges);
+                if (to - from <= ChunkCache.MAX_CHUNK_CHARS) {
+                    cache.put(s, from, to, ChunkCache.finish(h, to - from), c0, c1, c2, ids);
+                }
+                System.arraycopy(ids, 0, out, size, ids.length);
+                size += ids.length;
             }
-            System.arraycopy(ids, 0, out, size, ids.length);
-            size += ids.length;
             from = to;
         }
         return Arrays.copyOf(out, size);
-    }
-
-    private int[] chunkIds(char[] s, int from, int to, ChunkCache cache) {
-        boolean cacheable = to - from <= ChunkCache.MAX_CHUNK_CHARS;
-        int hash = cacheable ? ChunkCache.hash(s, from, to) : 0;
-        int[] ids = cacheable ? cache.get(s, from, to, hash) : null;
-        if (ids == null) {
-            ids = BpeMerger.merge(symbols(s, from, to, false), merges);
-            if (cacheable) {
-                cache.put(s, from, to, hash, ids);
-            }
-        }
-        return ids;
     }
 
     /**
