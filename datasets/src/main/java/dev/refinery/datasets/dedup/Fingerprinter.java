@@ -149,7 +149,7 @@ public final class Fingerprinter {
      * non-breaking ones.
      */
     static boolean isUnicodeSpace(int cp) {
-        if (cp < 0x1680) {
+        if (cp < 0x1680 || cp > 0x3000) { // Latin, Greek, Cyrillic below; CJK, Hangul and the astral planes above
             return false;
         }
         return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A && cp != 0x2007) || cp == 0x2028 || cp == 0x2029 || cp == 0x205F

@@ -289,15 +289,21 @@ public final class Llama2cTokenizer implements Tokenizer {
             long c1 = 0;
             long c2 = 0;
             int to = from + 1;
-            for (; to < n && !((c = s[to]) == ' ' && s[to - 1] != ' '); to++) {
+            int packed = Math.min(n, from + 12);
+            for (; to < packed && !((c = s[to]) == ' ' && s[to - 1] != ' '); to++) {
                 h = ChunkCache.hashStep(h, c);
                 int k = to - from;
                 if (k < 4) {
                     c0 = ChunkCache.pack(c0, c);
                 } else if (k < 8) {
                     c1 = ChunkCache.pack(c1, c);
-                } else if (k < 12) {
+                } else {
                     c2 = ChunkCache.pack(c2, c);
+                }
+            }
+            if (to == packed) { // past the twelfth char only the hash and the end remain to find
+                for (; to < n && !((c = s[to]) == ' ' && s[to - 1] != ' '); to++) {
+                    h = ChunkCache.hashStep(h, c);
                 }
             }
             int cached = to - from > ChunkCache.MAX_CHUNK_CHARS ? -1

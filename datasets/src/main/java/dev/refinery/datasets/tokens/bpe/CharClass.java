@@ -18,11 +18,14 @@ final class CharClass {
 
     static final int LETTER = UPPER | LOWER | OTHER_LETTER;
 
-    private static final byte[] BMP = new byte[65536];
+    private static final byte[] BMP = new byte[0x10000];
+    /** Plane 1 (emoji, historic scripts, symbols) is common enough in chat data to be worth its own table. */
+    private static final byte[] PLANE1 = new byte[0x10000];
 
     static {
-        for (int c = 0; c < 65536; c++) {
+        for (int c = 0; c < 0x10000; c++) {
             BMP[c] = (byte) of(c);
+            PLANE1[c] = (byte) of(0x10000 + c);
         }
     }
 
@@ -36,7 +39,8 @@ final class CharClass {
             return BMP[c];
         }
         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s[i + 1])) {
-            return of(Character.toCodePoint(c, s[i + 1]));
+            int cp = Character.toCodePoint(c, s[i + 1]);
+            return cp < 0x20000 ? PLANE1[cp - 0x10000] : of(cp);
         }
         return BMP[c];
     }

@@ -33,6 +33,10 @@ final class O200kSplitter implements Splitter {
 
     @Override
     public int end(char[] s, int p, int n) {
+        int ascii = asciiWord(s, p, n);
+        if (ascii > p) {
+            return Splitter.contraction(s, ascii, n);
+        }
         int c = CharClass.at(s, p, n);
         int word = word(s, p, n, c);
         if (word > p) {
@@ -46,6 +50,35 @@ final class O200kSplitter implements Splitter {
             return symbols;
         }
         return Splitter.whitespace(s, p, n);
+    }
+
+    /**
+     * The common case of alternatives 1 and 2 without backtracking: an ASCII word (capitals, then lower
+     * case letters), after an optional ASCII prefix, that ends at an ASCII character. Then both
+     * alternatives end where the letters end (1 when there are lower case letters, 2 when only capitals).
+     * Returns {@code p} when the text at {@code p} is not that, and the general matcher decides.
+     */
+    private static int asciiWord(char[] s, int p, int n) {
+        char c = s[p];
+        int q = p;
+        if (!isAsciiLetter(c)) {
+            if (c >= 0x80 || c == '\r' || c == '\n' || (c >= '0' && c <= '9') || p + 1 >= n || !isAsciiLetter(s[p + 1])) {
+                return p;
+            }
+            q = p + 1; // a one-char prefix: a space, usually
+        }
+        int i = q;
+        while (i < n && s[i] >= 'A' && s[i] <= 'Z') {
+            i++;
+        }
+        while (i < n && s[i] >= 'a' && s[i] <= 'z') {
+            i++;
+        }
+        return i == n || s[i] < 0x80 ? i : p; // a letter, mark or digit beyond ASCII could continue the word: not this case
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     /**

@@ -19,8 +19,12 @@ final class RankTable {
     private final byte[] pool;
     /** Token {@code r}'s bytes are {@code pool[start[r], start[r + 1])}. */
     private final int[] start;
-    /** Open addressing on {@link #hash}: rank + 1, 0 for an empty slot. */
-    private final int[] slots;
+    /**
+     * Open addressing on {@link #hash}, two longs a slot: the key, and (rank + 1) << 8 | length (0: empty).
+     * The key of a token of up to 8 bytes is its bytes ({@link #pack}), so that the lookup of a short piece,
+     * the usual one, reads one slot and nothing else; longer tokens are keyed by hash and compared in the pool.
+     */
+    private final long[] slots;
     private final int mask;
     private final int maxTokenLength;
 
@@ -43,15 +47,27 @@ final class RankTable {
         start[tokens.length] = at;
         // At most half full: probes stay short for the many lookups of bytes that are no token.
         int capacity = Integer.highestOneBit(Math.max(4, tokens.length * 2 - 1)) << 1;
-        this.slots = new int[capacity];
+        this.slots = new long[capacity * 2];
         this.mask = capacity - 1;
         for (int r = 0; r < tokens.length; r++) {
-            int slot = (int) hash(pool, start[r], tokens[r].length) & mask;
-            while (slots[slot] != 0) {
+            int length = tokens[r].length;
+            long hash = hash(pool, start[r], length);
+            int slot = (int) hash & mask;
+            while (slots[2 * slot + 1] != 0) {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = r + 1;
+            slots[2 * slot] = length <= 8 ? pack(pool, start[r], length) : hash;
+            slots[2 * slot + 1] = (long) (r + 1) << 8 | length;
         }
+    }
+
+    /** Up to 8 bytes as one long, the first byte lowest (with the length, a key that tells any two such strings apart). */
+    static long pack(byte[] b, int from, int length) {
+        long v = 0;
+        for (int i = length - 1; i >= 0; i--) {
+            v = v << 8 | (b[from + i] & 0xFF);
+        }
+        return v;
     }
 
     /** Reads a {@code .tiktoken} resource: ranks must be 0..n-1, each once, as in tiktoken's own files. */
@@ -115,47 +131,32 @@ final class RankTable {
 
     /** As {@link #rank(byte[], int, int)}, with the bytes' {@link #hash} already known. */
     int rank(byte[] b, int from, int length, long hash) {
+        long key = length <= 8 ? pack(b, from, length) : hash;
         for (int slot = (int) hash & mask; ; slot = (slot + 1) & mask) {
-            int entry = slots[slot];
-            if (entry == 0) {
+            long meta = slots[2 * slot + 1];
+            if (meta == 0) {
                 return -1;
             }
-            int r = entry - 1;
-            int s = start[r];
-            if (start[r + 1] - s == length && Arrays.equals(pool, s, s + length, b, from, from + length)) {
-                return r;
+            if (slots[2 * slot] == key && (meta & 0xFF) == length) {
+                int r = (int) (meta >>> 8) - 1;
+                if (length <= 8 || Arrays.equals(pool, start[r], start[r] + length, b, from, from + length)) {
+                    return r;
+                }
             }
         }
     }
 
-    /** The rank of token {@code x}'s bytes followed by token {@code y}'s as one token, or -1; nothing is copied. */
+    /** The rank of token {@code x}'s bytes followed by token {@code y}'s as one token, or -1. */
     int joinedRank(int x, int y) {
-        int sx = start[x];
-        int lx = start[x + 1] - sx;
-        int sy = start[y];
-        int ly = start[y + 1] - sy;
+        int lx = start[x + 1] - start[x];
+        int ly = start[y + 1] - start[y];
         if (lx + ly > maxTokenLength) {
             return -1;
         }
-        long h = 0xcbf29ce484222325L;
-        for (int i = sx; i < sx + lx; i++) {
-            h = (h ^ (pool[i] & 0xFF)) * 0x100000001b3L;
-        }
-        for (int i = sy; i < sy + ly; i++) {
-            h = (h ^ (pool[i] & 0xFF)) * 0x100000001b3L;
-        }
-        for (int slot = (int) mix(h) & mask; ; slot = (slot + 1) & mask) {
-            int entry = slots[slot];
-            if (entry == 0) {
-                return -1;
-            }
-            int r = entry - 1;
-            int s = start[r];
-            if (start[r + 1] - s == lx + ly && Arrays.equals(pool, s, s + lx, pool, sx, sx + lx)
-                    && Arrays.equals(pool, s + lx, s + lx + ly, pool, sy, sy + ly)) {
-                return r;
-            }
-        }
+        byte[] joined = new byte[lx + ly]; // long pieces only: not the hot path
+        System.arraycopy(pool, start[x], joined, 0, lx);
+        System.arraycopy(pool, start[y], joined, lx, ly);
+        return rank(joined, 0, joined.length);
     }
 
     int size() {

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * order of cost: a piece that is one token (most are) is found in the rank table, as tiktoken itself does;
  * a piece seen before on this thread comes from the {@link PieceCache}; a short piece is merged pair by pair
  * ({@link PairMerge}); a long one (a word in a script without spaces, a run of one character) is encoded
- * in linear time ({@link LinearBpe}). The ids are exactly tiktoken's, as jtokkit computes them (tested on
+ * in linear time ({@link LinearBpe}). Short pieces' counts, single tokens included, are first looked up in
+ * a small per-thread cache ({@link ShortPieceCache}) that stays in the core's cache, unlike the rank table. The ids are exactly tiktoken's, as jtokkit computes them (tested on
  * a large and adversarial corpus). Unpaired surrogates in a Java string are encoded as U+FFFD, as the
  * engine's tokenizers do.
  *
@@ -75,7 +76,7 @@ public final class TiktokenEncoding {
         int tokens = 0;
         for (int p = 0; p < n; ) {
             int e = splitter.end(chars, p, n);
-            tokens += countPiece(s, s.utf8(chars, p, e));
+            tokens += e == p + 1 && chars[p] < 0x80 ? 1 : countPiece(s, s.utf8(chars, p, e)); // an ASCII char is a byte, every byte a token
             p = e;
         }
         return tokens;
@@ -114,8 +115,24 @@ public final class TiktokenEncoding {
     }
 
     private int countPiece(Scratch s, int length) {
-        if (length == 1 || ranks.rank(s.bytes, 0, length, s.hash) >= 0) {
-            return 1; // every byte is a token, and a piece that is a token is that token (tiktoken looks it up before merging)
+        if (length == 1) {
+            return 1; // every byte is a token
+        }
+        if (length <= ShortPieceCache.MAX_BYTES) {
+            long key = RankTable.pack(s.bytes, 0, length);
+            int cached = s.shortPieces.get(key, length, s.hash);
+            if (cached == 0) {
+                cached = countUncached(s, length);
+                s.shortPieces.put(key, length, s.hash, cached);
+            }
+            return cached;
+        }
+        return countUncached(s, length);
+    }
+
+    private int countUncached(Scratch s, int length) {
+        if (ranks.rank(s.bytes, 0, length, s.hash) >= 0) {
+            return 1; // a piece that is a token is that token: tiktoken looks it up before merging
         }
         boolean cacheable = length <= PieceCache.MAX_PIECE_BYTES;
         if (cacheable) {
@@ -156,6 +173,7 @@ public final class TiktokenEncoding {
         long hash;
         final PairMerge merge;
         final PieceCache cache = new PieceCache();
+        final ShortPieceCache shortPieces = new ShortPieceCache();
         LinearBpe linear;
         int[] tokens = new int[256];
 
