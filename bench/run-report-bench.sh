@@ -15,11 +15,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-size="${SIZE_MB:-1024}"
-data="${TMPDIR:-/tmp}/refinery-chat-${size}.jsonl"
-generator="${CHAT_GENERATOR:-$root/../shared/bench/make_chat_jsonl.py}"
-[[ -f "$generator" ]] || generator=/work/shared/bench/make_chat_jsonl.py
-[[ -f "$data" ]] || python3 "$generator" "$data" "$size" --no-extra-fields
+source bench/bench-lib.sh
+data=$(chat_file "${SIZE_MB:-1024}")
 jar="${JAR:-cli/target/refinery-cli-0.1.0-SNAPSHOT-all.jar}"
 [[ -f "$jar" ]] || { echo "build the command-line jar first: ./mvnw -pl engine,catalog,datasets,cli install -DskipTests" >&2; exit 1; }
 bytes=$(stat -c %s "$data")

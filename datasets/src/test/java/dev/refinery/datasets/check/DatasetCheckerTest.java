@@ -280,20 +280,14 @@ class DatasetCheckerTest {
 
     @Test
     void filesTooSmallForAHeldOutShareGoToTrainAndLargerOnesAreSplitInFileOrder() throws IOException {
-        List<String> nine = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            nine.add(chatQ("small question " + i, "answer " + i));
-        }
+        List<String> nine = chats("small question", 9);
         List<DatasetReport> reports = new ArrayList<>();
         Map<Split, List<String>> small = collect(String.join("\n", nine) + "\n", small().build(), reports);
         assertEquals(nine, small.get(Split.TRAIN), "9 records are fewer than the 10 a 10% share needs: all in train, in file order");
         assertEquals("the file keeps 9 records, fewer than the 10 a 10% held-out share needs to expect one; all 9 are in train",
                 rule(reports.get(0), "DATASET_HELD_OUT_SKIPPED").samples().get(0).message());
 
-        List<String> many = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            many.add(chatQ("question " + i, "answer " + i));
-        }
+        List<String> many = chats("question", 300);
         List<String> inOrder = new ArrayList<>();
         CheckOptions options = small().splits(dev.refinery.datasets.split.SplitPolicy.parse("80/10/10")).build();
         DatasetReport report = new DatasetChecker(options).check(new ByteArrayInputStream((String.join("\n", many) + "\n")
@@ -439,16 +433,22 @@ class DatasetCheckerTest {
         return out;
     }
 
+    /** {@code count} conversations: "QUESTION i" answered "answer i". */
+    static List<String> chats(String question, int count) {
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(chatQ(question + " " + i, "answer " + i));
+        }
+        return records;
+    }
+
     static String chatQ(String question, String answer) {
         return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"},{\"role\":\"assistant\",\"content\":\"" + answer + "\"}]}";
     }
 
     @Test
     void addingRecordsNeverMovesAnExistingRecordToAnotherSplitAndEarlierVersionsAreRecognised() throws IOException {
-        List<String> v1 = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            v1.add(chatQ("question " + i, "answer " + i));
-        }
+        List<String> v1 = chats("question", 300);
         List<String> v2 = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             v2.add(chatQ("new question " + i, "new answer " + i)); // new records before each old one

@@ -36,13 +36,6 @@ final class Cl100kSplitter implements Splitter {
         if ((c & LETTER) != 0) {
             return Splitter.run(s, p, n, LETTER);
         }
-        if ((c & NUMBER) != 0) {
-            return Splitter.upToThreeNumbers(s, p, n);
-        }
-        int symbols = Splitter.symbols(s, p, n, false);
-        if (symbols > p) {
-            return symbols;
-        }
-        return Splitter.whitespace(s, p, n);
+        return Splitter.numberSymbolsOrWhitespace(s, p, n, c, false);
     }
 }

@@ -42,14 +42,7 @@ final class O200kSplitter implements Splitter {
         if (word > p) {
             return Splitter.contraction(s, word, n);
         }
-        if ((c & NUMBER) != 0) {
-            return Splitter.upToThreeNumbers(s, p, n);
-        }
-        int symbols = Splitter.symbols(s, p, n, true);
-        if (symbols > p) {
-            return symbols;
-        }
-        return Splitter.whitespace(s, p, n);
+        return Splitter.numberSymbolsOrWhitespace(s, p, n, c, true);
     }
 
     /**

@@ -51,6 +51,18 @@ interface Splitter {
         return i;
     }
 
+    /**
+     * The alternatives after the words, shared by both patterns: {@code \p{N}{1,3}}, then symbols (with or
+     * without slashes in their tail), then white space. {@code c} is the class of the code point at {@code p}.
+     */
+    static int numberSymbolsOrWhitespace(char[] s, int p, int n, int c, boolean slashes) {
+        if ((c & CharClass.NUMBER) != 0) {
+            return upToThreeNumbers(s, p, n);
+        }
+        int symbols = symbols(s, p, n, slashes);
+        return symbols > p ? symbols : whitespace(s, p, n);
+    }
+
     /** {@code \p{N}{1,3}} at {@code p}, a number. */
     static int upToThreeNumbers(char[] s, int p, int n) {
         int e = p;

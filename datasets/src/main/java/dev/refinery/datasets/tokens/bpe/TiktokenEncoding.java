@@ -20,9 +20,6 @@ public final class TiktokenEncoding {
     /** Pieces up to this many bytes are merged pair by pair; longer ones go to {@link LinearBpe}. */
     static final int SHORT_PIECE_BYTES = 48;
 
-    private static volatile TiktokenEncoding o200k;
-    private static volatile TiktokenEncoding cl100k;
-
     private final String name;
     private final RankTable ranks;
     private final Splitter splitter;
@@ -38,30 +35,23 @@ public final class TiktokenEncoding {
 
     /** o200k_base (gpt-4o, gpt-4.1), loaded on first use (about 2 MiB of ranks, under a second). */
     public static TiktokenEncoding o200k() {
-        TiktokenEncoding e = o200k;
-        if (e == null) {
-            synchronized (TiktokenEncoding.class) {
-                if (o200k == null) {
-                    o200k = new TiktokenEncoding("o200k_base", RankTable.load("/com/knuddels/jtokkit/o200k_base.tiktoken"), new O200kSplitter());
-                }
-                e = o200k;
-            }
-        }
-        return e;
+        return O200k.ENCODING;
     }
 
     /** cl100k_base (gpt-3.5, gpt-4), loaded on first use. */
     public static TiktokenEncoding cl100k() {
-        TiktokenEncoding e = cl100k;
-        if (e == null) {
-            synchronized (TiktokenEncoding.class) {
-                if (cl100k == null) {
-                    cl100k = new TiktokenEncoding("cl100k_base", RankTable.load("/com/knuddels/jtokkit/cl100k_base.tiktoken"), new Cl100kSplitter());
-                }
-                e = cl100k;
-            }
-        }
-        return e;
+        return Cl100k.ENCODING;
+    }
+
+    // Each encoding loads when its holder class is first used: the JVM's class initialisation is the lock.
+    private static final class O200k {
+        static final TiktokenEncoding ENCODING = new TiktokenEncoding("o200k_base",
+                RankTable.load("/com/knuddels/jtokkit/o200k_base.tiktoken"), new O200kSplitter());
+    }
+
+    private static final class Cl100k {
+        static final TiktokenEncoding ENCODING = new TiktokenEncoding("cl100k_base",
+                RankTable.load("/com/knuddels/jtokkit/cl100k_base.tiktoken"), new Cl100kSplitter());
     }
 
     public String name() {
