@@ -11,18 +11,10 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-size="${SIZE_MB:-64}"
-data="${TMPDIR:-/tmp}/refinery-chat-${size}.jsonl"
-generator="${CHAT_GENERATOR:-$root/../shared/bench/make_chat_jsonl.py}"
-[[ -f "$generator" ]] || generator=/work/shared/bench/make_chat_jsonl.py
-[[ -f "$data" ]] || python3 "$generator" "$data" "$size" --no-extra-fields
+source bench/bench-lib.sh
+data=$(chat_file "${SIZE_MB:-64}")
 
-if [[ "${REBUILD:-0}" == 1 || ! -f bench/target/classpath.txt || ! -f bench/target/classes/dev/refinery/bench/TokenBench.class ]]; then
-  ./mvnw -B -q ${MVN_FLAGS:--o} install -pl engine,datasets -DskipTests
-  ./mvnw -B -q ${MVN_FLAGS:--o} package -pl bench -DskipTests
-fi
-# the modules' own classes first: ~/.m2 may hold another branch's build of them
-cp="bench/target/classes:datasets/target/classes:engine/target/classes:$(cat bench/target/classpath.txt)"
+cp=$(bench_classpath TokenBench)
 mkdir -p bench/results
 out="bench/results/tokens-$(date +%Y-%m-%d-%H%M).txt"
 {

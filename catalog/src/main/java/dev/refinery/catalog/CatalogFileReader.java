@@ -120,7 +120,23 @@ final class CatalogFileReader {
                 }
             }
         }
-        return new CatalogBackend(id, displayName, billing, strings(node.get("notes"), path + ".notes"), models);
+        return new CatalogBackend(id, displayName, billing, strings(node.get("notes"), path + ".notes"), models,
+                defaultModel(node, path, models));
+    }
+
+    /** The backend's {@code defaultModel} (an id or alias of one of its models); the first model when the file names none. */
+    private CatalogModel defaultModel(JsonNode node, String path, List<CatalogModel> models) {
+        String name = text(node, "defaultModel", path, false);
+        if (name == null) {
+            return models.isEmpty() ? null : models.get(0);
+        }
+        for (CatalogModel m : models) {
+            if (m.answersTo(name)) {
+                return m;
+            }
+        }
+        problem(path + ".defaultModel", "'" + name + "' is not one of this backend's models");
+        return null;
     }
 
     private static List<String> names(CatalogModel model) {

@@ -107,6 +107,12 @@ public final class ModelCatalog {
         return found;
     }
 
+    /** The model a backend's checks are measured against when none is named; empty for an unknown backend or one without models. */
+    public Optional<CatalogModel> defaultModel(String backend) {
+        CatalogBackend found = backends.get(backend);
+        return found == null ? Optional.empty() : Optional.ofNullable(found.defaultModel());
+    }
+
     /** Models of a backend in catalog order; empty for an unknown backend. */
     public List<CatalogModel> list(String backend) {
         CatalogBackend found = backends.get(backend);

@@ -46,6 +46,21 @@ class CatalogFileValidationTest {
     }
 
     @Test
+    void eachBackendHasADefaultModelNamedOrItsFirst() throws IOException {
+        ModelCatalog bundled = ModelCatalog.load();
+        for (String backend : bundled.backendIds()) {
+            assertTrue(bundled.defaultModel(backend).isPresent(), backend);
+        }
+        assertEquals("stories260K", bundled.defaultModel("local").orElseThrow().id());
+        assertEquals("acme/one", ModelCatalog.load(write(VALID)).defaultModel("acme").orElseThrow().id(), "unnamed: the first model");
+        String named = VALID.replace("\"displayName\": \"Acme\"", "\"defaultModel\": \"ONE\", \"displayName\": \"Acme\"");
+        assertEquals("acme/one", ModelCatalog.load(write(named)).defaultModel("acme").orElseThrow().id(), "an alias, any case");
+        String unknown = VALID.replace("\"displayName\": \"Acme\"", "\"defaultModel\": \"acme/two\", \"displayName\": \"Acme\"");
+        CatalogException e = assertThrows(CatalogException.class, () -> ModelCatalog.load(write(unknown)));
+        assertTrue(e.details().contains("$.backends.acme.defaultModel: 'acme/two' is not one of this backend's models"), e.details().toString());
+    }
+
+    @Test
     void blankOverrideMeansTheBundledCatalog() {
         assertTrue(ModelCatalog.loadOverride("  ").backendIds().contains("together"));
     }

@@ -4,6 +4,7 @@ import dev.refinery.catalog.CatalogException;
 import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.datasets.check.CheckOptions;
 import dev.refinery.datasets.check.ModelChoice;
+import dev.refinery.datasets.check.TargetModels;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.check.CheckOutputs;
 import dev.refinery.datasets.check.CheckResult;
@@ -40,16 +41,52 @@ final class DatasetCheckCommand {
     static final String USAGE = """
               datasets check FILE [--target local|together|fireworks|openai] [--model ID] [--splits 90/10[/0]]
                        [--dedup report|exact|normalized] [--over-context drop|truncate|fail] [--epochs N] [--evals N]
-                       [--test-set FILE] [--out DIR] [--json] [--structural] [--max-line-bytes N] [--max-depth N] [--threads N]
+                       [--test-set FILE] [--out DIR] [--json] [--structural] [--max-line-bytes N] [--max-depth N]
+                       [--threads N] [--models-dir DIR]
                                                   validate a JSONL file (.jsonl.gz, or pre-tokenized .parquet) offline: every problem in one pass;
-                                                  --out writes the clean splits and report.json""";
+                                                  --out writes the clean splits and report.json (datasets check --help for the options)""";
+
+    static final String HELP = """
+            usage: refinery datasets check FILE [options]
+
+            Checks a JSONL dataset (or .jsonl.gz, or pre-tokenized .parquet) offline with the validator the platform
+            uses, and prints every problem with its line and JSON path, a verdict per target, token counts and cost.
+            Exit status: 0 when the target accepts the file, 1 when it does not, 2 for a usage or I/O error.
+
+            options:
+              --target T            the target whose verdict decides the exit status: local (default), together,
+                                    fireworks or openai; every target's verdict is in the report
+              --model ID            the model to count tokens and check the context for (default: the target's
+                                    default model in the catalog); other targets use their own default models
+              --splits A/B[/C]      train/validation[/test] percentages (default 90/10); files too small for a
+                                    held-out share keep every record in train
+              --dedup P             report (default) | exact | normalized: which duplicates to remove
+              --over-context P      drop | truncate | fail: what to do with records over the context (no default:
+                                    such records fail the check until you choose)
+              --epochs N            epochs for the cost estimate (default: the provider's rule)
+              --evals N             evaluation passes over the validation split for the cost estimate (default 0)
+              --test-set FILE       a fixed test set: its records are the test split, leaks into training reported
+              --out DIR             write train.jsonl, validation.jsonl (test.jsonl) and report.json to DIR
+              --json                print report.json instead of the summary
+              --structural          structural checks only (no duplicates, splits, tokens or output): fastest
+              --max-line-bytes N    longest line read (default 8388608)
+              --max-depth N         deepest nesting of arrays and objects (default 1000)
+              --threads N           worker threads (default 2)
+              --models-dir DIR      where engine:FOLDER tokenizers are (default: REFINERY_MODELS_DIR, else the
+                                    nearest models/ above the working directory or above the Refinery installation)
+              -h, --help            this text
+            """;
 
     private DatasetCheckCommand() {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 1) {
-            err.println("error: datasets check needs a FILE\n" + USAGE);
+        if (args.length >= 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.print(HELP);
+            return 0;
+        }
+        if (args.length < 1 || args[0].startsWith("--")) {
+            err.println("error: datasets check needs a FILE first\n" + USAGE);
             return 2;
         }
         Path file = Path.of(args[0]);
@@ -60,10 +97,15 @@ final class DatasetCheckCommand {
         String model = null;
         Integer epochs = null;
         int evaluations = 0;
+        Path modelsDir = null;
         try {
             for (int i = 1; i < args.length; i++) {
                 String flag = args[i];
                 switch (flag) {
+                    case "--help", "-h" -> {
+                        out.print(HELP);
+                        return 0;
+                    }
                     case "--json" -> json = true;
                     case "--structural" -> options.structuralOnly(true);
                     case "--target" -> {
@@ -85,20 +127,13 @@ final class DatasetCheckCommand {
                     case "--max-line-bytes" -> options.maxLineBytes(number(args, ++i, flag));
                     case "--max-depth" -> options.maxDepth(number(args, ++i, flag));
                     case "--threads" -> options.threads(number(args, ++i, flag));
-                    default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+                    case "--models-dir" -> modelsDir = Path.of(value(args, ++i, flag));
+                    default -> throw new IllegalArgumentException("unknown option " + flag + " (datasets check --help lists them)\n" + USAGE);
                 }
             }
-            options.target(target);
-            if (model == null && target == Target.LOCAL) {
-                model = "stories260K"; // the local engine's model: its tokenizer is in the repository
-            }
-            if (model != null) {
-                ModelCatalog catalog = ModelCatalog.loadFromEnvironment();
-                ModelChoice choice = ModelChoice.resolve(catalog, target, model, ModelChoice.defaultModelsDir());
-                if (choice.tokenizerNote() != null) {
-                    err.println("note: " + choice.tokenizerNote());
-                }
-                options.model(choice).pricing(catalog, epochs, evaluations);
+            TargetModels models = new TargetModels(ModelCatalog.loadFromEnvironment(), modelsDir != null ? modelsDir : ModelChoice.defaultModelsDir());
+            for (String note : models.apply(options, target, model, epochs, evaluations)) {
+                err.println("note: " + note);
             }
         } catch (CatalogException e) {
             err.println("error: " + e.getMessage());

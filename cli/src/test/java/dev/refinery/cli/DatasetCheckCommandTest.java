@@ -71,6 +71,45 @@ class DatasetCheckCommandTest {
     }
 
     @Test
+    void helpListsTheOptionsInsteadOfLookingForAFileNamedHelp(@TempDir Path dir) {
+        for (String[] args : List.of(new String[]{"datasets", "check", "--help"}, new String[]{"datasets", "check", "-h"},
+                new String[]{"datasets", "check", dir.resolve("x.jsonl").toString(), "--help"})) {
+            Run help = run(args);
+            assertEquals(0, help.status(), help.err());
+            for (String option : List.of("--target", "--model", "--splits", "--over-context", "--out", "--structural", "--models-dir")) {
+                assertTrue(help.out().contains(option), option + " in " + help.out());
+            }
+        }
+        Run noFile = run("datasets", "check", "--target", "together");
+        assertEquals(2, noFile.status());
+        assertTrue(noFile.err().contains("needs a FILE first"), noFile.err());
+    }
+
+    @Test
+    void eachTargetIsMeasuredAgainstItsOwnModelAndAMissingTokenizerSaysHowToPointAtIt(@TempDir Path dir) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add("{\"messages\":[{\"role\":\"user\",\"content\":\"story " + i + "\"},{\"role\":\"assistant\",\"content\":\""
+                    + "The little dog ran to the park and played with a red ball all day long. ".repeat(40) + "\"}]}");
+        }
+        Path file = dir.resolve("stories.jsonl");
+        Files.write(file, lines);
+        Run together = run("datasets", "check", file.toString(), "--target", "together", "--json");
+        assertEquals(0, together.status(), together.out());
+        JsonNode report = JSON.readTree(together.out());
+        for (JsonNode verdict : report.get("targets")) {
+            boolean local = verdict.get("target").asText().equals("local");
+            assertEquals(!local, verdict.get("accepted").asBoolean(), verdict.toString());
+        }
+        Run local = run("datasets", "check", file.toString());
+        assertEquals(1, local.status(), "stories260K's 512-token context refuses these records");
+
+        Run nowhere = run("datasets", "check", file.toString(), "--models-dir", dir.resolve("no-models").toString());
+        assertTrue(nowhere.err().contains("note: local (stories260K): tokenizer engine:stories260K is not available here"), nowhere.err());
+        assertTrue(nowhere.err().contains("REFINERY_MODELS_DIR=/path/to/refinery/models"), nowhere.err());
+    }
+
+    @Test
     void preTokenizedParquetIsCheckedRowByRow(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("tokens.parquet");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {

@@ -25,6 +25,8 @@ final class BlockResult {
     int[] lineIndex = new int[256];
     byte[] format = new byte[256];
     int[] rejectedBy = new int[256];
+    /** The raw-file issues of the record, as {@link RawIssues} bits. */
+    byte[] rawIssues = new byte[256];
     long[] exactFp = new long[256];
     long[] normalizedFp = new long[256];
     long[] promptFp = new long[256];
@@ -50,6 +52,7 @@ final class BlockResult {
             lineIndex = Arrays.copyOf(lineIndex, cap);
             format = Arrays.copyOf(format, cap);
             rejectedBy = Arrays.copyOf(rejectedBy, cap);
+            rawIssues = Arrays.copyOf(rawIssues, cap);
             exactFp = Arrays.copyOf(exactFp, cap);
             normalizedFp = Arrays.copyOf(normalizedFp, cap);
             promptFp = Arrays.copyOf(promptFp, cap);
@@ -63,6 +66,7 @@ final class BlockResult {
         lineIndex[r] = line;
         format[r] = (byte) f.ordinal();
         rejectedBy[r] = 0;
+        rawIssues[r] = 0;
         outOffset[r] = 0;
         outLength[r] = 0;
         tokens[r] = -1;

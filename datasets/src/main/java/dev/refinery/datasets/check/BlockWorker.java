@@ -1,6 +1,7 @@
 package dev.refinery.datasets.check;
 
 import dev.refinery.datasets.format.CheckedRecord;
+import dev.refinery.datasets.format.RecordFeatures;
 import dev.refinery.datasets.format.RecordChecker;
 import dev.refinery.datasets.json.JsonLineParser;
 import dev.refinery.datasets.json.JsonProblem;
@@ -11,7 +12,7 @@ import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.rules.Severity;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.RecordTokens;
-import dev.refinery.datasets.tokens.TokenCounter;
+import dev.refinery.datasets.model.TextMessage;
 import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.targets.TargetRules;
 
@@ -27,14 +28,14 @@ final class BlockWorker {
     private final CheckOptions options;
     private final JsonLineParser parser;
     private final RecordChecker checker;
-    private final TokenCounter tokens;
+    private final boolean countsTokens;
 
     BlockWorker(CheckOptions options) {
         this.options = options;
         this.parser = new JsonLineParser(options.maxDepth());
-        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL : new RecordChecker.Options(true, options.tokenCounter() != null, true),
-                options.maxDepth());
-        this.tokens = options.structuralOnly() ? null : options.tokenCounter();
+        this.checker = new RecordChecker(options.structuralOnly() ? RecordChecker.Options.STRUCTURAL
+                : new RecordChecker.Options(true, options.countsTokens(), true, options.target().acceptsParallelToolCalls()), options.maxDepth());
+        this.countsTokens = options.countsTokens();
     }
 
     BlockResult check(Block block) {
@@ -54,7 +55,8 @@ final class BlockWorker {
             int nl = indexOfNewline(data, from, end);
             boolean hasNewline = nl < end;
             int to = nl;
-            if (to > from && data[to - 1] == '\r') {
+            // CR LF only where an LF follows: a CR at the very end of a file without LF is whitespace, not a line ending.
+            if (hasNewline && to > from && data[to - 1] == '\r') {
                 to--;
                 result.crlfLines++;
                 if (result.firstCrlfLine < 0) {
@@ -90,23 +92,28 @@ final class BlockWorker {
                     + " (" + tape.excerpt(0, 40) + "), not a JSON object")));
             return;
         }
+        List<JsonProblem> readable = parser.readableProblems();
+        for (JsonProblem p : readable) {
+            result.findings.add(new LineFinding(line, null, jsonFinding(p, false)));
+        }
         CheckedRecord record = checker.check(tape);
         for (Finding f : record.findings()) {
             result.findings.add(new LineFinding(line, null, f));
         }
-        if (record.hasErrors()) {
+        if (record.hasErrors() || !readable.isEmpty()) {
             return;
         }
-        int r = result.addUsable(line, record.features().format());
+        RecordFeatures features = record.features();
+        int r = result.addUsable(line, features.format());
         for (Target target : Target.ALL) {
-            List<Finding> found = TargetRules.check(target, record.features());
-            if (!found.isEmpty()) {
-                result.rejectedBy[r] |= 1 << target.ordinal();
-                for (Finding f : found) {
-                    result.findings.add(new LineFinding(line, target, f));
+            for (Finding f : TargetRules.check(target, features)) {
+                if (f.isError()) {
+                    result.rejectedBy[r] |= 1 << target.ordinal();
                 }
+                result.findings.add(new LineFinding(line, target, f));
             }
         }
+        result.rawIssues[r] = RawIssues.of(features);
         result.stats.add(record.features().format(), record.features().turns(), record.features().roleCounts(),
                 record.shortestAnswerChars());
         if (options.structuralOnly()) {
@@ -116,27 +123,50 @@ final class BlockWorker {
         result.normalizedFp[r] = record.normalizedFingerprint();
         result.promptFp[r] = record.promptFingerprint() != 0 ? record.promptFingerprint() : record.normalizedFingerprint();
         placeNormalized(result, r, record, data, from, to);
-        if (tokens != null) {
-            countTokens(result, r, record, line);
+        if (countsTokens) {
+            countTokens(result, r, record.turns(), line);
         }
     }
 
-    private void countTokens(BlockResult result, int r, CheckedRecord record, int line) {
-        RecordTokens counted = tokens.count(record.turns());
-        result.tokens[r] = counted.total();
-        result.trainedTokens[r] = counted.trained();
-        int context = options.contextLength();
-        if (counted.total() > context) {
-            OverContextPolicy policy = options.overContext();
-            String what = "the record has " + counted.total() + " tokens, " + (counted.total() - context) + " more than the context of "
-                    + context + "; ";
-            Finding f = policy == null || policy == OverContextPolicy.FAIL
-                    ? Finding.of(Rule.OVER_CONTEXT, "", what + (policy == null ? "choose drop, truncate or fail explicitly" : "the fail policy refuses it"))
-                    : new Finding(Rule.OVER_CONTEXT, Severity.WARNING, "", what + (policy == OverContextPolicy.DROP
-                    ? "dropped (drop policy)" : "kept and cut to the context by the trainer (truncate policy)"));
-            result.findings.add(new LineFinding(line, null, f));
-            result.overContext[r] = true;
+    /**
+     * Counts the record with the checked target's model (its tokens go into the statistics and the cost),
+     * and checks it against every target's own model's context: another target's tokenizer counts it only
+     * when the cheap bound does not already clear it.
+     */
+    private void countTokens(BlockResult result, int r, List<TextMessage> turns, int line) {
+        Target checked = options.target();
+        TargetModel own = options.targetModel(checked);
+        RecordTokens counted = null;
+        if (own != null) {
+            counted = own.tokens().count(turns);
+            result.tokens[r] = counted.total();
+            result.trainedTokens[r] = counted.trained();
+            if (counted.total() > own.contextLength()) {
+                result.overContext[r] = true;
+                result.findings.add(new LineFinding(line, checked, overContext(counted.total(), own)));
+            }
         }
+        for (Target t : Target.ALL) {
+            TargetModel model = t == checked ? null : options.targetModel(t);
+            if (model == null || model.tokens().upperBound(turns) <= model.contextLength()) {
+                continue;
+            }
+            int total = counted != null && model.tokens() == own.tokens() ? counted.total() : model.tokens().count(turns).total();
+            if (total > model.contextLength()) {
+                result.findings.add(new LineFinding(line, t, overContext(total, model)));
+            }
+        }
+    }
+
+    private Finding overContext(int total, TargetModel model) {
+        OverContextPolicy policy = options.overContext();
+        int context = model.contextLength();
+        String what = "the record has " + total + " tokens, " + (total - context) + " more than the context of " + context
+                + (model.modelId() == null ? "" : " of " + model.modelId()) + "; ";
+        return policy == null || policy == OverContextPolicy.FAIL
+                ? Finding.of(Rule.OVER_CONTEXT, "", what + (policy == null ? "choose drop, truncate or fail explicitly" : "the fail policy refuses it"))
+                : new Finding(Rule.OVER_CONTEXT, Severity.WARNING, "", what + (policy == OverContextPolicy.DROP
+                ? "dropped (drop policy)" : "kept and cut to the context by the trainer (truncate policy)"));
     }
 
     /** Points at the line itself when normalizing changed nothing (the usual case), else keeps the rewritten bytes. */
@@ -177,6 +207,7 @@ final class BlockWorker {
         return switch (p.kind()) {
             case NOT_UTF8 -> Finding.of(Rule.LINE_NOT_UTF8, where, message);
             case DUPLICATE_KEY -> Finding.of(Rule.DUPLICATE_KEY, where, message);
+            case LONE_SURROGATE -> Finding.of(Rule.LONE_SURROGATE, where, message);
             case TOO_DEEP -> Finding.of(Rule.TOO_DEEP, where, message);
             case UNEXPECTED_END -> lastWithoutNewline
                     ? Finding.of(Rule.LINE_TRUNCATED, where, "the file ends in the middle of this record: " + message)

@@ -9,10 +9,13 @@ import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.TokenCounter;
 import dev.refinery.datasets.tokens.TokenStats;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * How to check a dataset. Built with {@link #builder()}; every setting has the default a user gets when
  * they say nothing: the local engine as target, 90/10 splits, duplicates reported but kept, 8 MiB lines,
- * nesting up to 64 levels, gzip up to 64 GiB and 200 times its compressed size, 100 sample lines per rule,
+ * nesting up to 1,000 levels, gzip up to 64 GiB and 200 times its compressed size, 100 sample lines per rule,
  * two worker threads.
  */
 public final class CheckOptions {
@@ -24,7 +27,10 @@ public final class CheckOptions {
     private EarlierVersions earlierVersions = EarlierVersions.NONE;
     private boolean structuralOnly;
     private int maxLineBytes = 8 * 1024 * 1024;
-    private int maxDepth = 64;
+    /** Jackson's default nesting limit, and about what Python's json module reads before its recursion limit. */
+    public static final int DEFAULT_MAX_DEPTH = 1000;
+
+    private int maxDepth = DEFAULT_MAX_DEPTH;
     private long maxDecompressedBytes = 64L * 1024 * 1024 * 1024;
     private int maxDecompressionRatio = 200;
     private int samplesPerRule = 100;
@@ -38,6 +44,7 @@ public final class CheckOptions {
     private HeldOutSet heldOutSink;
     private Integer epochs;
     private int evaluations;
+    private Map<Target, TargetModel> otherTargetModels = new EnumMap<>(Target.class);
 
     private CheckOptions() {
     }
@@ -110,6 +117,31 @@ public final class CheckOptions {
         return contextLength;
     }
 
+    /**
+     * The model a target's verdict is measured against: for the target checked, its model (null without a
+     * token counter); for the others, the model set with {@link Builder#otherTargetModel} (their catalog
+     * default), or null.
+     */
+    public TargetModel targetModel(Target t) {
+        if (t == target) {
+            return tokenCounter == null ? null : new TargetModel(model, tokenCounter, contextLength);
+        }
+        return otherTargetModels.get(t);
+    }
+
+    /** Whether any target's verdict needs token counts (the records' texts are gathered for them). */
+    public boolean countsTokens() {
+        if (structuralOnly) {
+            return false;
+        }
+        for (Target t : Target.ALL) {
+            if (targetModel(t) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The user's choice for records over the context; null when none was made (such records then fail the check). */
     public OverContextPolicy overContext() {
         return overContext;
@@ -179,6 +211,7 @@ public final class CheckOptions {
         o.evaluations = evaluations;
         o.fixedTestSet = fixedTestSet;
         o.heldOutSink = heldOutSink;
+        o.otherTargetModels = new EnumMap<>(otherTargetModels);
         return o;
     }
 
@@ -262,6 +295,12 @@ public final class CheckOptions {
 
         public Builder overContext(OverContextPolicy policy) {
             o.overContext = policy;
+            return this;
+        }
+
+        /** The model another target's verdict is measured against (its catalog default; see {@link TargetModels}). */
+        public Builder otherTargetModel(Target t, TargetModel model) {
+            o.otherTargetModels.put(t, model);
             return this;
         }
 

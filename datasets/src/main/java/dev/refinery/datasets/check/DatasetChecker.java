@@ -88,6 +88,10 @@ public final class DatasetChecker {
         } finally {
             pool.shutdownNow();
         }
+        if (reader.otherEncoding() != null) {
+            merger.fileProblem(Rule.LINE_NOT_UTF8, "the file is encoded as " + reader.otherEncoding()
+                    + ", not UTF-8, so no line was checked");
+        }
         if (reader.byteOrderMark()) {
             merger.fileProblem(Rule.BYTE_ORDER_MARK, "the file starts with a UTF-8 byte-order mark (EF BB BF)");
         }

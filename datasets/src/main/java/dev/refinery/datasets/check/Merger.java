@@ -10,9 +10,13 @@ import dev.refinery.datasets.format.Role;
 import dev.refinery.datasets.report.DatasetReport;
 import dev.refinery.datasets.report.TokenReport;
 import dev.refinery.datasets.rules.Finding;
+import dev.refinery.datasets.rules.Quantity;
 import dev.refinery.datasets.rules.Rule;
 import dev.refinery.datasets.split.HeldOutSet;
 import dev.refinery.datasets.split.Split;
+import dev.refinery.datasets.split.SplitAssigner;
+import dev.refinery.datasets.split.SplitPolicy;
+import dev.refinery.datasets.targets.RawFileIssue;
 import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.OverContextPolicy;
 import dev.refinery.datasets.tokens.RecordTokens;
@@ -44,6 +48,9 @@ final class Merger {
     private final TokenStats tokens;
     private long droppedOverContext;
     private final Map<Split, long[]> splitTokens = new EnumMap<>(Split.class);
+    private final SplitAssigner splitter;
+    private final RawIssues rawIssues = new RawIssues();
+    private boolean heldOutSkipped;
     private final HeldOutSet heldOut;
     private final DatasetReport testSetReport;
     private long leaks;
@@ -59,6 +66,8 @@ final class Merger {
     private long crlfLines;
     private long firstCrlfLine;
     private RecordFormat fileFormat;
+    /** Errors about the file as a whole (gzip, encoding): with one, an empty result is explained and not also "empty". */
+    private int fileErrors;
 
     Merger(CheckOptions options, CheckOutputs outputs, HeldOutSet heldOut, DatasetReport testSetReport) {
         this.options = options;
@@ -68,6 +77,7 @@ final class Merger {
         this.tokens = options.tokenCounter() == null || options.structuralOnly() ? null
                 : new TokenStats(options.contextLength(), options.samplesPerRule());
         this.problems = new RuleTally(options.samplesPerRule());
+        this.splitter = new SplitAssigner(options.splits(), this::place);
         for (Target t : Target.values()) {
             byTarget.put(t, new RuleTally(options.samplesPerRule()));
             acceptedByTarget.put(t, new long[1]);
@@ -102,6 +112,9 @@ final class Merger {
     /** A finding from a worker: shared rules count for every target, target rules for theirs. */
     private void shared(LineFinding lf) {
         long line = lineBase + lf.line() + 1;
+        if (lf.finding().rule() == Rule.BLANK_LINE) {
+            rawIssues.add(RawFileIssue.BLANK_LINE, line);
+        }
         if (lf.target() == null) {
             problems.add(line, lf.finding());
             if (lf.finding().isError()) {
@@ -116,6 +129,7 @@ final class Merger {
     }
 
     private void record(BlockResult r, int u, long line) throws IOException {
+        rawIssues.addRecord(r.rawIssues[u], line);
         RecordFormat format = RecordFormat.ALL[r.format[u]];
         if (fileFormat == null) {
             fileFormat = format;
@@ -152,20 +166,21 @@ final class Merger {
                 return;
             }
         }
-        Split split = options.splits().assign(r.promptFp[u]);
-        splitCounts.merge(split, 1L, Long::sum);
-        if (tokens != null) {
-            long[] t = splitTokens.computeIfAbsent(split, s -> new long[2]);
-            t[0] += r.tokens[u];
-            t[1]++;
-        }
         kept++;
         int offset = r.outOffset[u];
-        if (offset >= 0) {
-            outputs.record(split, r.block.data(), offset, r.outLength[u]);
-        } else {
-            outputs.record(split, r.rewritten.array(), -1 - offset, r.outLength[u]);
+        byte[] bytes = offset >= 0 ? r.block.data() : r.rewritten.array();
+        splitter.add(r.promptFp[u], tokens != null ? r.tokens[u] : -1, bytes, offset >= 0 ? offset : -1 - offset, r.outLength[u]);
+    }
+
+    /** A kept record's final split: counted, its tokens added to the split's, written out. */
+    private void place(Split split, long recordTokens, byte[] bytes, int offset, int length) throws IOException {
+        splitCounts.merge(split, 1L, Long::sum);
+        if (recordTokens >= 0) {
+            long[] t = splitTokens.computeIfAbsent(split, s -> new long[2]);
+            t[0] += recordTokens;
+            t[1]++;
         }
+        outputs.record(split, bytes, offset, length);
     }
 
     /** Reports duplicates; returns whether the record is to be dropped under the dedup policy. */
@@ -210,9 +225,13 @@ final class Merger {
 
     /** A problem of the file as a whole (gzip, byte-order mark) or of a line the merger placed itself. */
     void fileProblem(Rule rule, String message) {
+        if (rule == Rule.BYTE_ORDER_MARK) {
+            rawIssues.add(RawFileIssue.BYTE_ORDER_MARK, 0);
+        }
         Finding f = Finding.of(rule, "", message);
         problems.add(0, f);
         if (f.isError()) {
+            fileErrors++;
             byTarget.values().forEach(t -> t.add(0, f));
         }
     }
@@ -226,15 +245,20 @@ final class Merger {
         return normalized.sortedKeys();
     }
 
-    DatasetReport finish(long bytes, boolean gzip) {
-        if (crlfLines > 0) {
-            problems.add(firstCrlfLine, Finding.of(Rule.CRLF_LINE_ENDINGS, "", crlfLines + " lines end with CR LF, starting with line "
-                    + firstCrlfLine));
+    DatasetReport finish(long bytes, boolean gzip) throws IOException {
+        heldOutSkipped = splitter.finish();
+        if (heldOutSkipped) {
+            problems.add(0, Finding.of(Rule.HELD_OUT_SKIPPED, "", heldOutSkippedMessage()));
         }
-        if (records == 0) {
+        if (crlfLines > 0) {
+            problems.add(firstCrlfLine, Finding.of(Rule.CRLF_LINE_ENDINGS, "", Quantity.of(crlfLines, "line")
+                    + (crlfLines == 1 ? " ends" : " end") + " with CR LF, starting with line " + firstCrlfLine));
+        }
+        if (records == 0 && fileErrors == 0) {
             fileProblem(Rule.EMPTY, bytes == 0 ? "the file is empty" : "the file has no records, only blank lines");
         } else if (!options.structuralOnly() && kept > 0 && splitCounts.get(Split.TRAIN) == 0) {
-            fileProblem(Rule.TRAIN_SPLIT_EMPTY, "none of the " + kept + " kept records falls into the train split (" + options.splits() + ")");
+            fileProblem(Rule.TRAIN_SPLIT_EMPTY, "none of the " + Quantity.of(kept, "kept record") + " falls into the train share of "
+                    + options.splits() + ", and the first ones filled the memory set aside to wait for one");
         }
         List<DatasetReport.TargetVerdict> verdicts = new ArrayList<>();
         for (Target t : Target.values()) {
@@ -283,25 +307,36 @@ final class Merger {
         RuleTally tally = byTarget.get(t);
         long acceptedRecords = acceptedByTarget.get(t)[0];
         if (records > 0 && acceptedRecords < t.minRecords()) {
-            Finding few = Finding.of(Rule.TOO_FEW_RECORDS, "", t.displayName() + " needs at least " + t.minRecords() + " records; "
-                    + acceptedRecords + " qualify");
+            Finding few = Finding.of(Rule.TOO_FEW_RECORDS, "", t.displayName() + " needs at least " + Quantity.of(t.minRecords(), "record")
+                    + "; " + String.format(java.util.Locale.ROOT, "%,d", acceptedRecords) + (acceptedRecords == 1 ? " qualifies" : " qualify"));
             tally.add(0, few);
             if (t == options.target()) {
                 problems.add(0, few);
             }
         }
         if (acceptedRecords > t.maxRecords()) {
-            Finding many = Finding.of(Rule.TOO_MANY_RECORDS, "", t.displayName() + " accepts at most " + t.maxRecords() + " records");
+            Finding many = Finding.of(Rule.TOO_MANY_RECORDS, "", t.displayName() + " accepts at most " + Quantity.of(t.maxRecords(), "record"));
             tally.add(0, many);
             if (t == options.target()) {
                 problems.add(0, many);
             }
         }
-        if (records == 0) {
+        if (records == 0 && fileErrors == 0) {
             tally.add(0, Finding.of(Rule.EMPTY, "", "the file has no records"));
         }
-        return new DatasetReport.TargetVerdict(t.id(), t.displayName(), !tally.hasErrors(), acceptedRecords, t.minRecords(),
-                tally.errorReasons(), t.notes());
+        TargetModel model = options.structuralOnly() ? null : options.targetModel(t);
+        return new DatasetReport.TargetVerdict(t.id(), t.displayName(), model == null ? null : model.modelId(),
+                model == null || model.contextLength() == TokenStats.NO_CONTEXT_LIMIT ? null : model.contextLength(),
+                model == null ? null : model.tokens().description(), !tally.hasErrors(), acceptedRecords, t.minRecords(),
+                tally.errorReasons(), t.notes(), t.providerCheck() == null ? null : t.providerCheck().name(), providerRefusals(t));
+    }
+
+    /** What the target's own check would refuse in the raw file, although the validated output is clean of it. */
+    private List<DatasetReport.Reason> providerRefusals(Target t) {
+        List<DatasetReport.Reason> out = new ArrayList<>();
+        rawIssues.refusedBy(t).forEach((issue, c) -> out.add(new DatasetReport.Reason(issue.rule().code(), c[0], c[1] > 0 ? c[1] : null,
+                issue.why())));
+        return out;
     }
 
     private DatasetReport.Statistics statistics() {
@@ -330,6 +365,18 @@ final class Merger {
                 : "Splits are assigned by the prompt's fingerprint, so no training record or prompt can equal a held-out one: 0 leaks by construction.");
     }
 
+    private String heldOutSkippedMessage() {
+        SplitPolicy policy = options.splits();
+        String all = kept == 1 ? "it is in train" : "all " + kept + " are in train";
+        if (kept < splitter.minRecords()) {
+            int share = Math.min(policy.validationPercent() == 0 ? 100 : policy.validationPercent(),
+                    policy.testPercent() == 0 ? 100 : policy.testPercent());
+            return "the file keeps " + Quantity.of(kept, "record") + ", fewer than the " + splitter.minRecords() + " a " + share
+                    + "% held-out share needs to expect one; " + all;
+        }
+        return "none of the " + Quantity.of(kept, "kept record") + " falls into the train share of " + policy + "; " + all;
+    }
+
     private DatasetReport.Splits splits() {
         if (options.structuralOnly()) {
             return null;
@@ -339,7 +386,9 @@ final class Merger {
         if (heldOut != null) {
             counts.put(Split.TEST.id(), testSetReport.splits() == null ? 0 : testSetReport.splits().records().get(Split.TRAIN.id()));
         }
-        return new DatasetReport.Splits(options.splits().toString(), "by the normalized prompt's fingerprint (stable as the dataset grows)",
+        return new DatasetReport.Splits(options.splits().toString(), heldOutSkipped
+                ? "every record in train: too few records (or none hashing to train) for a held-out share; see " + Rule.HELD_OUT_SKIPPED.code()
+                : "by the normalized prompt's fingerprint (stable as the dataset grows)",
                 heldOut != null, counts);
     }
 }

@@ -5,11 +5,13 @@ import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.datasets.targets.Target;
 import dev.refinery.datasets.tokens.TokenCounter;
+import dev.refinery.datasets.tokens.ModelsFolder;
 import dev.refinery.datasets.tokens.TokenCounters;
+import dev.refinery.datasets.tokens.TokenStats;
 import dev.refinery.datasets.tokens.TokenizerUnavailableException;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * A target model looked up in the catalog, with what a check needs of it: its tokenizer (loaded once,
@@ -19,27 +21,34 @@ public record ModelChoice(CatalogModel model, TokenCounter tokens, int contextLe
 
     /** Looks the model up for the target's backend; a CatalogException (CATALOG_MODEL_UNKNOWN, with near matches) if it is not there. */
     public static ModelChoice resolve(ModelCatalog catalog, Target target, String modelId, Path modelsDir) {
-        CatalogModel model = catalog.require(target.id(), modelId);
+        return of(catalog.require(target.id(), modelId), spec -> TokenCounters.forSpec(spec, modelsDir));
+    }
+
+    /**
+     * The choice of a catalog model whose tokenizer {@code counters} opens from its spec; a tokenizer that is
+     * not available here gives an estimate, and the note says why.
+     */
+    static ModelChoice of(CatalogModel model, Function<String, TokenCounter> counters) {
         String spec = model.tokenizer().toString();
         TokenCounter counter;
         String note = null;
         try {
-            counter = TokenCounters.forSpec(spec, modelsDir);
+            counter = counters.apply(spec);
         } catch (TokenizerUnavailableException e) {
             counter = TokenCounters.estimate(model.id());
             note = "tokenizer " + spec + " is not available here (" + e.getMessage() + "); counts are an estimate";
         }
-        int context = model.contextLength().forMethod(TrainingMethod.SFT).orElse(Integer.MAX_VALUE);
+        int context = model.contextLength().forMethod(TrainingMethod.SFT).orElse(TokenStats.NO_CONTEXT_LIMIT);
         return new ModelChoice(model, counter, context, note);
     }
 
-    /** The nearest models/ folder above the working directory (the repository's), for engine:FOLDER tokenizers. */
+    /** What a verdict needs of this choice. */
+    public TargetModel asTargetModel() {
+        return new TargetModel(model.id(), tokens, contextLength);
+    }
+
+    /** The models folder for engine:FOLDER tokenizers, as {@link ModelsFolder} finds it. */
     public static Path defaultModelsDir() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("models"))) {
-                return dir.resolve("models");
-            }
-        }
-        return Path.of("models");
+        return ModelsFolder.find().path();
     }
 }

@@ -14,6 +14,19 @@ public final class Fingerprinter {
 
     private static final long SEED = 0x9E3779B97F4A7C15L;
 
+    /** Character.toLowerCase of the BMP, looked up: it runs on every non-ASCII character, and the JDK's walks its tables. */
+    private static final char[] LOWER_BMP = new char[0x10000];
+
+    static {
+        for (int c = 0; c < LOWER_BMP.length; c++) {
+            int lower = Character.toLowerCase(c);
+            if (lower > 0xFFFF) {
+                throw new IllegalStateException("U+" + Integer.toHexString(c) + " lower-cases outside the BMP");
+            }
+            LOWER_BMP[c] = (char) lower;
+        }
+    }
+
     private long exact;
     private long normalized;
     private long promptNormalized;
@@ -49,11 +62,18 @@ public final class Fingerprinter {
         normalized = mix(normalized, 0x1E);
     }
 
-    /** Adds a string node's text to the current turn. */
+    /**
+     * Adds a string node's text to the current turn. The hashes and the whitespace state live in locals
+     * for the loop (this runs on every character of every record) and go back to the fields at the end.
+     */
     public void text(JsonTape tape, int stringNode) {
         byte[] src = tape.source();
         int i = tape.contentStart(stringNode);
         int end = tape.contentEnd(stringNode);
+        long exact = this.exact;
+        long normalized = this.normalized;
+        boolean pendingSpace = this.pendingSpace;
+        boolean atStart = this.atStart;
         while (i < end) {
             int b = src[i];
             int cp;
@@ -81,8 +101,23 @@ public final class Fingerprinter {
                 }
                 i += n + 1;
             }
-            codePoint(cp);
+            // Exact: every code point. Normalized: lower case, runs of white space as one space, none at the ends.
+            exact = mix(exact, cp);
+            if (cp <= ' ' || (cp > 0x7F && isUnicodeSpace(cp))) {
+                pendingSpace = !atStart;
+                continue;
+            }
+            if (pendingSpace) {
+                normalized = mix(normalized, ' ');
+                pendingSpace = false;
+            }
+            atStart = false;
+            normalized = mix(normalized, lowerCase(cp));
         }
+        this.exact = exact;
+        this.normalized = normalized;
+        this.pendingSpace = pendingSpace;
+        this.atStart = atStart;
     }
 
     /** Adds raw JSON (e.g. tool calls) to the current turn, as written. */
@@ -94,20 +129,18 @@ public final class Fingerprinter {
         }
     }
 
-    private void codePoint(int cp) {
-        exact = mix(exact, cp);
-        boolean space = cp <= ' ' || (cp > 0x7F && isUnicodeSpace(cp));
-        if (space) {
-            pendingSpace = !atStart;
-            return;
+    /**
+     * Character.toLowerCase, faster: ASCII by arithmetic, the BMP from a table, and beyond it only the few
+     * blocks that have case (Deseret to Adlam, U+10400-U+1E943); emoji and the rest of the astral planes are their own lower case.
+     */
+    static int lowerCase(int cp) {
+        if (cp < 0x80) {
+            return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
         }
-        if (pendingSpace) {
-            normalized = mix(normalized, ' ');
-            pendingSpace = false;
+        if (cp < 0x10000) {
+            return LOWER_BMP[cp];
         }
-        atStart = false;
-        int lower = cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : Character.toLowerCase(cp);
-        normalized = mix(normalized, lower);
+        return cp >= 0x10400 && cp <= 0x1E943 ? Character.toLowerCase(cp) : cp;
     }
 
     /**
@@ -116,7 +149,7 @@ public final class Fingerprinter {
      * non-breaking ones.
      */
     static boolean isUnicodeSpace(int cp) {
-        if (cp < 0x1680) {
+        if (cp < 0x1680 || cp > 0x3000) { // Latin, Greek, Cyrillic below; CJK, Hangul and the astral planes above
             return false;
         }
         return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A && cp != 0x2007) || cp == 0x2028 || cp == 0x2029 || cp == 0x205F

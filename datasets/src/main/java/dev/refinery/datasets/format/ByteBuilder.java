@@ -23,7 +23,7 @@ public final class ByteBuilder {
         return bytes;
     }
 
-    ByteBuilder append(byte[] src, int from, int to) {
+    public ByteBuilder append(byte[] src, int from, int to) {
         int n = to - from;
         ensure(n);
         System.arraycopy(src, from, bytes, length, n);

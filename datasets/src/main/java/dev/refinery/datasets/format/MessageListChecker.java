@@ -3,7 +3,6 @@ package dev.refinery.datasets.format;
 import dev.refinery.datasets.json.JsonTape;
 import dev.refinery.datasets.rules.Rule;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * Checks a list of chat messages: each message's role, content (a string or a list of text and image
@@ -21,17 +20,12 @@ final class MessageListChecker {
         PREFERENCE_OUTPUT
     }
 
-    static final int MAX_IMAGES = 10;
-    static final long MAX_IMAGE_BYTES = 10L * 1024 * 1024;
-    private static final byte[][] IMAGE_PREFIXES = {
-            "data:image/jpeg;base64,".getBytes(StandardCharsets.US_ASCII),
-            "data:image/png;base64,".getBytes(StandardCharsets.US_ASCII),
-            "data:image/webp;base64,".getBytes(StandardCharsets.US_ASCII)};
-
     private final RecordChecker record;
+    private final ContentChecker contents;
 
-    MessageListChecker(RecordChecker record) {
+    MessageListChecker(RecordChecker record, ContentChecker contents) {
         this.record = record;
+        this.contents = contents;
     }
 
     void check(JsonTape tape, int list, String path, Mode mode) {
@@ -110,15 +104,13 @@ final class MessageListChecker {
                     orderChecked = true;
                 }
             }
+            features.repeatedRole |= role == previous;
             previous = role;
             previousCalledTools = callsTools;
             last = role;
         }
         if (strings > 0 && lists > 0) {
             record.error(Rule.CONTENT_MIXED, path, "the record mixes string contents (" + strings + ") and lists of parts (" + lists + ")");
-        }
-        if (lists > 0) {
-            features.contentParts = true;
         }
         if (mode == Mode.CONVERSATION && !assistantSeen && !orderChecked) {
             record.error(Rule.NO_ASSISTANT_TURN, path, "the conversation has no \"assistant\" message");
@@ -156,83 +148,22 @@ final class MessageListChecker {
             return 0;
         }
         int kind = tape.kind(content);
-        if (kind == JsonTape.STRING) {
-            return kind;
-        }
-        if (kind != JsonTape.ARRAY) {
+        if (kind != JsonTape.STRING && kind != JsonTape.ARRAY) {
             record.error(Rule.CONTENT_NOT_STRING, at + ".content", at + ".content must be a string or a list of parts, found "
                     + tape.describe(content) + " (" + tape.excerpt(content, 30) + ")");
             return 0;
         }
-        int images = 0;
-        int k = 0;
-        boolean ok = true;
-        for (int part = tape.first(content); part >= 0; part = tape.next(part), k++) {
-            String partPath = at + ".content[" + k + "]";
-            int type = tape.kind(part) == JsonTape.OBJECT ? tape.get(part, Keys.TYPE) : -1;
-            if (type >= 0 && tape.stringEquals(type, Keys.TEXT)) {
-                if (!tape.isString(tape.get(part, Keys.TEXT))) {
-                    record.error(Rule.CONTENT_PART_INVALID, partPath + ".text", partPath + " is a text part without a \"text\" string");
-                    ok = false;
-                }
-            } else if (type >= 0 && tape.stringEquals(type, Keys.IMAGE_URL)) {
-                images++;
-                ok &= image(tape, part, role, partPath);
-            } else {
-                record.error(Rule.CONTENT_PART_INVALID, partPath, partPath + " is not a {\"type\": \"text\"} or {\"type\": \"image_url\"} part");
-                ok = false;
-            }
+        if (kind == JsonTape.ARRAY && tape.size(content) == 0 && callsTools) {
+            return 0; // no parts beside tool calls: as good as no content
         }
-        if (images > 0) {
-            RecordFeatures features = record.featuresForUpdate();
-            features.images += images;
-            if (features.images > MAX_IMAGES) {
-                record.error(Rule.IMAGE_INVALID, at + ".content", "the record has " + features.images + " images, more than " + MAX_IMAGES);
-            }
+        int checked = contents.check(tape, content, role, at + ".content");
+        if (contents.imagesInLastContent() > 0) {
             int weight = tape.get(message, Keys.WEIGHT);
             if (weight >= 0 && tape.isIntegral(weight) && tape.longValue(weight) != 0) {
                 record.error(Rule.IMAGE_INVALID, at + ".weight", at + " holds images, so its weight must be 0");
             }
         }
-        return ok ? kind : 0;
-    }
-
-    private boolean image(JsonTape tape, int part, Role role, String partPath) {
-        int holder = tape.get(part, Keys.IMAGE_URL);
-        int url = holder >= 0 && tape.kind(holder) == JsonTape.OBJECT ? tape.get(holder, Keys.URL) : -1;
-        if (!tape.isString(url)) {
-            record.error(Rule.IMAGE_INVALID, partPath + ".image_url.url", partPath + " needs \"image_url\": {\"url\": \"data:image/...;base64,...\"}");
-            return false;
-        }
-        if (role != null && role != Role.USER) {
-            record.error(Rule.IMAGE_INVALID, partPath, "images are allowed only in user messages, found one in a " + role.id() + " message");
-            return false;
-        }
-        int prefix = dataPrefix(tape, url);
-        if (prefix < 0) {
-            record.error(Rule.IMAGE_INVALID, partPath + ".image_url.url", "the image URL must be data:image/jpeg, png or webp;base64, found "
-                    + tape.excerpt(url, 40));
-            return false;
-        }
-        long decodedBytes = (long) (tape.rawStringLength(url) - prefix) * 3 / 4;
-        if (decodedBytes >= MAX_IMAGE_BYTES) {
-            record.error(Rule.IMAGE_INVALID, partPath + ".image_url.url", "the image has about " + decodedBytes / (1024 * 1024)
-                    + " MiB; the limit is 10 MB");
-            return false;
-        }
-        return true;
-    }
-
-    private static int dataPrefix(JsonTape tape, int url) {
-        byte[] src = tape.source();
-        int start = tape.contentStart(url);
-        int len = tape.rawStringLength(url);
-        for (byte[] p : IMAGE_PREFIXES) {
-            if (len >= p.length && java.util.Arrays.equals(src, start, start + p.length, p, 0, p.length)) {
-                return p.length;
-            }
-        }
-        return -1;
+        return checked;
     }
 
     /** Checks weight; returns whether the turn is trained on (no weight, or weight 1). */
@@ -247,7 +178,7 @@ final class MessageListChecker {
             return true;
         }
         if (role != null && role != Role.ASSISTANT) {
-            record.error(Rule.WEIGHT_INVALID, at + ".weight", "weight is only for assistant messages; " + at + " is a " + role.id() + " message");
+            record.error(Rule.WEIGHT_INVALID, at + ".weight", "weight is only for assistant messages; " + at + " is " + role.withArticle() + " message");
         }
         return tape.longValue(weight) == 1;
     }
@@ -256,7 +187,7 @@ final class MessageListChecker {
         RecordFeatures features = record.featuresForUpdate();
         features.toolCalls = true;
         if (role != null && role != Role.ASSISTANT) {
-            record.error(Rule.TOOL_CALL_INVALID, at + ".tool_calls", "only assistant messages call tools; " + at + " is a " + role.id() + " message");
+            record.error(Rule.TOOL_CALL_INVALID, at + ".tool_calls", "only assistant messages call tools; " + at + " is " + role.withArticle() + " message");
             return;
         }
         if (tape.kind(calls) != JsonTape.ARRAY || tape.size(calls) == 0) {
@@ -284,7 +215,7 @@ final class MessageListChecker {
     private static String orderProblem(Role previous, boolean previousCalledTools, Role role, int index) {
         if (previous == null) {
             return role == Role.SYSTEM || role == Role.USER ? null
-                    : "the conversation starts with a " + role.id() + " message; it must start with system or user";
+                    : "the conversation starts with " + role.withArticle() + " message; it must start with system or user";
         }
         Role expected = switch (previous) {
             case SYSTEM, TOOL -> null;
@@ -301,6 +232,6 @@ final class MessageListChecker {
             return null;
         }
         String wanted = expected != null ? expected.id() : previous == Role.SYSTEM ? "user" : "tool or assistant";
-        return "message " + index + " is a " + role.id() + " message after a " + previous.id() + " message; expected " + wanted;
+        return "message " + index + " is " + role.withArticle() + " message after " + previous.withArticle() + " message; expected " + wanted;
     }
 }

@@ -3,10 +3,12 @@ package dev.refinery.datasets.format;
 import dev.refinery.datasets.json.JsonTape;
 
 /**
- * Writes a valid record as the validated output keeps it: only the fields its format uses, every value
- * copied byte for byte from the line (so content, escapes and numbers are exactly what the user wrote).
- * A record with nothing to drop is copied whole; otherwise the objects holding dropped keys are rebuilt
- * from the kept members' bytes.
+ * Writes a valid record as the validated output keeps it: only the fields its format uses, every string
+ * and number copied byte for byte from the line (so content, escapes and numbers are exactly what the user
+ * wrote). A record with nothing to drop is copied whole; otherwise the objects holding dropped keys are
+ * rebuilt from the kept members, without the whitespace between tokens. A record with a carriage return
+ * between its tokens is always rebuilt that way: JSON reads CR as a space, but a reader that splits lines
+ * at CR (Python's text mode, so Together's own check) would cut it in two.
  */
 final class NormalizedWriter {
 
@@ -18,7 +20,7 @@ final class NormalizedWriter {
     }
 
     static void write(JsonTape tape, ByteBuilder out, byte[][] allowed) {
-        if (!needsRewrite(tape, 0, allowed)) {
+        if (!tape.hasCarriageReturn() && !needsRewrite(tape, 0, allowed)) {
             out.append(tape.source(), tape.textStart(0), tape.textEnd(0));
             return;
         }
@@ -72,16 +74,41 @@ final class NormalizedWriter {
                     if (tape.kind(m) == JsonTape.OBJECT) {
                         writeFiltered(tape, m, MESSAGE_KEYS, out);
                     } else {
-                        out.append(src, tape.textStart(m), tape.textEnd(m));
+                        appendCompact(src, tape.textStart(m), tape.textEnd(m), out);
                     }
                 }
                 out.append(']');
             } else if (tape.stringEquals(k, Keys.INPUT) && tape.kind(value) == JsonTape.OBJECT) {
                 writeFiltered(tape, value, INPUT_KEYS, out);
             } else {
-                out.append(src, tape.textStart(value), tape.textEnd(value));
+                appendCompact(src, tape.textStart(value), tape.textEnd(value), out);
             }
         }
         out.append('}');
+    }
+
+    /**
+     * Copies a well-formed JSON value without the whitespace between its tokens: strings (escapes and all)
+     * and numbers stay as written. A scan, not a walk of the tape, so any nesting depth is fine.
+     */
+    private static void appendCompact(byte[] src, int from, int to, ByteBuilder out) {
+        int copied = from;
+        boolean inString = false;
+        for (int i = from; i < to; i++) {
+            byte b = src[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+                out.append(src, copied, i);
+                copied = i + 1;
+            }
+        }
+        out.append(src, copied, to);
     }
 }

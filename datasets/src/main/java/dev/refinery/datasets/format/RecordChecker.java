@@ -18,10 +18,14 @@ import java.util.List;
  */
 public final class RecordChecker implements CheckedRecord {
 
-    /** What to compute besides the findings; fingerprints and turns cost time, so the structural mode skips them. */
-    public record Options(boolean fingerprints, boolean turns, boolean normalize) {
-        public static final Options STRUCTURAL = new Options(false, false, false);
-        public static final Options FULL = new Options(true, true, true);
+    /**
+     * What to compute besides the findings; fingerprints and turns cost time, so the structural mode skips them.
+     * {@code keepParallelToolCalls}: whether the validated output keeps a conversation's {@code parallel_tool_calls}
+     * (the output target's format has it: OpenAI's does, Together's check refuses it as an extra column).
+     */
+    public record Options(boolean fingerprints, boolean turns, boolean normalize, boolean keepParallelToolCalls) {
+        public static final Options STRUCTURAL = new Options(false, false, false, false);
+        public static final Options FULL = new Options(true, true, true, true);
     }
 
     private final Options options;
@@ -30,13 +34,15 @@ public final class RecordChecker implements CheckedRecord {
     private final Fingerprinter fingerprint = new Fingerprinter();
     private final List<TextMessage> turns = new ArrayList<>();
     private final ByteBuilder normalized = new ByteBuilder();
+    private final ContentChecker contents;
     private final MessageListChecker messages;
     private final ChosenRejected chosenRejected;
     private boolean errors;
 
     public RecordChecker(Options options, int maxDepth) {
         this.options = options;
-        this.messages = new MessageListChecker(this);
+        this.contents = new ContentChecker(this);
+        this.messages = new MessageListChecker(this, contents);
         this.chosenRejected = new ChosenRejected(new JsonLineParser(maxDepth));
     }
 
@@ -52,6 +58,11 @@ public final class RecordChecker implements CheckedRecord {
         RecordFormat format = detect(tape);
         if (format == null) {
             return this;
+        }
+        if (tape.hasCarriageReturn()) {
+            features.carriageReturn = true;
+            findings.add(Finding.of(Rule.CARRIAGE_RETURN, "", "a carriage return (CR) stands between the record's JSON tokens;"
+                    + " the validated output leaves it out"));
         }
         features.format = format;
         switch (format) {
@@ -117,10 +128,15 @@ public final class RecordChecker implements CheckedRecord {
             features.toolsDeclared = true;
             checkTools(tape, tools);
         }
+        features.parallelToolCalls = tape.get(0, Keys.PARALLEL_TOOL_CALLS) >= 0;
         int list = tape.get(0, Keys.MESSAGES);
         messages.check(tape, list, "messages", MessageListChecker.Mode.CONVERSATION);
         if (options.normalize && !errors) {
-            writeObject(tape, Keys.MESSAGES, Keys.TOOLS, Keys.PARALLEL_TOOL_CALLS);
+            if (options.keepParallelToolCalls) {
+                writeObject(tape, Keys.MESSAGES, Keys.TOOLS, Keys.PARALLEL_TOOL_CALLS);
+            } else {
+                writeObject(tape, Keys.MESSAGES, Keys.TOOLS);
+            }
         }
     }
 
@@ -144,8 +160,8 @@ public final class RecordChecker implements CheckedRecord {
 
     private void instruction(JsonTape tape) {
         unknownKeys(tape, 0, "", Keys.PROMPT, Keys.COMPLETION);
-        int prompt = requireString(tape, Keys.PROMPT, "prompt");
-        int completion = requireString(tape, Keys.COMPLETION, "completion");
+        int prompt = requireContent(tape, Keys.PROMPT, "prompt", Role.USER);
+        int completion = requireContent(tape, Keys.COMPLETION, "completion", Role.ASSISTANT);
         if (prompt >= 0) {
             turn(tape, "user", prompt, false);
             fingerprint.markPrompt();
@@ -161,7 +177,7 @@ public final class RecordChecker implements CheckedRecord {
 
     private void text(JsonTape tape) {
         unknownKeys(tape, 0, "", Keys.TEXT);
-        int text = requireString(tape, Keys.TEXT, "text");
+        int text = requireContent(tape, Keys.TEXT, "text", Role.USER);
         if (text >= 0) {
             turn(tape, "text", text, true);
             answer(tape, text, "text");
@@ -171,17 +187,23 @@ public final class RecordChecker implements CheckedRecord {
         }
     }
 
-    private int requireString(JsonTape tape, byte[] key, String name) {
+    /**
+     * A {@code prompt}, {@code completion} or {@code text} field: a string, or a list of text (and, outside
+     * completions, image) parts, as Together's check reads these formats (datasets/README.md, "Decisions").
+     * {@code role} is whose turn the field stands for. Returns the node when usable, else -1.
+     */
+    private int requireContent(JsonTape tape, byte[] key, String name, Role role) {
         int node = tape.get(0, key);
         if (node < 0) {
             error(Rule.FIELD_INVALID, name, "the record has no \"" + name + "\"");
             return -1;
         }
-        if (!tape.isString(node)) {
-            error(Rule.FIELD_INVALID, name, "\"" + name + "\" must be a string, found " + tape.describe(node));
+        int kind = tape.kind(node);
+        if (kind != JsonTape.STRING && kind != JsonTape.ARRAY) {
+            error(Rule.FIELD_INVALID, name, "\"" + name + "\" must be a string or a list of text parts, found " + tape.describe(node));
             return -1;
         }
-        return node;
+        return contents.check(tape, node, role, name) != 0 ? node : -1;
     }
 
     // ---- preference --------------------------------------------------------------------------------
@@ -190,6 +212,7 @@ public final class RecordChecker implements CheckedRecord {
     private void preference(JsonTape original, String convertedFrom) {
         JsonTape tape = original;
         if (convertedFrom != null) {
+            features.chosenRejectedSpelling = true;
             unknownKeys(original, 0, "", Keys.PROMPT, Keys.CHOSEN, Keys.REJECTED);
             tape = chosenRejected.convert(original);
             if (tape == null) {
@@ -253,6 +276,7 @@ public final class RecordChecker implements CheckedRecord {
         if (options.fingerprints) {
             fingerprint.beginTurn(role);
             forEachText(tape, content, node -> fingerprint.text(tape, node));
+            forEachImageUrl(tape, content, node -> fingerprint.raw(tape, node)); // same words about another image: another record
         }
         if (options.turns) {
             turns.add(new TextMessage(role, textOf(tape, content), trained));
@@ -339,6 +363,20 @@ public final class RecordChecker implements CheckedRecord {
         }
     }
 
+    /** Visits the URL string of each image part of a list of parts. */
+    private static void forEachImageUrl(JsonTape tape, int content, TextVisitor visitor) {
+        if (content < 0 || tape.kind(content) != JsonTape.ARRAY) {
+            return;
+        }
+        for (int p = tape.first(content); p >= 0; p = tape.next(p)) {
+            int holder = tape.kind(p) == JsonTape.OBJECT ? tape.get(p, Keys.IMAGE_URL) : -1;
+            int url = holder >= 0 && tape.kind(holder) == JsonTape.OBJECT ? tape.get(holder, Keys.URL) : -1;
+            if (tape.isString(url)) {
+                visitor.visit(url);
+            }
+        }
+    }
+
     private static String textOf(JsonTape tape, int content) {
         if (content >= 0 && tape.kind(content) == JsonTape.STRING) {
             return tape.string(content);
@@ -363,6 +401,7 @@ public final class RecordChecker implements CheckedRecord {
             }
         }
         if (unknown != null) {
+            features.unknownTopLevelKeys |= object == 0;
             String path = where.toString();
             String prefix = path.isEmpty() ? "" : path + ".";
             findings.add(Finding.of(Rule.UNKNOWN_FIELD, prefix + unknown.get(0),

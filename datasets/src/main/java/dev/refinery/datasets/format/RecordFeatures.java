@@ -15,8 +15,18 @@ public final class RecordFeatures {
     boolean weights;
     int turns;
     final int[] roleCounts = new int[Role.values().length];
+    boolean parallelToolCalls;
+    boolean unknownTopLevelKeys;
+    boolean chosenRejectedSpelling;
+    boolean carriageReturn;
+    boolean repeatedRole;
 
     void reset() {
+        repeatedRole = false;
+        parallelToolCalls = false;
+        unknownTopLevelKeys = false;
+        chosenRejectedSpelling = false;
+        carriageReturn = false;
         turns = 0;
         java.util.Arrays.fill(roleCounts, 0);
         format = null;
@@ -61,6 +71,31 @@ public final class RecordFeatures {
     /** Turns of the record (messages, or prompt and completion, or 1 for text). */
     public int turns() {
         return turns;
+    }
+
+    /** A conversation (or preference input) with a {@code parallel_tool_calls} key: OpenAI's format has it, the others' not. */
+    public boolean parallelToolCalls() {
+        return parallelToolCalls;
+    }
+
+    /** Keys at the top of the record that its format does not use (dropped from the validated output). */
+    public boolean unknownTopLevelKeys() {
+        return unknownTopLevelKeys;
+    }
+
+    /** Preference data written as prompt/chosen/rejected (the validated output is the canonical spelling). */
+    public boolean chosenRejectedSpelling() {
+        return chosenRejectedSpelling;
+    }
+
+    /** A carriage return between the record's tokens (the validated output has none). */
+    public boolean carriageReturn() {
+        return carriageReturn;
+    }
+
+    /** Two messages in a row with the same role (the order rules allow it only for tool results). */
+    public boolean repeatedRole() {
+        return repeatedRole;
     }
 
     /** Turns per role, indexed by {@link Role#ordinal()}. */

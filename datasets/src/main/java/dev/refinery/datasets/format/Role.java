@@ -19,6 +19,11 @@ public enum Role {
         return id;
     }
 
+    /** The role with its article, for messages: "a user", "an assistant". */
+    public String withArticle() {
+        return (id.charAt(0) == 'a' ? "an " : "a ") + id;
+    }
+
     byte[] bytes() {
         return bytes;
     }

@@ -1,22 +1,42 @@
 package dev.refinery.datasets.json;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * A strict JSON parser for one line, written for the validator's hot path: it checks UTF-8, JSON syntax,
- * nesting depth and duplicate keys in one pass over the bytes and fills a {@link JsonTape} without
- * decoding a single string. The first problem stops the line (a broken line has no structure to check
- * further); the caller goes on with the next line. One parser per thread; it is reused line after line.
+ * nesting depth, duplicate keys and surrogate escapes in one pass over the bytes and fills a
+ * {@link JsonTape} without decoding a single string.
+ *
+ * <p>Two kinds of problems: a <em>fatal</em> one (bad syntax, bad UTF-8, too deep) stops the line, as a
+ * broken line has no structure to check further; {@link #parse} returns null and {@link #problem()} says
+ * why. A duplicate key or a lone surrogate escape leaves the structure intact, so the line is read to its
+ * end, the tape is returned and {@link #readableProblems()} lists them: the record's other problems can
+ * still be reported.
+ *
+ * <p>The parser is a loop over an explicit stack of open containers, not a recursive descent, so the depth
+ * limit is a choice (default 1,000, as Jackson's and about what Python's json accepts), not a guard
+ * against stack exhaustion: any limit is safe. One parser per thread; it is reused line after line.
  */
 public final class JsonLineParser {
 
+    /** Problems that leave the structure readable, kept per line; more of them say nothing new. */
+    private static final int MAX_READABLE_PROBLEMS = 16;
+
     private final int maxDepth;
     private final JsonTape tape = new JsonTape();
+    private final List<JsonProblem> readable = new ArrayList<>();
     private byte[] src;
     private int pos;
     private int limit;
+    /** Where the line being parsed starts in {@code src}: problem offsets are relative to it. */
+    private int startOfLine;
 
-    // The containers being read, for the path of a problem: node, and current key node or element index.
+    // The open containers: node, current key node or element index (for paths), last member (for links).
     private int[] openNode = new int[16];
     private int[] openChild = new int[16];
+    private int[] lastMember = new int[16];
     private int depth;
 
     private JsonProblem problem;
@@ -36,18 +56,21 @@ public final class JsonLineParser {
         this.startOfLine = from;
         this.depth = 0;
         this.problem = null;
+        readable.clear();
         tape.src = src;
         tape.size = 0;
+        tape.carriageReturn = false;
         try {
             skipWhitespace();
             if (pos >= limit) {
                 return fail(JsonProblem.Kind.UNEXPECTED_END, "the line holds no JSON value");
             }
-            value();
+            values();
+            int valueEnd = pos;
             skipWhitespace();
             if (pos < limit) {
                 return fail(JsonProblem.Kind.TRAILING_DATA, "unexpected " + describeByte(src[pos])
-                        + " after the end of the JSON value: a line must hold exactly one record");
+                        + " after the end of the JSON value: a line must hold exactly one record" + carriageReturnHint(valueEnd));
             }
             return tape;
         } catch (Stop stop) {
@@ -55,8 +78,14 @@ public final class JsonLineParser {
         }
     }
 
+    /** Why the last {@link #parse} returned null. */
     public JsonProblem problem() {
         return problem;
+    }
+
+    /** Duplicate keys and lone surrogates of the last successful parse (at most 16), in line order. */
+    public List<JsonProblem> readableProblems() {
+        return readable;
     }
 
     private static final class Stop extends RuntimeException {
@@ -68,22 +97,115 @@ public final class JsonLineParser {
     private static final Stop STOP = new Stop();
 
     private JsonTape fail(JsonProblem.Kind kind, String message) {
-        problem = new JsonProblem(kind, pos - lineStart(), path(), message);
+        problem = new JsonProblem(kind, pos - startOfLine, path(), message);
         throw STOP;
     }
 
-    private int lineStart() {
-        return startOfLine;
+    private void note(JsonProblem.Kind kind, int at, String message) {
+        if (readable.size() < MAX_READABLE_PROBLEMS) {
+            readable.add(new JsonProblem(kind, at - startOfLine, path(), message));
+        }
     }
 
-    /** Where the line being parsed starts in {@code src}: problem offsets are relative to it. */
-    private int startOfLine;
+    /**
+     * Reads one complete value and everything nested in it. Each turn of the loop reads one value at
+     * {@code pos}; after a scalar or a closed container it moves to the next member of the enclosing
+     * container, closing containers as their brackets come, until the outermost one is closed.
+     */
+    private void values() {
+        while (true) {
+            byte b = src[pos];
+            if (b == '{' || b == '[') {
+                boolean object = b == '{';
+                int node = tape.add(object ? JsonTape.OBJECT : JsonTape.ARRAY, pos);
+                push(node);
+                pos++;
+                skipWhitespace();
+                if (at(object ? '}' : ']')) {
+                    pos++;
+                    close(node);
+                } else {
+                    beginMember(node);
+                    continue;
+                }
+            } else {
+                scalar(b);
+            }
+            // A value is complete: move on to the next member, closing containers on the way out.
+            while (true) {
+                if (depth == 0) {
+                    return;
+                }
+                int node = openNode[depth - 1];
+                boolean object = tape.kind[node] == JsonTape.OBJECT;
+                char closing = object ? '}' : ']';
+                skipWhitespace();
+                if (at(',')) {
+                    pos++;
+                    skipWhitespace();
+                    if (at(closing)) {
+                        fail(JsonProblem.Kind.SYNTAX, "a comma before '" + closing + "': JSON does not allow trailing commas");
+                    }
+                    beginMember(node);
+                    break;
+                }
+                if (at(closing)) {
+                    pos++;
+                    close(node);
+                    continue;
+                }
+                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
+                        "expected ',' or '" + closing + "' in " + (object ? "an object" : "an array") + ", found " + describeHere());
+            }
+        }
+    }
 
-    private void value() {
-        byte b = src[pos];
+    /** Positions {@code pos} on the next member's value: after the key and colon in an object, at the element in an array. */
+    private void beginMember(int node) {
+        int level = depth - 1;
+        if (tape.kind[node] == JsonTape.OBJECT) {
+            if (pos >= limit) {
+                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside an object");
+            }
+            if (src[pos] != '"') {
+                fail(JsonProblem.Kind.SYNTAX, "expected a key in double quotes, found " + describeByte(src[pos]));
+            }
+            openChild[level] = -1; // a problem inside the key itself is placed at the object
+            int key = string();
+            link(node, level, key);
+            openChild[level] = key;
+            checkDuplicate(node, key);
+            skipWhitespace();
+            if (!at(':')) {
+                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
+                        "expected ':' after the key, found " + describeHere());
+            }
+            pos++;
+            skipWhitespace();
+            if (pos >= limit) {
+                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends before the value of a key");
+            }
+        } else {
+            if (pos >= limit) {
+                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside an array");
+            }
+            openChild[level] = tape.count[node];
+            link(node, level, tape.size); // the element is the next node the tape gets
+        }
+    }
+
+    private void link(int node, int level, int member) {
+        if (tape.count[node] == 0) {
+            tape.firstChild[node] = member;
+        } else {
+            tape.next[lastMember[level]] = member;
+        }
+        lastMember[level] = member;
+        tape.count[node]++;
+    }
+
+    private void scalar(byte b) {
         switch (b) {
-            case '{' -> object();
-            case '[' -> array();
             case '"' -> string();
             case 't' -> literal(JsonTape.TRUE, "true");
             case 'f' -> literal(JsonTape.FALSE, "false");
@@ -103,113 +225,13 @@ public final class JsonLineParser {
             fail(JsonProblem.Kind.TOO_DEEP, "arrays and objects are nested more than " + maxDepth + " levels deep");
         }
         if (depth == openNode.length) {
-            openNode = java.util.Arrays.copyOf(openNode, depth * 2);
-            openChild = java.util.Arrays.copyOf(openChild, depth * 2);
+            openNode = Arrays.copyOf(openNode, depth * 2);
+            openChild = Arrays.copyOf(openChild, depth * 2);
+            lastMember = Arrays.copyOf(lastMember, depth * 2);
         }
         openNode[depth] = node;
         openChild[depth] = -1;
         depth++;
-    }
-
-    private void object() {
-        int node = open(JsonTape.OBJECT, '}');
-        if (node < 0) {
-            return;
-        }
-        int lastKey = -1;
-        while (true) {
-            if (pos >= limit) {
-                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside an object");
-            }
-            if (src[pos] != '"') {
-                fail(JsonProblem.Kind.SYNTAX, "expected a key in double quotes, found " + describeByte(src[pos]));
-            }
-            int key = string();
-            checkDuplicate(node, key);
-            openChild[depth - 1] = key;
-            if (lastKey < 0) {
-                tape.firstChild[node] = key;
-            } else {
-                tape.next[lastKey] = key;
-            }
-            lastKey = key;
-            tape.count[node]++;
-            skipWhitespace();
-            if (!at(':')) {
-                fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
-                        "expected ':' after the key, found " + describeHere());
-            }
-            pos++;
-            skipWhitespace();
-            if (pos >= limit) {
-                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends before the value of a key");
-            }
-            value();
-            if (closedAfterMember(node, '}', "an object")) {
-                return;
-            }
-        }
-    }
-
-    private void array() {
-        int node = open(JsonTape.ARRAY, ']');
-        if (node < 0) {
-            return;
-        }
-        int last = -1;
-        while (true) {
-            if (pos >= limit) {
-                fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside an array");
-            }
-            openChild[depth - 1] = tape.count[node];
-            int element = tape.size;
-            value();
-            if (last < 0) {
-                tape.firstChild[node] = element;
-            } else {
-                tape.next[last] = element;
-            }
-            last = element;
-            tape.count[node]++;
-            if (closedAfterMember(node, ']', "an array")) {
-                return;
-            }
-        }
-    }
-
-    /** Opens a container at its bracket; returns its node, or -1 when it is empty (and already closed). */
-    private int open(byte kind, char closing) {
-        int node = tape.add(kind, pos);
-        push(node);
-        pos++;
-        skipWhitespace();
-        if (at(closing)) {
-            pos++;
-            close(node);
-            return -1;
-        }
-        return node;
-    }
-
-    /** After a member or element: a comma (another must follow) or the closing bracket; true when closed. */
-    private boolean closedAfterMember(int node, char closing, String container) {
-        skipWhitespace();
-        if (at(',')) {
-            pos++;
-            skipWhitespace();
-            if (at(closing)) {
-                fail(JsonProblem.Kind.SYNTAX, "a comma before '" + closing + "': JSON does not allow trailing commas");
-            }
-            return false;
-        }
-        if (at(closing)) {
-            pos++;
-            close(node);
-            return true;
-        }
-        fail(pos >= limit ? JsonProblem.Kind.UNEXPECTED_END : JsonProblem.Kind.SYNTAX,
-                "expected ',' or '" + closing + "' in " + container + ", found " + describeHere());
-        return false;
     }
 
     private void close(int node) {
@@ -268,17 +290,8 @@ public final class JsonLineParser {
                 return i + 2;
             }
             case 'u' -> {
-                if (i + 6 > limit) {
-                    pos = i;
-                    fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside a \\u escape");
-                }
-                for (int k = 2; k < 6; k++) {
-                    if (JsonStrings.hexValue(src[i + k]) < 0) {
-                        pos = i;
-                        fail(JsonProblem.Kind.SYNTAX, "a \\u escape needs four hex digits");
-                    }
-                }
-                return i + 6;
+                int unit = unicodeEscape(i);
+                return Character.isSurrogate((char) unit) ? surrogate(i, unit) : i + 6;
             }
             default -> {
                 pos = i;
@@ -287,6 +300,38 @@ public final class JsonLineParser {
             }
         }
         return i;
+    }
+
+    /** The UTF-16 unit of the {@code \}{@code uXXXX} escape at {@code i}; fails when it is cut off or not hex. */
+    private int unicodeEscape(int i) {
+        if (i + 6 > limit) {
+            pos = i;
+            fail(JsonProblem.Kind.UNEXPECTED_END, "the line ends inside a \\u escape");
+        }
+        for (int k = 2; k < 6; k++) {
+            if (JsonStrings.hexValue(src[i + k]) < 0) {
+                pos = i;
+                fail(JsonProblem.Kind.SYNTAX, "a \\u escape needs four hex digits");
+            }
+        }
+        return JsonStrings.hex4(src, i + 2);
+    }
+
+    /**
+     * A surrogate escape is text only as a high one (D800-DBFF) directly followed by a low one
+     * (DC00-DFFF): the two make one character beyond U+FFFF. Alone, it is no character at all: JSON's
+     * grammar lets it through, but it cannot be written as UTF-8, so tokenizers and most readers fail on it.
+     */
+    private int surrogate(int i, int unit) {
+        boolean high = Character.isHighSurrogate((char) unit);
+        boolean lowFollows = high && i + 12 <= limit && src[i + 6] == '\\' && src[i + 7] == 'u'
+                && Character.isLowSurrogate((char) unicodeEscape(i + 6));
+        if (lowFollows) {
+            return i + 12;
+        }
+        note(JsonProblem.Kind.LONE_SURROGATE, i, String.format("\\u%04X is a lone %s surrogate: %s", unit, high ? "high" : "low",
+                high ? "a low surrogate escape (\\uDC00-\\uDFFF) must follow it" : "it must follow a high surrogate escape (\\uD800-\\uDBFF)"));
+        return i + 6;
     }
 
     /**
@@ -326,7 +371,11 @@ public final class JsonLineParser {
 
     private int badUtf8(int i) {
         pos = i;
-        fail(JsonProblem.Kind.NOT_UTF8, "bytes that are not UTF-8 at byte " + (i - startOfLine + 1) + " of the line");
+        StringBuilder bytes = new StringBuilder();
+        for (int k = i; k < Math.min(limit, i + 4); k++) {
+            bytes.append(bytes.length() == 0 ? "" : " ").append(String.format("%02X", src[k] & 0xFF));
+        }
+        fail(JsonProblem.Kind.NOT_UTF8, "the bytes " + bytes + " are not UTF-8");
         return i;
     }
 
@@ -398,11 +447,11 @@ public final class JsonLineParser {
     /** Objects in records are small, so comparing the new key with the earlier ones is cheapest. */
     private void checkDuplicate(int object, int key) {
         int len = tape.end[key] - tape.start[key];
-        for (int k = tape.firstChild[object]; k >= 0; k = tape.next[k]) {
+        for (int k = tape.firstChild[object]; k != key; k = tape.next[k]) {
             if (sameKey(k, key, len)) {
-                pos = tape.start[key] - 1;
-                fail(JsonProblem.Kind.DUPLICATE_KEY, "the key \"" + tape.string(key)
+                note(JsonProblem.Kind.DUPLICATE_KEY, tape.start[key] - 1, "the key \"" + tape.string(key)
                         + "\" appears twice in one object; parsers disagree on which value wins, so keep exactly one");
+                return;
             }
         }
     }
@@ -432,12 +481,29 @@ public final class JsonLineParser {
     private void skipWhitespace() {
         while (pos < limit) {
             byte b = src[pos];
-            if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+            if (b == ' ' || b == '\t' || b == '\n') {
+                pos++;
+            } else if (b == '\r') {
+                tape.carriageReturn = true;
                 pos++;
             } else {
                 return;
             }
         }
+    }
+
+    /**
+     * A second record after a bare carriage return means the file ends its lines with CR alone (classic
+     * Mac OS): the whole file then reads as one line, and saying so is the useful message.
+     */
+    private String carriageReturnHint(int from) {
+        for (int i = from; i < pos; i++) {
+            if (src[i] == '\r') {
+                return "; it follows a carriage return (CR) without a line feed, so the file seems to end its lines with CR alone:"
+                        + " save it with LF (or CR LF) line endings";
+            }
+        }
+        return "";
     }
 
     private String describeHere() {

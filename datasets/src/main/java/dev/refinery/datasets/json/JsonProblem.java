@@ -13,8 +13,10 @@ public record JsonProblem(Kind kind, int byteOffset, String path, String message
         SYNTAX,
         /** The text ends before the value does (a cut-off line). */
         UNEXPECTED_END,
-        /** An object names the same key twice. */
+        /** An object names the same key twice (the line stays readable). */
         DUPLICATE_KEY,
+        /** A \\u escape of half a surrogate pair without its other half (the line stays readable). */
+        LONE_SURROGATE,
         /** Arrays and objects nested deeper than allowed. */
         TOO_DEEP,
         /** Something after the value: two records on one line. */

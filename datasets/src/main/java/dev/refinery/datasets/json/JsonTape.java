@@ -27,6 +27,8 @@ public final class JsonTape {
 
     byte[] src;
     int size;
+    /** Whether a carriage return stands between the line's tokens (JSON whitespace, but a line break to many readers). */
+    boolean carriageReturn;
     byte[] kind = new byte[256];
     byte[] flags = new byte[256];
     /** Strings: the first byte after the opening quote; others: the first byte of the value. */
@@ -42,6 +44,14 @@ public final class JsonTape {
 
     public byte[] source() {
         return src;
+    }
+
+    /**
+     * Whether a carriage return (CR) stands between the line's tokens. JSON reads it as whitespace; a reader
+     * that splits lines at a bare CR (Python's text mode, so Together's check) cuts the record there.
+     */
+    public boolean hasCarriageReturn() {
+        return carriageReturn;
     }
 
     public int kind(int node) {

@@ -10,7 +10,8 @@ import java.util.concurrent.BlockingQueue;
  * Cuts a stream into blocks of whole lines for the validator's workers, with bounded memory: buffers
  * come from a fixed pool and go back to it when their block is done ({@link #recycle}); a line longer
  * than the limit is skipped in a streaming way and stands in the sequence as an oversize marker. Also
- * notices a UTF-8 byte-order mark at the start (removed, and reported by the caller).
+ * notices a UTF-8 byte-order mark at the start (removed, and reported by the caller), and a file in UTF-16
+ * or UTF-32 (not read at all, and reported by the caller).
  */
 public final class BlockReader {
 
@@ -23,6 +24,7 @@ public final class BlockReader {
     private boolean eof;
     private boolean started;
     private boolean byteOrderMark;
+    private String otherEncoding;
     private long sequence;
     private long bytesRead;
 
@@ -34,6 +36,14 @@ public final class BlockReader {
         for (int i = 0; i < pooledBuffers; i++) {
             pool.add(new byte[blockSize]);
         }
+    }
+
+    /**
+     * The encoding the file is in when its first bytes show UTF-16 or UTF-32 rather than UTF-8 (no
+     * block is read then); null otherwise. Known after the first call to {@link #next}.
+     */
+    public String otherEncoding() {
+        return otherEncoding;
     }
 
     /** Whether the file started with a UTF-8 byte-order mark (known after the first block). */
@@ -65,6 +75,12 @@ public final class BlockReader {
             filled = fill(buf, filled);
             if (!started) {
                 started = true;
+                otherEncoding = TextEncoding.otherThanUtf8(buf, filled);
+                if (otherEncoding != null) {
+                    eof = true; // every line would fail on the same cause: stop here, the caller names it once
+                    carryLength = 0;
+                    return recycleAndEnd(buf);
+                }
                 if (filled >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB && (buf[2] & 0xFF) == 0xBF) {
                     byteOrderMark = true;
                     System.arraycopy(buf, 3, buf, 0, filled - 3);

@@ -43,9 +43,17 @@ public record DatasetReport(
     public record Sample(Long line, String path, String message) {
     }
 
-    /** Whether a target would accept the file as validated (after normalization), and if not, why. */
-    public record TargetVerdict(String target, String name, boolean accepted, long acceptedRecords, long minRecords,
-                                List<Reason> reasons, String notes) {
+    /**
+     * Whether a target would accept the file as validated (after normalization), and if not, why. {@code model},
+     * {@code contextLength} and {@code tokenizer} name what its token rules were measured against: the model
+     * chosen for the target checked, each other target's catalog default (null without one, or for Parquet).
+     * {@code providerCheck} names the provider's own client-side check, when it has one, and
+     * {@code providerCheckRefuses} what that check would refuse in the raw file although the validated output
+     * (what {@code --out} writes and the platform uploads) is clean of it.
+     */
+    public record TargetVerdict(String target, String name, String model, Integer contextLength, String tokenizer,
+                                boolean accepted, long acceptedRecords, long minRecords, List<Reason> reasons, String notes,
+                                String providerCheck, List<Reason> providerCheckRefuses) {
     }
 
     public record Reason(String code, long count, Long firstLine, String message) {

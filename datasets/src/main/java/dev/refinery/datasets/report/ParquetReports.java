@@ -49,8 +49,8 @@ public final class ParquetReports {
             List<DatasetReport.Reason> why = takesTokens ? reasons
                     : List.of(new DatasetReport.Reason("DATASET_METHOD_NOT_SUPPORTED", parquet.rows(), null,
                     t.displayName() + " does not accept pre-tokenized Parquet"));
-            verdicts.add(new DatasetReport.TargetVerdict(t.id(), t.displayName(), takesTokens && parquet.passed(),
-                    takesTokens ? parquet.rows() : 0, t.minRecords(), why, t.notes()));
+            verdicts.add(new DatasetReport.TargetVerdict(t.id(), t.displayName(), null, null, null, takesTokens && parquet.passed(),
+                    takesTokens ? parquet.rows() : 0, t.minRecords(), why, t.notes(), null, List.of()));
         }
         boolean accepted = verdicts.get(target.ordinal()).accepted();
         long invalidRows = parquet.problems().stream().filter(p -> p.row() != null && p.severity() == ParquetRule.Severity.ERROR)

@@ -1,5 +1,7 @@
 package dev.refinery.datasets.report;
 
+import dev.refinery.datasets.rules.Quantity;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,10 +17,11 @@ public final class ReportSummary {
         StringBuilder out = new StringBuilder();
         out.append(r.accepted() ? "ACCEPTED" : "REJECTED").append(" for ").append(r.target())
                 .append(r.model() == null ? "" : " (" + r.model() + ")").append(": ")
-                .append(String.format(Locale.ROOT, "%,d records, %,d valid, %,d invalid; %,d errors, %,d warnings%n", r.records(),
-                        r.validRecords(), r.invalidRecords(), r.errors(), r.warnings()));
+                .append(Quantity.of(r.records(), "record")).append(String.format(Locale.ROOT, ", %,d valid, %,d invalid; ", r.validRecords(),
+                        r.invalidRecords())).append(Quantity.of(r.errors(), "error")).append(", ").append(Quantity.of(r.warnings(), "warning"))
+                .append('\n');
         out.append("format: ").append(r.format() == null ? "none detected" : r.format()).append(r.gzip() ? " (gzip)" : "")
-                .append(String.format(Locale.ROOT, ", %,d lines, %,d bytes%n", r.lines(), r.bytes()));
+                .append(", ").append(Quantity.of(r.lines(), "line")).append(", ").append(Quantity.of(r.bytes(), "byte")).append('\n');
         if (!r.problems().isEmpty()) {
             out.append("\nproblems (rule, count, first lines):\n");
             for (DatasetReport.RuleCount p : r.problems()) {
@@ -31,10 +34,23 @@ public final class ReportSummary {
         }
         out.append("\ntargets:\n");
         for (DatasetReport.TargetVerdict t : r.targets()) {
-            out.append(String.format(Locale.ROOT, "  %-10s %-8s %,d records qualify", t.target(), t.accepted() ? "accepts" : "rejects",
-                    t.acceptedRecords()));
+            out.append(String.format(Locale.ROOT, "  %-10s %-8s %s %s", t.target(), t.accepted() ? "accepts" : "rejects",
+                    Quantity.of(t.acceptedRecords(), "record"), t.acceptedRecords() == 1 ? "qualifies" : "qualify"));
+            if (t.model() != null) {
+                out.append(" (").append(t.model()).append(t.contextLength() == null ? "" : String.format(Locale.ROOT, ", context %,d", t.contextLength()))
+                        .append(')');
+            }
             t.reasons().stream().limit(3).forEach(reason -> out.append("; ").append(reason.code()).append(" x").append(reason.count()));
             out.append('\n');
+            if (!t.providerCheckRefuses().isEmpty()) {
+                out.append("             ").append(t.providerCheck()).append(" would refuse the raw file (");
+                for (int i = 0; i < t.providerCheckRefuses().size(); i++) {
+                    DatasetReport.Reason refused = t.providerCheckRefuses().get(i);
+                    out.append(i == 0 ? "" : "; ").append(refused.code()).append(" x").append(refused.count())
+                            .append(refused.firstLine() == null ? "" : " from line " + refused.firstLine()).append(": ").append(refused.message());
+                }
+                out.append("); the validated output (--out) passes it\n");
+            }
         }
         DatasetReport.Statistics s = r.statistics();
         if (s != null) {

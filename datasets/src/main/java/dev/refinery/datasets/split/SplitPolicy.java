@@ -34,6 +34,21 @@ public record SplitPolicy(int trainPercent, int validationPercent, int testPerce
         }
     }
 
+    /**
+     * The fewest kept records for which the held-out splits are made: enough for the smallest held-out share
+     * to expect one record (10 for 90/10, 100 for 98/1/1); 0 when nothing is held out. Below it every record
+     * goes to train (see {@link SplitAssigner}).
+     */
+    public int minRecordsForHeldOut() {
+        int smallest = Math.min(validationPercent == 0 ? 100 : validationPercent, testPercent == 0 ? 100 : testPercent);
+        return validationPercent + testPercent == 0 ? 0 : (100 + smallest - 1) / smallest;
+    }
+
+    /** Whether this policy holds anything out. */
+    public boolean holdsOut() {
+        return validationPercent + testPercent > 0;
+    }
+
     public Split assign(long promptFingerprint) {
         long bucket = Long.remainderUnsigned(promptFingerprint, 10_000);
         if (bucket < trainPercent * 100L) {

@@ -19,20 +19,33 @@ public enum Target {
 
     LOCAL("local", "the local engine", 1, Long.MAX_VALUE,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
-            EnumSet.of(Role.SYSTEM, Role.USER, Role.ASSISTANT), false, false,
+            EnumSet.of(Role.SYSTEM, Role.USER, Role.ASSISTANT), EnumSet.of(Capability.REPEATED_TOOL_ROLE), null,
             "Trains SFT on conversations and DPO on preference pairs (string or text-part content); no tools or images."),
     TOGETHER("together", "Together AI", 1, Long.MAX_VALUE,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.INSTRUCTION, RecordFormat.TEXT, RecordFormat.PREFERENCE, RecordFormat.TOKENIZED),
-            EnumSet.allOf(Role.class), true, true,
-            "Tool calls and the tool role are documented for newer models only (the v1 client check rejects them); images need a vision model."),
+            EnumSet.allOf(Role.class), EnumSet.of(Capability.TOOLS, Capability.IMAGES), ProviderCheck.TOGETHER,
+            "Tools, tool calls and the tool role are in Together's function-calling format and its current SDK check (the v1 SDK's"
+                    + " check refused them); parallel_tool_calls is not, and is left out. Images need a vision model."),
     FIREWORKS("fireworks", "Fireworks AI", 3, 3_000_000,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
-            EnumSet.allOf(Role.class), true, false,
+            EnumSet.allOf(Role.class), EnumSet.of(Capability.TOOLS, Capability.REPEATED_TOOL_ROLE), null,
             "Chat (OpenAI) format only; 3 to 3,000,000 examples."),
     OPENAI("openai", "OpenAI", 10, Long.MAX_VALUE,
             EnumSet.of(RecordFormat.CONVERSATION, RecordFormat.PREFERENCE),
-            EnumSet.allOf(Role.class), true, true,
+            EnumSet.allOf(Role.class), EnumSet.allOf(Capability.class), ProviderCheck.OPENAI,
             "At least 10 examples (50-100 recommended); preference data is text only. New jobs end on 2027-01-06.");
+
+    /** What a target's format allows beyond plain text conversations. */
+    public enum Capability {
+        /** Tool declarations, tool calls and the tool role. */
+        TOOLS,
+        /** Image parts in user messages. */
+        IMAGES,
+        /** A conversation's {@code parallel_tool_calls} (kept in the validated output). */
+        PARALLEL_TOOL_CALLS,
+        /** Consecutive tool results, each a message of its own (Together's check refuses any role twice in a row). */
+        REPEATED_TOOL_ROLE
+    }
 
     /** Every target, in order; {@code values()} copies its array on each call, and this is read per record. */
     public static final Target[] ALL = values();
@@ -43,12 +56,12 @@ public enum Target {
     private final long maxRecords;
     private final Set<RecordFormat> formats;
     private final int roleMask;
-    private final boolean tools;
-    private final boolean images;
+    private final Set<Capability> capabilities;
+    private final ProviderCheck providerCheck;
     private final String notes;
 
     Target(String id, String displayName, long minRecords, long maxRecords, Set<RecordFormat> formats, Set<Role> roles,
-           boolean tools, boolean images, String notes) {
+           Set<Capability> capabilities, ProviderCheck providerCheck, String notes) {
         this.id = id;
         this.displayName = displayName;
         this.minRecords = minRecords;
@@ -59,8 +72,8 @@ public enum Target {
             mask |= r.bit();
         }
         this.roleMask = mask;
-        this.tools = tools;
-        this.images = images;
+        this.capabilities = capabilities;
+        this.providerCheck = providerCheck;
         this.notes = notes;
     }
 
@@ -93,12 +106,26 @@ public enum Target {
         return (roles & ~roleMask) == 0;
     }
 
+    public boolean allows(Capability capability) {
+        return capabilities.contains(capability);
+    }
+
     public boolean acceptsTools() {
-        return tools;
+        return allows(Capability.TOOLS);
     }
 
     public boolean acceptsImages() {
-        return images;
+        return allows(Capability.IMAGES);
+    }
+
+    /** Whether the target's format has a conversation's {@code parallel_tool_calls} (kept in its validated output). */
+    public boolean acceptsParallelToolCalls() {
+        return allows(Capability.PARALLEL_TOOL_CALLS);
+    }
+
+    /** The provider's own client-side check of a raw file, when it publishes one; null otherwise. */
+    public ProviderCheck providerCheck() {
+        return providerCheck;
     }
 
     public String notes() {

@@ -17,7 +17,7 @@ public final class TargetRules {
     private TargetRules() {
     }
 
-    /** The target-specific findings of a record that passed the shared rules (empty when the target takes it). */
+    /** The target-specific findings of a record that passed the shared rules: errors refuse the record, warnings do not. */
     public static List<Finding> check(Target target, RecordFeatures features) {
         List<Finding> found = List.of();
         RecordFormat format = features.format();
@@ -37,6 +37,14 @@ public final class TargetRules {
         if (features.images() > 0 && (!target.acceptsImages() || format == RecordFormat.PREFERENCE)) {
             found = add(found, Finding.of(Rule.IMAGES_NOT_ALLOWED, "messages", target.displayName() + " does not accept images"
                     + (format == RecordFormat.PREFERENCE ? " in preference data" : "")));
+        }
+        if (features.repeatedRole() && !target.allows(Target.Capability.REPEATED_TOOL_ROLE)) {
+            found = add(found, Finding.of(Rule.ROLE_ORDER, "messages", target.displayName() + "'s check refuses two messages in a row with the"
+                    + " same role (here consecutive tool results); put the results in one tool message or choose another target"));
+        }
+        if (features.parallelToolCalls() && !target.acceptsParallelToolCalls() && format == RecordFormat.CONVERSATION) {
+            found = add(found, Finding.of(Rule.UNKNOWN_FIELD, "parallel_tool_calls", target.displayName()
+                    + "'s format has no \"parallel_tool_calls\"; it is left out of the validated output for " + target.displayName()));
         }
         return found;
     }

@@ -106,6 +106,16 @@ final class EstimateCounter implements TokenCounter {
                 || script == Character.UnicodeScript.KATAKANA || script == Character.UnicodeScript.HANGUL;
     }
 
+    /** No code point weighs more than a line break's 1.8 tokens, and rounding adds at most one per text. */
+    @Override
+    public long upperBound(List<TextMessage> turns) {
+        long bound = TOKENS_PER_RECORD;
+        for (TextMessage turn : turns) {
+            bound += TOKENS_PER_MESSAGE + (long) Math.ceil(TOKENS_PER_LINE_BREAK * turn.text().length()) + 1;
+        }
+        return bound;
+    }
+
     @Override
     public RecordTokens count(List<TextMessage> turns) {
         int total = TOKENS_PER_RECORD;

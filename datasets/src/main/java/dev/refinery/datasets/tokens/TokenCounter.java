@@ -26,4 +26,13 @@ public interface TokenCounter {
      * headers included; {@code trained} counts the turns marked trained.
      */
     RecordTokens count(List<TextMessage> turns);
+
+    /**
+     * A number {@link #count}'s total never exceeds for these turns, worked out from the lengths of their
+     * texts without tokenizing them: a record under a context by this bound needs no count to be cleared
+     * against it. {@code Long.MAX_VALUE} when the counter knows no such bound (the record is then counted).
+     */
+    default long upperBound(List<TextMessage> turns) {
+        return Long.MAX_VALUE;
+    }
 }

@@ -82,7 +82,9 @@ public final class TokenCounters {
         }
         Path dir = modelsDir.resolve(folderName);
         if (!Files.isDirectory(dir)) {
-            throw unavailable(spec, "no model folder " + dir);
+            throw unavailable(spec, "no model folder " + dir + " (the models folder is found from " + ModelsFolder.VARIABLE
+                    + ", then as the nearest models/ above the working directory or above the Refinery installation); "
+                    + ModelsFolder.HOW_TO_POINT);
         }
         try {
             EngineTokenCounter counter = EngineTokenizers.modelFolder(dir, folderName);

@@ -75,7 +75,7 @@ class DatasetCheckerTest {
                 "{\"messages\": [], \"messages\": []}",                     // 3 duplicate key
                 "\"just a string\"",                                        // 4 scalar
                 "{\"messages\": [{\"role\": \"user\", \"content\": 42}, {\"role\": \"assistant\", \"content\": null}]}", // 5 numbers/nulls
-                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", // 6 deep
+                "[".repeat(1001) + "]".repeat(1001),                        // 6 deeper than the default 1,000
                 chat(7),
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"cut off")  // 8 truncated, no newline
                 ;
@@ -103,6 +103,208 @@ class DatasetCheckerTest {
         assertNotNull(rule(report, "DATASET_BYTE_ORDER_MARK"));
         assertEquals(List.of(1L), lines(report, "DATASET_CRLF_LINE_ENDINGS"));
         assertEquals(2, report.validRecords());
+    }
+
+    @Test
+    void aDuplicateKeyDoesNotHideTheOtherProblemsOfItsLine() throws IOException {
+        String line = "{\"messages\": [{\"content\": \"q\", \"role\": \"robot\", \"content\": \"again\"}]}";
+        DatasetReport report = check(line + "\n" + chat(2) + "\n", small().build());
+        assertEquals(List.of(1L), lines(report, "DATASET_DUPLICATE_KEY"));
+        assertEquals("messages[0].content", rule(report, "DATASET_DUPLICATE_KEY").samples().get(0).path());
+        assertEquals(List.of(1L), lines(report, "DATASET_ROLE_UNKNOWN"), "the line's other problem is reported too");
+        assertEquals(1, report.validRecords());
+    }
+
+    @Test
+    void recordsNested130LevelsDeepAreReadByDefault() throws IOException {
+        String deep = "{\"text\": \"a story\", \"meta\": " + "[".repeat(129) + "1" + "]".repeat(129) + "}";
+        DatasetReport report = check(deep + "\n", small().target(Target.TOGETHER).build());
+        assertNull(rule(report, "DATASET_TOO_DEEP"));
+        assertEquals(1, report.validRecords(), () -> report.problems().toString());
+        assertEquals(List.of(1L), lines(check(deep + "\n", small().target(Target.TOGETHER).maxDepth(100).build()), "DATASET_TOO_DEEP"),
+                "the limit stays configurable");
+    }
+
+    @Test
+    void aLoneSurrogateEscapeHasItsRule() throws IOException {
+        String file = "{\"messages\": [{\"role\": \"user\", \"content\": \"hi \\ud800\"}, {\"role\": \"assistant\", \"content\": \"ok\"}]}\n"
+                + "{\"messages\": [{\"role\": \"user\", \"content\": \"hi \\ud83d\\ude00\"}, {\"role\": \"assistant\", \"content\": \"ok\"}]}\n";
+        DatasetReport report = check(file, small().build());
+        assertEquals(List.of(1L), lines(report, "DATASET_LONE_SURROGATE"));
+        assertEquals("messages[0].content", rule(report, "DATASET_LONE_SURROGATE").samples().get(0).path());
+        assertEquals(1, report.validRecords(), "a proper surrogate pair is text");
+    }
+
+    @Test
+    void invalidUtf8NamesItsBytesAndPlaceOnce() throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write("{\"text\": \"caf".getBytes(StandardCharsets.UTF_8));
+        file.write(new byte[]{(byte) 0xE9, '"', '}', '\n'});
+        DatasetReport report = new DatasetChecker(small().build()).check(new ByteArrayInputStream(file.toByteArray())).report();
+        String message = rule(report, "DATASET_LINE_NOT_UTF8").samples().get(0).message();
+        assertEquals("the bytes E9 22 7D are not UTF-8 (byte 14 of the line)", message);
+    }
+
+    @Test
+    void aFileWithoutAnyLineFeedHasNoCrLfLines() throws IOException {
+        DatasetReport report = check(chat(1) + "\r", small().build());
+        assertNull(rule(report, "DATASET_CRLF_LINE_ENDINGS"), () -> report.problems().toString());
+        assertEquals(1, report.validRecords());
+        DatasetReport crOnly = check(chat(1) + "\r" + chat(2) + "\r", small().build());
+        assertNull(rule(crOnly, "DATASET_CRLF_LINE_ENDINGS"));
+        assertTrue(rule(crOnly, "DATASET_LINE_NOT_JSON").samples().get(0).message().contains("CR alone"));
+    }
+
+    static DatasetReport.Reason reason(DatasetReport report, String target, String code) {
+        return report.targets().stream().filter(t -> t.target().equals(target)).flatMap(t -> t.reasons().stream())
+                .filter(r -> r.code().equals(code)).findFirst().orElse(null);
+    }
+
+    @Test
+    void messagesUseTheRightArticleAndNumber() throws IOException {
+        String file = "{\"messages\": [{\"role\": \"assistant\", \"content\": \"hi\"}]}\n"
+                + "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"},"
+                + " {\"role\": \"assistant\", \"content\": \"c\"}]}\n";
+        DatasetReport report = check(file, small().build());
+        List<String> order = rule(report, "DATASET_ROLE_ORDER").samples().stream().map(DatasetReport.Sample::message).toList();
+        assertEquals(List.of("the conversation starts with an assistant message; it must start with system or user",
+                "message 2 is an assistant message after an assistant message; expected user"), order);
+        assertEquals("Together AI needs at least 1 record; 0 qualify", reason(report, "together", "DATASET_TOO_FEW_RECORDS").message());
+        DatasetReport one = check(chat(1) + "\r\n", small().build());
+        assertEquals("Fireworks AI needs at least 3 records; 1 qualifies", reason(one, "fireworks", "DATASET_TOO_FEW_RECORDS").message());
+        assertEquals("1 line ends with CR LF, starting with line 1", rule(one, "DATASET_CRLF_LINE_ENDINGS").samples().get(0).message());
+        String summary = dev.refinery.datasets.report.ReportSummary.render(one);
+        assertTrue(summary.contains(": 1 record, 1 valid, 0 invalid; 0 errors, 2 warnings"), summary);
+        assertTrue(summary.contains("1 line, "), summary);
+        assertTrue(summary.contains("1 record qualifies"), summary);
+    }
+
+    @Test
+    void utf16FilesAreReportedAsNotUtf8WithTheSaveAsUtf8Hint() throws IOException {
+        String text = chat(1) + "\n" + chat(2) + "\n";
+        byte[] le = text.getBytes(StandardCharsets.UTF_16LE);
+        byte[] withBom = new byte[le.length + 2];
+        withBom[0] = (byte) 0xFF;
+        withBom[1] = (byte) 0xFE;
+        System.arraycopy(le, 0, withBom, 2, le.length);
+        Map<String, byte[]> files = Map.of("UTF-16 little-endian, with a byte-order mark", withBom,
+                "UTF-16 little-endian (no byte-order mark", le,
+                "UTF-16 big-endian, with a byte-order mark", text.getBytes(StandardCharsets.UTF_16));
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            DatasetReport report = new DatasetChecker(small().build()).check(new ByteArrayInputStream(file.getValue())).report();
+            assertEquals(1, report.problems().size(), () -> file.getKey() + ": " + report.problems());
+            DatasetReport.RuleCount notUtf8 = rule(report, "DATASET_LINE_NOT_UTF8");
+            assertTrue(notUtf8.samples().get(0).message().startsWith("the file is encoded as " + file.getKey()), notUtf8.toString());
+            assertTrue(notUtf8.hint().startsWith("Save the file as UTF-8"));
+            assertFalse(report.accepted());
+        }
+    }
+
+    @Test
+    void anEmptyListOfPartsIsAnErrorWhateverTheRole() throws IOException {
+        String file = "{\"messages\": [{\"role\": \"user\", \"content\": []}, {\"role\": \"assistant\", \"content\": \"ok\"}]}\n"
+                + "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"q\"}]},"
+                + " {\"role\": \"assistant\", \"content\": []}]}\n";
+        DatasetReport report = check(file, small().build());
+        assertEquals(List.of(1L, 2L), lines(report, "DATASET_CONTENT_EMPTY"));
+        assertEquals("messages[0].content", rule(report, "DATASET_CONTENT_EMPTY").samples().get(0).path());
+        assertEquals(0, report.validRecords());
+    }
+
+    static String imageRecord(String url) {
+        return "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"what is this?\"},"
+                + " {\"type\": \"image_url\", \"image_url\": {\"url\": \"" + url + "\"}}]},"
+                + " {\"role\": \"assistant\", \"content\": [{\"type\": \"text\", \"text\": \"a red dot\"}]}]}";
+    }
+
+    @Test
+    void imageDataMustBeBase64OfTheTypeItDeclares() throws IOException {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        String pngBase64 = java.util.Base64.getEncoder().encodeToString(png);
+        String slashes = java.util.Base64.getEncoder().encodeToString(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF})
+                .replace("/", "\\/"); // PHP writes '/' as '\/' in JSON
+        String file = String.join("\n",
+                imageRecord("data:image/png;base64," + pngBase64),                   // 1 fine
+                imageRecord("data:image/png;base64," + pngBase64.substring(0, 8) + "!!!!" + pngBase64.substring(12)), // 2 not base64
+                imageRecord("data:image/png;base64," + pngBase64.substring(0, pngBase64.length() - 1)), // 3 cut off
+                imageRecord("data:image/jpeg;base64," + pngBase64),                  // 4 a PNG declared as JPEG
+                imageRecord("data:image/jpeg;base64," + slashes),                    // 5 fine, with escaped slashes
+                imageRecord("data:image/png;base64,")) + "\n";                       // 6 no data
+        DatasetReport report = check(file, small().target(Target.OPENAI).build());
+        assertEquals(List.of(2L, 3L, 4L, 6L), lines(report, "DATASET_IMAGE_INVALID"), () -> report.problems().toString());
+        List<String> messages = rule(report, "DATASET_IMAGE_INVALID").samples().stream().map(DatasetReport.Sample::message).toList();
+        assertEquals("the image's base64 data has '!', not a base64 character, at character 9 after the comma", messages.get(0));
+        assertTrue(messages.get(1).contains("not a multiple of 4"), messages.get(1));
+        assertEquals("the URL says JPEG but the data does not start like a JPEG file (it starts with 89 50 4E 47 0D 0A 1A 0A)", messages.get(2));
+        assertEquals("the image's base64 data is empty", messages.get(3));
+        assertEquals(2, report.validRecords());
+        assertNull(rule(report, "DATASET_DUPLICATE_RECORD"), "the same words about another image are another record");
+    }
+
+    @Test
+    void textPartsAreValidInPromptCompletionAndText() throws IOException {
+        String parts = "[{\"type\": \"text\", \"text\": \"Name a colour.\"}, {\"type\": \"text\", \"text\": \" One word.\"}]";
+        String file = "{\"prompt\": " + parts + ", \"completion\": [{\"type\": \"text\", \"text\": \"Blue\"}]}\n"
+                + "{\"prompt\": \"Name a fruit.\", \"completion\": \"Apple\"}\n"
+                + "{\"prompt\": [], \"completion\": \"x\"}\n"
+                + "{\"prompt\": 7, \"completion\": \"x\"}\n";
+        DatasetReport report = check(file, small().target(Target.TOGETHER).build());
+        assertEquals(2, report.validRecords(), () -> report.problems().toString());
+        assertEquals(List.of(3L), lines(report, "DATASET_CONTENT_EMPTY"));
+        assertEquals(List.of(4L), lines(report, "DATASET_FIELD_INVALID"));
+        DatasetReport text = check("{\"text\": " + parts + "}\n", small().target(Target.TOGETHER).build());
+        assertTrue(text.accepted(), () -> text.problems().toString());
+        String image = "{\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64,iVBORw0KGgo=\"}}";
+        DatasetReport imageAnswer = check("{\"prompt\": \"Draw\", \"completion\": [" + image + "]}\n", small().target(Target.TOGETHER).build());
+        assertEquals(List.of(1L), lines(imageAnswer, "DATASET_IMAGE_INVALID"), "images belong to the user's side only");
+    }
+
+    @Test
+    void aFileOfOneValidRecordIsAcceptedWhateverItsPromptHashes() throws IOException {
+        List<Integer> rejected = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            if (!check(chat(i) + "\n", small().build()).accepted()) {
+                rejected.add(i);
+            }
+        }
+        assertEquals(List.of(), rejected, "one-record files that were rejected");
+        for (int i = 0; i < 100; i++) {
+            List<DatasetReport> reports = new ArrayList<>();
+            Map<Split, List<String>> out = collect(chat(i) + "\n", small().build(), reports);
+            DatasetReport report = reports.get(0);
+            assertEquals(1, out.get(Split.TRAIN).size(), "the one record is in train");
+            assertEquals(1L, rule(report, "DATASET_HELD_OUT_SKIPPED").count());
+            assertEquals(0L, report.splits().records().get("validation"));
+        }
+    }
+
+    @Test
+    void filesTooSmallForAHeldOutShareGoToTrainAndLargerOnesAreSplitInFileOrder() throws IOException {
+        List<String> nine = chats("small question", 9);
+        List<DatasetReport> reports = new ArrayList<>();
+        Map<Split, List<String>> small = collect(String.join("\n", nine) + "\n", small().build(), reports);
+        assertEquals(nine, small.get(Split.TRAIN), "9 records are fewer than the 10 a 10% share needs: all in train, in file order");
+        assertEquals("the file keeps 9 records, fewer than the 10 a 10% held-out share needs to expect one; all 9 are in train",
+                rule(reports.get(0), "DATASET_HELD_OUT_SKIPPED").samples().get(0).message());
+
+        List<String> many = chats("question", 300);
+        List<String> inOrder = new ArrayList<>();
+        CheckOptions options = small().splits(dev.refinery.datasets.split.SplitPolicy.parse("80/10/10")).build();
+        DatasetReport report = new DatasetChecker(options).check(new ByteArrayInputStream((String.join("\n", many) + "\n")
+                .getBytes(StandardCharsets.UTF_8)), (split, bytes, off, len) -> inOrder.add(new String(bytes, off, len, StandardCharsets.UTF_8))).report();
+        assertEquals(many, inOrder, "the records reach the outputs in file order, the first ones included");
+        assertNull(rule(report, "DATASET_HELD_OUT_SKIPPED"));
+        assertTrue(report.splits().records().get("validation") > 0 && report.splits().records().get("test") > 0);
+    }
+
+    @Test
+    void smallFilesAreAcceptedEvenWhenTrainHasTheSmallestShare() throws IOException {
+        for (int file = 0; file < 40; file++) {
+            String text = chatQ("q" + file + "a", "x") + "\n" + chatQ("q" + file + "b", "y") + "\n" + chatQ("q" + file + "c", "z") + "\n";
+            DatasetReport report = check(text, small().splits(dev.refinery.datasets.split.SplitPolicy.parse("1/99")).build());
+            assertTrue(report.accepted(), () -> report.problems().toString());
+            assertTrue(report.splits().records().get("train") > 0);
+        }
     }
 
     @Test
@@ -231,16 +433,22 @@ class DatasetCheckerTest {
         return out;
     }
 
+    /** {@code count} conversations: "QUESTION i" answered "answer i". */
+    static List<String> chats(String question, int count) {
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(chatQ(question + " " + i, "answer " + i));
+        }
+        return records;
+    }
+
     static String chatQ(String question, String answer) {
         return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"},{\"role\":\"assistant\",\"content\":\"" + answer + "\"}]}";
     }
 
     @Test
     void addingRecordsNeverMovesAnExistingRecordToAnotherSplitAndEarlierVersionsAreRecognised() throws IOException {
-        List<String> v1 = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            v1.add(chatQ("question " + i, "answer " + i));
-        }
+        List<String> v1 = chats("question", 300);
         List<String> v2 = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             v2.add(chatQ("new question " + i, "new answer " + i)); // new records before each old one

@@ -39,4 +39,25 @@ class FingerprinterTest {
         assertEquals(fingerprints("\"ÉTÉ\"")[1], fingerprints("\"été\"")[1], "case folding is not ASCII-only");
         assertNotEquals(fingerprints("\"été\"")[1], fingerprints("\"ete\"")[1], "accents are not folded away");
     }
+
+    @Test
+    void lowerCasingIsTheJdksForEveryCodePoint() {
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (Fingerprinter.lowerCase(cp) != Character.toLowerCase(cp)) {
+                throw new AssertionError(String.format("U+%04X: %X, the JDK says %X", cp, Fingerprinter.lowerCase(cp), Character.toLowerCase(cp)));
+            }
+        }
+    }
+
+    /** Earlier versions' fingerprint files hold these values (computed before the loop was made faster): it must give the same ones. */
+    @Test
+    void fingerprintsAreTheOnesEarlierVersionsStored() {
+        String text = "\"  Hello\\tWORLD  caf\\u00e9 \u00c9T\u00c9 \u6771\u4eac \ud83d\ude42 \ud801\udc00 ok\\n \"";
+        long[] f = fingerprints(text);
+        assertEquals(GOLDEN_EXACT, f[0]);
+        assertEquals(GOLDEN_NORMALIZED, f[1]);
+    }
+
+    private static final long GOLDEN_EXACT = 8269691079189592138L;
+    private static final long GOLDEN_NORMALIZED = -4084923816190900351L;
 }

@@ -10,7 +10,9 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonLineParserTest {
 
@@ -52,10 +54,56 @@ class JsonLineParserTest {
         }
     }
 
+    private java.util.List<JsonProblem> readableProblems(String json) {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        assertNotNull(parser.parse(b, 0, b.length), () -> json + ": " + parser.problem());
+        return parser.readableProblems();
+    }
+
+    @Test
+    void aDuplicatedKeyIsPlacedAtItsOwnPathAndTheLineIsStillRead() {
+        String line = "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}, {\"role\": \"assistant\", \"role\": \"assistant\", \"content\": \"a\"}]}";
+        java.util.List<JsonProblem> found = readableProblems(line);
+        assertEquals(1, found.size());
+        assertEquals(JsonProblem.Kind.DUPLICATE_KEY, found.get(0).kind());
+        assertEquals("messages[1].role", found.get(0).path(), "the path names the repeated key, not the one before it");
+        assertEquals(line.lastIndexOf("\"role\""), found.get(0).byteOffset(), "the offset is the repeated key's opening quote");
+    }
+
+    @Test
+    void loneSurrogateEscapesAreFoundAndPairsAreText() {
+        assertEquals(java.util.List.of(), readableProblems("{\"text\": \"smile \\ud83d\\ude00\"}"));
+        for (String lone : java.util.List.of("\\ud800", "\\udc00", "\\ud800x", "\\ud800\\u0041", "\\ud800\\ud800\\udc00")) {
+            java.util.List<JsonProblem> found = readableProblems("{\"text\": \"a" + lone + "b\"}");
+            assertEquals(1, found.size(), lone);
+            assertEquals(JsonProblem.Kind.LONE_SURROGATE, found.get(0).kind(), lone);
+            assertEquals("text", found.get(0).path(), lone);
+        }
+    }
+
+    @Test
+    void nestingIsLimitedByChoiceNotByTheStack() {
+        int levels = 1_000_000;
+        byte[] deep = ("[".repeat(levels) + "]".repeat(levels)).getBytes(StandardCharsets.US_ASCII);
+        JsonTape tape = new JsonLineParser(levels).parse(deep, 0, deep.length);
+        assertNotNull(tape, "a million levels are read when the limit allows them, without a stack overflow");
+        assertEquals(levels, tape.size);
+        JsonLineParser limited = new JsonLineParser(levels - 1);
+        assertNull(limited.parse(deep, 0, deep.length));
+        assertEquals(JsonProblem.Kind.TOO_DEEP, limited.problem().kind());
+    }
+
+    @Test
+    void aSecondRecordAfterABareCarriageReturnSaysTheLineEndingsAreCrAlone() {
+        JsonProblem p = problem("{\"text\": \"a\"}\r{\"text\": \"b\"}\r");
+        assertEquals(JsonProblem.Kind.TRAILING_DATA, p.kind());
+        assertTrue(p.message().contains("CR alone"), p.message());
+    }
+
     @Test
     void problemsNameTheirKindPlaceAndPath() {
-        assertEquals(JsonProblem.Kind.DUPLICATE_KEY, problem("{\"a\": 1, \"a\": 2}").kind());
         assertEquals(JsonProblem.Kind.TRAILING_DATA, problem("{} {}").kind());
+        assertFalse(problem("{} {}").message().contains("CR"));
         assertEquals(JsonProblem.Kind.UNEXPECTED_END, problem("{\"a\": [1, 2").kind());
         JsonProblem comma = problem("{\"messages\": [{\"role\": \"user\",}]}");
         assertEquals(JsonProblem.Kind.SYNTAX, comma.kind());

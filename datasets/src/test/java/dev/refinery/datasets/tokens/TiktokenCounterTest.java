@@ -54,8 +54,10 @@ class TiktokenCounterTest {
         // 3 (primer) + [3 + 1 ("user") + 2] + [3 + 1 ("assistant") + 4]
         assertEquals(17, tokens.total());
         assertEquals(4, tokens.trained());
-        assertEquals(1, cl100k.countText("user"));
-        assertEquals(1, cl100k.countText("assistant"));
+        for (String role : List.of("system", "user", "assistant", "tool")) {
+            assertEquals(1, cl100k.countText(role), role);
+            assertEquals(1, o200k.countText(role), role);
+        }
     }
 
     @Test
@@ -80,6 +82,6 @@ class TiktokenCounterTest {
         assertFalse(o200k.accuracy().isEstimate());
         assertEquals(0, o200k.accuracy().relativeErrorBound());
         assertTrue(o200k.accuracy().basis().contains("cookbook"));
-        assertTrue(o200k.description().startsWith("o200k_base via jtokkit"));
+        assertTrue(o200k.description().startsWith("o200k_base (exact text"));
     }
 }

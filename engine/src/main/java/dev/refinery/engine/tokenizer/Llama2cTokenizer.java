@@ -34,6 +34,13 @@ import java.util.OptionalInt;
  *
  * <p>Pieces are handled as byte strings (ISO-8859-1 strings, one char per byte) so that lookups and
  * splits are exact on bytes, as in run.c, whatever the pieces contain.
+ *
+ * <p>When no piece of the vocabulary has a space right after another byte (true of SentencePiece
+ * vocabularies, whose pieces only start with their space), no merge can join a space to the text before
+ * it. The text is then encoded chunk by chunk, a chunk starting at each space that follows a non-space,
+ * with the same result as a whole (each chunk's merges are the ones the whole text's would make in it),
+ * and the ids of chunks already seen on a thread come from a {@link ChunkCache}. {@link #encodeUnchunked}
+ * is the whole-text encoding, the reference this is tested against.
  */
 public final class Llama2cTokenizer implements Tokenizer {
 
@@ -48,6 +55,9 @@ public final class Llama2cTokenizer implements Tokenizer {
     private final int[] asciiIds = new int[128];
     private final int dummyPrefixId;
     private final PairMergeTable merges;
+    /** Whether merges never cross the start of a space run: see the class comment. */
+    private final boolean chunked;
+    private final ThreadLocal<ChunkCache> chunkCache = ThreadLocal.withInitial(ChunkCache::new);
 
     private Llama2cTokenizer(byte[][] pieces, float[] scores) {
         this.pieces = pieces;
@@ -72,6 +82,18 @@ public final class Llama2cTokenizer implements Tokenizer {
         }
         this.dummyPrefixId = idByPiece.getOrDefault(" ", -1);
         this.merges = buildMerges(scores);
+        this.chunked = noSpaceAfterOtherBytes(pieces);
+    }
+
+    private static boolean noSpaceAfterOtherBytes(byte[][] pieces) {
+        for (byte[] piece : pieces) {
+            for (int i = 1; i < piece.length; i++) {
+                if (piece[i] == ' ' && piece[i - 1] != ' ') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -128,7 +150,7 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        return encodeText(TextSanitizer.replaceUnpairedSurrogates(text), true);
+        return encodeText(text, true);
     }
 
     @Override
@@ -138,8 +160,7 @@ public final class Llama2cTokenizer implements Tokenizer {
 
     @Override
     public int[] encodeContinuation(String text, boolean specialTokens) {
-        return specialTokens ? encodeSplittingSpecials(text, true)
-                : encodeText(TextSanitizer.replaceUnpairedSurrogates(text), false);
+        return specialTokens ? encodeSplittingSpecials(text, true) : encodeText(text, false);
     }
 
     @Override
@@ -234,19 +255,91 @@ public final class Llama2cTokenizer implements Tokenizer {
         return IntArrays.concat(parts);
     }
 
+    /** The whole-text encoding of {@link #encode} (llama2.c's), without chunks or cache: the reference for tests and benchmarks. */
+    public int[] encodeUnchunked(String text) {
+        String clean = TextSanitizer.replaceUnpairedSurrogates(text);
+        return clean.isEmpty() ? new int[0] : BpeMerger.merge(symbols(clean.toCharArray(), 0, clean.length(), dummyPrefixId >= 0), merges);
+    }
+
+    /** Encodes text that may hold unpaired surrogates (they count as U+FFFD). */
     private int[] encodeText(String text, boolean dummyPrefix) {
         if (text.isEmpty()) {
             return new int[0];
         }
-        int[] symbols = new int[text.length() * 4 + 1];
+        boolean prefix = dummyPrefix && dummyPrefixId >= 0;
+        if (!chunked) {
+            String clean = TextSanitizer.replaceUnpairedSurrogates(text);
+            return BpeMerger.merge(symbols(clean.toCharArray(), 0, clean.length(), prefix), merges);
+        }
+        // The text in this thread's buffer; the dummy prefix is a space like any other and starts the first chunk.
+        ChunkCache cache = chunkCache.get();
+        int n = text.length() + (prefix ? 1 : 0);
+        char[] s = cache.chars(n);
+        if (prefix) {
+            s[0] = ' ';
+        }
+        text.getChars(0, text.length(), s, prefix ? 1 : 0);
+        int[] out = cache.ids(3 * n + 1); // a char is at most 3 UTF-8 bytes, so at most 3 ids (byte fallback)
+        int size = 0;
+        for (int from = 0; from < n; ) {
+            // One pass finds where the chunk ends and computes what the cache looks it up by: its hash and first 12 chars.
+            char c = s[from];
+            int h = ChunkCache.hashStep(0, c);
+            long c0 = c;
+            long c1 = 0;
+            long c2 = 0;
+            int to = from + 1;
+            int packed = Math.min(n, from + 12);
+            for (; to < packed && !((c = s[to]) == ' ' && s[to - 1] != ' '); to++) {
+                h = ChunkCache.hashStep(h, c);
+                int k = to - from;
+                if (k < 4) {
+                    c0 = ChunkCache.pack(c0, c);
+                } else if (k < 8) {
+                    c1 = ChunkCache.pack(c1, c);
+                } else {
+                    c2 = ChunkCache.pack(c2, c);
+                }
+            }
+            if (to == packed) { // past the twelfth char only the hash and the end remain to find
+                for (; to < n && !((c = s[to]) == ' ' && s[to - 1] != ' '); to++) {
+                    h = ChunkCache.hashStep(h, c);
+                }
+            }
+            int cached = to - from > ChunkCache.MAX_CHUNK_CHARS ? -1
+                    : cache.appendIds(s, from, to, ChunkCache.finish(h, to - from), c0, c1, c2, out, size);
+            if (cached >= 0) {
+                size = cached;
+            } else {
+                int[] ids = BpeMerger.merge(symbols(s, from, to, false), merges);
+                if (to - from <= ChunkCache.MAX_CHUNK_CHARS) {
+                    cache.put(s, from, to, ChunkCache.finish(h, to - from), c0, c1, c2, ids);
+                }
+                System.arraycopy(ids, 0, out, size, ids.length);
+                size += ids.length;
+            }
+            from = to;
+        }
+        return Arrays.copyOf(out, size);
+    }
+
+    /**
+     * The symbols BPE starts from: a dummy-prefix space when asked, then one per code point (its bytes when
+     * not in the vocabulary); an unpaired surrogate is U+FFFD.
+     */
+    private int[] symbols(char[] text, int from, int to, boolean dummyPrefix) {
+        int[] symbols = new int[(to - from) * 4 + 1];
         int n = 0;
-        if (dummyPrefix && dummyPrefixId >= 0) {
+        if (dummyPrefix) {
             symbols[n++] = dummyPrefixId;
         }
         byte[] utf8 = new byte[4];
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
+        for (int i = from; i < to; ) {
+            int cp = Character.codePointAt(text, i, to);
             i += Character.charCount(cp);
+            if (Character.isSurrogate((char) cp) && cp < 0x10000) {
+                cp = TextSanitizer.REPLACEMENT;
+            }
             if (cp < 128 && asciiIds[cp] >= 0) {
                 symbols[n++] = asciiIds[cp];
                 continue;
@@ -262,7 +355,7 @@ public final class Llama2cTokenizer implements Tokenizer {
                 }
             }
         }
-        return BpeMerger.merge(Arrays.copyOf(symbols, n), merges);
+        return Arrays.copyOf(symbols, n);
     }
 
     /**

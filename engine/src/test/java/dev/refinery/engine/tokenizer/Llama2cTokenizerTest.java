@@ -53,6 +53,40 @@ class Llama2cTokenizerTest {
     }
 
     @Test
+    void chunkByChunkEncodingWithItsCacheGivesTheWholeTextIds() throws IOException {
+        java.util.Random random = new java.util.Random(42);
+        String[] parts = {" ", "  ", "   ", "\n", "\t", "Once", " upon", " a", " time", "Lily", ",", ".", "!", "é", "日本", "😀", "\uD800",
+                "\uDC00", "<s>", "x".repeat(70), " ".repeat(70), "the", " the", "The", "\u0301", "ab  cd", "a b c",
+                " abcdefghijklmX", " abcdefghijklmY", " abcdefghijklmnopqrstuvwxyz", " abcdefghijklmnopqrstuvwxyZ", "x".repeat(64), "y".repeat(65)};
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = 0; k < 1 + random.nextInt(40); k++) {
+                text.append(parts[random.nextInt(parts.length)]);
+            }
+            texts.add(text.toString());
+        }
+        try (var files = Files.walk(RepoFiles.repoRoot())) {
+            for (Path md : files.filter(f -> f.toString().endsWith(".md") && !f.toString().contains("/target/")).toList()) {
+                texts.addAll(java.util.List.of(Files.readString(md).split("\n\n")));
+            }
+        }
+        for (int round = 0; round < 2; round++) { // the second round comes from the cache
+            for (String text : texts) {
+                assertArrayEquals(TOK.encodeUnchunked(text), TOK.encode(text), text);
+            }
+        }
+    }
+
+    @Test
+    void aShortNewChunkAtTheEndOfTheLongestTextYetIsCached() {
+        Llama2cTokenizer fresh = Llama2cTokenizer.load(RepoFiles.stories260kTokenizer(), 512);
+        String text = "a".repeat(4996) + " zq"; // the thread's buffer is exactly this long, and " zq" is its last, uncached chunk
+        assertArrayEquals(fresh.encodeUnchunked(text), fresh.encode(text));
+        assertArrayEquals(fresh.encodeUnchunked(text), fresh.encode(text), "and again from the cache");
+    }
+
+    @Test
     void emptyTextHasNoTokens() {
         assertEquals(0, TOK.encode("").length);
     }

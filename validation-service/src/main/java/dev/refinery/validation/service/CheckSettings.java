@@ -5,6 +5,7 @@ import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.datasets.check.CheckOptions;
 import dev.refinery.datasets.check.DedupPolicy;
 import dev.refinery.datasets.check.ModelChoice;
+import dev.refinery.datasets.check.TargetModels;
 import dev.refinery.datasets.dedup.EarlierVersions;
 import dev.refinery.datasets.split.SplitPolicy;
 import dev.refinery.datasets.targets.Target;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -45,8 +44,7 @@ public class CheckSettings {
     private DedupPolicy dedup;
     private OverContextPolicy overContext;
     private ModelCatalog catalog;
-    private Path modelsDir;
-    private final Map<String, ModelChoice> models = new ConcurrentHashMap<>();
+    private TargetModels models;
 
     void onStart(@Observes StartupEvent ev) {
         init();
@@ -64,8 +62,8 @@ public class CheckSettings {
         dedup = DedupPolicy.parse(config.dedup());
         overContext = config.overContext().map(CheckSettings::overContext).orElse(null);
         catalog = ModelCatalog.loadFromEnvironment();
-        modelsDir = config.modelsDir().map(Path::of).orElseGet(ModelChoice::defaultModelsDir);
-        ModelChoice model = model(configured, config.model());
+        models = new TargetModels(catalog, config.modelsDir().map(Path::of).orElseGet(ModelChoice::defaultModelsDir));
+        ModelChoice model = models.resolve(configured, config.model());
         if (model.tokenizerNote() != null) {
             LOG.warn(model.tokenizerNote());
         }
@@ -89,22 +87,18 @@ public class CheckSettings {
         init();
         Target chosenTarget = checks.target() == null ? target : parse("target", checks.target(),
                 id -> Target.byId(id).orElseThrow(() -> new IllegalArgumentException("not a target: '" + id + "'")));
-        String modelId = modelFor(chosenTarget, checks.model());
-        CheckOptions.Builder options = CheckOptions.builder().target(chosenTarget);
-        if (modelId != null) {
-            try {
-                options.model(model(chosenTarget, modelId));
-            } catch (CatalogException e) {
-                throw new CheckChoiceException("model", e.getMessage());
-            }
+        CheckOptions.Builder options = CheckOptions.builder();
+        try {
+            models.apply(options, chosenTarget, modelFor(chosenTarget, checks.model()), checks.epochs() != null ? checks.epochs()
+                    : config.epochs().orElse(null), checks.evaluations() == null ? 0 : checks.evaluations());
+        } catch (CatalogException e) {
+            throw new CheckChoiceException("model", e.getMessage());
         }
         SplitPolicy chosenSplits = checks.splits() != null ? parse("splits", checks.splits(), SplitPolicy::parse)
                 : checks.hasFixedTestSet() ? SplitPolicy.DEFAULT : splits; // a fixed test set leaves no test share to the file
         options.splits(chosenSplits)
                 .dedup(checks.dedup() == null ? dedup : parse("dedup", checks.dedup(), DedupPolicy::parse))
                 .overContext(checks.overContext() == null ? overContext : parse("overContext", checks.overContext(), CheckSettings::overContext))
-                .pricing(catalog, checks.epochs() != null ? checks.epochs() : config.epochs().orElse(null),
-                        checks.evaluations() == null ? 0 : checks.evaluations())
                 .earlierVersions(earlier)
                 .maxLineBytes(config.maxLineBytes())
                 .samplesPerRule(config.samplesPerRule());
@@ -147,17 +141,14 @@ public class CheckSettings {
 
     /**
      * The model a dataset is checked for: its own, else the configured one when that model is offered for the
-     * target; otherwise none (the report then has no token counts and no cost).
+     * target, else the target's default model in the catalog.
      */
     private String modelFor(Target chosenTarget, String chosenModel) {
         if (chosenModel != null) {
             return chosenModel;
         }
-        return catalog.find(chosenTarget.id(), config.model()).map(m -> config.model()).orElse(null);
-    }
-
-    private ModelChoice model(Target chosenTarget, String modelId) {
-        return models.computeIfAbsent(chosenTarget.id() + "\n" + modelId, key -> ModelChoice.resolve(catalog, chosenTarget, modelId, modelsDir));
+        return catalog.find(chosenTarget.id(), config.model()).or(() -> catalog.defaultModel(chosenTarget.id()))
+                .map(m -> m.id()).orElse(null);
     }
 
     private static <T> T parse(String field, String value, Function<String, T> parser) {
