@@ -8,8 +8,11 @@ import dev.refinery.localstack.LocalStack;
 import dev.refinery.testing.TopicProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * their packaged applications, everything driven through the gateway's public API.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
 
     private static final Path ROOT = repoRoot();
@@ -53,9 +57,9 @@ class PipelineEndToEndTest {
         // A killed training-service's jobs are taken over once their lease expires: short here, so the restart test is quick.
         common.put("refinery.training.claim-lease", "PT20S");
         common.put("refinery.training.sweep-interval", "2s");
-        // Lost events are looked for every 2 s among items older than 30 s (in production: every 5 min, older than 10 min).
+        // Lost events are looked for every 2 s (in production: 5 min) among items older than the production grace of 10
+        // minutes, longer than any outage here: only the lost-event test, which runs last, shortens it.
         common.put("refinery.reconcile.interval", "2s");
-        common.put("refinery.reconcile.grace", "PT30S");
         Map<String, String> upstreamOf = Map.of("validation-service", "ingest-service", "eval-service", "training-service");
         for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service")) {
             Map<String, String> config = new HashMap<>(common);
@@ -240,6 +244,7 @@ class PipelineEndToEndTest {
      * job evaluated, once each.
      */
     @Test
+    @Order(Integer.MAX_VALUE) // last: it leaves validation and eval with a short reconciliation grace
     void lostEventsAreFoundByReconciliationAndTheirWorkIsDoneOnce() throws Exception {
         DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(5));
         Path data = concat(work.resolve("lost.jsonl"), "train.jsonl", "validation.jsonl", "test.jsonl");
@@ -250,6 +255,8 @@ class PipelineEndToEndTest {
         ServiceProcess eval = services.get("eval-service");
         validation.close();
         eval.close();
+        validation.configure("refinery.reconcile.grace", "PT10S");
+        eval.configure("refinery.reconcile.grace", "PT10S");
         String lostUpload = gateway.uploadDataset(concat(work.resolve("lost-upload.jsonl"), "validation.jsonl"), "lost-upload", null)
                 .path("id").asText();
         String job = pipeline.submitJob(valid, "stories260K", Map.of("epochs", 1, "learningRate", 0.005), null).path("id").asText();
@@ -270,8 +277,8 @@ class PipelineEndToEndTest {
                 list -> list.isArray() && list.size() > 0 && List.of("COMPLETED", "FAILED").contains(list.get(0).path("status").asText()));
         assertEquals("COMPLETED", evals.get(0).path("status").asText(), evals.toString());
         assertEquals(1, evals.size(), "one evaluation");
-        assertEquals(2, kafka.all("dataset-uploaded", r -> lostUpload.equals(r.key()), Duration.ofSeconds(2)).size(),
-                "the upload announced, then announced again once");
+        // Announced, then again (more than once if a repeat waited longer than the grace for the restarted consumer).
+        assertTrue(kafka.all("dataset-uploaded", r -> lostUpload.equals(r.key()), Duration.ofSeconds(2)).size() >= 2, "announced again");
         assertEquals(1, kafka.all("dataset-validated", r -> lostUpload.equals(r.key()), Duration.ofSeconds(2)).size(), "validated once");
     }
 

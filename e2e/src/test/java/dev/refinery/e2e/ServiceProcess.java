@@ -29,7 +29,7 @@ final class ServiceProcess implements AutoCloseable {
         this.name = name;
         this.jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         this.port = freePort();
-        this.config = config;
+        this.config = new java.util.HashMap<>(config);
         this.log = logDir.resolve(name + ".log");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B package -DskipTests)");
@@ -83,6 +83,11 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Kills the process at once, as a crash would (no graceful shutdown). */
+    /** Sets a configuration value for the next start (same port, same log). */
+    void configure(String key, String value) {
+        config.put(key, value);
+    }
+
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);

@@ -2,8 +2,10 @@ package dev.refinery.eval.messaging;
 
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.kit.reconcile.ReconciledWork;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -15,31 +17,17 @@ import java.util.stream.Collectors;
  * without one, and the announcement takes the consumer's one path.
  */
 @ApplicationScoped
-public class LostCompletions implements ReconciledWork {
+public class LostCompletions {
 
-    @Override
-    public String name() {
-        return "finished jobs";
+    @Produces
+    @Singleton // a record cannot be proxied, so not a normal scope
+    ReconciledWork finishedJobs() {
+        return new ReconciledWork("finished jobs", "/jobs", "finishedAt", "status=SUCCEEDED&artifactType=lora-adapter,full-model",
+                LostCompletions::evaluated);
     }
 
-    @Override
-    public String collectionPath() {
-        return "/jobs";
-    }
-
-    @Override
-    public String timeField() {
-        return "finishedAt";
-    }
-
-    @Override
-    public String filter() {
-        return "status=SUCCEEDED&artifactType=lora-adapter,full-model";
-    }
-
-    @Override
-    @Transactional
-    public Set<String> known(Set<String> jobIds) {
-        return Evaluation.<Evaluation>list("jobId in ?1", jobIds).stream().map(e -> e.jobId).collect(Collectors.toSet());
+    private static Set<String> evaluated(Set<String> jobIds) {
+        return QuarkusTransaction.requiringNew().call(() -> Evaluation.<Evaluation>list("jobId in ?1", jobIds).stream()
+                .map(e -> e.jobId).collect(Collectors.toSet()));
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Finds work whose triggering event this service never applied, and has it announced again. Events are delivered at
@@ -35,7 +35,7 @@ public final class Reconciliation {
 
     private final String name;
     private final Upstream upstream;
-    private final Function<Set<String>, Set<String>> known;
+    private final UnaryOperator<Set<String>> known;
     private final Duration grace;
     private final Duration horizon;
     private final int pageSize;
@@ -49,7 +49,7 @@ public final class Reconciliation {
      * @param horizon  how far back items are looked at
      * @param pageSize items asked for per request
      */
-    public Reconciliation(String name, Upstream upstream, Function<Set<String>, Set<String>> known, Duration grace, Duration horizon,
+    public Reconciliation(String name, Upstream upstream, UnaryOperator<Set<String>> known, Duration grace, Duration horizon,
                           int pageSize) {
         if (grace.isNegative() || horizon.compareTo(grace) <= 0 || pageSize < 1) {
             throw new IllegalArgumentException("reconciliation needs 0 <= grace < horizon and a page size >= 1");

@@ -49,7 +49,7 @@ public class ReconciliationSweep {
         }
         ReconciledWork w = work.get();
         URI collection = URI.create(upstreamUrl.get().toString().replaceAll("/+$", "") + w.collectionPath());
-        reconciliation = new Reconciliation(w.name(), new HttpUpstream(collection, w.timeField(), w.filter()), w::known, grace, horizon, 200);
+        reconciliation = new Reconciliation(w.name(), new HttpUpstream(collection, w.timeField(), w.filter()), w.known(), grace, horizon, 200);
         LOG.infof("%s are reconciled with %s every pass (grace %s, horizon %s)", w.name(), collection, grace, horizon);
     }
 

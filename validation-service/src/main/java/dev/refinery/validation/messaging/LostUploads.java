@@ -2,8 +2,10 @@ package dev.refinery.validation.messaging;
 
 import dev.refinery.kit.reconcile.ReconciledWork;
 import dev.refinery.validation.repository.ValidationRun;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -14,31 +16,16 @@ import java.util.stream.Collectors;
  * dataset without one, and the announcement takes the consumer's one path.
  */
 @ApplicationScoped
-public class LostUploads implements ReconciledWork {
+public class LostUploads {
 
-    @Override
-    public String name() {
-        return "uploads";
+    @Produces
+    @Singleton // a record cannot be proxied, so not a normal scope
+    ReconciledWork uploads() {
+        return new ReconciledWork("uploads", "/datasets", "createdAt", "", LostUploads::withRuns);
     }
 
-    @Override
-    public String collectionPath() {
-        return "/datasets";
-    }
-
-    @Override
-    public String timeField() {
-        return "createdAt";
-    }
-
-    @Override
-    public String filter() {
-        return "";
-    }
-
-    @Override
-    @Transactional
-    public Set<String> known(Set<String> datasetIds) {
-        return ValidationRun.<ValidationRun>list("datasetId in ?1", datasetIds).stream().map(r -> r.datasetId).collect(Collectors.toSet());
+    private static Set<String> withRuns(Set<String> datasetIds) {
+        return QuarkusTransaction.requiringNew().call(() -> ValidationRun.<ValidationRun>list("datasetId in ?1", datasetIds).stream()
+                .map(r -> r.datasetId).collect(Collectors.toSet()));
     }
 }
