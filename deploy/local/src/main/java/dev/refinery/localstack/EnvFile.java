@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,12 +37,16 @@ final class EnvFile {
                 .collect(Collectors.joining("\n", "", "\n"));
     }
 
-    /** Written whole or not at all: a script waiting for the file never reads half of it. */
+    /**
+     * Written whole or not at all: a script waiting for the file never reads half of it. Readable by its owner only: it holds
+     * the stack's passwords, the identity signing key and the admin API key.
+     */
     static void write(Path file, Map<String, String> variables) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path temporary = Files.createTempFile(dir, ".stack-env-", ".tmp");
+            Path temporary = Files.createTempFile(dir, ".stack-env-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, render(variables));
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -28,6 +28,9 @@ public final class LocalStack implements AutoCloseable {
     private final LocalS3 s3;
     private final LocalPostgres postgres;
     private Duration startupTime = Duration.ZERO;
+    /** Fresh secrets per stack: nothing is shared between runs or published as a default. */
+    private final String identitySigningKey = Secrets.randomToken(48);
+    private final String adminKey = Secrets.apiKey();
 
     private LocalStack(RunDirectory run) {
         this.run = run;
@@ -72,6 +75,11 @@ public final class LocalStack implements AutoCloseable {
         return run.root();
     }
 
+    /** The gateway's bootstrap admin key for this stack (tenant {@code default}, scope admin). */
+    public String adminKey() {
+        return adminKey;
+    }
+
     public Duration startupTime() {
         return startupTime;
     }
@@ -87,6 +95,8 @@ public final class LocalStack implements AutoCloseable {
         config.put("refinery.s3.access-key", s3.accessKey());
         config.put("refinery.s3.secret-key", s3.secretKey());
         config.put("refinery.s3.bucket", s3.bucket());
+        config.put("refinery.identity.signing-key", identitySigningKey);
+        config.put("refinery.auth.bootstrap-key", adminKey);
         return config;
     }
 

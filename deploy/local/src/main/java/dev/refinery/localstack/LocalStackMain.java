@@ -42,8 +42,9 @@ public final class LocalStackMain {
         Map<String, String> variables = EnvFile.variables(stack.quarkusConfig());
         EnvFile.write(envFile, variables);
         System.out.println(stack.startupReport());
-        System.out.print(EnvFile.render(variables));
-        System.out.println("Settings written to " + envFile.toAbsolutePath() + "; Ctrl-C or SIGTERM stops the stack.");
+        // Names only: the values include passwords and keys, and this goes to a log file.
+        System.out.println("Settings " + String.join(", ", variables.keySet()) + " written to " + envFile.toAbsolutePath()
+                + " (readable by you only); Ctrl-C or SIGTERM stops the stack.");
         awaitShutdown(stopped);
     }
 

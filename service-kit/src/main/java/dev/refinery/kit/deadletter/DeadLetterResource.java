@@ -1,5 +1,6 @@
 package dev.refinery.kit.deadletter;
 
+import dev.refinery.kit.auth.CurrentCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,9 +24,13 @@ public class DeadLetterResource {
     @Inject
     DeadLetters deadLetters;
 
+    @Inject
+    CurrentCaller caller;
+
     /** The topics this service consumes with a dead-letter topic beside them. */
     @GET
     public List<DeadLetterRoute> topics() {
+        caller.requireService();
         return deadLetters.routes();
     }
 
@@ -37,6 +42,7 @@ public class DeadLetterResource {
     @POST
     @Path("/{topic}/replay")
     public DeadLetters.Replayed replay(@PathParam("topic") String topic, @QueryParam("limit") @DefaultValue("100") int limit) {
+        caller.requireService();
         return deadLetters.replay(topic, limit);
     }
 }

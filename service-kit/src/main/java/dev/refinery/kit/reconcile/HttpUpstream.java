@@ -2,6 +2,8 @@ package dev.refinery.kit.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.identity.Caller;
+import dev.refinery.identity.IdentityTokens;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,16 +33,22 @@ public final class HttpUpstream implements Upstream {
     private final URI collection;
     private final String timeField;
     private final String filter;
+    private final IdentityTokens tokens;
+    private final Caller self;
 
     /**
      * @param collection the items' collection, e.g. {@code http://ingest:8081/datasets}
      * @param timeField  the field of an item that holds the time the window is about
      * @param filter     more query parameters ({@code status=SUCCEEDED}), or empty
+     * @param tokens     signs the calling service's identity (the owner answers nobody else)
+     * @param service    the calling service's name
      */
-    public HttpUpstream(URI collection, String timeField, String filter) {
+    public HttpUpstream(URI collection, String timeField, String filter, IdentityTokens tokens, String service) {
         this.collection = URI.create(collection.toString().replaceAll("/+$", ""));
         this.timeField = timeField;
         this.filter = filter;
+        this.tokens = tokens;
+        this.self = Caller.service(service);
     }
 
     @Override
@@ -65,7 +73,8 @@ public final class HttpUpstream implements Upstream {
 
     private String send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json").build(),
+            HttpResponse<String> response = http.send(request.timeout(TIMEOUT).header("Accept", "application/json")
+                            .header(IdentityTokens.HEADER, tokens.mint(self)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new UpstreamException(response.request().method() + " " + response.uri() + " answered " + response.statusCode()

@@ -1,5 +1,6 @@
 package dev.refinery.kit.reconcile;
 
+import dev.refinery.identity.IdentityTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
@@ -40,6 +41,12 @@ public class ReconciliationSweep {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    IdentityTokens tokens;
+
+    @ConfigProperty(name = "quarkus.application.name")
+    String service;
+
     private Reconciliation reconciliation;
 
     @PostConstruct
@@ -49,7 +56,7 @@ public class ReconciliationSweep {
         }
         ReconciledWork w = work.get();
         URI collection = URI.create(upstreamUrl.get().toString().replaceAll("/+$", "") + w.collectionPath());
-        reconciliation = new Reconciliation(w.name(), new HttpUpstream(collection, w.timeField(), w.filter()), w.known(), grace, horizon, 200);
+        reconciliation = new Reconciliation(w.name(), new HttpUpstream(collection, w.timeField(), w.filter(), tokens, service), w.known(), grace, horizon, 200);
         LOG.infof("%s are reconciled with %s every pass (grace %s, horizon %s)", w.name(), collection, grace, horizon);
     }
 
