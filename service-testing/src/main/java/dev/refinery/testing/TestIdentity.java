@@ -12,15 +12,23 @@ import java.time.Duration;
 
 /**
  * A service under test is called the way the gateway calls it: with a signed identity. Every REST
- * Assured request that names none gets tenant {@code default} with scope {@code admin}; a test that
- * wants another caller sets the header itself ({@link #header(String, Scope)}, {@link #service(String)}),
- * and an empty header to be nobody.
+ * Assured request that names none gets tenant {@code default} (or the one named by {@link #actAs}) with
+ * scope {@code admin}; a test that wants another caller for one request sets the header itself
+ * ({@link #header(String, Scope)}, {@link #service(String)}), and an empty header to be nobody.
  */
 public final class TestIdentity {
 
     public static final String DEFAULT_TENANT = "default";
 
+    /** The tenant requests without a header of their own act for; back to {@link #DEFAULT_TENANT} before every test. */
+    private static volatile String actingTenant = DEFAULT_TENANT;
+
     private TestIdentity() {
+    }
+
+    /** From here to the end of the test, requests without a header of their own act for {@code tenant} (scope admin). */
+    public static void actAs(String tenant) {
+        actingTenant = tenant;
     }
 
     /** The header value for a caller of {@code tenant} with {@code scope}. */
@@ -40,9 +48,10 @@ public final class TestIdentity {
     }
 
     static void installDefault() {
+        actingTenant = DEFAULT_TENANT;
         Filter defaultIdentity = (request, response, context) -> {
             if (!request.getHeaders().hasHeaderWithName(IdentityTokens.HEADER)) {
-                request.header(IdentityTokens.HEADER, header(DEFAULT_TENANT, Scope.ADMIN));
+                request.header(IdentityTokens.HEADER, header(actingTenant, Scope.ADMIN));
             }
             return context.next(request, response);
         };

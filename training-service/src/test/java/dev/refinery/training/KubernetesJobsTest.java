@@ -1,5 +1,8 @@
 package dev.refinery.training;
 
+import dev.refinery.testing.TestIdentity;
+import dev.refinery.identity.Scope;
+import dev.refinery.identity.IdentityTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.kit.storage.ObjectStorage;
@@ -68,7 +71,7 @@ class KubernetesJobsTest {
 
     @Test
     void aJobRunsAsAKubernetesJobAndSucceedsWithTheCanonicalLifecycle() throws Exception {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-cluster", 12, 4);
         String id = submit(dataset, Map.of("epochs", 2, "batchSize", 4, "loraRank", 8)).then().statusCode(201)
                 .body("status", equalTo("QUEUED")).body("backend", equalTo("kubernetes"))
                 .body("hyperparameterSources.epochs", equalTo("user")).body("hyperparameterSources.learningRate", equalTo("provider_default"))
@@ -125,7 +128,7 @@ class KubernetesJobsTest {
 
     @Test
     void aPodThatCannotPullItsImageEndsTheJobFailedWithTheReasonAndFreesTheGpu() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-cluster", 12, 4);
         String id = submit(dataset, Map.of("epochs", 1)).then().statusCode(201).extract().path("id");
         awaitKubernetesJob(id);
         createPod(id, podName(id), "Pending", new ContainerStatusBuilder().withName("trainer").withNewState().withNewWaiting()
@@ -144,7 +147,7 @@ class KubernetesJobsTest {
 
     @Test
     void cancelDeletesTheKubernetesJobAndEndsCancelledWithTheReason() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-cluster", 12, 4);
         String id = submit(dataset, Map.of("epochs", 1)).then().statusCode(201).extract().path("id");
         awaitKubernetesJob(id);
         createPod(id, podName(id), "Running", running());
@@ -161,7 +164,7 @@ class KubernetesJobsTest {
 
     @Test
     void aDpoJobReachesTheTrainerWithItsSettings() throws Exception {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-cluster", 12, 4);
         Map<String, Object> dpo = new LinkedHashMap<>(body(dataset, Map.of("dpoVariant", "simpo", "simpoGamma", 0.5, "dpoBeta", 2.0)));
         dpo.put("method", "dpo");
         String id = post(dpo).then().statusCode(201).body("method", equalTo("dpo"))
@@ -180,7 +183,7 @@ class KubernetesJobsTest {
 
     @Test
     void aSecondStageOnTheClusterStartsFromTheFirstStagesAdapter() throws Exception {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-cluster", 12, 4);
         String sft = submit(dataset, Map.of("epochs", 1)).then().statusCode(201).extract().path("id");
         awaitKubernetesJob(sft);
         String pod = podName(sft);
@@ -193,7 +196,7 @@ class KubernetesJobsTest {
         stage.remove("baseModel");
         stage.put("method", "dpo");
         stage.put("fromJob", sft);
-        given().contentType(ContentType.JSON).header("X-Refinery-Tenant", "t-other").body(stage).when().post("/jobs").then()
+        given().contentType(ContentType.JSON).header(IdentityTokens.HEADER, TestIdentity.header("t-other", Scope.ADMIN)).body(stage).when().post("/jobs").then()
                 .statusCode(400).body("code", equalTo("JOB_FROM_JOB_INVALID")).body("field", equalTo("fromJob"));
         // The adapter is trained further: its rank cannot change (the first stage's effective rank is the trainer's default).
         Map<String, Object> otherShape = new LinkedHashMap<>(stage);
@@ -214,7 +217,7 @@ class KubernetesJobsTest {
 
     @Test
     void whatTheTrainerCannotDoIsRefusedBeforeAnythingIsCreated() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-cluster", 12, 4);
         int before = KubernetesCluster.client.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).list().getItems().size();
         submit(dataset, Map.of("fromCheckpoint", "s3://refinery/jobs/someone-elses/adapter/")).then().statusCode(400)
                 .body("code", equalTo("JOB_HYPERPARAMETERS_INVALID")).body("errors[0].field", equalTo("fromCheckpoint"));
@@ -266,7 +269,8 @@ class KubernetesJobsTest {
     }
 
     private static io.restassured.response.Response post(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).header("X-Refinery-Tenant", "t-cluster").body(body).when().post("/jobs");
+        TestIdentity.actAs("t-cluster"); // the rest of the test reads the job as its tenant
+        return given().contentType(ContentType.JSON).body(body).when().post("/jobs");
     }
 
     private static Job kubernetesJob(String id) {

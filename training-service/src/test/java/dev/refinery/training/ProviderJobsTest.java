@@ -1,5 +1,8 @@
 package dev.refinery.training;
 
+import dev.refinery.testing.TestIdentity;
+import dev.refinery.identity.Scope;
+import dev.refinery.identity.IdentityTokens;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.refinery.kit.storage.ObjectStorage;
@@ -82,6 +85,7 @@ class ProviderJobsTest {
 
     @Test
     void theSameSpecRunsOnEveryProviderWithTheLocalEnginesCanonicalLifecycle() {
+        TestIdentity.actAs("t-same");
         stubTogether("ft-tg-1", 0, "pending", "running", "completed");
         stubFireworks("JOB_STATE_CREATING", "JOB_STATE_RUNNING", "JOB_STATE_COMPLETED");
         stubOpenAi("ftjob-1", "queued", "running", "succeeded");
@@ -92,7 +96,7 @@ class ProviderJobsTest {
         given().when().get("/tenants/t-same/secrets/fireworks").then().statusCode(200).body(not(containsString("fw-secret")));
 
         Map<String, String> models = Map.of("together", TOGETHER_MODEL, "fireworks", FIREWORKS_MODEL, "openai", OPENAI_MODEL);
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-same", 12, 4);
         Map<String, String> jobs = new LinkedHashMap<>();
         models.forEach((backend, model) -> jobs.put(backend, submit("t-same", dataset, backend, model, SPEC, null).then().statusCode(201)
                 .body("status", equalTo("QUEUED")).body("hyperparameterSources.epochs", equalTo("user"))
@@ -132,7 +136,7 @@ class ProviderJobsTest {
                 .withQueryParam("ft_id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("ft-tg-dl"))
                 .withQueryParam("checkpoint", com.github.tomakehurst.wiremock.client.WireMock.equalTo("adapter"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-tar").withBody(archive)));
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-download", 12, 4);
         String id = submit("t-download", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
 
@@ -150,7 +154,7 @@ class ProviderJobsTest {
     void aRestartInTheMiddleReattachesToEveryJobAndCreatesNothingTwice() {
         stubTogether("ft-tg-2", 0, "pending", "running", "running", "running", "running", "running", "running", "running", "running", "completed");
         stubOpenAi("ftjob-2", "queued", "running", "running", "running", "running", "running", "running", "running", "running", "succeeded");
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-restart", 12, 4);
         String tg = submit("t-restart", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         String oa = submit("t-restart", dataset, "openai", OPENAI_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         awaitStatus(tg, "RUNNING");
@@ -170,7 +174,7 @@ class ProviderJobsTest {
 
     @Test
     void aJobOverItsBudgetIsRefusedWithTheNumbersBeforeAnyRequestToTheProvider() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-budget", 12, 4);
         ProviderStubs.server.resetRequests();
         submit("t-budget", dataset, "together", TOGETHER_MODEL, SPEC, "0.0000001").then().statusCode(402)
                 .body("code", equalTo("JOB_OVER_BUDGET")).body("scope", equalTo("job"))
@@ -180,7 +184,7 @@ class ProviderJobsTest {
 
     @Test
     void settingsOutsideTheProvidersOrModelsLimitsAreEachListedWithTheirRange() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-limits", 12, 4);
         JsonPath problem = submit("t-limits", dataset, "together", TOGETHER_MODEL,
                 Map.of("loraRank", 1000, "epochs", 0, "learningRate", -1, "warmupRatio", 2, "bogus", 1), null)
                 .then().statusCode(400).body("code", equalTo("JOB_HYPERPARAMETERS_INVALID")).extract().jsonPath();
@@ -200,7 +204,7 @@ class ProviderJobsTest {
     @Test
     void anOversizedFieldIsRefusedAtTheDoorAndTheNextJobFlowsAsUsual() {
         stubTogether("ft-tg-after-huge", 0, "pending", "running", "completed");
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-huge", 12, 4);
         ProviderStubs.server.resetRequests();
         int jobsBefore = given().when().get("/jobs?limit=500").then().statusCode(200).extract().path("size()");
         // 1.2 MB would pass the HTTP body limit and land in job-submitted, which the broker refuses (1 MB by default).
@@ -218,7 +222,7 @@ class ProviderJobsTest {
 
     @Test
     void aMissingOrRejectedKeyIsAClearErrorBeforeAnythingIsCreated() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-nokey", 12, 4);
         submit("t-nokey", dataset, "fireworks", FIREWORKS_MODEL, SPEC, null).then().statusCode(422)
                 .body("code", equalTo("JOB_PROVIDER_KEY_MISSING")).body("detail", containsString("FIREWORKS_API_KEY"));
         // A key the provider rejects (expired, revoked): the job ends FAILED with the code, nothing is created.
@@ -238,7 +242,7 @@ class ProviderJobsTest {
     void aProviderOutageAtCreateFailsTheJobInsteadOfLeavingItRunning() {
         stubTogether("ft-tg-3", 0, "pending");
         ProviderStubs.server.stubFor(post("/together/v1/fine-tunes").willReturn(aResponse().withStatus(503).withBody("{\"message\":\"overloaded\"}")));
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-outage", 12, 4);
         String id = submit("t-outage", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         JsonPath job = awaitFinished(id);
         assertEquals("FAILED", job.getString("status"));
@@ -249,7 +253,7 @@ class ProviderJobsTest {
 
     @Test
     void aCancelAndACrossedCostCapBothEndCancelledWithAnEventSayingWhy() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-cap", 12, 4);
         // The cost cap: the provider reports $3 while the job's own cap is $1.
         stubTogetherCancellable("ft-tg-4", 3_000_000_000L);
         String capped = submit("t-cap", dataset, "together", TOGETHER_MODEL, SPEC, "1").then().statusCode(201).extract().path("id");
@@ -274,7 +278,7 @@ class ProviderJobsTest {
     @Test
     void anOpenAiJobIsPausedAndResumedStayingRunningFollowedAndReattached() {
         stubOpenAiPausable("ftjob-p");
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-pause", 12, 4);
         String id = submit("t-pause", dataset, "openai", OPENAI_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         awaitStatus(id, "RUNNING");
 
@@ -309,7 +313,7 @@ class ProviderJobsTest {
 
     @Test
     void pauseAndResumeAreRefusedWithAStableCodeWhereTheyCannotHappen() {
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-nopause", 12, 4);
         // Together (like Fireworks, Kubernetes and the local engine) has no pause: refused before any request to it.
         stubTogetherCancellable("ft-tg-nopause", null);
         String tg = submit("t-nopause", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
@@ -359,7 +363,7 @@ class ProviderJobsTest {
                 + "{\"id\":\"ft-tg-other\",\"status\":\"completed\",\"created_at\":\"2026-11-28T09:00:00Z\",\"training_file\":\"file-not-ours\"},"
                 + "{\"id\":\"ft-tg-lost\",\"status\":\"pending\",\"created_at\":\"2026-11-28T10:00:00Z\",\"training_file\":\"file-tg\"}]}")));
         CrashingBackends crash = CrashingBackends.install(backends, true);
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset(CrashingBackends.TENANT, 12, 4);
         String id = submit(CrashingBackends.TENANT, dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         TestStack.await("the create to reach Together", () -> creates("/together/v1/fine-tunes") == 1 ? true : null, Duration.ofSeconds(20));
         TestStack.await("the crash", () -> crash.crashed() ? true : null, Duration.ofSeconds(10));
@@ -388,7 +392,7 @@ class ProviderJobsTest {
         ProviderStubs.server.stubFor(get("/together/v1/fine-tunes").willReturn(okJson("{\"data\":["
                 + "{\"id\":\"ft-tg-other\",\"status\":\"running\",\"created_at\":\"2026-11-28T09:00:00Z\",\"training_file\":\"file-not-ours\"}]}")));
         CrashingBackends crash = CrashingBackends.install(backends, false);
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset(CrashingBackends.TENANT, 12, 4);
         String id = submit(CrashingBackends.TENANT, dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         TestStack.await("the crash", () -> crash.crashed() ? true : null, Duration.ofSeconds(20));
         assertEquals(0, creates("/together/v1/fine-tunes"));
@@ -409,7 +413,7 @@ class ProviderJobsTest {
         ProviderStubs.server.stubFor(post("/together/v1/fine-tunes").willReturn(aResponse().withStatus(502).withBody("bad gateway")));
         ProviderStubs.server.stubFor(get("/together/v1/fine-tunes").willReturn(okJson("{\"data\":["
                 + "{\"id\":\"ft-tg-502\",\"status\":\"pending\",\"created_at\":\"2026-11-28T10:00:00Z\",\"training_file\":\"file-tg\"}]}")));
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-502", 12, 4);
         String id = submit("t-502", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         JsonPath job = awaitFinished(id);
         assertEquals("SUCCEEDED", job.getString("status"), job.prettify());
@@ -429,7 +433,8 @@ class ProviderJobsTest {
         if (budgetUsd != null) {
             body.put("budgetUsd", new java.math.BigDecimal(budgetUsd));
         }
-        return given().contentType(ContentType.JSON).header("X-Refinery-Tenant", tenant).body(body).when().post("/jobs");
+        TestIdentity.actAs(tenant); // the rest of the test reads the job as its tenant
+        return given().contentType(ContentType.JSON).body(body).when().post("/jobs");
     }
 
     static io.restassured.response.Response submitStage(String tenant, String dataset, String backend, String fromJob, Map<String, Object> hp) {
@@ -439,7 +444,8 @@ class ProviderJobsTest {
         body.put("method", "dpo");
         body.put("fromJob", fromJob);
         body.put("hyperparameters", hp);
-        return given().contentType(ContentType.JSON).header("X-Refinery-Tenant", tenant).body(body).when().post("/jobs");
+        TestIdentity.actAs(tenant); // the rest of the test reads the job as its tenant
+        return given().contentType(ContentType.JSON).body(body).when().post("/jobs");
     }
 
     /** The body of the newest create request sent to {@code path}. */

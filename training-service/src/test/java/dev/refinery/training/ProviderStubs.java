@@ -18,6 +18,9 @@ public class ProviderStubs implements QuarkusTestResourceLifecycleManager {
     static final String TENANT_USD = "tenant-usd";
 
     static WireMockServer server;
+    static final java.util.List<String> DEPLOYMENT_KEY_TENANTS = java.util.List.of("default", "t-same", "t-download", "t-restart",
+            "t-budget", "t-limits", "t-huge", "t-badkey", "t-outage", "t-cap", "t-cancel", "t-pause", "t-nopause", "t-crash", "t-502",
+            "t-stages", "t-rerun", "t-parallel", "t-a", "t-b");
     private String tenantUsd = "5";
 
     @Override
@@ -42,7 +45,9 @@ public class ProviderStubs implements QuarkusTestResourceLifecycleManager {
                 Map.entry("refinery.training.providers.poll-running", "PT0.2S"),
                 Map.entry("refinery.training.providers.poll-queued", "PT0.2S"),
                 Map.entry("refinery.training.providers.max-poll-backoff", "PT1S"),
-                Map.entry("refinery.training.secrets.key", Base64.getEncoder().encodeToString(new byte[32]))));
+                Map.entry("refinery.training.secrets.key", Base64.getEncoder().encodeToString(new byte[32])),
+                // The tenants these tests run provider jobs as, on the stubs' "deployment" keys; any other tenant must store its own.
+                Map.entry("refinery.training.deployment-key-tenants", String.join(",", DEPLOYMENT_KEY_TENANTS))));
         if (!"none".equals(tenantUsd)) {
             config.put("refinery.training.budget.tenant-usd", tenantUsd);
         }

@@ -2,6 +2,7 @@ package dev.refinery.training;
 
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 import dev.refinery.training.repository.Dataset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -54,23 +55,32 @@ public final class TestStack {
      * at the split keys in S3, and its dataset-validated event consumed.
      */
     public String validDataset(int trainLines, int validationLines) {
+        return validDataset(TestIdentity.DEFAULT_TENANT, trainLines, validationLines);
+    }
+
+    /** As {@link #validDataset(int, int)}, uploaded by {@code tenant}: only its jobs may train on it. */
+    public String validDataset(String tenant, int trainLines, int validationLines) {
         String id = newDatasetId();
         String train = "datasets/" + id + "/validated/train.jsonl";
         String validation = "datasets/" + id + "/validated/validation.jsonl";
         storage.put(train, exampleLines("train.jsonl", trainLines), "application/x-ndjson");
         storage.put(validation, exampleLines("validation.jsonl", validationLines), "application/x-ndjson");
-        announceValid(id, trainLines, validationLines);
+        announceValid(tenant, id, trainLines, validationLines);
         return id;
     }
 
     /** Feeds a VALID dataset-validated event (splits at the usual keys, whether or not they exist) and waits for it. */
     public void announceValid(String id, int trainLines, int validationLines) {
+        announceValid(TestIdentity.DEFAULT_TENANT, id, trainLines, validationLines);
+    }
+
+    public void announceValid(String tenant, String id, int trainLines, int validationLines) {
         String event = """
-                {"datasetId": "%s", "status": "VALID", "records": %d, "validRecords": %d, "invalidRecords": 0, "problems": 0,
+                {"tenant": "%s", "datasetId": "%s", "status": "VALID", "records": %d, "validRecords": %d, "invalidRecords": 0, "problems": 0,
                  "bucket": "refinery", "reportKey": "datasets/%s/validated/report.json",
                  "splits": {"train": {"objectKey": "datasets/%s/validated/train.jsonl", "records": %d},
                             "validation": {"objectKey": "datasets/%s/validated/validation.jsonl", "records": %d}},
-                 "validatedAt": "%s"}""".formatted(id, trainLines + validationLines, trainLines + validationLines, id, id, trainLines, id,
+                 "validatedAt": "%s"}""".formatted(tenant, id, trainLines + validationLines, trainLines + validationLines, id, id, trainLines, id,
                 validationLines, OffsetDateTime.now(ZoneOffset.UTC));
         ContractSchemas.assertValid("dataset-validated", event);
         send("dataset-validated", id, event);

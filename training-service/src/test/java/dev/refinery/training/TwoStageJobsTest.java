@@ -1,5 +1,8 @@
 package dev.refinery.training;
 
+import dev.refinery.testing.TestIdentity;
+import dev.refinery.identity.Scope;
+import dev.refinery.identity.IdentityTokens;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -62,7 +65,8 @@ class TwoStageJobsTest {
 
     @Test
     void aDpoStageContinuesFromTheSftResultOnTogetherAndOnFireworks() throws Exception {
-        String dataset = stack.validDataset(12, 4);
+        TestIdentity.actAs("t-stages");
+        String dataset = stack.validDataset("t-stages", 12, 4);
         // Together: the second stage names the first job's id in from_checkpoint (and no model: the checkpoint names its base).
         stubTogether("ft-tg-sft", 0, "pending", "running", "completed");
         String sft = submit("t-stages", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
@@ -102,19 +106,20 @@ class TwoStageJobsTest {
 
     @Test
     void rerunSubmitsTheSameSpecAgainAsANewJobWithoutTheOriginalsIdempotencyKey() {
+        TestIdentity.actAs("t-rerun");
         stubTogetherAnyJob();
-        String dataset = stack.validDataset(12, 4);
+        String dataset = stack.validDataset("t-rerun", 12, 4);
         String key = java.util.UUID.randomUUID().toString();
         Map<String, Object> body = new LinkedHashMap<>(Map.of("datasetId", dataset, "backend", "together", "baseModel", TOGETHER_MODEL,
                 "hyperparameters", Map.of("epochs", 2, "learningRate", 0.0001)));
-        JsonPath original = given().contentType(ContentType.JSON).header("X-Refinery-Tenant", "t-rerun").header("Idempotency-Key", key).body(body)
+        JsonPath original = given().contentType(ContentType.JSON).header(IdentityTokens.HEADER, TestIdentity.header("t-rerun", Scope.ADMIN)).header("Idempotency-Key", key).body(body)
                 .when().post("/jobs").then().statusCode(201).extract().jsonPath();
         String id = original.getString("id");
         assertEquals("SUCCEEDED", awaitFinished(id).getString("status"));
 
         List<String> reruns = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            JsonPath rerun = given().header("X-Refinery-Tenant", "t-rerun").when().post("/jobs/" + id + "/rerun")
+            JsonPath rerun = given().header(IdentityTokens.HEADER, TestIdentity.header("t-rerun", Scope.ADMIN)).when().post("/jobs/" + id + "/rerun")
                     .then().statusCode(201).header("Location", containsString("/jobs/ft-")).body("status", equalTo("QUEUED")).extract().jsonPath();
             reruns.add(rerun.getString("id"));
             for (String field : List.of("datasetId", "baseModel", "backend", "method", "tenantId")) {
@@ -125,7 +130,7 @@ class TwoStageJobsTest {
         }
         assertEquals(3, new java.util.HashSet<>(List.of(id, reruns.get(0), reruns.get(1))).size(), "every rerun is a new job");
         // The original's key still answers with the original: a rerun neither took nor reused it.
-        given().contentType(ContentType.JSON).header("X-Refinery-Tenant", "t-rerun").header("Idempotency-Key", key).body(body)
+        given().contentType(ContentType.JSON).header(IdentityTokens.HEADER, TestIdentity.header("t-rerun", Scope.ADMIN)).header("Idempotency-Key", key).body(body)
                 .when().post("/jobs").then().statusCode(200).body("id", equalTo(id));
         for (String rerun : reruns) {
             assertEquals("SUCCEEDED", awaitFinished(rerun).getString("status"));

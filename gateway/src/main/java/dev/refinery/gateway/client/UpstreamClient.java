@@ -1,6 +1,9 @@
 package dev.refinery.gateway.client;
 
+import dev.refinery.gateway.auth.GatewayCaller;
 import dev.refinery.gateway.config.GatewayConfig;
+import dev.refinery.identity.Caller;
+import dev.refinery.identity.IdentityTokens;
 import dev.refinery.kit.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,6 +42,12 @@ public class UpstreamClient {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    GatewayCaller caller;
+
+    @Inject
+    IdentityTokens tokens;
 
     private HttpClient http;
 
@@ -93,6 +102,9 @@ public class UpstreamClient {
                 .timeout(timeout)
                 .method(call.method(), publisher);
         call.headers().forEach(h -> request.header(h[0], h[1]));
+        // The services believe only this: the caller's tenant and scope, signed, valid for a minute.
+        caller.current().ifPresent(id -> request.header(IdentityTokens.HEADER,
+                tokens.mint(Caller.tenant(id.project(), id.scope(), id.keyPrefix()))));
         Timer.Sample timer = Timer.start(registry);
         String outcome = "failed";
         try {

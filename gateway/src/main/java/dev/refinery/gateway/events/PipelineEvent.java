@@ -2,9 +2,13 @@ package dev.refinery.gateway.events;
 
 /**
  * One pipeline event as the gateway relays it to live clients: the topic (the SSE event name), the
- * CloudEvents id (the SSE id), the aggregate it concerns (for {@code ?subject=} filters) and the SSE
+ * CloudEvents id (the SSE id), the tenant it belongs to (a live client sees only its own tenant's), the
+ * aggregate it concerns (for {@code ?subject=} filters) and the SSE
  * data, serialised once for every client:
  * {@code {"type": ce_type, "id": ce_id, "subject": key, "time": ce_time, "data": <payload>}}.
  */
-public record PipelineEvent(String topic, String id, String subject, String json) {
+public record PipelineEvent(String topic, String id, String tenant, String subject, String json) {
+
+    /** Events published before tenants existed carry none; they belong to this one. */
+    public static final String DEFAULT_TENANT = "default";
 }

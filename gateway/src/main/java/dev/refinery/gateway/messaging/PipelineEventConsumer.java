@@ -90,7 +90,8 @@ public class PipelineEventConsumer {
         data.put("time", ce.time());
         data.set("data", payload);
         try {
-            return new PipelineEvent(record.topic(), ce.id(), subject, json.writeValueAsString(data));
+            String tenant = payload.path("tenant").isTextual() ? payload.get("tenant").asText() : PipelineEvent.DEFAULT_TENANT;
+            return new PipelineEvent(record.topic(), ce.id(), tenant, subject, json.writeValueAsString(data));
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("event " + ce.id() + " cannot be written as JSON", e);
         }

@@ -1,5 +1,6 @@
 package dev.refinery.gateway.rest;
 
+import dev.refinery.gateway.auth.Audited;
 import dev.refinery.gateway.client.Upstream;
 import dev.refinery.gateway.client.UpstreamCall;
 import dev.refinery.gateway.client.UpstreamClient;
@@ -33,27 +34,23 @@ import java.io.InputStream;
 @Blocking
 public class FineTunesResource {
 
-    /** Names the tenant; passed on as sent (no API keys yet, so the gateway cannot derive it). */
-    static final String TENANT = "X-Refinery-Tenant";
-
     @Inject
     UpstreamClient upstreams;
 
     @POST
     @Consumes(MediaType.WILDCARD)
+    @Audited("job.created")
     @Operation(summary = "Start a fine-tuning job", description = "The job specification (JSON) goes to training-service as sent. "
             + "Repeat a request with the same Idempotency-Key to get the same job back.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     public Response create(@HeaderParam("Content-Type") String contentType,
                            @HeaderParam("Idempotency-Key") @Parameter(description = "makes a retried submission safe") String idempotencyKey,
-                           @HeaderParam(TENANT) @Parameter(description = "the tenant whose budget and provider keys apply (default: the service's)") String tenant,
                            @Context UriInfo uri,
                            InputStream body) {
         UpstreamCall call = UpstreamCall.post(Upstream.TRAINING, "/jobs")
                 .query(uri.getRequestUri().getRawQuery())
                 .header("Content-Type", contentType)
-                .header("Idempotency-Key", idempotencyKey)
-                .header(TENANT, tenant);
+                .header("Idempotency-Key", idempotencyKey);
         return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, -1)));
     }
 
@@ -93,6 +90,7 @@ public class FineTunesResource {
 
     @POST
     @Path("/{id}/cancel")
+    @Audited("job.cancelled")
     @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a provider job is asked to stop (CANCELLING, then CANCELLED).")
     public Response cancel(@PathParam("id") String id, @Context UriInfo uri) {
         return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/cancel", id), uri);
@@ -100,6 +98,7 @@ public class FineTunesResource {
 
     @POST
     @Path("/{id}/pause")
+    @Audited("job.paused")
     @Operation(summary = "Pause a provider job (OpenAI)", description = "The job stays RUNNING with provider.rawStatus 'paused'; "
             + "409 JOB_PAUSE_UNSUPPORTED on a backend without pause, JOB_NOT_PAUSABLE for a job not RUNNING or already paused.")
     public Response pause(@PathParam("id") String id, @Context UriInfo uri) {
@@ -108,6 +107,7 @@ public class FineTunesResource {
 
     @POST
     @Path("/{id}/resume")
+    @Audited("job.resumed")
     @Operation(summary = "Resume a paused provider job (OpenAI)", description = "409 JOB_NOT_PAUSED for a job that is not paused.")
     public Response resume(@PathParam("id") String id, @Context UriInfo uri) {
         return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/resume", id), uri);
@@ -115,6 +115,7 @@ public class FineTunesResource {
 
     @POST
     @Path("/{id}/download")
+    @Audited("job.weights-downloaded")
     @Operation(summary = "Copy a provider job's trained weights into the bucket (Together); the job's events say where")
     public Response download(@PathParam("id") String id, @Context UriInfo uri) {
         return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/download", id), uri);
@@ -122,6 +123,7 @@ public class FineTunesResource {
 
     @POST
     @Path("/{id}/rerun")
+    @Audited("job.rerun")
     @Operation(summary = "Run a job again with the same specification (a new job)")
     public Response rerun(@PathParam("id") String id, @Context UriInfo uri) {
         return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/rerun", id), uri);

@@ -68,20 +68,21 @@ public class EventBroadcaster {
     }
 
     /**
-     * A new client's stream: {@link LiveMessage.Connected} once it is subscribed, then the events
-     * (only those about {@code subject} when one is given) and heartbeats, until the client goes away
-     * or overflows.
+     * A new client's stream: {@link LiveMessage.Connected} once it is subscribed, then the events of
+     * {@code tenant} (only those about {@code subject} when one is given) and heartbeats, until the client
+     * goes away or overflows.
      */
-    public Multi<LiveMessage> subscribe(String subject) {
-        return subscribe(subject, config.sse().clientBuffer());
+    public Multi<LiveMessage> subscribe(String tenant, String subject) {
+        return subscribe(tenant, subject, config.sse().clientBuffer());
     }
 
-    Multi<LiveMessage> subscribe(String subject, int limit) {
+    Multi<LiveMessage> subscribe(String tenant, String subject, int limit) {
         // The buffer sits right behind the processor, whose subscribers must always have demand
         // (it fails one that has none); everything after it requests one item at a time, so the
         // buffer's limit is what a client may lag by.
         Multi<LiveMessage> live = processor
-                .filter(m -> subject == null || !(m instanceof LiveMessage.Event e) || subject.equals(e.event().subject()))
+                .filter(m -> !(m instanceof LiveMessage.Event e)
+                        || (tenant.equals(e.event().tenant()) && (subject == null || subject.equals(e.event().subject()))))
                 .onOverflow().buffer(limit);
         // The live stream is subscribed before Connected is emitted: whatever comes after Connected reaches the client.
         return Multi.createBy().merging().withRequests(1).streams(live, Multi.createFrom().item(new LiveMessage.Connected()))

@@ -221,8 +221,8 @@ public class Backends {
 
     private static ApiException missingKey(String tenantId, Hosted hosted) {
         return ApiException.unprocessable("JOB_PROVIDER_KEY_MISSING", "no " + hosted.name() + " API key for tenant " + tenantId
-                        + ": store one with PUT /tenants/" + tenantId + "/secrets/" + hosted.name() + " or set " + hosted.keyVariable()
-                        + " on the service")
+                        + ": store one with PUT /v1/tenants/" + tenantId + "/secrets/" + hosted.name() + " (the deployment's own "
+                        + hosted.keyVariable() + " serves only the tenants the operator names in refinery.training.deployment-key-tenants)")
                 .with("provider", hosted.name());
     }
 }

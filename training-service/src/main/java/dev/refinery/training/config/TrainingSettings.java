@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -115,6 +116,13 @@ public interface TrainingSettings {
         /** Fireworks only: FIREWORKS_ACCOUNT_ID. */
         Optional<String> accountId();
     }
+
+    /**
+     * The tenants that may run provider jobs on the deployment's own keys (the environment's) when they have stored none:
+     * any other tenant must store its own key first, so a new tenant id never spends the operator's account.
+     */
+    @WithDefault("default")
+    List<String> deploymentKeyTenants();
 
     interface Budget {
         /** Every tenant's cap in US dollars over all its provider jobs (estimates of unfinished ones, actual costs of finished ones); unset = no cap. */

@@ -4,9 +4,9 @@ import java.time.OffsetDateTime;
 
 /**
  * What training-service reads of {@code dataset-validated} v1 (contracts/schemas/dataset-validated.v1.json):
- * the verdict and where the splits are. Other fields are ignored.
+ * whose dataset it is, the verdict and where the splits are. Other fields are ignored.
  */
-public record DatasetValidated(String datasetId, String status, Long records, Long validRecords, String bucket, Splits splits,
+public record DatasetValidated(String tenant, String datasetId, String status, Long records, Long validRecords, String bucket, Splits splits,
                                OffsetDateTime validatedAt) {
 
     public static final String TOPIC = "dataset-validated";

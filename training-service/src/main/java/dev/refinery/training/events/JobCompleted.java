@@ -11,7 +11,7 @@ import java.time.OffsetDateTime;
  * FAILED and CANCELLED a code and a reason. Absent values are left out (the schema types them, never null).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String backend, String method,
+public record JobCompleted(String tenant, String jobId, String datasetId, String baseModel, String status, String backend, String method,
                            Artifact artifact, String failureCode, String failureReason, Integer steps, Double finalTrainLoss,
                            Double finalValidationLoss, OffsetDateTime completedAt, String providerJobId, BigDecimal actualCostUsd) {
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param hyperparameters every effective hyperparameter of the job, by name (the user's and the defaults)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobSubmitted(String jobId, String datasetId, String baseModel, String backend, Map<String, Object> hyperparameters,
+public record JobSubmitted(String tenant, String jobId, String datasetId, String baseModel, String backend, Map<String, Object> hyperparameters,
                            OffsetDateTime submittedAt) {
 
     public static final String TOPIC = "job-submitted";

@@ -66,11 +66,11 @@ public final class JobMapper {
         if ("managed".equals(values.get("trainingType"))) {
             values.remove("trainingType");
         }
-        return new JobSubmitted(j.id, j.datasetId, j.baseModel, j.backend, values, j.createdAt);
+        return new JobSubmitted(j.tenantId, j.id, j.datasetId, j.baseModel, j.backend, values, j.createdAt);
     }
 
     public static JobCompleted toCompleted(Job j) {
-        return new JobCompleted(j.id, j.datasetId, j.baseModel, j.status.name(), j.backend, j.method.wireName(), artifact(j), j.failureCode,
+        return new JobCompleted(j.tenantId, j.id, j.datasetId, j.baseModel, j.status.name(), j.backend, j.method.wireName(), artifact(j), j.failureCode,
                 j.failureReason, j.steps, j.finalTrainLoss, j.finalValidationLoss, j.finishedAt, j.providerJobId, j.actualCostUsd);
     }
 

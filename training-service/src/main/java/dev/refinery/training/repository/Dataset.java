@@ -22,6 +22,10 @@ public class Dataset extends PanacheEntityBase {
     @Column(nullable = false)
     public String status;
 
+    /** The tenant that uploaded it: only its jobs may train on it. */
+    @Column(nullable = false)
+    public String tenant = "default";
+
     public Long records;
 
     @Column(name = "valid_records")

@@ -211,20 +211,35 @@ public class Job extends PanacheEntityBase {
         return providerJobId != null;
     }
 
-    public static Optional<Job> byIdempotencyKey(String key) {
-        return find("idempotencyKey", key).firstResultOptional();
+    /** Idempotency keys are per tenant: another tenant's use of the same key is another key. */
+    public static Optional<Job> byIdempotencyKey(String tenantId, String key) {
+        return find("tenantId = ?1 and idempotencyKey = ?2", tenantId, key).firstResultOptional();
     }
 
-    public static List<Job> recent(JobStatus status, int limit) {
-        return status == null
-                ? find("order by createdAt desc").page(0, limit).list()
-                : find("status = ?1 order by createdAt desc", status).page(0, limit).list();
+    /** The newest jobs, of one tenant or (tenant null, for Refinery's services) of all. */
+    public static List<Job> recent(String tenantOrNull, JobStatus status, int limit) {
+        StringBuilder q = new StringBuilder("1 = 1");
+        Parameters p = new Parameters();
+        if (tenantOrNull != null) {
+            q.append(" and tenantId = :tenant");
+            p = p.and("tenant", tenantOrNull);
+        }
+        if (status != null) {
+            q.append(" and status = :status");
+            p = p.and("status", status);
+        }
+        return find(q + " order by createdAt desc", p).page(0, limit).list();
     }
 
-    /** Jobs finished in [from, to), oldest first; narrowed to a status and artifact types when given. */
-    public static List<Job> finishedIn(JobStatus statusOrNull, List<String> artifactTypes, OffsetDateTime from, OffsetDateTime to, int limit) {
+    /** Jobs finished in [from, to), oldest first; narrowed to a tenant, a status and artifact types when given. */
+    public static List<Job> finishedIn(String tenantOrNull, JobStatus statusOrNull, List<String> artifactTypes, OffsetDateTime from,
+                                       OffsetDateTime to, int limit) {
         StringBuilder q = new StringBuilder("finishedAt >= :from and finishedAt < :to");
         Parameters p = Parameters.with("from", from).and("to", to);
+        if (tenantOrNull != null) {
+            q.append(" and tenantId = :tenant");
+            p = p.and("tenant", tenantOrNull);
+        }
         if (statusOrNull != null) {
             q.append(" and status = :status");
             p = p.and("status", statusOrNull);

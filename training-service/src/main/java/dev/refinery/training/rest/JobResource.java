@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.reconcile.AnnouncedWindow;
 import dev.refinery.training.mapping.JobMapper;
 import dev.refinery.training.service.JobControls;
@@ -30,9 +31,6 @@ import java.util.List;
 @Blocking
 public class JobResource {
 
-    /** The tenant a request acts for; the gateway sets it from the caller's API key. */
-    public static final String TENANT_HEADER = "X-Refinery-Tenant";
-
     @Inject
     JobService jobs;
 
@@ -42,15 +40,17 @@ public class JobResource {
     @Inject
     JobControls controls;
 
+    @Inject
+    CurrentCaller caller;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit a fine-tuning job", description = "Checks the backend, base model, every hyperparameter (all problems "
             + "are listed at once) and that the dataset was validated as VALID, then queues the job. Repeat a request with the same "
             + "Idempotency-Key to get the same job back instead of a second one.")
-    public Response submit(JobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                           @HeaderParam(TENANT_HEADER) @Parameter(description = "the tenant (set by the gateway); default 'default'") String tenant) {
+    public Response submit(JobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         JobService.Submission s = jobs.submit(request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip(),
-                TenantIds.of(tenant));
+                caller.tenant());
         JobView view = JobMapper.toView(s.job());
         return s.created() ? Response.created(URI.create("/jobs/" + view.id())).entity(view).build() : Response.ok(view).build();
     }
@@ -59,11 +59,11 @@ public class JobResource {
     @Path("/{id}")
     @Operation(summary = "A job: status, effective hyperparameters and their sources, progress, result or failure")
     public JobView get(@PathParam("id") String id) {
-        return JobMapper.toView(jobs.get(id));
+        return JobMapper.toView(jobs.get(caller.tenant(), id));
     }
 
     @GET
-    @Operation(summary = "The most recent jobs, or those finished in a window",
+    @Operation(summary = "The caller's most recent jobs, or those finished in a window (every tenant's for Refinery's services)",
             description = "Without since/until: the newest first. With either (ISO-8601 times, since inclusive, until exclusive): "
                     + "the jobs that finished in that window, oldest first (services that react to finished jobs reconcile with it).")
     public List<JobView> list(@QueryParam("status") @Parameter(description = "QUEUED, VALIDATING, RUNNING, CANCELLING, SUCCEEDED, FAILED or CANCELLED") String status,
@@ -71,7 +71,7 @@ public class JobResource {
                               @QueryParam("since") @Parameter(description = "finished at or after, e.g. 2026-12-07T08:00:00Z") String since,
                               @QueryParam("until") @Parameter(description = "finished before") String until,
                               @QueryParam("limit") @DefaultValue("50") int limit) {
-        return jobs.list(new JobService.JobQuery(status, artifactTypes, AnnouncedWindow.of(since, until)), Math.max(1, Math.min(limit, 500)))
+        return jobs.list(caller.tenantFilter().orElse(null), new JobService.JobQuery(status, artifactTypes, AnnouncedWindow.of(since, until)), Math.max(1, Math.min(limit, 500)))
                 .stream().map(JobMapper::toView).toList();
     }
 
@@ -82,6 +82,7 @@ public class JobResource {
                     + "Consumers take up a job once, so a repeat changes nothing where the first one arrived. 409 JOB_NOT_FINISHED "
                     + "for a job still under way.")
     public Response announce(@PathParam("id") String id) {
+        caller.requireService();
         return Response.accepted(jobs.announceAgain(id)).build();
     }
 
@@ -89,14 +90,14 @@ public class JobResource {
     @Path("/{id}/metrics")
     @Operation(summary = "A job's training curve: loss, learning rate, gradient norm and throughput per step; validation losses")
     public JobMetricsView metrics(@PathParam("id") String id) {
-        return JobMapper.toMetricsView(id, jobs.stepMetrics(id), jobs.validationLosses(id));
+        return JobMapper.toMetricsView(id, jobs.stepMetrics(caller.tenant(), id), jobs.validationLosses(caller.tenant(), id));
     }
 
     @GET
     @Path("/{id}/events")
     @Operation(summary = "A job's history: queued, started, checkpoints, interruptions, the outcome")
     public List<JobEventView> events(@PathParam("id") String id) {
-        return jobs.history(id).stream().map(JobMapper::toView).toList();
+        return jobs.history(caller.tenant(), id).stream().map(JobMapper::toView).toList();
     }
 
     @POST
@@ -104,7 +105,7 @@ public class JobResource {
     @Operation(summary = "Cancel a job", description = "A job not started yet (or not yet created at its provider) ends CANCELLED at once; "
             + "a provider job goes CANCELLING until the provider confirms, then CANCELLED with job-completed. 409 for a finished job.")
     public JobView cancel(@PathParam("id") String id, @QueryParam("reason") @Parameter(description = "why (shown in the job's history)") String reason) {
-        return JobMapper.toView(controls.cancel(id, reason));
+        return JobMapper.toView(controls.cancel(owned(id), reason));
     }
 
     @POST
@@ -114,7 +115,7 @@ public class JobResource {
             + "on a backend without pause (local, together, fireworks, kubernetes), JOB_NOT_PAUSABLE for a job not RUNNING or already "
             + "paused, JOB_ALREADY_FINISHED; the provider's refusal is 409 JOB_PROVIDER_REJECTED, its outage 503 JOB_PROVIDER_UNAVAILABLE.")
     public JobView pause(@PathParam("id") String id) {
-        return JobMapper.toView(controls.pause(id));
+        return JobMapper.toView(controls.pause(owned(id)));
     }
 
     @POST
@@ -122,7 +123,7 @@ public class JobResource {
     @Operation(summary = "Resume a paused provider job (OpenAI)", description = "409 JOB_NOT_PAUSED for a job that is not paused; "
             + "otherwise as pause.")
     public JobView resume(@PathParam("id") String id) {
-        return JobMapper.toView(controls.resume(id));
+        return JobMapper.toView(controls.resume(owned(id)));
     }
 
     @POST
@@ -131,14 +132,14 @@ public class JobResource {
             description = "202 at once; the job's events say where the archive went (jobs/{id}/provider-weights.tar.gz or .tar.zst) or why "
                     + "it failed. Together only (Fireworks and OpenAI keep the weights); 409 for a job not SUCCEEDED or a local job.")
     public Response download(@PathParam("id") String id) {
-        return Response.accepted(JobMapper.toView(weights.requestDownload(id))).build();
+        return Response.accepted(JobMapper.toView(weights.requestDownload(owned(id)))).build();
     }
 
     @POST
     @Path("/{id}/rerun")
     @Operation(summary = "Submit the same request again as a new job")
-    public Response rerun(@PathParam("id") String id, @HeaderParam(TENANT_HEADER) String tenant) {
-        JobService.Submission s = jobs.rerun(id, TenantIds.of(tenant));
+    public Response rerun(@PathParam("id") String id) {
+        JobService.Submission s = jobs.rerun(caller.tenant(), id);
         JobView view = JobMapper.toView(s.job());
         return Response.created(URI.create("/jobs/" + view.id())).entity(view).build();
     }
@@ -147,6 +148,11 @@ public class JobResource {
     @Path("/{id}/checkpoints")
     @Operation(summary = "A job's checkpoints: every one its backend keeps (the local engine keeps its newest resume point, kind resume)")
     public List<CheckpointView> checkpoints(@PathParam("id") String id) {
-        return jobs.checkpoints(id).stream().map(c -> new CheckpointView(c.reference, c.step, c.kind, c.createdAt)).toList();
+        return jobs.checkpoints(caller.tenant(), id).stream().map(c -> new CheckpointView(c.reference, c.step, c.kind, c.createdAt)).toList();
+    }
+
+    /** The id of a job of the caller's tenant; another tenant's answers 404 as a job that does not exist. */
+    private String owned(String id) {
+        return jobs.get(caller.tenant(), id).id;
     }
 }

@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.training.backend.Backends;
 import dev.refinery.training.service.ProviderCredentials;
@@ -27,6 +28,9 @@ public class TenantSecretResource {
     @Inject
     ProviderCredentials credentials;
 
+    @Inject
+    CurrentCaller caller;
+
     /** The body of a PUT; {@code accountId} for Fireworks only. Its toString never shows the key. */
     public record SecretRequest(String apiKey, String accountId) {
         @Override
@@ -43,7 +47,7 @@ public class TenantSecretResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Store a tenant's API key for a provider (encrypted; never returned)")
     public SecretStatus put(@PathParam("tenant") String tenant, @PathParam("provider") String provider, SecretRequest body) {
-        String t = TenantIds.of(tenant);
+        String t = own(tenant);
         credentials.store(t, checkProvider(provider), body == null ? null : body.apiKey(), body == null ? null : body.accountId());
         return status(t, provider);
     }
@@ -52,15 +56,23 @@ public class TenantSecretResource {
     @Operation(summary = "Whether a tenant has a key stored for a provider (the key itself is never returned)")
     public SecretStatus get(@PathParam("tenant") String tenant, @PathParam("provider") String provider) {
         checkProvider(provider);
-        return status(TenantIds.of(tenant), provider);
+        return status(own(tenant), provider);
     }
 
     @DELETE
     @Operation(summary = "Forget a tenant's key for a provider")
     public Response delete(@PathParam("tenant") String tenant, @PathParam("provider") String provider) {
         checkProvider(provider);
-        credentials.delete(TenantIds.of(tenant), provider);
+        credentials.delete(own(tenant), provider);
         return Response.noContent().build();
+    }
+
+    /** Only the caller's own tenant: another answers 404, as one that does not exist. */
+    private String own(String tenant) {
+        if (!caller.tenant().equals(tenant)) {
+            throw ApiException.notFound("TENANT_NOT_FOUND", "no tenant " + (tenant.length() > 100 ? tenant.substring(0, 100) + "..." : tenant));
+        }
+        return tenant;
     }
 
     private SecretStatus status(String tenant, String provider) {

@@ -86,6 +86,22 @@ public class Budgets {
     }
 
     /**
+     * The authoritative tenant check, in the transaction that records {@code job}: a lock per tenant makes parallel
+     * submissions take their turn, so each one counts every job recorded before it and together they stay under the cap.
+     * (The lock is PostgreSQL's transaction-scoped advisory lock: nothing to clean up, released at commit or rollback.)
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void reserve(Job job, Estimate estimate) {
+        Optional<BigDecimal> tenantCap = settings.budget().tenantUsd();
+        if (tenantCap.isEmpty() || estimate.cost() == null || !estimate.cost().priced()) {
+            return; // no cap, or an unpriced job on hardware the deployment owns (a priced backend without a price was refused already)
+        }
+        Job.getEntityManager().createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtext(?1))) locked")
+                .setParameter(1, "budget:" + job.tenantId).getSingleResult();
+        refuseOverBudget(job.tenantId, null, tenantCap, () -> committed(job.tenantId), estimate);
+    }
+
+    /**
      * The budget rule itself (no database: {@code committed} is asked only when a tenant cap applies): no cap, no check; a
      * cap and no price, 409 {@code JOB_ESTIMATE_UNAVAILABLE}; an estimate's high bound over the job's cap or over what the
      * tenant has left, 402 {@code JOB_OVER_BUDGET} with every figure.

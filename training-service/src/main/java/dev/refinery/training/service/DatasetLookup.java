@@ -25,11 +25,14 @@ public class DatasetLookup {
     @Inject
     ObjectStorage storage;
 
-    /** The dataset, known and trainable: VALID with a train split. */
-    public Dataset trainable(String datasetId) {
+    /** The tenant's dataset, known and trainable: VALID with a train split. Another tenant's is not found, as one that never was. */
+    public Dataset trainable(String tenant, String datasetId) {
         Dataset dataset = find(datasetId);
         if (dataset == null) {
             dataset = waitForVerdict(datasetId);
+        }
+        if (!tenant.equals(dataset.tenant)) {
+            throw notFound(datasetId);
         }
         if (!dataset.isValid() || dataset.trainKey == null) {
             throw ApiException.conflict("JOB_DATASET_NOT_VALID", "dataset " + datasetId + " is " + dataset.status
@@ -42,8 +45,7 @@ public class DatasetLookup {
 
     private Dataset waitForVerdict(String datasetId) {
         if (!uploaded(datasetId)) {
-            throw ApiException.notFound("JOB_DATASET_NOT_FOUND", "no dataset " + datasetId + " exists: it was never uploaded (or was deleted)")
-                    .with("field", "datasetId");
+            throw notFound(datasetId);
         }
         long deadline = System.nanoTime() + WAIT_FOR_VERDICT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -57,6 +59,11 @@ public class DatasetLookup {
         throw ApiException.conflict("JOB_DATASET_NOT_READY", "dataset " + datasetId + (validated
                 ? " was validated, but its verdict has not reached training-service yet" : " is still being validated")
                 + ": try again in a moment").with("field", "datasetId").with("validated", validated).retryAfter(RETRY_AFTER_SECONDS);
+    }
+
+    private static ApiException notFound(String datasetId) {
+        return ApiException.notFound("JOB_DATASET_NOT_FOUND", "no dataset " + datasetId + " exists: it was never uploaded (or was deleted)")
+                .with("field", "datasetId");
     }
 
     /** Whether the bucket holds anything of the dataset (its upload, its validated splits). */

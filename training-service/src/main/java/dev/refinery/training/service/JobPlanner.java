@@ -172,7 +172,7 @@ public class JobPlanner {
         check.throwIfAny(modelId);
 
         TrainingBackend backend = backends.forTenant(tenantId, backendName);
-        Dataset dataset = datasets.trainable(datasetId);
+        Dataset dataset = datasets.trainable(tenantId, datasetId);
         Budgets.Estimate estimate = caps.pricing() == Capabilities.Pricing.UNPRICED
                 ? new Budgets.Estimate(null, "not priced: the " + backendName + " backend trains on hardware the deployment already has")
                 : budgets.estimate(backendName, modelId, method, spec.settings().get(SpecField.TRAINING_TYPE).orElse(caps.defaultTrainingType()),

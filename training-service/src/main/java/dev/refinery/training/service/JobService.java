@@ -50,6 +50,9 @@ public class JobService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Budgets budgets;
+
     /** The outcome of a submission: the job, and whether this call created it (false for an idempotent repeat). */
     public record Submission(Job job, boolean created) {
     }
@@ -60,7 +63,7 @@ public class JobService {
                     + idempotencyKey.length() + " characters; at most " + MAX_IDEMPOTENCY_KEY).with("field", "Idempotency-Key"));
         }
         if (idempotencyKey != null) {
-            Optional<Job> earlier = store.byIdempotencyKey(idempotencyKey);
+            Optional<Job> earlier = store.byIdempotencyKey(tenantId, idempotencyKey);
             if (earlier.isPresent()) {
                 return new Submission(sameRequestOrConflict(earlier.get(), request), false);
             }
@@ -73,7 +76,7 @@ public class JobService {
         }
         Job job = plan.job();
         job.idempotencyKey = idempotencyKey;
-        Optional<Job> winner = recordUnlessRaced(job, idempotencyKey);
+        Optional<Job> winner = recordUnlessRaced(job, idempotencyKey, plan.estimate());
         if (winner.isPresent()) {
             return new Submission(winner.get(), false);
         }
@@ -87,12 +90,14 @@ public class JobService {
      * Records a new job and starts it after commit; when a concurrent request with the same idempotency key won the race to
      * record its own, returns that job instead (and records nothing).
      */
-    private Optional<Job> recordUnlessRaced(Job job, String idempotencyKey) {
+    private Optional<Job> recordUnlessRaced(Job job, String idempotencyKey, Budgets.Estimate estimate) {
         try {
-            recordAndStart(job);
+            recordAndStart(job, estimate);
             return Optional.empty();
+        } catch (ApiException e) {
+            throw refused(e.code().toLowerCase(Locale.ROOT), e);
         } catch (RuntimeException e) {
-            Optional<Job> winner = idempotencyKey == null ? Optional.empty() : store.byIdempotencyKey(idempotencyKey);
+            Optional<Job> winner = idempotencyKey == null ? Optional.empty() : store.byIdempotencyKey(job.tenantId, idempotencyKey);
             if (winner.isPresent()) {
                 return winner;
             }
@@ -100,41 +105,56 @@ public class JobService {
         }
     }
 
+    /**
+     * The tenant's budget is reserved in the same transaction that records the job, under a lock per tenant: parallel
+     * submissions are checked one after another, each seeing the ones before it (the planner's earlier check only refuses
+     * the hopeless ones early).
+     */
     @Transactional
-    void recordAndStart(Job job) {
+    void recordAndStart(Job job, Budgets.Estimate estimate) {
+        budgets.reserve(job, estimate);
         store.record(job);
         runner.dispatchAfterCommit(job.id);
     }
 
-    /** The same key with the same request (as sent) gives the first job back; with another request it is refused. */
+    /**
+     * The same key with the same request (as sent) gives the first job back; with another request it is refused, saying
+     * nothing of the first one (a key is only the tenant's own, but a shared key may be in several hands).
+     */
     private static Job sameRequestOrConflict(Job earlier, JobRequest request) {
         JsonNode before = SpecJson.tree(earlier.request);
         if (before == null || !before.equals(SpecJson.tree(SpecJson.write(request)))) {
-            throw new ApiException(422, "JOB_IDEMPOTENCY_KEY_REUSED", "Unprocessable request", "this Idempotency-Key was used for job "
-                    + earlier.id + " with a different request; use a new key for a different job").with("jobId", earlier.id);
+            throw new ApiException(422, "JOB_IDEMPOTENCY_KEY_REUSED", "Unprocessable request", "this Idempotency-Key was used before "
+                    + "with a different request; use a new key for a different job").with("field", "Idempotency-Key");
         }
         return earlier;
     }
 
     /** Submits the stored request again as a new job (the same spec; defaults resolved anew; no idempotency key). */
-    public Submission rerun(String id, String tenantId) {
-        Job earlier = get(id);
+    public Submission rerun(String tenantId, String id) {
+        Job earlier = get(tenantId, id);
         JobRequest request;
         try {
             request = JSON.readValue(earlier.request, JobRequest.class);
         } catch (IOException e) {
             throw new IllegalStateException("stored request of " + id + " is unreadable", e);
         }
-        return submit(request, null, earlier.tenantId == null ? tenantId : earlier.tenantId);
+        return submit(request, null, earlier.tenantId);
     }
 
-    @Transactional
+    /** A job of any tenant, for the service's own work (a request asks with its tenant: {@link #get(String, String)}). */
     public Job get(String id) {
+        return get(null, id);
+    }
+
+    /** A job of {@code tenantOrNull} (null: of any tenant, for Refinery's services); another tenant's is not found, as none. */
+    @Transactional
+    public Job get(String tenantOrNull, String id) {
         if (id == null || !JobPlanner.JOB_ID.matcher(id).matches()) {
-            throw ApiException.badRequest("JOB_ID_INVALID", "'" + id + "' is not a job id (ft- followed by 32 hex digits)").with("field", "id");
+            throw ApiException.badRequest("JOB_ID_INVALID", "'" + clip(id) + "' is not a job id (ft- followed by 32 hex digits)").with("field", "id");
         }
         Job job = Job.findById(id);
-        if (job == null) {
+        if (job == null || (tenantOrNull != null && !tenantOrNull.equals(job.tenantId))) {
             throw ApiException.notFound("JOB_NOT_FOUND", "no job " + id);
         }
         return job;
@@ -146,7 +166,7 @@ public class JobService {
 
     /** The newest jobs, or (with a window) those finished in it, oldest first. */
     @Transactional
-    public List<Job> list(JobQuery query, int limit) {
+    public List<Job> list(String tenantOrNull, JobQuery query, int limit) {
         JobStatus status = null;
         if (query.status() != null) {
             try {
@@ -158,14 +178,14 @@ public class JobService {
         }
         List<String> types = artifactTypes(query.artifactTypes());
         if (!query.finished().isSet() && types.isEmpty()) {
-            return Job.recent(status, limit);
+            return Job.recent(tenantOrNull, status, limit);
         }
-        return Job.finishedIn(status, types, query.finished().from(), query.finished().to(), limit);
+        return Job.finishedIn(tenantOrNull, status, types, query.finished().from(), query.finished().to(), limit);
     }
 
     /** Publishes a finished job's job-completed again (a new event id, the same content), for a consumer that never got it. */
     public AnnouncementView announceAgain(String id) {
-        return store.announceAgain(get(id).id);
+        return store.announceAgain(get(null, id).id);
     }
 
     private static List<String> artifactTypes(String csv) {
@@ -184,24 +204,29 @@ public class JobService {
     }
 
     @Transactional
-    public List<JobStepMetric> stepMetrics(String id) {
-        return JobStepMetric.ofJob(get(id).id);
+    public List<JobStepMetric> stepMetrics(String tenant, String id) {
+        return JobStepMetric.ofJob(get(tenant, id).id);
     }
 
     @Transactional
-    public List<JobValidationLoss> validationLosses(String id) {
-        return JobValidationLoss.ofJob(get(id).id);
+    public List<JobValidationLoss> validationLosses(String tenant, String id) {
+        return JobValidationLoss.ofJob(get(tenant, id).id);
     }
 
     @Transactional
-    public List<JobEvent> history(String id) {
-        return JobEvent.ofJob(get(id).id);
+    public List<JobEvent> history(String tenant, String id) {
+        return JobEvent.ofJob(get(tenant, id).id);
     }
 
     /** Every checkpoint the job's backend keeps (the local engine: its newest resume point). */
     @Transactional
-    public List<JobCheckpoint> checkpoints(String id) {
-        return JobCheckpoint.ofJob(get(id).id);
+    public List<JobCheckpoint> checkpoints(String tenant, String id) {
+        return JobCheckpoint.ofJob(get(tenant, id).id);
+    }
+
+    /** An id as it may be echoed in a message: a caller's megabyte of text is not. */
+    private static String clip(String s) {
+        return s == null || s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
     private ApiException refused(String reason, ApiException e) {

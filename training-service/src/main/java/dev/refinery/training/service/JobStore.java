@@ -107,8 +107,8 @@ public class JobStore {
     }
 
     @Transactional
-    public Optional<Job> byIdempotencyKey(String key) {
-        return Job.byIdempotencyKey(key);
+    public Optional<Job> byIdempotencyKey(String tenantId, String key) {
+        return Job.byIdempotencyKey(tenantId, key);
     }
 
     // ---- an attempt begins ---------------------------------------------------------------------------------------

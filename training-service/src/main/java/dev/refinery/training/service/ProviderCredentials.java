@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * Which key a tenant's job uses on a provider: the tenant's own stored key first, else the deployment's from the
- * environment (a Kubernetes secret mounted as env). Keys travel as {@link ApiKey}, whose toString hides them, and
+ * environment (a Kubernetes secret mounted as env), for the tenants the operator allows on it by name
+ * ({@code refinery.training.deployment-key-tenants}). Keys travel as {@link ApiKey}, whose toString hides them, and
  * are never returned by the API nor written to a log.
  */
 @ApplicationScoped
@@ -51,6 +52,9 @@ public class ProviderCredentials {
             } catch (IOException e) {
                 throw new IllegalStateException("stored credentials are not JSON");
             }
+        }
+        if (!settings.deploymentKeyTenants().contains(tenantId)) {
+            return Optional.empty(); // not allowed on the deployment's account: the tenant's own key or nothing
         }
         TrainingSettings.Provider env = environment(hosted);
         return env.apiKey().filter(k -> !k.isBlank())

@@ -77,9 +77,10 @@ class JobPlannerTest {
         };
         planner.datasets = new DatasetLookup() {
             @Override
-            public Dataset trainable(String datasetId) {
+            public Dataset trainable(String tenant, String datasetId) {
                 Dataset d = new Dataset();
                 d.id = datasetId;
+                d.tenant = tenant;
                 d.status = Dataset.VALID;
                 d.trainKey = "datasets/" + datasetId + "/validated/train.jsonl";
                 return d;

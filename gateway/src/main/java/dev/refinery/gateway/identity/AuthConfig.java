@@ -1,0 +1,26 @@
+package dev.refinery.gateway.identity;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** API keys ({@code refinery.auth.*}, env {@code REFINERY_AUTH_*}). */
+@ConfigMapping(prefix = "refinery.auth")
+public interface AuthConfig {
+
+    /**
+     * An admin key of project {@code default} (organization {@code default}) that exists as long as it is configured:
+     * the first key of a new deployment, from which every other is made. {@code ./refinery up} writes one to
+     * {@code run/admin.key}. Without it, a deployment with no keys yet can only be entered by adding one to the database.
+     */
+    Optional<String> bootstrapKey();
+
+    /**
+     * How long a looked-up key is trusted without asking the database again. Revoking through this gateway takes effect
+     * at once here; other replicas notice within this time.
+     */
+    @WithDefault("5s")
+    Duration cacheTtl();
+}

@@ -1,0 +1,15 @@
+package dev.refinery.gateway.identity;
+
+import dev.refinery.identity.Scope;
+
+/**
+ * The caller of a gateway request once its key is checked.
+ *
+ * @param keyId        the key's id (to revoke it, and to refuse revoking the key in use)
+ * @param keyPrefix    the key's visible prefix: the actor in the audit log
+ * @param project      the tenant
+ * @param organization the project's organization
+ * @param scope        what the key may do
+ */
+public record Identity(String keyId, String keyPrefix, String project, String organization, Scope scope) {
+}
