@@ -63,9 +63,16 @@ up() {
   . "$RUN/stack.env"
   set +a
   export REFINERY_ENGINE_MODELS_DIR="$ROOT/models"
+  # The gateway's bootstrap admin key: kept in run/admin.key (yours only) across runs, made on the first one.
+  if [[ ! -s "$ROOT/run/admin.key" ]]; then
+    (umask 077; printf '%s\n' "$REFINERY_AUTH_BOOTSTRAP_KEY" > "$ROOT/run/admin.key")
+  fi
+  REFINERY_AUTH_BOOTSTRAP_KEY="$(cat "$ROOT/run/admin.key")"
+  export REFINERY_AUTH_BOOTSTRAP_KEY
   for entry in "${SERVICES[@]}"; do
     local svc=${entry%%:*} port=${entry##*:}
-    java "${JAVA_OPTS[@]}" -Dquarkus.http.port="$port" -jar "$svc/target/quarkus-app/quarkus-run.jar" \
+    # Every process listens on 127.0.0.1 only: nothing but this machine reaches the services (or the gateway).
+    java "${JAVA_OPTS[@]}" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -jar "$svc/target/quarkus-app/quarkus-run.jar" \
       > "$RUN/logs/$svc.log" 2>&1 &
     echo "$svc $!" >> "$RUN/pids"
   done
@@ -76,6 +83,7 @@ up() {
     log "  $svc ready on http://127.0.0.1:$port"
   done
   log "gateway: http://127.0.0.1:8080/v1  (logs in $RUN/logs, stop with ./refinery down)"
+  log "admin API key: run/admin.key  (./refinery cli uses it; elsewhere: export REFINERY_API_KEY=\$(cat run/admin.key))"
 }
 
 down() {

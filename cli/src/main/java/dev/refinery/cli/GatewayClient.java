@@ -17,10 +17,13 @@ public final class GatewayClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public GatewayClient(String baseUrl) {
+    /** @param apiKey sent as {@code Authorization: Bearer} with every request; never printed */
+    public GatewayClient(String baseUrl, String apiKey) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.apiKey = apiKey;
     }
 
     /** Uploads a JSONL file as a new dataset; the file is streamed. */
@@ -65,9 +68,14 @@ public final class GatewayClient {
         }
     }
 
+    private HttpRequest authorized(HttpRequest request) {
+        return apiKey == null ? request : HttpRequest.newBuilder(request, (name, value) -> true)
+                .header("Authorization", "Bearer " + apiKey).build();
+    }
+
     private JsonNode send(HttpRequest request) {
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(authorized(request), HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body() == null || r.body().isBlank() ? JSON.nullNode() : parse(r.body());
             if (r.statusCode() / 100 != 2) {
                 throw new ApiError(r.statusCode(), body, request.method() + " " + request.uri().getPath() + " answered " + r.statusCode()

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * {@code refinery}: the command-line client of the gateway API. The gateway's address comes from
- * {@code --gateway URL} or {@code REFINERY_GATEWAY} (default http://127.0.0.1:8080).
+ * {@code --gateway URL} or {@code REFINERY_GATEWAY} (default http://127.0.0.1:8080); the API key from
+ * {@code REFINERY_API_KEY} or the file {@link ApiKeySource} names.
  */
 public final class RefineryCli {
 
@@ -38,7 +39,7 @@ public final class RefineryCli {
         if (a.length >= 2 && a[0].equals("datasets") && a[1].equals("check")) {
             return DatasetCheckCommand.run(java.util.Arrays.copyOfRange(a, 2, a.length), out, err); // offline: no gateway needed
         }
-        GatewayClient gateway = new GatewayClient(gatewayUrl);
+        GatewayClient gateway = new GatewayClient(gatewayUrl, ApiKeySource.find(System.getenv()).orElse(null));
         try {
             // "demo" takes an optional file; every other command is a resource and a verb.
             String command = a[0].equals("demo") || a.length < 2 ? a[0] : a[0] + " " + a[1];

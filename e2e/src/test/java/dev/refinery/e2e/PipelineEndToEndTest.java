@@ -77,7 +77,7 @@ class PipelineEndToEndTest {
         for (ServiceProcess s : services.values()) {
             s.awaitReady(Duration.ofSeconds(180));
         }
-        gateway = new GatewayClient(services.get("gateway").url());
+        gateway = new GatewayClient(services.get("gateway").url(), stack.adminKey());
         kafka = new TopicProbe(stack.quarkusConfig().get("kafka.bootstrap.servers"));
     }
 
@@ -243,6 +243,12 @@ class PipelineEndToEndTest {
      * reset or an expired dead letter would) is found by reconciliation with the owner: the dataset is validated and the
      * job evaluated, once each.
      */
+    @Test
+    @Order(Integer.MAX_VALUE - 1) // after the others: it aims another tenant's key at what they made
+    void noRouteLetsATenantReadChangeOrSpendWhatBelongsToAnother() throws Exception {
+        new IsolationMatrix(services.get("gateway").url(), stack.adminKey()).run();
+    }
+
     @Test
     @Order(Integer.MAX_VALUE) // last: it leaves validation and eval with a short reconciliation grace
     void lostEventsAreFoundByReconciliationAndTheirWorkIsDoneOnce() throws Exception {

@@ -51,7 +51,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts the JVM (appending to its log, so a restart keeps the earlier output). */
     ServiceProcess start() throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx384m",
-                "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port));
+                "-XX:+UseSerialGC", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port));
         config.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());

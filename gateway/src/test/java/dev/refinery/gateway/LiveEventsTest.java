@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.testing.ContractSchemas;
 import dev.refinery.testing.TopicProbe;
+import dev.refinery.localstack.LocalStackTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /v1/events against the real Kafka broker: what is published on the pipeline's topics reaches connected clients. */
 @QuarkusTest
-@WithTestResource(LocalKafkaTestResource.class)
+@WithTestResource(LocalStackTestResource.class)
 @WithTestResource(StubServices.class)
 class LiveEventsTest {
 

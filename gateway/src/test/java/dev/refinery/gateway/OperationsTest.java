@@ -1,5 +1,6 @@
 package dev.refinery.gateway;
 
+import dev.refinery.localstack.LocalStackTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** Health, metrics and the OpenAPI document. */
 @QuarkusTest
-@WithTestResource(LocalKafkaTestResource.class)
+@WithTestResource(LocalStackTestResource.class)
 @WithTestResource(StubServices.class)
 class OperationsTest {
 

@@ -1,5 +1,6 @@
 package dev.refinery.gateway;
 
+import dev.refinery.localstack.LocalStackTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The /v1 API routed to stand-ins of the four services (StubServices), which echo what reached them. */
 @QuarkusTest
-@WithTestResource(LocalKafkaTestResource.class)
+@WithTestResource(LocalStackTestResource.class)
 @WithTestResource(StubServices.class)
 class RoutingTest {
 
@@ -51,7 +52,7 @@ class RoutingTest {
             "/v1/fine-tunes/ft-1/metrics,                  training-service,   /jobs/ft-1/metrics,        ",
             "/v1/fine-tunes/ft-1/events,                   training-service,   /jobs/ft-1/events,         ",
             "/v1/fine-tunes/ft-1/checkpoints,              training-service,   /jobs/ft-1/checkpoints,    ",
-            "/v1/tenants/acme/secrets/together,            training-service,   /tenants/acme/secrets/together, ",
+            "/v1/tenants/default/secrets/together,            training-service,   /tenants/default/secrets/together, ",
             "/v1/fine-tunes/a%20b%2Fc,                     training-service,   /jobs/a%20b%2Fc,           ",
             "/v1/evals?jobId=ft-1,                         eval-service,       /evals,                    jobId=ft-1",
             "/v1/evals/ev-1,                               eval-service,       /evals/ev-1,               ",
@@ -140,8 +141,8 @@ class RoutingTest {
             "POST,   /v1/fine-tunes/ft-1/download,         /jobs/ft-1/download",
             "POST,   /v1/fine-tunes/ft-1/pause,            /jobs/ft-1/pause",
             "POST,   /v1/fine-tunes/ft-1/resume,           /jobs/ft-1/resume",
-            "PUT,    /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
-            "DELETE, /v1/tenants/acme/secrets/together,    /tenants/acme/secrets/together",
+            "PUT,    /v1/tenants/default/secrets/together,    /tenants/default/secrets/together",
+            "DELETE, /v1/tenants/default/secrets/together,    /tenants/default/secrets/together",
     })
     void jobActionsAndTenantSecretsReachTrainingServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
         given().contentType("application/json").body("{\"apiKey\":\"sk-test\"}")

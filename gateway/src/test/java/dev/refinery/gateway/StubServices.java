@@ -195,7 +195,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     private void echo(String service, HttpExchange exchange) throws IOException {
         send(exchange, 200, "application/json", "{\"service\":\"" + service + "\",\"method\":\"" + exchange.getRequestMethod()
                 + "\",\"path\":" + quoted(exchange.getRequestURI().getRawPath())
-                + ",\"query\":" + quoted(exchange.getRequestURI().getRawQuery()) + "}");
+                + ",\"query\":" + quoted(exchange.getRequestURI().getRawQuery())
+                + ",\"identity\":" + quoted(exchange.getRequestHeaders().getFirst("X-Refinery-Identity")) + "}");
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {

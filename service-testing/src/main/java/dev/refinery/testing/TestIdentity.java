@@ -14,7 +14,8 @@ import java.time.Duration;
  * A service under test is called the way the gateway calls it: with a signed identity. Every REST
  * Assured request that names none gets tenant {@code default} (or the one named by {@link #actAs}) with
  * scope {@code admin}; a test that wants another caller for one request sets the header itself
- * ({@link #header(String, Scope)}, {@link #service(String)}), and an empty header to be nobody.
+ * ({@link #header(String, Scope)}, {@link #service(String)}), and an empty header to be nobody. Requests to the
+ * gateway carry its bootstrap admin key ({@code Authorization: Bearer ...}) unless they name another.
  */
 public final class TestIdentity {
 
@@ -47,15 +48,24 @@ public final class TestIdentity {
         return new IdentityTokens(key, "test", Duration.ofSeconds(60));
     }
 
+    /** The gateway's bootstrap admin key, where the application under test has one. */
+    public static java.util.Optional<String> bootstrapKey() {
+        return ConfigProvider.getConfig().getOptionalValue("refinery.auth.bootstrap-key", String.class);
+    }
+
     static void installDefault() {
         actingTenant = DEFAULT_TENANT;
         Filter defaultIdentity = (request, response, context) -> {
             if (!request.getHeaders().hasHeaderWithName(IdentityTokens.HEADER)) {
                 request.header(IdentityTokens.HEADER, header(actingTenant, Scope.ADMIN));
             }
+            // The gateway: its callers authenticate with an API key, by default the deployment's bootstrap admin key.
+            bootstrapKey().filter(k -> !request.getHeaders().hasHeaderWithName("Authorization"))
+                    .ifPresent(k -> request.header("Authorization", "Bearer " + k));
             return context.next(request, response);
         };
         RestAssured.replaceFiltersWith(defaultIdentity);
-        RestAssured.config = RestAssured.config().headerConfig(HeaderConfig.headerConfig().overwriteHeadersWithName(IdentityTokens.HEADER));
+        RestAssured.config = RestAssured.config().headerConfig(HeaderConfig.headerConfig()
+                .overwriteHeadersWithName(IdentityTokens.HEADER, "Authorization"));
     }
 }

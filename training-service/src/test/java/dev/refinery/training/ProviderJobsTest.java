@@ -229,7 +229,7 @@ class ProviderJobsTest {
         stubTogether("ft-tg-6", 0, "pending");
         ProviderStubs.server.stubFor(post("/together/v1/files/upload")
                 .willReturn(aResponse().withStatus(401).withBody("{\"error\":{\"message\":\"Invalid API key provided\"}}")));
-        String id = submit("t-badkey", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        String id = submit("t-badkey", stack.validDataset("t-badkey", 12, 4), "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         JsonPath job = awaitFinished(id);
         assertEquals("FAILED", job.getString("status"));
         assertEquals("PROVIDER_AUTH_FAILED", job.getString("result.failureCode"));
@@ -265,7 +265,7 @@ class ProviderJobsTest {
 
         ProviderStubs.server.resetAll();
         stubTogetherCancellable("ft-tg-5", null);
-        String id = submit("t-cancel", dataset, "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
+        String id = submit("t-cancel", stack.validDataset("t-cancel", 12, 4), "together", TOGETHER_MODEL, SPEC, null).then().statusCode(201).extract().path("id");
         awaitStatus(id, "RUNNING");
         given().queryParam("reason", "wrong dataset").when().post("/jobs/" + id + "/cancel")
                 .then().statusCode(200).body("status", equalTo("CANCELLING"));

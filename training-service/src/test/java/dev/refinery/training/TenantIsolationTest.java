@@ -128,9 +128,9 @@ class TenantIsolationTest {
     @Test
     void twentyParallelSubmissionsTogetherStayUnderTheTenantsCap() throws Exception {
         BigDecimal cap = new BigDecimal("5"); // ProviderStubs' refinery.training.budget.tenant-usd
-        String dataset = stack.validDataset("t-parallel", 12, 4);
+        String dataset = largeDataset("t-parallel");
         // Epochs chosen so that 20 jobs' high estimates add up to well over the cap, while one fits under it.
-        BigDecimal perEpoch = estimateHigh("t-a");
+        BigDecimal perEpoch = estimateHigh("t-a", largeDataset("t-a"));
         int epochs = Math.max(1, Math.min(20, new BigDecimal("0.6").divide(perEpoch, 0, java.math.RoundingMode.UP).intValue()));
         ExecutorService pool = Executors.newFixedThreadPool(20);
         List<CompletableFuture<Response>> calls = new ArrayList<>();
@@ -158,9 +158,22 @@ class TenantIsolationTest {
         assertTrue(committed.compareTo(cap) <= 0, "the accepted jobs hold $" + committed + " of a $" + cap + " cap");
     }
 
+    /** A VALID dataset whose train split is about 2 MB (some 500,000 tokens): each job on it costs cents, not fractions of one. */
+    private String largeDataset(String tenant) {
+        String id = TestStack.newDatasetId();
+        byte[] lines = TestStack.exampleLines("train.jsonl", 12);
+        java.io.ByteArrayOutputStream train = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 700; i++) {
+            train.writeBytes(lines);
+        }
+        storage.put("datasets/" + id + "/validated/train.jsonl", train.toByteArray(), "application/x-ndjson");
+        storage.put("datasets/" + id + "/validated/validation.jsonl", TestStack.exampleLines("validation.jsonl", 4), "application/x-ndjson");
+        stack.announceValid(tenant, id, 12 * 700, 4);
+        return id;
+    }
+
     /** The high estimate of a one-epoch job, from a tenant of its own (on the stub, nothing is spent). */
-    private BigDecimal estimateHigh(String tenant) {
-        String own = stack.validDataset(tenant, 12, 4);
+    private BigDecimal estimateHigh(String tenant, String own) {
         String high = given().header(IdentityTokens.HEADER, as(tenant)).contentType(ContentType.JSON)
                 .body(body(own, Map.of("epochs", 1, "batchSize", 4))).when().post("/jobs").then().statusCode(201).extract().jsonPath().getString("cost.estimateHighUsd");
         return new BigDecimal(high);

@@ -39,6 +39,7 @@ final class EmbeddedPostgresServer implements PostgresServer {
                 .setCleanDataDirectory(false)
                 .setPort(port)
                 .setPGStartupWait(START_TIMEOUT)
+                .setServerConfig("listen_addresses", "127.0.0.1") // this machine only, like Kafka and S3Proxy
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("synchronous_commit", "off")
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))

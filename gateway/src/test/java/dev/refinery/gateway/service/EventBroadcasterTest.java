@@ -21,8 +21,8 @@ class EventBroadcasterTest {
 
     @Test
     void aClientThatFallsBehindByMoreThanItsBufferGetsAnOverflowNoticeWhileTheOthersGetEverything() {
-        AssertSubscriber<LiveMessage> fast = broadcaster.subscribe(null, 4).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
-        AssertSubscriber<LiveMessage> slow = broadcaster.subscribe(null, 4).subscribe().withSubscriber(AssertSubscriber.create(1));
+        AssertSubscriber<LiveMessage> fast = broadcaster.subscribe("t-a", null, 4).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<LiveMessage> slow = broadcaster.subscribe("t-a", null, 4).subscribe().withSubscriber(AssertSubscriber.create(1));
 
         for (int i = 0; i < 10; i++) {
             broadcaster.publish(event("job-" + i)); // returns at once even though one client reads nothing
@@ -40,7 +40,7 @@ class EventBroadcasterTest {
 
     @Test
     void aSubjectFilterKeepsOnlyThatAggregate() {
-        AssertSubscriber<LiveMessage> one = broadcaster.subscribe("job-2", 4).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<LiveMessage> one = broadcaster.subscribe("t-a", "job-2", 4).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         for (int i = 0; i < 10; i++) {
             broadcaster.publish(event("job-" + i)); // nine of them would overflow this client's buffer if they were not filtered first
         }
@@ -51,7 +51,7 @@ class EventBroadcasterTest {
 
     @Test
     void aClientThatGoesAwayIsForgotten() {
-        AssertSubscriber<LiveMessage> client = broadcaster.subscribe(null, 4).subscribe().withSubscriber(AssertSubscriber.create(0));
+        AssertSubscriber<LiveMessage> client = broadcaster.subscribe("t-a", null, 4).subscribe().withSubscriber(AssertSubscriber.create(0));
         client.cancel();
         for (int i = 0; i < 10; i++) {
             broadcaster.publish(event("job-" + i));
@@ -60,7 +60,16 @@ class EventBroadcasterTest {
         assertEquals(0.0, broadcaster.registry.counter("refinery_gateway_sse_overflows_total").count(), "a gone client is not an overflowing one");
     }
 
+    @Test
+    void aClientSeesOnlyItsOwnTenantsEvents() {
+        AssertSubscriber<LiveMessage> a = broadcaster.subscribe("t-a", null, 4).subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        broadcaster.publish(new PipelineEvent("job-completed", "x-id", "t-b", "job-x", "{}"));
+        broadcaster.publish(event("job-mine"));
+        assertEquals(2, a.getItems().size(), "connected, then only t-a's event: " + a.getItems());
+        assertEquals("job-mine", ((LiveMessage.Event) a.getItems().get(1)).event().subject());
+    }
+
     private static PipelineEvent event(String subject) {
-        return new PipelineEvent("job-completed", subject + "-id", subject, "{\"subject\":\"" + subject + "\"}");
+        return new PipelineEvent("job-completed", subject + "-id", "t-a", subject, "{\"subject\":\"" + subject + "\"}");
     }
 }

@@ -1,0 +1,119 @@
+package dev.refinery.gateway;
+
+import dev.refinery.identity.Caller;
+import dev.refinery.identity.Scope;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.TestIdentity;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * API keys at the gateway: none, a malformed, unknown, revoked or expired one answers 401; a scope below the route's 403;
+ * a key is shown once and stored as a hash; the services receive the caller's project, scope and key prefix, signed; the
+ * audit log records who did what.
+ */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+@WithTestResource(StubServices.class)
+class AuthenticationTest {
+
+    @Test
+    void withoutAValidKeyEveryRouteAnswers401AndSaysHowToAuthenticate() {
+        given().header("Authorization", "").when().get("/v1/fine-tunes").then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer")).body("code", equalTo("AUTH_REQUIRED"));
+        for (String bad : new String[]{"Basic dXNlcjpwYXNz", "Bearer nonsense", "Bearer rfy_AAAAAAAA_" + "A".repeat(32),
+                "Bearer " + "x".repeat(10_000), "Bearer rfy_../../etc_passwd", "Bearer alg-none.eyJ9.", "Bearer \u00e9t\u00e9"}) {
+            String body = given().header("Authorization", bad).when().get("/v1/fine-tunes").then().statusCode(401)
+                    .body("code", equalTo(bad.startsWith("Bearer ") ? "AUTH_INVALID" : "AUTH_INVALID")).extract().asString();
+            assertFalse(body.contains("default"), "nothing about any tenant in " + body);
+        }
+        given().header("Authorization", "").when().get("/q/health/live").then().statusCode(200); // probes stay open
+    }
+
+    @Test
+    void aKeyIsShownOnceStoredAsAHashAndItsScopeIsEnforced() {
+        String key = createKey("reader", "read", null);
+        String prefix = key.substring(0, 12);
+        given().when().get("/v1/keys").then().statusCode(200).body("prefix", hasItem(prefix))
+                .body(not(org.hamcrest.Matchers.containsString(key.substring(13))));
+        given().header("Authorization", "Bearer " + key).when().get("/v1/fine-tunes/ft-1").then().statusCode(200);
+        given().header("Authorization", "Bearer " + key).when().post("/v1/fine-tunes/ft-1/cancel").then().statusCode(403)
+                .body("code", equalTo("AUTH_SCOPE_INSUFFICIENT")).body("requiredScope", equalTo("write"));
+        given().header("Authorization", "Bearer " + key).when().get("/v1/keys").then().statusCode(403);
+        String writer = createKey("writer", "write", null);
+        given().header("Authorization", "Bearer " + writer).when().post("/v1/fine-tunes/ft-1/cancel").then().statusCode(200);
+        given().header("Authorization", "Bearer " + writer).contentType(ContentType.JSON).body(Map.of("name", "x", "scope", "admin"))
+                .when().post("/v1/keys").then().statusCode(403);
+    }
+
+    @Test
+    void aRevokedOrExpiredKeyStopsWorking() throws Exception {
+        String key = createKey("soon revoked", "write", null);
+        String id = given().when().get("/v1/keys").then().extract().jsonPath()
+                .getString("find { it.prefix == '" + key.substring(0, 12) + "' }.id");
+        given().header("Authorization", "Bearer " + key).when().get("/v1/me").then().statusCode(200).body("scope", equalTo("write"));
+        given().when().delete("/v1/keys/" + id).then().statusCode(200).body("revokedAt", org.hamcrest.Matchers.notNullValue());
+        given().header("Authorization", "Bearer " + key).when().get("/v1/me").then().statusCode(401).body("code", equalTo("AUTH_KEY_REVOKED"));
+
+        String brief = createKey("brief", "read", OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(2));
+        given().header("Authorization", "Bearer " + brief).when().get("/v1/me").then().statusCode(200);
+        Thread.sleep(2500);
+        given().header("Authorization", "Bearer " + brief).when().get("/v1/me").then().statusCode(401).body("code", equalTo("AUTH_KEY_EXPIRED"));
+    }
+
+    @Test
+    void theServicesReceiveTheCallersProjectScopeAndKeyPrefixSigned() {
+        String token = given().when().get("/v1/fine-tunes/ft-1").then().statusCode(200).extract().path("identity");
+        Caller caller = TestIdentity.tokens().verify(token);
+        assertEquals("default", caller.tenant());
+        assertEquals(Scope.ADMIN, caller.scope());
+        assertEquals(TestIdentity.bootstrapKey().orElseThrow().substring(0, 12), caller.subject());
+    }
+
+    @Test
+    void aProjectsKeyActsForThatProjectOnly() {
+        given().contentType(ContentType.JSON).body(Map.of("id", "acme")).when().post("/v1/projects").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("id", "acme")).when().post("/v1/projects").then().statusCode(409);
+        String acme = given().contentType(ContentType.JSON).body(Map.of("name", "acme admin", "scope", "admin", "project", "acme"))
+                .when().post("/v1/keys").then().statusCode(201).extract().path("key");
+        given().header("Authorization", "Bearer " + acme).when().get("/v1/me").then().body("project", equalTo("acme"));
+        String token = given().header("Authorization", "Bearer " + acme).when().get("/v1/fine-tunes").then().statusCode(200).extract().path("identity");
+        assertEquals("acme", TestIdentity.tokens().verify(token).tenant());
+        given().header("Authorization", "Bearer " + acme).when().get("/v1/tenants/default/secrets/together").then().statusCode(404)
+                .body("code", equalTo("TENANT_NOT_FOUND"));
+    }
+
+    @Test
+    void theAuditLogRecordsWhoDidWhat() {
+        given().when().post("/v1/fine-tunes/ft-audited/cancel").then().statusCode(200);
+        String prefix = TestIdentity.bootstrapKey().orElseThrow().substring(0, 12);
+        given().when().get("/v1/audit?action=job.cancelled").then().statusCode(200)
+                .body("find { it.target == 'ft-audited' }.actor", equalTo(prefix))
+                .body("find { it.target == 'ft-audited' }.status", equalTo(200));
+        createKey("audited", "read", null);
+        given().when().get("/v1/audit?action=key.created").then().statusCode(200).body("action", hasItem("key.created"));
+    }
+
+    private static String createKey(String name, String scope, OffsetDateTime expiresAt) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "scope", scope));
+        if (expiresAt != null) {
+            body.put("expiresAt", expiresAt.toString());
+        }
+        return given().contentType(ContentType.JSON).body(body).when().post("/v1/keys").then().statusCode(201)
+                .body("note", startsWith("store the key now")).extract().path("key");
+    }
+}
