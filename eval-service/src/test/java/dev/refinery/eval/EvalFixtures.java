@@ -10,7 +10,10 @@ import dev.refinery.engine.train.TrainingConfig;
 import dev.refinery.engine.train.TrainingExample;
 import dev.refinery.engine.train.TrainingListener;
 import dev.refinery.engine.train.TrainingResult;
+import dev.refinery.identity.IdentityTokens;
+import dev.refinery.identity.Scope;
 import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -177,6 +180,11 @@ final class EvalFixtures {
                 .formatted(jobId, datasetId, artifactType, key);
     }
 
+    /** The same event as {@code tenant}'s job (the field the producer adds; without it the job is the default tenant's). */
+    static String ofTenant(String tenant, String payload) {
+        return "{\"tenant\":\"" + tenant + "\"," + payload.substring(1);
+    }
+
     static String failed(String jobId, String datasetId) {
         return """
             {"jobId":"%s","datasetId":"%s","baseModel":"stories260K","status":"FAILED","failureCode":"ENGINE_NON_FINITE_LOSS",\
@@ -210,14 +218,21 @@ final class EvalFixtures {
 
     static final Duration EVALUATION_TIMEOUT = Duration.ofSeconds(120);
 
-    /** Polls the API until the job's (only) evaluation is COMPLETED or FAILED. */
+    /** Polls the API until the job's (only) evaluation is COMPLETED or FAILED; as the default tenant. */
     static JsonPath awaitFinished(String jobId) {
+        return awaitFinished(jobId, TestIdentity.header(TestIdentity.DEFAULT_TENANT, Scope.READ));
+    }
+
+    /** The same, as the caller whose identity header is {@code identity} (its job's tenant). */
+    static JsonPath awaitFinished(String jobId, String identity) {
         long deadline = System.nanoTime() + EVALUATION_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonPath list = given().when().get("/evals?jobId=" + jobId).then().statusCode(200).extract().jsonPath();
+            JsonPath list = given().header(IdentityTokens.HEADER, identity).when().get("/evals?jobId=" + jobId)
+                    .then().statusCode(200).extract().jsonPath();
             List<Map<String, Object>> evals = list.getList("$");
             if (!evals.isEmpty() && List.of("COMPLETED", "FAILED").contains(String.valueOf(evals.get(0).get("status")))) {
-                return given().when().get("/evals/" + evals.get(0).get("id")).then().statusCode(200).extract().jsonPath();
+                return given().header(IdentityTokens.HEADER, identity).when().get("/evals/" + evals.get(0).get("id"))
+                        .then().statusCode(200).extract().jsonPath();
             }
             sleep();
         }

@@ -9,6 +9,7 @@ import dev.refinery.eval.service.EvaluationWorker;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
@@ -105,6 +106,7 @@ class EvaluationFlowTest {
         assertEquals("/refinery/eval-service", TopicProbe.header(event, "ce_source"));
         JsonNode payload = JSON.readTree(event.value());
         assertEquals("COMPLETED", payload.get("status").asText());
+        assertEquals("default", payload.get("tenant").asText(), "a job-completed without a tenant is the default tenant's");
         assertEquals(eval.getString("verdict"), payload.get("verdict").asText());
         assertEquals(eval.getDouble("candidate.metric"), payload.at("/candidate/metric").asDouble(), 1e-12);
         assertEquals(itemsKey, payload.get("itemsKey").asText());
@@ -324,6 +326,7 @@ class EvaluationFlowTest {
         return QuarkusTransaction.requiringNew().call(() -> {
             Evaluation e = new Evaluation();
             e.id = "ev-" + UUID.randomUUID().toString().replace("-", "");
+            e.tenant = TestIdentity.DEFAULT_TENANT;
             e.jobId = jobId;
             e.datasetId = datasetId;
             e.baseModel = "stories260K";

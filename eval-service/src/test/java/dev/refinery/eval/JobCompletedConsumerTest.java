@@ -2,8 +2,10 @@ package dev.refinery.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.identity.IdentityTokens;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -114,7 +116,7 @@ class JobCompletedConsumerTest {
         assertTrue(EvalFixtures.evaluationsOf(jobId).isEmpty());
 
         requests.faults().fix(jobId);
-        given().when().post("/admin/dead-letters/job-completed/replay?limit=1000").then().statusCode(200)
+        given().header(IdentityTokens.HEADER, operator()).when().post("/admin/dead-letters/job-completed/replay?limit=1000").then().statusCode(200)
                 .body("topic", equalTo("job-completed"))
                 .body("deadLetterTopic", equalTo("job-completed.dlq"))
                 .body("replayed", greaterThanOrEqualTo(1));
@@ -132,11 +134,19 @@ class JobCompletedConsumerTest {
 
     @Test
     void onlyJobCompletedCanBeReplayedHere() {
-        given().when().get("/admin/dead-letters").then().statusCode(200).body("topic", contains("job-completed"));
-        given().when().post("/admin/dead-letters/dataset-uploaded/replay").then().statusCode(404)
+        given().when().post("/admin/dead-letters/job-completed/replay").then().statusCode(403)
+                .body("code", equalTo("IDENTITY_SERVICE_ONLY")); // a tenant's admin is not an operator
+        given().header(IdentityTokens.HEADER, operator()).when().get("/admin/dead-letters").then().statusCode(200)
+                .body("topic", contains("job-completed"));
+        given().header(IdentityTokens.HEADER, operator()).when().post("/admin/dead-letters/dataset-uploaded/replay").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("code", equalTo("DEAD_LETTER_TOPIC_UNKNOWN"))
                 .body("allowed", contains("job-completed"));
+    }
+
+    /** Dead letters are for operators: Refinery's own services, never a tenant, even with an admin key. */
+    private static String operator() {
+        return TestIdentity.service("eval-service-operator");
     }
 
     /** Sends a golden sample as its version's event; returns its job id. */

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * How to check a dataset. Built with {@link #builder()}; every setting has the default a user gets when
  * they say nothing: the local engine as target, 90/10 splits, duplicates reported but kept, 8 MiB lines,
- * nesting up to 1,000 levels, gzip up to 64 GiB and 200 times its compressed size, 100 sample lines per rule,
+ * nesting up to 1,000 levels, gzip up to 10 GiB expanded and 200 times its compressed size, 100 sample lines per rule,
  * two worker threads.
  */
 public final class CheckOptions {
@@ -31,7 +31,15 @@ public final class CheckOptions {
     public static final int DEFAULT_MAX_DEPTH = 1000;
 
     private int maxDepth = DEFAULT_MAX_DEPTH;
-    private long maxDecompressedBytes = 64L * 1024 * 1024 * 1024;
+    /**
+     * 10 GiB: what a gzip may expand to. The same as ingest-service's default upload limit
+     * ({@code refinery.ingest.max-upload-bytes}): compressing a file saves transfer, it does not raise how much data a
+     * dataset may hold, so a gzip never expands past what could have been uploaded uncompressed. The ratio limit alone let
+     * a file expanding 190 times through up to the former 64 GiB cap.
+     */
+    public static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 10L * 1024 * 1024 * 1024;
+
+    private long maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
     private int maxDecompressionRatio = 200;
     private int samplesPerRule = 100;
     private int threads = 2;

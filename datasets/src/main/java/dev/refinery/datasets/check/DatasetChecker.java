@@ -61,7 +61,8 @@ public final class DatasetChecker {
                 try {
                     block = reader.next();
                 } catch (DecompressionLimitException e) {
-                    merger.fileProblem(Rule.GZIP_BOMB, e.getMessage() + "; the lines before it were checked");
+                    Rule rule = e.limit() == DecompressionLimitException.Limit.EXPANDED_SIZE ? Rule.GZIP_TOO_LARGE : Rule.GZIP_BOMB;
+                    merger.fileProblem(rule, e.getMessage() + "; the lines before it were checked");
                     break;
                 } catch (ZipException | java.io.EOFException e) {
                     if (!opened.gzip()) {

@@ -8,9 +8,11 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Opens a dataset stream, transparently gunzipping it when it starts with the gzip magic bytes, behind
- * a guard: the expanded bytes may not exceed {@code maxBytes}, nor {@code maxRatio} times the
- * compressed bytes read so far (once past a first megabyte, where tiny files legitimately have high
- * ratios). A bomb is stopped after at most a few blocks of output, never after filling memory or disk.
+ * a guard with two limits, because neither is enough alone: the expanded bytes may not exceed
+ * {@code maxBytes} (an absolute cap: a file that expands a "plausible" 190 times still cannot grow past
+ * it), nor {@code maxRatio} times the compressed bytes read so far (once past a first megabyte, where
+ * tiny files legitimately have high ratios: this stops a bomb after at most a few blocks of output,
+ * however high the cap). Neither ever lets a bomb fill memory or disk.
  */
 public final class Decompression {
 
@@ -93,13 +95,16 @@ public final class Decompression {
         }
 
         private void check() throws DecompressionLimitException {
+            long read = compressed.count;
             if (expanded > maxBytes) {
-                throw new DecompressionLimitException("the gzip file expands to more than " + maxBytes + " bytes, the configured limit");
+                throw new DecompressionLimitException(DecompressionLimitException.Limit.EXPANDED_SIZE, expanded, read,
+                        "the gzip file expands to more than " + ByteSize.of(maxBytes) + ", the limit on a dataset's uncompressed size: "
+                                + "stopped at expanded byte " + expanded + ", after " + read + " compressed bytes");
             }
-            if (expanded > GRACE_BYTES && expanded > (long) maxRatio * Math.max(1, compressed.count)) {
-                throw new DecompressionLimitException("the gzip file expanded " + expanded / Math.max(1, compressed.count)
-                        + " times (" + expanded + " bytes from " + compressed.count + "), more than the limit of " + maxRatio
-                        + " times: a gzip bomb or a pathological file");
+            if (expanded > GRACE_BYTES && expanded > (long) maxRatio * Math.max(1, read)) {
+                throw new DecompressionLimitException(DecompressionLimitException.Limit.RATIO, expanded, read,
+                        "the gzip file expanded " + expanded / Math.max(1, read) + " times (" + expanded + " bytes from " + read
+                                + "), more than the limit of " + maxRatio + " times: a gzip bomb or a pathological file");
             }
         }
     }

@@ -16,6 +16,8 @@ public enum Rule {
     GZIP_CORRUPT("DATASET_GZIP_CORRUPT", Severity.ERROR, "The gzip stream is damaged; compress the file again (gzip -k FILE) or upload it uncompressed."),
     GZIP_BOMB("DATASET_GZIP_BOMB", Severity.ERROR,
             "The file expands far beyond what a dataset of its compressed size can hold; upload the uncompressed JSONL or raise the decompression limits."),
+    GZIP_TOO_LARGE("DATASET_GZIP_TOO_LARGE", Severity.ERROR,
+            "Uncompressed, the file is larger than a dataset may be; split it into several datasets (or ask the operator to raise the limit on a gzip's expanded size)."),
     BYTE_ORDER_MARK("DATASET_BYTE_ORDER_MARK", Severity.WARNING,
             "The file starts with a byte-order mark, which many JSON readers reject; it is removed from the validated output. Save as UTF-8 without BOM."),
     CRLF_LINE_ENDINGS("DATASET_CRLF_LINE_ENDINGS", Severity.WARNING,

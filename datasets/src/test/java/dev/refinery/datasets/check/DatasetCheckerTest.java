@@ -349,6 +349,47 @@ class DatasetCheckerTest {
     }
 
     @Test
+    void aGzipUnderTheRatioLimitIsStillStoppedAtTheCapOnItsExpandedSize() throws IOException {
+        byte[] gz = gzipOfRecordsExpanding190Times(4L << 20);
+        DatasetReport allowed = new DatasetChecker(small().build()).check(new ByteArrayInputStream(gz)).report();
+        assertNull(rule(allowed, "DATASET_GZIP_BOMB"), "about 190:1 stays under the 200x ratio limit");
+        assertNull(rule(allowed, "DATASET_GZIP_TOO_LARGE"), "and 4 MiB under the default cap of 10 GiB");
+
+        // The same file against a 1 MiB cap (a small cap instead of writing gigabytes): refused at the cap, by its own code.
+        DatasetReport stopped = new DatasetChecker(small().maxDecompressedBytes(1L << 20).build()).check(new ByteArrayInputStream(gz)).report();
+        DatasetReport.RuleCount tooLarge = rule(stopped, "DATASET_GZIP_TOO_LARGE");
+        assertNotNull(tooLarge);
+        String message = tooLarge.samples().get(0).message();
+        assertNull(rule(stopped, "DATASET_GZIP_BOMB"));
+        assertFalse(stopped.accepted());
+        assertTrue(message.startsWith("the gzip file expands to more than 1 MiB (1048576 bytes), the limit on a dataset's "
+                + "uncompressed size: stopped at expanded byte "), message);
+        assertTrue(message.contains(" compressed bytes; the lines before it were checked"), message);
+        assertEquals(10L << 30, CheckOptions.DEFAULT_MAX_DECOMPRESSED_BYTES);
+    }
+
+    /** Chat records padded with runs of one letter, so that gzip compresses them about 190:1, to {@code bytes} expanded. */
+    private static byte[] gzipOfRecordsExpanding190Times(long bytes) throws IOException {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        long written = 0;
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            for (int i = 0; written < bytes; i++) {
+                // Runs compress about 1000:1; the random-looking id keeps the whole near 190:1.
+                String line = "{\"messages\": [{\"role\": \"user\", \"content\": \"" + java.util.UUID.randomUUID() + "\"}, "
+                        + "{\"role\": \"assistant\", \"content\": \"" + "a".repeat(RUN) + "\"}]}\n";
+                byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                out.write(b);
+                written += b.length;
+            }
+        }
+        long ratio = bytes / gz.size();
+        assertTrue(ratio > 150 && ratio < 200, "the fixture expands " + ratio + " times");
+        return gz.toByteArray();
+    }
+
+    private static final int RUN = 7_000;
+
+    @Test
     void formatsAreDetectedAndAMixedFileIsRejected() throws IOException {
         String file = String.join("\n",
                 "{\"prompt\": \"2+2?\", \"completion\": \"4\"}",

@@ -95,6 +95,22 @@ class EngineTokenCounterTest {
     }
 
     @Test
+    void messageTextThatLooksLikeTemplateCodeIsCountedAsTheLiteralText(@TempDir Path dir) throws Exception {
+        TinyTokenizerJson.write(dir.resolve("tiny"));
+        HfTokenizer tok = HfTokenizer.load(dir.resolve("tiny"));
+        String code = "{{ 'x' ~ 'y' }}";
+
+        RecordTokens tokens = TokenCounters.forSpec("engine:tiny", dir).count(chatWith(code));
+
+        // Rendered as text, it costs its own 15 characters' tokens, not those of "xy", which running it would give.
+        int overhead = 3 * 4 + tok.encode("system").length + tok.encode("user").length + tok.encode("assistant").length;
+        int bare = tok.encode("You are a storyteller.").length + tok.encode(code).length
+                + tok.encode("Once upon a time, a cat sat in the sun.").length;
+        assertEquals(bare + overhead, tokens.total());
+        assertTrue(tok.encode(code).length > tok.encode("xy").length);
+    }
+
+    @Test
     void aFolderSpecFindsTheTokenizerJsonAndItsTemplate(@TempDir Path dir) throws Exception {
         TinyTokenizerJson.write(dir.resolve("tiny"));
         TokenCounter byFolder = TokenCounters.forSpec("tokenizer-json:tiny", dir);

@@ -41,11 +41,16 @@ public final class JinjaChatTemplate implements ChatTemplate {
      * @param eosToken spelling of EOS given to the template as {@code eos_token} (may be null)
      */
     public JinjaChatTemplate(String template, Tokenizer tokenizer, String bosToken, String eosToken) {
+        this(template, tokenizer, bosToken, eosToken, RenderLimits.DEFAULT);
+    }
+
+    /** With other limits per rendering than {@link RenderLimits#DEFAULT} (tests). */
+    JinjaChatTemplate(String template, Tokenizer tokenizer, String bosToken, String eosToken, RenderLimits limits) {
         if (template == null || template.isBlank()) {
             throw new EngineException.InvalidChat("the chat template is empty");
         }
         this.tokenizer = tokenizer;
-        this.renderer = new JinjaRenderer(template, bosToken, eosToken);
+        this.renderer = new JinjaRenderer(template, bosToken, eosToken, limits);
         this.stopIds = findStopIds(template, tokenizer, eosToken);
         if (stopIds.length == 0) {
             throw new EngineException.TokenizerMismatch("the chat template has no end-of-turn token: the tokenizer has"

@@ -4,6 +4,8 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.CollectionTooBigException;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -27,15 +29,22 @@ import java.util.regex.Pattern;
  * dropped, {@code raise_exception} and {@code strftime_now} available, Python string methods on
  * strings, and the variables {@code messages}, {@code add_generation_prompt}, {@code bos_token},
  * {@code eos_token} and {@code tools} (none).
+ *
+ * <p>Messages are data: their text is inserted into the output as it is and never interpreted, even when it looks like
+ * template code (Jinjava's nested interpretation, on by default, would run a {@code {{ ... }}} found in a variable's
+ * value; Python's Jinja never does). Each rendering runs under {@link RenderLimits}: a time limit and an output size.
  */
 final class JinjaRenderer {
 
     private final Jinjava jinjava;
+    private final RenderLimits limits;
+    private final RenderDeadline deadline = new RenderDeadline();
     private final String template;
     private final String bosToken;
     private final String eosToken;
 
-    JinjaRenderer(String template, String bosToken, String eosToken) {
+    JinjaRenderer(String template, String bosToken, String eosToken, RenderLimits limits) {
+        this.limits = limits;
         CompositeELResolver resolver = new CompositeELResolver();
         resolver.add(new PythonMethodResolver());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
@@ -55,7 +64,11 @@ final class JinjaRenderer {
                         .withUsePyishObjectMapper(true)
                         .build())
                 .withElResolver(resolver)
-                .withMaxOutputSize(64L * 1024 * 1024)
+                // Dataset text such as {{ 'x' ~ 'y' }} in a message is text, not code to run.
+                .withNestedInterpretationEnabled(false)
+                .withMaxOutputSize(limits.maxOutputChars())
+                .withMaxStringLength(limits.maxOutputChars())
+                .withNodePreProcessor(deadline)
                 .build();
         this.jinjava = new Jinjava(config);
         registerFunction("raise_exception", "raiseException");
@@ -90,18 +103,28 @@ final class JinjaRenderer {
         context.put("eos_token", eosToken);
         context.put("tools", null);
         context.put("documents", null);
+        return deadline.within(limits.timeLimit(), () -> renderWithin(context));
+    }
+
+    private String renderWithin(Map<String, Object> context) {
         RenderResult result;
         try {
             result = jinjava.renderForResult(template, context);
+        } catch (RenderDeadline.Exceeded e) {
+            throw timedOut();
         } catch (RuntimeException e) {
             throw failure(e.getMessage(), e);
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw failure(raisedMessage(error), null);
+                throw failure(fatalMessage(error), null);
             }
         }
         return result.getOutput();
+    }
+
+    private EngineException timedOut() {
+        return failure("the chat template took longer than " + limits.describeTime() + " to render (its limit per rendering)", null);
     }
 
     private static final Pattern INDENT_BEFORE_TAG = Pattern.compile("(?m)^[ \\t]+(?=\\{[%#](?![+-]))");
@@ -155,10 +178,16 @@ final class JinjaRenderer {
         return out.toString();
     }
 
-    private static String raisedMessage(TemplateError error) {
+    private String fatalMessage(TemplateError error) {
         for (Throwable t = error.getException(); t != null; t = t.getCause()) {
             if (t instanceof TemplateRaised) {
                 return "the chat template rejected the conversation: " + t.getMessage();
+            }
+            if (t instanceof RenderDeadline.Exceeded) {
+                return timedOut().getMessage();
+            }
+            if (t instanceof OutputTooBigException || t instanceof CollectionTooBigException) {
+                return "the chat template's output is larger than " + limits.maxOutputChars() + " characters (its limit per rendering)";
             }
         }
         return "the chat template failed at line " + error.getLineno() + ": " + error.getMessage();

@@ -222,6 +222,39 @@ class JinjaChatTemplateTest {
     }
 
     @Test
+    void messageTextIsRenderedAsTextNeverAsTemplateCode() {
+        String code = "{{ 'x' ~ 'y' }}";
+        JinjaChatTemplate t = chatMl(KnownTemplates.CHATML);
+        List<ChatMessage> chat = List.of(user(code), assistant("{% for i in range(3) %}z{% endfor %}"));
+        assertEquals("<|im_start|>user\n" + code + "<|im_end|>\n<|im_start|>assistant\n{% for i in range(3) %}z{% endfor %}<|im_end|>\n",
+                t.render(chat, false));
+        // Counted and trained as the literal text too: the answer's tokens are those of its own characters.
+        assertEquals("{% for i in range(3) %}z{% endfor %}", QWEN_LIKE.decode(maskedIds(t.encodeForTraining(chat))));
+    }
+
+    @Test
+    void aRenderingThatRunsPastItsTimeLimitFailsInsteadOfHanging() {
+        // A billion loop iterations that write nothing: only the time limit stops it.
+        String endless = "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% set x = a %}"
+                + "{% endfor %}{% endfor %}{% endfor %}<|im_end|>";
+        JinjaChatTemplate t = new JinjaChatTemplate(endless, QWEN_LIKE, null, "<|endoftext|>",
+                new RenderLimits(java.time.Duration.ofMillis(300), RenderLimits.DEFAULT.maxOutputChars()));
+        long start = System.nanoTime();
+        EngineException e = assertThrows(EngineException.InvalidChat.class, () -> t.render(WITH_SYSTEM, false));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("the chat template took longer than 300 ms to render (its limit per rendering)", e.getMessage());
+        assertTrue(tookMs < 5_000, "stopped after " + tookMs + " ms");
+    }
+
+    @Test
+    void aRenderingLargerThanItsSizeLimitFails() {
+        JinjaChatTemplate t = new JinjaChatTemplate(KnownTemplates.CHATML, QWEN_LIKE, null, "<|endoftext|>",
+                new RenderLimits(RenderLimits.DEFAULT.timeLimit(), 1_000));
+        EngineException e = assertThrows(EngineException.InvalidChat.class, () -> t.render(List.of(user("a".repeat(2_000))), false));
+        assertTrue(e.getMessage().startsWith("the chat template's output is larger than 1000 characters"), e.getMessage());
+    }
+
+    @Test
     void strftimeNowFormatsTheCurrentDate() {
         String year = String.valueOf(java.time.LocalDate.now().getYear());
         assertTrue(JinjaRenderer.strftimeNow("%d %b %Y").endsWith(year));

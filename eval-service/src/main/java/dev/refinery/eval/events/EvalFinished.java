@@ -6,11 +6,12 @@ import java.time.OffsetDateTime;
 
 /**
  * Payload of {@code eval-finished} v1 (contracts/schemas/eval-finished.v1.json). A COMPLETED
- * evaluation carries the summary; a FAILED one its reason. Absent fields are left out, not null.
+ * evaluation carries the summary; a FAILED one its reason. Absent fields are left out, not null. {@code tenant} is the
+ * evaluation's owner, so that only it is told (its job's tenant; "default" for jobs from before tenants).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EvalFinished(String evalId, String jobId, String datasetId, String status, String metric, Integer items,
-                           Score baseline, Score candidate, Difference difference, String verdict, String bucket,
+public record EvalFinished(String tenant, String evalId, String jobId, String datasetId, String status, String metric,
+                           Integer items, Score baseline, Score candidate, Difference difference, String verdict, String bucket,
                            String itemsKey, String failureReason, OffsetDateTime finishedAt) {
 
     public static final String TOPIC = "eval-finished";

@@ -3,10 +3,10 @@ package dev.refinery.eval.events;
 /**
  * What eval-service reads of {@code job-completed} v1 and v2 (contracts/schemas/job-completed.v1.json and .v2.json); unknown
  * fields are ignored. v1 names a succeeded job's adapter by {@code bucket} + {@code adapterKey}; v2 by {@code artifact}
- * (a LoRA adapter or a whole model in a bucket, or a model its provider keeps).
+ * (a LoRA adapter or a whole model in a bucket, or a model its provider keeps). Either may carry the job's {@code tenant}.
  */
-public record JobCompleted(String jobId, String datasetId, String baseModel, String status, String backend, String bucket, String adapterKey,
-                           Artifact artifact) {
+public record JobCompleted(String tenant, String jobId, String datasetId, String baseModel, String status, String backend, String bucket,
+                           String adapterKey, Artifact artifact) {
 
     public static final String TOPIC = "job-completed";
     public static final String TYPE_V1 = "refinery.job-completed.v1";
@@ -14,6 +14,14 @@ public record JobCompleted(String jobId, String datasetId, String baseModel, Str
 
     /** v2: what a SUCCEEDED job produced; {@code bucket} + {@code key} when it is in object storage, else {@code providerModel}. */
     public record Artifact(String type, String bucket, String key, String providerModel) {
+    }
+
+    /** Events from before tenants existed carry none: their jobs belong to {@value #DEFAULT_TENANT}. */
+    public static final String DEFAULT_TENANT = "default";
+
+    /** The tenant that owns the job, and so its evaluation. */
+    public String owner() {
+        return tenant == null ? DEFAULT_TENANT : tenant;
     }
 
     public boolean succeeded() {

@@ -34,15 +34,15 @@ public final class EvaluationMapper {
     /** The {@code eval-finished} payload of a finished evaluation: the summary when COMPLETED, the reason when FAILED. */
     public static EvalFinished toEvent(Evaluation e) {
         if (e.status == EvaluationStatus.COMPLETED) {
-            return new EvalFinished(e.id, e.jobId, e.datasetId, e.status.name(), e.metric, e.items,
+            return new EvalFinished(e.tenant, e.id, e.jobId, e.datasetId, e.status.name(), e.metric, e.items,
                     new EvalFinished.Score(e.baselineModel, e.baselineMean, e.baselineLoss),
                     new EvalFinished.Score(e.candidateModel, e.candidateMean, e.candidateLoss),
                     new EvalFinished.Difference(e.differenceMean, e.ciLow, e.ciHigh, e.confidence),
                     e.verdict.name(), e.bucket, e.itemsKey, null, e.finishedAt);
         }
         if (e.status == EvaluationStatus.FAILED) {
-            return new EvalFinished(e.id, e.jobId, e.datasetId, e.status.name(), e.metric, null, null, null, null, null, e.bucket,
-                    null, e.failureReason, e.finishedAt);
+            return new EvalFinished(e.tenant, e.id, e.jobId, e.datasetId, e.status.name(), e.metric, null, null, null, null, null,
+                    e.bucket, null, e.failureReason, e.finishedAt);
         }
         throw new IllegalStateException("evaluation " + e.id + " is " + e.status + ", not finished: there is no eval-finished to send");
     }

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 final class Candidates {
 
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
+    /** contracts/schemas: the tenant, when an event names one. */
+    private static final Pattern TENANT = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
     private static final Set<String> STATUSES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private Candidates() {
@@ -72,6 +74,9 @@ final class Candidates {
     }
 
     private static void requireCommonFields(JobCompleted e, String ceId) {
+        if (e.tenant() != null && !TENANT.matcher(e.tenant()).matches()) {
+            throw breaks(ceId, "tenant is not 1 to 100 letters, digits, '.', '_' or '-'");
+        }
         if (e.jobId() == null || !EvaluationService.JOB_ID.matcher(e.jobId()).matches()) {
             throw breaks(ceId, "jobId '" + e.jobId() + "' is not ft- followed by 32 hex digits");
         }

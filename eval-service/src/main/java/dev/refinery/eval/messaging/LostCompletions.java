@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
  * Finished jobs whose job-completed never reached this service: every SUCCEEDED job with an adapter or a whole model in
  * our bucket must have an evaluation here (models a provider keeps are not evaluated, so they are not asked for). The
  * kit's reconciliation asks training-service ({@code refinery.reconcile.upstream-url}) to announce again each such job
- * without one, and the announcement takes the consumer's one path.
+ * without one, and the announcement takes the consumer's one path. It works across tenants: the kit calls training-service
+ * as one of Refinery's services (which sees every tenant's jobs), and the check below is not scoped to a tenant because a
+ * job id is unique platform-wide; the re-announced event carries the job's tenant like the original.
  */
 @ApplicationScoped
 public class LostCompletions {

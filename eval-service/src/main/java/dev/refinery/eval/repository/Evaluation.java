@@ -11,6 +11,7 @@ import jakarta.persistence.Version;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 /** An evaluation of a fine-tuned model against its base (persistence model; never sent over the wire as is). */
 @Entity
@@ -19,6 +20,10 @@ public class Evaluation extends PanacheEntityBase {
 
     @Id
     public String id;
+
+    /** The project that owns it (and its per-item results): its job's tenant. The API shows it to no other. */
+    @Column(nullable = false)
+    public String tenant;
 
     @Column(name = "job_id", nullable = false)
     public String jobId;
@@ -121,14 +126,20 @@ public class Evaluation extends PanacheEntityBase {
     @Version
     public long version;
 
-    public static List<Evaluation> byJob(String jobId, int limit) {
-        return find("jobId = ?1 order by createdAt desc, id", jobId).page(0, limit).list();
+    /** The evaluation {@code id} if {@code tenant} owns it: another tenant's is as absent as one that does not exist. */
+    public static Optional<Evaluation> owned(String tenant, String id) {
+        return find("id = ?1 and tenant = ?2", id, tenant).firstResultOptional();
     }
 
-    public static List<Evaluation> newest(int limit) {
-        return find("order by createdAt desc, id").page(0, limit).list();
+    public static List<Evaluation> byJob(String tenant, String jobId, int limit) {
+        return find("tenant = ?1 and jobId = ?2 order by createdAt desc, id", tenant, jobId).page(0, limit).list();
     }
 
+    public static List<Evaluation> newest(String tenant, int limit) {
+        return find("tenant = ?1 order by createdAt desc, id", tenant).page(0, limit).list();
+    }
+
+    /** Across tenants: a job id is unique platform-wide, and one job gets one evaluation whoever owns it. */
     public static boolean existsForJob(String jobId) {
         return count("jobId", jobId) > 0;
     }

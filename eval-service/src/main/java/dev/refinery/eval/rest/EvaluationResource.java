@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.service.EvaluationService;
+import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -24,7 +25,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Evaluations of fine-tuned models against their base: status, summary, per-item results. */
+/**
+ * Evaluations of fine-tuned models against their base: status, summary, per-item results. Every route acts for the
+ * caller's tenant ({@link CurrentCaller#tenant()}): another tenant's evaluation is not found, exactly like one that does
+ * not exist, and lists hold only the caller's.
+ */
 @Path("/evals")
 @Produces(MediaType.APPLICATION_JSON)
 public class EvaluationResource {
@@ -35,18 +40,21 @@ public class EvaluationResource {
     @Inject
     EvaluationService evaluations;
 
+    @Inject
+    CurrentCaller caller;
+
     @GET
     @Path("/{id}")
     @Operation(summary = "An evaluation: status, and once completed the scores, the 95% interval and the verdict")
     public EvaluationView get(@PathParam("id") String id) {
-        return evaluations.view(evaluations.get(id));
+        return evaluations.view(evaluations.get(caller.tenant(), id));
     }
 
     @GET
     @Operation(summary = "Evaluations, newest first; those of one fine-tuning job with ?jobId=")
     public List<EvaluationView> list(@QueryParam("jobId") @Parameter(description = "the fine-tuning job (ft-...)") String jobId,
                                      @QueryParam("limit") @DefaultValue("50") int limit) {
-        return evaluations.list(jobId, Math.max(1, Math.min(limit, 500))).stream().map(evaluations::view).toList();
+        return evaluations.list(caller.tenant(), jobId, Math.max(1, Math.min(limit, 500))).stream().map(evaluations::view).toList();
     }
 
     @GET
@@ -61,7 +69,7 @@ public class EvaluationResource {
             throw ApiException.badRequest("EVAL_PAGE_INVALID", "limit must be 1 to " + MAX_PAGE + " and offset at least 0, got limit "
                     + limit + ", offset " + offset);
         }
-        Evaluation e = evaluations.get(id);
+        Evaluation e = evaluations.get(caller.tenant(), id);
         InputStream in = evaluations.openItems(e); // opened before the response starts, so a failure is still a problem response
         StreamingOutput body = out -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

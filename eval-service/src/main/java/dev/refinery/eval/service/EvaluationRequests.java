@@ -52,6 +52,7 @@ public class EvaluationRequests {
         }
         Evaluation e = new Evaluation();
         e.id = "ev-" + UUID.randomUUID().toString().replace("-", "");
+        e.tenant = job.owner();
         e.jobId = job.jobId();
         e.datasetId = job.datasetId();
         e.baseModel = job.baseModel();
@@ -67,8 +68,8 @@ public class EvaluationRequests {
         e.persist();
         leases.open(EvaluationTransitions.LEASE_KIND, e.id);
         worker.startAfterCommit(e.id);
-        LOG.infof("evaluation %s recorded for job %s (dataset %s, base %s, %s)", e.id, e.jobId, e.datasetId, e.baseModel,
-                e.artifactType.wireName());
+        LOG.infof("evaluation %s recorded for job %s of tenant %s (dataset %s, base %s, %s)", e.id, e.jobId, e.tenant, e.datasetId,
+                e.baseModel, e.artifactType.wireName());
         return Optional.of(e);
     }
 }

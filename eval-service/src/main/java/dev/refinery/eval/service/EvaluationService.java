@@ -39,30 +39,27 @@ public class EvaluationService {
         return EvaluationMapper.toView(e, status);
     }
 
+    /** The evaluation {@code id} of {@code tenant}; another tenant's answers exactly as one that does not exist (404). */
     @Transactional
-    public Evaluation get(String id) {
+    public Evaluation get(String tenant, String id) {
         if (id == null || !EVAL_ID.matcher(id).matches()) {
             throw ApiException.badRequest("EVAL_ID_INVALID", "'" + id + "' is not an evaluation id (ev- followed by 32 hex digits)")
                     .with("field", "id");
         }
-        Evaluation e = Evaluation.findById(id);
-        if (e == null) {
-            throw ApiException.notFound("EVAL_NOT_FOUND", "no evaluation " + id);
-        }
-        return e;
+        return Evaluation.owned(tenant, id).orElseThrow(() -> ApiException.notFound("EVAL_NOT_FOUND", "no evaluation " + id));
     }
 
-    /** Newest first; all evaluations when {@code jobId} is null, else that job's. */
+    /** The tenant's evaluations, newest first; all of them when {@code jobId} is null, else that job's. */
     @Transactional
-    public List<Evaluation> list(String jobId, int limit) {
+    public List<Evaluation> list(String tenant, String jobId, int limit) {
         if (jobId == null) {
-            return Evaluation.newest(limit);
+            return Evaluation.newest(tenant, limit);
         }
         if (!JOB_ID.matcher(jobId).matches()) {
             throw ApiException.badRequest("JOB_ID_INVALID", "'" + jobId + "' is not a job id (ft- followed by 32 hex digits)")
                     .with("field", "jobId");
         }
-        return Evaluation.byJob(jobId, limit);
+        return Evaluation.byJob(tenant, jobId, limit);
     }
 
     /** Opens the per-item results of a COMPLETED evaluation; the caller closes the stream. */

@@ -31,6 +31,7 @@ class EvaluationMapperTest {
     private static Evaluation evaluation(EvaluationStatus status) {
         Evaluation e = new Evaluation();
         e.id = EVAL;
+        e.tenant = "tenant-a";
         e.jobId = JOB;
         e.datasetId = "ds-5f0c1b2a9d8e4f7a8b6c3d2e1f0a9b8c";
         e.baseModel = "stories260K";
@@ -61,6 +62,7 @@ class EvaluationMapperTest {
         ContractSchemas.assertValid("eval-finished", json);
         JsonNode event = JSON.readTree(json);
         assertEquals("COMPLETED", event.get("status").asText());
+        assertEquals("tenant-a", event.get("tenant").asText(), "only the evaluation's owner is to be told");
         assertEquals(27, event.get("items").asInt());
         assertEquals("stories260K", event.at("/baseline/model").asText());
         assertEquals(0.93, event.at("/candidate/metric").asDouble());
@@ -90,6 +92,7 @@ class EvaluationMapperTest {
         ContractSchemas.assertValid("eval-finished", json);
         JsonNode event = JSON.readTree(json);
         assertEquals("FAILED", event.get("status").asText());
+        assertEquals("tenant-a", event.get("tenant").asText());
         assertEquals(e.failureReason, event.get("failureReason").asText());
         assertFalse(event.has("baseline") || event.has("verdict") || event.has("itemsKey"), json);
     }
