@@ -122,6 +122,7 @@ class RoutingTest {
         int half = 1024 * 1024;
         ProgressGatedBody body = new ProgressGatedBody(half, () -> stubUploadBytesSoFar() >= half / 2);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/datasets?name=streamed"))
+                .header("Authorization", "Bearer " + dev.refinery.testing.TestIdentity.bootstrapKey().orElseThrow())
                 .header("Content-Type", "application/jsonl")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
                 .timeout(Duration.ofSeconds(60))

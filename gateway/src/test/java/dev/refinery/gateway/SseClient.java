@@ -28,7 +28,9 @@ final class SseClient implements AutoCloseable {
     private volatile Stream<String> lines;
 
     private SseClient(URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
+        // As the deployment's admin (project default): a live client sees its own project's events only.
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + dev.refinery.testing.TestIdentity.bootstrapKey().orElseThrow()).GET().build();
         response = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         Thread reader = new Thread(() -> read(response.join().body()), "sse-test-client");
         reader.setDaemon(true);
