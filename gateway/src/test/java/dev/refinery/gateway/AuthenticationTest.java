@@ -108,6 +108,26 @@ class AuthenticationTest {
         given().when().get("/v1/audit?action=key.created").then().statusCode(200).body("action", hasItem("key.created"));
     }
 
+    @Test
+    void aKeyPastItsRequestRateIsToldWhenToComeBack() {
+        String key = given().contentType(ContentType.JSON).body(Map.of("name", "slow", "scope", "read", "requestsPerMinute", 3))
+                .when().post("/v1/keys").then().statusCode(201).extract().path("key");
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", "Bearer " + key).when().get("/v1/me").then().statusCode(200);
+        }
+        given().header("Authorization", "Bearer " + key).when().get("/v1/me").then().statusCode(429)
+                .body("code", equalTo("RATE_LIMITED")).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        given().when().get("/v1/me").then().statusCode(200); // another key is not held back
+    }
+
+    @Test
+    void aForwardedHeaderThatIsNotAPlainValueIsRefusedBeforeAnythingIsSent() {
+        given().header("Idempotency-Key", "k".repeat(201)).contentType(ContentType.JSON).body("{}").when().post("/v1/fine-tunes")
+                .then().statusCode(400).body("code", equalTo("HEADER_INVALID")).body("field", equalTo("Idempotency-Key"));
+        given().header("Idempotency-Key", "a\tb").contentType(ContentType.JSON).body("{}").when().post("/v1/fine-tunes")
+                .then().statusCode(400).body("code", equalTo("HEADER_INVALID"));
+    }
+
     private static String createKey(String name, String scope, OffsetDateTime expiresAt) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "scope", scope));
         if (expiresAt != null) {

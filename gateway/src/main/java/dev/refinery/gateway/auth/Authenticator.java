@@ -16,7 +16,8 @@ import java.lang.reflect.Method;
 
 /**
  * Every {@code /v1} route needs an API key ({@code Authorization: Bearer rfy_...}): none, a malformed, unknown, revoked or
- * expired one answers 401; a key whose scope is below the route's answers 403. The resources then act for the key's project.
+ * expired one answers 401; a key whose scope is below the route's answers 403; a key past its request rate 429. The
+ * resources then act for the key's project.
  */
 public class Authenticator {
 
@@ -30,6 +31,9 @@ public class Authenticator {
     @Inject
     GatewayCaller caller;
 
+    @Inject
+    KeyRateLimits rates;
+
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
         if (!request.getUriInfo().getPath().startsWith("/v1")) {
@@ -41,6 +45,7 @@ public class Authenticator {
             throw new ApiException(403, "AUTH_SCOPE_INSUFFICIENT", "Forbidden", "this route needs a key with scope " + needed.wireName()
                     + "; this key has " + identity.scope().wireName()).with("requiredScope", needed.wireName());
         }
+        rates.acquire(identity);
         caller.set(identity);
     }
 

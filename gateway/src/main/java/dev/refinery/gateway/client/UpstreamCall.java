@@ -48,13 +48,24 @@ public final class UpstreamCall {
         return this;
     }
 
-    /** Adds a header when it has a value. */
+    /**
+     * Adds a header when it has a value. What a client sent is forwarded only when it is a plain header value: at most
+     * {@value #MAX_HEADER_VALUE} visible ASCII characters (no line breaks that could start a header of their own), else 400
+     * {@code HEADER_INVALID} naming the header, before anything is sent.
+     */
     public UpstreamCall header(String name, String value) {
         if (value != null && !value.isEmpty()) {
+            if (value.length() > MAX_HEADER_VALUE || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                throw new ApiException(400, "HEADER_INVALID", "Bad request", name + " must be at most " + MAX_HEADER_VALUE
+                        + " visible ASCII characters").with("field", name);
+            }
             headers.add(new String[] {name, value});
         }
         return this;
     }
+
+    /** Longer than any content type or idempotency key a client needs; the services store some of these. */
+    static final int MAX_HEADER_VALUE = 200;
 
     public Upstream upstream() {
         return upstream;

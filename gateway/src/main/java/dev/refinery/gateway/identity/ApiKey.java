@@ -46,6 +46,10 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "revoked_at")
     public OffsetDateTime revokedAt;
 
+    /** Requests a minute this key may make; null: the deployment's setting. */
+    @Column(name = "requests_per_minute")
+    public Integer requestsPerMinute;
+
     public static Optional<ApiKey> byPrefix(String prefix) {
         return find("prefix", prefix).firstResultOptional();
     }

@@ -51,14 +51,17 @@ public class ApiKeys {
         return key.identity();
     }
 
-    public CreatedKey create(Identity creator, String project, String name, Scope scope, OffsetDateTime expiresAt) {
+    public CreatedKey create(Identity creator, String project, String name, Scope scope, OffsetDateTime expiresAt, Integer requestsPerMinute) {
         String target = project == null ? creator.project() : Projects.checkedId(project, "project");
         requireSameOrganization(creator, target);
         if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
             throw ApiException.badRequest("KEY_EXPIRY_INVALID", "expiresAt must be in the future").with("field", "expiresAt");
         }
+        if (requestsPerMinute != null && (requestsPerMinute < 1 || requestsPerMinute > 1_000_000)) {
+            throw ApiException.badRequest("KEY_RATE_INVALID", "requestsPerMinute must be 1 to 1000000").with("field", "requestsPerMinute");
+        }
         String plaintext = KeyFormat.generate();
-        return new CreatedKey(store.insert(target, name, scope, expiresAt, plaintext, creator.keyPrefix()), plaintext);
+        return new CreatedKey(store.insert(target, name, scope, expiresAt, requestsPerMinute, plaintext, creator.keyPrefix()), plaintext);
     }
 
     public List<ApiKey> list(Identity caller, String project) {

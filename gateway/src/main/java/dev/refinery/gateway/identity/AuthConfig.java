@@ -23,4 +23,21 @@ public interface AuthConfig {
      */
     @WithDefault("5s")
     Duration cacheTtl();
+
+    /** Requests a key may make per minute, unless the key was made with a limit of its own (on each gateway replica). */
+    @WithDefault("600")
+    int requestsPerMinute();
+
+    Uploads uploads();
+
+    /** Uploads in flight: refused before their body is read when too many are. */
+    interface Uploads {
+        /** Per project: more answers 429 UPLOADS_TOO_MANY. */
+        @WithDefault("4")
+        int perTenant();
+
+        /** In all, on this replica: more answers 503 UPLOADS_BUSY. */
+        @WithDefault("16")
+        int total();
+    }
 }

@@ -10,6 +10,7 @@ import dev.refinery.identity.Scope;
  * @param project      the tenant
  * @param organization the project's organization
  * @param scope        what the key may do
+ * @param requestsPerMinute the key's own rate, or null for the deployment's
  */
-public record Identity(String keyId, String keyPrefix, String project, String organization, Scope scope) {
+public record Identity(String keyId, String keyPrefix, String project, String organization, Scope scope, Integer requestsPerMinute) {
 }

@@ -23,13 +23,15 @@ public class KeyStore {
     public Optional<StoredKey> byPrefix(String prefix) {
         return ApiKey.byPrefix(prefix).map(k -> {
             Project p = Project.findById(k.projectId);
-            Identity identity = new Identity(k.id, k.prefix, k.projectId, p.organizationId, Scope.parse(k.scope).orElseThrow());
+            Identity identity = new Identity(k.id, k.prefix, k.projectId, p.organizationId, Scope.parse(k.scope).orElseThrow(),
+                    k.requestsPerMinute);
             return new StoredKey(k.secretHash, identity, k.expiresAt, k.revokedAt);
         });
     }
 
     @Transactional
-    public ApiKey insert(String project, String name, Scope scope, OffsetDateTime expiresAt, String plaintext, String createdBy) {
+    public ApiKey insert(String project, String name, Scope scope, OffsetDateTime expiresAt, Integer requestsPerMinute, String plaintext,
+                         String createdBy) {
         ApiKey key = new ApiKey();
         key.id = "key-" + UUID.randomUUID().toString().replace("-", "");
         key.projectId = project;
@@ -40,6 +42,7 @@ public class KeyStore {
         key.createdAt = now();
         key.createdBy = createdBy;
         key.expiresAt = expiresAt;
+        key.requestsPerMinute = requestsPerMinute;
         key.persist();
         return key;
     }
@@ -109,7 +112,7 @@ public class KeyStore {
         }
         existing.ifPresent(ApiKey::delete);
         ApiKey.flush();
-        insert(Projects.DEFAULT, "bootstrap (refinery.auth.bootstrap-key)", Scope.ADMIN, null, plaintext, "configuration");
+        insert(Projects.DEFAULT, "bootstrap (refinery.auth.bootstrap-key)", Scope.ADMIN, null, null, plaintext, "configuration");
     }
 
     private static void ensureOrganization(String id) {

@@ -1,6 +1,8 @@
 package dev.refinery.gateway.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refinery.gateway.auth.GatewayCaller;
+import dev.refinery.gateway.auth.UploadSlots;
 import dev.refinery.gateway.client.Upstream;
 import dev.refinery.gateway.client.UpstreamCall;
 import dev.refinery.gateway.client.UpstreamClient;
@@ -47,6 +49,12 @@ public class DatasetsResource {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    UploadSlots uploads;
+
+    @Inject
+    GatewayCaller caller;
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Upload a JSONL dataset", description = "The body is the raw file (application/x-ndjson, application/jsonl, "
@@ -78,7 +86,9 @@ public class DatasetsResource {
                 .query(uri.getRequestUri().getRawQuery())
                 .header("Content-Type", contentType)
                 .header("Idempotency-Key", idempotencyKey);
-        return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, length(contentLength)), config.uploadTimeout()));
+        try (UploadSlots.Slot slot = uploads.take(caller.get().project())) { // before a byte of the body is read
+            return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, length(contentLength)), config.uploadTimeout()));
+        }
     }
 
     @GET

@@ -11,17 +11,21 @@ final class KeyViews {
     private KeyViews() {
     }
 
-    /** {@code POST /v1/keys}: scope read, write or admin; project defaults to the caller's; no expiry unless given. */
-    record KeyRequest(String name, String scope, OffsetDateTime expiresAt, String project) {
+    /**
+     * {@code POST /v1/keys}: scope read, write or admin; project defaults to the caller's; no expiry unless given;
+     * requestsPerMinute defaults to the deployment's.
+     */
+    record KeyRequest(String name, String scope, OffsetDateTime expiresAt, String project, Integer requestsPerMinute) {
     }
 
     /** A key as listed: never its secret. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record KeyView(String id, String prefix, String project, String name, String scope, OffsetDateTime createdAt, String createdBy,
-                   OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
+                   OffsetDateTime expiresAt, OffsetDateTime revokedAt, Integer requestsPerMinute) {
 
         static KeyView of(ApiKey k) {
-            return new KeyView(k.id, k.prefix, k.projectId, k.name, k.scope, k.createdAt, k.createdBy, k.expiresAt, k.revokedAt);
+            return new KeyView(k.id, k.prefix, k.projectId, k.name, k.scope, k.createdAt, k.createdBy, k.expiresAt, k.revokedAt,
+                    k.requestsPerMinute);
         }
     }
 

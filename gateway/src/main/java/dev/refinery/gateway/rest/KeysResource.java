@@ -57,7 +57,7 @@ public class KeysResource {
         }
         Scope scope = Scope.parse(request.scope()).orElseThrow(() ->
                 ApiException.badRequest("KEY_SCOPE_INVALID", "scope must be read, write or admin").with("field", "scope"));
-        ApiKeys.CreatedKey created = keys.create(caller.get(), request.project(), name, scope, request.expiresAt());
+        ApiKeys.CreatedKey created = keys.create(caller.get(), request.project(), name, scope, request.expiresAt(), request.requestsPerMinute());
         return Response.created(URI.create("/v1/keys/" + created.key().id))
                 .entity(KeyViews.CreatedKeyView.of(created.key(), created.plaintext())).build();
     }
