@@ -3,6 +3,7 @@ package dev.refinery.kit.auth;
 import dev.refinery.identity.IdentityTokens;
 import dev.refinery.identity.InvalidIdentityException;
 import dev.refinery.kit.problem.ApiException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -15,8 +16,10 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class CallerFilter {
 
+    // Looked up per request, not injected: RESTEasy Reactive creates its filters during static init, before the runtime
+    // configuration (and with it the signing key's IdentityConfig mapping) exists; injecting the tokens there fails startup.
     @Inject
-    IdentityTokens tokens;
+    Instance<IdentityTokens> tokens;
 
     @Inject
     CurrentCaller current;
@@ -24,7 +27,7 @@ public class CallerFilter {
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public void verify(ContainerRequestContext request) {
         try {
-            current.set(tokens.verify(request.getHeaderString(IdentityTokens.HEADER)));
+            current.set(tokens.get().verify(request.getHeaderString(IdentityTokens.HEADER)));
         } catch (InvalidIdentityException e) {
             throw new ApiException(401, e.code(), "Unauthorized", e.getMessage());
         }
