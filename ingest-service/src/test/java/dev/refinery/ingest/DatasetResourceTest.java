@@ -1,8 +1,10 @@
 package dev.refinery.ingest;
 
+import dev.refinery.identity.IdentityTokens;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -84,13 +86,15 @@ class DatasetResourceTest {
         given().queryParam("since", "yesterday").when().get("/datasets").then().statusCode(400)
                 .body("code", equalTo("TIME_WINDOW_INVALID")).body("field", equalTo("since"));
 
-        given().when().post("/datasets/" + id + "/announce").then().statusCode(202)
+        // Announcing is internal: reconciliation (one of Refinery's services) asks for it.
+        String service = TestIdentity.service("validation-service");
+        given().header(IdentityTokens.HEADER, service).when().post("/datasets/" + id + "/announce").then().statusCode(202)
                 .body("id", equalTo(id)).body("topic", equalTo("dataset-uploaded"));
         List<ConsumerRecord<String, String>> events = new TopicProbe(kafka).all("dataset-uploaded", r -> id.equals(r.key()), Duration.ofSeconds(5));
         assertEquals(2, events.size(), "the upload's event, then its repeat");
         assertEquals(events.get(0).value(), events.get(1).value(), "the same content");
         assertEquals(false, TopicProbe.header(events.get(0), "ce_id").equals(TopicProbe.header(events.get(1), "ce_id")), "a new event id");
-        given().when().post("/datasets/ds-00000000000000000000000000000000/announce").then().statusCode(404)
+        given().header(IdentityTokens.HEADER, service).when().post("/datasets/ds-00000000000000000000000000000000/announce").then().statusCode(404)
                 .body("code", equalTo("DATASET_NOT_FOUND"));
     }
 

@@ -2,9 +2,11 @@ package dev.refinery.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.identity.IdentityTokens;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -135,7 +137,7 @@ class DatasetUploadedConsumerTest {
         given().when().get("/reports/" + id).then().statusCode(404);
 
         requests.faults().fix(id);
-        given().when().post("/admin/dead-letters/dataset-uploaded/replay?limit=1000").then().statusCode(200)
+        asOperator().when().post("/admin/dead-letters/dataset-uploaded/replay?limit=1000").then().statusCode(200)
                 .body("topic", equalTo("dataset-uploaded"))
                 .body("deadLetterTopic", equalTo("dataset-uploaded.dlq"))
                 .body("replayed", greaterThanOrEqualTo(1));
@@ -154,16 +156,21 @@ class DatasetUploadedConsumerTest {
 
     @Test
     void onlyTheTopicsThisServiceConsumesCanBeReplayed() {
-        given().when().get("/admin/dead-letters").then().statusCode(200)
+        asOperator().when().get("/admin/dead-letters").then().statusCode(200)
                 .body("topic", contains("dataset-uploaded"))
                 .body("deadLetterTopic", contains("dataset-uploaded.dlq"));
-        given().when().post("/admin/dead-letters/job-completed/replay").then().statusCode(404)
+        asOperator().when().post("/admin/dead-letters/job-completed/replay").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("code", equalTo("DEAD_LETTER_TOPIC_UNKNOWN"))
                 .body("allowed", contains("dataset-uploaded"));
-        given().when().post("/admin/dead-letters/dataset-uploaded/replay?limit=0").then().statusCode(400)
+        asOperator().when().post("/admin/dead-letters/dataset-uploaded/replay?limit=0").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("code", equalTo("DEAD_LETTER_LIMIT_INVALID"))
                 .body("field", equalTo("limit"));
+    }
+
+    /** The dead-letter routes are internal: only Refinery's own services (an operator's tooling) may call them. */
+    private static io.restassured.specification.RequestSpecification asOperator() {
+        return given().header(IdentityTokens.HEADER, TestIdentity.service("operator"));
     }
 }

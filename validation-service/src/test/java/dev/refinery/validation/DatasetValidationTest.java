@@ -220,6 +220,7 @@ class DatasetValidationTest {
             ValidationRun run = new ValidationRun();
             run.datasetId = id;
             run.datasetName = "crashed";
+            run.tenant = "default";
             run.sourceBucket = "refinery";
             run.sourceKey = Fixtures.rawKey(id);
             run.status = RunStatus.RUNNING;

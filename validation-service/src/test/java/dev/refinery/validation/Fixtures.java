@@ -1,6 +1,9 @@
 package dev.refinery.validation;
 
+import dev.refinery.identity.IdentityTokens;
+import dev.refinery.identity.Scope;
 import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 import io.restassured.response.ValidatableResponse;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -106,9 +109,14 @@ final class Fixtures {
 
     /** The report once its status is {@code wanted} (null: any finished one). */
     static ValidatableResponse awaitReport(String datasetId, String wanted) {
+        return awaitReport(datasetId, wanted, TestIdentity.header(TestIdentity.DEFAULT_TENANT, Scope.ADMIN));
+    }
+
+    /** The report once finished, read by the caller {@code identity} ({@link TestIdentity}'s header value). */
+    static ValidatableResponse awaitReport(String datasetId, String wanted, String identity) {
         long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
         while (true) {
-            var response = given().when().get("/reports/" + datasetId);
+            var response = given().header(IdentityTokens.HEADER, identity).when().get("/reports/" + datasetId);
             String status = response.statusCode() == 200 ? response.path("status") : null;
             if (status != null && (wanted == null ? !status.equals("PENDING") && !status.equals("RUNNING") : status.equals(wanted))) {
                 return response.then();

@@ -117,6 +117,7 @@ class ValidationRunsTest {
     private static void insertRun(String id) {
         ValidationRun run = new ValidationRun();
         run.datasetId = id;
+        run.tenant = "default";
         run.sourceBucket = "refinery";
         run.sourceKey = Fixtures.rawKey(id);
         run.status = RunStatus.PENDING;

@@ -6,10 +6,11 @@ import java.time.OffsetDateTime;
 
 /**
  * Payload of {@code dataset-uploaded} v1 (contracts/schemas/dataset-uploaded.v1.json). {@code checks} and
- * {@code parentDatasetId} are optional and left out when absent.
+ * {@code parentDatasetId} are optional and left out when absent. {@code tenant} is always set: the project that owns the
+ * dataset, whose the validation report and everything derived from it are.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatasetUploaded(String datasetId, String name, String bucket, String objectKey, long bytes, long lines,
+public record DatasetUploaded(String tenant, String datasetId, String name, String bucket, String objectKey, long bytes, long lines,
                               String sha256, String contentType, OffsetDateTime uploadedAt, Checks checks, String parentDatasetId) {
 
     public static final String TOPIC = "dataset-uploaded";

@@ -27,7 +27,7 @@ public final class DatasetMapper {
         DatasetUploaded.Checks checks = c == null ? null : new DatasetUploaded.Checks(c.target(), c.model(), c.splits(), c.dedup(),
                 c.overContext(), c.epochs(), c.evaluations(),
                 c.testSet() == null ? null : new DatasetUploaded.TestSet(c.testSet().datasetId(), c.testSet().bucket(), c.testSet().objectKey()));
-        return new DatasetUploaded(d.id, d.name, d.bucket, d.objectKey, d.bytes, d.lines, d.sha256, d.contentType, d.createdAt, checks,
+        return new DatasetUploaded(d.tenant, d.id, d.name, d.bucket, d.objectKey, d.bytes, d.lines, d.sha256, d.contentType, d.createdAt, checks,
                 d.parentDatasetId);
     }
 

@@ -17,6 +17,10 @@ public class Dataset extends PanacheEntityBase {
     @Id
     public String id;
 
+    /** The tenant (project) that owns the dataset; nobody else can read it, use it as a test set or derive from it. */
+    @Column(nullable = false)
+    public String tenant;
+
     @Column(nullable = false)
     public String name;
 
@@ -38,7 +42,8 @@ public class Dataset extends PanacheEntityBase {
     @Column(nullable = false)
     public String sha256;
 
-    @Column(name = "idempotency_key", unique = true)
+    /** Unique per tenant (with {@link #tenant}), never across tenants. */
+    @Column(name = "idempotency_key")
     public String idempotencyKey;
 
     @Column(name = "created_at", nullable = false)
@@ -56,7 +61,17 @@ public class Dataset extends PanacheEntityBase {
         return find("parentDatasetId", parentId).firstResultOptional();
     }
 
-    public static Optional<Dataset> byIdempotencyKey(String key) {
-        return find("idempotencyKey", key).firstResultOptional();
+    public static Optional<Dataset> byIdempotencyKey(String tenant, String key) {
+        return find("tenant = ?1 and idempotencyKey = ?2", tenant, key).firstResultOptional();
+    }
+
+    /**
+     * The dataset {@code id} if {@code tenant} may see it: its own, or any for an empty tenant (one of Refinery's
+     * services). Another tenant's dataset is simply not found, like one that does not exist.
+     */
+    public static Optional<Dataset> visibleTo(Optional<String> tenant, String id) {
+        return tenant.isEmpty()
+                ? Dataset.<Dataset>findByIdOptional(id)
+                : find("id = ?1 and tenant = ?2", id, tenant.get()).firstResultOptional();
     }
 }

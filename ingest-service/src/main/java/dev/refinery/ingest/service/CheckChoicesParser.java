@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -37,8 +38,9 @@ public class CheckChoicesParser {
 
     private final ModelCatalog catalog = ModelCatalog.loadFromEnvironment();
 
+    /** The options of an upload by {@code tenant}, whose own datasets are the only ones it may name (as the test set). */
     @Transactional
-    public CheckChoices parse(CheckRequest request) {
+    public CheckChoices parse(String tenant, CheckRequest request) {
         Target target = given(request.target()) ? Target.byId(request.target()).orElseThrow(() -> invalid("target", request.target(),
                 "target must be one of " + String.join(", ", TARGETS)).with("allowed", TARGETS)) : null;
         String model = null;
@@ -53,7 +55,7 @@ public class CheckChoicesParser {
                 CheckChoicesParser::overContext) : null;
         Integer epochs = given(request.epochs()) ? whole("epochs", request.epochs(), 1) : null;
         Integer evaluations = given(request.evals()) ? whole("evals", request.evals(), 0) : null;
-        CheckChoices.TestSet testSet = given(request.testSet()) ? testSet(request.testSet().strip()) : null;
+        CheckChoices.TestSet testSet = given(request.testSet()) ? testSet(tenant, request.testSet().strip()) : null;
         if (testSet != null && splits != null && splits.testPercent() != 0) {
             throw invalid("splits", request.splits(), "with a fixed test set the file is split into train and validation only, e.g. 90/10; got "
                     + request.splits()).with("allowed", List.of("90/10", "80/20"));
@@ -96,15 +98,13 @@ public class CheckChoicesParser {
                 .with("allowed", backends);
     }
 
-    private CheckChoices.TestSet testSet(String id) {
+    /** Only the tenant's own dataset: another tenant's id is refused exactly like one that does not exist. */
+    private CheckChoices.TestSet testSet(String tenant, String id) {
         if (!DATASET_ID.matcher(id).matches()) {
             throw invalid("testSet", id, "testSet is the id of another dataset (ds- followed by 32 hex digits); got '" + id + "'");
         }
-        Dataset test = Dataset.findById(id);
-        if (test == null) {
-            throw ApiException.badRequest("TEST_SET_NOT_FOUND", "there is no dataset " + id + " to use as the test set; upload it first")
-                    .with("field", "testSet");
-        }
+        Dataset test = Dataset.visibleTo(Optional.of(tenant), id).orElseThrow(() -> ApiException.badRequest("TEST_SET_NOT_FOUND",
+                "there is no dataset " + id + " to use as the test set; upload it first").with("field", "testSet"));
         return new CheckChoices.TestSet(test.id, test.bucket, test.objectKey);
     }
 

@@ -42,8 +42,9 @@ public class CleanVersions {
         return "datasets/" + datasetId + "/validated/clean.jsonl";
     }
 
-    public DatasetService.Upload create(String parentId) {
-        Dataset parent = datasets.get(parentId);
+    /** The clean version of {@code tenant}'s dataset {@code parentId}; another tenant's parent is not found, like an unknown one. */
+    public DatasetService.Upload create(String tenant, String parentId) {
+        Dataset parent = datasets.get(Optional.of(tenant), parentId);
         Optional<Dataset> existing = cleanVersionOf(parent.id);
         if (existing.isPresent()) {
             return new DatasetService.Upload(existing.get(), false);
@@ -72,6 +73,7 @@ public class CleanVersions {
         }
         Dataset d = new Dataset();
         d.id = id;
+        d.tenant = parent.tenant;
         d.name = parent.name;
         d.bucket = storage.bucket();
         d.objectKey = key;

@@ -10,6 +10,7 @@ import dev.refinery.kit.reconcile.AnnouncementView;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.kit.storage.StorageException;
+import io.quarkus.panache.common.Parameters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -58,22 +60,23 @@ public class DatasetService {
     }
 
     /**
-     * Stores an upload and announces it. The check options are refused (400, naming the field) before a
-     * byte of the body is read; a repeat with a known Idempotency-Key answers the earlier dataset.
+     * Stores an upload for {@code tenant} and announces it. The check options are refused (400, naming the field) before a
+     * byte of the body is read. A key the tenant used before answers its earlier dataset when this is the same request
+     * ({@link UploadRequest}); with another request it is refused (422) and nothing is stored.
      */
-    public Upload upload(String name, String contentType, String idempotencyKey, CheckRequest checks, InputStream body) {
-        if (idempotencyKey != null) {
-            Optional<Dataset> existing = findByIdempotencyKey(idempotencyKey);
-            if (existing.isPresent()) {
-                return new Upload(existing.get(), false);
-            }
-        }
+    public Upload upload(String tenant, String name, String contentType, String idempotencyKey, CheckRequest checks, InputStream body) {
         String datasetName = name == null || name.isBlank() ? "dataset" : name.strip();
         if (datasetName.length() > 200) {
             throw ApiException.badRequest("DATASET_NAME_INVALID", "the dataset name may have at most 200 characters")
                     .with("field", "name");
         }
-        CheckChoices choices = checkChoices.parse(checks);
+        String checksColumn = DatasetMapper.checksColumn(checkChoices.parse(tenant, checks));
+        if (idempotencyKey != null) {
+            Optional<Dataset> earlier = findByIdempotencyKey(tenant, idempotencyKey);
+            if (earlier.isPresent()) {
+                return repeatOf(earlier.get(), new UploadRequest(datasetName, checksColumn, sha256Of(body)));
+            }
+        }
         String id = newId();
         String key = rawKey(id, datasetName);
         Timer.Sample timer = Timer.start(registry);
@@ -84,15 +87,10 @@ public class DatasetService {
             discard(key);
             MeteredUpload.UploadTooLargeException tooLarge = cause(e, MeteredUpload.UploadTooLargeException.class);
             if (tooLarge != null) {
-                count("too_large");
-                throw new ApiException(413, "DATASET_TOO_LARGE", "Payload too large",
-                        "the upload is larger than the limit of " + tooLarge.limit + " bytes; nothing was stored")
-                        .with("limitBytes", tooLarge.limit);
+                throw tooLarge(tooLarge);
             }
             if (cause(e, java.io.IOException.class) != null) {
-                count("incomplete");
-                throw ApiException.badRequest("UPLOAD_INCOMPLETE", "the upload was interrupted after " + metered.bytes()
-                        + " bytes; nothing was stored. Send it again (with the same Idempotency-Key if you used one)");
+                throw incomplete(metered);
             }
             count("storage_error");
             throw new ApiException(503, "STORAGE_UNAVAILABLE", "Service unavailable", "object storage did not accept the upload: "
@@ -105,6 +103,7 @@ public class DatasetService {
         }
         Dataset d = new Dataset();
         d.id = id;
+        d.tenant = tenant;
         d.name = datasetName;
         d.bucket = storage.bucket();
         d.objectKey = key;
@@ -113,17 +112,17 @@ public class DatasetService {
         d.lines = metered.lines();
         d.sha256 = metered.sha256Hex();
         d.idempotencyKey = idempotencyKey;
-        d.checks = DatasetMapper.checksColumn(choices);
+        d.checks = checksColumn;
         d.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS); // as stored: the event says what the API says
         try {
             record(d);
         } catch (RuntimeException e) {
             discard(key);
             if (idempotencyKey != null) {
-                // A concurrent request with the same key won the race: answer with its dataset.
-                Optional<Dataset> winner = findByIdempotencyKey(idempotencyKey);
+                // A concurrent request of the same tenant with the same key won the race: the same request gets its dataset.
+                Optional<Dataset> winner = findByIdempotencyKey(tenant, idempotencyKey);
                 if (winner.isPresent()) {
-                    return new Upload(winner.get(), false);
+                    return repeatOf(winner.get(), UploadRequest.of(d));
                 }
             }
             throw e;
@@ -131,8 +130,48 @@ public class DatasetService {
         timer.stop(registry.timer("refinery_ingest_upload_seconds"));
         registry.summary("refinery_ingest_upload_bytes").record(d.bytes);
         count("stored");
-        LOG.infof("dataset %s stored: %d bytes, %d lines, sha256 %s", d.id, d.bytes, d.lines, d.sha256);
+        LOG.infof("dataset %s stored for tenant %s: %d bytes, %d lines, sha256 %s", d.id, d.tenant, d.bytes, d.lines, d.sha256);
         return new Upload(d, true);
+    }
+
+    /**
+     * A repeat of a key: the earlier dataset when the request is the same, else 422. The answer says nothing of the earlier
+     * request (not its dataset, not what differs), so a key cannot be used to learn about another upload.
+     */
+    private Upload repeatOf(Dataset earlier, UploadRequest request) {
+        if (!UploadRequest.of(earlier).sameAs(request)) {
+            count("key_reused");
+            throw ApiException.unprocessable("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was already used for another request "
+                    + "(another file, name or check options); send a new request with a new key").with("field", "Idempotency-Key");
+        }
+        count("repeated");
+        return new Upload(earlier, false);
+    }
+
+    /** The body's sha256, read through and not stored: a repeated key is compared with the request it was first used for. */
+    private String sha256Of(InputStream body) {
+        MeteredUpload metered = new MeteredUpload(body, config.maxUploadBytes());
+        try {
+            metered.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (MeteredUpload.UploadTooLargeException e) {
+            throw tooLarge(e);
+        } catch (java.io.IOException e) {
+            throw incomplete(metered);
+        }
+        return metered.sha256Hex();
+    }
+
+    private ApiException tooLarge(MeteredUpload.UploadTooLargeException e) {
+        count("too_large");
+        return new ApiException(413, "DATASET_TOO_LARGE", "Payload too large",
+                "the upload is larger than the limit of " + e.limit + " bytes; nothing was stored")
+                .with("limitBytes", e.limit);
+    }
+
+    private ApiException incomplete(MeteredUpload metered) {
+        count("incomplete");
+        return ApiException.badRequest("UPLOAD_INCOMPLETE", "the upload was interrupted after " + metered.bytes()
+                + " bytes; nothing was stored. Send it again (with the same Idempotency-Key if you used one)");
     }
 
     static String newId() {
@@ -151,36 +190,48 @@ public class DatasetService {
     }
 
     @Transactional
-    Optional<Dataset> findByIdempotencyKey(String key) {
-        return Dataset.byIdempotencyKey(key);
+    Optional<Dataset> findByIdempotencyKey(String tenant, String key) {
+        return Dataset.byIdempotencyKey(tenant, key);
     }
 
+    /**
+     * The dataset {@code id} as {@code tenant} may see it (empty: one of Refinery's services, which sees all). Another
+     * tenant's dataset is 404 with the very answer of an id that does not exist, so ids cannot be probed.
+     */
     @Transactional
-    public Dataset get(String id) {
+    public Dataset get(Optional<String> tenant, String id) {
         if (id == null || !ID.matcher(id).matches()) {
             throw ApiException.badRequest("DATASET_ID_INVALID", "'" + id + "' is not a dataset id (ds- followed by 32 hex digits)")
                     .with("field", "id");
         }
-        Dataset d = Dataset.findById(id);
-        if (d == null) {
-            throw ApiException.notFound("DATASET_NOT_FOUND", "no dataset " + id);
-        }
-        return d;
+        return Dataset.visibleTo(tenant, id).orElseThrow(() -> ApiException.notFound("DATASET_NOT_FOUND", "no dataset " + id));
     }
 
-    /** The newest datasets, or (with a window) those created in it, oldest first. */
+    /** The tenant's newest datasets, or (with a window) those created in it, oldest first; every tenant's for a service. */
     @Transactional
-    public List<Dataset> list(AnnouncedWindow window, int limit) {
-        if (!window.isSet()) {
-            return Dataset.find("order by createdAt desc").page(0, limit).list();
+    public List<Dataset> list(Optional<String> tenant, AnnouncedWindow window, int limit) {
+        List<String> where = new ArrayList<>();
+        Parameters params = new Parameters();
+        tenant.ifPresent(t -> {
+            where.add("tenant = :tenant");
+            params.and("tenant", t);
+        });
+        if (window.isSet()) {
+            where.add("createdAt >= :from and createdAt < :to");
+            params.and("from", window.from()).and("to", window.to());
         }
-        return Dataset.find("createdAt >= ?1 and createdAt < ?2 order by createdAt, id", window.from(), window.to()).page(0, limit).list();
+        String order = window.isSet() ? "order by createdAt, id" : "order by createdAt desc";
+        String query = where.isEmpty() ? order : String.join(" and ", where) + " " + order;
+        return Dataset.find(query, params).page(0, limit).list();
     }
 
-    /** Publishes the dataset's dataset-uploaded again (a new event id, the same content), for a consumer that never got it. */
+    /**
+     * Publishes the dataset's dataset-uploaded again (a new event id, the same content), for a consumer that never got it.
+     * Only Refinery's services call this (the resource checks), so any tenant's dataset can be announced.
+     */
     @Transactional
     public AnnouncementView announceAgain(String id) {
-        Dataset d = get(id);
+        Dataset d = get(Optional.empty(), id);
         outbox.publish(DatasetUploaded.TOPIC, d.id, DatasetMapper.toEvent(d));
         LOG.infof("dataset %s announced again on %s", d.id, DatasetUploaded.TOPIC);
         return new AnnouncementView(d.id, DatasetUploaded.TOPIC);

@@ -3,12 +3,19 @@ package dev.refinery.validation.events;
 /**
  * What this service reads of {@code dataset-uploaded} v1 (contracts/schemas/dataset-uploaded.v1.json);
  * the other fields are ignored. {@code checks} (the uploader's check options) and {@code parentDatasetId}
- * (set for a clean subset) are optional.
+ * (set for a clean subset) are optional; so is {@code tenant}, absent from events written before tenants existed.
  */
-public record DatasetUploaded(String datasetId, String name, String bucket, String objectKey, Checks checks, String parentDatasetId) {
+public record DatasetUploaded(String tenant, String datasetId, String name, String bucket, String objectKey, Checks checks, String parentDatasetId) {
 
     public static final String TOPIC = "dataset-uploaded";
     public static final String TYPE = "refinery.dataset-uploaded.v1";
+    /** The tenant of an event that names none (the contract: datasets from before tenants belong to it). */
+    public static final String TENANT_OF_OLDER_EVENTS = "default";
+
+    /** The tenant that owns the dataset. */
+    public String owner() {
+        return tenant == null ? TENANT_OF_OLDER_EVENTS : tenant;
+    }
 
     /** Absent fields take this service's configured defaults. */
     public record Checks(String target, String model, String splits, String dedup, String overContext, Integer epochs,

@@ -6,10 +6,10 @@ import java.time.OffsetDateTime;
 
 /**
  * Payload of {@code dataset-validated} v1 (contracts/schemas/dataset-validated.v1.json). INVALID events
- * carry no {@code splits}: nothing downstream may train on them.
+ * carry no {@code splits}: nothing downstream may train on them. {@code tenant} is the dataset's, always set.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatasetValidated(String datasetId, String status, long records, long validRecords, long invalidRecords,
+public record DatasetValidated(String tenant, String datasetId, String status, long records, long validRecords, long invalidRecords,
                                long problems, String bucket, String reportKey, Splits splits, OffsetDateTime validatedAt) {
 
     public static final String TOPIC = "dataset-validated";

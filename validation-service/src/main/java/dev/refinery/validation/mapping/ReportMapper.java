@@ -21,9 +21,10 @@ public final class ReportMapper {
     private ReportMapper() {
     }
 
-    public static ValidationProblem toEntity(String datasetId, LineProblem p) {
+    public static ValidationProblem toEntity(ValidationRun run, LineProblem p) {
         ValidationProblem e = new ValidationProblem();
-        e.datasetId = datasetId;
+        e.datasetId = run.datasetId;
+        e.tenant = run.tenant;
         e.line = p.line();
         e.code = p.code();
         e.path = p.path();
@@ -82,7 +83,7 @@ public final class ReportMapper {
                 ? new DatasetValidated.Splits(event(run, Split.TRAIN, run.trainRecords), event(run, Split.VALIDATION, run.validationRecords),
                 event(run, Split.TEST, run.testRecords))
                 : null;
-        return new DatasetValidated(run.datasetId, run.status.name(), run.records, run.validRecords, run.invalidRecords, run.problems,
+        return new DatasetValidated(run.tenant, run.datasetId, run.status.name(), run.records, run.validRecords, run.invalidRecords, run.problems,
                 bucket, run.reportKey, splits, run.finishedAt);
     }
 

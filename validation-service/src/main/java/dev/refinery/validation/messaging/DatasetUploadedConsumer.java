@@ -31,6 +31,7 @@ public class DatasetUploadedConsumer {
     static final String CONSUMER = "validation-service";
     private static final Logger LOG = Logger.getLogger(DatasetUploadedConsumer.class);
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
+    private static final Pattern TENANT = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
 
     @Inject
     ConsumedEvents events;
@@ -90,6 +91,10 @@ public class DatasetUploadedConsumer {
         if (event.datasetId() == null || !DATASET_ID.matcher(event.datasetId()).matches()
                 || isBlank(event.bucket()) || isBlank(event.objectKey())) {
             throw new MalformedEventException("dataset-uploaded without a valid datasetId, bucket and objectKey: " + abbreviate(value));
+        }
+        if (event.tenant() != null && !TENANT.matcher(event.tenant()).matches()) {
+            // Whose the dataset is decides who may read its report: an unreadable owner is never guessed.
+            throw new MalformedEventException("dataset-uploaded with a tenant the contract does not allow: " + abbreviate(value));
         }
         DatasetUploaded.TestSet testSet = event.checks() == null ? null : event.checks().testSet();
         if (testSet != null && (isBlank(testSet.datasetId()) || isBlank(testSet.bucket()) || isBlank(testSet.objectKey()))) {

@@ -22,6 +22,10 @@ public class ValidationProblem extends PanacheEntityBase {
     @Column(name = "dataset_id", nullable = false)
     public String datasetId;
 
+    /** The run's tenant, kept with each problem so that a query of problems can always say whose it reads. */
+    @Column(nullable = false)
+    public String tenant;
+
     /** 1-based line; null for a problem of the whole dataset. */
     public Long line;
 

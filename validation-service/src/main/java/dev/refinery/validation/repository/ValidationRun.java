@@ -16,6 +16,7 @@ import jakarta.persistence.Version;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The validation of one dataset (persistence model; never sent over the wire as is). */
 @Entity
@@ -25,6 +26,10 @@ public class ValidationRun extends PanacheEntityBase {
     @Id
     @Column(name = "dataset_id")
     public String datasetId;
+
+    /** The tenant that owns the dataset (from its dataset-uploaded event): only it sees the report, problems and estimates. */
+    @Column(nullable = false)
+    public String tenant;
 
     @Column(name = "dataset_name")
     public String datasetName;
@@ -124,6 +129,16 @@ public class ValidationRun extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
+
+    /**
+     * The run of dataset {@code datasetId} if {@code tenant} may see it: its own, or any for an empty tenant (one of
+     * Refinery's services). Another tenant's run is simply not found, like the run of a dataset that does not exist.
+     */
+    public static Optional<ValidationRun> visibleTo(Optional<String> tenant, String datasetId) {
+        return tenant.isEmpty()
+                ? ValidationRun.<ValidationRun>findByIdOptional(datasetId)
+                : find("datasetId = ?1 and tenant = ?2", datasetId, tenant.get()).firstResultOptional();
+    }
 
     /** Optimistic lock: a writer that forgot to take the lease's lock cannot silently overwrite another's update. */
     @Version

@@ -1,6 +1,7 @@
 package dev.refinery.validation.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.validation.mapping.EstimateMapper;
 import dev.refinery.validation.service.EstimateService;
 import jakarta.inject.Inject;
@@ -20,6 +21,9 @@ public class EstimateResource {
     @Inject
     EstimateService estimates;
 
+    @Inject
+    CurrentCaller caller;
+
     @POST
     @Operation(summary = "Estimate what a fine-tuning job costs",
             description = "Body: backend, model (catalog id or alias), optional trainingType (lora, full, managed), method (sft, dpo), "
@@ -28,6 +32,7 @@ public class EstimateResource {
                     + "Answers low/expected/high with the billed tokens, rate, price source and assumptions; priced=false with "
                     + "the reason when the catalog has no price.")
     public EstimateView estimate(JsonNode body) {
-        return EstimateMapper.toView(estimates.estimate(body));
+        // A datasetId must be the caller's own dataset: its report's token counts are the tenant's data.
+        return EstimateMapper.toView(estimates.estimate(caller.tenantFilter(), body));
     }
 }

@@ -1,5 +1,6 @@
 package dev.refinery.validation.rest;
 
+import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.validation.service.ReportService;
 import jakarta.inject.Inject;
@@ -13,7 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
-/** Validation reports of datasets, by dataset id. */
+/**
+ * Validation reports of datasets, by dataset id: the caller's own tenant's only (its verified identity says which);
+ * another tenant's dataset is answered like one that does not exist. Refinery's services see every tenant's.
+ */
 @Path("/reports")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReportResource {
@@ -21,13 +25,16 @@ public class ReportResource {
     @Inject
     ReportService reports;
 
+    @Inject
+    CurrentCaller caller;
+
     @GET
     @Path("/{datasetId}")
     @Operation(summary = "A dataset's validation report: status, counts, problems per rule, splits",
             description = "Status PENDING or RUNNING until the dataset has been checked, then VALID or INVALID "
                     + "(FAILED when the service could not read it after several attempts).")
     public ReportView get(@PathParam("datasetId") String datasetId) {
-        return reports.report(datasetId);
+        return reports.report(caller.tenantFilter(), datasetId);
     }
 
     @GET
@@ -38,7 +45,7 @@ public class ReportResource {
                                 @QueryParam("rule") @Parameter(description = "only this rule code, e.g. DATASET_ROLE_UNKNOWN") String rule,
                                 @QueryParam("limit") @DefaultValue("100") @Parameter(description = "1 to 1000") String limit,
                                 @QueryParam("offset") @DefaultValue("0") String offset) {
-        return reports.problems(datasetId, rule, number("limit", limit), number("offset", offset));
+        return reports.problems(caller.tenantFilter(), datasetId, rule, number("limit", limit), number("offset", offset));
     }
 
     // Taken as text so that "limit=ten" gets a problem response naming the parameter, not the framework's 404.

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Prices a training job with the catalog's {@link CostEstimator}: low / expected / high, billed tokens, rate,
@@ -51,11 +52,15 @@ public class EstimateService {
     public record TokenSource(String source, String datasetId, DatasetTokens training, DatasetTokens validation, List<String> notes) {
     }
 
-    public Estimate estimate(JsonNode body) {
+    /**
+     * @param tenant whose dataset {@code datasetId} must be (empty: a service, which may name any); another tenant's is
+     *               answered like an unknown one
+     */
+    public Estimate estimate(Optional<String> tenant, JsonNode body) {
         EstimateRequest request = EstimateRequestReader.read(body);
         ModelCatalog catalog = settings.catalog();
         CatalogModel model = model(catalog, request);
-        TokenSource tokens = request.fromDataset() ? fromReport(request, catalog, model) : fromRequest(request);
+        TokenSource tokens = request.fromDataset() ? fromReport(tenant, request, catalog, model) : fromRequest(request);
         TrainingType type = request.trainingType() != null ? request.trainingType()
                 : model.trainingTypes().size() == 1 ? model.trainingTypes().iterator().next() : TrainingType.LORA;
         CostRequest.Builder cost = CostRequest.builder(request.backend(), model.id(), tokens.training())
@@ -100,8 +105,8 @@ public class EstimateService {
      * else the whole kept dataset's billable tokens (after the over-context policy). The counts hold for the
      * asked model only if it uses the tokenizer they were counted with.
      */
-    private TokenSource fromReport(EstimateRequest r, ModelCatalog catalog, CatalogModel model) {
-        ValidationRun run = runs.find(r.datasetId()).orElseThrow(() -> ApiException.notFound("REPORT_NOT_FOUND",
+    private TokenSource fromReport(Optional<String> tenant, EstimateRequest r, ModelCatalog catalog, CatalogModel model) {
+        ValidationRun run = runs.find(tenant, r.datasetId()).orElseThrow(() -> ApiException.notFound("REPORT_NOT_FOUND",
                 "no validation report for dataset " + r.datasetId()).with("field", "datasetId"));
         if (run.status != RunStatus.VALID && run.status != RunStatus.INVALID) {
             throw ApiException.conflict("REPORT_NOT_READY", "dataset " + r.datasetId() + " is " + run.status

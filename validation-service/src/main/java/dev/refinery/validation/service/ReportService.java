@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Reading reports and their problems. */
+/**
+ * Reading reports and their problems, for the tenant that owns the dataset (or a service, which sees all): another
+ * tenant's report is answered exactly like the report of a dataset that does not exist.
+ */
 @ApplicationScoped
 public class ReportService {
 
@@ -35,8 +38,8 @@ public class ReportService {
     WorkLeases leases;
 
     @Transactional
-    public ReportView report(String datasetId) {
-        ValidationRun run = find(datasetId);
+    public ReportView report(Optional<String> tenant, String datasetId) {
+        ValidationRun run = find(tenant, datasetId);
         RunStatus status = run.status;
         String lastError = run.lastError;
         if (!run.status.finished()) {
@@ -49,7 +52,7 @@ public class ReportService {
     }
 
     @Transactional
-    public ProblemPage problems(String datasetId, String ruleCode, int limit, int offset) {
+    public ProblemPage problems(Optional<String> tenant, String datasetId, String ruleCode, int limit, int offset) {
         if (limit < 1 || limit > MAX_PAGE || offset < 0) {
             throw ApiException.badRequest("PAGE_INVALID", "limit must be between 1 and " + MAX_PAGE + " and offset at least 0; got limit="
                     + limit + ", offset=" + offset);
@@ -61,9 +64,9 @@ public class ReportService {
                     .with("field", "rule")
                     .with("knownRules", Arrays.stream(Rule.values()).map(Rule::code).toList()));
         }
-        ValidationRun run = find(datasetId);
-        String query = rule == null ? "datasetId = :id" : "datasetId = :id and code = :code";
-        Parameters params = Parameters.with("id", run.datasetId);
+        ValidationRun run = find(tenant, datasetId);
+        String query = "datasetId = :id and tenant = :tenant" + (rule == null ? "" : " and code = :code");
+        Parameters params = Parameters.with("id", run.datasetId).and("tenant", run.tenant);
         if (rule != null) {
             params = params.and("code", rule.code());
         }
@@ -77,16 +80,12 @@ public class ReportService {
         return new ProblemPage(run.datasetId, rule == null ? null : rule.code(), total, kept, offset, limit, items);
     }
 
-    private static ValidationRun find(String datasetId) {
+    private static ValidationRun find(Optional<String> tenant, String datasetId) {
         if (datasetId == null || !DATASET_ID.matcher(datasetId).matches()) {
             throw ApiException.badRequest("DATASET_ID_INVALID", "'" + datasetId + "' is not a dataset id (ds- followed by 32 hex digits)")
                     .with("field", "datasetId");
         }
-        ValidationRun run = ValidationRun.findById(datasetId);
-        if (run == null) {
-            throw ApiException.notFound("REPORT_NOT_FOUND", "no validation report for dataset " + datasetId
-                    + " (unknown dataset, or its dataset-uploaded event has not arrived yet)");
-        }
-        return run;
+        return ValidationRun.visibleTo(tenant, datasetId).orElseThrow(() -> ApiException.notFound("REPORT_NOT_FOUND",
+                "no validation report for dataset " + datasetId + " (unknown dataset, or its dataset-uploaded event has not arrived yet)"));
     }
 }

@@ -59,6 +59,7 @@ public class ValidationRuns {
         }
         ValidationRun run = new ValidationRun();
         run.datasetId = event.datasetId();
+        run.tenant = event.owner();
         run.datasetName = event.name();
         run.sourceBucket = event.bucket();
         run.sourceKey = event.objectKey();
@@ -116,7 +117,7 @@ public class ValidationRuns {
         run.lastError = null;
         ValidationProblem.delete("datasetId", run.datasetId); // a previous attempt never commits problems, but be sure
         for (LineProblem p : result.samples()) {
-            ReportMapper.toEntity(run.datasetId, p).persist();
+            ReportMapper.toEntity(run, p).persist();
         }
         DatasetValidated event = ReportMapper.toEvent(run, storage.bucket());
         outbox.publish(DatasetValidated.TOPIC, run.datasetId, event);
@@ -141,8 +142,9 @@ public class ValidationRuns {
     }
 
     /**
-     * Earlier versions of the dataset (same name, validated before this one), oldest first, for the
-     * cross-version duplicate check. A clean subset is not a new version of its parent but the parent
+     * Earlier versions of the dataset (same tenant and name, validated before this one), oldest first, for the
+     * cross-version duplicate check. Only the tenant's own: a duplicate warning must never tell one tenant that a record
+     * is in another tenant's data. A clean subset is not a new version of its parent but the parent
      * again, minus its bad records: it is compared with the versions before its parent, never with the
      * parent itself (every one of its records would be a "duplicate" of it).
      */
@@ -154,20 +156,21 @@ public class ValidationRuns {
         }
         ValidationRun reference = run;
         if (run.parentDatasetId != null) {
-            ValidationRun parent = ValidationRun.findById(run.parentDatasetId);
+            ValidationRun parent = ValidationRun.visibleTo(Optional.of(run.tenant), run.parentDatasetId).orElse(null);
             reference = parent != null ? parent : run;
         }
         String parentId = run.parentDatasetId == null ? datasetId : run.parentDatasetId;
-        return ValidationRun.<ValidationRun>find("datasetName = ?1 and datasetId <> ?2 and datasetId <> ?3 and status in (?4, ?5) "
-                                + "and createdAt < ?6 and (parentDatasetId is null or parentDatasetId <> ?3) order by createdAt",
-                        run.datasetName, datasetId, parentId, RunStatus.VALID, RunStatus.INVALID, reference.createdAt)
+        return ValidationRun.<ValidationRun>find("tenant = ?1 and datasetName = ?2 and datasetId <> ?3 and datasetId <> ?4 "
+                                + "and status in (?5, ?6) and createdAt < ?7 and (parentDatasetId is null or parentDatasetId <> ?4) "
+                                + "order by createdAt",
+                        run.tenant, run.datasetName, datasetId, parentId, RunStatus.VALID, RunStatus.INVALID, reference.createdAt)
                 .stream().map(r -> r.datasetId).toList();
     }
 
-    /** The run of a dataset, if this service has seen the dataset. */
+    /** The run of a dataset, if this service has seen the dataset and {@code tenant} may see it (empty: a service, which sees all). */
     @Transactional
-    public Optional<ValidationRun> find(String datasetId) {
-        return Optional.ofNullable(ValidationRun.findById(datasetId));
+    public Optional<ValidationRun> find(Optional<String> tenant, String datasetId) {
+        return ValidationRun.visibleTo(tenant, datasetId);
     }
 
     private static OffsetDateTime now() {
