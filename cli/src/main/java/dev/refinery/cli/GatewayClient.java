@@ -49,6 +49,10 @@ public final class GatewayClient {
         }
     }
 
+    public JsonNode delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).DELETE().build());
+    }
+
     public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }

@@ -39,7 +39,21 @@ public final class RefineryCli {
         if (a.length >= 2 && a[0].equals("datasets") && a[1].equals("check")) {
             return DatasetCheckCommand.run(java.util.Arrays.copyOfRange(a, 2, a.length), out, err); // offline: no gateway needed
         }
-        GatewayClient gateway = new GatewayClient(gatewayUrl, ApiKeySource.find(System.getenv()).orElse(null));
+        if (a[0].equals("login")) {
+            try {
+                return AccessCommands.login(a, gatewayUrl, System.in, out);
+            } catch (GatewayClient.ApiError | IllegalArgumentException | java.io.IOException e) {
+                err.println("error: " + e.getMessage());
+                return 2;
+            }
+        }
+        GatewayClient gateway;
+        try {
+            gateway = new GatewayClient(gatewayUrl, ApiKeySource.find(System.getenv()).orElse(null));
+        } catch (IllegalStateException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
         try {
             // "demo" takes an optional file; every other command is a resource and a verb.
             String command = a[0].equals("demo") || a.length < 2 ? a[0] : a[0] + " " + a[1];
@@ -67,8 +81,10 @@ public final class RefineryCli {
                 case "evals list" -> print(out, gateway.get("v1/evals?jobId=" + arg(a, 2, "JOB_ID")));
                 case "evals get" -> print(out, gateway.get("v1/evals/" + arg(a, 2, "EVAL_ID")));
                 default -> {
-                    usage(err);
-                    return 64;
+                    if (!AccessCommands.run(command, a, gateway, out)) {
+                        usage(err);
+                        return 64;
+                    }
                 }
             }
             return 0;
@@ -119,5 +135,7 @@ public final class RefineryCli {
                   fine-tunes cancel JOB_ID | rerun JOB_ID | download JOB_ID | pause JOB_ID | resume JOB_ID
                   evals list JOB_ID | get EVAL_ID
                 """);
+        err.print(AccessCommands.USAGE.indent(2));
+        err.print("  the API key: REFINERY_API_KEY, else the file REFINERY_API_KEY_FILE, else ~/.config/refinery/api-key\n");
     }
 }

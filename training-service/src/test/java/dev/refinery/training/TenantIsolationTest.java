@@ -123,11 +123,18 @@ class TenantIsolationTest {
                 .body("code", equalTo("IDENTITY_INVALID"));
         given().header(IdentityTokens.HEADER, as("t-a")).when().post("/jobs/" + UNKNOWN_JOB + "/announce").then().statusCode(403)
                 .body("code", equalTo("IDENTITY_SERVICE_ONLY"));
+        // A read-only identity stays read-only here too, whatever the gateway let through.
+        given().header(IdentityTokens.HEADER, TestIdentity.header("t-a", Scope.READ)).when().post("/jobs/" + UNKNOWN_JOB + "/cancel")
+                .then().statusCode(403).body("code", equalTo("IDENTITY_SCOPE_INSUFFICIENT"));
+        given().header(IdentityTokens.HEADER, TestIdentity.header("t-a", Scope.WRITE)).when().get("/tenants/t-a/secrets/together")
+                .then().statusCode(403);
     }
 
     @Test
     void twentyParallelSubmissionsTogetherStayUnderTheTenantsCap() throws Exception {
         BigDecimal cap = new BigDecimal("5"); // ProviderStubs' refinery.training.budget.tenant-usd
+        // Every Together job is created and stays pending, so each one accepted holds its estimate for the whole test.
+        ProviderJobsTest.stubTogether("ft-tg-parallel", 0, "pending");
         String dataset = largeDataset("t-parallel");
         // Epochs chosen so that 20 jobs' high estimates add up to well over the cap, while one fits under it.
         BigDecimal perEpoch = estimateHigh("t-a", largeDataset("t-a"));

@@ -2,6 +2,7 @@ package dev.refinery.gateway.auth;
 
 import dev.refinery.gateway.identity.ApiKeys;
 import dev.refinery.gateway.identity.Identity;
+import dev.refinery.gateway.identity.OidcTokens;
 import dev.refinery.identity.Scope;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.inject.Inject;
@@ -15,7 +16,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import java.lang.reflect.Method;
 
 /**
- * Every {@code /v1} route needs an API key ({@code Authorization: Bearer rfy_...}): none, a malformed, unknown, revoked or
+ * Every {@code /v1} route needs an API key ({@code Authorization: Bearer rfy_...}) or a JWT of an organization's OpenID
+ * Connect provider ({@link OidcTokens}): none, a malformed, unknown, revoked or
  * expired one answers 401; a key whose scope is below the route's answers 403; a key past its request rate 429. The
  * resources then act for the key's project.
  */
@@ -29,6 +31,9 @@ public class Authenticator {
     ApiKeys keys;
 
     @Inject
+    OidcTokens oidc;
+
+    @Inject
     GatewayCaller caller;
 
     @Inject
@@ -39,7 +44,8 @@ public class Authenticator {
         if (!request.getUriInfo().getPath().startsWith("/v1")) {
             return;
         }
-        Identity identity = keys.authenticate(presentedKey(request.getHeaderString(HttpHeaders.AUTHORIZATION)));
+        String credential = presentedKey(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        Identity identity = OidcTokens.looksLikeJwt(credential) ? oidc.authenticate(credential) : keys.authenticate(credential);
         Scope needed = requiredScope(request.getMethod(), resource.getResourceMethod());
         if (!identity.scope().covers(needed)) {
             throw new ApiException(403, "AUTH_SCOPE_INSUFFICIENT", "Forbidden", "this route needs a key with scope " + needed.wireName()

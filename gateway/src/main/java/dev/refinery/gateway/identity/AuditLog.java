@@ -18,7 +18,7 @@ public class AuditLog {
         AuditEntry e = new AuditEntry();
         e.at = OffsetDateTime.now(ZoneOffset.UTC);
         e.tenant = who.project();
-        e.actor = who.keyPrefix();
+        e.actor = who.keyPrefix().length() <= 100 ? who.keyPrefix() : who.keyPrefix().substring(0, 100);
         e.action = action;
         e.target = target == null || target.length() <= MAX_TARGET ? target : target.substring(0, MAX_TARGET);
         e.status = status;

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** API keys ({@code refinery.auth.*}, env {@code REFINERY_AUTH_*}). */
@@ -29,6 +30,37 @@ public interface AuthConfig {
     int requestsPerMinute();
 
     Uploads uploads();
+
+    /**
+     * Organizations whose people and programs sign in with their own OpenID Connect provider, by organization id:
+     * {@code refinery.auth.oidc."acme".issuer=https://idp.acme.example}, with its keys at {@code jwks-url} (or, where the
+     * gateway cannot reach the provider, a copy in {@code jwks-file}).
+     */
+    Map<String, OidcProvider> oidc();
+
+    /** One organization's OpenID Connect provider, for bearer JWTs. */
+    interface OidcProvider {
+        /** The {@code iss} its tokens carry. */
+        String issuer();
+
+        /** The {@code aud} a token must name to be meant for Refinery. */
+        @WithDefault("refinery")
+        String audience();
+
+        /** Where its signing keys are published (the provider's {@code jwks_uri}). */
+        Optional<String> jwksUrl();
+
+        /** A JWKS file with its signing keys, instead of the URL. */
+        Optional<String> jwksFile();
+
+        /** The claim naming the project (tenant) the token acts for; it must be a project of this organization. */
+        @WithDefault("refinery_project")
+        String projectClaim();
+
+        /** The claim holding read, write or admin; a token without it may read. */
+        @WithDefault("refinery_scope")
+        String scopeClaim();
+    }
 
     /** Uploads in flight: refused before their body is read when too many are. */
     interface Uploads {

@@ -28,6 +28,10 @@ class UploadSlotsTest {
                 return 600;
             }
 
+            public java.util.Map<String, OidcProvider> oidc() {
+                return java.util.Map.of();
+            }
+
             public Uploads uploads() {
                 return new Uploads() {
                     public int perTenant() {

@@ -1,10 +1,13 @@
 package dev.refinery.kit.auth;
 
+import dev.refinery.identity.Caller;
 import dev.refinery.identity.IdentityTokens;
+import dev.refinery.identity.Scope;
 import dev.refinery.identity.InvalidIdentityException;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -26,10 +29,18 @@ public class CallerFilter {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public void verify(ContainerRequestContext request) {
+        Caller caller;
         try {
-            current.set(tokens.get().verify(request.getHeaderString(IdentityTokens.HEADER)));
+            caller = tokens.get().verify(request.getHeaderString(IdentityTokens.HEADER));
         } catch (InvalidIdentityException e) {
             throw new ApiException(401, e.code(), "Unauthorized", e.getMessage());
         }
+        // The gateway checked the route's scope already; the same rule here keeps a read-only identity read-only even if a
+        // route is ever added to the gateway without its scope (admin-only routes ask CurrentCaller.requireScope).
+        Scope needed = HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod()) ? Scope.READ : Scope.WRITE;
+        if (!caller.may(needed)) {
+            throw new ApiException(403, "IDENTITY_SCOPE_INSUFFICIENT", "Forbidden", "this route needs scope " + needed.wireName());
+        }
+        current.set(caller);
     }
 }

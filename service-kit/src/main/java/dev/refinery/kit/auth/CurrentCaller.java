@@ -1,6 +1,7 @@
 package dev.refinery.kit.auth;
 
 import dev.refinery.identity.Caller;
+import dev.refinery.identity.Scope;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -41,6 +42,13 @@ public class CurrentCaller {
     public Optional<String> tenantFilter() {
         Caller c = get();
         return c.isService() ? Optional.empty() : Optional.of(c.tenant());
+    }
+
+    /** For routes that manage the tenant itself (its provider secrets): 403 below {@code scope}. */
+    public void requireScope(Scope scope) {
+        if (!get().may(scope)) {
+            throw new ApiException(403, "IDENTITY_SCOPE_INSUFFICIENT", "Forbidden", "this route needs scope " + scope.wireName());
+        }
     }
 
     /** For internal routes (re-announcements, dead-letter replay): only Refinery's services may call them. */

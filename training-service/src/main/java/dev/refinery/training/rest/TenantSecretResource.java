@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import dev.refinery.identity.Scope;
 import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.training.backend.Backends;
@@ -69,6 +70,7 @@ public class TenantSecretResource {
 
     /** Only the caller's own tenant: another answers 404, as one that does not exist. */
     private String own(String tenant) {
+        caller.requireScope(Scope.ADMIN);
         if (!caller.tenant().equals(tenant)) {
             throw ApiException.notFound("TENANT_NOT_FOUND", "no tenant " + (tenant.length() > 100 ? tenant.substring(0, 100) + "..." : tenant));
         }

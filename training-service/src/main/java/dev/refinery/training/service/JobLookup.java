@@ -14,4 +14,10 @@ public class JobLookup {
     public Optional<Job> find(String id) {
         return Optional.ofNullable(Job.findById(id));
     }
+
+    /** The tenant's job on {@code backend} that its provider knows as {@code providerJobId}. */
+    @Transactional
+    public Optional<Job> byProviderJob(String tenantId, String backend, String providerJobId) {
+        return Job.find("tenantId = ?1 and backend = ?2 and providerJobId = ?3", tenantId, backend, providerJobId).firstResultOptional();
+    }
 }

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -153,6 +154,10 @@ public class JobPlanner {
             check.add(FieldViolation.setting("fromCheckpoint", values.get(SpecField.FROM_CHECKPOINT), "fromJob instead", "the " + backendName
                     + " backend continues from an earlier job named by fromJob, not from a checkpoint reference"
                     + (caps.secondStage().keepsAdapterShape() ? " (a reference could name any folder of the shared bucket)" : "")));
+        }
+        if (caps.secondStage().acceptsCheckpointReference() && source == null && !check.refused("fromCheckpoint")
+                && values.get(SpecField.FROM_CHECKPOINT) instanceof String ref) {
+            checkpointOwner(ref, backendName, tenantId, modelId, check);
         }
         Map<SpecField<?>, Object> all = new LinkedHashMap<>(values);
         all.putAll(fromSource);
@@ -344,6 +349,25 @@ public class JobPlanner {
     }
 
     /**
+     * A provider checkpoint reference ({@code <provider job id>} or {@code <provider job id>:<step>}) must belong to one of
+     * the tenant's own jobs on this backend and continue the model asked for: on a shared provider account it could
+     * otherwise name another tenant's weights, and a job would be priced as a model it does not continue.
+     */
+    private void checkpointOwner(String ref, String backendName, String tenantId, String modelId, Check check) {
+        String providerJob = ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
+        Optional<Job> owner = jobs.byProviderJob(tenantId, backendName, providerJob);
+        if (owner.isEmpty()) {
+            check.add(new FieldViolation("fromCheckpoint", clip(ref), "a checkpoint of one of your jobs on " + backendName
+                    + " (its provider job id, or id:step)", "fromCheckpoint " + clip(ref) + " is not a checkpoint of any of your jobs on "
+                    + backendName + "; to continue one of them, fromJob names it", "JOB_FROM_CHECKPOINT_INVALID"));
+        } else if (modelId != null && !owner.get().baseModel.equals(modelId)) {
+            check.add(new FieldViolation("fromCheckpoint", clip(ref), "a checkpoint of a " + modelId + " job", "fromCheckpoint " + clip(ref)
+                    + " continues " + owner.get().baseModel + ", not " + modelId + ": ask for that model (it is what the job is priced as)",
+                    "JOB_FROM_CHECKPOINT_INVALID"));
+        }
+    }
+
+    /**
      * The earlier job a second stage continues: the caller's own (another tenant's reads as unknown), SUCCEEDED, on the same
      * backend, which must be able to continue a job.
      */
@@ -445,6 +469,11 @@ public class JobPlanner {
 
         boolean ok() {
             return violations.isEmpty();
+        }
+
+        /** Whether a field has been refused already (one problem per field is enough). */
+        boolean refused(String field) {
+            return violations.stream().anyMatch(v -> v.field().equals(field));
         }
 
         void throwIfAny(String modelId) {

@@ -91,7 +91,39 @@ class JobPlannerTest {
             public Optional<Job> find(String id) {
                 return Optional.ofNullable(jobs.get(id));
             }
+
+            @Override
+            public Optional<Job> byProviderJob(String tenantId, String backend, String providerJobId) {
+                return jobs.values().stream().filter(j -> j.tenantId.equals(tenantId) && j.backend.equals(backend)
+                        && providerJobId.equals(j.providerJobId)).findFirst();
+            }
         };
+    }
+
+    @Test
+    void aCheckpointReferenceMustBeOneOfTheTenantsOwnJobsOfTheModelAskedFor() {
+        Job theirs = new Job();
+        theirs.id = "ft-00000000000000000000000000000001";
+        theirs.tenantId = "t-other";
+        theirs.backend = "together";
+        theirs.baseModel = TOGETHER_MODEL;
+        theirs.providerJobId = "ft-together-theirs";
+        jobs.put(theirs.id, theirs);
+        ApiException e = assertThrows(ApiException.class, () -> planner.plan(request(DATASET, "together", null,
+                "{\"fromCheckpoint\": \"ft-together-theirs:10\"}", null, TOGETHER_MODEL), TENANT));
+        assertEquals("JOB_FROM_CHECKPOINT_INVALID", codesByField(e).get("fromCheckpoint"), "another tenant's checkpoint reads as none");
+
+        Job mine = new Job();
+        mine.id = "ft-00000000000000000000000000000002";
+        mine.tenantId = TENANT;
+        mine.backend = "together";
+        mine.baseModel = "meta-llama/Meta-Llama-3.1-70B-Instruct-Reference";
+        mine.providerJobId = "ft-together-mine";
+        jobs.put(mine.id, mine);
+        ApiException other = assertThrows(ApiException.class, () -> planner.plan(request(DATASET, "together", null,
+                "{\"fromCheckpoint\": \"ft-together-mine\"}", null, TOGETHER_MODEL), TENANT));
+        assertTrue(violation(other, "fromCheckpoint").message().contains("continues meta-llama/Meta-Llama-3.1-70B"),
+                "priced as what it continues: " + violation(other, "fromCheckpoint").message());
     }
 
     @Test
