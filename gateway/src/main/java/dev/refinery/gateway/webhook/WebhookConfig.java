@@ -40,6 +40,13 @@ public interface WebhookConfig {
     @WithDefault("15s")
     Duration requestTimeout();
 
+    /**
+     * How often each replica looks for due deliveries (read by the sender's {@code @Scheduled}, so it is also set in
+     * application.properties).
+     */
+    @WithDefault("2s")
+    Duration pollInterval();
+
     /** Deliveries one sender run takes at most; they are sent in parallel. */
     @WithDefault("20")
     int batchSize();

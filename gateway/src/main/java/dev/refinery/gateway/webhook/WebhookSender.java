@@ -52,7 +52,8 @@ public class WebhookSender {
     }
 
     @Scheduled(every = "${refinery.webhooks.poll-interval}", delayed = "${refinery.webhooks.poll-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "webhook-sender")
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+            identity = "webhook-sender")
     void sendDue() {
         List<DeliveryQueue.Claim> claims = queue.claimDue();
         if (claims.isEmpty()) {
