@@ -122,7 +122,7 @@ public class Webhooks {
         if (events == null || events.isEmpty()) {
             return new LinkedHashSet<>(TOPICS);
         }
-        if (events.size() > TOPICS.size() * 2) {
+        if (events.size() > TOPICS.size()) {
             throw eventsInvalid("events names at most " + TOPICS.size() + " topics");
         }
         Set<String> topics = new LinkedHashSet<>();
