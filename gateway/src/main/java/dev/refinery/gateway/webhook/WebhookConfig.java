@@ -17,6 +17,10 @@ public interface WebhookConfig {
      */
     Optional<List<String>> allowedPrivateHosts();
 
+    /** Webhooks a project may have: each one multiplies every event of the project into another delivery. */
+    @WithDefault("20")
+    int maxPerProject();
+
     /** Attempts per delivery (the first one included) before it is FAILED; a manual redelivery starts a new round. */
     @WithDefault("8")
     int maxAttempts();

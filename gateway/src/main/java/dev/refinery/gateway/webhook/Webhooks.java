@@ -39,6 +39,10 @@ public class Webhooks {
 
     @Transactional
     public WithSecret create(Identity creator, String url, List<String> events, String description) {
+        if (Webhook.count("projectId", creator.project()) >= config.maxPerProject()) {
+            throw ApiException.conflict("WEBHOOK_LIMIT_REACHED", "a project has at most " + config.maxPerProject()
+                    + " webhooks; delete one first").with("limit", config.maxPerProject());
+        }
         Webhook w = new Webhook();
         w.id = "wh-" + UUID.randomUUID().toString().replace("-", "");
         w.projectId = creator.project();
