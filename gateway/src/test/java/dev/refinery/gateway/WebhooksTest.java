@@ -3,14 +3,17 @@ package dev.refinery.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.refinery.gateway.events.PipelineEvent;
+import dev.refinery.gateway.webhook.DeliveryQueue;
+import dev.refinery.gateway.webhook.WebhookSender;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
-import dev.refinery.testing.TestIdentity;
 import dev.refinery.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +53,12 @@ class WebhooksTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    DeliveryQueue queue;
+
+    @Inject
+    WebhookSender sender;
 
     private WebhookReceiver receiver;
 
@@ -101,6 +110,64 @@ class WebhooksTest {
         JsonPath log = awaitLog(webhook.getString("id"), eventId, "DELIVERED");
         assertEquals(2, log.getInt("attempts"));
         assertEquals(200, log.getInt("lastResponseCode"));
+    }
+
+    @Test
+    void anEventReadTwiceIsDeliveredOnce() throws Exception {
+        JsonPath webhook = create(null, receiver.url("/hooks/once"), List.of("job-completed"));
+        String key = "ft-" + UUID.randomUUID();
+        String eventId = UUID.randomUUID().toString();
+        String payload = event("default");
+        send("job-completed", key, payload, eventId);
+        send("job-completed", key, payload, eventId); // what a producer retry or a re-read after a rebalance looks like
+        String later = send("job-completed", key, payload);
+        receiver.await(withId(later), 1, WAIT); // same partition: the repeat was consumed before this one
+        awaitLog(webhook.getString("id"), eventId, "DELIVERED");
+        Thread.sleep(1500);
+        assertEquals(1, receiver.all(withId(eventId)).size(), "one delivery per event and webhook");
+        assertEquals(1, given().when().get("/v1/webhooks/" + webhook.getString("id") + "/deliveries").then().extract().jsonPath()
+                .getList("findAll { it.eventId == '" + eventId + "' }").size());
+    }
+
+    @Test
+    void sendersRunningAtOnceNeverSendADeliveryTwice() throws Exception {
+        String id = create(null, receiver.url("/hooks/raced"), List.of("job-completed")).getString("id");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String eventId = UUID.randomUUID().toString();
+            ids.add(eventId);
+            queue.enqueue(new PipelineEvent("job-completed", eventId, "default", "ft-race", "{\"id\": \"" + eventId + "\"}"));
+        }
+        // Four more senders beside the scheduled one, as four more replicas would run, each claiming batches of 20.
+        java.util.concurrent.ExecutorService replicas = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int r = 0; r < 4; r++) {
+                replicas.submit(() -> {
+                    for (int run = 0; run < 10; run++) {
+                        sender.sendDue();
+                    }
+                });
+            }
+            receiver.await(r -> ids.contains(r.id()), ids.size(), WAIT);
+        } finally {
+            replicas.shutdown();
+            assertTrue(replicas.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        Thread.sleep(1500);
+        Map<String, Long> perEvent = receiver.all(r -> ids.contains(r.id())).stream()
+                .collect(java.util.stream.Collectors.groupingBy(WebhookReceiver.Received::id, java.util.stream.Collectors.counting()));
+        assertEquals(ids.size(), perEvent.size());
+        assertEquals(List.of(), perEvent.entrySet().stream().filter(e -> e.getValue() > 1).toList(), "sent more than once");
+        given().when().get("/v1/webhooks/" + id + "/deliveries?limit=100").then().body("status", not(hasItem("PENDING")));
+    }
+
+    @Test
+    void aProjectHasAtMostTheConfiguredNumberOfWebhooks() {
+        for (int i = 0; i < 20; i++) {
+            create(null, receiver.url("/hooks/many-" + i), null);
+        }
+        given().contentType(ContentType.JSON).body(Map.of("url", receiver.url("/hooks/one-too-many"))).when().post("/v1/webhooks")
+                .then().statusCode(409).body("code", equalTo("WEBHOOK_LIMIT_REACHED")).body("limit", equalTo(20));
     }
 
     @Test
@@ -280,9 +347,12 @@ class WebhooksTest {
         return send(topic, "ft-" + UUID.randomUUID(), payload);
     }
 
-    /** Produces an event the way the services do (CloudEvents headers); answers its id. */
     private String send(String topic, String key, String payload) {
-        String id = UUID.randomUUID().toString();
+        return send(topic, key, payload, UUID.randomUUID().toString());
+    }
+
+    /** Produces an event the way the services do (CloudEvents headers); answers its id. */
+    private String send(String topic, String key, String payload, String id) {
         new TopicProbe(kafka).send(topic, key, payload,
                 "ce_specversion", "1.0", "ce_id", id, "ce_type", "refinery." + topic + ".v1",
                 "ce_source", "/refinery/test", "ce_subject", key, "ce_time", Instant.now().toString(), "content-type", "application/json");

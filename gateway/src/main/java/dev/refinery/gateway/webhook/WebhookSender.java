@@ -54,7 +54,8 @@ public class WebhookSender {
     @Scheduled(every = "${refinery.webhooks.poll-interval}", delayed = "${refinery.webhooks.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             identity = "webhook-sender")
-    void sendDue() {
+    /** One run of this replica's sender (public so a test can run several at once, as replicas would). */
+    public void sendDue() {
         List<DeliveryQueue.Claim> claims = queue.claimDue();
         if (claims.isEmpty()) {
             return;
