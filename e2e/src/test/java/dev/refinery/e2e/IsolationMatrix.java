@@ -79,7 +79,20 @@ final class IsolationMatrix {
             Map.entry("GET /v1/projects", new Route("admin", Reach.OWN_VIEW)),
             Map.entry("POST /v1/projects", new Route("admin", Reach.OWN_CREATE)),
             Map.entry("GET /v1/audit", new Route("admin", Reach.OWN_VIEW)),
-            Map.entry("GET /v1/me", new Route("read", Reach.OWN_VIEW)));
+            Map.entry("GET /v1/me", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("POST /v1/webhooks", new Route("admin", Reach.OWN_CREATE)),
+            Map.entry("GET /v1/webhooks", new Route("admin", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/webhooks/{id}", new Route("admin", Reach.OWNED)),
+            Map.entry("DELETE /v1/webhooks/{id}", new Route("admin", Reach.OWNED)),
+            Map.entry("POST /v1/webhooks/{id}/rotate", new Route("admin", Reach.OWNED)),
+            Map.entry("GET /v1/webhooks/{id}/deliveries", new Route("admin", Reach.OWNED)),
+            Map.entry("POST /v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", new Route("admin", Reach.OWNED)));
+
+    /**
+     * Where the matrix's webhooks point: an address of TEST-NET-1 (RFC 5737), public by the gateway's rules and never
+     * resolved, so creating one needs no DNS; its deliveries simply fail.
+     */
+    private static final String WEBHOOK_URL = "https://192.0.2.10/refinery-matrix";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,7 +106,7 @@ final class IsolationMatrix {
     }
 
     /** The first tenant's resources the other tenant aims at. */
-    private record Targets(String dataset, String job, String eval, String key, String keyPrefix) {
+    private record Targets(String dataset, String job, String eval, String key, String keyPrefix, String webhook) {
     }
 
     void run() throws Exception {
@@ -109,8 +122,10 @@ final class IsolationMatrix {
         assertTrue(project == 201 || project == 409, "project: " + project);
         String other = createKey(adminKey, Map.of("name", "matrix other", "scope", "admin", "project", "matrix-other")).get("key").asText();
         JsonNode readerKey = firstOf(call("GET", "/v1/keys", adminKey, null).json(), "matrix reader");
+        Answer webhook = call("POST", "/v1/webhooks", adminKey, "{\"url\": \"" + WEBHOOK_URL + "\"}");
+        assertEquals(201, webhook.status(), webhook.body());
         Targets mine = new Targets(firstId("/v1/datasets"), firstId("/v1/fine-tunes"), firstId("/v1/evals"),
-                readerKey.get("id").asText(), readerKey.get("prefix").asText());
+                readerKey.get("id").asText(), readerKey.get("prefix").asText(), webhook.json().get("id").asText());
 
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, String> op : operations.entrySet()) {
@@ -130,7 +145,7 @@ final class IsolationMatrix {
                     if (theirs.status() / 100 != 2) {
                         failures.add(op.getKey() + " with another tenant's key: " + theirs.status() + " " + theirs.body());
                     }
-                    for (String id : List.of(mine.dataset(), mine.job(), mine.eval(), mine.key(), mine.keyPrefix())) {
+                    for (String id : List.of(mine.dataset(), mine.job(), mine.eval(), mine.key(), mine.keyPrefix(), mine.webhook())) {
                         if (theirs.body().contains(id)) {
                             failures.add(op.getKey() + " with another tenant's key shows " + id + ": " + theirs.body());
                         }
@@ -170,8 +185,10 @@ final class IsolationMatrix {
 
     private static String fill(String path, Targets mine) {
         String id = path.startsWith("/v1/datasets") ? mine.dataset() : path.startsWith("/v1/fine-tunes") ? mine.job()
-                : path.startsWith("/v1/evals") ? mine.eval() : mine.key();
-        return path.replace("{id}", id).replace("{tenant}", "default").replace("{provider}", "together");
+                : path.startsWith("/v1/evals") ? mine.eval() : path.startsWith("/v1/webhooks") ? mine.webhook() : mine.key();
+        // No delivery needs to exist: another tenant's key must be stopped at the webhook already.
+        return path.replace("{id}", id).replace("{tenant}", "default").replace("{provider}", "together")
+                .replace("{deliveryId}", "dlv-none");
     }
 
     private static String body(String operation, Targets mine) {
@@ -181,6 +198,7 @@ final class IsolationMatrix {
             case "POST /v1/fine-tunes" -> "{\"datasetId\": \"" + mine.dataset() + "\"}";
             case "POST /v1/keys" -> "{\"name\": \"matrix made\", \"scope\": \"read\"}";
             case "POST /v1/projects" -> "{\"id\": \"matrix-" + System.nanoTime() + "\"}";
+            case "POST /v1/webhooks" -> "{\"url\": \"" + WEBHOOK_URL + "\"}";
             case "PUT /v1/tenants/{tenant}/secrets/{provider}" -> "{\"apiKey\": \"tg-not-yours\"}";
             default -> null;
         };

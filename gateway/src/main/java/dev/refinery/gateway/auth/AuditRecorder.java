@@ -13,7 +13,7 @@ import java.lang.reflect.Method;
 
 /**
  * Writes an audit entry for every successful call of an {@link Audited} route, in one place for all of them: the target
- * is the route's {@code id} (or {@code provider}) path parameter, or else the id at the end of the created resource's
+ * is the route's most specific id path parameter ({@code deliveryId}, {@code id} or {@code provider}), or else the id at the end of the created resource's
  * {@code Location}.
  */
 public class AuditRecorder {
@@ -43,7 +43,7 @@ public class AuditRecorder {
 
     private static String target(ContainerRequestContext request, ContainerResponseContext response) {
         var params = request.getUriInfo().getPathParameters();
-        for (String name : new String[]{"id", "provider"}) {
+        for (String name : new String[]{"deliveryId", "id", "provider"}) {
             if (params.containsKey(name)) {
                 return params.getFirst(name);
             }

@@ -41,8 +41,8 @@ public class AuditResource {
 
     @GET
     @Operation(summary = "Audited actions, newest first", description = "Keys created and revoked, projects created, provider secrets "
-            + "set and deleted, jobs created, cancelled, rerun, paused, resumed and their weights downloaded: when, by which key "
-            + "(its prefix), on what.")
+            + "set and deleted, jobs created, cancelled, rerun, paused, resumed and their weights downloaded, webhooks created, "
+            + "deleted, rotated and redelivered: when, by which key (its prefix), on what.")
     public List<AuditEntryView> list(@QueryParam("action") String action, @QueryParam("limit") @DefaultValue("100") int limit) {
         return audit.recent(caller.get().project(), action, Math.max(1, Math.min(limit, 1000))).stream().map(AuditEntryView::of).toList();
     }
