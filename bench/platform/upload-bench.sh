@@ -21,16 +21,17 @@ SMALL=run/bench/chat-1mb.jsonl
 
 REFINERY_SERVICE_HEAP=256m deploy/local/stack.sh up
 trap 'deploy/local/stack.sh down' EXIT
+AUTH="Authorization: Bearer $(cat run/admin.key)" # the local stack's admin key
 pid_of() { awk -v s="$1" '$1 == s {print $2}' run/local/pids; }
 GW=$(pid_of gateway); ING=$(pid_of ingest-service)
 
 # Latency: upload accepted -> validation status VALID or INVALID, seen through the gateway.
 LAT=()
 for i in $(seq 1 20); do
-  ID=$(curl -fsS -X POST -H 'Content-Type: application/x-ndjson' --data-binary @"$SMALL" "http://127.0.0.1:8080/v1/datasets?name=lat-$i" \
+  ID=$(curl -fsS -X POST -H "$AUTH" -H 'Content-Type: application/x-ndjson' --data-binary @"$SMALL" "http://127.0.0.1:8080/v1/datasets?name=lat-$i" \
        | sed -E 's/.*"id":"([^"]+)".*/\1/')
   T1=$(date +%s%N)
-  until curl -fsS "http://127.0.0.1:8080/v1/datasets/$ID" | grep -Eq '"status":"(VALID|INVALID)"'; do sleep 0.02; done
+  until curl -fsS -H "$AUTH" "http://127.0.0.1:8080/v1/datasets/$ID" | grep -Eq '"status":"(VALID|INVALID)"'; do sleep 0.02; done
   T2=$(date +%s%N)
   LAT+=("$(( (T2 - T1) / 1000000 ))")
 done
@@ -46,7 +47,7 @@ sample "$GW" run/bench/heap-gw & S1=$!
 sample "$ING" run/bench/heap-ing & S2=$!
 BYTES=$(stat -c %s "$BIG")
 START=$(date +%s.%N)
-curl -fsS -X POST -H 'Content-Type: application/x-ndjson' -T "$BIG" "http://127.0.0.1:8080/v1/datasets?name=bench-1g" > run/bench/upload.json
+curl -fsS -X POST -H "$AUTH" -H 'Content-Type: application/x-ndjson' -T "$BIG" "http://127.0.0.1:8080/v1/datasets?name=bench-1g" > run/bench/upload.json
 END=$(date +%s.%N)
 kill $S1 $S2 2>/dev/null || true
 MBS=$(echo "$BYTES $START $END" | awk '{printf "%.1f", $1/1048576/($3-$2)}')
