@@ -81,7 +81,7 @@ public final class RefineryCli {
                 case "evals list" -> print(out, gateway.get("v1/evals?jobId=" + arg(a, 2, "JOB_ID")));
                 case "evals get" -> print(out, gateway.get("v1/evals/" + arg(a, 2, "EVAL_ID")));
                 default -> {
-                    if (!AccessCommands.run(command, a, gateway, out)) {
+                    if (!AccessCommands.run(command, a, gateway, out) && !WebhookCommands.run(command, a, gateway, out)) {
                         usage(err);
                         return 64;
                     }
@@ -136,6 +136,7 @@ public final class RefineryCli {
                   evals list JOB_ID | get EVAL_ID
                 """);
         err.print(AccessCommands.USAGE.indent(2));
+        err.print(WebhookCommands.USAGE.indent(2));
         err.print("  the API key: REFINERY_API_KEY, else the file REFINERY_API_KEY_FILE, else ~/.config/refinery/api-key\n");
     }
 }
