@@ -41,7 +41,9 @@ final class IsolationMatrix {
         /** A list or the caller's own view: another tenant gets 2xx and none of the first tenant's ids. */
         OWN_VIEW,
         /** Creates something of the caller's own (nothing of the first tenant is named): another tenant gets 2xx. */
-        OWN_CREATE
+        OWN_CREATE,
+        /** The operator's (the bootstrap project's admins): another tenant gets 403. */
+        OPERATOR
     }
 
     record Route(String scope, Reach reach) {
@@ -77,7 +79,7 @@ final class IsolationMatrix {
             Map.entry("GET /v1/keys", new Route("admin", Reach.OWN_VIEW)),
             Map.entry("DELETE /v1/keys/{id}", new Route("admin", Reach.OWNED)),
             Map.entry("GET /v1/projects", new Route("admin", Reach.OWN_VIEW)),
-            Map.entry("POST /v1/projects", new Route("admin", Reach.OWN_CREATE)),
+            Map.entry("POST /v1/projects", new Route("admin", Reach.OPERATOR)),
             Map.entry("GET /v1/audit", new Route("admin", Reach.OWN_VIEW)),
             Map.entry("GET /v1/me", new Route("read", Reach.OWN_VIEW)),
             Map.entry("POST /v1/webhooks", new Route("admin", Reach.OWN_CREATE)),
@@ -118,7 +120,7 @@ final class IsolationMatrix {
         String reader = createKey(adminKey, Map.of("name", "matrix reader", "scope", "read")).get("key").asText();
         JsonNode revokedKey = createKey(adminKey, Map.of("name", "matrix revoked", "scope", "admin"));
         assertEquals(200, call("DELETE", "/v1/keys/" + revokedKey.get("id").asText(), adminKey, null).status());
-        int project = call("POST", "/v1/projects", adminKey, "{\"id\": \"matrix-other\"}").status();
+        int project = call("POST", "/v1/projects", adminKey, "{\"id\": \"matrix-other\", \"organization\": \"matrix-org\"}").status();
         assertTrue(project == 201 || project == 409, "project: " + project);
         String other = createKey(adminKey, Map.of("name", "matrix other", "scope", "admin", "project", "matrix-other")).get("key").asText();
         JsonNode readerKey = firstOf(call("GET", "/v1/keys", adminKey, null).json(), "matrix reader");
@@ -141,6 +143,7 @@ final class IsolationMatrix {
             Answer theirs = call(method, path, other, body);
             switch (route.reach()) {
                 case OWNED, TENANT_PATH, REFERENCES_DATASET -> expect(failures, op.getKey() + " with another tenant's key", theirs, 404);
+                case OPERATOR -> expect(failures, op.getKey() + " with another tenant's key", theirs, 403);
                 case OWN_VIEW, OWN_CREATE -> {
                     if (theirs.status() / 100 != 2) {
                         failures.add(op.getKey() + " with another tenant's key: " + theirs.status() + " " + theirs.body());

@@ -98,6 +98,24 @@ class AuthenticationTest {
     }
 
     @Test
+    void aProjectsAdminManagesItsOwnProjectOnlyEvenInTheSameOrganization() {
+        given().contentType(ContentType.JSON).body(Map.of("id", "sibling")).when().post("/v1/projects").then().statusCode(201);
+        String sibling = given().contentType(ContentType.JSON).body(Map.of("name", "sibling admin", "scope", "admin", "project", "sibling"))
+                .when().post("/v1/keys").then().statusCode(201).extract().path("key");
+        String operatorsKeyId = given().when().get("/v1/keys").then().extract().jsonPath().getString("[0].id");
+        var asSibling = given().header("Authorization", "Bearer " + sibling);
+        asSibling.when().get("/v1/keys?project=default").then().statusCode(404).body("code", equalTo("PROJECT_NOT_FOUND"));
+        given().header("Authorization", "Bearer " + sibling).when().delete("/v1/keys/" + operatorsKeyId).then().statusCode(404);
+        given().header("Authorization", "Bearer " + sibling).contentType(ContentType.JSON).body(Map.of("name", "x", "scope", "admin", "project", "default"))
+                .when().post("/v1/keys").then().statusCode(404);
+        given().header("Authorization", "Bearer " + sibling).contentType(ContentType.JSON).body(Map.of("id", "mine-now"))
+                .when().post("/v1/projects").then().statusCode(403).body("code", equalTo("PROJECT_CREATE_FORBIDDEN"));
+        given().header("Authorization", "Bearer " + sibling).when().get("/v1/projects").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.contains("sibling"));
+        given().when().get("/v1/me").then().statusCode(200); // the operator's key still works
+    }
+
+    @Test
     void theAuditLogRecordsWhoDidWhat() {
         given().when().post("/v1/fine-tunes/ft-audited/cancel").then().statusCode(200);
         String prefix = TestIdentity.bootstrapKey().orElseThrow().substring(0, 12);

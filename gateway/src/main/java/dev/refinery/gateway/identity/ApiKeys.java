@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ApiKeys {
 
+    /** How long a cached key outlives its cache time while the database cannot be asked. */
+    private static final java.time.Duration STALE_GRACE = java.time.Duration.ofMinutes(5);
+
     /** Bounds the cache: random prefixes cannot make it grow without limit. */
     private static final int MAX_CACHED = 10_000;
 
@@ -53,7 +56,7 @@ public class ApiKeys {
 
     public CreatedKey create(Identity creator, String project, String name, Scope scope, OffsetDateTime expiresAt, Integer requestsPerMinute) {
         String target = project == null ? creator.project() : Projects.checkedId(project, "project");
-        requireSameOrganization(creator, target);
+        requireManaged(creator, target);
         if (expiresAt != null && !expiresAt.isAfter(OffsetDateTime.now())) {
             throw ApiException.badRequest("KEY_EXPIRY_INVALID", "expiresAt must be in the future").with("field", "expiresAt");
         }
@@ -66,18 +69,20 @@ public class ApiKeys {
 
     public List<ApiKey> list(Identity caller, String project) {
         String target = project == null ? caller.project() : Projects.checkedId(project, "project");
-        requireSameOrganization(caller, target);
+        requireManaged(caller, target);
         return store.keysOf(target);
     }
 
     public ApiKey revoke(Identity caller, String keyId) {
-        ApiKey key = store.revoke(keyId, caller.organization());
+        ApiKey key = store.revoke(keyId, caller.isOperator() ? null : caller.project());
         cache.remove(key.prefix);
         return key;
     }
 
-    private void requireSameOrganization(Identity caller, String project) {
-        if (!caller.organization().equals(store.organizationOf(project).orElse(null))) {
+    /** A key manages its own project's keys; the operator any project's. Another project reads as one that does not exist. */
+    private void requireManaged(Identity caller, String project) {
+        boolean allowed = caller.project().equals(project) || caller.isOperator();
+        if (!allowed || store.organizationOf(project).isEmpty()) {
             throw ApiException.notFound("PROJECT_NOT_FOUND", "no project " + project).with("field", "project");
         }
     }
@@ -91,7 +96,18 @@ public class ApiKeys {
         if (cache.size() >= MAX_CACHED) {
             cache.clear();
         }
-        Optional<KeyStore.StoredKey> key = store.byPrefix(prefix);
+        Optional<KeyStore.StoredKey> key;
+        try {
+            key = store.byPrefix(prefix);
+        } catch (RuntimeException e) {
+            // The database is away: a key seen in the last few minutes keeps working (it cannot be revoked meanwhile
+            // either: revoking needs the database too); an unknown one waits for it.
+            if (cached != null && now - cached.loadedAtNanos() < STALE_GRACE.toNanos()) {
+                return cached.key();
+            }
+            throw new ApiException(503, "AUTH_UNAVAILABLE", "Service unavailable",
+                    "API keys cannot be checked for the moment; try again shortly").retryAfter(5);
+        }
         cache.put(prefix, new Cached(key, now));
         return key;
     }

@@ -13,4 +13,12 @@ import dev.refinery.identity.Scope;
  * @param requestsPerMinute the key's own rate, or null for the deployment's
  */
 public record Identity(String keyId, String keyPrefix, String project, String organization, Scope scope, Integer requestsPerMinute) {
+
+    /**
+     * The deployment's operator: an admin of project {@code default} (the bootstrap key's). Only the operator creates
+     * projects and manages keys of projects other than its own; every other key manages its own project only.
+     */
+    public boolean isOperator() {
+        return Projects.DEFAULT.equals(project) && scope == Scope.ADMIN;
+    }
 }

@@ -53,11 +53,11 @@ public class KeyStore {
         return ApiKey.list("projectId = ?1 order by createdAt desc", project);
     }
 
-    /** Marks a key of {@code organization} revoked (again is fine); 404 for a key of another organization, as for none. */
+    /** Marks a key of {@code projectOrAny} (null: any project) revoked (again is fine); 404 for another project's, as for none. */
     @Transactional
-    public ApiKey revoke(String keyId, String organization) {
+    public ApiKey revoke(String keyId, String projectOrAny) {
         ApiKey key = ApiKey.findById(keyId);
-        if (key == null || !organization.equals(organizationOf(key.projectId).orElse(null))) {
+        if (key == null || (projectOrAny != null && !projectOrAny.equals(key.projectId))) {
             throw ApiException.notFound("KEY_NOT_FOUND", "no API key " + keyId);
         }
         if (key.revokedAt == null) {
@@ -72,8 +72,13 @@ public class KeyStore {
     }
 
     @Transactional
-    public List<Project> projectsOf(String organization) {
-        return Project.list("organizationId = ?1 order by id", organization);
+    public List<Project> allProjects() {
+        return Project.list("order by id");
+    }
+
+    @Transactional
+    public Optional<Project> project(String id) {
+        return Project.findByIdOptional(id);
     }
 
     /** Creates a project (and its organization, if new); 409 when the id is taken, by any organization (ids are global). */

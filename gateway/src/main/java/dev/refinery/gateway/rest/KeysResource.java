@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 
-/** API keys of the caller's project (or of another project of its organization): admin keys only. */
+/** API keys of the caller's project (the operator: of any project, with ?project= or project): admin keys only. */
 @Path("/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "keys")
@@ -45,8 +45,8 @@ public class KeysResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Audited("key.created")
     @Operation(summary = "Create an API key", description = "The answer holds the key itself, the only time it is shown; it is stored "
-            + "as a hash. scope: read, write or admin. expiresAt (optional): when it stops working. project (optional): another project "
-            + "of the caller's organization.")
+            + "as a hash. scope: read, write or admin. expiresAt (optional): when it stops working. requestsPerMinute (optional): its own "
+            + "rate. project (optional, the operator only): another project.")
     public Response create(KeyViews.KeyRequest request) {
         if (request == null) {
             throw ApiException.badRequest("KEY_REQUEST_INVALID", "send {\"name\": ..., \"scope\": \"read|write|admin\"}");
@@ -64,7 +64,7 @@ public class KeysResource {
 
     @GET
     @Operation(summary = "The keys of the caller's project (or of ?project=), newest first; never their secrets")
-    public List<KeyViews.KeyView> list(@QueryParam("project") @Parameter(description = "another project of the caller's organization")
+    public List<KeyViews.KeyView> list(@QueryParam("project") @Parameter(description = "another project (the operator only)")
                                        String project) {
         return keys.list(caller.get(), project).stream().map(KeyViews.KeyView::of).toList();
     }

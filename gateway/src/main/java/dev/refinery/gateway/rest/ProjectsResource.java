@@ -26,8 +26,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * Projects (tenants) of the caller's organization. The operator's organization ({@code default}, the bootstrap key's)
- * may also create a project in a new organization, whose first admin key it then makes with {@code POST /v1/keys}.
+ * Projects (tenants). The operator (an admin of project {@code default}, the bootstrap key's) sees and creates them, in any
+ * organization, and makes each one's first admin key with {@code POST /v1/keys}; any other admin sees its own project.
  */
 @Path("/v1/projects")
 @Produces(MediaType.APPLICATION_JSON)
@@ -52,24 +52,26 @@ public class ProjectsResource {
     GatewayCaller caller;
 
     @GET
-    @Operation(summary = "The projects of the caller's organization")
+    @Operation(summary = "Every project for the operator; the caller's own for anyone else")
     public List<ProjectView> list() {
-        return store.projectsOf(caller.get().organization()).stream().map(ProjectView::of).toList();
+        Identity who = caller.get();
+        List<Project> projects = who.isOperator() ? store.allProjects() : store.project(who.project()).stream().toList();
+        return projects.stream().map(ProjectView::of).toList();
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Audited("project.created")
-    @Operation(summary = "Create a project", description = "id: 1 to 63 lower-case letters, digits, '.', '_' or '-', unique in the "
-            + "deployment. organization: the caller's unless the caller belongs to the operator's organization (default).")
+    @Operation(summary = "Create a project (the operator only)", description = "id: 1 to 63 lower-case letters, digits, '.', '_' or "
+            + "'-', unique in the deployment. organization: default unless given (made when new).")
     public Response create(ProjectRequest request) {
         Identity who = caller.get();
-        String id = Projects.checkedId(request == null ? null : request.id(), "id");
-        String organization = request.organization() == null ? who.organization() : Projects.checkedId(request.organization(), "organization");
-        if (!organization.equals(who.organization()) && !Projects.DEFAULT.equals(who.organization())) {
-            throw new ApiException(403, "PROJECT_ORGANIZATION_FORBIDDEN", "Forbidden",
-                    "a project can be created in the caller's own organization only").with("field", "organization");
+        if (!who.isOperator()) {
+            throw new ApiException(403, "PROJECT_CREATE_FORBIDDEN", "Forbidden", "projects are created by the deployment's operator "
+                    + "(an admin key of project default)");
         }
+        String id = Projects.checkedId(request == null ? null : request.id(), "id");
+        String organization = request.organization() == null ? Projects.DEFAULT : Projects.checkedId(request.organization(), "organization");
         Project p = store.createProject(id, organization);
         return Response.created(URI.create("/v1/projects/" + p.id)).entity(ProjectView.of(p)).build();
     }

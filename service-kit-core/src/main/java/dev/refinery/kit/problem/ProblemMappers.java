@@ -1,5 +1,6 @@
 package dev.refinery.kit.problem;
 
+import dev.refinery.kit.work.TransientFailures;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
@@ -15,12 +16,14 @@ import java.util.Map;
 
 /**
  * Every error leaves the service as {@code application/problem+json} with a stable code: the
- * service's own {@link ApiException}s, the framework's 404/405/406/415, unreadable JSON bodies, and, as a
- * last resort, anything unexpected (500 without a stack trace; the trace goes to the log).
+ * service's own {@link ApiException}s, the framework's 404/405/406/415, unreadable JSON bodies, a store briefly
+ * away (503 with Retry-After), and, as a last resort, anything unexpected (500 without a stack trace; the trace goes to
+ * the log).
  */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final int STORE_RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
@@ -68,6 +71,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        if (TransientFailures.isTransient(e)) {
+            // The database (or another store) is briefly away: the request may well succeed in a moment.
+            LOG.warnf("request %s failed while a store is unavailable: %s", uri.getPath(), e.getMessage());
+            return Response.fromResponse(respond(503, "STORE_UNAVAILABLE", "Service unavailable",
+                    "a store this service depends on is unavailable for the moment; try again shortly", uri, null))
+                    .header("Retry-After", STORE_RETRY_AFTER_SECONDS).build();
+        }
         LOG.errorf(e, "unexpected error on %s", uri.getPath());
         return respond(500, "INTERNAL_ERROR", "Internal error",
                 "the service failed unexpectedly; the log has the details", uri, null);

@@ -1,6 +1,5 @@
 package dev.refinery.kit.work;
 
-import dev.refinery.kit.lease.LeaseStoreException;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -20,8 +19,13 @@ public final class TransientFailures implements Predicate<Throwable> {
 
     public static final TransientFailures INSTANCE = new TransientFailures();
 
-    /** Exception classes known by name only (no compile-time dependency on Hibernate, Agroal or Kafka here). */
+    /**
+     * Exception classes known by name only: no compile-time dependency on Hibernate, Agroal or Kafka here, nor on the
+     * service kit's own (this core part also serves the gateway, which has no lease or worker).
+     */
     private static final Set<String> TRANSIENT_CLASS_NAMES = Set.of(
+            "dev.refinery.kit.lease.LeaseStoreException",
+            "dev.refinery.kit.work.RetryLater",
             "org.hibernate.exception.JDBCConnectionException",
             "org.hibernate.exception.LockAcquisitionException",
             "jakarta.persistence.QueryTimeoutException",
@@ -47,8 +51,7 @@ public final class TransientFailures implements Predicate<Throwable> {
     public boolean test(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException || t instanceof ConnectException
-                    || t instanceof SocketTimeoutException || t instanceof UnknownHostException
-                    || t instanceof LeaseStoreException || t instanceof RetryLater) {
+                    || t instanceof SocketTimeoutException || t instanceof UnknownHostException) {
                 return true;
             }
             if (t instanceof SQLException sql && transientState(sql.getSQLState())) {
