@@ -110,6 +110,14 @@ class DatasetResourceTest {
     }
 
     @Test
+    void anOversizedIdempotencyKeyIsRefusedNamingTheHeaderAndNothingIsStored() {
+        given().contentType("application/x-ndjson").header("Idempotency-Key", "k".repeat(201)).body(JSONL.getBytes(StandardCharsets.UTF_8))
+                .when().post("/datasets?name=oversized-key").then().statusCode(400)
+                .body("code", org.hamcrest.Matchers.equalTo("IDEMPOTENCY_KEY_INVALID"))
+                .body("field", org.hamcrest.Matchers.equalTo("Idempotency-Key"));
+    }
+
+    @Test
     void anEmptyUploadIsABadRequestWithAProblemBody() {
         given().contentType("application/x-ndjson").body(new byte[0])
                 .when().post("/datasets")

@@ -70,6 +70,10 @@ public class DatasetService {
             throw ApiException.badRequest("DATASET_NAME_INVALID", "the dataset name may have at most 200 characters")
                     .with("field", "name");
         }
+        if (idempotencyKey != null && idempotencyKey.length() > 200) {
+            throw ApiException.badRequest("IDEMPOTENCY_KEY_INVALID", "an Idempotency-Key may have at most 200 characters")
+                    .with("field", "Idempotency-Key");
+        }
         String checksColumn = DatasetMapper.checksColumn(checkChoices.parse(tenant, checks));
         if (idempotencyKey != null) {
             Optional<Dataset> earlier = findByIdempotencyKey(tenant, idempotencyKey);

@@ -14,6 +14,13 @@ public interface ValidationConfig {
     @WithDefault("8388608")
     int maxLineBytes();
 
+    /**
+     * The most a gzip upload may expand to, whatever its ratio: past it the check stops with DATASET_GZIP_TOO_LARGE.
+     * Default 10 GiB, ingest-service's own upload limit: compression saves transfer, it does not buy a bigger dataset.
+     */
+    @WithDefault("10737418240")
+    long maxDecompressedBytes();
+
     /** Problems kept (in the database and report.json) per rule; all of them are counted. */
     @WithDefault("100")
     int samplesPerRule();

@@ -101,6 +101,7 @@ public class CheckSettings {
                 .overContext(checks.overContext() == null ? overContext : parse("overContext", checks.overContext(), CheckSettings::overContext))
                 .earlierVersions(earlier)
                 .maxLineBytes(config.maxLineBytes())
+                .maxDecompressedBytes(config.maxDecompressedBytes())
                 .samplesPerRule(config.samplesPerRule());
         if (testSet != null) {
             options.fixedTestSet(testSet);
