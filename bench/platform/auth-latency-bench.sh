@@ -36,6 +36,7 @@ until [[ $JOB == ft-* ]]; do
   sleep 0.2
 done
 curl -fsS -X POST -H "Authorization: Bearer $KEY" "$GW/v1/fine-tunes/$JOB/cancel" > /dev/null
+sleep 20 # let the services' start-up work settle before measuring
 
 # The measuring key: the admin key's rate (600 a minute) would turn most of a run into 429s.
 BENCH_KEY=$(curl -fsS -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
@@ -56,13 +57,15 @@ identity() {
 
 run() { # name url [header]
   local name=$1 url=$2; shift 2
-  wrk -t 1 -c "$CONNECTIONS" -d 3s "$@" "$url" > /dev/null # warm-up
-  wrk -t 1 -c "$CONNECTIONS" -d "$DURATION" --latency "$@" "$url" > "run/bench/wrk-$name.txt"
+  local file
+  file="run/bench/wrk-$(printf '%s' "$name" | tr -c 'A-Za-z0-9' '-').txt"
+  wrk -t 1 -c "$CONNECTIONS" -d 15s "$@" "$url" > /dev/null # warm-up: the JIT needs it (5 s left the proxy path at half its speed)
+  wrk -t 1 -c "$CONNECTIONS" -d "$DURATION" --latency "$@" "$url" > "$file"
   local p50 p99 rps non2xx
-  p50=$(awk '$1 == "50%" {print $2}' "run/bench/wrk-$name.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "run/bench/wrk-$name.txt")
-  rps=$(awk '/^Requests\/sec/ {print $2}' "run/bench/wrk-$name.txt")
-  non2xx=$(awk '/Non-2xx/ {print $5}' "run/bench/wrk-$name.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$file")
+  p99=$(awk '$1 == "99%" {print $2}' "$file")
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$file")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$file")
   printf '| %-34s | %8s | %8s | %9s | %s |\n' "$name" "$p50" "$p99" "$rps" "${non2xx:-0}"
 }
 
