@@ -83,9 +83,13 @@ class LocalStackTest {
     void configurationNamesTheQuarkusProperties() {
         assertEquals(List.of("kafka.bootstrap.servers", "quarkus.datasource.jdbc.url", "quarkus.datasource.username",
                 "quarkus.datasource.password", "refinery.s3.endpoint", "refinery.s3.access-key",
-                "refinery.s3.secret-key", "refinery.s3.bucket"),
+                "refinery.s3.secret-key", "refinery.s3.bucket", "refinery.identity.signing-key", "refinery.auth.bootstrap-key"),
                 List.copyOf(config.keySet()));
         assertEquals("refinery", config.get("refinery.s3.bucket"));
+        // Secrets of this stack only: long enough to sign with, and an admin key in the gateway's format.
+        assertTrue(config.get("refinery.identity.signing-key").matches("[A-Za-z0-9]{48}"));
+        assertTrue(config.get("refinery.auth.bootstrap-key").matches("rfy_[A-Za-z0-9]{8}_[A-Za-z0-9]{32}"));
+        assertFalse(config.get("refinery.identity.signing-key").equals(Secrets.randomToken(48)), "not a fixed value");
     }
 
     @Test
