@@ -99,6 +99,9 @@ class TenantIsolationTest {
         given().header(IdentityTokens.HEADER, as("t-b")).contentType(ContentType.JSON).body(Map.of("apiKey", "tg-attacker-key"))
                 .when().put("/tenants/default/secrets/together").then().statusCode(404).body("code", equalTo("TENANT_NOT_FOUND"));
         given().header(IdentityTokens.HEADER, as("t-b")).when().delete("/tenants/default/secrets/together").then().statusCode(404);
+        // What is stored is bounded: a megabyte "key" is refused naming the field.
+        given().header(IdentityTokens.HEADER, as("t-b")).contentType(ContentType.JSON).body(Map.of("apiKey", "k".repeat(1_000_000)))
+                .when().put("/tenants/t-b/secrets/together").then().statusCode(400).body("field", equalTo("apiKey"));
         // t-stranger is not among the tenants the operator allows on the deployment's Together key.
         String dataset = stack.validDataset("t-stranger", 12, 4);
         submit("t-stranger", dataset, SPEC).then().statusCode(422).body("code", equalTo("JOB_PROVIDER_KEY_MISSING"));

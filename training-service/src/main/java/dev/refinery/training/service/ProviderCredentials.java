@@ -28,6 +28,9 @@ import java.util.Optional;
 public class ProviderCredentials {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Far above any provider's key (Together's and OpenAI's are under 200 characters); it is stored, so it is bounded. */
+    private static final int MAX_API_KEY = 1024;
+    private static final int MAX_ACCOUNT_ID = 200;
 
     @Inject
     TrainingSettings settings;
@@ -68,6 +71,11 @@ public class ProviderCredentials {
         if (apiKey == null || apiKey.isBlank()) {
             throw ApiException.badRequest("TENANT_SECRET_INVALID", "send {\"apiKey\": \"...\"}" + (hosted.needsAccountId()
                     ? " and the \"accountId\"" : "")).with("field", "apiKey");
+        }
+        if (apiKey.length() > MAX_API_KEY || (accountId != null && accountId.length() > MAX_ACCOUNT_ID)) {
+            boolean key = apiKey.length() > MAX_API_KEY;
+            throw ApiException.badRequest("TENANT_SECRET_INVALID", (key ? "apiKey" : "accountId") + " may have at most "
+                    + (key ? MAX_API_KEY : MAX_ACCOUNT_ID) + " characters").with("field", key ? "apiKey" : "accountId");
         }
         if (hosted.needsAccountId() && (accountId == null || accountId.isBlank()) && environment(hosted).accountId().isEmpty()) {
             throw ApiException.badRequest("TENANT_SECRET_INVALID", provider + " needs an accountId beside the key (" + hosted.keyVariable() + ")")
