@@ -63,6 +63,10 @@ class TenantIsolationTest {
         return TestIdentity.header(tenant, Scope.READ);
     }
 
+    private static RequestSpecification writer(String tenant) {
+        return given().header(IdentityTokens.HEADER, TestIdentity.header(tenant, Scope.WRITE));
+    }
+
     private static RequestSpecification as(String tenant) {
         return given().header(IdentityTokens.HEADER, identity(tenant));
     }
@@ -98,12 +102,14 @@ class TenantIsolationTest {
     void anotherTenantsDatasetCannotBePriced() {
         String ofA = upload(tenantA, "priced", Fixtures.goodRecords("priced", 10));
         Fixtures.awaitReport(ofA, null, identity(tenantA)).body("status", equalTo("VALID"));
-        as(tenantA).contentType(ContentType.JSON).body(estimateOf(ofA)).when().post("/estimates")
+        // An estimate is a POST: it needs scope write, as at the gateway.
+        writer(tenantA).contentType(ContentType.JSON).body(estimateOf(ofA)).when().post("/estimates")
                 .then().statusCode(409); // its own is found: counted for the default model's tokenizer, not this one's
+        as(tenantA).contentType(ContentType.JSON).body(estimateOf(ofA)).when().post("/estimates").then().statusCode(403);
 
-        Response forOther = as(tenantB).contentType(ContentType.JSON).body(estimateOf(ofA)).when().post("/estimates");
+        Response forOther = writer(tenantB).contentType(ContentType.JSON).body(estimateOf(ofA)).when().post("/estimates");
         Isolation.assertAnsweredLikeUnknown(forOther, ofA,
-                as(tenantB).contentType(ContentType.JSON).body(estimateOf(UNKNOWN)).when().post("/estimates"), UNKNOWN);
+                writer(tenantB).contentType(ContentType.JSON).body(estimateOf(UNKNOWN)).when().post("/estimates"), UNKNOWN);
         forOther.then().statusCode(404).body("code", equalTo("REPORT_NOT_FOUND"));
     }
 
