@@ -193,7 +193,8 @@ class JobSubmissionTest {
                 .when().post("/jobs")
                 .then().statusCode(422)
                 .body("code", equalTo("JOB_IDEMPOTENCY_KEY_REUSED"))
-                .body("jobId", equalTo(first));
+                .body("jobId", org.hamcrest.Matchers.nullValue())                  // the refusal names no job: a key may be
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(first))); // in several hands
 
         assertEquals(1L, QuarkusTransaction.requiringNew().call(() -> Job.count("datasetId", dataset)));
         assertEquals(1, stack.probe().all("job-submitted", r -> first.equals(r.key()), Duration.ofSeconds(4)).size(),

@@ -1,5 +1,7 @@
 package dev.refinery.training;
 
+import dev.refinery.testing.TestIdentity;
+import dev.refinery.identity.IdentityTokens;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
 import dev.refinery.testing.ContractSchemas;
@@ -133,7 +135,10 @@ class JobTrainingTest {
                 .extract().jsonPath().getList("id", String.class));
         given().queryParam("artifactType", "gguf").when().get("/jobs").then().statusCode(400)
                 .body("code", equalTo("JOB_ARTIFACT_TYPE_INVALID")).body("field", equalTo("artifactType"));
-        given().when().post("/jobs/" + id + "/announce").then().statusCode(202).body("topic", equalTo("job-completed"));
+        // Announcing again is for Refinery's services (reconciliation), not for tenants.
+        given().when().post("/jobs/" + id + "/announce").then().statusCode(403).body("code", equalTo("IDENTITY_SERVICE_ONLY"));
+        given().header(IdentityTokens.HEADER, TestIdentity.service("eval-service")).when().post("/jobs/" + id + "/announce")
+                .then().statusCode(202).body("topic", equalTo("job-completed"));
         List<ConsumerRecord<String, String>> announced = stack.probe().all("job-completed", r -> id.equals(r.key()), Duration.ofSeconds(5));
         assertEquals(2, announced.size(), "the job's end, then its repeat");
         assertEquals(announced.get(0).value(), announced.get(1).value());
