@@ -177,9 +177,30 @@ class LocalStackTest {
         return Integer.parseInt(hostAndPort.substring(hostAndPort.lastIndexOf(':') + 1));
     }
 
+    @Test
+    void kafkaS3AndPostgresListenOnThisMachineOnly() throws Exception {
+        java.net.InetAddress outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (java.net.SocketException e) { return false; } })
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                .findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no address besides loopback to try");
+        List<Integer> ports = List.of(URI.create("tcp://" + config.get("kafka.bootstrap.servers")).getPort(),
+                URI.create(config.get("refinery.s3.endpoint")).getPort(),
+                URI.create(config.get("quarkus.datasource.jdbc.url").substring("jdbc:".length())).getPort());
+        for (int port : ports) {
+            assertTrue(listens(port), "listens on 127.0.0.1:" + port);
+            assertFalse(listens(outside, port), "reachable from outside at " + outside.getHostAddress() + ":" + port);
+        }
+    }
+
     private static boolean listens(int port) {
+        return listens(java.net.InetAddress.getLoopbackAddress(), port);
+    }
+
+    private static boolean listens(java.net.InetAddress address, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.connect(new InetSocketAddress(address, port), 500);
             return true;
         } catch (IOException e) {
             return false;
