@@ -1,5 +1,6 @@
 package dev.refinery.testing;
 
+import dev.refinery.identity.Tenants;
 import dev.refinery.identity.Caller;
 import dev.refinery.identity.IdentityTokens;
 import dev.refinery.identity.Scope;
@@ -19,7 +20,7 @@ import java.time.Duration;
  */
 public final class TestIdentity {
 
-    public static final String DEFAULT_TENANT = "default";
+    public static final String DEFAULT_TENANT = Tenants.DEFAULT;
 
     /** The tenant requests without a header of their own act for; back to {@link #DEFAULT_TENANT} before every test. */
     private static volatile String actingTenant = DEFAULT_TENANT;

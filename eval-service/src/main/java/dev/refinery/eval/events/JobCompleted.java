@@ -1,5 +1,7 @@
 package dev.refinery.eval.events;
 
+import dev.refinery.identity.Tenants;
+
 /**
  * What eval-service reads of {@code job-completed} v1 and v2 (contracts/schemas/job-completed.v1.json and .v2.json); unknown
  * fields are ignored. v1 names a succeeded job's adapter by {@code bucket} + {@code adapterKey}; v2 by {@code artifact}
@@ -16,12 +18,9 @@ public record JobCompleted(String tenant, String jobId, String datasetId, String
     public record Artifact(String type, String bucket, String key, String providerModel) {
     }
 
-    /** Events from before tenants existed carry none: their jobs belong to {@value #DEFAULT_TENANT}. */
-    public static final String DEFAULT_TENANT = "default";
-
     /** The tenant that owns the job, and so its evaluation. */
     public String owner() {
-        return tenant == null ? DEFAULT_TENANT : tenant;
+        return Tenants.ofEvent(tenant);
     }
 
     public boolean succeeded() {

@@ -1,5 +1,6 @@
 package dev.refinery.eval.messaging;
 
+import dev.refinery.identity.Tenants;
 import dev.refinery.eval.events.JobCompleted;
 import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.service.EvaluationRequests;
@@ -19,7 +20,6 @@ final class Candidates {
 
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
     /** contracts/schemas: the tenant, when an event names one. */
-    private static final Pattern TENANT = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
     private static final Set<String> STATUSES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private Candidates() {
@@ -74,7 +74,7 @@ final class Candidates {
     }
 
     private static void requireCommonFields(JobCompleted e, String ceId) {
-        if (e.tenant() != null && !TENANT.matcher(e.tenant()).matches()) {
+        if (e.tenant() != null && !Tenants.isValid(e.tenant())) {
             throw breaks(ceId, "tenant is not 1 to 100 letters, digits, '.', '_' or '-'");
         }
         if (e.jobId() == null || !EvaluationService.JOB_ID.matcher(e.jobId()).matches()) {

@@ -8,7 +8,4 @@ package dev.refinery.gateway.events;
  * {@code {"type": ce_type, "id": ce_id, "subject": key, "time": ce_time, "data": <payload>}}.
  */
 public record PipelineEvent(String topic, String id, String tenant, String subject, String json) {
-
-    /** Events published before tenants existed carry none; they belong to this one. */
-    public static final String DEFAULT_TENANT = "default";
 }

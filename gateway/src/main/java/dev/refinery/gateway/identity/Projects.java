@@ -1,5 +1,6 @@
 package dev.refinery.gateway.identity;
 
+import dev.refinery.identity.Tenants;
 import dev.refinery.kit.problem.ApiException;
 
 import java.util.regex.Pattern;
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
 public final class Projects {
 
     /** The project (and organization) of the bootstrap key, and of everything made before tenants existed. */
-    public static final String DEFAULT = "default";
+    public static final String DEFAULT = Tenants.DEFAULT;
 
     /** A subset of what the event contracts allow for a tenant, and easy to type. */
     private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,62}$");

@@ -1,5 +1,6 @@
 package dev.refinery.gateway.messaging;
 
+import dev.refinery.identity.Tenants;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +39,7 @@ public class EventReader {
         data.put("time", ce.time());
         data.set("data", payload);
         try {
-            String tenant = payload.path("tenant").isTextual() ? payload.get("tenant").asText() : PipelineEvent.DEFAULT_TENANT;
+            String tenant = Tenants.ofEvent(payload.path("tenant").isTextual() ? payload.get("tenant").asText() : null);
             return new PipelineEvent(record.topic(), ce.id(), tenant, subject, json.writeValueAsString(data));
         } catch (JsonProcessingException e) {
             throw new MalformedEventException("event " + ce.id() + " cannot be written as JSON", e);

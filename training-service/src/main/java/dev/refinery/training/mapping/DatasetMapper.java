@@ -1,8 +1,8 @@
 package dev.refinery.training.mapping;
 
+import dev.refinery.identity.Tenants;
 import dev.refinery.training.events.DatasetValidated;
 import dev.refinery.training.repository.Dataset;
-import dev.refinery.training.service.JobService;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,7 +15,7 @@ public final class DatasetMapper {
 
     public static void apply(DatasetValidated e, Dataset d) {
         d.id = e.datasetId();
-        d.tenant = e.tenant() == null ? JobService.DEFAULT_TENANT : e.tenant();
+        d.tenant = Tenants.ofEvent(e.tenant());
         d.status = e.status();
         d.records = e.records();
         d.validRecords = e.validRecords();

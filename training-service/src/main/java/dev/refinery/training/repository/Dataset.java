@@ -1,5 +1,6 @@
 package dev.refinery.training.repository;
 
+import dev.refinery.identity.Tenants;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -24,7 +25,7 @@ public class Dataset extends PanacheEntityBase {
 
     /** The tenant that uploaded it: only its jobs may train on it. */
     @Column(nullable = false)
-    public String tenant = "default";
+    public String tenant = Tenants.DEFAULT;
 
     public Long records;
 

@@ -1,5 +1,6 @@
 package dev.refinery.training.repository;
 
+import dev.refinery.identity.Tenants;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Parameters;
 import org.hibernate.annotations.JdbcTypeCode;
@@ -115,7 +116,7 @@ public class Job extends PanacheEntityBase {
     public TrainingMethod method = TrainingMethod.SFT;
 
     @Column(name = "tenant_id", nullable = false)
-    public String tenantId = "default";
+    public String tenantId = Tenants.DEFAULT;
 
     /**
      * JSONB {"values": {...}, "sources": {...}}: the effective spec, every setting the job runs with and where it came from

@@ -34,7 +34,6 @@ import java.util.Optional;
 public class JobService {
 
     private static final Logger LOG = Logger.getLogger(JobService.class);
-    public static final String DEFAULT_TENANT = "default";
     private static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 

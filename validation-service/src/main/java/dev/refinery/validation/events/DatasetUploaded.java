@@ -1,5 +1,7 @@
 package dev.refinery.validation.events;
 
+import dev.refinery.identity.Tenants;
+
 /**
  * What this service reads of {@code dataset-uploaded} v1 (contracts/schemas/dataset-uploaded.v1.json);
  * the other fields are ignored. {@code checks} (the uploader's check options) and {@code parentDatasetId}
@@ -9,12 +11,9 @@ public record DatasetUploaded(String tenant, String datasetId, String name, Stri
 
     public static final String TOPIC = "dataset-uploaded";
     public static final String TYPE = "refinery.dataset-uploaded.v1";
-    /** The tenant of an event that names none (the contract: datasets from before tenants belong to it). */
-    public static final String TENANT_OF_OLDER_EVENTS = "default";
-
     /** The tenant that owns the dataset. */
     public String owner() {
-        return tenant == null ? TENANT_OF_OLDER_EVENTS : tenant;
+        return Tenants.ofEvent(tenant);
     }
 
     /** Absent fields take this service's configured defaults. */

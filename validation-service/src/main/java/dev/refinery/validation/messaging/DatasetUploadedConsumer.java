@@ -1,5 +1,6 @@
 package dev.refinery.validation.messaging;
 
+import dev.refinery.identity.Tenants;
 import dev.refinery.kit.events.CloudEventHeaders;
 import dev.refinery.kit.events.EventPayloads;
 import dev.refinery.kit.events.MalformedEventException;
@@ -31,7 +32,6 @@ public class DatasetUploadedConsumer {
     static final String CONSUMER = "validation-service";
     private static final Logger LOG = Logger.getLogger(DatasetUploadedConsumer.class);
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
-    private static final Pattern TENANT = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
 
     @Inject
     ConsumedEvents events;
@@ -92,7 +92,7 @@ public class DatasetUploadedConsumer {
                 || isBlank(event.bucket()) || isBlank(event.objectKey())) {
             throw new MalformedEventException("dataset-uploaded without a valid datasetId, bucket and objectKey: " + abbreviate(value));
         }
-        if (event.tenant() != null && !TENANT.matcher(event.tenant()).matches()) {
+        if (event.tenant() != null && !Tenants.isValid(event.tenant())) {
             // Whose the dataset is decides who may read its report: an unreadable owner is never guessed.
             throw new MalformedEventException("dataset-uploaded with a tenant the contract does not allow: " + abbreviate(value));
         }
