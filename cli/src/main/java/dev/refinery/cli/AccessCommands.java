@@ -34,10 +34,10 @@ final class AccessCommands {
         switch (command) {
             case "keys create" -> out.println(pretty(gateway.postJson("v1/keys", keyRequest(a), null)));
             case "keys list" -> out.println(pretty(gateway.get("v1/keys" + projectQuery(a, 2))));
-            case "keys revoke" -> out.println(pretty(gateway.delete("v1/keys/" + required(a, 2, "KEY_ID"))));
+            case "keys revoke" -> out.println(pretty(gateway.delete("v1/keys/" + FlagValues.positional(a, 2, "KEY_ID"))));
             case "projects list" -> out.println(pretty(gateway.get("v1/projects")));
             case "projects create" -> {
-                Map<String, Object> body = new LinkedHashMap<>(Map.of("id", required(a, 2, "ID")));
+                Map<String, Object> body = new LinkedHashMap<>(Map.of("id", FlagValues.positional(a, 2, "ID")));
                 FlagValues.from(a, 3).forEach(f -> body.put(flag(f, Map.of("--organization", "organization")), f.value()));
                 out.println(pretty(gateway.postJson("v1/projects", body, null)));
             }
@@ -78,7 +78,7 @@ final class AccessCommands {
 
     private static Map<String, Object> keyRequest(String[] a) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", required(a, 2, "NAME"));
+        body.put("name", FlagValues.positional(a, 2, "NAME"));
         for (FlagValues f : FlagValues.from(a, 3)) {
             if (f.flag().equals("--rate")) {
                 body.put("requestsPerMinute", Integer.parseInt(f.value()));
@@ -106,13 +106,6 @@ final class AccessCommands {
             throw new IllegalArgumentException("unknown option " + f.flag() + " (known: " + String.join(", ", known.keySet()) + ")");
         }
         return name;
-    }
-
-    private static String required(String[] a, int index, String name) {
-        if (a.length <= index || a[index].startsWith("--")) {
-            throw new IllegalArgumentException("missing " + name);
-        }
-        return a[index];
     }
 
     private static String pretty(JsonNode node) {

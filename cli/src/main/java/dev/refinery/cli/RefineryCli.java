@@ -64,22 +64,22 @@ public final class RefineryCli {
                     UploadArgs upload = UploadArgs.parse(a);
                     print(out, gateway.uploadDataset(upload.file(), upload.name(), null, upload.checks()));
                 }
-                case "datasets clean-version" -> print(out, gateway.postJson("v1/datasets/" + arg(a, 2, "ID") + "/clean-version", Map.of(), null));
+                case "datasets clean-version" -> print(out, gateway.postJson("v1/datasets/" + FlagValues.positional(a, 2, "ID") + "/clean-version", Map.of(), null));
                 case "estimates create" -> print(out, gateway.postJson("v1/estimates", EstimateArgs.parse(a), null));
-                case "datasets get" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID")));
-                case "datasets problems" -> print(out, gateway.get("v1/datasets/" + arg(a, 2, "ID") + "/problems"));
+                case "datasets get" -> print(out, gateway.get("v1/datasets/" + FlagValues.positional(a, 2, "ID")));
+                case "datasets problems" -> print(out, gateway.get("v1/datasets/" + FlagValues.positional(a, 2, "ID") + "/problems"));
                 case "fine-tunes create" -> {
                     FineTuneArgs create = FineTuneArgs.parse(a);
                     print(out, gateway.postJson("v1/fine-tunes", create.body(), create.idempotencyKey()));
                 }
-                case "fine-tunes get" -> print(out, gateway.get("v1/fine-tunes/" + arg(a, 2, "JOB_ID")));
+                case "fine-tunes get" -> print(out, gateway.get("v1/fine-tunes/" + FlagValues.positional(a, 2, "JOB_ID")));
                 case "fine-tunes list" -> print(out, gateway.get("v1/fine-tunes"));
                 case "fine-tunes events", "fine-tunes metrics", "fine-tunes checkpoints" ->
-                        print(out, gateway.get("v1/fine-tunes/" + arg(a, 2, "JOB_ID") + "/" + a[1]));
+                        print(out, gateway.get("v1/fine-tunes/" + FlagValues.positional(a, 2, "JOB_ID") + "/" + a[1]));
                 case "fine-tunes cancel", "fine-tunes rerun", "fine-tunes download", "fine-tunes pause", "fine-tunes resume" ->
-                        print(out, gateway.postJson("v1/fine-tunes/" + arg(a, 2, "JOB_ID") + "/" + a[1], Map.of(), null));
-                case "evals list" -> print(out, gateway.get("v1/evals?jobId=" + arg(a, 2, "JOB_ID")));
-                case "evals get" -> print(out, gateway.get("v1/evals/" + arg(a, 2, "EVAL_ID")));
+                        print(out, gateway.postJson("v1/fine-tunes/" + FlagValues.positional(a, 2, "JOB_ID") + "/" + a[1], Map.of(), null));
+                case "evals list" -> print(out, gateway.get("v1/evals?jobId=" + FlagValues.positional(a, 2, "JOB_ID")));
+                case "evals get" -> print(out, gateway.get("v1/evals/" + FlagValues.positional(a, 2, "EVAL_ID")));
                 default -> {
                     if (!AccessCommands.run(command, a, gateway, out) && !WebhookCommands.run(command, a, gateway, out)) {
                         usage(err);
@@ -95,13 +95,6 @@ public final class RefineryCli {
             err.println("error: " + e.getMessage());
             return 2;
         }
-    }
-
-    private static String arg(String[] a, int index, String name) {
-        if (a.length <= index) {
-            throw new IllegalArgumentException("missing " + name);
-        }
-        return a[index];
     }
 
     private static void print(PrintStream out, JsonNode node) {

@@ -22,16 +22,16 @@ final class WebhookCommands {
         switch (command) {
             case "webhooks create" -> out.println(gateway.postJson("v1/webhooks", request(a), null).toPrettyString());
             case "webhooks list" -> out.println(gateway.get("v1/webhooks").toPrettyString());
-            case "webhooks get" -> out.println(gateway.get("v1/webhooks/" + required(a, 2, "ID")).toPrettyString());
+            case "webhooks get" -> out.println(gateway.get("v1/webhooks/" + FlagValues.positional(a, 2, "ID")).toPrettyString());
             case "webhooks delete" -> {
-                gateway.delete("v1/webhooks/" + required(a, 2, "ID"));
+                gateway.delete("v1/webhooks/" + FlagValues.positional(a, 2, "ID"));
                 out.println("deleted " + a[2]);
             }
-            case "webhooks rotate" -> out.println(gateway.postJson("v1/webhooks/" + required(a, 2, "ID") + "/rotate", Map.of(), null)
+            case "webhooks rotate" -> out.println(gateway.postJson("v1/webhooks/" + FlagValues.positional(a, 2, "ID") + "/rotate", Map.of(), null)
                     .toPrettyString());
-            case "webhooks deliveries" -> out.println(gateway.get("v1/webhooks/" + required(a, 2, "ID") + "/deliveries").toPrettyString());
-            case "webhooks redeliver" -> out.println(gateway.postJson("v1/webhooks/" + required(a, 2, "ID") + "/deliveries/"
-                    + required(a, 3, "DELIVERY_ID") + "/redeliver", Map.of(), null).toPrettyString());
+            case "webhooks deliveries" -> out.println(gateway.get("v1/webhooks/" + FlagValues.positional(a, 2, "ID") + "/deliveries").toPrettyString());
+            case "webhooks redeliver" -> out.println(gateway.postJson("v1/webhooks/" + FlagValues.positional(a, 2, "ID") + "/deliveries/"
+                    + FlagValues.positional(a, 3, "DELIVERY_ID") + "/redeliver", Map.of(), null).toPrettyString());
             default -> {
                 return false;
             }
@@ -41,7 +41,7 @@ final class WebhookCommands {
 
     private static Map<String, Object> request(String[] a) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("url", required(a, 2, "URL"));
+        body.put("url", FlagValues.positional(a, 2, "URL"));
         for (FlagValues f : FlagValues.from(a, 3)) {
             switch (f.flag()) {
                 case "--events" -> body.put("events", Arrays.stream(f.value().split(",")).map(String::strip).toList());
@@ -52,10 +52,4 @@ final class WebhookCommands {
         return body;
     }
 
-    private static String required(String[] a, int index, String name) {
-        if (a.length <= index || a[index].startsWith("--")) {
-            throw new IllegalArgumentException("missing " + name);
-        }
-        return a[index];
-    }
 }
