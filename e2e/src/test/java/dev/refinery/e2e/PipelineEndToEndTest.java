@@ -238,17 +238,18 @@ class PipelineEndToEndTest {
         assertEquals(1, kafka.all("dataset-uploaded", r -> datasetId.equals(r.key()), Duration.ofSeconds(2)).size(), "one dataset-uploaded");
     }
 
-    /**
-     * An event lost for good (here: the consumer group's offsets moved past it while the service was down, as an operator's
-     * reset or an expired dead letter would) is found by reconciliation with the owner: the dataset is validated and the
-     * job evaluated, once each.
-     */
+    /** Every route of the gateway's OpenAPI document, four ways: see {@link IsolationMatrix}. */
     @Test
     @Order(Integer.MAX_VALUE - 1) // after the others: it aims another tenant's key at what they made
     void noRouteLetsATenantReadChangeOrSpendWhatBelongsToAnother() throws Exception {
         new IsolationMatrix(services.get("gateway").url(), stack.adminKey()).run();
     }
 
+    /**
+     * An event lost for good (here: the consumer group's offsets moved past it while the service was down, as an operator's
+     * reset or an expired dead letter would) is found by reconciliation with the owner: the dataset is validated and the
+     * job evaluated, once each.
+     */
     @Test
     @Order(Integer.MAX_VALUE) // last: it leaves validation and eval with a short reconciliation grace
     void lostEventsAreFoundByReconciliationAndTheirWorkIsDoneOnce() throws Exception {

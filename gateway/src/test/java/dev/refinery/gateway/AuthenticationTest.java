@@ -31,6 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 @WithTestResource(StubServices.class)
 class AuthenticationTest {
 
+    @jakarta.inject.Inject
+    dev.refinery.gateway.identity.KeyStore keyStore;
+
     @Test
     void withoutAValidKeyEveryRouteAnswers401AndSaysHowToAuthenticate() {
         given().header("Authorization", "").when().get("/v1/fine-tunes").then().statusCode(401)
@@ -113,6 +116,36 @@ class AuthenticationTest {
         given().header("Authorization", "Bearer " + sibling).when().get("/v1/projects").then().statusCode(200)
                 .body("id", org.hamcrest.Matchers.contains("sibling"));
         given().when().get("/v1/me").then().statusCode(200); // the operator's key still works
+    }
+
+    @Test
+    void anotherBootstrapKeyInTheConfigurationReplacesTheFormerOne() throws Exception {
+        String configured = TestIdentity.bootstrapKey().orElseThrow();
+        String next = dev.refinery.identity.KeyFormat.generate();
+        try {
+            keyStore.ensureBootstrapKey(next); // what the gateway does at start when the setting has changed
+            awaitStatus(configured, 401);
+            given().header("Authorization", "Bearer " + configured).when().get("/v1/me").then().body("code", equalTo("AUTH_KEY_REVOKED"));
+            awaitStatus(next, 200);
+        } finally {
+            keyStore.ensureBootstrapKey(configured); // and back: the other tests use it
+        }
+        awaitStatus(configured, 200);
+        awaitStatus(next, 401);
+    }
+
+    /** Keys are cached for refinery.auth.cache-ttl (5 s): a change shows within it. */
+    private static void awaitStatus(String key, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = given().header("Authorization", "Bearer " + key).when().get("/v1/me").then().extract().statusCode();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        assertEquals(status, last, "key " + key.substring(0, 12));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.refinery.localstack;
 
+import dev.refinery.identity.KeyFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ public final class LocalStack implements AutoCloseable {
     private final LocalPostgres postgres;
     private Duration startupTime = Duration.ZERO;
     /** Fresh secrets per stack: nothing is shared between runs or published as a default. */
-    private final String identitySigningKey = Secrets.randomToken(48);
-    private final String adminKey = Secrets.apiKey();
+    private final String identitySigningKey = KeyFormat.randomAlphanumeric(48);
+    private final String adminKey = KeyFormat.generate();
 
     private LocalStack(RunDirectory run) {
         this.run = run;

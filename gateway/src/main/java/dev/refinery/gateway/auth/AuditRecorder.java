@@ -34,7 +34,7 @@ public class AuditRecorder {
             return;
         }
         try {
-            audit.record(caller.current().get(), audited.value(), target(request, response), response.getStatus());
+            audit.record(caller.current().get(), caller.auditedProject(), audited.value(), target(request, response), response.getStatus());
         } catch (RuntimeException e) {
             // The action happened; a lost audit line must be loud in the log, but must not turn the answer into an error.
             LOG.errorf(e, "could not write the audit entry %s for %s", audited.value(), request.getUriInfo().getPath());

@@ -11,6 +11,7 @@ import java.util.Optional;
 public class GatewayCaller {
 
     private Identity identity;
+    private String auditedProject;
 
     void set(Identity identity) {
         this.identity = identity;
@@ -25,5 +26,17 @@ public class GatewayCaller {
 
     public Optional<Identity> current() {
         return Optional.ofNullable(identity);
+    }
+
+    /**
+     * The project an audited action concerned, when it is not the caller's own (the operator making or revoking another
+     * project's key): the entry goes to that project's log, where its admins look.
+     */
+    public void auditFor(String project) {
+        this.auditedProject = project;
+    }
+
+    public String auditedProject() {
+        return auditedProject != null ? auditedProject : get().project();
     }
 }

@@ -1,5 +1,7 @@
 package dev.refinery.gateway.identity;
 
+import dev.refinery.kit.work.TransientFailures;
+import dev.refinery.identity.KeyFormat;
 import dev.refinery.identity.Scope;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,6 +102,9 @@ public class ApiKeys {
         try {
             key = store.byPrefix(prefix);
         } catch (RuntimeException e) {
+            if (!TransientFailures.isTransient(e)) {
+                throw e; // a bug is not an outage: it must not be answered from a stale cache
+            }
             // The database is away: a key seen in the last few minutes keeps working (it cannot be revoked meanwhile
             // either: revoking needs the database too); an unknown one waits for it.
             if (cached != null && now - cached.loadedAtNanos() < STALE_GRACE.toNanos()) {

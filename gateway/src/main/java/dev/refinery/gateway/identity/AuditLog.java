@@ -13,11 +13,12 @@ public class AuditLog {
 
     private static final int MAX_TARGET = 300;
 
+    /** An entry in {@code tenant}'s log: the caller's own project, or the one the action concerned. */
     @Transactional
-    public void record(Identity who, String action, String target, int status) {
+    public void record(Identity who, String tenant, String action, String target, int status) {
         AuditEntry e = new AuditEntry();
         e.at = OffsetDateTime.now(ZoneOffset.UTC);
-        e.tenant = who.project();
+        e.tenant = tenant;
         e.actor = who.keyPrefix().length() <= 100 ? who.keyPrefix() : who.keyPrefix().substring(0, 100);
         e.action = action;
         e.target = target == null || target.length() <= MAX_TARGET ? target : target.substring(0, MAX_TARGET);

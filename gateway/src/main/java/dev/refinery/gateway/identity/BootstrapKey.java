@@ -1,5 +1,6 @@
 package dev.refinery.gateway.identity;
 
+import dev.refinery.identity.KeyFormat;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +21,7 @@ public class BootstrapKey {
 
     void onStart(@Observes StartupEvent event) {
         if (config.bootstrapKey().isEmpty()) {
+            store.revokeBootstrapKeysOtherThan(null); // it exists only while it is configured
             LOG.info("no refinery.auth.bootstrap-key configured: only keys already in the database can call the API");
             return;
         }

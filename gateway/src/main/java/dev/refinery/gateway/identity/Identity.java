@@ -5,7 +5,7 @@ import dev.refinery.identity.Scope;
 /**
  * The caller of a gateway request once its key is checked.
  *
- * @param keyId        the key's id (to revoke it, and to refuse revoking the key in use)
+ * @param keyId        the key's id (or {@code oidc:<organization>:<subject>}); its request rate is counted by it
  * @param keyPrefix    the key's visible prefix: the actor in the audit log
  * @param project      the tenant
  * @param organization the project's organization

@@ -1,5 +1,6 @@
 package dev.refinery.gateway.identity;
 
+import dev.refinery.identity.KeyFormat;
 import dev.refinery.identity.Scope;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -97,9 +98,13 @@ public class KeyStore {
         return p;
     }
 
+    /** {@code createdBy} of the bootstrap key: made from configuration, not by another key. */
+    static final String CONFIGURATION = "configuration";
+
     /**
      * The bootstrap key as configuration gives it: organization and project {@code default}, and the key with scope admin
-     * (added once; a key with the same prefix and another secret is replaced, so changing the setting changes the key).
+     * (added once; a key with the same prefix and another secret is replaced). Every other key made from configuration is
+     * revoked: changing the setting changes the key, it does not add a second one.
      */
     @Transactional
     public void ensureBootstrapKey(String plaintext) {
@@ -111,13 +116,23 @@ public class KeyStore {
             p.createdAt = now();
             p.persist();
         }
-        Optional<ApiKey> existing = ApiKey.byPrefix(KeyFormat.prefixOf(plaintext).orElseThrow());
+        String prefix = KeyFormat.prefixOf(plaintext).orElseThrow();
+        Optional<ApiKey> existing = ApiKey.byPrefix(prefix);
         if (existing.isPresent() && KeyFormat.matches(plaintext, existing.get().secretHash)) {
-            return;
+            existing.get().revokedAt = null; // configured again after another one
+        } else {
+            existing.ifPresent(ApiKey::delete);
+            ApiKey.flush();
+            insert(Projects.DEFAULT, "bootstrap (refinery.auth.bootstrap-key)", Scope.ADMIN, null, null, plaintext, CONFIGURATION);
         }
-        existing.ifPresent(ApiKey::delete);
-        ApiKey.flush();
-        insert(Projects.DEFAULT, "bootstrap (refinery.auth.bootstrap-key)", Scope.ADMIN, null, null, plaintext, "configuration");
+        revokeBootstrapKeysOtherThan(prefix);
+    }
+
+    /** Revokes the keys made from configuration except the one with {@code prefix} (none: all of them). */
+    @Transactional
+    public void revokeBootstrapKeysOtherThan(String prefix) {
+        ApiKey.update("revokedAt = ?1 where createdBy = ?2 and prefix <> ?3 and revokedAt is null", now(), CONFIGURATION,
+                prefix == null ? "" : prefix);
     }
 
     private static void ensureOrganization(String id) {

@@ -8,7 +8,7 @@ import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
 
-/** Groups projects; an admin key of one of its projects manages them all. */
+/** Groups projects; what an OpenID Connect provider is configured for. Keys are managed per project (and by the operator). */
 @Entity
 @Table(name = "organizations")
 public class Organization extends PanacheEntityBase {

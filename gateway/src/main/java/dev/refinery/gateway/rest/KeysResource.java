@@ -3,6 +3,7 @@ package dev.refinery.gateway.rest;
 import dev.refinery.gateway.auth.Audited;
 import dev.refinery.gateway.auth.GatewayCaller;
 import dev.refinery.gateway.auth.RequiredScope;
+import dev.refinery.gateway.identity.ApiKey;
 import dev.refinery.gateway.identity.ApiKeys;
 import dev.refinery.identity.Scope;
 import dev.refinery.kit.problem.ApiException;
@@ -58,6 +59,7 @@ public class KeysResource {
         Scope scope = Scope.parse(request.scope()).orElseThrow(() ->
                 ApiException.badRequest("KEY_SCOPE_INVALID", "scope must be read, write or admin").with("field", "scope"));
         ApiKeys.CreatedKey created = keys.create(caller.get(), request.project(), name, scope, request.expiresAt(), request.requestsPerMinute());
+        caller.auditFor(created.key().projectId);
         return Response.created(URI.create("/v1/keys/" + created.key().id))
                 .entity(KeyViews.CreatedKeyView.of(created.key(), created.plaintext())).build();
     }
@@ -75,6 +77,8 @@ public class KeysResource {
     @Operation(summary = "Revoke a key", description = "It stops working at once on this gateway (within refinery.auth.cache-ttl on "
             + "other replicas). Revoking a revoked key again is fine.")
     public KeyViews.KeyView revoke(@PathParam("id") String id) {
-        return KeyViews.KeyView.of(keys.revoke(caller.get(), id));
+        ApiKey revoked = keys.revoke(caller.get(), id);
+        caller.auditFor(revoked.projectId);
+        return KeyViews.KeyView.of(revoked);
     }
 }

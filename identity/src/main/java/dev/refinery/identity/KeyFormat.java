@@ -1,4 +1,4 @@
-package dev.refinery.gateway.identity;
+package dev.refinery.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The shape of an API key: {@code rfy_<8 characters>_<32 characters>}, letters and digits. The first part
+ * The shape of a Refinery API key, shared by the gateway that checks keys and the local stack that makes the first one: {@code rfy_<8 characters>_<32 characters>}, letters and digits. The first part
  * ({@code rfy_} and 8 characters) is the visible prefix that names the key in lists and the audit log; the
  * 32 secret characters carry 190 random bits, so a SHA-256 of the whole key is a safe thing to store.
  */
@@ -24,7 +24,7 @@ public final class KeyFormat {
     }
 
     public static String generate() {
-        return "rfy_" + random(8) + "_" + random(32);
+        return "rfy_" + randomAlphanumeric(8) + "_" + randomAlphanumeric(32);
     }
 
     /** The visible prefix of a well-formed key, or empty for anything else. */
@@ -49,7 +49,8 @@ public final class KeyFormat {
         return MessageDigest.isEqual(hash(key), storedHash);
     }
 
-    private static String random(int length) {
+    /** {@code length} random letters and digits ({@link SecureRandom}): for keys, and for secrets such as a signing key. */
+    public static String randomAlphanumeric(int length) {
         StringBuilder out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             out.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
