@@ -92,8 +92,9 @@ class LeasedWorkTest {
         return new LeasedWorkers.Work() {
             @Override
             public LeasedWorkers.Outcome run(LeasedWorkers.Context context) {
-                ran.add(context.lease().workId());
-                assertTrue(leases.complete(context.lease()));
+                if (leases.complete(context.lease())) {
+                    ran.add(context.lease().workId()); // after the commit: the test reads the row once this shows
+                }
                 return LeasedWorkers.Outcome.DONE;
             }
 
