@@ -91,6 +91,9 @@ public final class DemoPipeline {
         metrics.set("candidate", eval.path("candidate"));
         metrics.set("difference", eval.path("difference"));
         result.put("verdict", eval.path("verdict").asText());
+        result.put("outcome", eval.path("outcome").asText());
+        result.put("decision", eval.path("decision").asText());
+        result.put("modelVersionId", eval.path("candidateVersionId").asText());
         if ("COMPLETED".equals(eval.path("status").asText())) {
             out.printf(java.util.Locale.ROOT, "   %s on %d held-out items: base %.3f, fine-tuned %.3f; difference %.3f, 95%% CI [%.3f, %.3f]: %s%n",
                     eval.path("metric").asText(), eval.path("items").asInt(), eval.path("baseline").path("metric").asDouble(),
@@ -99,6 +102,10 @@ public final class DemoPipeline {
                     eval.path("verdict").asText());
             out.printf(java.util.Locale.ROOT, "   held-out loss: base %.4f, fine-tuned %.4f%n", eval.path("baseline").path("heldOutLoss").asDouble(),
                     eval.path("candidate").path("heldOutLoss").asDouble());
+            out.println("   promotion policy: " + eval.path("outcome").asText() + ", " + eval.path("decision").asText());
+            for (JsonNode reason : eval.path("reasons")) {
+                out.println("     " + reason.asText());
+            }
         } else {
             out.println("   evaluation " + eval.path("status").asText() + ": " + eval.path("failureReason").asText());
         }

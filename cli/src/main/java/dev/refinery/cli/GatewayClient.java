@@ -58,11 +58,19 @@ public final class GatewayClient {
     }
 
     public JsonNode postJson(String path, Object body, String idempotencyKey) {
+        return sendJson("POST", path, body, idempotencyKey);
+    }
+
+    public JsonNode putJson(String path, Object body) {
+        return sendJson("PUT", path, body, null);
+    }
+
+    private JsonNode sendJson(String method, String path, Object body, String idempotencyKey) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             if (idempotencyKey != null) {
                 b.header("Idempotency-Key", idempotencyKey);
             }

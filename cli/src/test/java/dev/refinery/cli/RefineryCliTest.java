@@ -63,4 +63,36 @@ class RefineryCliTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void aPromotionAndARollbackSendTheirMethodAliasAndReason() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/v1/registry/aliases/", ex -> {
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
+                    + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] body = "{\"alias\":\"champion\",\"modelVersionId\":\"mv-1\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            String gateway = "http://127.0.0.1:" + server.getAddress().getPort();
+            Run promote = run("--gateway", gateway, "models", "promote", "mv-1", "--alias", "staging", "--reason", "passed review");
+            assertEquals(0, promote.code(), promote.err());
+            assertTrue(promote.out().contains("\"modelVersionId\" : \"mv-1\""), promote.out());
+            Run rollback = run("--gateway", gateway, "models", "rollback", "--reason", "too terse");
+            assertEquals(0, rollback.code(), rollback.err());
+            assertEquals(java.util.List.of(
+                    "PUT /v1/registry/aliases/staging {\"version\":\"mv-1\",\"reason\":\"passed review\"}",
+                    "POST /v1/registry/aliases/champion/rollback {\"reason\":\"too terse\"}"), seen);
+            Run unknown = run("--gateway", gateway, "models", "promote", "mv-1", "--because", "x");
+            assertEquals(2, unknown.code());
+            assertTrue(unknown.err().contains("unknown option --because"), unknown.err());
+        } finally {
+            server.stop(0);
+        }
+    }
 }

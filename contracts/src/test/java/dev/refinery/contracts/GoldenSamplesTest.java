@@ -41,7 +41,7 @@ class GoldenSamplesTest {
 
     @Test
     void everyEventHasASchemaAndASample() throws IOException {
-        for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished")) {
+        for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished", "model-promoted")) {
             assertTrue(Files.exists(ROOT.resolve("schemas/" + event + ".v1.json")), event + " schema");
             assertTrue(Files.exists(ROOT.resolve("samples/" + event + ".v1.json")), event + " sample");
         }
@@ -97,6 +97,20 @@ class GoldenSamplesTest {
     }
 
     /** samples/job-completed-failed.v1.json -> schemas/job-completed.v1.json; samples/job-completed-full.v2.json -> schemas/job-completed.v2.json */
+    @Test
+    void aPromotionNamesWhereTheModelIsAndWhoMovedTheAlias() throws IOException {
+        Path sample = ROOT.resolve("samples/model-promoted.v1.json");
+        ObjectNode nowhere = (ObjectNode) JSON.readTree(sample.toFile());
+        ((ObjectNode) nowhere.at("/model/artifact")).remove("key");
+        assertFalse(schemaFor(sample).validate(nowhere).isEmpty(), "an adapter without its key must be rejected");
+        ObjectNode nobody = (ObjectNode) JSON.readTree(sample.toFile());
+        nobody.remove("actor");
+        assertFalse(schemaFor(sample).validate(nobody).isEmpty(), "a promotion without its actor must be rejected");
+        ObjectNode badAlias = (ObjectNode) JSON.readTree(sample.toFile());
+        badAlias.put("alias", "Champion!");
+        assertFalse(schemaFor(sample).validate(badAlias).isEmpty(), "an alias outside the pattern must be rejected");
+    }
+
     private static JsonSchema schemaFor(Path sample) throws IOException {
         String name = sample.getFileName().toString();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)\\.(v[0-9]+)\\.json").matcher(name);
@@ -105,7 +119,7 @@ class GoldenSamplesTest {
         }
         String event = m.group(1);
         String version = m.group(2);
-        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider")) {
+        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider", "-rollback")) {
             if (event.endsWith(variant)) {
                 event = event.substring(0, event.length() - variant.length());
             }

@@ -43,7 +43,7 @@ import static io.restassured.RestAssured.given;
 final class EvalFixtures {
 
     static final int TEST_ITEMS = 20;
-    private static Path adapter;
+    private static final Map<Integer, Path> adapters = new java.util.HashMap<>();
     private static Path fullModel;
 
     private EvalFixtures() {
@@ -71,13 +71,18 @@ final class EvalFixtures {
     }
 
     /** A LoRA adapter for stories260K: 30 training conversations, 2 epochs (a few seconds), trained once per test run. */
-    static synchronized Path trainedAdapter() {
-        if (adapter == null) {
-            Trained t = trainOnTheTask(TrainingConfig.defaults().withEpochs(2).withLearningRate(5e-3f));
-            adapter = scratch("eval-test-adapter-");
-            PeftAdapterIo.write(t.result().adapter(), adapter, t.base().name(), t.base().fingerprint());
-        }
-        return adapter;
+    static Path trainedAdapter() {
+        return trainedAdapter(2);
+    }
+
+    /** The same with {@code epochs} epochs, trained once per test run and epoch count: fewer epochs, a weaker model. */
+    static synchronized Path trainedAdapter(int epochs) {
+        return adapters.computeIfAbsent(epochs, n -> {
+            Trained t = trainOnTheTask(TrainingConfig.defaults().withEpochs(n).withLearningRate(5e-3f));
+            Path folder = scratch("eval-test-adapter-" + n + "-epochs-");
+            PeftAdapterIo.write(t.result().adapter(), folder, t.base().name(), t.base().fingerprint());
+            return folder;
+        });
     }
 
     /**
@@ -117,7 +122,12 @@ final class EvalFixtures {
 
     /** Uploads the trained adapter under {@code jobs/<jobId>/adapter/}; returns that key. */
     static String uploadAdapter(ObjectStorage storage, String jobId) {
-        return upload(storage, trainedAdapter(), "jobs/" + jobId + "/adapter/");
+        return uploadAdapter(storage, jobId, 2);
+    }
+
+    /** Uploads the adapter trained for {@code epochs} epochs under {@code jobs/<jobId>/adapter/}; returns that key. */
+    static String uploadAdapter(ObjectStorage storage, String jobId, int epochs) {
+        return upload(storage, trainedAdapter(epochs), "jobs/" + jobId + "/adapter/");
     }
 
     /** Uploads the fully fine-tuned model under {@code jobs/<jobId>/model/}; returns that key. */

@@ -1,7 +1,7 @@
 package dev.refinery.eval;
 
-import dev.refinery.eval.events.JobCompleted;
 import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.eval.service.EvaluationRequests;
 import dev.refinery.testing.ScriptedFaults;
 import jakarta.annotation.Priority;
@@ -24,8 +24,8 @@ public class ScriptedEvaluationRequests extends EvaluationRequests {
     }
 
     @Override
-    public Optional<Evaluation> request(JobCompleted job, Candidate candidate, String sourceEventId) {
-        faults.before(job.jobId());
-        return super.request(job, candidate, sourceEventId);
+    public Optional<Evaluation> request(ModelVersion candidate, String sourceEventId) {
+        faults.before(candidate.jobId);
+        return super.request(candidate, sourceEventId);
     }
 }

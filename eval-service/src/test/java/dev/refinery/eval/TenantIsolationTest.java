@@ -151,7 +151,7 @@ class TenantIsolationTest {
             e.maxTokens = 48;
             e.maxItems = 200;
             EvaluationMapper.recordResult(e, new ComparisonSummary("opening_match", 1, "stories260K", "stories260K+" + jobId, 0.0, 1.0,
-                    1.9, 1.2, 1.0, -0.5, 1.0, 0.95, Verdict.NO_SIGNIFICANT_DIFFERENCE), itemsKey);
+                    1.9, 1.2, 1.0, -0.5, 1.0, 0.95, Verdict.NO_SIGNIFICANT_DIFFERENCE, 0.1, 0.4, 1.0, null), itemsKey);
             e.attempts = 1;
             e.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
             e.finishedAt = e.createdAt;

@@ -1,6 +1,9 @@
 package dev.refinery.eval.mapping;
 
+import java.util.List;
+
 import dev.refinery.eval.events.EvalFinished;
+import dev.refinery.eval.registry.PromotionPolicy;
 import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
@@ -29,6 +32,17 @@ public final class EvaluationMapper {
         e.confidence = s.confidence();
         e.verdict = s.verdict();
         e.itemsKey = itemsKey;
+        e.lossDifferenceHigh = s.lossDifferenceHigh();
+        e.minimumDetectableEffect = s.minimumDetectableEffect();
+        e.mcNemarPValue = s.mcNemarPValue();
+        if (s.champion() != null) {
+            e.championModel = s.champion().model();
+            e.championMean = s.champion().mean();
+            e.championLoss = s.champion().loss();
+            e.championDifferenceMean = s.champion().differenceMean();
+            e.championCiLow = s.champion().ciLow();
+            e.championCiHigh = s.champion().ciHigh();
+        }
     }
 
     /** The {@code eval-finished} payload of a finished evaluation: the summary when COMPLETED, the reason when FAILED. */
@@ -50,13 +64,21 @@ public final class EvaluationMapper {
     /** @param status what the evaluation is doing: its own status once finished, else PENDING or RUNNING as its work lease says */
     public static EvaluationView toView(Evaluation e, EvaluationStatus status) {
         boolean completed = e.status == EvaluationStatus.COMPLETED;
+        PromotionPolicy policy = e.policy();
         return new EvaluationView(e.id, e.jobId, e.datasetId, e.baseModel, e.artifactType.wireName(), e.artifactKey,
-                e.artifactType == ArtifactType.LORA_ADAPTER ? e.artifactKey : null, status.name(), e.metric, e.maxTokens,
+                e.artifactType == ArtifactType.LORA_ADAPTER ? e.artifactKey : null, e.candidateVersionId,
+                e.baselineVersionId, e.championVersionId, e.requestedBy, status.name(), e.metric, e.maxTokens,
                 e.maxItems, e.items,
                 completed ? new EvaluationView.ModelScore(e.baselineModel, e.baselineMean, e.baselineLoss) : null,
                 completed ? new EvaluationView.ModelScore(e.candidateModel, e.candidateMean, e.candidateLoss) : null,
                 completed ? new EvaluationView.Difference(e.differenceMean, e.ciLow, e.ciHigh, e.confidence) : null,
-                e.verdict == null ? null : e.verdict.name(), e.itemsKey, e.failureCode, e.failureReason, e.attempts,
-                e.createdAt, e.startedAt, e.finishedAt);
+                e.verdict == null ? null : e.verdict.name(),
+                completed && e.championModel != null ? new EvaluationView.Champion(e.championModel, e.championMean, e.championLoss,
+                        new EvaluationView.Difference(e.championDifferenceMean, e.championCiLow, e.championCiHigh, e.confidence)) : null,
+                completed ? new EvaluationView.Statistics(e.minimumDetectableEffect, e.mcNemarPValue, e.lossDifferenceHigh) : null,
+                new EvaluationView.Policy(e.metric, policy.margin(), policy.lossMargin(), policy.alias(), policy.autoPromote()),
+                e.outcome == null ? null : e.outcome.name(), e.decision == null ? null : e.decision.name(),
+                e.decisionReasons == null ? null : List.of(e.decisionReasons.split("\n")),
+                e.itemsKey, e.failureCode, e.failureReason, e.attempts, e.createdAt, e.startedAt, e.finishedAt);
     }
 }

@@ -1,31 +1,76 @@
 package dev.refinery.eval.mapping;
 
 import dev.refinery.engine.eval.HeldOutComparison;
+import dev.refinery.engine.eval.Metrics;
 import dev.refinery.engine.eval.PairedBootstrap;
+import dev.refinery.engine.eval.stats.McNemarExact;
+import dev.refinery.engine.eval.stats.MinimumDetectableEffect;
 import dev.refinery.eval.repository.Verdict;
 import dev.refinery.eval.service.ComparisonSummary;
 import dev.refinery.eval.service.EvaluationFailure;
 import dev.refinery.eval.service.ItemLine;
 
-/** The engine's comparison report to what the service stores and announces. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The engine's comparison reports to what the service stores and announces. */
 public final class ReportMapper {
+
+    /** Metrics whose per-item score is pass (1) or fail (0): McNemar's exact test applies to them. */
+    private static final Set<String> PASS_FAIL = Set.of(Metrics.OPENING_MATCH, Metrics.EXACT_MATCH, Metrics.PREFERENCE_ACCURACY);
+    private static final double ALPHA = 0.05;
+    private static final double POWER = 0.8;
 
     private ReportMapper() {
     }
 
     /**
-     * The summary of a report. A non-finite mean or loss (it cannot be stored, nor written as JSON) fails
-     * the evaluation instead of producing an event no consumer can read.
+     * The summary of the candidate against its baseline and, when {@code againstChampion} is not null, against the
+     * champion. A non-finite mean or loss (it cannot be stored, nor written as JSON) fails the evaluation instead of
+     * producing an event no consumer can read.
      */
-    public static ComparisonSummary summary(HeldOutComparison.Report r, String baselineModel, String candidateModel) {
+    public static ComparisonSummary summary(HeldOutComparison.Report r, String baselineModel, String candidateModel,
+                                            HeldOutComparison.Report againstChampion, String championModel) {
         PairedBootstrap.Interval d = r.difference();
         requireFinite("baseline " + r.metric(), r.baselineMean());
         requireFinite("candidate " + r.metric(), r.candidateMean());
         requireFinite("baseline held-out loss", r.baselineLoss());
         requireFinite("candidate held-out loss", r.candidateLoss());
         requireFinite("difference interval", d.mean() + d.low() + d.high());
+        ComparisonSummary.Against champion = null;
+        if (againstChampion != null) {
+            PairedBootstrap.Interval c = againstChampion.difference();
+            requireFinite("champion " + r.metric(), againstChampion.baselineMean());
+            requireFinite("champion held-out loss", againstChampion.baselineLoss());
+            requireFinite("difference interval against the champion", c.mean() + c.low() + c.high());
+            champion = new ComparisonSummary.Against(championModel, againstChampion.baselineMean(), againstChampion.baselineLoss(),
+                    c.mean(), c.low(), c.high());
+        }
+        double[] baseline = r.items().stream().mapToDouble(HeldOutComparison.ItemResult::baselineScore).toArray();
+        double[] candidate = r.items().stream().mapToDouble(HeldOutComparison.ItemResult::candidateScore).toArray();
         return new ComparisonSummary(r.metric(), r.items().size(), baselineModel, candidateModel, r.baselineMean(), r.candidateMean(),
-                r.baselineLoss(), r.candidateLoss(), d.mean(), d.low(), d.high(), d.confidence(), verdict(d));
+                r.baselineLoss(), r.candidateLoss(), d.mean(), d.low(), d.high(), d.confidence(), verdict(d), lossDifferenceHigh(r),
+                finiteOrNull(baseline.length < 2 ? Double.NaN : MinimumDetectableEffect.pairedMean(baseline, candidate, ALPHA, POWER)),
+                PASS_FAIL.contains(r.metric()) ? McNemarExact.test(baseline, candidate).pValue() : null, champion);
+    }
+
+    /**
+     * The guard's figure: the upper bound of the 95% paired bootstrap interval of the per-item held-out loss, candidate -
+     * baseline (a rise is a loss of what the model knew). Null when an item has no finite loss.
+     */
+    private static Double lossDifferenceHigh(HeldOutComparison.Report r) {
+        double[] baseline = r.items().stream().mapToDouble(HeldOutComparison.ItemResult::baselineNll).toArray();
+        double[] candidate = r.items().stream().mapToDouble(HeldOutComparison.ItemResult::candidateNll).toArray();
+        for (int i = 0; i < baseline.length; i++) {
+            if (!Double.isFinite(baseline[i]) || !Double.isFinite(candidate[i])) {
+                return null;
+            }
+        }
+        if (baseline.length == 0) {
+            return null;
+        }
+        return finiteOrNull(PairedBootstrap.meanDifference(baseline, candidate, 0.95, 10_000, 20_261_207L).high());
     }
 
     /** Better or worse only when the whole interval lies on one side of zero. */
@@ -39,9 +84,21 @@ public final class ReportMapper {
         return Verdict.NO_SIGNIFICANT_DIFFERENCE;
     }
 
-    public static ItemLine itemLine(HeldOutComparison.ItemResult it) {
-        return new ItemLine(it.index(), it.prompt(), it.reference(), it.baselineOutput(), it.candidateOutput(), it.baselineScore(),
-                it.candidateScore(), it.baselineNll(), it.candidateNll(), it.rejected());
+    /** One line per item: baseline and candidate, and the champion's answer beside them when there is one. */
+    public static List<ItemLine> itemLines(HeldOutComparison.Report r, HeldOutComparison.Report againstChampion) {
+        List<ItemLine> lines = new ArrayList<>(r.items().size());
+        for (int i = 0; i < r.items().size(); i++) {
+            HeldOutComparison.ItemResult it = r.items().get(i);
+            HeldOutComparison.ItemResult ch = againstChampion == null ? null : againstChampion.items().get(i);
+            lines.add(new ItemLine(it.index(), it.prompt(), it.reference(), it.baselineOutput(), it.candidateOutput(), it.baselineScore(),
+                    it.candidateScore(), it.baselineNll(), it.candidateNll(), it.rejected(),
+                    ch == null ? null : ch.baselineOutput(), ch == null ? null : ch.baselineScore(), ch == null ? null : ch.baselineNll()));
+        }
+        return lines;
+    }
+
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private static void requireFinite(String what, double value) {

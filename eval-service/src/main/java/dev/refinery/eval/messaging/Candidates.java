@@ -3,13 +3,13 @@ package dev.refinery.eval.messaging;
 import dev.refinery.identity.Tenants;
 import dev.refinery.eval.events.JobCompleted;
 import dev.refinery.eval.repository.ArtifactType;
-import dev.refinery.eval.service.EvaluationRequests;
+import dev.refinery.eval.registry.ModelRegistry;
+import dev.refinery.eval.service.ArtifactFetcher;
 import dev.refinery.eval.service.EvaluationService;
 import dev.refinery.kit.events.MalformedEventException;
 
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * What a job-completed event of either version asks this service to evaluate: the job's model in object storage (a LoRA
@@ -18,15 +18,21 @@ import java.util.regex.Pattern;
  */
 final class Candidates {
 
-    private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
     /** contracts/schemas: the tenant, when an event names one. */
     private static final Set<String> STATUSES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private Candidates() {
     }
 
-    /** Why a valid event asks for no evaluation, or the candidate it names. */
-    record Reading(EvaluationRequests.Candidate candidate, String noEvaluationBecause) {
+    /**
+     * The model version a valid event announces (null when it announces none: the job failed, or a v1 event of a provider's
+     * job, which does not name the model), and why it is not evaluated when it is not.
+     */
+    record Reading(ModelRegistry.Produced produced, String noEvaluationBecause) {
+
+        boolean evaluable() {
+            return produced != null && noEvaluationBecause == null;
+        }
     }
 
     static Reading read(JobCompleted e, int version, String ceId) {
@@ -45,7 +51,7 @@ final class Candidates {
         if (e.backend() != null && !e.backend().equals("local")) {
             return new Reading(null, "it trained on " + e.backend() + ", which keeps the model");
         }
-        return new Reading(new EvaluationRequests.Candidate(ArtifactType.LORA_ADAPTER, e.bucket(), e.adapterKey()), null);
+        return new Reading(produced(e, "local", ArtifactType.LORA_ADAPTER, e.bucket(), e.adapterKey(), null), null);
     }
 
     /** v2: the artifact, wherever the job trained, when its weights are in object storage. */
@@ -68,9 +74,17 @@ final class Candidates {
             default -> throw breaks(ceId, "artifact type '" + a.type() + "' is not lora-adapter, full-model or provider-model");
         };
         if (type == null || !inBucket) {
-            return new Reading(null, "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend());
+            return new Reading(produced(e, e.backend(), ArtifactType.PROVIDER_MODEL, null, null, a.providerModel()),
+                    "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend()
+                            + " (evaluating it needs the provider's chat-completions endpoint: not built yet)");
         }
-        return new Reading(new EvaluationRequests.Candidate(type, a.bucket(), a.key()), null);
+        return new Reading(produced(e, e.backend(), type, a.bucket(), a.key(), null), null);
+    }
+
+    private static ModelRegistry.Produced produced(JobCompleted e, String backend, ArtifactType type, String bucket, String key,
+                                                   String providerModel) {
+        return new ModelRegistry.Produced(e.owner(), e.jobId(), e.datasetId(), e.baseModel(), backend, type, bucket,
+                key == null ? null : ArtifactFetcher.prefix(key), providerModel);
     }
 
     private static void requireCommonFields(JobCompleted e, String ceId) {
@@ -80,7 +94,7 @@ final class Candidates {
         if (e.jobId() == null || !EvaluationService.JOB_ID.matcher(e.jobId()).matches()) {
             throw breaks(ceId, "jobId '" + e.jobId() + "' is not ft- followed by 32 hex digits");
         }
-        if (e.datasetId() == null || !DATASET_ID.matcher(e.datasetId()).matches()) {
+        if (e.datasetId() == null || !EvaluationService.DATASET_ID.matcher(e.datasetId()).matches()) {
             throw breaks(ceId, "datasetId '" + e.datasetId() + "' is not ds- followed by 32 hex digits");
         }
         if (blank(e.baseModel())) {

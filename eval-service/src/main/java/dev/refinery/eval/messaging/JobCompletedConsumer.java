@@ -1,6 +1,8 @@
 package dev.refinery.eval.messaging;
 
 import dev.refinery.eval.events.JobCompleted;
+import dev.refinery.eval.registry.ModelRegistry;
+import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.eval.service.EvaluationRequests;
 import dev.refinery.kit.events.CloudEventHeaders;
 import dev.refinery.kit.events.EventPayloads;
@@ -14,9 +16,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * job-completed, v1 and v2: a succeeded job whose model is in our bucket gets a PENDING evaluation and its work lease (run
- * later by the worker, never inside this transaction); failed and cancelled jobs, and models a provider keeps, are only
- * marked processed. The record is read and checked first, outside any transaction: one that is not a job-completed event
+ * job-completed, v1 and v2: a succeeded job's model becomes a version in the registry; one in our bucket also gets a
+ * PENDING evaluation and its work lease (run later by the worker, never inside this transaction); failed and cancelled
+ * jobs are only marked processed. The record is read and checked first, outside any transaction: one that is not a job-completed event
  * of a known version, or breaks its contract, goes to job-completed.dlq. A valid event whose transaction fails for a
  * transient reason (the database away) is applied again after a back-off, for as long as that takes: never dead-lettered.
  */
@@ -32,6 +34,9 @@ public class JobCompletedConsumer {
     @Inject
     EvaluationRequests requests;
 
+    @Inject
+    ModelRegistry registry;
+
     @Incoming(JobCompleted.TOPIC)
     @Blocking
     public void on(ConsumerRecord<String, String> record) {
@@ -46,8 +51,11 @@ public class JobCompletedConsumer {
         boolean applied;
         try {
             applied = events.applyOnce(CONSUMER, ce.id(), () -> {
-                if (reading.candidate() != null) {
-                    requests.request(event, reading.candidate(), ce.id());
+                if (reading.produced() != null) {
+                    ModelVersion produced = registry.register(reading.produced(), ce.id());
+                    if (reading.evaluable()) {
+                        requests.request(produced, ce.id());
+                    }
                 }
             });
         } catch (RuntimeException e) {
@@ -57,8 +65,7 @@ public class JobCompletedConsumer {
         }
         if (!applied) {
             LOG.debugf("job-completed %s already processed", ce.id());
-        } else if (reading.candidate() == null) {
-            // A provider's model stays with the provider; evaluating it needs its chat-completions endpoint (not built yet).
+        } else if (!reading.evaluable()) {
             LOG.infof("job %s: nothing to evaluate, %s", event.jobId(), reading.noEvaluationBecause());
         }
     }

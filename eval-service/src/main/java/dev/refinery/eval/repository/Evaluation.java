@@ -1,6 +1,9 @@
 package dev.refinery.eval.repository;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.refinery.eval.registry.Decision;
+import dev.refinery.eval.registry.Outcome;
+import dev.refinery.eval.registry.PromotionPolicy;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -13,7 +16,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
-/** An evaluation of a fine-tuned model against its base (persistence model; never sent over the wire as is). */
+/**
+ * An evaluation of a model version against a baseline (its base model or another version) and the project's champion,
+ * with the promotion policy's decision (persistence model; never sent over the wire as is).
+ */
 @Entity
 @Table(name = "evaluation")
 public class Evaluation extends PanacheEntityBase {
@@ -46,9 +52,25 @@ public class Evaluation extends PanacheEntityBase {
     @Column(name = "artifact_key", nullable = false)
     public String artifactKey;
 
-    /** CloudEvents id of the job-completed event that asked for it. */
-    @Column(name = "source_event_id", nullable = false)
+    /** CloudEvents id of the job-completed event that asked for it; null for one a person asked for. */
+    @Column(name = "source_event_id")
     public String sourceEventId;
+
+    /** Who asked for it through the API (key prefix or token subject); null for one a finished job asked for. */
+    @Column(name = "requested_by")
+    public String requestedBy;
+
+    /** The registered version evaluated. */
+    @Column(name = "candidate_version_id")
+    public String candidateVersionId;
+
+    /** The version it must beat; null: its base model as it ships. */
+    @Column(name = "baseline_version_id")
+    public String baselineVersionId;
+
+    /** The project's champion when the evaluation was asked for, also compared; null when there was none to compare with. */
+    @Column(name = "champion_version_id")
+    public String championVersionId;
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
@@ -100,6 +122,57 @@ public class Evaluation extends PanacheEntityBase {
     @Column(name = "items_key")
     public String itemsKey;
 
+    @Column(name = "champion_model")
+    public String championModel;
+
+    @Column(name = "champion_mean")
+    public Double championMean;
+
+    @Column(name = "champion_loss")
+    public Double championLoss;
+
+    @Column(name = "champion_difference_mean")
+    public Double championDifferenceMean;
+
+    @Column(name = "champion_ci_low")
+    public Double championCiLow;
+
+    @Column(name = "champion_ci_high")
+    public Double championCiHigh;
+
+    /** Upper 95% bound of the per-item held-out loss, candidate - baseline: the guard's figure. */
+    @Column(name = "loss_difference_ci_high")
+    public Double lossDifferenceHigh;
+
+    @Column(name = "minimum_detectable_effect")
+    public Double minimumDetectableEffect;
+
+    @Column(name = "mcnemar_p_value")
+    public Double mcNemarPValue;
+
+    @Enumerated(EnumType.STRING)
+    public Outcome outcome;
+
+    @Enumerated(EnumType.STRING)
+    public Decision decision;
+
+    /** The policy's reasons, one per line, as a person reads them. */
+    @Column(name = "decision_reasons", columnDefinition = "TEXT")
+    public String decisionReasons;
+
+    /** The project's policy when the evaluation was asked for (its metric is {@link #metric}). */
+    @Column(name = "policy_margin")
+    public Double policyMargin;
+
+    @Column(name = "policy_loss_margin")
+    public Double policyLossMargin;
+
+    @Column(name = "policy_alias")
+    public String policyAlias;
+
+    @Column(name = "policy_auto_promote")
+    public Boolean policyAutoPromote;
+
     @Column(name = "failure_code")
     public String failureCode;
 
@@ -139,8 +212,23 @@ public class Evaluation extends PanacheEntityBase {
         return find("tenant = ?1 order by createdAt desc, id", tenant).page(0, limit).list();
     }
 
-    /** Across tenants: a job id is unique platform-wide, and one job gets one evaluation whoever owns it. */
+    /**
+     * Across tenants: a job id is unique platform-wide, and a finished job asks for one evaluation whoever owns it (those a
+     * person asks for do not count).
+     */
     public static boolean existsForJob(String jobId) {
-        return count("jobId", jobId) > 0;
+        return count("jobId = ?1 and sourceEventId is not null", jobId) > 0;
+    }
+
+    /** The evaluations of a version, newest first. */
+    public static List<Evaluation> ofVersion(String tenant, String versionId, int limit) {
+        return find("tenant = ?1 and candidateVersionId = ?2 order by createdAt desc, id", tenant, versionId).page(0, limit).list();
+    }
+
+    /** The policy the evaluation was asked under. */
+    public PromotionPolicy policy() {
+        return new PromotionPolicy(metric, policyMargin == null ? 0 : policyMargin,
+                policyLossMargin == null ? PromotionPolicy.DEFAULT_LOSS_MARGIN : policyLossMargin,
+                policyAlias == null ? PromotionPolicy.CHAMPION : policyAlias, policyAutoPromote != null && policyAutoPromote);
     }
 }

@@ -2,12 +2,17 @@ package dev.refinery.eval.rest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.refinery.eval.registry.ModelRegistry;
 import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.repository.ModelVersion;
+import dev.refinery.eval.service.EvaluationRequests;
 import dev.refinery.eval.service.EvaluationService;
 import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,13 +25,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import java.io.BufferedReader;
+import java.net.URI;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Evaluations of fine-tuned models against their base: status, summary, per-item results. Every route acts for the
+ * Evaluations of model versions against their base or another version (and the champion): status, summary, the policy's
+ * decision, per-item results; and evaluations asked for by hand. Every route acts for the
  * caller's tenant ({@link CurrentCaller#tenant()}): another tenant's evaluation is not found, exactly like one that does
  * not exist, and lists hold only the caller's.
  */
@@ -42,6 +49,33 @@ public class EvaluationResource {
 
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    ModelRegistry registry;
+
+    @Inject
+    EvaluationRequests requests;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Evaluate a model version by hand: against its base model or another version, on a dataset's test split",
+            description = "Answers 202 with the PENDING evaluation. Such an evaluation reports the policy's outcome and never "
+                    + "promotes; promotion is PUT /registry/aliases/{alias}.")
+    public Response create(RegistryRequests.Evaluate body) {
+        if (body == null || body.candidate() == null) {
+            throw ApiException.badRequest("EVAL_CANDIDATE_REQUIRED", "say which version to evaluate: {\"candidate\": \"mv-...\" or an "
+                    + "alias, \"baseline\": optional, the same}").with("field", "candidate");
+        }
+        if (body.datasetId() != null && !EvaluationService.DATASET_ID.matcher(body.datasetId()).matches()) {
+            throw ApiException.badRequest("DATASET_ID_INVALID", "'" + body.datasetId() + "' is not a dataset id (ds- followed by 32 hex "
+                    + "digits)").with("field", "datasetId");
+        }
+        String tenant = caller.tenant();
+        ModelVersion candidate = registry.resolve(tenant, body.candidate(), "candidate");
+        ModelVersion baseline = body.baseline() == null ? null : registry.resolve(tenant, body.baseline(), "baseline");
+        Evaluation e = requests.requestByHand(candidate, baseline, body.datasetId(), body.metric(), body.maxItems(), caller.get().subject());
+        return Response.accepted(evaluations.view(evaluations.get(tenant, e.id))).location(URI.create("/evals/" + e.id)).build();
+    }
 
     @GET
     @Path("/{id}")

@@ -38,6 +38,7 @@ public class ArtifactFetcher {
                         + " in bucket " + storage.bucket() + " (expected adapter_config.json and adapter_model.safetensors)");
                 case FULL_MODEL -> new EvaluationFailure("EVAL_MODEL_MISSING", "the job's model does not exist: no files under " + prefix
                         + " in bucket " + storage.bucket() + " (expected config.json and model.safetensors)");
+                case PROVIDER_MODEL -> new IllegalArgumentException("a provider's model is not in object storage");
             };
         }
         for (String k : keys) {
@@ -52,7 +53,7 @@ public class ArtifactFetcher {
     }
 
     /** The key as a folder prefix: {@code jobs/x/adapter} and {@code jobs/x/adapter/} name the same folder. */
-    static String prefix(String key) {
+    public static String prefix(String key) {
         return key.endsWith("/") ? key : key + "/";
     }
 

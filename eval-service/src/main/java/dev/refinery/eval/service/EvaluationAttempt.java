@@ -44,7 +44,7 @@ public class EvaluationAttempt implements LeasedWorkers.Work {
         if (task == null) {
             return LeasedWorkers.Outcome.DONE;
         }
-        LOG.infof("evaluation %s of job %s (%s): attempt %d started", task.evalId(), task.jobId(), task.artifactType().wireName(), lease.attempt());
+        LOG.infof("evaluation %s of %s: attempt %d started", task.evalId(), task.candidate().describe(), lease.attempt());
         Timer.Sample timer = Timer.start(registry);
         String outcome = "retried";
         try {

@@ -1,12 +1,14 @@
 package dev.refinery.eval.service;
 
 import dev.refinery.eval.config.EvalConfig;
-import dev.refinery.eval.events.JobCompleted;
-import dev.refinery.eval.repository.ArtifactType;
+import dev.refinery.eval.registry.ModelRegistry;
+import dev.refinery.eval.registry.PromotionPolicies;
+import dev.refinery.eval.registry.PromotionPolicy;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
+import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.kit.lease.WorkLeases;
-import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -18,7 +20,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The effect of a succeeded job's job-completed, in the consumer's transaction: a PENDING evaluation and its work lease. */
+/**
+ * Records evaluations: the one a finished job asks for (in the consumer's transaction: its base model as baseline, the
+ * project's champion beside it, the policy's decision at the end) and those a person asks for (any version against its
+ * base or another version; they inform, they never promote). Each is PENDING with its work lease; the worker starts it
+ * once the transaction commits.
+ */
 @ApplicationScoped
 public class EvaluationRequests {
 
@@ -28,48 +35,103 @@ public class EvaluationRequests {
     EvalConfig config;
 
     @Inject
-    ObjectStorage storage;
-
-    @Inject
     WorkLeases leases;
 
     @Inject
     EvaluationWorker worker;
 
-    /** A job's model as this service evaluates it: an adapter or a whole model, in object storage. */
-    public record Candidate(ArtifactType type, String bucket, String key) {
+    @Inject
+    ModelRegistry registry;
+
+    @Inject
+    PromotionPolicies policies;
+
+    /**
+     * The evaluation of a finished job's version. One per job: a second job-completed for the same job (a new event id,
+     * e.g. a re-announcement) is ignored.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Evaluation> request(ModelVersion candidate, String sourceEventId) {
+        if (Evaluation.existsForJob(candidate.jobId)) {
+            LOG.infof("job %s already has an evaluation; job-completed %s ignored", candidate.jobId, sourceEventId);
+            return Optional.empty();
+        }
+        PromotionPolicy policy = policies.of(candidate.tenant);
+        String champion = registry.holder(candidate.tenant, policy.alias()).map(v -> v.id).filter(id -> !id.equals(candidate.id))
+                .orElse(null);
+        Evaluation e = record(candidate, null, champion, candidate.datasetId, policy, policy.metric(), config.maxItems());
+        e.sourceEventId = sourceEventId;
+        return Optional.of(e);
     }
 
     /**
-     * Records a PENDING evaluation of a succeeded job and opens its lease; the worker starts it once the transaction commits.
-     * One evaluation per job: a second job-completed for the same job (a new event id, e.g. a re-announcement) is ignored.
+     * What a person asked for: {@code candidate} against {@code baseline} (null: its base model) on a dataset's test split:
+     * the candidate's training dataset's, or the baseline's. Only those two: this service knows no other dataset's owner,
+     * and per-item results show the test set's prompts and references.
+     *
+     * @param datasetId null: the candidate's dataset
+     * @param metric   null: the project's policy metric
+     * @param maxItems null: the service's limit
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<Evaluation> request(JobCompleted job, Candidate candidate, String sourceEventId) {
-        if (Evaluation.existsForJob(job.jobId())) {
-            LOG.infof("job %s already has an evaluation; job-completed %s ignored", job.jobId(), sourceEventId);
-            return Optional.empty();
+    @Transactional
+    public Evaluation requestByHand(ModelVersion candidate, ModelVersion baseline, String datasetId, String metric, Integer maxItems,
+                                    String requestedBy) {
+        PromotionPolicy policy = policies.of(candidate.tenant);
+        if (metric != null && !PromotionPolicies.METRICS.contains(metric)) {
+            throw ApiException.badRequest("EVAL_METRIC_UNKNOWN", "metric '" + metric + "' is not one an evaluation can score: use one of "
+                    + String.join(", ", PromotionPolicies.METRICS)).with("field", "metric");
         }
+        if (maxItems != null && (maxItems < 2 || maxItems > config.maxItems())) {
+            throw ApiException.badRequest("EVAL_MAX_ITEMS_INVALID", "maxItems must be 2 to " + config.maxItems() + ", got " + maxItems)
+                    .with("field", "maxItems");
+        }
+        for (ModelVersion v : baseline == null ? java.util.List.of(candidate) : java.util.List.of(candidate, baseline)) {
+            if (!v.artifactType.inBucket()) {
+                throw ApiException.conflict("EVAL_MODEL_NOT_EVALUABLE", v.id + " is a model " + v.backend + " keeps (" + v.providerModel
+                        + "); evaluating it needs the provider's chat-completions endpoint, which this service does not call yet");
+            }
+        }
+        String testSet = datasetId != null ? datasetId : candidate.datasetId;
+        if (!testSet.equals(candidate.datasetId) && (baseline == null || !testSet.equals(baseline.datasetId))) {
+            throw ApiException.badRequest("EVAL_DATASET_NOT_ALLOWED", "dataset " + testSet + " trained neither " + candidate.id
+                    + (baseline == null ? "" : " nor " + baseline.id) + "; an evaluation runs on the test split of the candidate's "
+                    + "or the baseline's dataset").with("field", "datasetId");
+        }
+        Evaluation e = record(candidate, baseline, null, testSet, policy, metric != null ? metric : policy.metric(),
+                maxItems != null ? maxItems : config.maxItems());
+        e.requestedBy = requestedBy;
+        return e;
+    }
+
+    private Evaluation record(ModelVersion candidate, ModelVersion baseline, String championId, String datasetId, PromotionPolicy policy,
+                              String metric, int maxItems) {
         Evaluation e = new Evaluation();
         e.id = "ev-" + UUID.randomUUID().toString().replace("-", "");
-        e.tenant = job.owner();
-        e.jobId = job.jobId();
-        e.datasetId = job.datasetId();
-        e.baseModel = job.baseModel();
-        e.bucket = candidate.bucket() == null || candidate.bucket().isBlank() ? storage.bucket() : candidate.bucket();
-        e.artifactType = candidate.type();
-        e.artifactKey = ArtifactFetcher.prefix(candidate.key());
-        e.sourceEventId = sourceEventId;
+        e.tenant = candidate.tenant;
+        e.jobId = candidate.jobId;
+        e.datasetId = datasetId;
+        e.baseModel = candidate.baseModel;
+        e.bucket = candidate.bucket;
+        e.artifactType = candidate.artifactType;
+        e.artifactKey = candidate.artifactKey;
+        e.candidateVersionId = candidate.id;
+        e.baselineVersionId = baseline == null ? null : baseline.id;
+        e.championVersionId = championId;
         e.status = EvaluationStatus.PENDING;
-        e.metric = config.metric();
+        e.metric = metric;
         e.maxTokens = config.maxTokens();
-        e.maxItems = config.maxItems();
+        e.maxItems = maxItems;
+        e.policyMargin = policy.margin();
+        e.policyLossMargin = policy.lossMargin();
+        e.policyAlias = policy.alias();
+        e.policyAutoPromote = policy.autoPromote();
         e.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         e.persist();
         leases.open(EvaluationTransitions.LEASE_KIND, e.id);
         worker.startAfterCommit(e.id);
-        LOG.infof("evaluation %s recorded for job %s of tenant %s (dataset %s, base %s, %s)", e.id, e.jobId, e.tenant, e.datasetId,
-                e.baseModel, e.artifactType.wireName());
-        return Optional.of(e);
+        LOG.infof("evaluation %s recorded: %s of tenant %s against %s%s (dataset %s)", e.id, candidate.id, e.tenant,
+                baseline == null ? "its base " + e.baseModel : baseline.id, championId == null ? "" : " and the champion " + championId,
+                e.datasetId);
+        return e;
     }
 }

@@ -51,41 +51,54 @@ public class EvaluationRunner {
      * @throws dev.refinery.kit.storage.StorageException when object storage fails (worth a retry)
      */
     public Result run(EvaluationTask task) {
-        if (!storage.bucket().equals(task.bucket())) {
-            throw new EvaluationFailure("EVAL_BUCKET_UNSUPPORTED", "the " + task.artifactType().wireName() + " is in bucket " + task.bucket()
-                    + " but this service reads only bucket " + storage.bucket());
-        }
         Path work = createWorkDir(task.evalId());
         try {
-            Path artifactDir = work.resolve("artifact");
-            artifacts.fetch(task.artifactType(), task.artifactKey(), artifactDir);
-            LanguageModel base = baseModels.load(task.baseModel());
-            LanguageModel candidate = candidate(base, artifactDir, task);
+            LanguageModel candidate = load(task.candidate(), work.resolve("candidate"));
+            LanguageModel baseline = load(task.baseline(), work.resolve("baseline"));
+            LanguageModel champion = task.champion() == null ? null : load(task.champion(), work.resolve("champion"));
             HeldOutSplit.Items items = heldOut.read(task.datasetId(), task.maxItems());
-            LOG.infof("evaluation %s: %s vs %s on %d held-out %s of %s (%s, %d tokens)", task.evalId(), task.baseModel(),
-                    task.candidateModel(), items.size(), items.pairs().isEmpty() ? "items" : "preference pairs", task.datasetId(),
+            LOG.infof("evaluation %s: %s vs %s%s on %d held-out %s of %s (%s, %d tokens)", task.evalId(), task.candidate().describe(),
+                    task.baseline().describe(), champion == null ? "" : " and the champion " + task.champion().describe(), items.size(),
+                    items.pairs().isEmpty() ? "items" : "preference pairs", task.datasetId(),
                     items.pairs().isEmpty() ? task.metric() : Metrics.PREFERENCE_ACCURACY, task.maxTokens());
-            HeldOutComparison.Report report = compare(base, candidate, items, task);
-            ComparisonSummary summary = ReportMapper.summary(report, task.baseModel(), task.candidateModel());
-            String itemsKey = itemsFile.store(task.evalId(), report.items(), work.resolve("items.jsonl"));
+            HeldOutComparison.Report report = compare(baseline, candidate, items, task);
+            HeldOutComparison.Report againstChampion = champion == null ? null : compare(champion, candidate, items, task);
+            ComparisonSummary summary = ReportMapper.summary(report, task.baseline().name(), task.candidate().name(),
+                    againstChampion, champion == null ? null : task.champion().name());
+            String itemsKey = itemsFile.store(task.evalId(), ReportMapper.itemLines(report, againstChampion), work.resolve("items.jsonl"));
             return new Result(summary, itemsKey);
         } finally {
             deleteQuietly(work);
         }
     }
 
-    /** The fine-tuned model: the base with the adapter merged in, or the whole model's weights on the base's tokenizer. */
-    private static LanguageModel candidate(LanguageModel base, Path artifactDir, EvaluationTask task) {
+    /** A base model as it ships, or a version: its artifact fetched into {@code dir} and applied to its base model. */
+    private LanguageModel load(EvaluatedModel model, Path dir) {
+        LanguageModel base = baseModels.load(model.baseModel());
+        if (model.isBase()) {
+            return base;
+        }
+        if (!model.type().inBucket()) {
+            throw new EvaluationFailure("EVAL_MODEL_NOT_EVALUABLE", model.describe() + " is a " + model.type().wireName()
+                    + " its provider keeps; evaluating it needs the provider's chat-completions endpoint, which this service "
+                    + "does not call yet");
+        }
+        if (!storage.bucket().equals(model.bucket())) {
+            throw new EvaluationFailure("EVAL_BUCKET_UNSUPPORTED", "the " + model.type().wireName() + " of " + model.describe()
+                    + " is in bucket " + model.bucket() + " but this service reads only bucket " + storage.bucket());
+        }
+        artifacts.fetch(model.type(), model.key(), dir);
         try {
-            return switch (task.artifactType()) {
-                case LORA_ADAPTER -> base.withAdapter(artifactDir);
-                case FULL_MODEL -> base.withWeights(artifactDir);
+            return switch (model.type()) {
+                case LORA_ADAPTER -> base.withAdapter(dir);
+                case FULL_MODEL -> base.withWeights(dir);
+                case PROVIDER_MODEL -> throw new IllegalStateException("not in a bucket");
             };
         } catch (EngineException e) {
-            String what = task.artifactType() == ArtifactType.LORA_ADAPTER ? "the adapter under " + ArtifactFetcher.prefix(task.artifactKey())
-                    + " cannot be applied to base model " : "the model under " + ArtifactFetcher.prefix(task.artifactKey())
+            String what = model.type() == ArtifactType.LORA_ADAPTER ? "the adapter under " + ArtifactFetcher.prefix(model.key())
+                    + " cannot be applied to base model " : "the model under " + ArtifactFetcher.prefix(model.key())
                     + " cannot be read as a fine-tune of base model ";
-            throw new EvaluationFailure(ArtifactFetcher.unreadable(task.artifactType()), what + task.baseModel() + ": [" + e.code() + "] "
+            throw new EvaluationFailure(ArtifactFetcher.unreadable(model.type()), what + model.baseModel() + ": [" + e.code() + "] "
                     + e.getMessage(), e);
         }
     }

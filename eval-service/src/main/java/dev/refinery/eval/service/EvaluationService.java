@@ -21,6 +21,7 @@ public class EvaluationService {
 
     public static final Pattern EVAL_ID = Pattern.compile("^ev-[0-9a-f]{32}$");
     public static final Pattern JOB_ID = Pattern.compile("^ft-[0-9a-f]{32}$");
+    public static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
 
     @Inject
     ItemsFile itemsFile;

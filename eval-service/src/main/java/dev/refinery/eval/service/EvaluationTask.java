@@ -1,18 +1,12 @@
 package dev.refinery.eval.service;
 
-import dev.refinery.eval.repository.ArtifactType;
-
 /**
  * What an attempt needs to run one evaluation, copied out of the row so that the long work happens outside any
  * transaction. The attempt's lease fences what it writes.
  *
- * @param artifactKey the folder of the adapter or model in {@code bucket}
+ * @param baseline the model the candidate must beat: its base model, or another version
+ * @param champion the project's champion the candidate is also compared with; null when there is none to compare with
  */
-public record EvaluationTask(String evalId, String jobId, String datasetId, String baseModel, String bucket, ArtifactType artifactType,
-                             String artifactKey, String metric, int maxTokens, int maxItems) {
-
-    /** The candidate's model id as events and the API name it: base id + "+" + job id. */
-    public String candidateModel() {
-        return baseModel + "+" + jobId;
-    }
+public record EvaluationTask(String evalId, String jobId, String datasetId, String metric, int maxTokens, int maxItems,
+                             EvaluatedModel candidate, EvaluatedModel baseline, EvaluatedModel champion) {
 }

@@ -4,6 +4,11 @@ import dev.refinery.eval.events.EvalFinished;
 import dev.refinery.eval.mapping.EvaluationMapper;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
+import dev.refinery.eval.repository.ModelVersion;
+import dev.refinery.eval.registry.Decision;
+import dev.refinery.eval.registry.ModelRegistry;
+import dev.refinery.eval.registry.PolicyCheck;
+import dev.refinery.eval.registry.PromotionPolicy;
 import dev.refinery.kit.lease.Lease;
 import dev.refinery.kit.lease.WorkLeases;
 import dev.refinery.kit.outbox.Outbox;
@@ -15,6 +20,8 @@ import org.jboss.logging.Logger;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,6 +42,9 @@ public class EvaluationTransitions {
     @Inject
     WorkLeases leases;
 
+    @Inject
+    ModelRegistry registry;
+
     /**
      * An attempt begins under {@code lease}: the evaluation is RUNNING with the lease's attempt number. Empty when there is
      * nothing to do (gone or finished): the lease is then completed.
@@ -50,17 +60,57 @@ public class EvaluationTransitions {
         e.status = EvaluationStatus.RUNNING;
         e.attempts = lease.attempt();
         e.startedAt = now();
-        return Optional.of(new EvaluationTask(e.id, e.jobId, e.datasetId, e.baseModel, e.bucket, e.artifactType, e.artifactKey, e.metric,
-                e.maxTokens, e.maxItems));
+        return Optional.of(new EvaluationTask(e.id, e.jobId, e.datasetId, e.metric, e.maxTokens, e.maxItems,
+                new EvaluatedModel(e.baseModel + "+" + e.jobId, e.candidateVersionId, e.baseModel, e.artifactType, e.bucket, e.artifactKey),
+                e.baselineVersionId == null ? EvaluatedModel.base(e.baseModel) : EvaluatedModel.of(ModelVersion.findById(e.baselineVersionId)),
+                e.championVersionId == null ? null : EvaluatedModel.of(ModelVersion.findById(e.championVersionId))));
     }
 
-    /** Records the result and its {@code eval-finished}, and completes the lease. */
+    /**
+     * Records the result, the policy's outcome and decision (promoting the candidate when it passed, the project promotes
+     * automatically and the champion it was compared with still holds the alias), its {@code eval-finished}, and completes
+     * the lease: all in one transaction.
+     */
     @Transactional
     public void complete(Lease lease, ComparisonSummary summary, String itemsKey) {
         leases.requireHeld(lease);
         Evaluation e = Evaluation.findById(lease.workId());
         EvaluationMapper.recordResult(e, summary, itemsKey);
+        decide(e, summary);
         finish(e, lease, EvaluationStatus.COMPLETED, null, null);
+    }
+
+    private void decide(Evaluation e, ComparisonSummary summary) {
+        PromotionPolicy policy = e.policy();
+        PolicyCheck.Assessment assessment = PolicyCheck.assess(policy, summary);
+        List<String> reasons = new ArrayList<>(assessment.reasons());
+        e.outcome = assessment.outcome();
+        if (e.sourceEventId == null) {
+            e.decision = Decision.NOT_APPLICABLE;
+            reasons.add("asked for by hand: it informs a person and never promotes (promote with PUT /registry/aliases/{alias})");
+        } else if (!assessment.passed()) {
+            e.decision = Decision.NOT_PROMOTED;
+            reasons.add("not promoted to " + policy.alias() + ": the outcome is " + e.outcome);
+        } else if (e.candidateVersionId == null) {
+            e.decision = Decision.NOT_PROMOTED;
+            reasons.add("not promoted: the evaluation was recorded before the model registry and names no version");
+        } else if (!policy.autoPromote()) {
+            e.decision = Decision.PASSED_AWAITING_PROMOTION;
+            reasons.add("passed, and the project promotes by hand (autoPromote is off)");
+        } else {
+            String holder = registry.holder(e.tenant, policy.alias()).map(v -> v.id).orElse(null);
+            if (holder != null && !holder.equals(e.championVersionId)) {
+                e.decision = Decision.NOT_PROMOTED;
+                reasons.add("not promoted: " + policy.alias() + " changed to " + holder + " while this evaluation ran, and the candidate "
+                        + "was not compared with it; evaluate it again");
+            } else {
+                registry.promote(ModelVersion.findById(e.candidateVersionId), policy.alias(), ModelRegistry.AUTOMATIC_ACTOR,
+                        "passed the promotion policy in evaluation " + e.id, true, e.id);
+                e.decision = Decision.PROMOTED;
+                reasons.add("promoted to " + policy.alias());
+            }
+        }
+        e.decisionReasons = String.join("\n", reasons);
     }
 
     /** Ends the evaluation FAILED with a reason, announces it and completes the lease. */
@@ -83,7 +133,7 @@ public class EvaluationTransitions {
         outbox.publish(EvalFinished.TOPIC, e.id, EvaluationMapper.toEvent(e));
         leases.complete(lease);
         LOG.infof("evaluation %s of job %s %s%s (attempt %d)", e.id, e.jobId, status,
-                reason == null ? ": " + e.verdict + " (" + e.metric + " " + e.baselineMean + " -> " + e.candidateMean + ")"
+                reason == null ? ": " + e.outcome + ", " + e.decision + " (" + e.metric + " " + e.baselineMean + " -> " + e.candidateMean + ")"
                         : " [" + code + "]: " + reason, lease.attempt());
     }
 

@@ -15,8 +15,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param baselineLoss    mean negative log-likelihood per token of the reference under the base model
  * @param candidateLoss   the same under the candidate
  * @param rejected        preference pairs: the answer not preferred (the reference is the preferred one); absent otherwise
+ * @param championOutput  the project's champion's greedy reply, when the candidate was compared with one; absent otherwise
+ * @param championScore   its task metric
+ * @param championLoss    the reference's loss under it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ItemLine(int index, String prompt, String reference, String baselineOutput, String candidateOutput,
-                       double baselineScore, double candidateScore, double baselineLoss, double candidateLoss, String rejected) {
+                       double baselineScore, double candidateScore, double baselineLoss, double candidateLoss, String rejected,
+                       String championOutput, Double championScore, Double championLoss) {
 }

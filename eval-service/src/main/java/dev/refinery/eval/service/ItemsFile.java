@@ -1,8 +1,6 @@
 package dev.refinery.eval.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.refinery.engine.eval.HeldOutComparison;
-import dev.refinery.eval.mapping.ReportMapper;
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.kit.storage.StorageException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,11 +29,11 @@ public class ItemsFile {
     }
 
     /** Writes the lines to {@code scratch} first, then streams that file up: the object never sits whole in memory. */
-    public String store(String evalId, List<HeldOutComparison.ItemResult> items, Path scratch) {
+    public String store(String evalId, List<ItemLine> items, Path scratch) {
         try {
             try (BufferedWriter out = Files.newBufferedWriter(scratch, StandardCharsets.UTF_8)) {
-                for (HeldOutComparison.ItemResult item : items) {
-                    out.write(JSON.writeValueAsString(ReportMapper.itemLine(item)));
+                for (ItemLine item : items) {
+                    out.write(JSON.writeValueAsString(item));
                     out.write('\n');
                 }
             }

@@ -52,7 +52,7 @@ class EvaluationMapperTest {
     private static Evaluation completed() {
         Evaluation e = evaluation(EvaluationStatus.COMPLETED);
         EvaluationMapper.recordResult(e, new ComparisonSummary("opening_match", 27, "stories260K", "stories260K+" + JOB, 0.0, 0.93,
-                1.93, 0.61, 0.93, 0.81, 1.0, 0.95, Verdict.CANDIDATE_BETTER), "evals/" + EVAL + "/items.jsonl");
+                1.93, 0.61, 0.93, 0.81, 1.0, 0.95, Verdict.CANDIDATE_BETTER, -0.5, 0.3, 1.2e-8, null), "evals/" + EVAL + "/items.jsonl");
         return e;
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ class ReportMapperTest {
 
     @Test
     void theSummaryCarriesEveryNumberOfTheReport() {
-        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1");
+        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", null, null);
         assertEquals("opening_match", s.metric());
         assertEquals(2, s.items());
         assertEquals("stories260K", s.baselineModel());
@@ -42,6 +43,26 @@ class ReportMapperTest {
         assertEquals(0.9, s.ciHigh());
         assertEquals(0.95, s.confidence());
         assertEquals(Verdict.CANDIDATE_BETTER, s.verdict());
+        assertNull(s.champion());
+        // Two items, both passed by the candidate only: McNemar's exact p = 2 * 0.5^2.
+        assertEquals(0.5, s.mcNemarPValue(), 1e-12);
+        assertEquals(0.0, s.minimumDetectableEffect(), 1e-12, "identical differences have no spread");
+        assertEquals(-1.2, s.lossDifferenceHigh(), 1e-12, "every item's loss fell by 1.2");
+    }
+
+    @Test
+    void theChampionComparisonIsSummarisedBesideTheBaselineAndItsAnswersJoinEachItem() {
+        HeldOutComparison.ItemResult championItem = new HeldOutComparison.ItemResult(0, ITEM.prompt(), ITEM.reference(), "champion says",
+                ITEM.candidateOutput(), 1.0, 1.0, 0.3, 0.2, null);
+        HeldOutComparison.Report againstChampion = new HeldOutComparison.Report("opening_match", List.of(championItem, championItem), 1.0, 1.0,
+                new PairedBootstrap.Interval(0, 0, 0, 0.95, 2), 0.3, 0.2);
+        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", againstChampion, "stories260K+ft-0");
+        assertEquals(new ComparisonSummary.Against("stories260K+ft-0", 1.0, 0.3, 0, 0, 0), s.champion());
+        List<ItemLine> lines = ReportMapper.itemLines(report(0.5, 0.9), againstChampion);
+        assertEquals(2, lines.size());
+        assertEquals("champion says", lines.get(0).championOutput());
+        assertEquals(1.0, lines.get(0).championScore());
+        assertEquals(0.3, lines.get(0).championLoss());
     }
 
     @Test
@@ -70,16 +91,16 @@ class ReportMapperTest {
     void aNonFiniteResultFailsTheEvaluationInsteadOfBreakingTheEvent() {
         HeldOutComparison.Report r = new HeldOutComparison.Report("opening_match", List.of(ITEM), 0, 1,
                 new PairedBootstrap.Interval(1, 1, 1, 0.95, 1), Double.NaN, 0.3);
-        EvaluationFailure f = assertThrows(EvaluationFailure.class, () -> ReportMapper.summary(r, "b", "c"));
+        EvaluationFailure f = assertThrows(EvaluationFailure.class, () -> ReportMapper.summary(r, "b", "c", null, null));
         assertEquals("EVAL_NON_FINITE_RESULT", f.code());
         assertTrue(f.getMessage().contains("baseline held-out loss"), f.getMessage());
     }
 
     @Test
     void anItemLineKeepsBothAnswersScoresAndLosses() {
-        ItemLine line = ReportMapper.itemLine(ITEM);
-        assertEquals(new ItemLine(0, ITEM.prompt(), ITEM.reference(), ITEM.baselineOutput(), ITEM.candidateOutput(), 0.0, 1.0, 1.4, 0.2, null),
-                line);
+        ItemLine line = ReportMapper.itemLines(report(0.5, 0.9), null).get(0);
+        assertEquals(new ItemLine(0, ITEM.prompt(), ITEM.reference(), ITEM.baselineOutput(), ITEM.candidateOutput(), 0.0, 1.0, 1.4, 0.2, null,
+                null, null, null), line);
     }
 
     private static Verdict verdict(double low, double high) {

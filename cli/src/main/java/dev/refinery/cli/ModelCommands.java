@@ -1,0 +1,87 @@
+package dev.refinery.cli;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The model registry: versions, aliases such as champion, promotion and rollback (with the reason recorded), the policy. */
+final class ModelCommands {
+
+    static final String USAGE = """
+            models list | get VERSION_ID | aliases | alias NAME
+            models promote VERSION_ID [--alias champion] --reason TEXT
+            models rollback [--alias champion] --reason TEXT
+                                                the alias goes back to the version that held it before
+            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID] [--metric M] [--max-items N]
+                                                VERSION: an id (mv-...) or an alias; by hand: it never promotes
+            models policy [--metric M] [--margin X] [--loss-margin X] [--alias NAME] [--auto-promote true|false]
+                                                shows the policy; with options, changes it (admin)
+            """;
+
+    private ModelCommands() {
+    }
+
+    /** Runs a registry command; false when {@code command} is not one. */
+    static boolean run(String command, String[] a, GatewayClient gateway, PrintStream out) {
+        switch (command) {
+            case "models list" -> out.println(gateway.get("v1/registry/models").toPrettyString());
+            case "models get" -> out.println(gateway.get("v1/registry/models/" + FlagValues.positional(a, 2, "VERSION_ID")).toPrettyString());
+            case "models aliases" -> out.println(gateway.get("v1/registry/aliases").toPrettyString());
+            case "models alias" -> out.println(gateway.get("v1/registry/aliases/" + FlagValues.positional(a, 2, "NAME")).toPrettyString());
+            case "models promote" -> {
+                Map<String, String> flags = flags(a, 3, "--alias", "--reason");
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("version", FlagValues.positional(a, 2, "VERSION_ID"));
+                body.put("reason", flags.get("--reason"));
+                out.println(gateway.putJson("v1/registry/aliases/" + flags.getOrDefault("--alias", "champion"), body).toPrettyString());
+            }
+            case "models rollback" -> {
+                Map<String, String> flags = flags(a, 2, "--alias", "--reason");
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("reason", flags.get("--reason"));
+                out.println(gateway.postJson("v1/registry/aliases/" + flags.getOrDefault("--alias", "champion") + "/rollback", body, null)
+                        .toPrettyString());
+            }
+            case "models evaluate" -> {
+                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--metric", "--max-items");
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("candidate", FlagValues.positional(a, 2, "VERSION"));
+                body.put("baseline", flags.get("--baseline"));
+                body.put("datasetId", flags.get("--dataset"));
+                body.put("metric", flags.get("--metric"));
+                body.put("maxItems", flags.containsKey("--max-items") ? Integer.parseInt(flags.get("--max-items")) : null);
+                out.println(gateway.postJson("v1/evals", body, null).toPrettyString());
+            }
+            case "models policy" -> {
+                Map<String, String> flags = flags(a, 2, "--metric", "--margin", "--loss-margin", "--alias", "--auto-promote");
+                if (flags.isEmpty()) {
+                    out.println(gateway.get("v1/registry/policy").toPrettyString());
+                } else {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("metric", flags.get("--metric"));
+                    body.put("margin", flags.containsKey("--margin") ? Double.parseDouble(flags.get("--margin")) : null);
+                    body.put("lossMargin", flags.containsKey("--loss-margin") ? Double.parseDouble(flags.get("--loss-margin")) : null);
+                    body.put("alias", flags.get("--alias"));
+                    body.put("autoPromote", flags.containsKey("--auto-promote") ? Boolean.parseBoolean(flags.get("--auto-promote")) : null);
+                    out.println(gateway.putJson("v1/registry/policy", body).toPrettyString());
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The options from {@code from} on, each one of {@code known}. */
+    private static Map<String, String> flags(String[] a, int from, String... known) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (FlagValues f : FlagValues.from(a, from)) {
+            if (!java.util.List.of(known).contains(f.flag())) {
+                throw new IllegalArgumentException("unknown option " + f.flag() + " (known: " + String.join(", ", known) + ")");
+            }
+            out.put(f.flag(), f.value());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.refinery.eval.registry;
+
+import dev.refinery.engine.eval.Metrics;
+import dev.refinery.eval.config.EvalConfig;
+import dev.refinery.eval.repository.PromotionPolicyRow;
+import dev.refinery.kit.problem.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Each project's promotion policy: the stored one, or the defaults (the service's metric, margin 0, champion, automatic). */
+@ApplicationScoped
+public class PromotionPolicies {
+
+    /** The metrics a policy may name: those an evaluation can score a conversation's reply on. */
+    public static final List<String> METRICS = List.of(Metrics.OPENING_MATCH, Metrics.EXACT_MATCH, Metrics.TOKEN_F1);
+    private static final double MAX_LOSS_MARGIN = 10;
+
+    @Inject
+    EvalConfig config;
+
+    @Transactional
+    public PromotionPolicy of(String tenant) {
+        PromotionPolicyRow row = PromotionPolicyRow.findById(tenant);
+        if (row == null) {
+            return PromotionPolicy.defaults(config.metric());
+        }
+        return new PromotionPolicy(row.metric == null ? config.metric() : row.metric, row.margin, row.lossMargin, row.alias, row.autoPromote);
+    }
+
+    /**
+     * Replaces the project's policy; fields left null keep their current value.
+     *
+     * @throws ApiException 400 naming the field when a value is out of range or the metric is unknown
+     */
+    @Transactional
+    public PromotionPolicy update(String tenant, String metric, Double margin, Double lossMargin, String alias, Boolean autoPromote,
+                                  String actor) {
+        PromotionPolicy current = of(tenant);
+        if (metric != null && !METRICS.contains(metric)) {
+            throw ApiException.badRequest("POLICY_METRIC_UNKNOWN", "the policy names metric '" + metric + "', which evaluations cannot "
+                    + "score: use one of " + String.join(", ", METRICS)).with("field", "metric");
+        }
+        if (margin != null && !(margin >= 0 && margin < 1)) {
+            throw ApiException.badRequest("POLICY_MARGIN_INVALID", "margin must be at least 0 and below 1 (a difference of the metric, "
+                    + "which lies in [0, 1]), got " + margin).with("field", "margin");
+        }
+        if (lossMargin != null && !(lossMargin >= 0 && lossMargin <= MAX_LOSS_MARGIN)) {
+            throw ApiException.badRequest("POLICY_LOSS_MARGIN_INVALID", "lossMargin must be 0 to " + MAX_LOSS_MARGIN
+                    + " (nats per token the held-out loss may rise), got " + lossMargin).with("field", "lossMargin");
+        }
+        if (alias != null) {
+            ModelRegistry.requireAliasName(alias, "alias");
+        }
+        PromotionPolicyRow row = PromotionPolicyRow.findById(tenant);
+        if (row == null) {
+            row = new PromotionPolicyRow();
+            row.tenant = tenant;
+        }
+        row.metric = metric != null ? metric : current.metric();
+        row.margin = margin != null ? margin : current.margin();
+        row.lossMargin = lossMargin != null ? lossMargin : current.lossMargin();
+        row.alias = alias != null ? alias : current.alias();
+        row.autoPromote = autoPromote != null ? autoPromote : current.autoPromote();
+        row.updatedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        row.updatedBy = actor;
+        row.persist();
+        return of(tenant);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.refinery.eval.rest;
+
+/** Request bodies of the registry's routes (API types; never stored as they are). */
+public final class RegistryRequests {
+
+    private RegistryRequests() {
+    }
+
+    /**
+     * Point an alias at a version.
+     *
+     * @param version      a version id (mv-...) or another alias
+     * @param reason       why, for whoever reads the history
+     * @param evaluationId optional: the evaluation that justifies it
+     */
+    public record Promote(String version, String reason, String evaluationId) {
+    }
+
+    /** Give an alias back to the version that held it before. */
+    public record Rollback(String reason) {
+    }
+
+    /** A project's promotion policy; a field left out keeps its value. */
+    public record Policy(String metric, Double margin, Double lossMargin, String alias, Boolean autoPromote) {
+    }
+
+    /**
+     * Evaluate a version by hand.
+     *
+     * @param candidate a version id or alias
+     * @param baseline  a version id or alias; left out: the candidate's base model
+     * @param datasetId whose test split; left out: the candidate's training dataset
+     * @param metric    left out: the project's policy metric
+     * @param maxItems  left out: the service's limit
+     */
+    public record Evaluate(String candidate, String baseline, String datasetId, String metric, Integer maxItems) {
+    }
+}
