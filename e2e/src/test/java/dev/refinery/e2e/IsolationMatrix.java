@@ -38,6 +38,8 @@ final class IsolationMatrix {
         TENANT_PATH,
         /** A create that names the first tenant's dataset in its body: another tenant gets 404. */
         REFERENCES_DATASET,
+        /** An evaluation or promotion that names the first tenant's model version in its body: another tenant gets 404. */
+        REFERENCES_MODEL,
         /** A list or the caller's own view: another tenant gets 2xx and none of the first tenant's ids. */
         OWN_VIEW,
         /** Creates something of the caller's own (nothing of the first tenant is named): another tenant gets 2xx. */
@@ -74,6 +76,15 @@ final class IsolationMatrix {
             Map.entry("GET /v1/evals", new Route("read", Reach.OWN_VIEW)),
             Map.entry("GET /v1/evals/{id}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/evals/{id}/items", new Route("read", Reach.OWNED)),
+            Map.entry("POST /v1/evals", new Route("write", Reach.REFERENCES_MODEL)),
+            Map.entry("GET /v1/registry/models", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/registry/models/{id}", new Route("read", Reach.OWNED)),
+            Map.entry("GET /v1/registry/aliases", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/registry/aliases/{alias}", new Route("read", Reach.OWNED)),
+            Map.entry("PUT /v1/registry/aliases/{alias}", new Route("write", Reach.REFERENCES_MODEL)),
+            Map.entry("POST /v1/registry/aliases/{alias}/rollback", new Route("write", Reach.OWNED)),
+            Map.entry("GET /v1/registry/policy", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("PUT /v1/registry/policy", new Route("admin", Reach.OWN_CREATE)),
             Map.entry("GET /v1/events", new Route("read", Reach.OWN_VIEW)),
             Map.entry("POST /v1/keys", new Route("admin", Reach.OWN_CREATE)),
             Map.entry("GET /v1/keys", new Route("admin", Reach.OWN_VIEW)),
@@ -108,7 +119,7 @@ final class IsolationMatrix {
     }
 
     /** The first tenant's resources the other tenant aims at. */
-    private record Targets(String dataset, String job, String eval, String key, String keyPrefix, String webhook) {
+    private record Targets(String dataset, String job, String eval, String version, String key, String keyPrefix, String webhook) {
     }
 
     void run() throws Exception {
@@ -127,7 +138,7 @@ final class IsolationMatrix {
         Answer webhook = call("POST", "/v1/webhooks", adminKey, "{\"url\": \"" + WEBHOOK_URL + "\"}");
         assertEquals(201, webhook.status(), webhook.body());
         Targets mine = new Targets(firstId("/v1/datasets"), firstId("/v1/fine-tunes"), firstId("/v1/evals"),
-                readerKey.get("id").asText(), readerKey.get("prefix").asText(), webhook.json().get("id").asText());
+                firstId("/v1/registry/models"), readerKey.get("id").asText(), readerKey.get("prefix").asText(), webhook.json().get("id").asText());
 
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, String> op : operations.entrySet()) {
@@ -142,13 +153,14 @@ final class IsolationMatrix {
             }
             Answer theirs = call(method, path, other, body);
             switch (route.reach()) {
-                case OWNED, TENANT_PATH, REFERENCES_DATASET -> expect(failures, op.getKey() + " with another tenant's key", theirs, 404);
+                case OWNED, TENANT_PATH, REFERENCES_DATASET, REFERENCES_MODEL -> expect(failures, op.getKey() + " with another tenant's key", theirs, 404);
                 case OPERATOR -> expect(failures, op.getKey() + " with another tenant's key", theirs, 403);
                 case OWN_VIEW, OWN_CREATE -> {
                     if (theirs.status() / 100 != 2) {
                         failures.add(op.getKey() + " with another tenant's key: " + theirs.status() + " " + theirs.body());
                     }
-                    for (String id : List.of(mine.dataset(), mine.job(), mine.eval(), mine.key(), mine.keyPrefix(), mine.webhook())) {
+                    for (String id : List.of(mine.dataset(), mine.job(), mine.eval(), mine.version(), mine.key(), mine.keyPrefix(),
+                            mine.webhook())) {
                         if (theirs.body().contains(id)) {
                             failures.add(op.getKey() + " with another tenant's key shows " + id + ": " + theirs.body());
                         }
@@ -188,10 +200,12 @@ final class IsolationMatrix {
 
     private static String fill(String path, Targets mine) {
         String id = path.startsWith("/v1/datasets") ? mine.dataset() : path.startsWith("/v1/fine-tunes") ? mine.job()
-                : path.startsWith("/v1/evals") ? mine.eval() : path.startsWith("/v1/webhooks") ? mine.webhook() : mine.key();
+                : path.startsWith("/v1/evals") ? mine.eval() : path.startsWith("/v1/registry") ? mine.version()
+                : path.startsWith("/v1/webhooks") ? mine.webhook() : mine.key();
         // No delivery needs to exist: another tenant's key must be stopped at the webhook already.
         return path.replace("{id}", id).replace("{tenant}", "default").replace("{provider}", "together")
-                .replace("{deliveryId}", "dlv-none");
+                .replace("{deliveryId}", "dlv-none")
+                .replace("{alias}", "champion");
     }
 
     private static String body(String operation, Targets mine) {
@@ -203,6 +217,10 @@ final class IsolationMatrix {
             case "POST /v1/projects" -> "{\"id\": \"matrix-" + System.nanoTime() + "\"}";
             case "POST /v1/webhooks" -> "{\"url\": \"" + WEBHOOK_URL + "\"}";
             case "PUT /v1/tenants/{tenant}/secrets/{provider}" -> "{\"apiKey\": \"tg-not-yours\"}";
+            case "POST /v1/evals" -> "{\"candidate\": \"" + mine.version() + "\"}";
+            case "PUT /v1/registry/aliases/{alias}" -> "{\"version\": \"" + mine.version() + "\", \"reason\": \"not yours\"}";
+            case "POST /v1/registry/aliases/{alias}/rollback" -> "{\"reason\": \"not yours\"}";
+            case "PUT /v1/registry/policy" -> "{\"margin\": 0.0}";
             default -> null;
         };
     }

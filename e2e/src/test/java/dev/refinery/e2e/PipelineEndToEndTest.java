@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +111,16 @@ class PipelineEndToEndTest {
 
         String jobId = result.path("jobId").asText();
         assertEquals(1, kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed per job");
+
+        // The fine-tune is a version in the registry, judged by the project's policy; a fine-tune that beats the base is
+        // promoted to champion unless an earlier test's fine-tune holds it and is better: either way there is a champion,
+        // announced on model-promoted.
+        String versionId = result.path("modelVersionId").asText();
+        assertEquals(jobId, gateway.get("v1/registry/models/" + versionId).path("jobId").asText());
+        assertTrue(List.of("PROMOTED", "NOT_PROMOTED").contains(result.path("decision").asText()), printed);
+        JsonNode champion = gateway.get("v1/registry/aliases/champion");
+        assertTrue(champion.path("modelVersionId").asText().startsWith("mv-"), champion.toString());
+        assertFalse(kafka.all("model-promoted", r -> "default/champion".equals(r.key()), Duration.ofSeconds(5)).isEmpty());
     }
 
     @Test

@@ -57,6 +57,11 @@ class RoutingTest {
             "/v1/evals?jobId=ft-1,                         eval-service,       /evals,                    jobId=ft-1",
             "/v1/evals/ev-1,                               eval-service,       /evals/ev-1,               ",
             "/v1/evals/ev-1/items?limit=10&offset=20,      eval-service,       /evals/ev-1/items,         limit=10&offset=20",
+            "/v1/registry/models?limit=3,                  eval-service,       /registry/models,          limit=3",
+            "/v1/registry/models/mv-1,                     eval-service,       /registry/models/mv-1,     ",
+            "/v1/registry/aliases,                         eval-service,       /registry/aliases,         ",
+            "/v1/registry/aliases/champion,                eval-service,       /registry/aliases/champion, ",
+            "/v1/registry/policy,                          eval-service,       /registry/policy,          ",
     })
     void everyRouteReachesTheOwningServiceWithItsQuery(String publicPath, String service, String upstreamPath, String query) {
         given().urlEncodingEnabled(false)
@@ -146,10 +151,25 @@ class RoutingTest {
             "DELETE, /v1/tenants/default/secrets/together,    /tenants/default/secrets/together",
     })
     void jobActionsAndTenantSecretsReachTrainingServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
+        reachesWithItsMethod(method, publicPath, "training-service", upstreamPath);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "POST,   /v1/evals,                               /evals",
+            "PUT,    /v1/registry/aliases/champion,           /registry/aliases/champion",
+            "POST,   /v1/registry/aliases/champion/rollback,  /registry/aliases/champion/rollback",
+            "PUT,    /v1/registry/policy,                     /registry/policy",
+    })
+    void evaluationsByHandPromotionsAndThePolicyReachEvalServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
+        reachesWithItsMethod(method, publicPath, "eval-service", upstreamPath);
+    }
+
+    private static void reachesWithItsMethod(String method, String publicPath, String service, String upstreamPath) {
         given().contentType("application/json").body("{\"apiKey\":\"sk-test\"}")
                 .when().request(method, publicPath)
                 .then().statusCode(200)
-                .body("service", equalTo("training-service"))
+                .body("service", equalTo(service))
                 .body("method", equalTo(method))
                 .body("path", equalTo(upstreamPath));
     }

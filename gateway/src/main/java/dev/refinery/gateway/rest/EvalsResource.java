@@ -5,7 +5,11 @@ import dev.refinery.gateway.client.UpstreamCall;
 import dev.refinery.gateway.client.UpstreamClient;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import dev.refinery.gateway.auth.Audited;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -15,10 +19,16 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Evaluations of fine-tuned models (eval-service). */
+import java.io.InputStream;
+
+/** Evaluations of model versions (eval-service): those finished jobs asked for, and those asked for by hand. */
 @Path("/v1/evals")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "evals")
@@ -33,6 +43,18 @@ public class EvalsResource {
     @Parameter(name = "jobId", in = ParameterIn.QUERY, description = "only the evaluations of this fine-tuning job")
     public Response list(@Context UriInfo uri) {
         return relay(UpstreamCall.get(Upstream.EVAL, "/evals"), uri);
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Audited("eval.requested")
+    @Operation(summary = "Evaluate a model version by hand: {\"candidate\", \"baseline\", \"datasetId\", \"metric\", \"maxItems\"}",
+            description = "Against its base model or another version (ids or aliases); answers 202 with the PENDING evaluation. "
+                    + "It reports the policy's outcome and never promotes.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    public Response create(@HeaderParam("Content-Type") String contentType, InputStream body) {
+        UpstreamCall call = UpstreamCall.post(Upstream.EVAL, "/evals").header("Content-Type", contentType);
+        return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, -1)));
     }
 
     @GET

@@ -14,7 +14,8 @@ final class PublicPaths {
     private static final Map<String, String> PREFIXES = Map.of(
             "/datasets/", "/v1/datasets/",
             "/jobs/", "/v1/fine-tunes/",
-            "/evals/", "/v1/evals/");
+            "/evals/", "/v1/evals/",
+            "/registry/", "/v1/registry/");
 
     private PublicPaths() {
     }
