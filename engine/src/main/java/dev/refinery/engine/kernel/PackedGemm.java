@@ -176,9 +176,14 @@ final class PackedGemm {
     /** ap[p][r] = op(A)(i0 + r, p0 + p), zero beyond row rows. */
     private void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int depth, float[] ap) {
         if (transA) {
-            // A stored k x m (the backward's A^T B): the rows of one step are contiguous.
+            // A stored k x m (the backward's A^T B): the rows of one step are contiguous. A loop rather
+            // than System.arraycopy: the runs are a tile's height, shorter than a call's fixed cost.
             for (int p = 0; p < depth; p++) {
-                System.arraycopy(a, aOff + (p0 + p) * lda + i0, ap, p * mr, rows);
+                int src = aOff + (p0 + p) * lda + i0;
+                int dst = p * mr;
+                for (int r = 0; r < rows; r++) {
+                    ap[dst + r] = a[src + r];
+                }
             }
         } else {
             // A stored m x k: each row is contiguous and lands mr floats apart.

@@ -43,6 +43,20 @@ abstract class RegisterTile {
         };
     }
 
+    /**
+     * A shorter tile for products with only a few rows of C, where the main tile would pad many of them
+     * (a rank-8 product on a 6-row tile computes 12 rows), or null when the main tile already divides
+     * the usual ranks (8 rows at 512 bits).
+     */
+    static RegisterTile forFewRows(int bits) {
+        return bits == 256 ? new Tile4x16() : null;
+    }
+
+    /** Rows of C this tile computes, padding included, for a product with m rows. */
+    int paddedRows(int m) {
+        return (m + rows - 1) / rows * rows;
+    }
+
     @Override
     public String toString() {
         return rows + "x" + columns;

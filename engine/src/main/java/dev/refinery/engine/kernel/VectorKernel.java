@@ -19,7 +19,12 @@ final class VectorKernel implements MatrixKernel {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
 
+    /** Products with at most this many rows may take the few-rows tile. */
+    private static final int FEW_ROWS = 32;
+
     private final PackedGemm packed;
+    /** For products with few rows where it pads fewer of them than {@link #packed}'s tile; null if none. */
+    private final PackedGemm packedFewRows;
 
     VectorKernel() {
         RegisterTile tile = RegisterTile.forVectorBits(S.vectorBitSize());
@@ -28,12 +33,15 @@ final class VectorKernel implements MatrixKernel {
         }
         CacheSizes caches = CacheSizes.ofThisMachine();
         this.packed = new PackedGemm(tile, CacheBlocking.forTile(tile, caches));
+        RegisterTile fewRows = RegisterTile.forFewRows(S.vectorBitSize());
+        this.packedFewRows = fewRows == null ? null : new PackedGemm(fewRows, CacheBlocking.forTile(fewRows, caches));
     }
 
     /** For example "vector-512 (8x32 tile, kc 256, nc 512)": the benchmark headers print it. */
     @Override
     public String name() {
-        return "vector-" + S.vectorBitSize() + " (" + packed + ")";
+        return "vector-" + S.vectorBitSize() + " (" + packed + (packedFewRows == null ? "" : "; " + packedFewRows.tile()
+                + " tile for few rows") + ")";
     }
 
     @Override
@@ -47,8 +55,17 @@ final class VectorKernel implements MatrixKernel {
         if (!transA && transB && n <= DotGemm.MAX_COLUMNS && k >= 2 * L) {
             DotGemm.gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
         } else {
-            packed.gemm(transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+            packedFor(m).gemm(transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
         }
+    }
+
+    /** Every tile rounds alike (one FMA chain per element), so choosing by shape never changes results. */
+    private PackedGemm packedFor(int m) {
+        if (packedFewRows != null && m <= FEW_ROWS
+                && packedFewRows.tile().paddedRows(m) < packed.tile().paddedRows(m)) {
+            return packedFewRows;
+        }
+        return packed;
     }
 
     @Override

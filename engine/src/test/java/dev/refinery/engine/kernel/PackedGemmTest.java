@@ -28,7 +28,7 @@ class PackedGemmTest {
 
     private static List<PackedGemm> configurations() {
         List<PackedGemm> all = new ArrayList<>();
-        for (RegisterTile tile : new RegisterTile[] {new Tile6x16(), new Tile8x32()}) {
+        for (RegisterTile tile : new RegisterTile[] {new Tile6x16(), new Tile4x16(), new Tile8x32()}) {
             all.add(new PackedGemm(tile, CacheBlocking.forTile(tile, new CacheSizes(32 * 1024, 1024 * 1024, true))));
             // Tiny blocks: several k-blocks and several column blocks even on these small shapes.
             all.add(new PackedGemm(tile, new CacheBlocking(16, 2 * tile.columns)));
@@ -114,9 +114,18 @@ class PackedGemmTest {
     }
 
     @Test
+    void theFewRowsTileIsOfferedOnlyWhereItPadsLess() {
+        assertEquals(4, RegisterTile.forFewRows(256).rows);
+        assertNull(RegisterTile.forFewRows(512));
+        assertEquals(12, new Tile6x16().paddedRows(8));
+        assertEquals(8, new Tile4x16().paddedRows(8));
+        assertEquals(2048, new Tile8x32().paddedRows(2048));
+    }
+
+    @Test
     void theChosenKernelNamesItsTile() {
         String name = Kernels.kernel().name();
-        assertTrue(name.equals("scalar") || name.matches("vector-\\d+ \\(\\d+x\\d+ tile, kc \\d+, nc \\d+\\)"), name);
+        assertTrue(name.equals("scalar") || name.matches("vector-\\d+ \\(\\d+x\\d+ tile, kc \\d+, nc \\d+(; \\d+x\\d+ tile for few rows)?\\)"), name);
     }
 
     private static void writeCache(Path dir, String level, String type, String size) throws IOException {
