@@ -10,9 +10,12 @@ import java.util.logging.Logger;
  * Chooses the kernel implementation once per JVM and runs matrix products on all cores.
  *
  * <p>The Vector API kernel is used when the {@code jdk.incubator.vector} module is in the boot layer
- * (Java 17: {@code --add-modules jdk.incubator.vector}); otherwise the scalar one. Set
- * {@code -Drefinery.engine.kernel=scalar} to force the fallback and {@code -Drefinery.engine.threads=N}
- * to change the thread count (default: available processors).
+ * (Java 17: {@code --add-modules jdk.incubator.vector}) and a register tile is written for the CPU's
+ * vector width (256 bits: AVX2; 512: AVX-512); otherwise the scalar one, and the log says why.
+ * {@link MatrixKernel#name()} names the width, tile and block sizes picked. Set
+ * {@code -Drefinery.engine.kernel=scalar} to force the fallback, {@code -Drefinery.engine.vectorBits=256}
+ * to run the AVX2 kernel on an AVX-512 machine, and {@code -Drefinery.engine.threads=N} to change the
+ * thread count (default: available processors).
  */
 public final class Kernels {
 
