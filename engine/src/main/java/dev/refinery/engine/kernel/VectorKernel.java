@@ -25,23 +25,24 @@ final class VectorKernel implements MatrixKernel {
     private final PackedGemm packed;
     /** For products with few rows where it pads fewer of them than {@link #packed}'s tile; null if none. */
     private final PackedGemm packedFewRows;
+    private final CacheSizes caches;
 
     VectorKernel() {
         RegisterTile tile = RegisterTile.forVectorBits(S.vectorBitSize());
         if (tile == null) {
             throw new UnsupportedOperationException("no register tile is written for " + S.vectorBitSize() + "-bit vectors");
         }
-        CacheSizes caches = CacheSizes.ofThisMachine();
+        this.caches = CacheSizes.ofThisMachine();
         this.packed = new PackedGemm(tile, CacheBlocking.forTile(tile, caches));
         RegisterTile fewRows = RegisterTile.forFewRows(S.vectorBitSize());
         this.packedFewRows = fewRows == null ? null : new PackedGemm(fewRows, CacheBlocking.forTile(fewRows, caches));
     }
 
-    /** For example "vector-512 (8x32 tile, kc 256, nc 512)": the benchmark headers print it. */
+    /** For example "vector-512 (8x32 tile, kc 256, nc 512; L1d 32 KiB, L2 1024 KiB)": the benchmark headers print it. */
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize() + " (" + packed + (packedFewRows == null ? "" : "; " + packedFewRows.tile()
-                + " tile for few rows") + ")";
+                + " tile for few rows") + "; " + caches + ")";
     }
 
     @Override

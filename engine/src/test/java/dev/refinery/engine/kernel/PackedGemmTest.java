@@ -125,7 +125,7 @@ class PackedGemmTest {
     @Test
     void theChosenKernelNamesItsTile() {
         String name = Kernels.kernel().name();
-        assertTrue(name.equals("scalar") || name.matches("vector-\\d+ \\(\\d+x\\d+ tile, kc \\d+, nc \\d+(; \\d+x\\d+ tile for few rows)?\\)"), name);
+        assertTrue(name.equals("scalar") || name.matches("vector-\\d+ \\(\\d+x\\d+ tile, kc \\d+, nc \\d+(; \\d+x\\d+ tile for few rows)?; L1d \\d+ KiB, L2 \\d+ KiB( \\(defaults\\))?\\)"), name);
     }
 
     private static void writeCache(Path dir, String level, String type, String size) throws IOException {
