@@ -35,6 +35,27 @@ final class PeakFlops {
         return best;
     }
 
+    /**
+     * One thread's FMA rate per second of CPU time it was given, on the calling thread: what one core
+     * delivers when it runs nothing else. On a shared machine this is far steadier than wall-clock time,
+     * since time the thread spent descheduled is not counted.
+     */
+    static double measurePerCpuSecond() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long iterations = 20_000_000L;
+        for (int warm = 0; warm < 3; warm++) {
+            sink += chains(iterations / 10);
+        }
+        double best = 0;
+        for (int round = 0; round < 5; round++) {
+            long t0 = threads.getCurrentThreadCpuTime();
+            sink += chains(iterations);
+            double s = (threads.getCurrentThreadCpuTime() - t0) / 1e9;
+            best = Math.max(best, iterations * 12.0 * L * 2 / s / 1e9);
+        }
+        return best;
+    }
+
     private static volatile float sink;
 
     private static void run(int threads, long iterations) throws InterruptedException {

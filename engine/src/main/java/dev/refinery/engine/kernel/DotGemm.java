@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DotGemm {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
 
     /** Widest C this path is used for. */

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class FastExp {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final float LOG2E = 1.44269504088896341f;
     /** 1.5 * 2^23: adding it rounds to an integer, which lands in the low mantissa bits. */
     private static final float ROUND = 12582912f;

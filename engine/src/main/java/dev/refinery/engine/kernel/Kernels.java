@@ -10,21 +10,28 @@ import java.util.logging.Logger;
  * Chooses the kernel implementation once per JVM and runs matrix products on all cores.
  *
  * <p>The Vector API kernel is used when the {@code jdk.incubator.vector} module is in the boot layer
- * (Java 17: {@code --add-modules jdk.incubator.vector}); otherwise the scalar one. Set
- * {@code -Drefinery.engine.kernel=scalar} to force the fallback and {@code -Drefinery.engine.threads=N}
- * to change the thread count (default: available processors).
+ * (Java 17: {@code --add-modules jdk.incubator.vector}) and a register tile is written for the CPU's
+ * vector width (256 bits: AVX2; 512: AVX-512); otherwise the scalar one, and the log says why.
+ * {@link MatrixKernel#name()} names the width, tile and block sizes picked. Set
+ * {@code -Drefinery.engine.kernel=scalar} to force the fallback, {@code -Drefinery.engine.vectorBits=256}
+ * to run the AVX2 kernel on an AVX-512 machine, and {@code -Drefinery.engine.threads=N} to change the
+ * thread count (default: available processors).
  */
 public final class Kernels {
 
     private static final Logger LOG = Logger.getLogger(Kernels.class.getName());
     /** Below this many multiply-adds a product runs on the calling thread: waking a helper costs more. */
     private static final long PARALLEL_THRESHOLD = 1L << 18;
-    /** Row chunks of a split product start on multiples of the packed kernel's tile height. */
-    private static final int ROW_ALIGN = 8;
-    /** Column chunks start on multiples of its tile width (two 512-bit vectors; a multiple of the AVX2 width too). */
+    /**
+     * Column chunks start on multiples of 32: a multiple of the packed tiles' widths (16 with AVX2, 32 with
+     * AVX-512), and wider than {@link DotGemm#MAX_COLUMNS}, so no chunk takes the dot-product path when the
+     * whole product would not (the two round differently).
+     */
     private static final int COLUMN_ALIGN = 32;
 
     private static final MatrixKernel KERNEL = choose();
+    /** Row chunks of a split product start on multiples of the packed kernel's tile height. */
+    private static final int ROW_ALIGN = Math.max(1, KERNEL.tileRows());
     private static final int THREADS = Math.max(1, Integer.getInteger("refinery.engine.threads",
             Runtime.getRuntime().availableProcessors()));
     private static final ExecutorService POOL = THREADS > 1 ? Executors.newFixedThreadPool(THREADS - 1, daemonThreads()) : null;
@@ -185,18 +192,31 @@ public final class Kernels {
         }
     }
 
+    /**
+     * The vector kernel where it can run; otherwise the scalar one, with a line in the log saying why,
+     * since it is many times slower: no Vector API module, or a vector width no register tile is written
+     * for (neither 256 nor 512 bits, e.g. a 128-bit NEON or SSE-only machine).
+     */
     private static MatrixKernel choose() {
         String forced = System.getProperty("refinery.engine.kernel", "auto");
-        boolean vectorPresent = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        if (!"scalar".equals(forced) && vectorPresent) {
-            try {
-                MatrixKernel k = (MatrixKernel) Class.forName("dev.refinery.engine.kernel.VectorKernel")
-                        .getDeclaredConstructor().newInstance();
-                LOG.fine(() -> "using kernel " + k.name());
-                return k;
-            } catch (ReflectiveOperationException | LinkageError e) {
-                LOG.warning("Vector API present but the SIMD kernel failed to load, using the scalar kernel: " + e);
-            }
+        if ("scalar".equals(forced)) {
+            LOG.fine("refinery.engine.kernel=scalar: using the scalar kernel");
+            return new ScalarKernel();
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            LOG.info("the jdk.incubator.vector module is not loaded (run java with --add-modules jdk.incubator.vector): "
+                    + "using the scalar kernel");
+            return new ScalarKernel();
+        }
+        try {
+            MatrixKernel k = (MatrixKernel) Class.forName("dev.refinery.engine.kernel.VectorKernel")
+                    .getDeclaredConstructor().newInstance();
+            LOG.fine(() -> "using kernel " + k.name());
+            return k;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            LOG.info("no vector kernel for this CPU (" + e.getCause().getMessage() + "): using the scalar kernel");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.warning("Vector API present but the SIMD kernel failed to load, using the scalar kernel: " + e);
         }
         return new ScalarKernel();
     }

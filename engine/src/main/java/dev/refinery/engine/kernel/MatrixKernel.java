@@ -16,6 +16,14 @@ public interface MatrixKernel {
     /** Short name for logs and benchmark tables. */
     String name();
 
+    /**
+     * Rows of C the kernel computes together; {@link Kernels} starts each thread's share of rows on a
+     * multiple of it, so that only the last share has a partial tile.
+     */
+    default int tileRows() {
+        return 1;
+    }
+
     /** C = (accumulate ? C : 0) + op(A) op(B). See the class comment for the layouts. */
     void gemm(boolean transA, boolean transB,
               float[] a, int aOff, int lda,

@@ -6,16 +6,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Cache-blocked matrix product in the style of BLIS/GotoBLAS, on the Vector API.
  *
- * <p>C is computed in tiles of {@link #MR} rows by {@link #NR} columns (two SIMD vectors). For each step
- * p along the shared dimension the micro-kernel loads two vectors of a row of op(B), broadcasts MR
- * elements of a column of op(A), and issues 2 x MR fused multiply-adds into sixteen accumulators that
- * stay in registers. There is no horizontal reduction at all, so short shared dimensions (attention
- * heads of 8 or 48, LoRA rank 8) cost no more per flop than long ones.
+ * <p>C is computed in tiles of a {@link RegisterTile}'s rows by columns (two SIMD vectors wide). For each
+ * step p along the shared dimension the tile loads two vectors of a row of op(B), broadcasts one element
+ * of a column of op(A) per row, and issues 2 x rows fused multiply-adds into accumulators that stay in
+ * registers. There is no horizontal reduction at all, so short shared dimensions (attention heads of 8
+ * or 48, LoRA rank 8) cost no more per flop than long ones. The tile is chosen for the vector width the
+ * machine runs ({@link RegisterTile#forVectorBits}).
  *
- * <p>Both operands are first copied ("packed") into the order the micro-kernel reads them, which is
- * what lets one routine serve every storage layout: op(B) in blocks of NC columns by KC steps (kept in
- * L2, read panel by panel), op(A) one MR-row strip at a time (kept in L1). Packed edges are padded with
- * zeros and edge tiles of C go through a small buffer, so the micro-kernel never branches.
+ * <p>Both operands are first copied ("packed") into the order the tile reads them, which is what lets
+ * one routine serve every storage layout without a transposed copy of a whole matrix: op(B) in blocks
+ * of nc columns by kc steps (kept in L2, read panel by panel), op(A) one strip of tile rows at a time
+ * (kept in L1). kc and nc come from the detected cache sizes ({@link CacheBlocking}). Packed edges are
+ * padded with zeros and edge tiles of C go through a small buffer, so the tile never branches.
  *
  * <p>Rounding: each element of C is one chain of fused multiply-adds over p in increasing order,
  * starting from C (accumulate) or zero, whatever the tile, block or thread it falls in. Results
@@ -24,40 +26,65 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PackedGemm {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
-    /** Rows of a C tile. 8 rows x 2 vectors = 16 accumulators, half the AVX-512 register file. */
-    static final int MR = 8;
-    /** Columns of a C tile: two vectors. */
-    static final int NR = 2 * L;
-    /** Steps along the shared dimension per packed block: an A strip of MR x KC floats is 8 KiB. */
-    private static final int KC = 256;
-    /** Columns of op(B) per packed block: NC x KC floats = 512 KiB, which stays in a 1 MiB L2. */
-    private static final int NC = 512;
+    /**
+     * Packing scatters one vector of a contiguous row into a strided column only where the CPU has a
+     * scatter instruction (AVX-512); elsewhere the Vector API would emulate it lane by lane through a
+     * boxed vector, slower than the plain loop.
+     */
+    private static final boolean NATIVE_SCATTER = VectorWidth.bits() >= 512;
 
-    /** Lane l of a scatter goes l * MR floats further: one row of A into its packed column. */
-    private static final int[] STRIDE_MR = new int[L];
+    private final RegisterTile tile;
+    private final int mr;
+    private final int nr;
+    private final int kc;
+    private final int nc;
+    /** Lane l of a scatter goes l * mr (packing A) or l * nr (packing op(B) from B^T) floats further. */
+    private final int[] strideMr = new int[L];
+    private final int[] strideNr = new int[L];
+    /** Per-thread packing buffers, so that concurrent products on the kernel threads never share one. */
+    private final ThreadLocal<Buffers> buffers;
 
-    static {
-        for (int l = 0; l < L; l++) {
-            STRIDE_MR[l] = l * MR;
+    private static final class Buffers {
+        final float[] a;
+        final float[] b;
+        final float[] tile;
+
+        Buffers(int mr, int nr, int kc, int nc) {
+            a = new float[mr * kc];
+            b = new float[nc * kc];
+            tile = new float[mr * nr];
         }
     }
 
-    /** Per-thread packing buffers, so that concurrent products on the kernel threads never share one. */
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
-
-    private static final class Buffers {
-        final float[] a = new float[MR * KC];
-        final float[] b = new float[NC * KC];
-        final float[] tile = new float[MR * NR];
+    PackedGemm(RegisterTile tile, CacheBlocking blocking) {
+        this.tile = tile;
+        this.mr = tile.rows;
+        this.nr = tile.columns;
+        this.kc = blocking.kc();
+        this.nc = blocking.nc();
+        if (nc % nr != 0) {
+            throw new IllegalArgumentException("nc " + nc + " is not a multiple of the tile's " + nr + " columns");
+        }
+        for (int l = 0; l < L; l++) {
+            strideMr[l] = l * mr;
+            strideNr[l] = l * nr;
+        }
+        buffers = ThreadLocal.withInitial(() -> new Buffers(mr, nr, kc, nc));
     }
 
-    private PackedGemm() {
+    RegisterTile tile() {
+        return tile;
     }
 
-    static void gemm(boolean transA, boolean transB, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
+    @Override
+    public String toString() {
+        return tile + " tile, kc " + kc + ", nc " + nc;
+    }
+
+    void gemm(boolean transA, boolean transB, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc, int m, int n, int k, boolean accumulate) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -69,36 +96,36 @@ final class PackedGemm {
             }
             return;
         }
-        Buffers buf = BUFFERS.get();
+        Buffers buf = buffers.get();
         // When B is stored k x n, full panels are read where they lie (row stride ldb) instead of being
         // copied: a copy costs as much as the product when few rows of A share it (LoRA's rank-8 products).
         boolean directB = !transB;
-        for (int j0 = 0; j0 < n; j0 += NC) {
-            int nc = Math.min(NC, n - j0);
-            int panels = (nc + NR - 1) / NR;
-            int fullPanels = nc / NR;
-            // Equal depths (288 = 1 x 288, 768 = 2 x 384) rather than a full block and a thin remainder.
-            int kBlocks = (k + KC - 1) / KC;
+        for (int j0 = 0; j0 < n; j0 += nc) {
+            int ncBlock = Math.min(nc, n - j0);
+            int panels = (ncBlock + nr - 1) / nr;
+            int fullPanels = ncBlock / nr;
+            // Equal depths (288 = 1 x 288, 768 = 3 x 256) rather than a full block and a thin remainder.
+            int kBlocks = (k + kc - 1) / kc;
             int kStep = (k + kBlocks - 1) / kBlocks;
             for (int p0 = 0; p0 < k; p0 += kStep) {
-                int kc = Math.min(kStep, k - p0);
+                int depth = Math.min(kStep, k - p0);
                 boolean load = accumulate || p0 > 0;
                 if (!directB) {
-                    packB(transB, b, bOff, ldb, j0, nc, p0, kc, buf.b);
+                    packB(transB, b, bOff, ldb, j0, ncBlock, p0, depth, buf.b);
                 } else if (fullPanels < panels) {
                     // Only the ragged last panel needs zero padding; it goes first in the buffer.
-                    packB(false, b, bOff, ldb, j0 + fullPanels * NR, nc - fullPanels * NR, p0, kc, buf.b);
+                    packB(false, b, bOff, ldb, j0 + fullPanels * nr, ncBlock - fullPanels * nr, p0, depth, buf.b);
                 }
-                for (int i0 = 0; i0 < m; i0 += MR) {
-                    int mr = Math.min(MR, m - i0);
-                    packA(transA, a, aOff, lda, i0, mr, p0, kc, buf.a);
+                for (int i0 = 0; i0 < m; i0 += mr) {
+                    int rows = Math.min(mr, m - i0);
+                    packA(transA, a, aOff, lda, i0, rows, p0, depth, buf.a);
                     for (int q = 0; q < panels; q++) {
-                        int jq = j0 + q * NR;
-                        int nr = Math.min(NR, n - jq);
+                        int jq = j0 + q * nr;
+                        int cols = Math.min(nr, n - jq);
                         int cIdx = cOff + i0 * ldc + jq;
                         float[] bSrc = buf.b;
-                        int bBase = q * kc * NR;
-                        int bStride = NR;
+                        int bBase = q * depth * nr;
+                        int bStride = nr;
                         if (directB) {
                             if (q < fullPanels) {
                                 bSrc = b;
@@ -108,10 +135,10 @@ final class PackedGemm {
                                 bBase = 0;
                             }
                         }
-                        if (mr == MR && nr == NR) {
-                            micro(buf.a, bSrc, bBase, bStride, kc, c, cIdx, ldc, load);
+                        if (rows == mr && cols == nr) {
+                            tile.multiply(buf.a, bSrc, bBase, bStride, depth, c, cIdx, ldc, load);
                         } else {
-                            edgeTile(buf, bSrc, bBase, bStride, kc, c, cIdx, ldc, mr, nr, load);
+                            edgeTile(buf, bSrc, bBase, bStride, depth, c, cIdx, ldc, rows, cols, load);
                         }
                     }
                 }
@@ -119,163 +146,85 @@ final class PackedGemm {
         }
     }
 
-    /** bp[q][p][jj] = op(B)(p0 + p, j0 + q*NR + jj), zero beyond column nc. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int j0, int nc, int p0, int kc, float[] bp) {
-        int panels = (nc + NR - 1) / NR;
+    /** bp[q][p][jj] = op(B)(p0 + p, j0 + q*nr + jj), zero beyond column cols. */
+    private void packB(boolean transB, float[] b, int bOff, int ldb, int j0, int cols, int p0, int depth, float[] bp) {
+        int panels = (cols + nr - 1) / nr;
         for (int q = 0; q < panels; q++) {
-            int base = q * kc * NR;
-            int cols = Math.min(NR, nc - q * NR);
-            int jStart = j0 + q * NR;
+            int base = q * depth * nr;
+            int width = Math.min(nr, cols - q * nr);
+            int jStart = j0 + q * nr;
             if (transB) {
-                // B stored n x k: each column of op(B) is a contiguous row of b; this is a transpose.
-                for (int jj = 0; jj < cols; jj++) {
-                    int src = bOff + (jStart + jj) * ldb + p0;
-                    for (int p = 0; p < kc; p++) {
-                        bp[base + p * NR + jj] = b[src + p];
-                    }
+                // B stored n x k: each column of op(B) is a contiguous row of b, read along its length and
+                // written nr floats apart into the panel (only this block is reordered, never all of B).
+                for (int jj = 0; jj < width; jj++) {
+                    scatter(b, bOff + (jStart + jj) * ldb + p0, depth, bp, base + jj, nr, strideNr);
                 }
             } else {
                 // B stored k x n: each row of the panel is a contiguous run of b.
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, bOff + (p0 + p) * ldb + jStart, bp, base + p * NR, cols);
+                for (int p = 0; p < depth; p++) {
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + jStart, bp, base + p * nr, width);
                 }
             }
-            if (cols < NR) {
-                for (int p = 0; p < kc; p++) {
-                    java.util.Arrays.fill(bp, base + p * NR + cols, base + (p + 1) * NR, 0f);
+            if (width < nr) {
+                for (int p = 0; p < depth; p++) {
+                    java.util.Arrays.fill(bp, base + p * nr + width, base + (p + 1) * nr, 0f);
                 }
             }
         }
     }
 
-    /** ap[p][r] = op(A)(i0 + r, p0 + p), zero beyond row mr. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mr, int p0, int kc, float[] ap) {
+    /** ap[p][r] = op(A)(i0 + r, p0 + p), zero beyond row rows. */
+    private void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int depth, float[] ap) {
         if (transA) {
-            // A stored k x m: the MR elements of one step are contiguous.
-            for (int p = 0; p < kc; p++) {
+            // A stored k x m (the backward's A^T B): the rows of one step are contiguous. A loop rather
+            // than System.arraycopy: the runs are a tile's height, shorter than a call's fixed cost.
+            for (int p = 0; p < depth; p++) {
                 int src = aOff + (p0 + p) * lda + i0;
-                int dst = p * MR;
-                for (int r = 0; r < mr; r++) {
+                int dst = p * mr;
+                for (int r = 0; r < rows; r++) {
                     ap[dst + r] = a[src + r];
                 }
             }
         } else {
-            // A stored m x k: each row is contiguous; a vector of it is scattered MR floats apart.
-            int upper = kc - kc % L;
-            for (int r = 0; r < mr; r++) {
-                int src = aOff + (i0 + r) * lda + p0;
-                int p = 0;
-                for (; p < upper; p += L) {
-                    FloatVector.fromArray(S, a, src + p).intoArray(ap, p * MR + r, STRIDE_MR, 0);
-                }
-                for (; p < kc; p++) {
-                    ap[p * MR + r] = a[src + p];
-                }
+            // A stored m x k: each row is contiguous and lands mr floats apart.
+            for (int r = 0; r < rows; r++) {
+                scatter(a, aOff + (i0 + r) * lda + p0, depth, ap, r, mr, strideMr);
             }
         }
-        if (mr < MR) {
-            for (int p = 0; p < kc; p++) {
-                java.util.Arrays.fill(ap, p * MR + mr, (p + 1) * MR, 0f);
+        if (rows < mr) {
+            for (int p = 0; p < depth; p++) {
+                java.util.Arrays.fill(ap, p * mr + rows, (p + 1) * mr, 0f);
             }
         }
     }
 
-    /** A partial tile: run the full micro-kernel on a copy of the valid part of C, then copy it back. */
-    private static void edgeTile(Buffers buf, float[] bSrc, int bBase, int bStride, int kc, float[] c, int cIdx, int ldc,
-                                 int mr, int nr, boolean load) {
-        float[] tile = buf.tile;
-        java.util.Arrays.fill(tile, 0f);
-        if (load) {
-            for (int r = 0; r < mr; r++) {
-                System.arraycopy(c, cIdx + r * ldc, tile, r * NR, nr);
+    /** dst[dstOff + p*stride] = src[srcOff + p] for p &lt; len; {@code lanes} holds l*stride for each lane l. */
+    private static void scatter(float[] src, int srcOff, int len, float[] dst, int dstOff, int stride, int[] lanes) {
+        int p = 0;
+        if (NATIVE_SCATTER) {
+            int upper = len - len % L;
+            for (; p < upper; p += L) {
+                FloatVector.fromArray(S, src, srcOff + p).intoArray(dst, dstOff + p * stride, lanes, 0);
             }
         }
-        micro(buf.a, bSrc, bBase, bStride, kc, tile, 0, NR, true);
-        for (int r = 0; r < mr; r++) {
-            System.arraycopy(tile, r * NR, c, cIdx + r * ldc, nr);
+        for (; p < len; p++) {
+            dst[dstOff + p * stride] = src[srcOff + p];
         }
     }
 
-    /**
-     * C[0..MR)[0..NR) (+)= ap^T bp over kc steps; C row r starts at c[cIdx + r*ldc], row p of the B panel
-     * at bp[bBase + p*bStride].
-     */
-    private static void micro(float[] ap, float[] bp, int bBase, int bStride, int kc, float[] c, int cIdx, int ldc, boolean load) {
-        int c1 = cIdx + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        int c4 = c3 + ldc;
-        int c5 = c4 + ldc;
-        int c6 = c5 + ldc;
-        int c7 = c6 + ldc;
-        FloatVector r00, r01, r10, r11, r20, r21, r30, r31, r40, r41, r50, r51, r60, r61, r70, r71;
+    /** A partial tile: run the full tile on a copy of the valid part of C, then copy it back. */
+    private void edgeTile(Buffers buf, float[] bSrc, int bBase, int bStride, int depth, float[] c, int cIdx, int ldc,
+                          int rows, int cols, boolean load) {
+        float[] part = buf.tile;
+        java.util.Arrays.fill(part, 0f);
         if (load) {
-            r00 = FloatVector.fromArray(S, c, cIdx);
-            r01 = FloatVector.fromArray(S, c, cIdx + L);
-            r10 = FloatVector.fromArray(S, c, c1);
-            r11 = FloatVector.fromArray(S, c, c1 + L);
-            r20 = FloatVector.fromArray(S, c, c2);
-            r21 = FloatVector.fromArray(S, c, c2 + L);
-            r30 = FloatVector.fromArray(S, c, c3);
-            r31 = FloatVector.fromArray(S, c, c3 + L);
-            r40 = FloatVector.fromArray(S, c, c4);
-            r41 = FloatVector.fromArray(S, c, c4 + L);
-            r50 = FloatVector.fromArray(S, c, c5);
-            r51 = FloatVector.fromArray(S, c, c5 + L);
-            r60 = FloatVector.fromArray(S, c, c6);
-            r61 = FloatVector.fromArray(S, c, c6 + L);
-            r70 = FloatVector.fromArray(S, c, c7);
-            r71 = FloatVector.fromArray(S, c, c7 + L);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            r00 = z; r01 = z; r10 = z; r11 = z; r20 = z; r21 = z; r30 = z; r31 = z;
-            r40 = z; r41 = z; r50 = z; r51 = z; r60 = z; r61 = z; r70 = z; r71 = z;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c, cIdx + r * ldc, part, r * nr, cols);
+            }
         }
-        for (int p = 0; p < kc; p++) {
-            int bi = bBase + p * bStride;
-            int ai = p * MR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            r00 = x.fma(b0, r00);
-            r01 = x.fma(b1, r01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            r10 = x.fma(b0, r10);
-            r11 = x.fma(b1, r11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            r20 = x.fma(b0, r20);
-            r21 = x.fma(b1, r21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            r30 = x.fma(b0, r30);
-            r31 = x.fma(b1, r31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            r40 = x.fma(b0, r40);
-            r41 = x.fma(b1, r41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            r50 = x.fma(b0, r50);
-            r51 = x.fma(b1, r51);
-            x = FloatVector.broadcast(S, ap[ai + 6]);
-            r60 = x.fma(b0, r60);
-            r61 = x.fma(b1, r61);
-            x = FloatVector.broadcast(S, ap[ai + 7]);
-            r70 = x.fma(b0, r70);
-            r71 = x.fma(b1, r71);
+        tile.multiply(buf.a, bSrc, bBase, bStride, depth, part, 0, nr, true);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(part, r * nr, c, cIdx + r * ldc, cols);
         }
-        r00.intoArray(c, cIdx);
-        r01.intoArray(c, cIdx + L);
-        r10.intoArray(c, c1);
-        r11.intoArray(c, c1 + L);
-        r20.intoArray(c, c2);
-        r21.intoArray(c, c2 + L);
-        r30.intoArray(c, c3);
-        r31.intoArray(c, c3 + L);
-        r40.intoArray(c, c4);
-        r41.intoArray(c, c4 + L);
-        r50.intoArray(c, c5);
-        r51.intoArray(c, c5 + L);
-        r60.intoArray(c, c6);
-        r61.intoArray(c, c6 + L);
-        r70.intoArray(c, c7);
-        r71.intoArray(c, c7 + L);
     }
 }

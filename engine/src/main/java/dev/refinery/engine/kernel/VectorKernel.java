@@ -8,19 +8,46 @@ import jdk.incubator.vector.VectorSpecies;
  * SIMD kernel on the incubating Vector API. Loaded reflectively by {@link Kernels} only when the
  * {@code jdk.incubator.vector} module is present, so the engine still runs without it.
  *
- * <p>Matrix products go to {@link PackedGemm}, or to {@link DotGemm} when C has only a few columns and
- * both operands run along k. The single-row product of decoding is a set of dot
+ * <p>Matrix products go to {@link PackedGemm} with the register tile for this machine's vector width, or
+ * to {@link DotGemm} when C has only a few columns and both operands run along k. Construction fails
+ * on a width no tile is written for, and {@link Kernels} then falls back to the scalar kernel. The single-row product of decoding is a set of dot
  * products instead, four rows of B at a time sharing each load of x: it reads every weight once, which
  * is all that matters when a product is bound by memory.
  */
 final class VectorKernel implements MatrixKernel {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
 
+    /** Products with at most this many rows may take the few-rows tile. */
+    private static final int FEW_ROWS = 32;
+
+    private final PackedGemm packed;
+    /** For products with few rows where it pads fewer of them than {@link #packed}'s tile; null if none. */
+    private final PackedGemm packedFewRows;
+    private final CacheSizes caches;
+
+    VectorKernel() {
+        RegisterTile tile = RegisterTile.forVectorBits(S.vectorBitSize());
+        if (tile == null) {
+            throw new UnsupportedOperationException("no register tile is written for " + S.vectorBitSize() + "-bit vectors");
+        }
+        this.caches = CacheSizes.ofThisMachine();
+        this.packed = new PackedGemm(tile, CacheBlocking.forTile(tile, caches));
+        RegisterTile fewRows = RegisterTile.forFewRows(S.vectorBitSize());
+        this.packedFewRows = fewRows == null ? null : new PackedGemm(fewRows, CacheBlocking.forTile(fewRows, caches));
+    }
+
+    /** For example "vector-512 (8x32 tile, kc 256, nc 512; L1d 32 KiB, L2 1024 KiB)": the benchmark headers print it. */
     @Override
     public String name() {
-        return "vector-" + S.vectorBitSize();
+        return "vector-" + S.vectorBitSize() + " (" + packed + (packedFewRows == null ? "" : "; " + packedFewRows.tile()
+                + " tile for few rows") + "; " + caches + ")";
+    }
+
+    @Override
+    public int tileRows() {
+        return packed.tile().rows;
     }
 
     @Override
@@ -29,8 +56,17 @@ final class VectorKernel implements MatrixKernel {
         if (!transA && transB && n <= DotGemm.MAX_COLUMNS && k >= 2 * L) {
             DotGemm.gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
         } else {
-            PackedGemm.gemm(transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
+            packedFor(m).gemm(transA, transB, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, n, k, accumulate);
         }
+    }
+
+    /** Every tile rounds alike (one FMA chain per element), so choosing by shape never changes results. */
+    private PackedGemm packedFor(int m) {
+        if (packedFewRows != null && m <= FEW_ROWS
+                && packedFewRows.tile().paddedRows(m) < packed.tile().paddedRows(m)) {
+            return packedFewRows;
+        }
+        return packed;
     }
 
     @Override
