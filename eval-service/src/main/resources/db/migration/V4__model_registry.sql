@@ -69,8 +69,6 @@ ALTER TABLE evaluation ADD COLUMN champion_difference_mean DOUBLE PRECISION;
 ALTER TABLE evaluation ADD COLUMN champion_ci_low DOUBLE PRECISION;
 ALTER TABLE evaluation ADD COLUMN champion_ci_high DOUBLE PRECISION;
 ALTER TABLE evaluation ADD COLUMN loss_difference_ci_high DOUBLE PRECISION;
-ALTER TABLE evaluation ADD COLUMN minimum_detectable_effect DOUBLE PRECISION;
-ALTER TABLE evaluation ADD COLUMN mcnemar_p_value DOUBLE PRECISION;
 ALTER TABLE evaluation ADD COLUMN outcome VARCHAR(30);
 ALTER TABLE evaluation ADD COLUMN decision VARCHAR(30);
 ALTER TABLE evaluation ADD COLUMN decision_reasons TEXT;

@@ -137,6 +137,36 @@ public final class LanguageModel {
         return new Score(-loss.nllSum(), loss.targetCount());
     }
 
+    /**
+     * Log-likelihood of plain text, outside any chat template: every token after BOS is a target. What a base model was
+     * pretrained on is plain text, so this is how much a fine-tune changed what it knew (a forgetting check).
+     */
+    public Score scoreText(String text) {
+        int[] ids = withBos(tokenizer.encode(text));
+        boolean[] targets = new boolean[ids.length];
+        java.util.Arrays.fill(targets, tokenizer.bosId() >= 0 ? 1 : 0, ids.length, true);
+        TokenBatch batch = new TokenBatch.Builder(weights.config().maxSeqLen()).add(ids, targets).build();
+        Transformer.LossResult loss = new Transformer(weights, null).loss(batch);
+        return new Score(-loss.nllSum(), loss.targetCount());
+    }
+
+    /** Plain text continuing {@code prefix}, outside any chat template (stops at EOS or {@code options}' limit). */
+    public String continueText(String prefix, GenerationOptions options) {
+        GenerationOptions withStops = options.stopTokens().length > 0 || tokenizer.eosId() < 0 ? options
+                : options.withStopTokens(new int[]{tokenizer.eosId()});
+        return tokenizer.decode(new Generator(weights).generate(withBos(tokenizer.encode(prefix)), withStops).tokens());
+    }
+
+    private int[] withBos(int[] ids) {
+        if (tokenizer.bosId() < 0) {
+            return ids;
+        }
+        int[] out = new int[ids.length + 1];
+        out[0] = tokenizer.bosId();
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
     /** Scores many conversations in batches (for held-out loss). */
     public List<Score> scoreAll(List<List<ChatMessage>> conversations) {
         List<Score> out = new ArrayList<>();

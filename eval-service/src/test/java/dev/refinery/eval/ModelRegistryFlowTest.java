@@ -66,6 +66,19 @@ class ModelRegistryFlowTest {
         assertTrue(strong.getDouble("statistics.mcNemarPValue") < 0.05, strong.prettify());
         assertTrue(strong.getDouble("statistics.minimumDetectableEffect") > 0, strong.prettify());
         assertNull(strong.get("champion"), "there was no champion to compare with");
+        // One row per metric, the primary first, every one scoring the same answers.
+        assertEquals(List.of("opening_match", "exact_match", "token_f1", "rouge_l", "bleu"), strong.getList("metrics.metric"));
+        // The forgetting guard ran on stories260K's general-ability texts: the loss rise is reported, the continuations gate.
+        assertEquals(24, strong.getInt("forgetting.items"));
+        assertTrue(strong.getList("reasons", String.class).stream().anyMatch(r -> r.startsWith("pass: forgetting guard, ROUGE-L")),
+                strong.prettify());
+        assertEquals(strong.getDouble("difference.ciLow"), strong.getDouble("metrics[0].difference.ciLow"), 0.0);
+        assertTrue(strong.getDouble("metrics[3].candidate") > strong.getDouble("metrics[3].baseline"), "ROUGE-L rises too: " + strong.prettify());
+        ConsumerRecord<String, String> finished = probe.await("eval-finished", r -> strong.getString("id").equals(r.key()), Duration.ofSeconds(20));
+        ContractSchemas.assertValid("eval-finished", 2, finished.value());
+        JsonNode announced = JSON.readTree(finished.value());
+        assertEquals("PROMOTED", announced.path("decision").asText());
+        assertEquals(5, announced.path("metrics").size());
         String strongVersion = strong.getString("candidateVersionId");
         given().when().get("/registry/aliases/champion").then().statusCode(200)
                 .body("modelVersionId", equalTo(strongVersion))
@@ -141,6 +154,12 @@ class ModelRegistryFlowTest {
                 .body("detail", containsString("token_f1"));
         given().contentType(ContentType.JSON).body(Map.of("margin", 1.5)).when().put("/registry/policy")
                 .then().statusCode(400).body("code", equalTo("POLICY_MARGIN_INVALID"));
+        given().contentType(ContentType.JSON).body(Map.of("guards", List.of(Map.of("metric", "rouge_l", "margin", 0.05),
+                        Map.of("metric", "meteor", "margin", 0.1)))).when().put("/registry/policy")
+                .then().statusCode(400).body("code", equalTo("POLICY_METRIC_UNKNOWN")).body("field", equalTo("guards[1].metric"));
+        given().contentType(ContentType.JSON).body(Map.of("guards", List.of(Map.of("metric", "rouge_l", "margin", 0.05))))
+                .when().put("/registry/policy").then().statusCode(200)
+                .body("guards[0].metric", equalTo("rouge_l")).body("guards[0].margin", equalTo(0.05f));
         given().header(IdentityTokens.HEADER, TestIdentity.header(tenant, Scope.WRITE)).contentType(ContentType.JSON)
                 .body(Map.of("autoPromote", false)).when().put("/registry/policy").then().statusCode(403);
         given().contentType(ContentType.JSON).body(Map.of("metric", "token_f1", "margin", 0.05, "autoPromote", false))
@@ -185,6 +204,30 @@ class ModelRegistryFlowTest {
                 .when().put("/registry/aliases/champion").then().statusCode(404).body("code", equalTo("MODEL_VERSION_NOT_FOUND"));
         given().header(IdentityTokens.HEADER, other).when().get("/registry/models").then().statusCode(200).body("size()", equalTo(0));
         given().header(IdentityTokens.HEADER, other).when().get("/registry/aliases").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void aFineTuneThatWinsItsTaskButForgetsWhatItsBaseKnewIsRegressedWhereThePolicyGatesTheLoss() throws Exception {
+        String tenant = project();
+        given().contentType(ContentType.JSON).body(Map.of("forgettingLossMargin", 0.3)).when().put("/registry/policy")
+                .then().statusCode(200).body("forgettingLossMargin", equalTo(0.3f)).body("forgettingMargin", equalTo(0.1f));
+        TopicProbe probe = new TopicProbe(kafka);
+        String datasetId = EvalFixtures.datasetId();
+        EvalFixtures.uploadTestSplit(storage, datasetId);
+        JsonPath eval = EvalFixtures.awaitFinished(finishJob(probe, tenant, datasetId, 4), TestIdentity.header(tenant, Scope.READ));
+        assertEquals("COMPLETED", eval.getString("status"), eval.prettify());
+        assertEquals("CANDIDATE_BETTER", eval.getString("verdict"), "it wins its task");
+        assertEquals("REGRESSED", eval.getString("outcome"), eval.prettify());
+        assertEquals("NOT_PROMOTED", eval.getString("decision"));
+        assertEquals(24, eval.getInt("forgetting.items"));
+        assertTrue(eval.getDouble("forgetting.candidateLoss") > eval.getDouble("forgetting.baselineLoss") + 0.3, eval.prettify());
+        List<String> reasons = eval.getList("reasons");
+        assertTrue(reasons.stream().anyMatch(r -> r.startsWith("fail: forgetting guard, loss on 24 general-ability texts")),
+                String.join("\n", reasons));
+        given().when().get("/registry/aliases/champion").then().statusCode(404).body("code", equalTo("MODEL_ALIAS_NOT_FOUND"));
+        // A margin of -1 stops gating on the loss again.
+        given().contentType(ContentType.JSON).body(Map.of("forgettingLossMargin", -1)).when().put("/registry/policy")
+                .then().statusCode(200).body("forgettingLossMargin", equalTo(null));
     }
 
     /** A project of its own for the test: requests without a header act for it from here on. */

@@ -110,7 +110,7 @@ class TenantIsolationTest {
         given().when().get("/evals/" + id).then().statusCode(404);
 
         ConsumerRecord<String, String> event = probe.await("eval-finished", r -> id.equals(r.key()), Duration.ofSeconds(20));
-        ContractSchemas.assertValid("eval-finished", event.value());
+        ContractSchemas.assertValid("eval-finished", 2, event.value());
         JsonNode payload = JSON.readTree(event.value());
         assertEquals(A, payload.get("tenant").asText());
         assertEquals("FAILED", payload.get("status").asText());
@@ -151,7 +151,7 @@ class TenantIsolationTest {
             e.maxTokens = 48;
             e.maxItems = 200;
             EvaluationMapper.recordResult(e, new ComparisonSummary("opening_match", 1, "stories260K", "stories260K+" + jobId, 0.0, 1.0,
-                    1.9, 1.2, 1.0, -0.5, 1.0, 0.95, Verdict.NO_SIGNIFICANT_DIFFERENCE, 0.1, 0.4, 1.0, null), itemsKey);
+                    1.9, 1.2, 1.0, -0.5, 1.0, 0.95, Verdict.NO_SIGNIFICANT_DIFFERENCE, 0.1, null, java.util.List.of(), null), itemsKey);
             e.attempts = 1;
             e.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
             e.finishedAt = e.createdAt;

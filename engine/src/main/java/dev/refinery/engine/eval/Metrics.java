@@ -1,7 +1,12 @@
 package dev.refinery.engine.eval;
 
+import dev.refinery.engine.eval.metrics.Bleu;
+import dev.refinery.engine.eval.metrics.JsonMatch;
+import dev.refinery.engine.eval.metrics.RougeL;
+
 import java.text.Normalizer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,6 +22,16 @@ public final class Metrics {
     public static final String OPENING_MATCH = "opening_match";
     public static final String EXACT_MATCH = "exact_match";
     public static final String TOKEN_F1 = "token_f1";
+    /** ROUGE-L F-measure (longest common subsequence of words), as rouge-score computes it without stemming. */
+    public static final String ROUGE_L = "rouge_l";
+    /** sacreBLEU-compatible sentence BLEU (13a tokenisation, exponential smoothing), divided by 100. */
+    public static final String BLEU = "bleu";
+    /** 1 when the reply is one valid JSON value. For references that are JSON objects (structured output). */
+    public static final String JSON_VALID = "json_valid";
+    /** Share of the reference object's fields the reply has with equal values. For references that are JSON objects. */
+    public static final String JSON_MATCH = "json_match";
+    /** Every name {@link #score} accepts. */
+    public static final List<String> TEXT_METRICS = List.of(OPENING_MATCH, EXACT_MATCH, TOKEN_F1, ROUGE_L, BLEU, JSON_VALID, JSON_MATCH);
     /**
      * Preference pairs: share of pairs whose preferred answer the model finds likelier per token than the other. Not a
      * text score, so not one of {@link #score}'s: {@link HeldOutComparison#comparePreferences} computes it.
@@ -28,9 +43,26 @@ public final class Metrics {
             case OPENING_MATCH -> openingMatch(reference, output);
             case EXACT_MATCH -> exactMatch(reference, output);
             case TOKEN_F1 -> tokenF1(reference, output);
+            case ROUGE_L -> RougeL.score(reference, output).fmeasure();
+            case BLEU -> Bleu.sentence(output, List.of(reference)).score() / 100.0;
+            case JSON_VALID -> JsonMatch.validity(output);
+            case JSON_MATCH -> JsonMatch.compare(reference, output).fieldMatchRate();
             default -> throw new dev.refinery.engine.EngineException.InvalidArgument("unknown metric '" + metric
-                    + "': expected one of " + OPENING_MATCH + ", " + EXACT_MATCH + ", " + TOKEN_F1);
+                    + "': expected one of " + String.join(", ", TEXT_METRICS));
         };
+    }
+
+    /** Whether each item of {@code metric} passes (1) or fails (0), so that McNemar's exact test applies. */
+    public static boolean isPassFail(String metric) {
+        return switch (metric) {
+            case OPENING_MATCH, EXACT_MATCH, JSON_VALID, PREFERENCE_ACCURACY -> true;
+            default -> false;
+        };
+    }
+
+    /** Whether {@code metric} means something only when every reference is a JSON object. */
+    public static boolean needsJsonReferences(String metric) {
+        return JSON_VALID.equals(metric) || JSON_MATCH.equals(metric);
     }
 
     /**

@@ -42,6 +42,21 @@ public final class RegistryMapper {
     }
 
     public static RegistryRequests.Policy view(PromotionPolicy p) {
-        return new RegistryRequests.Policy(p.metric(), p.margin(), p.lossMargin(), p.alias(), p.autoPromote());
+        return new RegistryRequests.Policy(p.metric(), p.margin(), p.lossMargin(), p.forgettingMargin(), p.forgettingLossMargin(), p.alias(),
+                p.autoPromote(),
+                p.guards().stream().map(g -> new RegistryRequests.Guard(g.metric(), g.margin())).toList());
+    }
+
+    /** A policy request as a change: {@code forgettingLossMargin} -1 clears it. */
+    public static PromotionPolicy.Change change(RegistryRequests.Policy body) {
+        boolean clears = body.forgettingLossMargin() != null && body.forgettingLossMargin() == -1;
+        return new PromotionPolicy.Change(body.metric(), body.margin(), body.lossMargin(), body.forgettingMargin(),
+                clears ? null : body.forgettingLossMargin(), clears, body.alias(), body.autoPromote(), guards(body.guards()));
+    }
+
+    /** The request's guards (null: keep the current ones); a guard without a margin has margin 0. */
+    private static List<PromotionPolicy.Guard> guards(List<RegistryRequests.Guard> guards) {
+        return guards == null ? null : guards.stream()
+                .map(g -> g == null ? null : new PromotionPolicy.Guard(g.metric(), g.margin() == null ? 0 : g.margin())).toList();
     }
 }

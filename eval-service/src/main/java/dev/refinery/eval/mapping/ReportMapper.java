@@ -1,26 +1,19 @@
 package dev.refinery.eval.mapping;
 
 import dev.refinery.engine.eval.HeldOutComparison;
-import dev.refinery.engine.eval.Metrics;
 import dev.refinery.engine.eval.PairedBootstrap;
-import dev.refinery.engine.eval.stats.McNemarExact;
-import dev.refinery.engine.eval.stats.MinimumDetectableEffect;
 import dev.refinery.eval.repository.Verdict;
 import dev.refinery.eval.service.ComparisonSummary;
 import dev.refinery.eval.service.EvaluationFailure;
+import dev.refinery.eval.service.ForgettingCheck;
 import dev.refinery.eval.service.ItemLine;
+import dev.refinery.eval.service.MetricTable;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** The engine's comparison reports to what the service stores and announces. */
 public final class ReportMapper {
-
-    /** Metrics whose per-item score is pass (1) or fail (0): McNemar's exact test applies to them. */
-    private static final Set<String> PASS_FAIL = Set.of(Metrics.OPENING_MATCH, Metrics.EXACT_MATCH, Metrics.PREFERENCE_ACCURACY);
-    private static final double ALPHA = 0.05;
-    private static final double POWER = 0.8;
 
     private ReportMapper() {
     }
@@ -31,7 +24,8 @@ public final class ReportMapper {
      * producing an event no consumer can read.
      */
     public static ComparisonSummary summary(HeldOutComparison.Report r, String baselineModel, String candidateModel,
-                                            HeldOutComparison.Report againstChampion, String championModel) {
+                                            HeldOutComparison.Report againstChampion, String championModel, List<String> metrics,
+                                            ForgettingCheck forgetting) {
         PairedBootstrap.Interval d = r.difference();
         requireFinite("baseline " + r.metric(), r.baselineMean());
         requireFinite("candidate " + r.metric(), r.candidateMean());
@@ -47,12 +41,9 @@ public final class ReportMapper {
             champion = new ComparisonSummary.Against(championModel, againstChampion.baselineMean(), againstChampion.baselineLoss(),
                     c.mean(), c.low(), c.high());
         }
-        double[] baseline = r.items().stream().mapToDouble(HeldOutComparison.ItemResult::baselineScore).toArray();
-        double[] candidate = r.items().stream().mapToDouble(HeldOutComparison.ItemResult::candidateScore).toArray();
         return new ComparisonSummary(r.metric(), r.items().size(), baselineModel, candidateModel, r.baselineMean(), r.candidateMean(),
                 r.baselineLoss(), r.candidateLoss(), d.mean(), d.low(), d.high(), d.confidence(), verdict(d), lossDifferenceHigh(r),
-                finiteOrNull(baseline.length < 2 ? Double.NaN : MinimumDetectableEffect.pairedMean(baseline, candidate, ALPHA, POWER)),
-                PASS_FAIL.contains(r.metric()) ? McNemarExact.test(baseline, candidate).pValue() : null, champion);
+                champion, MetricTable.compute(metrics, r, againstChampion), forgetting);
     }
 
     /**

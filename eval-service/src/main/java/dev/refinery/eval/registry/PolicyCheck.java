@@ -1,6 +1,8 @@
 package dev.refinery.eval.registry;
 
 import dev.refinery.eval.service.ComparisonSummary;
+import dev.refinery.eval.service.ForgettingCheck;
+import dev.refinery.eval.service.MetricResult;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,39 @@ public final class PolicyCheck {
             guardHolds = s.lossDifferenceHigh() <= policy.lossMargin();
             reasons.add(rule(guardHolds, "guard, held-out loss against " + s.baselineModel() + ": upper bound of the increase "
                     + num(s.lossDifferenceHigh()) + (guardHolds ? " within " : " beyond ") + "the margin " + num(policy.lossMargin())));
+        }
+
+        ForgettingCheck f = s.forgetting();
+        if (f == null) {
+            reasons.add("skip: forgetting guard: base model has no general-ability set");
+        } else {
+            boolean keptGeneration = f.generationDifferenceLow() >= -policy.forgettingMargin();
+            String loss = "forgetting guard, loss on " + f.items() + " general-ability texts: " + num(f.baselineLoss()) + " -> "
+                    + num(f.candidateLoss()) + ", upper bound of the rise " + num(f.lossDifferenceHigh());
+            if (policy.forgettingLossMargin() == null) {
+                reasons.add("info: " + loss + " (reported; the policy sets no margin for it)");
+            } else {
+                boolean keptLoss = f.lossDifferenceHigh() <= policy.forgettingLossMargin();
+                guardHolds &= keptLoss;
+                reasons.add(rule(keptLoss, loss + (keptLoss ? " within " : " beyond ") + "the margin " + num(policy.forgettingLossMargin())));
+            }
+            guardHolds &= keptGeneration;
+            reasons.add(rule(keptGeneration, "forgetting guard, ROUGE-L of the continuations: " + num(f.baselineGeneration()) + " -> "
+                    + num(f.candidateGeneration()) + ", lower bound of the change " + signed(f.generationDifferenceLow())
+                    + (keptGeneration ? " within " : " beyond ") + "the margin -" + num(policy.forgettingMargin())));
+        }
+
+        for (PromotionPolicy.Guard guard : policy.guards()) {
+            MetricResult m = s.metrics().stream().filter(r -> r.metric().equals(guard.metric())).findFirst().orElse(null);
+            if (m == null) {
+                reasons.add("skip: guard, " + guard.metric() + ": this evaluation does not score it (a preference test split is "
+                        + "scored on preference accuracy only)");
+                continue;
+            }
+            boolean holds = m.ciLow() >= -guard.margin();
+            guardHolds &= holds;
+            reasons.add(rule(holds, "guard, " + guard.metric() + " against " + s.baselineModel() + ": " + interval(m.differenceMean(),
+                    m.ciLow(), m.ciHigh()) + (holds ? ", lower bound within " : ", lower bound beyond ") + "the margin -" + num(guard.margin())));
         }
 
         Outcome outcome = worseThanBaseline || worseThanChampion || !guardHolds ? Outcome.REGRESSED

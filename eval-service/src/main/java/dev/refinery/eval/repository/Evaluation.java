@@ -76,8 +76,12 @@ public class Evaluation extends PanacheEntityBase {
     @Column(nullable = false)
     public EvaluationStatus status;
 
+    /** The primary metric. */
     @Column(nullable = false)
     public String metric;
+
+    /** Every metric scored, comma-separated, the primary first (null for evaluations from before the metric table). */
+    public String metrics;
 
     @Column(name = "max_tokens", nullable = false)
     public int maxTokens;
@@ -144,12 +148,6 @@ public class Evaluation extends PanacheEntityBase {
     @Column(name = "loss_difference_ci_high")
     public Double lossDifferenceHigh;
 
-    @Column(name = "minimum_detectable_effect")
-    public Double minimumDetectableEffect;
-
-    @Column(name = "mcnemar_p_value")
-    public Double mcNemarPValue;
-
     @Enumerated(EnumType.STRING)
     public Outcome outcome;
 
@@ -172,6 +170,38 @@ public class Evaluation extends PanacheEntityBase {
 
     @Column(name = "policy_auto_promote")
     public Boolean policyAutoPromote;
+
+    @Column(name = "policy_forgetting_margin")
+    public Double policyForgettingMargin;
+
+    @Column(name = "policy_forgetting_loss_margin")
+    public Double policyForgettingLossMargin;
+
+    /** The forgetting guard's figures ({@code ForgettingCheck}); null when the base model has no general-ability set. */
+    @Column(name = "forgetting_items")
+    public Integer forgettingItems;
+
+    @Column(name = "forgetting_baseline_loss")
+    public Double forgettingBaselineLoss;
+
+    @Column(name = "forgetting_candidate_loss")
+    public Double forgettingCandidateLoss;
+
+    @Column(name = "forgetting_loss_ci_high")
+    public Double forgettingLossHigh;
+
+    @Column(name = "forgetting_baseline_generation")
+    public Double forgettingBaselineGeneration;
+
+    @Column(name = "forgetting_candidate_generation")
+    public Double forgettingCandidateGeneration;
+
+    @Column(name = "forgetting_generation_ci_low")
+    public Double forgettingGenerationLow;
+
+    /** The policy's guard metrics, as JSON ({@link PromotionPolicy.Guard}). */
+    @Column(name = "policy_guards", columnDefinition = "TEXT")
+    public String policyGuards;
 
     @Column(name = "failure_code")
     public String failureCode;
@@ -229,6 +259,13 @@ public class Evaluation extends PanacheEntityBase {
     public PromotionPolicy policy() {
         return new PromotionPolicy(metric, policyMargin == null ? 0 : policyMargin,
                 policyLossMargin == null ? PromotionPolicy.DEFAULT_LOSS_MARGIN : policyLossMargin,
-                policyAlias == null ? PromotionPolicy.CHAMPION : policyAlias, policyAutoPromote != null && policyAutoPromote);
+                policyForgettingMargin == null ? PromotionPolicy.DEFAULT_FORGETTING_MARGIN : policyForgettingMargin, policyForgettingLossMargin,
+                policyAlias == null ? PromotionPolicy.CHAMPION : policyAlias, policyAutoPromote != null && policyAutoPromote,
+                PromotionPolicy.Guard.fromJson(policyGuards));
+    }
+
+    /** The metrics it scores, primary first. */
+    public List<String> metricList() {
+        return metrics == null ? List.of(metric) : List.of(metrics.split(","));
     }
 }

@@ -25,11 +25,22 @@ public class PromotionPolicyRow extends PanacheEntityBase {
     @Column(name = "loss_margin", nullable = false)
     public double lossMargin;
 
+    @Column(name = "forgetting_margin", nullable = false)
+    public double forgettingMargin;
+
+    /** Null: the general-ability loss is reported, not gated. */
+    @Column(name = "forgetting_loss_margin")
+    public Double forgettingLossMargin;
+
     @Column(nullable = false)
     public String alias;
 
     @Column(name = "auto_promote", nullable = false)
     public boolean autoPromote;
+
+    /** Guard metrics as JSON: [{"metric", "margin"}]; null for none. */
+    @Column(columnDefinition = "TEXT")
+    public String guards;
 
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;

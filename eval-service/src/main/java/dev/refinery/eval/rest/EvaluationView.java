@@ -20,6 +20,8 @@ import java.util.List;
  *                           or CANDIDATE_WORSE
  * @param outcome            under the project's policy: IMPROVED, NO_SIGNIFICANT_CHANGE or REGRESSED
  * @param decision           PROMOTED, NOT_PROMOTED, PASSED_AWAITING_PROMOTION or NOT_APPLICABLE (asked for by hand)
+ * @param metrics            every metric scored, the primary first
+ * @param forgetting         the forgetting guard's figures; absent when the base model has no general-ability set
  * @param reasons            each rule the policy applied, its figures and whether it held, then what was done
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,7 +29,7 @@ public record EvaluationView(String id, String jobId, String datasetId, String b
                              String adapterKey, String candidateVersionId, String baselineVersionId, String championVersionId,
                              String requestedBy, String status, String metric, int maxTokens, int maxItems, Integer items,
                              ModelScore baseline, ModelScore candidate, Difference difference, String verdict, Champion champion,
-                             Statistics statistics, Policy policy, String outcome, String decision, List<String> reasons,
+                             Statistics statistics, List<MetricView> metrics, Forgetting forgetting, Policy policy, String outcome, String decision, List<String> reasons,
                              String itemsKey, String failureCode, String failureReason, int attempts, OffsetDateTime createdAt,
                              OffsetDateTime startedAt, OffsetDateTime finishedAt) {
 
@@ -55,6 +57,35 @@ public record EvaluationView(String id, String jobId, String datasetId, String b
     }
 
     /** The project's policy as it was when the evaluation was asked for. */
-    public record Policy(String metric, double margin, double lossMargin, String alias, boolean autoPromote) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Policy(String metric, double margin, double lossMargin, double forgettingMargin, Double forgettingLossMargin, String alias,
+                         boolean autoPromote, List<Guard> guards) {
+    }
+
+    /**
+     * The forgetting guard: the candidate and its base model on the base model's general-ability texts.
+     *
+     * @param lossDifferenceCiHigh       upper 95% bound of the rise of the loss (nats per token)
+     * @param generationDifferenceCiLow  lower 95% bound of the change of the continuations' ROUGE-L
+     */
+    public record Forgetting(int items, double baselineLoss, double candidateLoss, double lossDifferenceCiHigh, double baselineGeneration,
+                             double candidateGeneration, double generationDifferenceCiLow) {
+    }
+
+    /** A guard metric and how much of it the candidate may lose. */
+    public record Guard(String metric, double margin) {
+    }
+
+    /**
+     * One metric of the evaluation's table (the primary first): both means, candidate - baseline with its interval, what
+     * the test set can detect, McNemar's p for a pass/fail metric, and the champion's figures when there was one.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MetricView(String metric, double baseline, double candidate, Difference difference, Double minimumDetectableEffect,
+                             Double mcNemarPValue, ChampionMetric champion) {
+    }
+
+    /** The champion's mean of a metric and the candidate's difference from it. */
+    public record ChampionMetric(double mean, Difference difference) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.refinery.eval.rest;
 
+import java.util.List;
+
 /** Request bodies of the registry's routes (API types; never stored as they are). */
 public final class RegistryRequests {
 
@@ -20,8 +22,16 @@ public final class RegistryRequests {
     public record Rollback(String reason) {
     }
 
-    /** A project's promotion policy; a field left out keeps its value. */
-    public record Policy(String metric, Double margin, Double lossMargin, String alias, Boolean autoPromote) {
+    /**
+     * A project's promotion policy; a field left out keeps its value ({@code guards: []} removes every guard;
+     * {@code forgettingLossMargin: -1} stops gating on the general-ability loss).
+     */
+    public record Policy(String metric, Double margin, Double lossMargin, Double forgettingMargin, Double forgettingLossMargin,
+                         String alias, Boolean autoPromote, List<Guard> guards) {
+    }
+
+    /** A guard metric: the candidate may lose at most {@code margin} of it against the baseline. */
+    public record Guard(String metric, Double margin) {
     }
 
     /**
@@ -32,7 +42,8 @@ public final class RegistryRequests {
      * @param datasetId whose test split; left out: the candidate's training dataset
      * @param metric    left out: the project's policy metric
      * @param maxItems  left out: the service's limit
+     * @param metrics   more metrics to score beside the primary one and the defaults
      */
-    public record Evaluate(String candidate, String baseline, String datasetId, String metric, Integer maxItems) {
+    public record Evaluate(String candidate, String baseline, String datasetId, String metric, Integer maxItems, List<String> metrics) {
     }
 }

@@ -129,8 +129,7 @@ public class RegistryResource {
         if (body == null) {
             throw ApiException.badRequest("POLICY_REQUIRED", "send the policy fields to change: metric, margin, lossMargin, alias, autoPromote");
         }
-        return RegistryMapper.view(policies.update(caller.tenant(), body.metric(), body.margin(), body.lossMargin(), body.alias(),
-                body.autoPromote(), caller.get().subject()));
+        return RegistryMapper.view(policies.update(caller.tenant(), RegistryMapper.change(body), caller.get().subject()));
     }
 
     private AliasView aliasView(String tenant, String alias) {

@@ -2,6 +2,8 @@ package dev.refinery.eval.service;
 
 import dev.refinery.eval.repository.Verdict;
 
+import java.util.List;
+
 /**
  * The outcome of a held-out comparison, as the service keeps and announces it.
  *
@@ -12,15 +14,19 @@ import dev.refinery.eval.repository.Verdict;
  * @param confidence              level of that interval (0.95)
  * @param lossDifferenceHigh      upper bound of the paired bootstrap interval of the per-item held-out loss, candidate -
  *                                baseline: the guard's figure (null when the items carry no loss)
- * @param minimumDetectableEffect the smallest difference of the metric this many items detect (5% two-sided, 80% power,
- *                                from the observed spread of the differences); null with fewer than 2 items
- * @param mcNemarPValue           exact McNemar p-value of a pass/fail metric; null for a graded one
  * @param champion                the same candidate against the project's champion, when it has one
+ * @param metrics                 every metric of the evaluation, the primary first (its figures are the ones above)
+ * @param forgetting              the forgetting guard's figures; null when the base model has no general-ability set
  */
 public record ComparisonSummary(String metric, int items, String baselineModel, String candidateModel, double baselineMean,
                                 double candidateMean, double baselineLoss, double candidateLoss, double differenceMean,
                                 double ciLow, double ciHigh, double confidence, Verdict verdict, Double lossDifferenceHigh,
-                                Double minimumDetectableEffect, Double mcNemarPValue, Against champion) {
+                                Against champion, List<MetricResult> metrics, ForgettingCheck forgetting) {
+
+    /** The primary metric's row of the table. */
+    public MetricResult primary() {
+        return metrics.get(0);
+    }
 
     /**
      * The candidate against another model on the same items.

@@ -15,6 +15,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -59,7 +60,7 @@ public class EvaluationRequests {
         PromotionPolicy policy = policies.of(candidate.tenant);
         String champion = registry.holder(candidate.tenant, policy.alias()).map(v -> v.id).filter(id -> !id.equals(candidate.id))
                 .orElse(null);
-        Evaluation e = record(candidate, null, champion, candidate.datasetId, policy, policy.metric(), config.maxItems());
+        Evaluation e = record(candidate, null, champion, candidate.datasetId, policy, policy.metric(), List.of(), config.maxItems());
         e.sourceEventId = sourceEventId;
         return Optional.of(e);
     }
@@ -72,20 +73,22 @@ public class EvaluationRequests {
      * @param datasetId null: the candidate's dataset
      * @param metric   null: the project's policy metric
      * @param maxItems null: the service's limit
+     * @param metrics  more metrics to score (null: none)
      */
     @Transactional
     public Evaluation requestByHand(ModelVersion candidate, ModelVersion baseline, String datasetId, String metric, Integer maxItems,
-                                    String requestedBy) {
+                                    List<String> metrics, String requestedBy) {
         PromotionPolicy policy = policies.of(candidate.tenant);
-        if (metric != null && !PromotionPolicies.METRICS.contains(metric)) {
-            throw ApiException.badRequest("EVAL_METRIC_UNKNOWN", "metric '" + metric + "' is not one an evaluation can score: use one of "
-                    + String.join(", ", PromotionPolicies.METRICS)).with("field", "metric");
+        requireKnownMetric(metric, "metric");
+        List<String> extra = metrics == null ? List.of() : metrics;
+        for (int i = 0; i < extra.size(); i++) {
+            requireKnownMetric(extra.get(i), "metrics[" + i + "]");
         }
         if (maxItems != null && (maxItems < 2 || maxItems > config.maxItems())) {
             throw ApiException.badRequest("EVAL_MAX_ITEMS_INVALID", "maxItems must be 2 to " + config.maxItems() + ", got " + maxItems)
                     .with("field", "maxItems");
         }
-        for (ModelVersion v : baseline == null ? java.util.List.of(candidate) : java.util.List.of(candidate, baseline)) {
+        for (ModelVersion v : baseline == null ? List.of(candidate) : List.of(candidate, baseline)) {
             if (!v.artifactType.inBucket()) {
                 throw ApiException.conflict("EVAL_MODEL_NOT_EVALUABLE", v.id + " is a model " + v.backend + " keeps (" + v.providerModel
                         + "); evaluating it needs the provider's chat-completions endpoint, which this service does not call yet");
@@ -97,14 +100,21 @@ public class EvaluationRequests {
                     + (baseline == null ? "" : " nor " + baseline.id) + "; an evaluation runs on the test split of the candidate's "
                     + "or the baseline's dataset").with("field", "datasetId");
         }
-        Evaluation e = record(candidate, baseline, null, testSet, policy, metric != null ? metric : policy.metric(),
+        Evaluation e = record(candidate, baseline, null, testSet, policy, metric != null ? metric : policy.metric(), extra,
                 maxItems != null ? maxItems : config.maxItems());
         e.requestedBy = requestedBy;
         return e;
     }
 
+    private static void requireKnownMetric(String metric, String field) {
+        if (metric != null && !PromotionPolicies.METRICS.contains(metric)) {
+            throw ApiException.badRequest("EVAL_METRIC_UNKNOWN", "metric '" + metric + "' is not one an evaluation can score: use one of "
+                    + String.join(", ", PromotionPolicies.METRICS)).with("field", field);
+        }
+    }
+
     private Evaluation record(ModelVersion candidate, ModelVersion baseline, String championId, String datasetId, PromotionPolicy policy,
-                              String metric, int maxItems) {
+                              String metric, List<String> extraMetrics, int maxItems) {
         Evaluation e = new Evaluation();
         e.id = "ev-" + UUID.randomUUID().toString().replace("-", "");
         e.tenant = candidate.tenant;
@@ -119,12 +129,16 @@ public class EvaluationRequests {
         e.championVersionId = championId;
         e.status = EvaluationStatus.PENDING;
         e.metric = metric;
+        e.metrics = String.join(",", MetricTable.forEvaluation(metric, policy.guardMetrics(), extraMetrics));
         e.maxTokens = config.maxTokens();
         e.maxItems = maxItems;
         e.policyMargin = policy.margin();
         e.policyLossMargin = policy.lossMargin();
+        e.policyForgettingMargin = policy.forgettingMargin();
+        e.policyForgettingLossMargin = policy.forgettingLossMargin();
         e.policyAlias = policy.alias();
         e.policyAutoPromote = policy.autoPromote();
+        e.policyGuards = PromotionPolicy.Guard.toJson(policy.guards());
         e.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         e.persist();
         leases.open(EvaluationTransitions.LEASE_KIND, e.id);

@@ -42,6 +42,9 @@ public class EvaluationRunner {
     @Inject
     ItemsFile itemsFile;
 
+    @Inject
+    GeneralAbility generalAbility;
+
     /** The result of a run: the summary and where the per-item results went. */
     public record Result(ComparisonSummary summary, String itemsKey) {
     }
@@ -63,8 +66,10 @@ public class EvaluationRunner {
                     items.pairs().isEmpty() ? task.metric() : Metrics.PREFERENCE_ACCURACY, task.maxTokens());
             HeldOutComparison.Report report = compare(baseline, candidate, items, task);
             HeldOutComparison.Report againstChampion = champion == null ? null : compare(champion, candidate, items, task);
+            ForgettingCheck forgetting = generalAbility.texts(task.candidate().baseModel())
+                    .map(texts -> generalAbility.check(baseModels.load(task.candidate().baseModel()), candidate, texts)).orElse(null);
             ComparisonSummary summary = ReportMapper.summary(report, task.baseline().name(), task.candidate().name(),
-                    againstChampion, champion == null ? null : task.champion().name());
+                    againstChampion, champion == null ? null : task.champion().name(), task.metrics(), forgetting);
             String itemsKey = itemsFile.store(task.evalId(), ReportMapper.itemLines(report, againstChampion), work.resolve("items.jsonl"));
             return new Result(summary, itemsKey);
         } finally {

@@ -2,6 +2,7 @@ package dev.refinery.eval.service;
 
 import dev.refinery.eval.mapping.EvaluationMapper;
 import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.repository.EvaluationMetric;
 import dev.refinery.eval.repository.EvaluationStatus;
 import dev.refinery.eval.rest.EvaluationView;
 import dev.refinery.kit.lease.WorkLeases;
@@ -37,7 +38,7 @@ public class EvaluationService {
             status = leases.find(EvaluationTransitions.LEASE_KIND, e.id).filter(WorkLeases.Row::held).isPresent()
                     ? EvaluationStatus.RUNNING : EvaluationStatus.PENDING;
         }
-        return EvaluationMapper.toView(e, status);
+        return EvaluationMapper.toView(e, status, EvaluationMetric.of(e.id));
     }
 
     /** The evaluation {@code id} of {@code tenant}; another tenant's answers exactly as one that does not exist (404). */

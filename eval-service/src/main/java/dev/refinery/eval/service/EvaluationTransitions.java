@@ -3,6 +3,7 @@ package dev.refinery.eval.service;
 import dev.refinery.eval.events.EvalFinished;
 import dev.refinery.eval.mapping.EvaluationMapper;
 import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.repository.EvaluationMetric;
 import dev.refinery.eval.repository.EvaluationStatus;
 import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.eval.registry.Decision;
@@ -60,7 +61,7 @@ public class EvaluationTransitions {
         e.status = EvaluationStatus.RUNNING;
         e.attempts = lease.attempt();
         e.startedAt = now();
-        return Optional.of(new EvaluationTask(e.id, e.jobId, e.datasetId, e.metric, e.maxTokens, e.maxItems,
+        return Optional.of(new EvaluationTask(e.id, e.jobId, e.datasetId, e.metric, e.metricList(), e.maxTokens, e.maxItems,
                 new EvaluatedModel(e.baseModel + "+" + e.jobId, e.candidateVersionId, e.baseModel, e.artifactType, e.bucket, e.artifactKey),
                 e.baselineVersionId == null ? EvaluatedModel.base(e.baseModel) : EvaluatedModel.of(ModelVersion.findById(e.baselineVersionId)),
                 e.championVersionId == null ? null : EvaluatedModel.of(ModelVersion.findById(e.championVersionId))));
@@ -76,6 +77,7 @@ public class EvaluationTransitions {
         leases.requireHeld(lease);
         Evaluation e = Evaluation.findById(lease.workId());
         EvaluationMapper.recordResult(e, summary, itemsKey);
+        EvaluationMapper.metricRows(e.id, summary.metrics()).forEach(m -> m.persist());
         decide(e, summary);
         finish(e, lease, EvaluationStatus.COMPLETED, null, null);
     }
@@ -130,7 +132,7 @@ public class EvaluationTransitions {
         e.failureCode = code;
         e.failureReason = reason;
         e.finishedAt = now();
-        outbox.publish(EvalFinished.TOPIC, e.id, EvaluationMapper.toEvent(e));
+        outbox.publish(EvalFinished.TOPIC, e.id, EvaluationMapper.toEvent(e, EvaluationMetric.of(e.id)), EvalFinished.VERSION);
         leases.complete(lease);
         LOG.infof("evaluation %s of job %s %s%s (attempt %d)", e.id, e.jobId, status,
                 reason == null ? ": " + e.outcome + ", " + e.decision + " (" + e.metric + " " + e.baselineMean + " -> " + e.candidateMean + ")"

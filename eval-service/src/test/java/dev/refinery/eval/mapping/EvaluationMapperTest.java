@@ -6,7 +6,11 @@ import dev.refinery.eval.events.EvalFinished;
 import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.EvaluationStatus;
+import dev.refinery.eval.registry.Decision;
+import dev.refinery.eval.registry.Outcome;
 import dev.refinery.eval.repository.Verdict;
+import dev.refinery.eval.service.ForgettingCheck;
+import dev.refinery.eval.service.MetricResult;
 import dev.refinery.eval.rest.EvaluationView;
 import dev.refinery.eval.service.ComparisonSummary;
 import dev.refinery.kit.events.EventPayloads;
@@ -14,6 +18,7 @@ import dev.refinery.testing.ContractSchemas;
 import org.junit.jupiter.api.Test;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,15 +56,24 @@ class EvaluationMapperTest {
 
     private static Evaluation completed() {
         Evaluation e = evaluation(EvaluationStatus.COMPLETED);
-        EvaluationMapper.recordResult(e, new ComparisonSummary("opening_match", 27, "stories260K", "stories260K+" + JOB, 0.0, 0.93,
-                1.93, 0.61, 0.93, 0.81, 1.0, 0.95, Verdict.CANDIDATE_BETTER, -0.5, 0.3, 1.2e-8, null), "evals/" + EVAL + "/items.jsonl");
+        EvaluationMapper.recordResult(e, SUMMARY, "evals/" + EVAL + "/items.jsonl");
+        e.outcome = Outcome.IMPROVED;
+        e.decision = Decision.PROMOTED;
+        e.decisionReasons = "pass: opening_match against stories260K\npromoted to champion";
         return e;
     }
 
+    private static final ComparisonSummary SUMMARY = new ComparisonSummary("opening_match", 27, "stories260K", "stories260K+" + JOB, 0.0,
+            0.93, 1.93, 0.61, 0.93, 0.81, 1.0, 0.95, Verdict.CANDIDATE_BETTER, -0.5, null, List.of(
+            new MetricResult("opening_match", 0.0, 0.93, 0.93, 0.81, 1.0, 0.27, 1.5e-8, null),
+            new MetricResult("rouge_l", 0.2, 0.6, 0.4, 0.3, 0.5, 0.08, null, null)),
+            new ForgettingCheck(24, 1.62, 1.66, 0.04, 0.05, 0.31, 0.3, -0.01, -0.04));
+
     @Test
     void aCompletedEvaluationBecomesAValidEventWithItsSummary() throws Exception {
-        String json = EventPayloads.write(EvaluationMapper.toEvent(completed()));
-        ContractSchemas.assertValid("eval-finished", json);
+        Evaluation e = completed();
+        String json = EventPayloads.write(EvaluationMapper.toEvent(e, EvaluationMapper.metricRows(e.id, SUMMARY.metrics())));
+        ContractSchemas.assertValid("eval-finished", 2, json);
         JsonNode event = JSON.readTree(json);
         assertEquals("COMPLETED", event.get("status").asText());
         assertEquals("tenant-a", event.get("tenant").asText(), "only the evaluation's owner is to be told");
@@ -73,14 +87,25 @@ class EvaluationMapperTest {
         assertEquals("evals/" + EVAL + "/items.jsonl", event.get("itemsKey").asText());
         assertEquals("2026-11-28T15:31:40.123456Z", event.get("finishedAt").asText());
         assertFalse(event.has("failureReason"), "absent fields are left out, not null: " + json);
+        assertEquals("IMPROVED", event.get("outcome").asText());
+        assertEquals("PROMOTED", event.get("decision").asText());
+        assertEquals(2, event.get("reasons").size());
+        assertEquals("rouge_l", event.at("/metrics/1/name").asText());
+        assertEquals(1.5e-8, event.at("/metrics/0/mcNemarPValue").asDouble());
+        assertFalse(event.at("/metrics/1").has("mcNemarPValue"), "a graded metric has no McNemar test");
+        assertEquals(0.05, event.at("/forgetting/lossDifferenceCiHigh").asDouble());
+        // A v1 reader sees v1's fields with v1's meaning.
+        ContractSchemas.assertValid("eval-finished", 1, json);
     }
 
     @Test
-    void theGoldenSampleReadsBackAsTheSameEvent() throws Exception {
-        // Our producer copy holds every field of the contract: a round trip of the golden sample loses nothing.
-        String sample = ContractSchemas.sample("eval-finished");
-        EvalFinished parsed = EventPayloads.read(sample, EvalFinished.class);
-        assertEquals(JSON.readTree(sample), JSON.readTree(EventPayloads.write(parsed)));
+    void theGoldenSamplesReadBackAsTheSameEvent() throws Exception {
+        // Our producer copy holds every field of the contract, v1's and v2's: a round trip of a golden sample loses nothing.
+        for (String sample : List.of(ContractSchemas.sample("eval-finished", 1), ContractSchemas.sample("eval-finished", 2),
+                ContractSchemas.sample("eval-finished-failed", 2))) {
+            EvalFinished parsed = EventPayloads.read(sample, EvalFinished.class);
+            assertEquals(JSON.readTree(sample), JSON.readTree(EventPayloads.write(parsed)));
+        }
     }
 
     @Test
@@ -88,32 +113,38 @@ class EvaluationMapperTest {
         Evaluation e = evaluation(EvaluationStatus.FAILED);
         e.failureCode = "EVAL_ADAPTER_MISSING";
         e.failureReason = "the job's adapter does not exist: no files under jobs/x/adapter/";
-        String json = EventPayloads.write(EvaluationMapper.toEvent(e));
-        ContractSchemas.assertValid("eval-finished", json);
+        String json = EventPayloads.write(EvaluationMapper.toEvent(e, List.of()));
+        ContractSchemas.assertValid("eval-finished", 2, json);
         JsonNode event = JSON.readTree(json);
         assertEquals("FAILED", event.get("status").asText());
         assertEquals("tenant-a", event.get("tenant").asText());
         assertEquals(e.failureReason, event.get("failureReason").asText());
+        assertEquals("EVAL_ADAPTER_MISSING", event.get("failureCode").asText());
         assertFalse(event.has("baseline") || event.has("verdict") || event.has("itemsKey"), json);
     }
 
     @Test
     void anUnfinishedEvaluationHasNoEvent() {
-        assertThrows(IllegalStateException.class, () -> EvaluationMapper.toEvent(evaluation(EvaluationStatus.RUNNING)));
+        assertThrows(IllegalStateException.class, () -> EvaluationMapper.toEvent(evaluation(EvaluationStatus.RUNNING), List.of()));
     }
 
     @Test
     void theViewShowsTheSummaryOnlyOnceCompleted() {
-        EvaluationView done = EvaluationMapper.toView(completed(), EvaluationStatus.COMPLETED);
+        Evaluation e = completed();
+        EvaluationView done = EvaluationMapper.toView(e, EvaluationStatus.COMPLETED, EvaluationMapper.metricRows(e.id, SUMMARY.metrics()));
+        assertEquals(2, done.metrics().size());
+        assertEquals(0.27, done.statistics().minimumDetectableEffect());
+        assertEquals(List.of("pass: opening_match against stories260K", "promoted to champion"), done.reasons());
         assertEquals(0.93, done.candidate().metric());
         assertEquals("CANDIDATE_BETTER", done.verdict());
         assertEquals("lora-adapter", done.artifactType());
         assertEquals("jobs/" + JOB + "/adapter/", done.adapterKey());
-        EvaluationView pending = EvaluationMapper.toView(evaluation(EvaluationStatus.PENDING), EvaluationStatus.PENDING);
+        EvaluationView pending = EvaluationMapper.toView(evaluation(EvaluationStatus.PENDING), EvaluationStatus.PENDING, List.of());
         assertEquals("PENDING", pending.status());
         assertNull(pending.baseline());
         assertNull(pending.difference());
         assertNull(pending.verdict());
+        assertNull(pending.metrics());
     }
 
     @Test
@@ -121,7 +152,7 @@ class EvaluationMapperTest {
         Evaluation e = evaluation(EvaluationStatus.PENDING);
         e.artifactType = ArtifactType.FULL_MODEL;
         e.artifactKey = "jobs/" + JOB + "/model/";
-        EvaluationView view = EvaluationMapper.toView(e, EvaluationStatus.RUNNING);
+        EvaluationView view = EvaluationMapper.toView(e, EvaluationStatus.RUNNING, List.of());
         assertEquals("full-model", view.artifactType());
         assertEquals("jobs/" + JOB + "/model/", view.artifactKey());
         assertNull(view.adapterKey());

@@ -6,6 +6,7 @@ import dev.refinery.eval.repository.Verdict;
 import dev.refinery.eval.service.ComparisonSummary;
 import dev.refinery.eval.service.EvaluationFailure;
 import dev.refinery.eval.service.ItemLine;
+import dev.refinery.eval.service.MetricResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -29,7 +30,7 @@ class ReportMapperTest {
 
     @Test
     void theSummaryCarriesEveryNumberOfTheReport() {
-        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", null, null);
+        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", null, null, List.of("opening_match"), null);
         assertEquals("opening_match", s.metric());
         assertEquals(2, s.items());
         assertEquals("stories260K", s.baselineModel());
@@ -45,8 +46,9 @@ class ReportMapperTest {
         assertEquals(Verdict.CANDIDATE_BETTER, s.verdict());
         assertNull(s.champion());
         // Two items, both passed by the candidate only: McNemar's exact p = 2 * 0.5^2.
-        assertEquals(0.5, s.mcNemarPValue(), 1e-12);
-        assertEquals(0.0, s.minimumDetectableEffect(), 1e-12, "identical differences have no spread");
+        assertEquals(0.5, s.primary().mcNemarPValue(), 1e-12);
+        assertEquals(0.0, s.primary().minimumDetectableEffect(), 1e-12, "identical differences have no spread");
+        assertEquals(0.5, s.primary().ciLow(), "the primary row is the comparison's own interval");
         assertEquals(-1.2, s.lossDifferenceHigh(), 1e-12, "every item's loss fell by 1.2");
     }
 
@@ -56,8 +58,18 @@ class ReportMapperTest {
                 ITEM.candidateOutput(), 1.0, 1.0, 0.3, 0.2, null);
         HeldOutComparison.Report againstChampion = new HeldOutComparison.Report("opening_match", List.of(championItem, championItem), 1.0, 1.0,
                 new PairedBootstrap.Interval(0, 0, 0, 0.95, 2), 0.3, 0.2);
-        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", againstChampion, "stories260K+ft-0");
+        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", againstChampion, "stories260K+ft-0",
+                List.of("opening_match", "rouge_l"), null);
         assertEquals(new ComparisonSummary.Against("stories260K+ft-0", 1.0, 0.3, 0, 0, 0), s.champion());
+        // Every metric scores the same answers: ROUGE-L of the candidate's answer (the reference itself) is 1, the
+        // base's "Lily went out." shares no word with it, the champion's "champion says" neither.
+        MetricResult rouge = s.metrics().get(1);
+        assertEquals("rouge_l", rouge.metric());
+        assertEquals(0.0, rouge.baselineMean(), 1e-12);
+        assertEquals(1.0, rouge.candidateMean(), 1e-12);
+        assertEquals(0.0, rouge.champion().mean(), 1e-12);
+        assertEquals(1.0, rouge.champion().differenceMean(), 1e-12);
+        assertNull(rouge.mcNemarPValue(), "ROUGE-L is graded, not pass/fail");
         List<ItemLine> lines = ReportMapper.itemLines(report(0.5, 0.9), againstChampion);
         assertEquals(2, lines.size());
         assertEquals("champion says", lines.get(0).championOutput());
@@ -91,7 +103,7 @@ class ReportMapperTest {
     void aNonFiniteResultFailsTheEvaluationInsteadOfBreakingTheEvent() {
         HeldOutComparison.Report r = new HeldOutComparison.Report("opening_match", List.of(ITEM), 0, 1,
                 new PairedBootstrap.Interval(1, 1, 1, 0.95, 1), Double.NaN, 0.3);
-        EvaluationFailure f = assertThrows(EvaluationFailure.class, () -> ReportMapper.summary(r, "b", "c", null, null));
+        EvaluationFailure f = assertThrows(EvaluationFailure.class, () -> ReportMapper.summary(r, "b", "c", null, null, List.of("opening_match"), null));
         assertEquals("EVAL_NON_FINITE_RESULT", f.code());
         assertTrue(f.getMessage().contains("baseline held-out loss"), f.getMessage());
     }
