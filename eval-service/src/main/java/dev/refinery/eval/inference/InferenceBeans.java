@@ -1,0 +1,25 @@
+package dev.refinery.eval.inference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+
+/** The service's one inference client, with its cache in the service's database. */
+@ApplicationScoped
+public class InferenceBeans {
+
+    @Produces
+    @Singleton
+    OutputCache outputCache(DataSource dataSource) {
+        return new JdbcOutputCache(dataSource);
+    }
+
+    @Produces
+    @Singleton
+    InferenceClient inferenceClient(InferenceConfig config, OutputCache cache) {
+        return new InferenceClient(config.toSettings(), cache, Clock.systemUTC());
+    }
+}
