@@ -2,6 +2,7 @@ package dev.refinery.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.eval.inference.ChatMessage;
 import dev.refinery.eval.inference.Decoding;
 import dev.refinery.eval.inference.Endpoint;
@@ -9,6 +10,7 @@ import dev.refinery.eval.inference.InferenceClient;
 import dev.refinery.eval.inference.InferenceSettings;
 import dev.refinery.eval.inference.OutputCache;
 import dev.refinery.eval.inference.ProviderKind;
+import dev.refinery.eval.inference.ServingCutoffs;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -139,7 +141,7 @@ public final class InferenceBench {
                            String label) throws InterruptedException {
         stub.reset(refuseEvery);
         InferenceClient client = new InferenceClient(InferenceSettings.defaults().withMaxInFlight(inFlight), OutputCache.NONE,
-                Clock.systemUTC());
+                ServingCutoffs.from(ModelCatalog.load(), Clock.systemUTC()), Clock.systemUTC());
         long start = System.nanoTime();
         List<String> answers = client.answerAll("bench", endpoint, questions, Decoding.greedy(16));
         double seconds = (System.nanoTime() - start) / 1e9;

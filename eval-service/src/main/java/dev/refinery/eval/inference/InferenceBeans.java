@@ -1,5 +1,6 @@
 package dev.refinery.eval.inference;
 
+import dev.refinery.catalog.ModelCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -20,6 +21,9 @@ public class InferenceBeans {
     @Produces
     @Singleton
     InferenceClient inferenceClient(InferenceConfig config, OutputCache cache) {
-        return new InferenceClient(config.toSettings(), cache, Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        // The same catalog file as training-service's: the bundled one, or the one REFINERY_CATALOG names.
+        ServingCutoffs cutoffs = ServingCutoffs.from(ModelCatalog.loadFromEnvironment(), clock);
+        return new InferenceClient(config.toSettings(), cache, cutoffs, clock);
     }
 }

@@ -1,5 +1,6 @@
 package dev.refinery.eval.inference;
 
+import dev.refinery.catalog.ProviderCutoff;
 import dev.refinery.eval.service.EvaluationFailure;
 
 import java.net.http.HttpClient;
@@ -52,8 +53,11 @@ public class InferenceClient {
     private final Backoff backoff;
     private final Sleeper sleeper;
 
-    public InferenceClient(InferenceSettings settings, OutputCache cache, Clock clock) {
-        this(settings, cache, ServingCutoffs.known(clock), defaultHttpClient(settings), clock,
+    /**
+     * @param cutoffs usually {@code ServingCutoffs.from(ModelCatalog.loadFromEnvironment(), clock)}
+     */
+    public InferenceClient(InferenceSettings settings, OutputCache cache, ServingCutoffs cutoffs, Clock clock) {
+        this(settings, cache, cutoffs, defaultHttpClient(settings), clock,
                 duration -> Thread.sleep(duration.toMillis()), bound -> ThreadLocalRandom.current().nextLong(bound + 1));
     }
 
@@ -86,9 +90,9 @@ public class InferenceClient {
      */
     public List<String> answerAll(String tenant, Endpoint endpoint, List<List<ChatMessage>> prompts, Decoding decoding)
             throws InterruptedException {
-        Optional<ServingCutoffs.Cutoff> retired = cutoffs.passed(endpoint);
+        Optional<ProviderCutoff> retired = cutoffs.passed(endpoint);
         if (retired.isPresent()) {
-            ServingCutoffs.Cutoff cutoff = retired.get();
+            ProviderCutoff cutoff = retired.get();
             throw new EvaluationFailure(InferenceErrorCodes.MODEL_RETIRED, endpoint.describe() + " is no longer served: "
                     + cutoff.what() + " from " + cutoff.from() + " (source: " + cutoff.source() + "). Re-run its training"
                     + " spec on another backend and evaluate that model instead.");

@@ -1,6 +1,7 @@
 package dev.refinery.eval.inference;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.refinery.catalog.ModelCatalog;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class ConcurrencyLimitTest {
         Endpoint endpoint = new Endpoint(ProviderKind.OPENAI_COMPATIBLE,
                 "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "local-model", null);
         InferenceClient client = new InferenceClient(InferenceSettings.defaults().withMaxInFlight(limit), OutputCache.NONE,
-                Clock.systemUTC());
+                ServingCutoffs.from(ModelCatalog.load(), Clock.systemUTC()), Clock.systemUTC());
 
         List<String> answers = client.answerAll("tenant-a", endpoint, ChatStubs.questions(prompts), Decoding.greedy(8));
 

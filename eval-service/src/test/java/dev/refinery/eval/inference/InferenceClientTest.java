@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.refinery.catalog.ModelCatalog;
 import dev.refinery.eval.service.EvaluationFailure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +64,7 @@ class InferenceClientTest {
     }
 
     private InferenceClient client(InferenceSettings settings, Clock clock) {
-        return new InferenceClient(settings, OutputCache.NONE, ServingCutoffs.known(clock),
+        return new InferenceClient(settings, OutputCache.NONE, ServingCutoffs.from(ModelCatalog.load(), clock),
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), clock, waits::add, bound -> bound);
     }
 

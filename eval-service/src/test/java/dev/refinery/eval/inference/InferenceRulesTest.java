@@ -1,5 +1,6 @@
 package dev.refinery.eval.inference;
 
+import dev.refinery.catalog.ModelCatalog;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InferenceRulesTest {
 
     private static final Clock NOW = Clock.fixed(Instant.parse("2026-12-07T12:00:00Z"), ZoneOffset.UTC);
+    private static final ModelCatalog CATALOG = ModelCatalog.load();
     private static final Endpoint TOGETHER = new Endpoint(ProviderKind.TOGETHER, "https://api.together.xyz/v1", "acme/m", "k");
 
     @Test
@@ -61,9 +63,9 @@ class InferenceRulesTest {
     }
 
     @Test
-    void servingCutoffsMatchTheMostSpecificModelFamilyOnTheirProviderOnly() {
-        ServingCutoffs january15 = ServingCutoffs.known(Clock.fixed(Instant.parse("2027-01-15T00:00:00Z"), ZoneOffset.UTC));
-        ServingCutoffs november = ServingCutoffs.known(Clock.fixed(Instant.parse("2026-11-01T00:00:00Z"), ZoneOffset.UTC));
+    void servingCutoffsFromTheCatalogMatchTheMostSpecificModelFamilyOnTheirProviderOnly() {
+        ServingCutoffs january15 = ServingCutoffs.from(CATALOG, Clock.fixed(Instant.parse("2027-01-15T00:00:00Z"), ZoneOffset.UTC));
+        ServingCutoffs november = ServingCutoffs.from(CATALOG, Clock.fixed(Instant.parse("2026-11-01T00:00:00Z"), ZoneOffset.UTC));
         Endpoint gpt41 = new Endpoint(ProviderKind.OPENAI, "https://api.openai.com/v1", "ft:gpt-4.1-2025-04-14:acme::x1", "k");
         Endpoint nano = new Endpoint(ProviderKind.OPENAI, "https://api.openai.com/v1", "ft:gpt-4.1-nano-2025-04-14:acme::x1", "k");
         Endpoint base = new Endpoint(ProviderKind.OPENAI, "https://api.openai.com/v1", "gpt-4o-mini", "k");
