@@ -120,8 +120,46 @@ final class CatalogFileReader {
                 }
             }
         }
+        JsonNode jobCutoffNode = node.get("jobCutoff");
+        Optional<ProviderCutoff> jobCutoff = jobCutoffNode == null || jobCutoffNode.isNull() ? Optional.empty()
+                : Optional.ofNullable(cutoff(jobCutoffNode, path + ".jobCutoff"));
+        List<ProviderCutoff> servingCutoffs = new ArrayList<>();
+        JsonNode servingNode = node.get("servingCutoffs");
+        if (servingNode != null && !servingNode.isNull()) {
+            if (!servingNode.isArray()) {
+                problem(path + ".servingCutoffs", "must be an array");
+            } else {
+                for (int i = 0; i < servingNode.size(); i++) {
+                    ProviderCutoff cutoff = cutoff(servingNode.get(i), path + ".servingCutoffs[" + i + "]");
+                    if (cutoff != null) {
+                        servingCutoffs.add(cutoff);
+                    }
+                }
+            }
+        }
         return new CatalogBackend(id, displayName, billing, strings(node.get("notes"), path + ".notes"), models,
-                defaultModel(node, path, models));
+                defaultModel(node, path, models), jobCutoff, servingCutoffs);
+    }
+
+    /** {@code {from, modelPrefixes?, what, source}}: a day from which the backend stops doing something. */
+    private ProviderCutoff cutoff(JsonNode node, String path) {
+        if (!node.isObject()) {
+            problem(path, "must be an object {from, modelPrefixes, what, source}");
+            return null;
+        }
+        String from = text(node, "from", path, true);
+        String what = text(node, "what", path, true);
+        String source = text(node, "source", path, true);
+        List<String> prefixes = strings(node.get("modelPrefixes"), path + ".modelPrefixes");
+        LocalDate day = null;
+        if (from != null) {
+            try {
+                day = LocalDate.parse(from);
+            } catch (DateTimeParseException e) {
+                problem(path + ".from", "'" + from + "' is not a date (yyyy-mm-dd)");
+            }
+        }
+        return day == null || what == null || source == null ? null : new ProviderCutoff(day, prefixes, what, source);
     }
 
     /** The backend's {@code defaultModel} (an id or alias of one of its models); the first model when the file names none. */

@@ -66,6 +66,17 @@ class CatalogFileValidationTest {
     }
 
     @Test
+    void aCutoffWithoutADateOrASourceIsNamed() throws IOException {
+        String broken = VALID.replace("\"billing\": \"dataset-times-epochs\",", "\"billing\": \"dataset-times-epochs\","
+                + " \"jobCutoff\": {\"from\": \"next year\", \"what\": \"jobs stop\", \"source\": \"test\"},"
+                + " \"servingCutoffs\": [{\"from\": \"2027-01-14\", \"modelPrefixes\": [\"ft:\"], \"what\": \"serving stops\"}],");
+        CatalogException e = assertThrows(CatalogException.class, () -> ModelCatalog.load(write(broken)));
+        assertTrue(e.details().contains("$.backends.acme.jobCutoff.from: 'next year' is not a date (yyyy-mm-dd)"), e.details().toString());
+        assertTrue(e.details().contains("$.backends.acme.servingCutoffs[0].source: is required"), e.details().toString());
+        assertEquals(2, e.details().size(), e.details().toString());
+    }
+
+    @Test
     void everyProblemIsReportedWithItsJsonPath() throws IOException {
         String broken = VALID
                 .replace("\"tiktoken:cl100k_base\"", "\"tiktoken:p50k\"")

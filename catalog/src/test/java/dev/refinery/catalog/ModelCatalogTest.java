@@ -22,6 +22,19 @@ class ModelCatalogTest {
     }
 
     @Test
+    void openAiRecordsItsJobCutoffAndItsServingCutoffsWithTheirSources() {
+        CatalogBackend openai = catalog.backend("openai");
+        assertEquals(java.time.LocalDate.of(2027, 1, 6), openai.jobCutoff().orElseThrow().from());
+        ProviderCutoff gpt4o = openai.servingCutoffs().get(0);
+        assertEquals(java.time.LocalDate.of(2027, 1, 14), gpt4o.from());
+        assertTrue(gpt4o.covers("ft:gpt-4o-mini-2024-07-18:acme:support:B7R9VjQd"));
+        assertFalse(gpt4o.covers("gpt-4o-mini"), "base models are not in the notice");
+        assertTrue(gpt4o.source().contains("providers.md"));
+        assertTrue(catalog.backend("together").jobCutoff().isEmpty());
+        assertTrue(catalog.backend("together").servingCutoffs().isEmpty());
+    }
+
+    @Test
     void findsAModelByProviderIdOrAliasWhateverTheCase() {
         CatalogModel byId = catalog.find("together", "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference").orElseThrow();
         CatalogModel byAlias = catalog.find("together", "LLAMA-3.1-8B").orElseThrow();
