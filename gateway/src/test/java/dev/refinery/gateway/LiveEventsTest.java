@@ -35,7 +35,8 @@ class LiveEventsTest {
             "dataset-validated", "dataset-validated",
             "job-submitted", "job-submitted",
             "job-completed", "job-completed",
-            "eval-finished", "eval-finished");
+            "eval-finished", "eval-finished",
+            "model-promoted", "model-promoted");
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Reads the five pipeline topics and hands every event to the live clients. Each gateway instance
+ * Reads the six pipeline topics and hands every event to the live clients. Each gateway instance
  * consumes in consumer groups of its own, from the latest offset and without committing: it relays
  * what happens while it runs, to the clients connected to it, and changes no state, so there is
  * nothing to de-duplicate (a repeat reaches a client twice, with the same SSE id). A record that
@@ -52,6 +52,11 @@ public class PipelineEventConsumer {
 
     @Incoming("eval-finished")
     public void evalFinished(ConsumerRecord<String, String> record) {
+        relay(record);
+    }
+
+    @Incoming("model-promoted")
+    public void modelPromoted(ConsumerRecord<String, String> record) {
         relay(record);
     }
 

@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Turns pipeline events into webhook deliveries. Unlike the live relay, this must not lose an event when a gateway
- * restarts: all replicas consume the five topics in one consumer group ({@code gateway-webhooks}), so each event is
+ * restarts: all replicas consume the six topics in one consumer group ({@code gateway-webhooks}), so each event is
  * handled by one of them, and its offset is committed only after its deliveries are stored. An event handled twice (after
  * a rebalance or a crash before the commit) adds no second delivery. If storing fails (the database is gone), the channel
  * fails and health reports it; the uncommitted events are read again after the restart.

@@ -13,7 +13,7 @@ final class WebhookViews {
     private WebhookViews() {
     }
 
-    /** {@code POST /v1/webhooks}: events are topic names, all five when absent. */
+    /** {@code POST /v1/webhooks}: events are topic names, all six when absent. */
     record WebhookRequest(String url, List<String> events, String description) {
     }
 

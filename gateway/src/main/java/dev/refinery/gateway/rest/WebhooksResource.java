@@ -45,7 +45,7 @@ public class WebhooksResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Audited("webhook.created")
-    @Operation(summary = "Create a webhook", description = "Events of the caller's project on the named topics (all five when events "
+    @Operation(summary = "Create a webhook", description = "Events of the caller's project on the named topics (all six when events "
             + "is absent) are POSTed to url, signed the Standard Webhooks way. The answer holds the signing secret (whsec_...), the "
             + "only time it is shown. url: http or https, not to a private, loopback or link-local address.")
     public Response create(WebhookViews.WebhookRequest request) {

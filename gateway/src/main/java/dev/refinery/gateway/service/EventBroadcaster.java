@@ -62,7 +62,7 @@ public class EventBroadcaster {
         emit(new LiveMessage.Event(event));
     }
 
-    /** Called from the five consumers and the heartbeat timer: the processor needs its items one at a time. */
+    /** Called from the six consumers and the heartbeat timer: the processor needs its items one at a time. */
     private synchronized void emit(LiveMessage message) {
         processor.onNext(message);
     }
