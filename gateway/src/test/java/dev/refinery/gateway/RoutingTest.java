@@ -62,6 +62,8 @@ class RoutingTest {
             "/v1/registry/aliases,                         eval-service,       /registry/aliases,         ",
             "/v1/registry/aliases/champion,                eval-service,       /registry/aliases/champion, ",
             "/v1/registry/policy,                          eval-service,       /registry/policy,          ",
+            "/v1/graders,                                  eval-service,       /graders,                  ",
+            "/v1/graders/is-json,                          eval-service,       /graders/is-json,          ",
     })
     void everyRouteReachesTheOwningServiceWithItsQuery(String publicPath, String service, String upstreamPath, String query) {
         given().urlEncodingEnabled(false)
@@ -160,6 +162,7 @@ class RoutingTest {
             "PUT,    /v1/registry/aliases/champion,           /registry/aliases/champion",
             "POST,   /v1/registry/aliases/champion/rollback,  /registry/aliases/champion/rollback",
             "PUT,    /v1/registry/policy,                     /registry/policy",
+            "POST,   /v1/graders,                             /graders",
     })
     void evaluationsByHandPromotionsAndThePolicyReachEvalServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
         reachesWithItsMethod(method, publicPath, "eval-service", upstreamPath);

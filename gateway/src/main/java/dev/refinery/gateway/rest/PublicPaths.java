@@ -15,7 +15,8 @@ final class PublicPaths {
             "/datasets/", "/v1/datasets/",
             "/jobs/", "/v1/fine-tunes/",
             "/evals/", "/v1/evals/",
-            "/registry/", "/v1/registry/");
+            "/registry/", "/v1/registry/",
+            "/graders/", "/v1/graders/");
 
     private PublicPaths() {
     }
