@@ -37,3 +37,7 @@ ALTER TABLE evaluation ADD COLUMN policy_forgetting_loss_margin DOUBLE PRECISION
 -- The generation check gates by default; the loss rise gates only when a project sets a margin for it (see the README).
 ALTER TABLE promotion_policy ADD COLUMN forgetting_margin DOUBLE PRECISION NOT NULL DEFAULT 0.1;
 ALTER TABLE promotion_policy ADD COLUMN forgetting_loss_margin DOUBLE PRECISION;
+
+-- A model its provider keeps is evaluated through the provider's chat-completions API: it has no bucket nor key.
+ALTER TABLE evaluation ALTER COLUMN bucket DROP NOT NULL;
+ALTER TABLE evaluation ALTER COLUMN artifact_key DROP NOT NULL;

@@ -152,6 +152,21 @@ final class EvalFixtures {
         storage.put("datasets/" + datasetId + "/validated/test.jsonl", jsonl.getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
     }
 
+    /** The held-out items of {@link #uploadTestSplit}: each one's user request and reference reply. */
+    static List<List<String>> testItems() {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<List<String>> items = new ArrayList<>();
+        try {
+            for (String line : firstLines("test.jsonl", TEST_ITEMS)) {
+                com.fasterxml.jackson.databind.JsonNode m = json.readTree(line).get("messages");
+                items.add(List.of(m.get(0).get("content").asText(), m.get(1).get("content").asText()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return items;
+    }
+
     /**
      * The same held-out items as preference pairs (a DPO dataset's test split): the reference story preferred, another
      * hero's story not.

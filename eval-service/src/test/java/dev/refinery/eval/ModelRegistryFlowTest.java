@@ -55,6 +55,11 @@ class ModelRegistryFlowTest {
         TopicProbe probe = new TopicProbe(kafka);
         String datasetId = EvalFixtures.datasetId();
         EvalFixtures.uploadTestSplit(storage, datasetId);
+        // A code grader, used as a promotion gate: the candidate may not open fewer stories properly than the base.
+        given().contentType(ContentType.JSON).body(Map.of("name", "opens-a-story", "kind", "regex", "config", Map.of("pattern", "^Once upon a time")))
+                .when().post("/graders").then().statusCode(201).body("use", equalTo("grader:opens-a-story@1"));
+        given().contentType(ContentType.JSON).body(Map.of("guards", List.of(Map.of("metric", "grader:opens-a-story", "margin", 0.0))))
+                .when().put("/registry/policy").then().statusCode(200);
 
         // The first fine-tune (4 epochs) beats the base model and becomes the champion without a person.
         String strongJob = finishJob(probe, tenant, datasetId, 4);
@@ -67,7 +72,10 @@ class ModelRegistryFlowTest {
         assertTrue(strong.getDouble("statistics.minimumDetectableEffect") > 0, strong.prettify());
         assertNull(strong.get("champion"), "there was no champion to compare with");
         // One row per metric, the primary first, every one scoring the same answers.
-        assertEquals(List.of("opening_match", "exact_match", "token_f1", "rouge_l", "bleu"), strong.getList("metrics.metric"));
+        assertEquals(List.of("opening_match", "exact_match", "token_f1", "rouge_l", "bleu", "grader:opens-a-story@1"),
+                strong.getList("metrics.metric"));
+        assertTrue(strong.getList("reasons", String.class).stream().anyMatch(r -> r.startsWith("pass: guard, grader:opens-a-story@1")),
+                strong.prettify());
         // The forgetting guard ran on stories260K's general-ability texts: the loss rise is reported, the continuations gate.
         assertEquals(24, strong.getInt("forgetting.items"));
         assertTrue(strong.getList("reasons", String.class).stream().anyMatch(r -> r.startsWith("pass: forgetting guard, ROUGE-L")),
@@ -78,7 +86,7 @@ class ModelRegistryFlowTest {
         ContractSchemas.assertValid("eval-finished", 2, finished.value());
         JsonNode announced = JSON.readTree(finished.value());
         assertEquals("PROMOTED", announced.path("decision").asText());
-        assertEquals(5, announced.path("metrics").size());
+        assertEquals(6, announced.path("metrics").size());
         String strongVersion = strong.getString("candidateVersionId");
         given().when().get("/registry/aliases/champion").then().statusCode(200)
                 .body("modelVersionId", equalTo(strongVersion))
@@ -154,6 +162,25 @@ class ModelRegistryFlowTest {
                 .body("detail", containsString("token_f1"));
         given().contentType(ContentType.JSON).body(Map.of("margin", 1.5)).when().put("/registry/policy")
                 .then().statusCode(400).body("code", equalTo("POLICY_MARGIN_INVALID"));
+        // Graders: a version per change, never changed; bad ones refused before they are stored.
+        for (String pattern : List.of("^\\{", "^\\{\"label\"")) {
+            given().contentType(ContentType.JSON).body(Map.of("name", "is-json", "kind", "regex", "config", Map.of("pattern", pattern)))
+                    .when().post("/graders").then().statusCode(201);
+        }
+        given().when().get("/graders").then().statusCode(200).body("size()", equalTo(1)).body("[0].version", equalTo(2));
+        given().when().get("/graders/is-json").then().statusCode(200).body("version", equalTo(List.of(2, 1)));
+        given().contentType(ContentType.JSON).body(Map.of("name", "bad", "kind", "regex", "config", Map.of("pattern", "(unclosed")))
+                .when().post("/graders").then().statusCode(400).body("code", equalTo("GRADER_CONFIG_INVALID"))
+                .body("field", equalTo("config.pattern"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "bad", "kind", "vibes", "config", Map.of()))
+                .when().post("/graders").then().statusCode(400).body("code", equalTo("GRADER_KIND_UNKNOWN"));
+        given().contentType(ContentType.JSON).body(Map.of("name", "judge", "kind", "pairwise_judge", "config",
+                Map.of("backend", "openai", "model", "gpt-4o"))).when().post("/graders").then().statusCode(400)
+                .body("code", equalTo("GRADER_CONFIG_INVALID")).body("detail", containsString("refinery.eval.providers.openai.api-key"));
+        given().when().get("/graders/nobody").then().statusCode(404).body("code", equalTo("GRADER_NOT_FOUND"));
+        given().contentType(ContentType.JSON).body(Map.of("guards", List.of(Map.of("metric", "grader:nobody", "margin", 0.1))))
+                .when().put("/registry/policy").then().statusCode(400).body("code", equalTo("POLICY_METRIC_UNKNOWN"))
+                .body("field", equalTo("guards[0].metric"));
         given().contentType(ContentType.JSON).body(Map.of("guards", List.of(Map.of("metric", "rouge_l", "margin", 0.05),
                         Map.of("metric", "meteor", "margin", 0.1)))).when().put("/registry/policy")
                 .then().statusCode(400).body("code", equalTo("POLICY_METRIC_UNKNOWN")).body("field", equalTo("guards[1].metric"));
@@ -228,6 +255,29 @@ class ModelRegistryFlowTest {
         // A margin of -1 stops gating on the loss again.
         given().contentType(ContentType.JSON).body(Map.of("forgettingLossMargin", -1)).when().put("/registry/policy")
                 .then().statusCode(200).body("forgettingLossMargin", equalTo(null));
+    }
+
+    @Test
+    void aTestSetThatAsksWhatTheModelWasTrainedOnIsRefusedNamingTheItemsAndLines() throws Exception {
+        String tenant = project();
+        String datasetId = EvalFixtures.datasetId();
+        EvalFixtures.uploadTestSplit(storage, datasetId);
+        // The training split holds two of the test requests (spelled with other spacing and case) among others.
+        List<List<String>> test = EvalFixtures.testItems();
+        String train = String.join("\n",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"Write a story about a dog named Rex.\"},{\"role\":\"assistant\",\"content\":\"Once upon a time.\"}]}",
+                chat(test.get(2).get(0).toUpperCase(), "another reply"),
+                chat("  " + test.get(5).get(0) + "  ", test.get(5).get(1))) + "\n";
+        storage.put("datasets/" + datasetId + "/validated/train.jsonl", train.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/x-ndjson");
+        JsonPath eval = EvalFixtures.awaitFinished(finishJob(new TopicProbe(kafka), tenant, datasetId, 1), TestIdentity.header(tenant, Scope.READ));
+        assertEquals("FAILED", eval.getString("status"), eval.prettify());
+        assertEquals("EVAL_TEST_SET_OVERLAP", eval.getString("failureCode"));
+        assertTrue(eval.getString("failureReason").contains("test items 2, 5; training lines 2, 3"), eval.getString("failureReason"));
+    }
+
+    private static String chat(String user, String assistant) throws Exception {
+        return JSON.writeValueAsString(Map.of("messages", List.of(Map.of("role", "user", "content", user),
+                Map.of("role", "assistant", "content", assistant))));
     }
 
     /** A project of its own for the test: requests without a header act for it from here on. */

@@ -91,6 +91,33 @@ public final class HeldOutComparison {
         return report(metric, items, b, c, bNll / tokens, cNll / tokens);
     }
 
+    /**
+     * Compares answers produced elsewhere (a model behind a provider's API, which gives no log-probabilities) on the same
+     * metric and with the same interval as {@link #compare}; the held-out losses are NaN (not measured).
+     *
+     * @param baselineAnswers  one per conversation, in order
+     * @param candidateAnswers the same for the candidate
+     */
+    public Report compareAnswers(List<List<ChatMessage>> conversations, List<String> baselineAnswers, List<String> candidateAnswers) {
+        if (baselineAnswers.size() != conversations.size() || candidateAnswers.size() != conversations.size()) {
+            throw new dev.refinery.engine.EngineException.InvalidArgument("expected " + conversations.size() + " answers per model, got "
+                    + baselineAnswers.size() + " and " + candidateAnswers.size());
+        }
+        List<ItemResult> items = new ArrayList<>();
+        double[] b = new double[conversations.size()];
+        double[] c = new double[conversations.size()];
+        for (int i = 0; i < conversations.size(); i++) {
+            List<ChatMessage> conv = conversations.get(i);
+            ChatMessage reference = conv.get(conv.size() - 1);
+            b[i] = Metrics.score(metric, reference.content(), baselineAnswers.get(i));
+            c[i] = Metrics.score(metric, reference.content(), candidateAnswers.get(i));
+            String user = conv.size() < 2 ? "" : conv.get(conv.size() - 2).content();
+            items.add(new ItemResult(i, user, reference.content(), baselineAnswers.get(i), candidateAnswers.get(i), b[i], c[i],
+                    Double.NaN, Double.NaN, null));
+        }
+        return report(metric, items, b, c, Double.NaN, Double.NaN);
+    }
+
     /** Runs both models on held-out preference pairs (see the class comment); the metric given at construction is not used. */
     public Report comparePreferences(LanguageModel baseline, LanguageModel candidate, List<PreferenceRecord> pairs) {
         List<ItemResult> items = new ArrayList<>();

@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /** eval-service settings ({@code refinery.eval.*}, env {@code REFINERY_EVAL_*}). */
 @ConfigMapping(prefix = "refinery.eval")
@@ -46,4 +48,20 @@ public interface EvalConfig {
 
     @WithDefault("10m")
     Duration maxRetryBackoff();
+
+    /**
+     * Where the models a provider keeps are asked for their answers, per backend ({@code together}, {@code fireworks},
+     * {@code openai}): {@code refinery.eval.providers.together.api-key} and, to point elsewhere (a proxy, a stub),
+     * {@code base-url}. A backend without a key has its models registered but not evaluated.
+     */
+    Map<String, ProviderEndpoint> providers();
+
+    /** One provider's chat-completions API for evaluations. */
+    interface ProviderEndpoint {
+
+        /** Empty: the provider's public API (providers.md §4). */
+        Optional<String> baseUrl();
+
+        Optional<String> apiKey();
+    }
 }

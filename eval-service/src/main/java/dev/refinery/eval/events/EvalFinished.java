@@ -28,10 +28,11 @@ public record EvalFinished(String tenant, String evalId, String jobId, String da
      *
      * @param model       model id (base id, or base id + "+" + job id for a version)
      * @param metric      mean primary metric over the items, in [0, 1]
-     * @param heldOutLoss mean negative log-likelihood per reference token
+     * @param heldOutLoss mean negative log-likelihood per reference token; absent (v2) for a model that answered through a
+     *                    provider's API
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Score(String model, double metric, double heldOutLoss) {
+    public record Score(String model, double metric, Double heldOutLoss) {
     }
 
     /** Mean of candidate - the other model with its paired bootstrap interval. */

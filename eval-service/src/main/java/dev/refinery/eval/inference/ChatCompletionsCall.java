@@ -1,5 +1,7 @@
 package dev.refinery.eval.inference;
 
+import dev.refinery.engine.chat.ChatMessage;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

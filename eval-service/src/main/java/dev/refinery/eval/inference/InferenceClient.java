@@ -1,5 +1,7 @@
 package dev.refinery.eval.inference;
 
+import dev.refinery.engine.chat.ChatMessage;
+
 import dev.refinery.catalog.ProviderCutoff;
 import dev.refinery.eval.service.EvaluationFailure;
 

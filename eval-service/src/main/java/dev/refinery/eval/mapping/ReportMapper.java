@@ -3,6 +3,7 @@ package dev.refinery.eval.mapping;
 import dev.refinery.engine.eval.HeldOutComparison;
 import dev.refinery.engine.eval.PairedBootstrap;
 import dev.refinery.eval.repository.Verdict;
+import dev.refinery.eval.service.AnswerScorer;
 import dev.refinery.eval.service.ComparisonSummary;
 import dev.refinery.eval.service.EvaluationFailure;
 import dev.refinery.eval.service.ForgettingCheck;
@@ -11,6 +12,7 @@ import dev.refinery.eval.service.MetricTable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** The engine's comparison reports to what the service stores and announces. */
 public final class ReportMapper {
@@ -25,25 +27,30 @@ public final class ReportMapper {
      */
     public static ComparisonSummary summary(HeldOutComparison.Report r, String baselineModel, String candidateModel,
                                             HeldOutComparison.Report againstChampion, String championModel, List<String> metrics,
-                                            ForgettingCheck forgetting) {
+                                            Function<String, AnswerScorer> scorers, ForgettingCheck forgetting) {
         PairedBootstrap.Interval d = r.difference();
         requireFinite("baseline " + r.metric(), r.baselineMean());
         requireFinite("candidate " + r.metric(), r.candidateMean());
-        requireFinite("baseline held-out loss", r.baselineLoss());
-        requireFinite("candidate held-out loss", r.candidateLoss());
+        boolean losses = !(Double.isNaN(r.baselineLoss()) && Double.isNaN(r.candidateLoss())); // NaN both: answers from an API
+        if (losses) {
+            requireFinite("baseline held-out loss", r.baselineLoss());
+            requireFinite("candidate held-out loss", r.candidateLoss());
+        }
         requireFinite("difference interval", d.mean() + d.low() + d.high());
         ComparisonSummary.Against champion = null;
         if (againstChampion != null) {
             PairedBootstrap.Interval c = againstChampion.difference();
             requireFinite("champion " + r.metric(), againstChampion.baselineMean());
-            requireFinite("champion held-out loss", againstChampion.baselineLoss());
+            if (losses) {
+                requireFinite("champion held-out loss", againstChampion.baselineLoss());
+            }
             requireFinite("difference interval against the champion", c.mean() + c.low() + c.high());
-            champion = new ComparisonSummary.Against(championModel, againstChampion.baselineMean(), againstChampion.baselineLoss(),
-                    c.mean(), c.low(), c.high());
+            champion = new ComparisonSummary.Against(championModel, againstChampion.baselineMean(),
+                    losses ? againstChampion.baselineLoss() : null, c.mean(), c.low(), c.high());
         }
         return new ComparisonSummary(r.metric(), r.items().size(), baselineModel, candidateModel, r.baselineMean(), r.candidateMean(),
-                r.baselineLoss(), r.candidateLoss(), d.mean(), d.low(), d.high(), d.confidence(), verdict(d), lossDifferenceHigh(r),
-                champion, MetricTable.compute(metrics, r, againstChampion), forgetting);
+                losses ? r.baselineLoss() : null, losses ? r.candidateLoss() : null, d.mean(), d.low(), d.high(), d.confidence(), verdict(d), lossDifferenceHigh(r),
+                champion, MetricTable.compute(metrics, scorers, r, againstChampion), forgetting);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.refinery.eval.events.JobCompleted;
 import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.registry.ModelRegistry;
 import dev.refinery.eval.service.ArtifactFetcher;
+import dev.refinery.eval.service.ModelEndpoints;
 import dev.refinery.eval.service.EvaluationService;
 import dev.refinery.kit.events.MalformedEventException;
 
@@ -30,8 +31,9 @@ final class Candidates {
      */
     record Reading(ModelRegistry.Produced produced, String noEvaluationBecause) {
 
-        boolean evaluable() {
-            return produced != null && noEvaluationBecause == null;
+        /** Whether it is evaluated here: its weights are in our bucket, or its provider's API has a key here. */
+        boolean evaluable(ModelEndpoints endpoints) {
+            return produced != null && (produced.type().inBucket() || endpoints.configured(produced.backend()));
         }
     }
 
@@ -75,8 +77,8 @@ final class Candidates {
         };
         if (type == null || !inBucket) {
             return new Reading(produced(e, e.backend(), ArtifactType.PROVIDER_MODEL, null, null, a.providerModel()),
-                    "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend()
-                            + " (evaluating it needs the provider's chat-completions endpoint: not built yet)");
+                    "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend() + ", and this service has no API key "
+                            + "for " + e.backend() + " (" + ModelEndpoints.setting(e.backend()) + ")");
         }
         return new Reading(produced(e, e.backend(), type, a.bucket(), a.key(), null), null);
     }

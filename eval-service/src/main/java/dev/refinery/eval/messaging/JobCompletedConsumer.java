@@ -4,6 +4,7 @@ import dev.refinery.eval.events.JobCompleted;
 import dev.refinery.eval.registry.ModelRegistry;
 import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.eval.service.EvaluationRequests;
+import dev.refinery.eval.service.ModelEndpoints;
 import dev.refinery.kit.events.CloudEventHeaders;
 import dev.refinery.kit.events.EventPayloads;
 import dev.refinery.kit.events.MalformedEventException;
@@ -37,6 +38,9 @@ public class JobCompletedConsumer {
     @Inject
     ModelRegistry registry;
 
+    @Inject
+    ModelEndpoints endpoints;
+
     @Incoming(JobCompleted.TOPIC)
     @Blocking
     public void on(ConsumerRecord<String, String> record) {
@@ -53,7 +57,7 @@ public class JobCompletedConsumer {
             applied = events.applyOnce(CONSUMER, ce.id(), () -> {
                 if (reading.produced() != null) {
                     ModelVersion produced = registry.register(reading.produced(), ce.id());
-                    if (reading.evaluable()) {
+                    if (reading.evaluable(endpoints)) {
                         requests.request(produced, ce.id());
                     }
                 }
@@ -65,7 +69,7 @@ public class JobCompletedConsumer {
         }
         if (!applied) {
             LOG.debugf("job-completed %s already processed", ce.id());
-        } else if (!reading.evaluable()) {
+        } else if (!reading.evaluable(endpoints)) {
             LOG.infof("job %s: nothing to evaluate, %s", event.jobId(), reading.noEvaluationBecause());
         }
     }

@@ -53,7 +53,8 @@ public final class PolicyCheck {
 
         ForgettingCheck f = s.forgetting();
         if (f == null) {
-            reasons.add("skip: forgetting guard: base model has no general-ability set");
+            reasons.add("skip: forgetting guard: not measured (the base model has no general-ability set, or a model answered "
+                    + "through a provider's API, which gives no log-probabilities)");
         } else {
             boolean keptGeneration = f.generationDifferenceLow() >= -policy.forgettingMargin();
             String loss = "forgetting guard, loss on " + f.items() + " general-ability texts: " + num(f.baselineLoss()) + " -> "

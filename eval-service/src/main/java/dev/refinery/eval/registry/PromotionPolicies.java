@@ -2,6 +2,7 @@ package dev.refinery.eval.registry;
 
 import dev.refinery.engine.eval.Metrics;
 import dev.refinery.eval.config.EvalConfig;
+import dev.refinery.eval.grading.Graders;
 import dev.refinery.eval.repository.PromotionPolicyRow;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,9 @@ public class PromotionPolicies {
 
     @Inject
     EvalConfig config;
+
+    @Inject
+    Graders graders;
 
     @Transactional
     public PromotionPolicy of(String tenant) {
@@ -62,7 +66,13 @@ public class PromotionPolicies {
                 if (g == null || g.metric() == null) {
                     throw ApiException.badRequest("POLICY_GUARDS_INVALID", "guard " + i + " needs a metric and a margin").with("field", "guards[" + i + "]");
                 }
-                requireKnown(g.metric(), "guards[" + i + "].metric");
+                if (Graders.isGrader(g.metric())) {
+                    int index = i;
+                    graders.resolve(tenant, g.metric()).orElseThrow(() -> ApiException.badRequest("POLICY_METRIC_UNKNOWN", "the policy names "
+                            + g.metric() + ", and the project has no such grader").with("field", "guards[" + index + "].metric"));
+                } else {
+                    requireKnown(g.metric(), "guards[" + i + "].metric");
+                }
                 if (!(g.margin() >= 0 && g.margin() < 1)) {
                     throw ApiException.badRequest("POLICY_GUARDS_INVALID", "guard " + g.metric() + ": margin must be at least 0 and below 1, got "
                             + g.margin()).with("field", "guards[" + i + "].margin");

@@ -40,7 +40,7 @@ public class Evaluation extends PanacheEntityBase {
     @Column(name = "base_model", nullable = false)
     public String baseModel;
 
-    @Column(nullable = false)
+    /** Null for a model its provider keeps (asked through the provider's API). */
     public String bucket;
 
     /** What is evaluated against the base. */
@@ -49,7 +49,7 @@ public class Evaluation extends PanacheEntityBase {
     public ArtifactType artifactType;
 
     /** Its folder in {@link #bucket}: {@code jobs/{jobId}/adapter/} or {@code jobs/{jobId}/model/}. */
-    @Column(name = "artifact_key", nullable = false)
+    @Column(name = "artifact_key")
     public String artifactKey;
 
     /** CloudEvents id of the job-completed event that asked for it; null for one a person asked for. */

@@ -33,8 +33,9 @@ public record EvaluationView(String id, String jobId, String datasetId, String b
                              String itemsKey, String failureCode, String failureReason, int attempts, OffsetDateTime createdAt,
                              OffsetDateTime startedAt, OffsetDateTime finishedAt) {
 
-    /** One model's mean task metric and held-out loss (nats per reference token). */
-    public record ModelScore(String model, double metric, double heldOutLoss) {
+    /** One model's mean task metric and held-out loss (nats per reference token; absent for a model behind an API). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelScore(String model, double metric, Double heldOutLoss) {
     }
 
     /** Mean of candidate - the other model and its paired bootstrap interval. */
@@ -42,7 +43,8 @@ public record EvaluationView(String id, String jobId, String datasetId, String b
     }
 
     /** The champion's scores and the candidate's difference from it. */
-    public record Champion(String model, double metric, double heldOutLoss, Difference difference) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Champion(String model, double metric, Double heldOutLoss, Difference difference) {
     }
 
     /**

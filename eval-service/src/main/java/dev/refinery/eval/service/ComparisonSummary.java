@@ -19,7 +19,7 @@ import java.util.List;
  * @param forgetting              the forgetting guard's figures; null when the base model has no general-ability set
  */
 public record ComparisonSummary(String metric, int items, String baselineModel, String candidateModel, double baselineMean,
-                                double candidateMean, double baselineLoss, double candidateLoss, double differenceMean,
+                                double candidateMean, Double baselineLoss, Double candidateLoss, double differenceMean,
                                 double ciLow, double ciHigh, double confidence, Verdict verdict, Double lossDifferenceHigh,
                                 Against champion, List<MetricResult> metrics, ForgettingCheck forgetting) {
 
@@ -33,6 +33,6 @@ public record ComparisonSummary(String metric, int items, String baselineModel, 
      *
      * @param model the other model's name
      */
-    public record Against(String model, double mean, double loss, double differenceMean, double ciLow, double ciHigh) {
+    public record Against(String model, double mean, Double loss, double differenceMean, double ciLow, double ciHigh) {
     }
 }

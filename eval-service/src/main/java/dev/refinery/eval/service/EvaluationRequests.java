@@ -1,6 +1,7 @@
 package dev.refinery.eval.service;
 
 import dev.refinery.eval.config.EvalConfig;
+import dev.refinery.eval.grading.Graders;
 import dev.refinery.eval.registry.ModelRegistry;
 import dev.refinery.eval.registry.PromotionPolicies;
 import dev.refinery.eval.registry.PromotionPolicy;
@@ -47,6 +48,12 @@ public class EvaluationRequests {
     @Inject
     PromotionPolicies policies;
 
+    @Inject
+    ModelEndpoints endpoints;
+
+    @Inject
+    Graders graders;
+
     /**
      * The evaluation of a finished job's version. One per job: a second job-completed for the same job (a new event id,
      * e.g. a re-announcement) is ignored.
@@ -80,18 +87,27 @@ public class EvaluationRequests {
                                     List<String> metrics, String requestedBy) {
         PromotionPolicy policy = policies.of(candidate.tenant);
         requireKnownMetric(metric, "metric");
-        List<String> extra = metrics == null ? List.of() : metrics;
-        for (int i = 0; i < extra.size(); i++) {
-            requireKnownMetric(extra.get(i), "metrics[" + i + "]");
+        List<String> extra = new java.util.ArrayList<>();
+        List<String> asked = metrics == null ? List.of() : metrics;
+        for (int i = 0; i < asked.size(); i++) {
+            String name = asked.get(i);
+            String field = "metrics[" + i + "]";
+            if (Graders.isGrader(name)) {
+                extra.add(graders.resolve(candidate.tenant, name).orElseThrow(() -> ApiException.badRequest("EVAL_GRADER_UNKNOWN", "project "
+                        + candidate.tenant + " has no grader " + name.substring(Graders.PREFIX.length())).with("field", field)));
+            } else {
+                requireKnownMetric(name, field);
+                extra.add(name);
+            }
         }
         if (maxItems != null && (maxItems < 2 || maxItems > config.maxItems())) {
             throw ApiException.badRequest("EVAL_MAX_ITEMS_INVALID", "maxItems must be 2 to " + config.maxItems() + ", got " + maxItems)
                     .with("field", "maxItems");
         }
         for (ModelVersion v : baseline == null ? List.of(candidate) : List.of(candidate, baseline)) {
-            if (!v.artifactType.inBucket()) {
+            if (!v.artifactType.inBucket() && !endpoints.configured(v.backend)) {
                 throw ApiException.conflict("EVAL_MODEL_NOT_EVALUABLE", v.id + " is a model " + v.backend + " keeps (" + v.providerModel
-                        + "); evaluating it needs the provider's chat-completions endpoint, which this service does not call yet");
+                        + "), and this service has no API key for " + v.backend + " to ask it: set " + ModelEndpoints.setting(v.backend));
             }
         }
         String testSet = datasetId != null ? datasetId : candidate.datasetId;
@@ -129,7 +145,12 @@ public class EvaluationRequests {
         e.championVersionId = championId;
         e.status = EvaluationStatus.PENDING;
         e.metric = metric;
-        e.metrics = String.join(",", MetricTable.forEvaluation(metric, policy.guardMetrics(), extraMetrics));
+        // Guards that name a grader are pinned to its newest version now, like the metrics: a re-run judges the same way.
+        List<PromotionPolicy.Guard> guards = policy.guards().stream()
+                .map(g -> Graders.isGrader(g.metric()) ? new PromotionPolicy.Guard(graders.resolve(candidate.tenant, g.metric())
+                        .orElse(g.metric()), g.margin()) : g).toList();
+        e.metrics = String.join(",", MetricTable.forEvaluation(metric, guards.stream().map(PromotionPolicy.Guard::metric).toList(),
+                extraMetrics));
         e.maxTokens = config.maxTokens();
         e.maxItems = maxItems;
         e.policyMargin = policy.margin();
@@ -138,7 +159,7 @@ public class EvaluationRequests {
         e.policyForgettingLossMargin = policy.forgettingLossMargin();
         e.policyAlias = policy.alias();
         e.policyAutoPromote = policy.autoPromote();
-        e.policyGuards = PromotionPolicy.Guard.toJson(policy.guards());
+        e.policyGuards = PromotionPolicy.Guard.toJson(guards);
         e.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         e.persist();
         leases.open(EvaluationTransitions.LEASE_KIND, e.id);

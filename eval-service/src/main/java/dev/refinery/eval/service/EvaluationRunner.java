@@ -2,6 +2,11 @@ package dev.refinery.eval.service;
 
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.LanguageModel;
+import dev.refinery.engine.chat.ChatMessage;
+import dev.refinery.engine.generate.GenerationOptions;
+import dev.refinery.eval.grading.Graders;
+import dev.refinery.eval.inference.Decoding;
+import dev.refinery.eval.inference.InferenceClient;
 import dev.refinery.engine.eval.Metrics;
 import dev.refinery.engine.eval.HeldOutComparison;
 import dev.refinery.eval.mapping.ReportMapper;
@@ -15,6 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +52,18 @@ public class EvaluationRunner {
     @Inject
     GeneralAbility generalAbility;
 
+    @Inject
+    InferenceClient inference;
+
+    @Inject
+    ModelEndpoints endpoints;
+
+    @Inject
+    Graders graders;
+
+    @Inject
+    TrainingOverlap overlap;
+
     /** The result of a run: the summary and where the per-item results went. */
     public record Result(ComparisonSummary summary, String itemsKey) {
     }
@@ -56,24 +75,86 @@ public class EvaluationRunner {
     public Result run(EvaluationTask task) {
         Path work = createWorkDir(task.evalId());
         try {
-            LanguageModel candidate = load(task.candidate(), work.resolve("candidate"));
-            LanguageModel baseline = load(task.baseline(), work.resolve("baseline"));
-            LanguageModel champion = task.champion() == null ? null : load(task.champion(), work.resolve("champion"));
-            HeldOutSplit.Items items = heldOut.read(task.datasetId(), task.maxItems());
-            LOG.infof("evaluation %s: %s vs %s%s on %d held-out %s of %s (%s, %d tokens)", task.evalId(), task.candidate().describe(),
-                    task.baseline().describe(), champion == null ? "" : " and the champion " + task.champion().describe(), items.size(),
-                    items.pairs().isEmpty() ? "items" : "preference pairs", task.datasetId(),
-                    items.pairs().isEmpty() ? task.metric() : Metrics.PREFERENCE_ACCURACY, task.maxTokens());
-            HeldOutComparison.Report report = compare(baseline, candidate, items, task);
-            HeldOutComparison.Report againstChampion = champion == null ? null : compare(champion, candidate, items, task);
-            ForgettingCheck forgetting = generalAbility.texts(task.candidate().baseModel())
-                    .map(texts -> generalAbility.check(baseModels.load(task.candidate().baseModel()), candidate, texts)).orElse(null);
-            ComparisonSummary summary = ReportMapper.summary(report, task.baseline().name(), task.candidate().name(),
-                    againstChampion, champion == null ? null : task.champion().name(), task.metrics(), forgetting);
-            String itemsKey = itemsFile.store(task.evalId(), ReportMapper.itemLines(report, againstChampion), work.resolve("items.jsonl"));
+            boolean onEngine = Stream.of(task.candidate(), task.baseline(), task.champion()).filter(Objects::nonNull)
+                    .noneMatch(EvaluatedModel::onEndpoint);
+            Comparisons c = onEngine ? onEngine(task, work) : throughEndpoints(task, work);
+            ComparisonSummary summary = ReportMapper.summary(c.report(), task.baseline().name(), task.candidate().name(),
+                    c.againstChampion(), task.champion() == null ? null : task.champion().name(), task.metrics(),
+                    name -> Graders.isGrader(name) ? graders.scorer(task.tenant(), name) : AnswerScorer.metric(name), c.forgetting());
+            String itemsKey = itemsFile.store(task.evalId(), ReportMapper.itemLines(c.report(), c.againstChampion()), work.resolve("items.jsonl"));
             return new Result(summary, itemsKey);
         } finally {
             deleteQuietly(work);
+        }
+    }
+
+    /** The candidate against the baseline and (or null) the champion, and the forgetting guard's figures (or null). */
+    private record Comparisons(HeldOutComparison.Report report, HeldOutComparison.Report againstChampion, ForgettingCheck forgetting) {
+    }
+
+    /**
+     * Every model on the engine: answers, held-out losses, and the forgetting guard on the base model's general texts.
+     * The artifacts first, then the test split: the cheapest and most telling failure first.
+     */
+    private Comparisons onEngine(EvaluationTask task, Path work) {
+        LanguageModel candidate = load(task.candidate(), work.resolve("candidate"));
+        LanguageModel baseline = load(task.baseline(), work.resolve("baseline"));
+        LanguageModel champion = task.champion() == null ? null : load(task.champion(), work.resolve("champion"));
+        HeldOutSplit.Items items = read(task, "");
+        HeldOutComparison.Report report = compare(baseline, candidate, items, task);
+        HeldOutComparison.Report againstChampion = champion == null ? null : compare(champion, candidate, items, task);
+        ForgettingCheck forgetting = generalAbility.texts(task.candidate().baseModel())
+                .map(texts -> generalAbility.check(baseModels.load(task.candidate().baseModel()), candidate, texts)).orElse(null);
+        return new Comparisons(report, againstChampion, forgetting);
+    }
+
+    /**
+     * A model behind a provider's API takes part: every model's answers (the engine's replies for those it runs), scored
+     * the same way; there are no log-probabilities, so no held-out loss, no preference accuracy and no forgetting guard.
+     */
+    private Comparisons throughEndpoints(EvaluationTask task, Path work) {
+        HeldOutSplit.Items items = read(task, ", answers from a provider's API");
+        if (!items.pairs().isEmpty()) {
+            throw new EvaluationFailure("EVAL_METRIC_NOT_APPLICABLE", "a preference test split is scored on preference accuracy, which "
+                    + "needs each model's log-probabilities; " + task.candidate().describe() + " answers through a provider's API");
+        }
+        List<List<ChatMessage>> conversations = items.conversations();
+        List<List<ChatMessage>> prompts = conversations.stream().map(conv -> conv.subList(0, conv.size() - 1)).toList();
+        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens());
+        List<String> candidate = answers(task, task.candidate(), prompts, work.resolve("candidate"));
+        HeldOutComparison.Report report = comparison.compareAnswers(conversations,
+                answers(task, task.baseline(), prompts, work.resolve("baseline")), candidate);
+        HeldOutComparison.Report againstChampion = task.champion() == null ? null : comparison.compareAnswers(conversations,
+                answers(task, task.champion(), prompts, work.resolve("champion")), candidate);
+        return new Comparisons(report, againstChampion, null);
+    }
+
+    private HeldOutSplit.Items read(EvaluationTask task, String how) {
+        HeldOutSplit.Items items = heldOut.read(task.datasetId(), task.maxItems());
+        overlap.requireNone(task.datasetId(), items.conversations(), java.util.Arrays.asList(task.candidate(), task.baseline(), task.champion()));
+        LOG.infof("evaluation %s: %s vs %s%s on %d held-out %s of %s (%s, %d tokens%s)", task.evalId(), task.candidate().describe(),
+                task.baseline().describe(), task.champion() == null ? "" : " and the champion " + task.champion().describe(),
+                items.size(), items.pairs().isEmpty() ? "items" : "preference pairs", task.datasetId(),
+                items.pairs().isEmpty() ? task.metric() : Metrics.PREFERENCE_ACCURACY, task.maxTokens(), how);
+        return items;
+    }
+
+    private List<String> answers(EvaluationTask task, EvaluatedModel model, List<List<ChatMessage>> prompts, Path dir) {
+        if (model.onEndpoint()) {
+            try {
+                return inference.answerAll(task.tenant(), endpoints.endpoint(model), prompts, Decoding.greedy(task.maxTokens()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while " + model.describe() + " answered", e);
+            }
+        }
+        LanguageModel engine = load(model, dir);
+        GenerationOptions greedy = GenerationOptions.greedy(task.maxTokens());
+        try {
+            return prompts.stream().map(p -> engine.reply(p, greedy).text()).toList();
+        } catch (EngineException e) {
+            throw new EvaluationFailure("EVAL_ENGINE_ERROR", "the engine failed to answer as " + model.describe() + ": [" + e.code() + "] "
+                    + e.getMessage(), e);
         }
     }
 

@@ -10,6 +10,6 @@ import java.util.List;
  * @param baseline the model the candidate must beat: its base model, or another version
  * @param champion the project's champion the candidate is also compared with; null when there is none to compare with
  */
-public record EvaluationTask(String evalId, String jobId, String datasetId, String metric, List<String> metrics, int maxTokens,
+public record EvaluationTask(String evalId, String tenant, String jobId, String datasetId, String metric, List<String> metrics, int maxTokens,
                              int maxItems, EvaluatedModel candidate, EvaluatedModel baseline, EvaluatedModel champion) {
 }

@@ -61,10 +61,14 @@ public class EvaluationTransitions {
         e.status = EvaluationStatus.RUNNING;
         e.attempts = lease.attempt();
         e.startedAt = now();
-        return Optional.of(new EvaluationTask(e.id, e.jobId, e.datasetId, e.metric, e.metricList(), e.maxTokens, e.maxItems,
-                new EvaluatedModel(e.baseModel + "+" + e.jobId, e.candidateVersionId, e.baseModel, e.artifactType, e.bucket, e.artifactKey),
-                e.baselineVersionId == null ? EvaluatedModel.base(e.baseModel) : EvaluatedModel.of(ModelVersion.findById(e.baselineVersionId)),
-                e.championVersionId == null ? null : EvaluatedModel.of(ModelVersion.findById(e.championVersionId))));
+        EvaluatedModel candidate = e.candidateVersionId != null ? EvaluatedModel.of(ModelVersion.findById(e.candidateVersionId))
+                : new EvaluatedModel(e.baseModel + "+" + e.jobId, null, e.baseModel, e.artifactType, e.bucket, e.artifactKey,
+                EvaluatedModel.LOCAL, null, e.datasetId); // recorded before the registry
+        // The base model is asked where the candidate answers: on the engine, or at the provider that keeps the candidate.
+        EvaluatedModel baseline = e.baselineVersionId != null ? EvaluatedModel.of(ModelVersion.findById(e.baselineVersionId))
+                : candidate.onEndpoint() ? EvaluatedModel.baseOn(e.baseModel, candidate.backend()) : EvaluatedModel.base(e.baseModel);
+        return Optional.of(new EvaluationTask(e.id, e.tenant, e.jobId, e.datasetId, e.metric, e.metricList(), e.maxTokens, e.maxItems, candidate,
+                baseline, e.championVersionId == null ? null : EvaluatedModel.of(ModelVersion.findById(e.championVersionId))));
     }
 
     /**

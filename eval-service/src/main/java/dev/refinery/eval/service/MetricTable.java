@@ -24,6 +24,7 @@ public final class MetricTable {
     private static final double ALPHA = 0.05;
     private static final double POWER = 0.8;
     private static final long SEED = 20_261_207L;
+    private static final java.util.function.Predicate<String> GRADER = name -> name.startsWith("grader:");
 
     private MetricTable() {
     }
@@ -47,6 +48,14 @@ public final class MetricTable {
      * @throws EvaluationFailure when a JSON metric was asked for and a reference is not a JSON object
      */
     public static List<MetricResult> compute(List<String> metrics, HeldOutComparison.Report report, HeldOutComparison.Report againstChampion) {
+        return compute(metrics, name -> AnswerScorer.metric(name), report, againstChampion);
+    }
+
+    /**
+     * @param scorers how each name of {@code metrics} after the primary is scored (graders have their own scorers)
+     */
+    public static List<MetricResult> compute(List<String> metrics, java.util.function.Function<String, AnswerScorer> scorers,
+                                             HeldOutComparison.Report report, HeldOutComparison.Report againstChampion) {
         List<MetricResult> rows = new ArrayList<>();
         rows.add(primary(report, againstChampion));
         if (Metrics.PREFERENCE_ACCURACY.equals(report.metric())) {
@@ -60,19 +69,19 @@ public final class MetricTable {
         }
         names.remove(report.metric());
         for (String name : names) {
-            if (Metrics.needsJsonReferences(name) && !jsonReferences) {
+            if (!GRADER.test(name) && Metrics.needsJsonReferences(name) && !jsonReferences) {
                 throw new EvaluationFailure("EVAL_METRIC_NOT_APPLICABLE", name + " compares JSON objects, and not every reference of the "
                         + "test split is one (item " + firstNonJson(report) + " is not)");
             }
-            double[] b = scores(report, i -> Metrics.score(name, i.reference(), i.baselineOutput()));
-            double[] c = scores(report, i -> Metrics.score(name, i.reference(), i.candidateOutput()));
-            PairedBootstrap.Interval d = PairedBootstrap.meanDifference(b, c, 0.95, 10_000, SEED);
+            AnswerScorer scorer = scorers.apply(name);
+            AnswerScorer.PairScores s = scorer.score(report.items());
+            PairedBootstrap.Interval d = PairedBootstrap.meanDifference(s.baseline(), s.candidate(), 0.95, 10_000, SEED);
             MetricResult.ChampionDelta champion = null;
             if (againstChampion != null) {
-                double[] ch = scores(againstChampion, i -> Metrics.score(name, i.reference(), i.baselineOutput()));
-                champion = delta(ch, c, PairedBootstrap.meanDifference(ch, c, 0.95, 10_000, SEED));
+                AnswerScorer.PairScores ch = scorer.score(againstChampion.items());
+                champion = delta(ch.baseline(), ch.candidate(), PairedBootstrap.meanDifference(ch.baseline(), ch.candidate(), 0.95, 10_000, SEED));
             }
-            rows.add(row(name, b, c, d, champion));
+            rows.add(row(name, s.baseline(), s.candidate(), d, champion, scorer.passFail()));
         }
         return rows;
     }
@@ -82,15 +91,17 @@ public final class MetricTable {
         double[] c = scores(report, HeldOutComparison.ItemResult::candidateScore);
         MetricResult.ChampionDelta champion = againstChampion == null ? null
                 : delta(scores(againstChampion, HeldOutComparison.ItemResult::baselineScore), c, againstChampion.difference());
-        return row(report.metric(), b, c, report.difference(), champion);
+        return row(report.metric(), b, c, report.difference(), champion, Metrics.isPassFail(report.metric()));
     }
 
-    private static MetricResult row(String name, double[] b, double[] c, PairedBootstrap.Interval d, MetricResult.ChampionDelta champion) {
+    private static MetricResult row(String name, double[] b, double[] c, PairedBootstrap.Interval d, MetricResult.ChampionDelta champion,
+                                    boolean passFail) {
         double mde = b.length < 2 ? Double.NaN : MinimumDetectableEffect.pairedMean(b, c, ALPHA, POWER);
         return new MetricResult(name, mean(b), mean(c), d.mean(), d.low(), d.high(), Double.isFinite(mde) ? mde : null,
-                Metrics.isPassFail(name) ? McNemarExact.test(b, c).pValue() : null, champion);
+                passFail ? McNemarExact.test(b, c).pValue() : null, champion);
     }
 
+    /** The champion's figures; for a pairwise judge, its wins in the comparison with the candidate. */
     private static MetricResult.ChampionDelta delta(double[] champion, double[] candidate, PairedBootstrap.Interval d) {
         return new MetricResult.ChampionDelta(mean(champion), d.mean(), d.low(), d.high());
     }

@@ -1,5 +1,7 @@
 package dev.refinery.eval.inference;
 
+import dev.refinery.engine.chat.ChatMessage;
+
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 

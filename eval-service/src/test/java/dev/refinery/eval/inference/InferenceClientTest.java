@@ -1,5 +1,7 @@
 package dev.refinery.eval.inference;
 
+import dev.refinery.engine.chat.ChatMessage;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;

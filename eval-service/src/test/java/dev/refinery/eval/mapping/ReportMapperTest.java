@@ -3,6 +3,7 @@ package dev.refinery.eval.mapping;
 import dev.refinery.engine.eval.HeldOutComparison;
 import dev.refinery.engine.eval.PairedBootstrap;
 import dev.refinery.eval.repository.Verdict;
+import dev.refinery.eval.service.AnswerScorer;
 import dev.refinery.eval.service.ComparisonSummary;
 import dev.refinery.eval.service.EvaluationFailure;
 import dev.refinery.eval.service.ItemLine;
@@ -30,7 +31,7 @@ class ReportMapperTest {
 
     @Test
     void theSummaryCarriesEveryNumberOfTheReport() {
-        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", null, null, List.of("opening_match"), null);
+        ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", null, null, List.of("opening_match"), AnswerScorer::metric, null);
         assertEquals("opening_match", s.metric());
         assertEquals(2, s.items());
         assertEquals("stories260K", s.baselineModel());
@@ -59,7 +60,7 @@ class ReportMapperTest {
         HeldOutComparison.Report againstChampion = new HeldOutComparison.Report("opening_match", List.of(championItem, championItem), 1.0, 1.0,
                 new PairedBootstrap.Interval(0, 0, 0, 0.95, 2), 0.3, 0.2);
         ComparisonSummary s = ReportMapper.summary(report(0.5, 0.9), "stories260K", "stories260K+ft-1", againstChampion, "stories260K+ft-0",
-                List.of("opening_match", "rouge_l"), null);
+                List.of("opening_match", "rouge_l"), AnswerScorer::metric, null);
         assertEquals(new ComparisonSummary.Against("stories260K+ft-0", 1.0, 0.3, 0, 0, 0), s.champion());
         // Every metric scores the same answers: ROUGE-L of the candidate's answer (the reference itself) is 1, the
         // base's "Lily went out." shares no word with it, the champion's "champion says" neither.
@@ -103,7 +104,7 @@ class ReportMapperTest {
     void aNonFiniteResultFailsTheEvaluationInsteadOfBreakingTheEvent() {
         HeldOutComparison.Report r = new HeldOutComparison.Report("opening_match", List.of(ITEM), 0, 1,
                 new PairedBootstrap.Interval(1, 1, 1, 0.95, 1), Double.NaN, 0.3);
-        EvaluationFailure f = assertThrows(EvaluationFailure.class, () -> ReportMapper.summary(r, "b", "c", null, null, List.of("opening_match"), null));
+        EvaluationFailure f = assertThrows(EvaluationFailure.class, () -> ReportMapper.summary(r, "b", "c", null, null, List.of("opening_match"), AnswerScorer::metric, null));
         assertEquals("EVAL_NON_FINITE_RESULT", f.code());
         assertTrue(f.getMessage().contains("baseline held-out loss"), f.getMessage());
     }
