@@ -3,7 +3,7 @@ package dev.refinery.bench;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.refinery.catalog.ModelCatalog;
-import dev.refinery.eval.inference.ChatMessage;
+import dev.refinery.engine.chat.ChatMessage;
 import dev.refinery.eval.inference.Decoding;
 import dev.refinery.eval.inference.Endpoint;
 import dev.refinery.eval.inference.InferenceClient;

@@ -12,7 +12,8 @@ final class ModelCommands {
             models promote VERSION_ID [--alias champion] --reason TEXT
             models rollback [--alias champion] --reason TEXT
                                                 the alias goes back to the version that held it before
-            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID] [--metric M] [--max-items N]
+            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID] [--metric M] [--max-items N] [--max-tokens N]
+                           [--metrics a,b,grader:NAME]
                                                 VERSION: an id (mv-...) or an alias; by hand: it never promotes
             models policy [--metric M] [--margin X] [--loss-margin X] [--alias NAME] [--auto-promote true|false]
                                                 shows the policy; with options, changes it (admin)
@@ -43,13 +44,16 @@ final class ModelCommands {
                         .toPrettyString());
             }
             case "models evaluate" -> {
-                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--metric", "--max-items");
+                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--metric", "--max-items", "--metrics", "--max-tokens");
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("candidate", FlagValues.positional(a, 2, "VERSION"));
                 body.put("baseline", flags.get("--baseline"));
                 body.put("datasetId", flags.get("--dataset"));
                 body.put("metric", flags.get("--metric"));
                 body.put("maxItems", flags.containsKey("--max-items") ? Integer.parseInt(flags.get("--max-items")) : null);
+                body.put("maxTokens", flags.containsKey("--max-tokens") ? Integer.parseInt(flags.get("--max-tokens")) : null);
+                body.put("metrics", flags.containsKey("--metrics") ? java.util.Arrays.stream(flags.get("--metrics").split(","))
+                        .map(String::strip).toList() : null);
                 out.println(gateway.postJson("v1/evals", body, null).toPrettyString());
             }
             case "models policy" -> {

@@ -82,7 +82,7 @@ public final class RefineryCli {
                 case "evals get" -> print(out, gateway.get("v1/evals/" + FlagValues.positional(a, 2, "EVAL_ID")));
                 default -> {
                     if (!AccessCommands.run(command, a, gateway, out) && !WebhookCommands.run(command, a, gateway, out)
-                            && !ModelCommands.run(command, a, gateway, out)) {
+                            && !ModelCommands.run(command, a, gateway, out) && !GraderCommands.run(command, a, gateway, out)) {
                         usage(err);
                         return 64;
                     }
@@ -132,6 +132,7 @@ public final class RefineryCli {
         err.print(AccessCommands.USAGE.indent(2));
         err.print(WebhookCommands.USAGE.indent(2));
         err.print(ModelCommands.USAGE.indent(2));
+        err.print(GraderCommands.USAGE.indent(2));
         err.print("  the API key: REFINERY_API_KEY, else the file REFINERY_API_KEY_FILE, else ~/.config/refinery/api-key\n");
     }
 }

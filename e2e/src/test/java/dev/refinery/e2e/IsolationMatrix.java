@@ -85,6 +85,9 @@ final class IsolationMatrix {
             Map.entry("POST /v1/registry/aliases/{alias}/rollback", new Route("write", Reach.OWNED)),
             Map.entry("GET /v1/registry/policy", new Route("read", Reach.OWN_VIEW)),
             Map.entry("PUT /v1/registry/policy", new Route("admin", Reach.OWN_CREATE)),
+            Map.entry("POST /v1/graders", new Route("write", Reach.OWN_CREATE)),
+            Map.entry("GET /v1/graders", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/graders/{name}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/events", new Route("read", Reach.OWN_VIEW)),
             Map.entry("POST /v1/keys", new Route("admin", Reach.OWN_CREATE)),
             Map.entry("GET /v1/keys", new Route("admin", Reach.OWN_VIEW)),
@@ -135,6 +138,8 @@ final class IsolationMatrix {
         assertTrue(project == 201 || project == 409, "project: " + project);
         String other = createKey(adminKey, Map.of("name", "matrix other", "scope", "admin", "project", "matrix-other")).get("key").asText();
         JsonNode readerKey = firstOf(call("GET", "/v1/keys", adminKey, null).json(), "matrix reader");
+        Answer grader = call("POST", "/v1/graders", adminKey, "{\"name\": \"matrix-grader\", \"kind\": \"contains\", \"config\": {\"text\": \"x\"}}");
+        assertEquals(201, grader.status(), grader.body());
         Answer webhook = call("POST", "/v1/webhooks", adminKey, "{\"url\": \"" + WEBHOOK_URL + "\"}");
         assertEquals(201, webhook.status(), webhook.body());
         Targets mine = new Targets(firstId("/v1/datasets"), firstId("/v1/fine-tunes"), firstId("/v1/evals"),
@@ -205,7 +210,7 @@ final class IsolationMatrix {
         // No delivery needs to exist: another tenant's key must be stopped at the webhook already.
         return path.replace("{id}", id).replace("{tenant}", "default").replace("{provider}", "together")
                 .replace("{deliveryId}", "dlv-none")
-                .replace("{alias}", "champion");
+                .replace("{alias}", "champion").replace("{name}", "matrix-grader");
     }
 
     private static String body(String operation, Targets mine) {
@@ -221,6 +226,7 @@ final class IsolationMatrix {
             case "PUT /v1/registry/aliases/{alias}" -> "{\"version\": \"" + mine.version() + "\", \"reason\": \"not yours\"}";
             case "POST /v1/registry/aliases/{alias}/rollback" -> "{\"reason\": \"not yours\"}";
             case "PUT /v1/registry/policy" -> "{\"margin\": 0.0}";
+            case "POST /v1/graders" -> "{\"name\": \"matrix-made\", \"kind\": \"contains\", \"config\": {\"text\": \"x\"}}";
             default -> null;
         };
     }

@@ -112,15 +112,17 @@ class PipelineEndToEndTest {
         String jobId = result.path("jobId").asText();
         assertEquals(1, kafka.all("job-completed", r -> jobId.equals(r.key()), Duration.ofSeconds(2)).size(), "one job-completed per job");
 
-        // The fine-tune is a version in the registry, judged by the project's policy; a fine-tune that beats the base is
-        // promoted to champion unless an earlier test's fine-tune holds it and is better: either way there is a champion,
-        // announced on model-promoted.
+        // The fine-tune is a version in the registry, judged by the project's policy (the reasons say why); promoted, it is
+        // the champion and model-promoted says so. (Not promoted when an earlier test's fine-tune is the better champion.)
         String versionId = result.path("modelVersionId").asText();
         assertEquals(jobId, gateway.get("v1/registry/models/" + versionId).path("jobId").asText());
         assertTrue(List.of("PROMOTED", "NOT_PROMOTED").contains(result.path("decision").asText()), printed);
-        JsonNode champion = gateway.get("v1/registry/aliases/champion");
-        assertTrue(champion.path("modelVersionId").asText().startsWith("mv-"), champion.toString());
-        assertFalse(kafka.all("model-promoted", r -> "default/champion".equals(r.key()), Duration.ofSeconds(5)).isEmpty());
+        assertTrue(printed.contains("promotion policy: "), printed);
+        if ("PROMOTED".equals(result.path("decision").asText())) {
+            assertEquals(versionId, gateway.get("v1/registry/aliases/champion").path("modelVersionId").asText());
+            assertFalse(kafka.all("model-promoted", r -> "default/champion".equals(r.key()) && r.value().contains(versionId),
+                    Duration.ofSeconds(10)).isEmpty());
+        }
     }
 
     @Test

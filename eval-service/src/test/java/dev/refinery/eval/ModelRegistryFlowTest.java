@@ -116,9 +116,10 @@ class ModelRegistryFlowTest {
         assertTrue(firstItem.containsKey("championOutput") && firstItem.containsKey("candidateOutput"), firstItem.toString());
 
         // The champion against itself: no change, and an evaluation asked for by hand promotes nothing.
-        String self = given().contentType(ContentType.JSON).body(Map.of("candidate", "champion", "baseline", strongVersion, "maxItems", 10))
+        String self = given().contentType(ContentType.JSON).body(Map.of("candidate", "champion", "baseline", strongVersion, "maxItems", 10,
+                        "maxTokens", 32))
                 .when().post("/evals").then().statusCode(202).body("candidateVersionId", equalTo(strongVersion))
-                .body("requestedBy", equalTo("test-key")).extract().path("id");
+                .body("requestedBy", equalTo("test-key")).body("maxTokens", equalTo(32)).extract().path("id");
         JsonPath itself = awaitEvaluation(self);
         assertEquals("COMPLETED", itself.getString("status"), itself.prettify());
         assertEquals("NO_SIGNIFICANT_CHANGE", itself.getString("outcome"), itself.prettify());
@@ -147,6 +148,8 @@ class ModelRegistryFlowTest {
         // The lineage of a version: its dataset, job, artifact, evaluations and the alias changes that involved it.
         given().when().get("/registry/models/" + strongVersion).then().statusCode(200)
                 .body("jobId", equalTo(strongJob)).body("datasetId", equalTo(datasetId))
+                .body("lineage.job", equalTo("/v1/fine-tunes/" + strongJob))
+                .body("lineage.validationProblems", equalTo("/v1/datasets/" + datasetId + "/problems"))
                 .body("aliases", equalTo(List.of("champion")))
                 .body("evaluations.size()", equalTo(2))
                 .body("promotions.size()", equalTo(3));

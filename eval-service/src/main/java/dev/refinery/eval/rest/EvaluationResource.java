@@ -74,7 +74,7 @@ public class EvaluationResource {
         ModelVersion candidate = registry.resolve(tenant, body.candidate(), "candidate");
         ModelVersion baseline = body.baseline() == null ? null : registry.resolve(tenant, body.baseline(), "baseline");
         Evaluation e = requests.requestByHand(candidate, baseline, body.datasetId(), body.metric(), body.maxItems(), body.metrics(),
-                caller.get().subject());
+                body.maxTokens(), caller.get().subject());
         return Response.accepted(evaluations.view(evaluations.get(tenant, e.id))).location(URI.create("/evals/" + e.id)).build();
     }
 

@@ -11,8 +11,15 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelVersionView(String id, String name, String jobId, String datasetId, String baseModel, String backend,
-                               Artifact artifact, List<String> aliases, OffsetDateTime createdAt, List<EvaluationRef> evaluations,
-                               List<PromotionView> promotions) {
+                               Artifact artifact, List<String> aliases, OffsetDateTime createdAt, Lineage lineage,
+                               List<EvaluationRef> evaluations, List<PromotionView> promotions) {
+
+    /**
+     * Where the rest of its lineage is read, at the gateway: the dataset version and its validation report, and the job
+     * with its effective specification (other services own them).
+     */
+    public record Lineage(String dataset, String validationProblems, String job, String evaluations) {
+    }
 
     /** {@code bucket} + {@code key} of an adapter or whole model, or the provider's name for a model it keeps. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

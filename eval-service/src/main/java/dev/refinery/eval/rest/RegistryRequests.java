@@ -42,8 +42,11 @@ public final class RegistryRequests {
      * @param datasetId whose test split; left out: the candidate's training dataset
      * @param metric    left out: the project's policy metric
      * @param maxItems  left out: the service's limit
-     * @param metrics   more metrics to score beside the primary one and the defaults
+     * @param metrics   more metrics to score beside the primary one and the defaults (text metrics, or graders as
+     *                  {@code grader:<name>})
+     * @param maxTokens tokens each answer may have (greedy decoding); left out: the service's setting
      */
-    public record Evaluate(String candidate, String baseline, String datasetId, String metric, Integer maxItems, List<String> metrics) {
+    public record Evaluate(String candidate, String baseline, String datasetId, String metric, Integer maxItems, List<String> metrics,
+                           Integer maxTokens) {
     }
 }

@@ -32,6 +32,8 @@ import java.util.UUID;
 public class EvaluationRequests {
 
     private static final Logger LOG = Logger.getLogger(EvaluationRequests.class);
+    /** The longest answer an evaluation asks for (stories260K's context is 512 tokens, prompt included). */
+    private static final int MAX_TOKENS = 1024;
 
     @Inject
     EvalConfig config;
@@ -81,10 +83,15 @@ public class EvaluationRequests {
      * @param metric   null: the project's policy metric
      * @param maxItems null: the service's limit
      * @param metrics  more metrics to score (null: none)
+     * @param maxTokens tokens per answer (null: the service's setting)
      */
     @Transactional
     public Evaluation requestByHand(ModelVersion candidate, ModelVersion baseline, String datasetId, String metric, Integer maxItems,
-                                    List<String> metrics, String requestedBy) {
+                                    List<String> metrics, Integer maxTokens, String requestedBy) {
+        if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS)) {
+            throw ApiException.badRequest("EVAL_MAX_TOKENS_INVALID", "maxTokens must be 1 to " + MAX_TOKENS + ", got " + maxTokens)
+                    .with("field", "maxTokens");
+        }
         PromotionPolicy policy = policies.of(candidate.tenant);
         requireKnownMetric(metric, "metric");
         List<String> extra = new java.util.ArrayList<>();
@@ -119,6 +126,9 @@ public class EvaluationRequests {
         Evaluation e = record(candidate, baseline, null, testSet, policy, metric != null ? metric : policy.metric(), extra,
                 maxItems != null ? maxItems : config.maxItems());
         e.requestedBy = requestedBy;
+        if (maxTokens != null) {
+            e.maxTokens = maxTokens;
+        }
         return e;
     }
 
