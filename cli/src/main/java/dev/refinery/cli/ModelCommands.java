@@ -1,6 +1,7 @@
 package dev.refinery.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,9 +16,20 @@ final class ModelCommands {
             models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID] [--metric M] [--max-items N] [--max-tokens N]
                            [--metrics a,b,grader:NAME]
                                                 VERSION: an id (mv-...) or an alias; by hand: it never promotes
+            models migrate MODEL --to BACKEND [--base-model NAME] [--wait 60m]
+                                                MODEL: an id (mv-...) or an alias. Runs its job's exact spec again on
+                                                BACKEND (and base model NAME; left out: the same one), waits for it,
+                                                then evaluates the new version against MODEL on MODEL's test split and
+                                                prints both scores, the interval and the outcome. --wait bounds the whole
+                                                run; exit code 2 when the job or evaluation fails, is cancelled or runs over
             models policy [--metric M] [--margin X] [--loss-margin X] [--alias NAME] [--auto-promote true|false]
                                                 shows the policy; with options, changes it (admin)
             """;
+
+    /** How long a migration waits for its job and evaluation unless told otherwise: a provider job of a small set fits. */
+    private static final Duration DEFAULT_MIGRATION_WAIT = Duration.ofMinutes(60);
+    /** Often enough to show a job's progress, rarely enough that an hour of it costs the gateway little. */
+    private static final Duration MIGRATION_POLL = Duration.ofSeconds(5);
 
     private ModelCommands() {
     }
@@ -55,6 +67,15 @@ final class ModelCommands {
                 body.put("metrics", flags.containsKey("--metrics") ? java.util.Arrays.stream(flags.get("--metrics").split(","))
                         .map(String::strip).toList() : null);
                 out.println(gateway.postJson("v1/evals", body, null).toPrettyString());
+            }
+            case "models migrate" -> {
+                String model = FlagValues.positional(a, 2, "MODEL");
+                Map<String, String> flags = flags(a, 3, "--to", "--base-model", "--wait");
+                if (flags.get("--to") == null) {
+                    throw new IllegalArgumentException("missing --to BACKEND (local, together, fireworks, openai or kubernetes)");
+                }
+                Duration wait = flags.containsKey("--wait") ? DurationFlag.parse("--wait", flags.get("--wait")) : DEFAULT_MIGRATION_WAIT;
+                new ModelMigration(gateway, out, MIGRATION_POLL).run(new ModelMigration.Request(model, flags.get("--to"), flags.get("--base-model"), wait));
             }
             case "models policy" -> {
                 Map<String, String> flags = flags(a, 2, "--metric", "--margin", "--loss-margin", "--alias", "--auto-promote");

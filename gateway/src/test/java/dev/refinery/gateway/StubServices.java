@@ -145,6 +145,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             send(exchange, 404, "application/problem+json", "{\"title\":\"Not found\",\"status\":404,\"code\":\"REPORT_NOT_FOUND\"}");
         } else if (service.equals("training-service") && method.equals("POST") && path.equals("/jobs")) {
             submitJob(exchange);
+        } else if (service.equals("training-service") && method.equals("POST") && path.matches("/jobs/[^/]+/rerun")) {
+            rerunJob(exchange);
         } else if (service.equals("eval-service") && path.equals("/evals/ev-slow")) {
             sleep(8_000);
             send(exchange, 200, "application/json", "{\"id\":\"ev-slow\"}");
@@ -190,6 +192,17 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         send(exchange, 201, "application/json", "{\"id\":\"ft-1\",\"request\":" + body
                 + ",\"contentType\":" + quoted(exchange.getRequestHeaders().getFirst("Content-Type"))
                 + ",\"idempotencyKey\":" + quoted(exchange.getRequestHeaders().getFirst("Idempotency-Key")) + "}");
+    }
+
+    /** A rerun: what reached the service, with the body (as text: it may be empty) and its Content-Type. */
+    private void rerunJob(HttpExchange exchange) throws IOException {
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        send(exchange, 201, "application/json", "{\"service\":\"training-service\",\"method\":\"POST\",\"path\":"
+                + quoted(exchange.getRequestURI().getRawPath()) + ",\"body\":" + quoted(body)
+                + ",\"contentType\":" + quoted(exchange.getRequestHeaders().getFirst("Content-Type")) + "}");
     }
 
     private void echo(String service, HttpExchange exchange) throws IOException {

@@ -20,7 +20,7 @@ public class ProviderStubs implements QuarkusTestResourceLifecycleManager {
     static WireMockServer server;
     static final java.util.List<String> DEPLOYMENT_KEY_TENANTS = java.util.List.of("default", "t-same", "t-download", "t-restart",
             "t-budget", "t-limits", "t-huge", "t-badkey", "t-outage", "t-cap", "t-cancel", "t-pause", "t-nopause", "t-crash", "t-502",
-            "t-stages", "t-rerun", "t-parallel", "t-a", "t-b");
+            "t-stages", "t-rerun", "t-migrate", "t-parallel", "t-a", "t-b");
     private String tenantUsd = "5";
 
     @Override

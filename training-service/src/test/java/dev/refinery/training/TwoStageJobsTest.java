@@ -120,7 +120,8 @@ class TwoStageJobsTest {
         List<String> reruns = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             JsonPath rerun = given().header(IdentityTokens.HEADER, TestIdentity.header("t-rerun", Scope.ADMIN)).when().post("/jobs/" + id + "/rerun")
-                    .then().statusCode(201).header("Location", containsString("/jobs/ft-")).body("status", equalTo("QUEUED")).extract().jsonPath();
+                    .then().statusCode(201).header("Location", containsString("/jobs/ft-")).body("status", equalTo("QUEUED"))
+                    .body("rerunOf", equalTo(id)).extract().jsonPath();
             reruns.add(rerun.getString("id"));
             for (String field : List.of("datasetId", "baseModel", "backend", "method", "tenantId")) {
                 assertEquals(original.getString(field), rerun.getString(field), field);

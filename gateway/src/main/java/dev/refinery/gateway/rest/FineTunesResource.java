@@ -123,10 +123,18 @@ public class FineTunesResource {
 
     @POST
     @Path("/{id}/rerun")
+    @Consumes(MediaType.WILDCARD)
     @Audited("job.rerun")
-    @Operation(summary = "Run a job again with the same specification (a new job)")
-    public Response rerun(@PathParam("id") String id, @Context UriInfo uri) {
-        return relay(UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/rerun", id), uri);
+    @Operation(summary = "Run a job again as a new job: the same specification, here or on another backend",
+            description = "No body: the same request again. With {\"backend\": ..., \"baseModel\": ...}: the same dataset, method and "
+                    + "hyperparameters on that backend and model (moving a model to another provider); training-service checks it like "
+                    + "any new job. The body goes to training-service as sent.")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    public Response rerun(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri, InputStream body) {
+        UpstreamCall call = UpstreamCall.post(Upstream.TRAINING, "/jobs/{}/rerun", id)
+                .query(uri.getRequestUri().getRawQuery())
+                .header("Content-Type", contentType);
+        return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, -1)));
     }
 
     private Response relay(UpstreamCall call, UriInfo uri) {

@@ -35,7 +35,7 @@ public final class JobMapper {
         JobView.Cost cost = new JobView.Cost(j.estimateLowUsd, j.estimateExpectedUsd, j.estimateHighUsd, j.estimateNote, j.budgetUsd,
                 j.actualCostUsd, j.actualCostSource);
         return new JobView(j.id, j.datasetId, j.baseModel, j.backend, j.status.name(), values(j), sources(j), j.attempts, j.createdAt,
-                j.startedAt, j.finishedAt, progress, result, j.method.wireName(), j.tenantId, j.fromJobId, provider, cost);
+                j.startedAt, j.finishedAt, progress, result, j.method.wireName(), j.tenantId, j.fromJobId, j.rerunOfJobId, provider, cost);
     }
 
     private static JobView.Artifact artifactView(Job j) {

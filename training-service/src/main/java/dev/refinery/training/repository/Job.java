@@ -134,6 +134,10 @@ public class Job extends PanacheEntityBase {
     @Column(name = "from_job_id")
     public String fromJobId;
 
+    /** The job this one repeats (POST /jobs/{id}/rerun), possibly on another backend or base model; null for a job submitted anew. */
+    @Column(name = "rerun_of_job_id")
+    public String rerunOfJobId;
+
     /** The per-job cap in US dollars the request set, or null. */
     @Column(name = "budget_usd")
     public BigDecimal budgetUsd;

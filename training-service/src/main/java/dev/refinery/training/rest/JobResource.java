@@ -20,7 +20,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import java.net.URI;
 import java.util.List;
@@ -137,9 +140,16 @@ public class JobResource {
 
     @POST
     @Path("/{id}/rerun")
-    @Operation(summary = "Submit the same request again as a new job")
-    public Response rerun(@PathParam("id") String id) {
-        JobService.Submission s = jobs.rerun(caller.tenant(), id);
+    @Consumes(MediaType.WILDCARD) // read by RerunRequest: no body is "the same again", whatever Content-Type a client sets
+    @Operation(summary = "Submit the same request again as a new job, here or on another backend",
+            description = "No body: the stored request as it was. With {\"backend\": ..., \"baseModel\": ...} (either may be left out): "
+                    + "the same dataset, method, hyperparameters and budget on that backend and base model, to move a model to another "
+                    + "provider. The new request is checked like any submission: a setting, method or model the backend does not offer "
+                    + "is a 400 naming the field. Any other field in the body is 400 JOB_RERUN_FIELD_UNSUPPORTED. The new job's rerunOf "
+                    + "names this one.")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RerunRequest.class)))
+    public Response rerun(@PathParam("id") String id, String body) {
+        JobService.Submission s = jobs.rerun(caller.tenant(), id, RerunRequest.of(body));
         JobView view = JobMapper.toView(s.job());
         return Response.created(URI.create("/jobs/" + view.id())).entity(view).build();
     }

@@ -12,11 +12,13 @@ import java.util.Map;
  *                              backend's documented default; the engine's own for local jobs) or "from_job" (taken from the
  *                              job a second stage continues)
  * @param attempts              attempts started (an interrupted one is resumed by the next)
+ * @param fromJob               the job whose result a second stage continues
+ * @param rerunOf               the job whose request this one repeats (POST /jobs/{id}/rerun), perhaps on another backend
  */
 public record JobView(String id, String datasetId, String baseModel, String backend, String status, Map<String, Object> hyperparameters,
                       Map<String, String> hyperparameterSources, int attempts, OffsetDateTime createdAt, OffsetDateTime startedAt,
                       OffsetDateTime finishedAt, Progress progress, Result result, String method, String tenantId, String fromJob,
-                      Provider provider, Cost cost) {
+                      String rerunOf, Provider provider, Cost cost) {
 
     /**
      * A provider job at its provider.

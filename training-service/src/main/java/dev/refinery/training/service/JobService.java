@@ -14,6 +14,7 @@ import dev.refinery.training.repository.JobStatus;
 import dev.refinery.training.repository.JobStepMetric;
 import dev.refinery.training.repository.JobValidationLoss;
 import dev.refinery.training.rest.JobRequest;
+import dev.refinery.training.rest.RerunRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,6 +58,11 @@ public class JobService {
     }
 
     public Submission submit(JobRequest request, String idempotencyKey, String tenantId) {
+        return submit(request, idempotencyKey, tenantId, null);
+    }
+
+    /** @param rerunOf the job this one repeats, recorded for lineage; null for a job submitted anew */
+    private Submission submit(JobRequest request, String idempotencyKey, String tenantId, String rerunOf) {
         if (idempotencyKey != null && idempotencyKey.length() > MAX_IDEMPOTENCY_KEY) {
             throw refused("field_too_long", ApiException.badRequest("JOB_FIELD_TOO_LONG", "the Idempotency-Key header has "
                     + idempotencyKey.length() + " characters; at most " + MAX_IDEMPOTENCY_KEY).with("field", "Idempotency-Key"));
@@ -75,6 +81,7 @@ public class JobService {
         }
         Job job = plan.job();
         job.idempotencyKey = idempotencyKey;
+        job.rerunOfJobId = rerunOf;
         Optional<Job> winner = recordUnlessRaced(job, idempotencyKey, plan.estimate());
         if (winner.isPresent()) {
             return new Submission(winner.get(), false);
@@ -129,16 +136,23 @@ public class JobService {
         return earlier;
     }
 
-    /** Submits the stored request again as a new job (the same spec; defaults resolved anew; no idempotency key). */
-    public Submission rerun(String tenantId, String id) {
+    /**
+     * Submits the stored request again as a new job: the same spec (defaults resolved anew; no idempotency key), on the
+     * backend and base model {@code overrides} names where it names them. The new request goes through the planner like any
+     * other, so a setting, method or model the new backend does not offer is refused there, by name.
+     */
+    public Submission rerun(String tenantId, String id, RerunRequest overrides) {
         Job earlier = get(tenantId, id);
-        JobRequest request;
+        JobRequest stored;
         try {
-            request = JSON.readValue(earlier.request, JobRequest.class);
+            stored = JSON.readValue(earlier.request, JobRequest.class);
         } catch (IOException e) {
             throw new IllegalStateException("stored request of " + id + " is unreadable", e);
         }
-        return submit(request, null, earlier.tenantId);
+        Submission s = submit(overrides.applyTo(stored), null, earlier.tenantId, earlier.id);
+        LOG.infof("job %s reruns %s (%s on %s, was %s on %s)", s.job().id, earlier.id, s.job().baseModel, s.job().backend, earlier.baseModel,
+                earlier.backend);
+        return s;
     }
 
     /** A job of any tenant, for the service's own work (a request asks with its tenant: {@link #get(String, String)}). */
