@@ -264,6 +264,19 @@ final class EvalFixtures {
         throw new AssertionError("no finished evaluation for " + jobId + " within " + EVALUATION_TIMEOUT);
     }
 
+    /** Polls the API until evaluation {@code id} is COMPLETED or FAILED, as the tenant requests act for by default. */
+    static JsonPath awaitEvaluation(String id) {
+        long deadline = System.nanoTime() + EVALUATION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath e = given().when().get("/evals/" + id).then().statusCode(200).extract().jsonPath();
+            if (List.of("COMPLETED", "FAILED").contains(e.getString("status"))) {
+                return e;
+            }
+            sleep();
+        }
+        throw new AssertionError("evaluation " + id + " did not finish within " + EVALUATION_TIMEOUT);
+    }
+
     /** Waits until the consumer has recorded the event id in its inbox. */
     static void awaitProcessed(EntityManager em, String ceId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -120,7 +120,7 @@ class ModelRegistryFlowTest {
                         "maxTokens", 32))
                 .when().post("/evals").then().statusCode(202).body("candidateVersionId", equalTo(strongVersion))
                 .body("requestedBy", equalTo("test-key")).body("maxTokens", equalTo(32)).extract().path("id");
-        JsonPath itself = awaitEvaluation(self);
+        JsonPath itself = EvalFixtures.awaitEvaluation(self);
         assertEquals("COMPLETED", itself.getString("status"), itself.prettify());
         assertEquals("NO_SIGNIFICANT_CHANGE", itself.getString("outcome"), itself.prettify());
         assertEquals("NOT_APPLICABLE", itself.getString("decision"));
@@ -313,17 +313,6 @@ class ModelRegistryFlowTest {
         return event;
     }
 
-    private static JsonPath awaitEvaluation(String id) {
-        long deadline = System.nanoTime() + EvalFixtures.EVALUATION_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath e = given().when().get("/evals/" + id).then().statusCode(200).extract().jsonPath();
-            if (List.of("COMPLETED", "FAILED").contains(e.getString("status"))) {
-                return e;
-            }
-            EvalFixtures.sleep();
-        }
-        throw new AssertionError("evaluation " + id + " did not finish within " + EvalFixtures.EVALUATION_TIMEOUT);
-    }
 
     private static JsonPath awaitVersionOf(String jobId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

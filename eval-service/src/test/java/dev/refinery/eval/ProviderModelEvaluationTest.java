@@ -87,7 +87,7 @@ class ProviderModelEvaluationTest {
         // Evaluating the same model again by hand asks Together nothing: the answers are cached for this project.
         String again = given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId")))
                 .when().post("/evals").then().statusCode(202).extract().path("id");
-        JsonPath second = awaitEvaluation(again);
+        JsonPath second = EvalFixtures.awaitEvaluation(again);
         assertEquals("COMPLETED", second.getString("status"), second.prettify());
         assertEquals(eval.getDouble("candidate.metric"), second.getDouble("candidate.metric"), 0.0);
         assertEquals(asked.size(), TogetherStub.server.findAll(postRequestedFor(urlEqualTo(TogetherStub.PATH))).size());
@@ -99,7 +99,7 @@ class ProviderModelEvaluationTest {
                     "config", Map.of("backend", "together", "model", judge[1], "instructions", "Prefer the answer that tells a story.")))
                     .when().post("/graders").then().statusCode(201).body("version", equalTo(1)).body("use", equalTo("grader:" + judge[0] + "@1"));
         }
-        JsonPath judged = awaitEvaluation(given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId"),
+        JsonPath judged = EvalFixtures.awaitEvaluation(given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId"),
                 "metrics", List.of("grader:story-judge", "grader:first-answer-judge"))).when().post("/evals").then().statusCode(202)
                 .extract().path("id"));
         assertEquals("COMPLETED", judged.getString("status"), judged.prettify());
@@ -109,7 +109,7 @@ class ProviderModelEvaluationTest {
         Map<String, Object> biased = row(judged, "grader:first-answer-judge@1");
         assertEquals(0.0, ((Number) biased.get("candidate")).doubleValue(), 0.0, "a judge that always says A makes nobody win");
         assertEquals(0.0, ((Number) biased.get("baseline")).doubleValue(), 0.0);
-        JsonPath unclear = awaitEvaluation(given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId"),
+        JsonPath unclear = EvalFixtures.awaitEvaluation(given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId"),
                 "metrics", List.of("grader:chatty-judge"))).when().post("/evals").then().statusCode(202).extract().path("id"));
         assertEquals("FAILED", unclear.getString("status"), "never a partial score presented as complete: " + unclear.prettify());
         assertEquals("EVAL_JUDGE_UNCLEAR", unclear.getString("failureCode"));
@@ -145,15 +145,4 @@ class ProviderModelEvaluationTest {
                 .body("detail", org.hamcrest.Matchers.containsString("refinery.eval.providers.fireworks.api-key"));
     }
 
-    private static JsonPath awaitEvaluation(String id) {
-        long deadline = System.nanoTime() + EvalFixtures.EVALUATION_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath e = given().when().get("/evals/" + id).then().statusCode(200).extract().jsonPath();
-            if (List.of("COMPLETED", "FAILED").contains(e.getString("status"))) {
-                return e;
-            }
-            EvalFixtures.sleep();
-        }
-        throw new AssertionError("evaluation " + id + " did not finish within " + EvalFixtures.EVALUATION_TIMEOUT);
-    }
 }
