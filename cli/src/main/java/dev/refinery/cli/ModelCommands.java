@@ -3,6 +3,7 @@ package dev.refinery.cli;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The model registry: versions, aliases such as champion, promotion and rollback (with the reason recorded), the policy. */
@@ -13,7 +14,7 @@ final class ModelCommands {
             models promote VERSION_ID [--alias champion] --reason TEXT
             models rollback [--alias champion] --reason TEXT
                                                 the alias goes back to the version that held it before
-            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID] [--metric M] [--max-items N] [--max-tokens N]
+            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID] [--metric M] [--max-items N] [--max-tokens N] [--stop S]
                            [--metrics a,b,grader:NAME]
                                                 VERSION: an id (mv-...) or an alias; by hand: it never promotes
             models migrate MODEL --to BACKEND [--base-model NAME] [--wait 60m]
@@ -56,7 +57,7 @@ final class ModelCommands {
                         .toPrettyString());
             }
             case "models evaluate" -> {
-                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--metric", "--max-items", "--metrics", "--max-tokens");
+                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--metric", "--max-items", "--metrics", "--max-tokens", "--stop");
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("candidate", FlagValues.positional(a, 2, "VERSION"));
                 body.put("baseline", flags.get("--baseline"));
@@ -64,6 +65,7 @@ final class ModelCommands {
                 body.put("metric", flags.get("--metric"));
                 body.put("maxItems", flags.containsKey("--max-items") ? Integer.parseInt(flags.get("--max-items")) : null);
                 body.put("maxTokens", flags.containsKey("--max-tokens") ? Integer.parseInt(flags.get("--max-tokens")) : null);
+                body.put("stop", flags.containsKey("--stop") ? List.of(flags.get("--stop").translateEscapes()) : null);
                 body.put("metrics", flags.containsKey("--metrics") ? java.util.Arrays.stream(flags.get("--metrics").split(","))
                         .map(String::strip).toList() : null);
                 out.println(gateway.postJson("v1/evals", body, null).toPrettyString());

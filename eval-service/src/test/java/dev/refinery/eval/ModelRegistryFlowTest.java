@@ -127,6 +127,21 @@ class ModelRegistryFlowTest {
         assertEquals(0.0, itself.getDouble("difference.ciLow"), 0.0);
         assertEquals(0.0, itself.getDouble("difference.ciHigh"), 0.0);
 
+        // Both fine-tunes against the base in one request, with stop sequences: one evaluation each, the same settings.
+        List<Map<String, Object>> both = given().contentType(ContentType.JSON).body(Map.of("candidates", List.of(strongVersion,
+                        weak.getString("candidateVersionId")), "maxItems", 6, "stop", List.of("\n\n", "THE END")))
+                .when().post("/evals").then().statusCode(202).body("evaluations.size()", equalTo(2))
+                .body("evaluations[0].stop", equalTo(List.of("\n\n", "THE END"))).extract().jsonPath().getList("evaluations");
+        for (Map<String, Object> e : both) {
+            JsonPath done = EvalFixtures.awaitEvaluation(String.valueOf(e.get("id")));
+            assertEquals("COMPLETED", done.getString("status"), done.prettify());
+            assertEquals(6, done.getInt("items"));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("candidate", strongVersion, "candidates", List.of(strongVersion)))
+                .when().post("/evals").then().statusCode(400).body("code", equalTo("EVAL_CANDIDATE_REQUIRED"));
+        given().contentType(ContentType.JSON).body(Map.of("candidate", strongVersion, "stop", List.of("a", "b", "c", "d", "e")))
+                .when().post("/evals").then().statusCode(400).body("code", equalTo("EVAL_STOP_INVALID")).body("field", equalTo("stop"));
+
         // Promote the weaker one by hand, then roll back: the previous champion is back, and the history says who and why.
         String weakVersion = weak.getString("candidateVersionId");
         given().contentType(ContentType.JSON).body(Map.of("version", weakVersion, "reason", "shorter answers for the beta"))
@@ -151,7 +166,7 @@ class ModelRegistryFlowTest {
                 .body("lineage.job", equalTo("/v1/fine-tunes/" + strongJob))
                 .body("lineage.validationProblems", equalTo("/v1/datasets/" + datasetId + "/problems"))
                 .body("aliases", equalTo(List.of("champion")))
-                .body("evaluations.size()", equalTo(2))
+                .body("evaluations.size()", equalTo(3))
                 .body("promotions.size()", equalTo(3));
     }
 

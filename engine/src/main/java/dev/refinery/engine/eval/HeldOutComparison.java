@@ -22,10 +22,32 @@ public final class HeldOutComparison {
 
     private final String metric;
     private final int maxTokens;
+    private final List<String> stop;
 
     public HeldOutComparison(String metric, int maxTokens) {
+        this(metric, maxTokens, List.of());
+    }
+
+    /**
+     * @param stop sequences that end an answer: each reply is cut before the first one it holds, as a chat-completions
+     *             API does with its {@code stop}, so that answers from the engine and from an API are cut alike
+     */
+    public HeldOutComparison(String metric, int maxTokens, List<String> stop) {
         this.metric = metric;
         this.maxTokens = maxTokens;
+        this.stop = List.copyOf(stop);
+    }
+
+    /** {@code text} up to the first stop sequence it holds (all of it when it holds none). */
+    public String cut(String text) {
+        int end = text.length();
+        for (String s : stop) {
+            int at = text.indexOf(s);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return text.substring(0, end);
     }
 
     /** One held-out item's outcome. */
@@ -75,8 +97,8 @@ public final class HeldOutComparison {
             List<ChatMessage> conv = conversations.get(i);
             ChatMessage reference = conv.get(conv.size() - 1);
             List<ChatMessage> prompt = conv.subList(0, conv.size() - 1);
-            String bOut = baseline.reply(prompt, greedy).text();
-            String cOut = candidate.reply(prompt, greedy).text();
+            String bOut = cut(baseline.reply(prompt, greedy).text());
+            String cOut = cut(candidate.reply(prompt, greedy).text());
             b[i] = Metrics.score(metric, reference.content(), bOut);
             c[i] = Metrics.score(metric, reference.content(), cOut);
             LanguageModel.Score bs = baseline.score(conv);
@@ -109,10 +131,12 @@ public final class HeldOutComparison {
         for (int i = 0; i < conversations.size(); i++) {
             List<ChatMessage> conv = conversations.get(i);
             ChatMessage reference = conv.get(conv.size() - 1);
-            b[i] = Metrics.score(metric, reference.content(), baselineAnswers.get(i));
-            c[i] = Metrics.score(metric, reference.content(), candidateAnswers.get(i));
+            String bOut = cut(baselineAnswers.get(i));
+            String cOut = cut(candidateAnswers.get(i));
+            b[i] = Metrics.score(metric, reference.content(), bOut);
+            c[i] = Metrics.score(metric, reference.content(), cOut);
             String user = conv.size() < 2 ? "" : conv.get(conv.size() - 2).content();
-            items.add(new ItemResult(i, user, reference.content(), baselineAnswers.get(i), candidateAnswers.get(i), b[i], c[i],
+            items.add(new ItemResult(i, user, reference.content(), bOut, cOut, b[i], c[i],
                     Double.NaN, Double.NaN, null));
         }
         return report(metric, items, b, c, Double.NaN, Double.NaN);
@@ -137,8 +161,8 @@ public final class HeldOutComparison {
             cNll -= cChosen.logLikelihood();
             tokens += bChosen.tokens();
             String user = pair.prompt().get(pair.prompt().size() - 1).content();
-            items.add(new ItemResult(i, user, text(pair.chosen()), baseline.reply(pair.prompt(), greedy).text(),
-                    candidate.reply(pair.prompt(), greedy).text(), b[i], c[i], bChosen.meanNegativeLogLikelihood(),
+            items.add(new ItemResult(i, user, text(pair.chosen()), cut(baseline.reply(pair.prompt(), greedy).text()),
+                    cut(candidate.reply(pair.prompt(), greedy).text()), b[i], c[i], bChosen.meanNegativeLogLikelihood(),
                     cChosen.meanNegativeLogLikelihood(), text(pair.rejected())));
         }
         return report(Metrics.PREFERENCE_ACCURACY, items, b, c, bNll / tokens, cNll / tokens);

@@ -31,6 +31,18 @@ class AnswersComparisonTest {
     }
 
     @Test
+    void stopSequencesCutEveryAnswerBeforeTheFirstOneItHolds() {
+        HeldOutComparison c = new HeldOutComparison(Metrics.EXACT_MATCH, 16, List.of("\n\n", "THE END"));
+        assertEquals("Once upon a time.", c.cut("Once upon a time.\n\nMore. THE END"));
+        assertEquals("Mia sang", c.cut("Mia sangTHE END\n\nx"));
+        assertEquals("no stop here", c.cut("no stop here"));
+        HeldOutComparison.Report r = c.compareAnswers(ITEMS, List.of("x", "y"),
+                List.of("Once upon a time, there was a girl named Mia.THE END and more", "z"));
+        assertEquals("Once upon a time, there was a girl named Mia.", r.items().get(0).candidateOutput());
+        assertEquals(1.0, r.items().get(0).candidateScore(), "scored on the answer as cut");
+    }
+
+    @Test
     void aMissingAnswerIsRefused() {
         assertThrows(EngineException.InvalidArgument.class, () -> new HeldOutComparison(Metrics.OPENING_MATCH, 16)
                 .compareAnswers(ITEMS, List.of("a"), List.of("a", "b")));

@@ -135,6 +135,7 @@ public final class EvaluationMapper {
         return new EvaluationView(e.id, e.jobId, e.datasetId, e.baseModel, e.artifactType.wireName(), e.artifactKey,
                 e.artifactType == ArtifactType.LORA_ADAPTER ? e.artifactKey : null, e.candidateVersionId,
                 e.baselineVersionId, e.championVersionId, e.requestedBy, status.name(), e.metric, e.maxTokens,
+                e.stop == null ? null : e.stopList(),
                 e.maxItems, e.items,
                 completed ? new EvaluationView.ModelScore(e.baselineModel, e.baselineMean, e.baselineLoss) : null,
                 completed ? new EvaluationView.ModelScore(e.candidateModel, e.candidateMean, e.candidateLoss) : null,

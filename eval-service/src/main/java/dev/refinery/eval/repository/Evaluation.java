@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import dev.refinery.eval.registry.Decision;
 import dev.refinery.eval.registry.Outcome;
 import dev.refinery.eval.registry.PromotionPolicy;
+import dev.refinery.eval.service.StopSequences;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -88,6 +89,10 @@ public class Evaluation extends PanacheEntityBase {
 
     @Column(name = "max_items", nullable = false)
     public int maxItems;
+
+    /** Stop sequences of the fixed decoding, as a JSON array; null: none. */
+    @Column(columnDefinition = "TEXT")
+    public String stop;
 
     public Integer items;
 
@@ -262,6 +267,11 @@ public class Evaluation extends PanacheEntityBase {
                 policyForgettingMargin == null ? PromotionPolicy.DEFAULT_FORGETTING_MARGIN : policyForgettingMargin, policyForgettingLossMargin,
                 policyAlias == null ? PromotionPolicy.CHAMPION : policyAlias, policyAutoPromote != null && policyAutoPromote,
                 PromotionPolicy.Guard.fromJson(policyGuards));
+    }
+
+    /** The stop sequences of its decoding. */
+    public List<String> stopList() {
+        return StopSequences.fromJson(stop);
     }
 
     /** The metrics it scores, primary first. */

@@ -6,6 +6,7 @@ import dev.refinery.eval.registry.ModelRegistry;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.eval.service.EvaluationRequests;
+import dev.refinery.eval.service.StopSequences;
 import dev.refinery.eval.service.EvaluationService;
 import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
@@ -42,6 +43,7 @@ import java.util.List;
 public class EvaluationResource {
 
     static final int MAX_PAGE = 1000;
+    private static final int MAX_CANDIDATES = 10;
     private static final JsonFactory JSON = new JsonFactory();
 
     @Inject
@@ -62,20 +64,33 @@ public class EvaluationResource {
             description = "Answers 202 with the PENDING evaluation. Such an evaluation reports the policy's outcome and never "
                     + "promotes; promotion is PUT /registry/aliases/{alias}.")
     public Response create(RegistryRequests.Evaluate body) {
-        if (body == null || body.candidate() == null) {
+        boolean several = body != null && body.candidates() != null;
+        if (body == null || (body.candidate() == null) == !several || (several && (body.candidates().isEmpty()
+                || body.candidates().size() > MAX_CANDIDATES))) {
             throw ApiException.badRequest("EVAL_CANDIDATE_REQUIRED", "say which version to evaluate: {\"candidate\": \"mv-...\" or an "
-                    + "alias, \"baseline\": optional, the same}").with("field", "candidate");
+                    + "alias}, or several: {\"candidates\": [...]} (1 to " + MAX_CANDIDATES + "), not both; \"baseline\": optional")
+                    .with("field", "candidate");
         }
         if (body.datasetId() != null && !EvaluationService.DATASET_ID.matcher(body.datasetId()).matches()) {
             throw ApiException.badRequest("DATASET_ID_INVALID", "'" + body.datasetId() + "' is not a dataset id (ds- followed by 32 hex "
                     + "digits)").with("field", "datasetId");
         }
         String tenant = caller.tenant();
-        ModelVersion candidate = registry.resolve(tenant, body.candidate(), "candidate");
         ModelVersion baseline = body.baseline() == null ? null : registry.resolve(tenant, body.baseline(), "baseline");
-        Evaluation e = requests.requestByHand(candidate, baseline, body.datasetId(), body.metric(), body.maxItems(), body.metrics(),
-                body.maxTokens(), caller.get().subject());
-        return Response.accepted(evaluations.view(evaluations.get(tenant, e.id))).location(URI.create("/evals/" + e.id)).build();
+        List<String> stop = StopSequences.require(body.stop());
+        List<ModelVersion> candidates = new java.util.ArrayList<>();
+        for (int i = 0; i < (several ? body.candidates().size() : 1); i++) {
+            candidates.add(several ? registry.resolve(tenant, body.candidates().get(i), "candidates[" + i + "]")
+                    : registry.resolve(tenant, body.candidate(), "candidate"));
+        }
+        // Every candidate is checked before any evaluation is recorded: a bad one refuses the whole request.
+        List<Evaluation> made = requests.requestByHand(candidates, baseline, body.datasetId(), body.metric(), body.maxItems(),
+                body.metrics(), body.maxTokens(), stop, caller.get().subject());
+        List<EvaluationView> views = made.stream().map(e -> evaluations.view(evaluations.get(tenant, e.id))).toList();
+        if (several) {
+            return Response.accepted(java.util.Map.of("evaluations", views)).build();
+        }
+        return Response.accepted(views.get(0)).location(URI.create("/evals/" + made.get(0).id)).build();
     }
 
     @GET

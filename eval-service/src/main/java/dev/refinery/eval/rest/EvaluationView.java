@@ -16,6 +16,7 @@ import java.util.List;
  * @param baselineVersionId  the version it was compared with; absent when that is its base model
  * @param championVersionId  the project's champion it was also compared with; absent when there was none
  * @param requestedBy        who asked for it by hand; absent for the evaluation a finished job asked for
+ * @param stop               stop sequences of the fixed decoding (greedy, {@code maxTokens} per answer); absent when none
  * @param verdict            what the interval of candidate - baseline says alone: CANDIDATE_BETTER, NO_SIGNIFICANT_DIFFERENCE
  *                           or CANDIDATE_WORSE
  * @param outcome            under the project's policy: IMPROVED, NO_SIGNIFICANT_CHANGE or REGRESSED
@@ -27,7 +28,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationView(String id, String jobId, String datasetId, String baseModel, String artifactType, String artifactKey,
                              String adapterKey, String candidateVersionId, String baselineVersionId, String championVersionId,
-                             String requestedBy, String status, String metric, int maxTokens, int maxItems, Integer items,
+                             String requestedBy, String status, String metric, int maxTokens, List<String> stop, int maxItems,
+                             Integer items,
                              ModelScore baseline, ModelScore candidate, Difference difference, String verdict, Champion champion,
                              Statistics statistics, List<MetricView> metrics, Forgetting forgetting, Policy policy, String outcome, String decision, List<String> reasons,
                              String itemsKey, String failureCode, String failureReason, int attempts, OffsetDateTime createdAt,

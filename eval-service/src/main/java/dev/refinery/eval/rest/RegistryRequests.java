@@ -45,8 +45,11 @@ public final class RegistryRequests {
      * @param metrics   more metrics to score beside the primary one and the defaults (text metrics, or graders as
      *                  {@code grader:<name>})
      * @param maxTokens tokens each answer may have (greedy decoding); left out: the service's setting
+     * @param stop       sequences that end every model's answers (at most 4)
+     * @param candidates several versions, each evaluated against the same baseline on the same test set with the same
+     *                   settings (one evaluation each); instead of {@code candidate}
      */
     public record Evaluate(String candidate, String baseline, String datasetId, String metric, Integer maxItems, List<String> metrics,
-                           Integer maxTokens) {
+                           Integer maxTokens, List<String> stop, List<String> candidates) {
     }
 }

@@ -75,7 +75,7 @@ public class EvaluationRequests {
     }
 
     /**
-     * What a person asked for: {@code candidate} against {@code baseline} (null: its base model) on a dataset's test split:
+     * What a person asked for: each of {@code candidates} against {@code baseline} (null: its base model) on a dataset's test split:
      * the candidate's training dataset's, or the baseline's. Only those two: this service knows no other dataset's owner,
      * and per-item results show the test set's prompts and references.
      *
@@ -86,8 +86,17 @@ public class EvaluationRequests {
      * @param maxTokens tokens per answer (null: the service's setting)
      */
     @Transactional
-    public Evaluation requestByHand(ModelVersion candidate, ModelVersion baseline, String datasetId, String metric, Integer maxItems,
-                                    List<String> metrics, Integer maxTokens, String requestedBy) {
+    public List<Evaluation> requestByHand(List<ModelVersion> candidates, ModelVersion baseline, String datasetId, String metric,
+                                          Integer maxItems, List<String> metrics, Integer maxTokens, List<String> stop, String requestedBy) {
+        List<Evaluation> made = new java.util.ArrayList<>();
+        for (ModelVersion candidate : candidates) {
+            made.add(requestByHand(candidate, baseline, datasetId, metric, maxItems, metrics, maxTokens, stop, requestedBy));
+        }
+        return made;
+    }
+
+    private Evaluation requestByHand(ModelVersion candidate, ModelVersion baseline, String datasetId, String metric, Integer maxItems,
+                                     List<String> metrics, Integer maxTokens, List<String> stop, String requestedBy) {
         if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS)) {
             throw ApiException.badRequest("EVAL_MAX_TOKENS_INVALID", "maxTokens must be 1 to " + MAX_TOKENS + ", got " + maxTokens)
                     .with("field", "maxTokens");
@@ -126,6 +135,7 @@ public class EvaluationRequests {
         Evaluation e = record(candidate, baseline, null, testSet, policy, metric != null ? metric : policy.metric(), extra,
                 maxItems != null ? maxItems : config.maxItems());
         e.requestedBy = requestedBy;
+        e.stop = StopSequences.toJson(stop);
         if (maxTokens != null) {
             e.maxTokens = maxTokens;
         }

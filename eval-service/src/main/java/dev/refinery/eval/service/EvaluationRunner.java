@@ -120,7 +120,7 @@ public class EvaluationRunner {
         }
         List<List<ChatMessage>> conversations = items.conversations();
         List<List<ChatMessage>> prompts = conversations.stream().map(conv -> conv.subList(0, conv.size() - 1)).toList();
-        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens());
+        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens(), task.stop());
         List<String> candidate = answers(task, task.candidate(), prompts, work.resolve("candidate"));
         HeldOutComparison.Report report = comparison.compareAnswers(conversations,
                 answers(task, task.baseline(), prompts, work.resolve("baseline")), candidate);
@@ -142,7 +142,7 @@ public class EvaluationRunner {
     private List<String> answers(EvaluationTask task, EvaluatedModel model, List<List<ChatMessage>> prompts, Path dir) {
         if (model.onEndpoint()) {
             try {
-                return inference.answerAll(task.tenant(), endpoints.endpoint(model), prompts, Decoding.greedy(task.maxTokens()));
+                return inference.answerAll(task.tenant(), endpoints.endpoint(model), prompts, new Decoding(0, task.maxTokens(), task.stop()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while " + model.describe() + " answered", e);
@@ -192,7 +192,7 @@ public class EvaluationRunner {
     /** Conversations on the task's metric; preference pairs (a DPO dataset) on preference accuracy. */
     private static HeldOutComparison.Report compare(LanguageModel base, LanguageModel candidate, HeldOutSplit.Items items,
                                                     EvaluationTask task) {
-        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens());
+        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens(), task.stop());
         try {
             return items.pairs().isEmpty() ? comparison.compare(base, candidate, items.conversations())
                     : comparison.comparePreferences(base, candidate, items.pairs());
