@@ -5,6 +5,7 @@ import dev.refinery.engine.eval.Metrics;
 import dev.refinery.engine.eval.PairedBootstrap;
 import dev.refinery.engine.eval.stats.McNemarExact;
 import dev.refinery.engine.eval.stats.MinimumDetectableEffect;
+import dev.refinery.eval.grading.Graders;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,7 +25,6 @@ public final class MetricTable {
     private static final double ALPHA = 0.05;
     private static final double POWER = 0.8;
     private static final long SEED = 20_261_207L;
-    private static final java.util.function.Predicate<String> GRADER = name -> name.startsWith("grader:");
 
     private MetricTable() {
     }
@@ -44,15 +44,9 @@ public final class MetricTable {
 
     /**
      * @param metrics         the evaluation's list, primary first
+     * @param scorers         how each name of {@code metrics} after the primary is scored (graders have their own scorers)
      * @param againstChampion the same candidate against the champion, or null
      * @throws EvaluationFailure when a JSON metric was asked for and a reference is not a JSON object
-     */
-    public static List<MetricResult> compute(List<String> metrics, HeldOutComparison.Report report, HeldOutComparison.Report againstChampion) {
-        return compute(metrics, name -> AnswerScorer.metric(name), report, againstChampion);
-    }
-
-    /**
-     * @param scorers how each name of {@code metrics} after the primary is scored (graders have their own scorers)
      */
     public static List<MetricResult> compute(List<String> metrics, java.util.function.Function<String, AnswerScorer> scorers,
                                              HeldOutComparison.Report report, HeldOutComparison.Report againstChampion) {
@@ -69,7 +63,7 @@ public final class MetricTable {
         }
         names.remove(report.metric());
         for (String name : names) {
-            if (!GRADER.test(name) && Metrics.needsJsonReferences(name) && !jsonReferences) {
+            if (!Graders.isGrader(name) && Metrics.needsJsonReferences(name) && !jsonReferences) {
                 throw new EvaluationFailure("EVAL_METRIC_NOT_APPLICABLE", name + " compares JSON objects, and not every reference of the "
                         + "test split is one (item " + firstNonJson(report) + " is not)");
             }
