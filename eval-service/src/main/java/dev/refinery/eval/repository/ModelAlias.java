@@ -5,7 +5,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
@@ -64,11 +63,6 @@ public class ModelAlias extends PanacheEntityBase {
 
     public static Optional<ModelAlias> of(String tenant, String name) {
         return findByIdOptional(new Key(tenant, name));
-    }
-
-    /** The alias, locked until the transaction ends: promotions of one alias happen one after the other. */
-    public static Optional<ModelAlias> locked(String tenant, String name) {
-        return findByIdOptional(new Key(tenant, name), LockModeType.PESSIMISTIC_WRITE);
     }
 
     public static List<ModelAlias> ofTenant(String tenant) {
