@@ -1,6 +1,7 @@
 package dev.refinery.contracts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -111,6 +112,18 @@ class GoldenSamplesTest {
         assertFalse(schemaFor(sample).validate(badAlias).isEmpty(), "an alias outside the pattern must be rejected");
     }
 
+    @Test
+    void aModelRegisteredFromAServerHasNoJobInTheNewVersionsOnly() throws IOException {
+        JsonNode evaluation = JSON.readTree(ROOT.resolve("samples/eval-finished-endpoint.v3.json").toFile());
+        assertEquals(Set.of(), schemaFor(ROOT.resolve("samples/eval-finished.v3.json")).validate(evaluation));
+        assertFalse(schemaFor(ROOT.resolve("samples/eval-finished.v2.json")).validate(evaluation).isEmpty(), "v2 requires jobId");
+        JsonNode promotion = JSON.readTree(ROOT.resolve("samples/model-promoted-endpoint.v2.json").toFile());
+        assertFalse(schemaFor(ROOT.resolve("samples/model-promoted.v1.json")).validate(promotion).isEmpty(), "v1 requires the job");
+        ObjectNode noArtifact = (ObjectNode) promotion.deepCopy();
+        ((ObjectNode) noArtifact.get("model")).remove("artifact");
+        assertFalse(schemaFor(ROOT.resolve("samples/model-promoted.v2.json")).validate(noArtifact).isEmpty(), "v2 still needs the artifact");
+    }
+
     private static JsonSchema schemaFor(Path sample) throws IOException {
         String name = sample.getFileName().toString();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+)\\.(v[0-9]+)\\.json").matcher(name);
@@ -119,7 +132,7 @@ class GoldenSamplesTest {
         }
         String event = m.group(1);
         String version = m.group(2);
-        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider", "-rollback")) {
+        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider", "-rollback", "-endpoint")) {
             if (event.endsWith(variant)) {
                 event = event.substring(0, event.length() - variant.length());
             }

@@ -78,6 +78,7 @@ final class IsolationMatrix {
             Map.entry("GET /v1/evals/{id}/items", new Route("read", Reach.OWNED)),
             Map.entry("POST /v1/evals", new Route("write", Reach.REFERENCES_MODEL)),
             Map.entry("GET /v1/registry/models", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("POST /v1/registry/models", new Route("write", Reach.OWN_CREATE)),
             Map.entry("GET /v1/registry/models/{id}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/registry/aliases", new Route("read", Reach.OWN_VIEW)),
             Map.entry("GET /v1/registry/aliases/{alias}", new Route("read", Reach.OWNED)),
@@ -222,6 +223,8 @@ final class IsolationMatrix {
             case "POST /v1/projects" -> "{\"id\": \"matrix-" + System.nanoTime() + "\"}";
             case "POST /v1/webhooks" -> "{\"url\": \"" + WEBHOOK_URL + "\"}";
             case "PUT /v1/tenants/{tenant}/secrets/{provider}" -> "{\"apiKey\": \"tg-not-yours\"}";
+            case "POST /v1/registry/models" -> "{\"endpoint\": \"" + PipelineEndToEndTest.MATRIX_SERVER + "\", \"model\": \"matrix-lora\", "
+                    + "\"baseModel\": \"matrix-base\"}";
             case "POST /v1/evals" -> "{\"candidate\": \"" + mine.version() + "\"}";
             case "PUT /v1/registry/aliases/{alias}" -> "{\"version\": \"" + mine.version() + "\", \"reason\": \"not yours\"}";
             case "POST /v1/registry/aliases/{alias}/rollback" -> "{\"reason\": \"not yours\"}";

@@ -40,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest {
 
+    /** The OpenAI-compatible server eval-service knows in the end-to-end stack (the isolation matrix registers a model of it). */
+    static final String MATRIX_SERVER = "lab";
+
     private static final Path ROOT = repoRoot();
     private static final Path EXAMPLES = ROOT.resolve("examples/named-stories");
 
@@ -66,6 +69,10 @@ class PipelineEndToEndTest {
             Map<String, String> config = new HashMap<>(common);
             if (upstreamOf.containsKey(name)) {
                 config.put("refinery.reconcile.upstream-url", services.get(upstreamOf.get(name)).url());
+            }
+            if (name.equals("eval-service")) {
+                // A server models can be registered from; nothing listens there, and registering one calls nothing.
+                config.put("refinery.eval.endpoints." + MATRIX_SERVER + ".url", "http://127.0.0.1:9/v1");
             }
             services.put(name, new ServiceProcess(ROOT, name, config, work.resolve("logs")).start());
         }

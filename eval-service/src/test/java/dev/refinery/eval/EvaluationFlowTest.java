@@ -101,8 +101,8 @@ class EvaluationFlowTest {
 
         // Announced once, as the contract says, keyed by the evaluation.
         ConsumerRecord<String, String> event = probe.await("eval-finished", r -> id.equals(r.key()), Duration.ofSeconds(20));
-        ContractSchemas.assertValid("eval-finished", 2, event.value());
-        assertEquals("refinery.eval-finished.v2", TopicProbe.header(event, "ce_type"));
+        ContractSchemas.assertValid("eval-finished", 3, event.value());
+        assertEquals("refinery.eval-finished.v3", TopicProbe.header(event, "ce_type"));
         assertEquals("/refinery/eval-service", TopicProbe.header(event, "ce_source"));
         JsonNode payload = JSON.readTree(event.value());
         assertEquals("COMPLETED", payload.get("status").asText());
@@ -156,7 +156,7 @@ class EvaluationFlowTest {
 
         String id = eval.getString("id");
         ConsumerRecord<String, String> event = probe.await("eval-finished", r -> id.equals(r.key()), Duration.ofSeconds(20));
-        ContractSchemas.assertValid("eval-finished", 2, event.value());
+        ContractSchemas.assertValid("eval-finished", 3, event.value());
         JsonNode payload = JSON.readTree(event.value());
         assertEquals("FAILED", payload.get("status").asText());
         assertEquals(eval.getString("failureReason"), payload.get("failureReason").asText());

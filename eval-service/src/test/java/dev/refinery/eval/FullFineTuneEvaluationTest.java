@@ -60,7 +60,7 @@ class FullFineTuneEvaluationTest {
 
         String id = eval.getString("id");
         ConsumerRecord<String, String> event = probe.await("eval-finished", r -> id.equals(r.key()), Duration.ofSeconds(20));
-        ContractSchemas.assertValid("eval-finished", 2, event.value());
+        ContractSchemas.assertValid("eval-finished", 3, event.value());
         JsonNode finished = JSON.readTree(event.value());
         assertEquals("COMPLETED", finished.get("status").asText());
         assertEquals(eval.getString("verdict"), finished.get("verdict").asText());

@@ -83,7 +83,7 @@ class ModelRegistryFlowTest {
         assertEquals(strong.getDouble("difference.ciLow"), strong.getDouble("metrics[0].difference.ciLow"), 0.0);
         assertTrue(strong.getDouble("metrics[3].candidate") > strong.getDouble("metrics[3].baseline"), "ROUGE-L rises too: " + strong.prettify());
         ConsumerRecord<String, String> finished = probe.await("eval-finished", r -> strong.getString("id").equals(r.key()), Duration.ofSeconds(20));
-        ContractSchemas.assertValid("eval-finished", 2, finished.value());
+        ContractSchemas.assertValid("eval-finished", 3, finished.value());
         JsonNode announced = JSON.readTree(finished.value());
         assertEquals("PROMOTED", announced.path("decision").asText());
         assertEquals(6, announced.path("metrics").size());
@@ -321,8 +321,8 @@ class ModelRegistryFlowTest {
     private static JsonNode promotion(TopicProbe probe, String tenant, String versionId, String action) throws Exception {
         ConsumerRecord<String, String> r = probe.await("model-promoted", rec -> (tenant + "/champion").equals(rec.key())
                 && rec.value().contains(versionId) && rec.value().contains("\"action\":\"" + action + "\""), Duration.ofSeconds(20));
-        ContractSchemas.assertValid("model-promoted", r.value());
-        assertEquals("refinery.model-promoted.v1", TopicProbe.header(r, "ce_type"));
+        ContractSchemas.assertValid("model-promoted", 2, r.value());
+        assertEquals("refinery.model-promoted.v2", TopicProbe.header(r, "ce_type"));
         JsonNode event = JSON.readTree(r.value());
         assertEquals(versionId, event.path("modelVersionId").asText());
         return event;

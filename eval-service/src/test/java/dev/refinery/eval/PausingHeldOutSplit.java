@@ -23,26 +23,26 @@ public class PausingHeldOutSplit extends HeldOutSplit {
     private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
 
     @Override
-    public Items read(String datasetId, int maxItems) {
-        Pause pause = pauses.remove(datasetId);
+    public Items read(String key, int maxItems) {
+        Pause pause = pauses.remove(key);
         if (pause != null) {
             pause.reached.countDown();
             try {
                 if (!pause.resume.await(5, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("the test never resumed the evaluation of " + datasetId);
+                    throw new IllegalStateException("the test never resumed the evaluation of " + key);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
         }
-        return super.read(datasetId, maxItems);
+        return super.read(key, maxItems);
     }
 
     /** The next evaluation of {@code datasetId} pauses there. */
     Pause pause(String datasetId) {
         Pause pause = new Pause(datasetId);
-        pauses.put(datasetId, pause);
+        pauses.put(HeldOutSplit.key(datasetId, false), pause);
         return pause;
     }
 

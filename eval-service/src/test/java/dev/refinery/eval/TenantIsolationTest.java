@@ -110,7 +110,7 @@ class TenantIsolationTest {
         given().when().get("/evals/" + id).then().statusCode(404);
 
         ConsumerRecord<String, String> event = probe.await("eval-finished", r -> id.equals(r.key()), Duration.ofSeconds(20));
-        ContractSchemas.assertValid("eval-finished", 2, event.value());
+        ContractSchemas.assertValid("eval-finished", 3, event.value());
         JsonNode payload = JSON.readTree(event.value());
         assertEquals(A, payload.get("tenant").asText());
         assertEquals("FAILED", payload.get("status").asText());

@@ -56,6 +56,22 @@ public interface EvalConfig {
      */
     Map<String, ProviderEndpoint> providers();
 
+    /**
+     * OpenAI-compatible inference servers the operator runs (vLLM, TGI, ...), by a name of its choosing:
+     * {@code refinery.eval.endpoints.lab-vllm.url=http://vllm:8000/v1} and, when the server wants one, {@code api-key}. A project
+     * registers a model such a server answers under a name ({@code POST /registry/models}) and evaluates it like any version.
+     * Only servers named here can be asked: a project never makes this service call a URL of its choosing.
+     */
+    Map<String, ServerEndpoint> endpoints();
+
+    /** One operator-run server's API root, including its version ({@code http://host:8000/v1}). */
+    interface ServerEndpoint {
+
+        String url();
+
+        Optional<String> apiKey();
+    }
+
     /** One provider's chat-completions API for evaluations. */
     interface ProviderEndpoint {
 

@@ -6,13 +6,14 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * Payload of {@code eval-finished} v2 (contracts/schemas/eval-finished.v2.json): every field of v1, with the same meaning,
+ * Payload of {@code eval-finished} v3 (contracts/schemas/eval-finished.v3.json): every field of v1, with the same meaning,
  * plus the versions compared, one result per metric, the champion comparison, the policy's outcome and decision, and the
- * failure code. A COMPLETED evaluation carries the summary; a FAILED one its code and reason. Absent fields are left out,
+ * failure code (v2); v3 leaves {@code jobId} out for a model registered from a server (no job made it) and says with
+ * {@code wholeDataset} when the test items were every record of a dataset rather than its test split. A COMPLETED evaluation carries the summary; a FAILED one its code and reason. Absent fields are left out,
  * not null. {@code tenant} is the evaluation's owner, so that only it is told.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EvalFinished(String tenant, String evalId, String jobId, String datasetId, String status, String metric,
+public record EvalFinished(String tenant, String evalId, String jobId, String datasetId, Boolean wholeDataset, String status, String metric,
                            Integer items, Score baseline, Score candidate, Difference difference, String verdict, String bucket,
                            String itemsKey, String failureReason, OffsetDateTime finishedAt, String failureCode,
                            String candidateVersionId, String baselineVersionId, String championVersionId, Score champion,
@@ -21,7 +22,7 @@ public record EvalFinished(String tenant, String evalId, String jobId, String da
                            String decision, List<String> reasons) {
 
     public static final String TOPIC = "eval-finished";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /**
      * One model's result.

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.OffsetDateTime;
 
 /**
- * Payload of {@code model-promoted} v1 (contracts/schemas/model-promoted.v1.json): an alias of a project now names another
- * model version, by a promotion or a rollback. Whatever serves models follows it. Keyed by {@code tenant/alias}, so that
+ * Payload of {@code model-promoted} v2 (contracts/schemas/model-promoted.v2.json): an alias of a project now names another
+ * model version, by a promotion or a rollback. v2 is v1 where a model registered from a server has no job and no dataset. Whatever serves models follows it. Keyed by {@code tenant/alias}, so that
  * the changes of one alias arrive in order.
  *
  * @param previousVersionId what the alias named before; absent when this created it
@@ -19,8 +19,9 @@ public record ModelPromoted(String tenant, String alias, String action, String m
                             OffsetDateTime promotedAt) {
 
     public static final String TOPIC = "model-promoted";
+    public static final int VERSION = 2;
 
-    /** The version the alias names now, and where its weights are. */
+    /** The version the alias names now, and where its weights are; jobId and datasetId are absent for a model registered from a server. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Model(String baseModel, String jobId, String datasetId, String backend, Artifact artifact) {
     }

@@ -90,7 +90,7 @@ public final class EvaluationMapper {
     public static EvalFinished toEvent(Evaluation e, List<EvaluationMetric> metrics) {
         if (e.status == EvaluationStatus.COMPLETED) {
             boolean champion = e.championModel != null;
-            return new EvalFinished(e.tenant, e.id, e.jobId, e.datasetId, e.status.name(), e.metric, e.items,
+            return new EvalFinished(e.tenant, e.id, e.jobId, e.datasetId, e.wholeDataset ? Boolean.TRUE : null, e.status.name(), e.metric, e.items,
                     new EvalFinished.Score(e.baselineModel, e.baselineMean, e.baselineLoss),
                     new EvalFinished.Score(e.candidateModel, e.candidateMean, e.candidateLoss),
                     new EvalFinished.Difference(e.differenceMean, e.ciLow, e.ciHigh, e.confidence),
@@ -105,7 +105,7 @@ public final class EvaluationMapper {
                     e.outcome == null ? null : e.outcome.name(), e.decision == null ? null : e.decision.name(), reasons(e));
         }
         if (e.status == EvaluationStatus.FAILED) {
-            return new EvalFinished(e.tenant, e.id, e.jobId, e.datasetId, e.status.name(), e.metric, null, null, null, null, null,
+            return new EvalFinished(e.tenant, e.id, e.jobId, e.datasetId, e.wholeDataset ? Boolean.TRUE : null, e.status.name(), e.metric, null, null, null, null, null,
                     e.bucket, null, e.failureReason, e.finishedAt, e.failureCode, e.candidateVersionId, e.baselineVersionId,
                     e.championVersionId, null, null, null, null, null, null, null, null);
         }
@@ -132,7 +132,7 @@ public final class EvaluationMapper {
     public static EvaluationView toView(Evaluation e, EvaluationStatus status, List<EvaluationMetric> metrics) {
         boolean completed = e.status == EvaluationStatus.COMPLETED;
         PromotionPolicy policy = e.policy();
-        return new EvaluationView(e.id, e.jobId, e.datasetId, e.baseModel, e.artifactType.wireName(), e.artifactKey,
+        return new EvaluationView(e.id, e.jobId, e.datasetId, e.wholeDataset, e.baseModel, e.artifactType.wireName(), e.artifactKey,
                 e.artifactType == ArtifactType.LORA_ADAPTER ? e.artifactKey : null, e.candidateVersionId,
                 e.baselineVersionId, e.championVersionId, e.requestedBy, status.name(), e.metric, e.maxTokens,
                 e.stop == null ? null : e.stopList(),

@@ -24,10 +24,10 @@ public final class RegistryMapper {
     }
 
     public static ModelVersionView view(ModelVersion v, List<String> aliases, List<Evaluation> evaluations, List<Promotion> promotions) {
-        return new ModelVersionView(v.id, v.displayName(), v.jobId, v.datasetId, v.baseModel, v.backend,
+        return new ModelVersionView(v.id, v.displayName(), v.jobId, v.datasetId, v.baseModel, v.backend, v.registeredBy,
                 new ModelVersionView.Artifact(v.artifactType.wireName(), v.bucket, v.artifactKey, v.providerModel), aliases, v.createdAt,
-                evaluations == null ? null : new ModelVersionView.Lineage("/v1/datasets/" + v.datasetId, "/v1/datasets/" + v.datasetId
-                        + "/problems", "/v1/fine-tunes/" + v.jobId, "/v1/evals?jobId=" + v.jobId),
+                evaluations == null || v.jobId == null ? null : new ModelVersionView.Lineage("/v1/datasets/" + v.datasetId,
+                        "/v1/datasets/" + v.datasetId + "/problems", "/v1/fine-tunes/" + v.jobId, "/v1/evals?jobId=" + v.jobId),
                 evaluations == null ? null : evaluations.stream().map(e -> new ModelVersionView.EvaluationRef(e.id, e.status.name(),
                         e.outcome == null ? null : e.outcome.name(), e.decision == null ? null : e.decision.name(), e.createdAt)).toList(),
                 promotions == null ? null : promotions.stream().map(RegistryMapper::view).toList());

@@ -4,6 +4,7 @@ import dev.refinery.eval.events.ModelPromoted;
 import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.repository.ModelAlias;
 import dev.refinery.eval.repository.ModelVersion;
+import dev.refinery.eval.service.ModelEndpoints;
 import dev.refinery.eval.repository.Promotion;
 import dev.refinery.kit.outbox.Outbox;
 import dev.refinery.kit.problem.ApiException;
@@ -69,6 +70,37 @@ public class ModelRegistry {
         v.persist();
         LOG.infof("model version %s registered for job %s of tenant %s (%s)", v.id, v.jobId, v.tenant, v.artifactType.wireName());
         return v;
+    }
+
+    /**
+     * Registers the model {@code model} that the operator's server {@code server} answers, whose base model the server answers
+     * as {@code baseModel}; registering the same model of the same server again answers the version it already has (the
+     * answer cache assumes a name keeps its weights: register new weights under a new name).
+     *
+     * @return the version, and whether it was created now
+     */
+    @Transactional
+    public Registered registerServed(String tenant, String server, String model, String baseModel, String registeredBy) {
+        String backend = ModelEndpoints.serverBackend(server);
+        Optional<ModelVersion> existing = ModelVersion.served(tenant, backend, model);
+        if (existing.isPresent()) {
+            return new Registered(existing.get(), false);
+        }
+        ModelVersion v = new ModelVersion();
+        v.id = "mv-" + UUID.randomUUID().toString().replace("-", "");
+        v.tenant = tenant;
+        v.baseModel = baseModel;
+        v.backend = backend;
+        v.artifactType = ArtifactType.PROVIDER_MODEL;
+        v.providerModel = model;
+        v.registeredBy = registeredBy;
+        v.createdAt = now();
+        v.persist();
+        LOG.infof("model version %s registered by %s for model %s of server %s (tenant %s)", v.id, registeredBy, model, server, tenant);
+        return new Registered(v, true);
+    }
+
+    public record Registered(ModelVersion version, boolean created) {
     }
 
     /** The version {@code id} of {@code tenant}; another tenant's is not found, like one that does not exist. */
@@ -157,7 +189,7 @@ public class ModelRegistry {
         p.reason = reason;
         p.createdAt = at;
         p.persist();
-        outbox.publish(ModelPromoted.TOPIC, version.tenant + "/" + alias, event(p, version));
+        outbox.publish(ModelPromoted.TOPIC, version.tenant + "/" + alias, event(p, version), ModelPromoted.VERSION);
         LOG.infof("alias %s of tenant %s: %s -> %s (%s by %s: %s)", alias, version.tenant, previous, version.id,
                 kind.name().toLowerCase(), actor, reason);
         return p;

@@ -32,11 +32,17 @@ public class Evaluation extends PanacheEntityBase {
     @Column(nullable = false)
     public String tenant;
 
-    @Column(name = "job_id", nullable = false)
+    /** The candidate's job; null for a model registered from an endpoint. */
+    @Column(name = "job_id")
     public String jobId;
 
+    /** Where the test items come from: this dataset's test split, or all of its records ({@link #wholeDataset}). */
     @Column(name = "dataset_id", nullable = false)
     public String datasetId;
+
+    /** True: every record the dataset's check kept is a test item (a file uploaded as a test set); false: its test split. */
+    @Column(name = "whole_dataset", nullable = false)
+    public boolean wholeDataset;
 
     @Column(name = "base_model", nullable = false)
     public String baseModel;

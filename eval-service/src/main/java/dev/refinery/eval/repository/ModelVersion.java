@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A model a succeeded fine-tuning job produced, with where it came from (dataset, job, backend) and where it is (persistence
- * model). Versions are never changed or deleted: aliases and promotions point at them.
+ * A model a succeeded fine-tuning job produced, with where it came from (dataset, job, backend) and where it is, or a model an
+ * operator's OpenAI-compatible server answers, registered by hand (no job, no dataset; backend {@code endpoint:<server>})
+ * (persistence model). Versions are never changed or deleted: aliases and promotions point at them.
  */
 @Entity
 @Table(name = "model_version")
@@ -26,10 +27,12 @@ public class ModelVersion extends PanacheEntityBase {
     @Column(nullable = false)
     public String tenant;
 
-    @Column(name = "job_id", nullable = false)
+    /** Null for a model registered from a server. */
+    @Column(name = "job_id")
     public String jobId;
 
-    @Column(name = "dataset_id", nullable = false)
+    /** The dataset it was trained on; null for a model registered from a server. */
+    @Column(name = "dataset_id")
     public String datasetId;
 
     @Column(name = "base_model", nullable = false)
@@ -52,8 +55,13 @@ public class ModelVersion extends PanacheEntityBase {
     @Column(name = "provider_model")
     public String providerModel;
 
-    @Column(name = "source_event_id", nullable = false)
+    /** The job-completed event that registered it; null for one registered by hand. */
+    @Column(name = "source_event_id")
     public String sourceEventId;
+
+    /** Who registered it by hand (key prefix or token subject); null for a job's version. */
+    @Column(name = "registered_by")
+    public String registeredBy;
 
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
@@ -67,12 +75,17 @@ public class ModelVersion extends PanacheEntityBase {
         return find("jobId", jobId).firstResultOptional();
     }
 
+    /** The version {@code tenant} registered for the model {@code model} of the server backend {@code backend}. */
+    public static Optional<ModelVersion> served(String tenant, String backend, String model) {
+        return find("tenant = ?1 and backend = ?2 and providerModel = ?3 and jobId is null", tenant, backend, model).firstResultOptional();
+    }
+
     public static List<ModelVersion> newest(String tenant, int limit) {
         return find("tenant = ?1 order by createdAt desc, id", tenant).page(0, limit).list();
     }
 
-    /** The name evaluations and events give it: its base model + "+" + its job. */
+    /** The name evaluations and events give it: its base model + "+" + its job, or the server's model name + "@" + the server. */
     public String displayName() {
-        return baseModel + "+" + jobId;
+        return jobId != null ? baseModel + "+" + jobId : providerModel + "@" + backend.substring(backend.indexOf(':') + 1);
     }
 }

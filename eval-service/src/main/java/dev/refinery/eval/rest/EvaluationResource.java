@@ -60,7 +60,8 @@ public class EvaluationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Evaluate a model version by hand: against its base model or another version, on a dataset's test split",
+    @Operation(summary = "Evaluate a model version by hand: against its base model or another version, on a dataset's test split "
+            + "or on every record of a dataset uploaded as a test set",
             description = "Answers 202 with the PENDING evaluation. Such an evaluation reports the policy's outcome and never "
                     + "promotes; promotion is PUT /registry/aliases/{alias}.")
     public Response create(RegistryRequests.Evaluate body) {
@@ -71,10 +72,8 @@ public class EvaluationResource {
                     + "alias}, or several: {\"candidates\": [...]} (1 to " + MAX_CANDIDATES + "), not both; \"baseline\": optional")
                     .with("field", "candidate");
         }
-        if (body.datasetId() != null && !EvaluationService.DATASET_ID.matcher(body.datasetId()).matches()) {
-            throw ApiException.badRequest("DATASET_ID_INVALID", "'" + body.datasetId() + "' is not a dataset id (ds- followed by 32 hex "
-                    + "digits)").with("field", "datasetId");
-        }
+        requireDatasetId(body.datasetId(), "datasetId");
+        requireDatasetId(body.testSet(), "testSet");
         String tenant = caller.tenant();
         ModelVersion baseline = body.baseline() == null ? null : registry.resolve(tenant, body.baseline(), "baseline");
         List<String> stop = StopSequences.require(body.stop());
@@ -84,13 +83,20 @@ public class EvaluationResource {
                     : registry.resolve(tenant, body.candidate(), "candidate"));
         }
         // Every candidate is checked before any evaluation is recorded: a bad one refuses the whole request.
-        List<Evaluation> made = requests.requestByHand(candidates, baseline, body.datasetId(), body.metric(), body.maxItems(),
+        List<Evaluation> made = requests.requestByHand(candidates, baseline, body.datasetId(), body.testSet(), body.metric(), body.maxItems(),
                 body.metrics(), body.maxTokens(), stop, caller.get().subject());
         List<EvaluationView> views = made.stream().map(e -> evaluations.view(evaluations.get(tenant, e.id))).toList();
         if (several) {
             return Response.accepted(java.util.Map.of("evaluations", views)).build();
         }
         return Response.accepted(views.get(0)).location(URI.create("/evals/" + made.get(0).id)).build();
+    }
+
+    private static void requireDatasetId(String id, String field) {
+        if (id != null && !EvaluationService.DATASET_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("DATASET_ID_INVALID", "'" + id + "' is not a dataset id (ds- followed by 32 hex digits)")
+                    .with("field", field);
+        }
     }
 
     @GET

@@ -9,6 +9,9 @@ import java.util.List;
  * An evaluation as the API shows it. The scores, the difference, the verdict, the statistics and the policy's outcome are
  * present once it is COMPLETED; failureCode and failureReason once it FAILED.
  *
+ * @param datasetId          where the test items come from
+ * @param wholeDataset       true: every record of that dataset is a test item (a file uploaded as a test set); false: its
+ *                           test split
  * @param artifactType       what is compared: {@code lora-adapter} or {@code full-model}
  * @param artifactKey        its folder in the bucket
  * @param adapterKey         the same folder, for a LoRA adapter only (as before full models were evaluated)
@@ -26,7 +29,7 @@ import java.util.List;
  * @param reasons            each rule the policy applied, its figures and whether it held, then what was done
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EvaluationView(String id, String jobId, String datasetId, String baseModel, String artifactType, String artifactKey,
+public record EvaluationView(String id, String jobId, String datasetId, boolean wholeDataset, String baseModel, String artifactType, String artifactKey,
                              String adapterKey, String candidateVersionId, String baselineVersionId, String championVersionId,
                              String requestedBy, String status, String metric, int maxTokens, List<String> stop, int maxItems,
                              Integer items,

@@ -7,10 +7,12 @@ import java.util.List;
 
 /**
  * A model version as the API shows it: where it came from (dataset, job, backend), where its weights are, the aliases that
- * name it now, and (one version at a time) its evaluations and the promotions that moved an alias to or from it.
+ * name it now, and (one version at a time) its evaluations and the promotions that moved an alias to or from it. A model
+ * registered from a server has no job, dataset or lineage, and names who registered it; its backend is
+ * {@code endpoint:<server>}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ModelVersionView(String id, String name, String jobId, String datasetId, String baseModel, String backend,
+public record ModelVersionView(String id, String name, String jobId, String datasetId, String baseModel, String backend, String registeredBy,
                                Artifact artifact, List<String> aliases, OffsetDateTime createdAt, Lineage lineage,
                                List<EvaluationRef> evaluations, List<PromotionView> promotions) {
 

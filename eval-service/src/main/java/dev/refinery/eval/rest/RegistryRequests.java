@@ -18,6 +18,16 @@ public final class RegistryRequests {
     public record Promote(String version, String reason, String evaluationId) {
     }
 
+    /**
+     * Register a model that an OpenAI-compatible server of the operator answers (vLLM, TGI, ...).
+     *
+     * @param endpoint  the server's name in this deployment ({@code refinery.eval.endpoints.<name>.url})
+     * @param model     the server's name for the model (for vLLM, the LoRA adapter's name or the served model)
+     * @param baseModel the server's name for its base model, the baseline an evaluation compares with by default
+     */
+    public record RegisterModel(String endpoint, String model, String baseModel) {
+    }
+
     /** Give an alias back to the version that held it before. */
     public record Rollback(String reason) {
     }
@@ -39,7 +49,9 @@ public final class RegistryRequests {
      *
      * @param candidate a version id or alias
      * @param baseline  a version id or alias; left out: the candidate's base model
-     * @param datasetId whose test split; left out: the candidate's training dataset
+     * @param datasetId whose test split (any validated dataset of the project); left out: the candidate's training dataset
+     * @param testSet   instead of datasetId: a validated dataset of the project all of whose records are the test items (a
+     *                  file uploaded as a test set)
      * @param metric    left out: the project's policy metric
      * @param maxItems  left out: the service's limit
      * @param metrics   more metrics to score beside the primary one and the defaults (text metrics, or graders as
@@ -50,6 +62,6 @@ public final class RegistryRequests {
      *                   settings (one evaluation each); instead of {@code candidate}
      */
     public record Evaluate(String candidate, String baseline, String datasetId, String metric, Integer maxItems, List<String> metrics,
-                           Integer maxTokens, List<String> stop, List<String> candidates) {
+                           Integer maxTokens, List<String> stop, List<String> candidates, String testSet) {
     }
 }

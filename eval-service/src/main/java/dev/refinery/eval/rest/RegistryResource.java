@@ -7,6 +7,7 @@ import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.ModelAlias;
 import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.eval.repository.Promotion;
+import dev.refinery.eval.service.ModelEndpoints;
 import dev.refinery.identity.Scope;
 import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
@@ -22,8 +23,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -47,6 +50,9 @@ public class RegistryResource {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    ModelEndpoints endpoints;
+
     @GET
     @Path("/models")
     @Operation(summary = "The project's model versions, newest first, with the aliases that name them")
@@ -55,6 +61,35 @@ public class RegistryResource {
         String tenant = caller.tenant();
         return ModelVersion.newest(tenant, Math.max(1, Math.min(limit, 500))).stream()
                 .map(v -> RegistryMapper.summary(v, aliasesOf(tenant, v.id))).toList();
+    }
+
+    @POST
+    @Path("/models")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a model an OpenAI-compatible server of this deployment answers (vLLM, TGI), so that it can be "
+            + "evaluated and promoted like a fine-tune", description = "201 with the new version; 200 with the version already "
+            + "registered for the same model of the same server.")
+    public Response register(RegistryRequests.RegisterModel body) {
+        if (body == null || body.endpoint() == null || !endpoints.serverNames().contains(body.endpoint())) {
+            throw ApiException.badRequest("EVAL_ENDPOINT_UNKNOWN", (body == null || body.endpoint() == null ? "say which server answers "
+                    + "the model: {\"endpoint\": ..., \"model\": ..., \"baseModel\": ...}" : "this deployment has no server named '"
+                    + body.endpoint() + "'") + "; its servers: " + (endpoints.serverNames().isEmpty() ? "none (an operator adds one with "
+                    + "refinery.eval.endpoints.<name>.url)" : String.join(", ", endpoints.serverNames()))).with("field", "endpoint");
+        }
+        String model = servedName(body.model(), "model");
+        String baseModel = servedName(body.baseModel(), "baseModel");
+        ModelRegistry.Registered r = registry.registerServed(caller.tenant(), body.endpoint(), model, baseModel, caller.get().subject());
+        ModelVersionView view = RegistryMapper.summary(r.version(), aliasesOf(caller.tenant(), r.version().id));
+        return r.created() ? Response.created(URI.create("/registry/models/" + r.version().id)).entity(view).build() : Response.ok(view).build();
+    }
+
+    /** A name as a server knows a model: 1 to 300 printable characters. */
+    private static String servedName(String name, String field) {
+        if (name == null || name.isBlank() || name.length() > 300 || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("EVAL_MODEL_NAME_INVALID", field + " is the name the server answers the model under: 1 to 300 "
+                    + "printable characters" + (name == null ? ", and it is missing" : "")).with("field", field);
+        }
+        return name.strip();
     }
 
     @GET

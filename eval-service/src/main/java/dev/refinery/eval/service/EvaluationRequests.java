@@ -56,6 +56,9 @@ public class EvaluationRequests {
     @Inject
     Graders graders;
 
+    @Inject
+    TestSets testSets;
+
     /**
      * The evaluation of a finished job's version. One per job: a second job-completed for the same job (a new event id,
      * e.g. a re-announcement) is ignored.
@@ -75,27 +78,29 @@ public class EvaluationRequests {
     }
 
     /**
-     * What a person asked for: each of {@code candidates} against {@code baseline} (null: its base model) on a dataset's test split:
-     * the candidate's training dataset's, or the baseline's. Only those two: this service knows no other dataset's owner,
-     * and per-item results show the test set's prompts and references.
+     * What a person asked for: each of {@code candidates} against {@code baseline} (null: its base model) on one frozen test
+     * set of the project ({@link TestSets}).
      *
-     * @param datasetId null: the candidate's dataset
+     * @param datasetId whose test split (null: see testSet)
+     * @param testSet  a dataset all of whose records are the test set (null: datasetId, or the candidate's dataset's test split)
      * @param metric   null: the project's policy metric
      * @param maxItems null: the service's limit
      * @param metrics  more metrics to score (null: none)
      * @param maxTokens tokens per answer (null: the service's setting)
      */
     @Transactional
-    public List<Evaluation> requestByHand(List<ModelVersion> candidates, ModelVersion baseline, String datasetId, String metric,
-                                          Integer maxItems, List<String> metrics, Integer maxTokens, List<String> stop, String requestedBy) {
+    public List<Evaluation> requestByHand(List<ModelVersion> candidates, ModelVersion baseline, String datasetId, String testSet,
+                                          String metric, Integer maxItems, List<String> metrics, Integer maxTokens, List<String> stop,
+                                          String requestedBy) {
         List<Evaluation> made = new java.util.ArrayList<>();
         for (ModelVersion candidate : candidates) {
-            made.add(requestByHand(candidate, baseline, datasetId, metric, maxItems, metrics, maxTokens, stop, requestedBy));
+            TestSets.Choice items = testSets.choose(candidate.tenant, candidate, baseline, datasetId, testSet);
+            made.add(requestByHand(candidate, baseline, items, metric, maxItems, metrics, maxTokens, stop, requestedBy));
         }
         return made;
     }
 
-    private Evaluation requestByHand(ModelVersion candidate, ModelVersion baseline, String datasetId, String metric, Integer maxItems,
+    private Evaluation requestByHand(ModelVersion candidate, ModelVersion baseline, TestSets.Choice items, String metric, Integer maxItems,
                                      List<String> metrics, Integer maxTokens, List<String> stop, String requestedBy) {
         if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS)) {
             throw ApiException.badRequest("EVAL_MAX_TOKENS_INVALID", "maxTokens must be 1 to " + MAX_TOKENS + ", got " + maxTokens)
@@ -122,19 +127,14 @@ public class EvaluationRequests {
         }
         for (ModelVersion v : baseline == null ? List.of(candidate) : List.of(candidate, baseline)) {
             if (!v.artifactType.inBucket() && !endpoints.configured(v.backend)) {
-                throw ApiException.conflict("EVAL_MODEL_NOT_EVALUABLE", v.id + " is a model " + v.backend + " keeps (" + v.providerModel
-                        + "), and this service has no API key for " + v.backend + " to ask it: set " + ModelEndpoints.setting(v.backend));
+                throw ApiException.conflict("EVAL_MODEL_NOT_EVALUABLE", v.id + " is a model " + v.backend + " answers (" + v.providerModel
+                        + "), and this service cannot ask " + v.backend + ": set " + ModelEndpoints.setting(v.backend));
             }
         }
-        String testSet = datasetId != null ? datasetId : candidate.datasetId;
-        if (!testSet.equals(candidate.datasetId) && (baseline == null || !testSet.equals(baseline.datasetId))) {
-            throw ApiException.badRequest("EVAL_DATASET_NOT_ALLOWED", "dataset " + testSet + " trained neither " + candidate.id
-                    + (baseline == null ? "" : " nor " + baseline.id) + "; an evaluation runs on the test split of the candidate's "
-                    + "or the baseline's dataset").with("field", "datasetId");
-        }
-        Evaluation e = record(candidate, baseline, null, testSet, policy, metric != null ? metric : policy.metric(), extra,
+        Evaluation e = record(candidate, baseline, null, items.datasetId(), policy, metric != null ? metric : policy.metric(), extra,
                 maxItems != null ? maxItems : config.maxItems());
         e.requestedBy = requestedBy;
+        e.wholeDataset = items.wholeDataset();
         e.stop = StopSequences.toJson(stop);
         if (maxTokens != null) {
             e.maxTokens = maxTokens;

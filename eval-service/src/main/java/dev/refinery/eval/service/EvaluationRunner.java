@@ -130,11 +130,11 @@ public class EvaluationRunner {
     }
 
     private HeldOutSplit.Items read(EvaluationTask task, String how) {
-        HeldOutSplit.Items items = heldOut.read(task.datasetId(), task.maxItems());
+        HeldOutSplit.Items items = heldOut.read(task.itemsKey(), task.maxItems());
         overlap.requireNone(task.datasetId(), items.conversations(), java.util.Arrays.asList(task.candidate(), task.baseline(), task.champion()));
         LOG.infof("evaluation %s: %s vs %s%s on %d held-out %s of %s (%s, %d tokens%s)", task.evalId(), task.candidate().describe(),
                 task.baseline().describe(), task.champion() == null ? "" : " and the champion " + task.champion().describe(),
-                items.size(), items.pairs().isEmpty() ? "items" : "preference pairs", task.datasetId(),
+                items.size(), items.pairs().isEmpty() ? "items" : "preference pairs", task.itemsKey(),
                 items.pairs().isEmpty() ? task.metric() : Metrics.PREFERENCE_ACCURACY, task.maxTokens(), how);
         return items;
     }
@@ -198,7 +198,7 @@ public class EvaluationRunner {
                     : comparison.comparePreferences(base, candidate, items.pairs());
         } catch (EngineException e) {
             throw new EvaluationFailure("EVAL_ENGINE_ERROR", "the engine failed to compare the models on "
-                    + HeldOutSplit.key(task.datasetId()) + ": [" + e.code() + "] " + e.getMessage(), e);
+                    + task.itemsKey() + ": [" + e.code() + "] " + e.getMessage(), e);
         }
     }
 

@@ -67,7 +67,7 @@ public class EvaluationTransitions {
         // The base model is asked where the candidate answers: on the engine, or at the provider that keeps the candidate.
         EvaluatedModel baseline = e.baselineVersionId != null ? EvaluatedModel.of(ModelVersion.findById(e.baselineVersionId))
                 : candidate.onEndpoint() ? EvaluatedModel.baseOn(e.baseModel, candidate.backend()) : EvaluatedModel.base(e.baseModel);
-        return Optional.of(new EvaluationTask(e.id, e.tenant, e.jobId, e.datasetId, e.metric, e.metricList(), e.maxTokens, e.stopList(), e.maxItems,
+        return Optional.of(new EvaluationTask(e.id, e.tenant, e.jobId, e.datasetId, e.wholeDataset, e.metric, e.metricList(), e.maxTokens, e.stopList(), e.maxItems,
                 candidate,
                 baseline, e.championVersionId == null ? null : EvaluatedModel.of(ModelVersion.findById(e.championVersionId))));
     }

@@ -20,8 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dataset's held-out test split ({@code datasets/{id}/validated/test.jsonl}, written by
- * validation-service), streamed line by line and read no further than the item cap.
+ * The frozen test items of an evaluation, as validation-service wrote them: a dataset's held-out test split
+ * ({@code datasets/{id}/validated/test.jsonl}) or every record its check kept ({@code clean.jsonl}, for a file uploaded as a
+ * test set), streamed line by line and read no further than the item cap.
  */
 @ApplicationScoped
 public class HeldOutSplit {
@@ -29,8 +30,9 @@ public class HeldOutSplit {
     @Inject
     ObjectStorage storage;
 
-    public static String key(String datasetId) {
-        return "datasets/" + datasetId + "/validated/test.jsonl";
+    /** The test split, or with {@code wholeDataset} every record the dataset's check kept. */
+    public static String key(String datasetId, boolean wholeDataset) {
+        return "datasets/" + datasetId + "/validated/" + (wholeDataset ? "clean.jsonl" : "test.jsonl");
     }
 
     /**
@@ -43,12 +45,12 @@ public class HeldOutSplit {
         }
     }
 
-    /** The first {@code maxItems} items of the split; its first line decides their kind. */
-    public Items read(String datasetId, int maxItems) {
-        String key = key(datasetId);
+    /** The first {@code maxItems} items of the object {@code key} ({@link #key}); its first line decides their kind. */
+    public Items read(String key, int maxItems) {
         if (!storage.exists(key)) {
-            throw new EvaluationFailure("EVAL_TEST_SPLIT_MISSING", "the dataset's held-out test split does not exist: no " + key
-                    + " in bucket " + storage.bucket() + " (was the dataset validated with a test split?)");
+            throw new EvaluationFailure("EVAL_TEST_SPLIT_MISSING", "the evaluation's test items do not exist: no " + key
+                    + " in bucket " + storage.bucket() + " (was the dataset validated" + (key.endsWith("test.jsonl") ? " with a test split" : "")
+                    + "?)");
         }
         List<List<ChatMessage>> conversations = new ArrayList<>();
         List<PreferenceRecord> pairs = new ArrayList<>();

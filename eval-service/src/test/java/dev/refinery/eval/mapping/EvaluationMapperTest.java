@@ -73,7 +73,7 @@ class EvaluationMapperTest {
     void aCompletedEvaluationBecomesAValidEventWithItsSummary() throws Exception {
         Evaluation e = completed();
         String json = EventPayloads.write(EvaluationMapper.toEvent(e, EvaluationMapper.metricRows(e.id, SUMMARY.metrics())));
-        ContractSchemas.assertValid("eval-finished", 2, json);
+        ContractSchemas.assertValid("eval-finished", 3, json);
         JsonNode event = JSON.readTree(json);
         assertEquals("COMPLETED", event.get("status").asText());
         assertEquals("tenant-a", event.get("tenant").asText(), "only the evaluation's owner is to be told");
@@ -100,9 +100,10 @@ class EvaluationMapperTest {
 
     @Test
     void theGoldenSamplesReadBackAsTheSameEvent() throws Exception {
-        // Our producer copy holds every field of the contract, v1's and v2's: a round trip of a golden sample loses nothing.
+        // Our producer copy holds every field of the contract, v1's, v2's and v3's: a round trip of a golden sample loses nothing.
         for (String sample : List.of(ContractSchemas.sample("eval-finished", 1), ContractSchemas.sample("eval-finished", 2),
-                ContractSchemas.sample("eval-finished-failed", 2))) {
+                ContractSchemas.sample("eval-finished-failed", 2), ContractSchemas.sample("eval-finished", 3),
+                ContractSchemas.sample("eval-finished-endpoint", 3))) {
             EvalFinished parsed = EventPayloads.read(sample, EvalFinished.class);
             assertEquals(JSON.readTree(sample), JSON.readTree(EventPayloads.write(parsed)));
         }
@@ -114,7 +115,7 @@ class EvaluationMapperTest {
         e.failureCode = "EVAL_ADAPTER_MISSING";
         e.failureReason = "the job's adapter does not exist: no files under jobs/x/adapter/";
         String json = EventPayloads.write(EvaluationMapper.toEvent(e, List.of()));
-        ContractSchemas.assertValid("eval-finished", 2, json);
+        ContractSchemas.assertValid("eval-finished", 3, json);
         JsonNode event = JSON.readTree(json);
         assertEquals("FAILED", event.get("status").asText());
         assertEquals("tenant-a", event.get("tenant").asText());

@@ -47,6 +47,17 @@ public class RegistryResource {
         return relay(UpstreamCall.get(Upstream.EVAL, "/registry/models"), uri);
     }
 
+    @POST
+    @Path("/models")
+    @Consumes(MediaType.WILDCARD)
+    @Audited("model.registered")
+    @Operation(summary = "Register a model an OpenAI-compatible server of this deployment answers (vLLM, TGI): "
+            + "{\"endpoint\", \"model\", \"baseModel\"}")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    public Response register(@HeaderParam("Content-Type") String contentType, InputStream body) {
+        return send(UpstreamCall.post(Upstream.EVAL, "/registry/models"), contentType, body);
+    }
+
     @GET
     @Path("/models/{id}")
     @Operation(summary = "A model version with its lineage: dataset, job, artifact, evaluations, promotions")
