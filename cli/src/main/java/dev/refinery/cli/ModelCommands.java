@@ -14,9 +14,14 @@ final class ModelCommands {
             models promote VERSION_ID [--alias champion] --reason TEXT
             models rollback [--alias champion] --reason TEXT
                                                 the alias goes back to the version that held it before
-            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID] [--metric M] [--max-items N] [--max-tokens N] [--stop S]
-                           [--metrics a,b,grader:NAME]
-                                                VERSION: an id (mv-...) or an alias; by hand: it never promotes
+            models register --endpoint SERVER --model NAME --base-model NAME
+                                                a model an OpenAI-compatible server of this deployment (vLLM, TGI) answers
+                                                under NAME, whose base model it answers as --base-model, becomes a version
+            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID | --test-set DATASET_ID] [--metric M] [--max-items N]
+                           [--max-tokens N] [--stop S] [--metrics a,b,grader:NAME]
+                                                VERSION: an id (mv-...) or an alias; by hand: it never promotes. --dataset:
+                                                that dataset's test split (default: the candidate's); --test-set: every record
+                                                of a dataset uploaded as a test set
             models migrate MODEL --to BACKEND [--base-model NAME] [--wait 60m]
                                                 MODEL: an id (mv-...) or an alias. Runs its job's exact spec again on
                                                 BACKEND (and base model NAME; left out: the same one), waits for it,
@@ -56,12 +61,22 @@ final class ModelCommands {
                 out.println(gateway.postJson("v1/registry/aliases/" + flags.getOrDefault("--alias", "champion") + "/rollback", body, null)
                         .toPrettyString());
             }
+            case "models register" -> {
+                Map<String, String> flags = flags(a, 2, "--endpoint", "--model", "--base-model");
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("endpoint", flags.get("--endpoint"));
+                body.put("model", flags.get("--model"));
+                body.put("baseModel", flags.get("--base-model"));
+                out.println(gateway.postJson("v1/registry/models", body, null).toPrettyString());
+            }
             case "models evaluate" -> {
-                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--metric", "--max-items", "--metrics", "--max-tokens", "--stop");
+                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--test-set", "--metric", "--max-items", "--metrics",
+                        "--max-tokens", "--stop");
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("candidate", FlagValues.positional(a, 2, "VERSION"));
                 body.put("baseline", flags.get("--baseline"));
                 body.put("datasetId", flags.get("--dataset"));
+                body.put("testSet", flags.get("--test-set"));
                 body.put("metric", flags.get("--metric"));
                 body.put("maxItems", flags.containsKey("--max-items") ? Integer.parseInt(flags.get("--max-items")) : null);
                 body.put("maxTokens", flags.containsKey("--max-tokens") ? Integer.parseInt(flags.get("--max-tokens")) : null);

@@ -95,4 +95,36 @@ class RefineryCliTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void aServersModelIsRegisteredAndEvaluatedOnAFileUploadedAsATestSet() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (String path : java.util.List.of("/v1/registry/models", "/v1/evals")) {
+            server.createContext(path, ex -> {
+                seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
+                        + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                byte[] body = "{\"id\":\"mv-1\"}".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(201, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+        }
+        server.start();
+        try {
+            String gateway = "http://127.0.0.1:" + server.getAddress().getPort();
+            Run register = run("--gateway", gateway, "models", "register", "--endpoint", "lab-vllm", "--model", "story-lora",
+                    "--base-model", "meta-llama/Llama-3.1-8B-Instruct");
+            assertEquals(0, register.code(), register.err());
+            Run evaluate = run("--gateway", gateway, "models", "evaluate", "mv-1", "--test-set", "ds-1");
+            assertEquals(0, evaluate.code(), evaluate.err());
+            assertEquals(java.util.List.of(
+                    "POST /v1/registry/models {\"endpoint\":\"lab-vllm\",\"model\":\"story-lora\",\"baseModel\":\"meta-llama/Llama-3.1-8B-Instruct\"}",
+                    "POST /v1/evals {\"candidate\":\"mv-1\",\"baseline\":null,\"datasetId\":null,\"testSet\":\"ds-1\",\"metric\":null,"
+                            + "\"maxItems\":null,\"maxTokens\":null,\"stop\":null,\"metrics\":null}"), seen);
+        } finally {
+            server.stop(0);
+        }
+    }
 }
