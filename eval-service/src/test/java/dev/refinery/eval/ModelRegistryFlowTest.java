@@ -197,7 +197,7 @@ class ModelRegistryFlowTest {
                 .body("code", equalTo("GRADER_CONFIG_INVALID")).body("detail", containsString("refinery.eval.providers.openai.api-key"));
         given().when().get("/graders/nobody").then().statusCode(404).body("code", equalTo("GRADER_NOT_FOUND"));
         given().contentType(ContentType.JSON).body(Map.of("guards", List.of(Map.of("metric", "grader:nobody", "margin", 0.1))))
-                .when().put("/registry/policy").then().statusCode(400).body("code", equalTo("POLICY_METRIC_UNKNOWN"))
+                .when().put("/registry/policy").then().statusCode(400).body("code", equalTo("POLICY_GRADER_UNKNOWN"))
                 .body("field", equalTo("guards[0].metric"));
         given().contentType(ContentType.JSON).body(Map.of("guards", List.of(Map.of("metric", "rouge_l", "margin", 0.05),
                         Map.of("metric", "meteor", "margin", 0.1)))).when().put("/registry/policy")

@@ -109,6 +109,25 @@ class ServerModelEvaluationTest {
         assertTrue(whole.getBoolean("wholeDataset"));
         assertEquals(lines.strip().split("\n").length, whole.getInt("items"));
 
+        // A grader as the primary metric: the verdict, the interval and McNemar's test follow the grader's scores.
+        given().contentType(ContentType.JSON).body(Map.of("name", "tells-a-story", "kind", "contains", "config",
+                Map.of("text", "Once upon a time"))).when().post("/graders").then().statusCode(201);
+        JsonPath graded = EvalFixtures.awaitEvaluation(given().contentType(ContentType.JSON).body(Map.of("candidate", versionId,
+                "datasetId", withTestSplit, "metric", "grader:tells-a-story")).when().post("/evals").then().statusCode(202)
+                .extract().path("id"));
+        assertEquals("COMPLETED", graded.getString("status"), graded.prettify());
+        assertEquals("grader:tells-a-story@1", graded.getString("metric"));
+        assertEquals("grader:tells-a-story@1", graded.getString("metrics[0].metric"), "the primary row first");
+        assertEquals(1.0, graded.getDouble("candidate.metric"), 0.0);
+        assertEquals(0.0, graded.getDouble("baseline.metric"), 0.0);
+        assertEquals("CANDIDATE_BETTER", graded.getString("verdict"));
+        assertTrue(graded.getDouble("statistics.mcNemarPValue") < 0.001, "a pass/fail grader gets McNemar's test: " + graded.prettify());
+        given().contentType(ContentType.JSON).body(Map.of("metric", "grader:tells-a-story")).when().put("/registry/policy")
+                .then().statusCode(200).body("metric", equalTo("grader:tells-a-story"));
+        given().contentType(ContentType.JSON).body(Map.of("metric", "grader:nobody")).when().put("/registry/policy")
+                .then().statusCode(400).body("code", equalTo("POLICY_GRADER_UNKNOWN")).body("field", equalTo("metric"));
+        refused(Map.of("candidate", versionId, "datasetId", withTestSplit, "metric", "grader:nobody"), "EVAL_GRADER_UNKNOWN", "metric");
+
         // Test sets that cannot be used, each with its reason.
         refused(Map.of("candidate", versionId, "datasetId", othersDataset), "EVAL_DATASET_UNKNOWN", "datasetId");
         refused(Map.of("candidate", versionId, "testSet", invalid), "EVAL_DATASET_INVALID", "testSet");

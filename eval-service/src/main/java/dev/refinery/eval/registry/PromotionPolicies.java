@@ -1,8 +1,7 @@
 package dev.refinery.eval.registry;
 
-import dev.refinery.engine.eval.Metrics;
 import dev.refinery.eval.config.EvalConfig;
-import dev.refinery.eval.grading.Graders;
+import dev.refinery.eval.grading.MetricNames;
 import dev.refinery.eval.repository.PromotionPolicyRow;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +17,6 @@ import java.util.List;
 @ApplicationScoped
 public class PromotionPolicies {
 
-    /** The metrics a policy may name: those an evaluation can score a conversation's reply on. */
-    public static final List<String> METRICS = Metrics.TEXT_METRICS;
     private static final int MAX_GUARDS = 10;
     private static final double MAX_LOSS_MARGIN = 10;
 
@@ -27,7 +24,7 @@ public class PromotionPolicies {
     EvalConfig config;
 
     @Inject
-    Graders graders;
+    MetricNames metricNames;
 
     @Transactional
     public PromotionPolicy of(String tenant) {
@@ -55,7 +52,9 @@ public class PromotionPolicies {
         Boolean autoPromote = change.autoPromote();
         List<PromotionPolicy.Guard> guards = change.guards();
         PromotionPolicy current = of(tenant);
-        requireKnown(metric, "metric");
+        if (metric != null) {
+            metricNames.requireKnown(tenant, metric, "POLICY", "metric");
+        }
         if (guards != null) {
             if (guards.size() > MAX_GUARDS) {
                 throw ApiException.badRequest("POLICY_GUARDS_INVALID", "at most " + MAX_GUARDS + " guards, got " + guards.size())
@@ -66,13 +65,7 @@ public class PromotionPolicies {
                 if (g == null || g.metric() == null) {
                     throw ApiException.badRequest("POLICY_GUARDS_INVALID", "guard " + i + " needs a metric and a margin").with("field", "guards[" + i + "]");
                 }
-                if (Graders.isGrader(g.metric())) {
-                    int index = i;
-                    graders.resolve(tenant, g.metric()).orElseThrow(() -> ApiException.badRequest("POLICY_METRIC_UNKNOWN", "the policy names "
-                            + g.metric() + ", and the project has no such grader").with("field", "guards[" + index + "].metric"));
-                } else {
-                    requireKnown(g.metric(), "guards[" + i + "].metric");
-                }
+                metricNames.requireKnown(tenant, g.metric(), "POLICY", "guards[" + i + "].metric");
                 if (!(g.margin() >= 0 && g.margin() < 1)) {
                     throw ApiException.badRequest("POLICY_GUARDS_INVALID", "guard " + g.metric() + ": margin must be at least 0 and below 1, got "
                             + g.margin()).with("field", "guards[" + i + "].margin");
@@ -117,12 +110,5 @@ public class PromotionPolicies {
         row.updatedBy = actor;
         row.persist();
         return of(tenant);
-    }
-
-    private static void requireKnown(String metric, String field) {
-        if (metric != null && !METRICS.contains(metric)) {
-            throw ApiException.badRequest("POLICY_METRIC_UNKNOWN", "the policy names metric '" + metric + "', which evaluations cannot "
-                    + "score: use one of " + String.join(", ", METRICS)).with("field", field);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.refinery.eval.service;
 
 import dev.refinery.eval.config.EvalConfig;
 import dev.refinery.eval.grading.Graders;
+import dev.refinery.eval.grading.MetricNames;
 import dev.refinery.eval.registry.ModelRegistry;
 import dev.refinery.eval.registry.PromotionPolicies;
 import dev.refinery.eval.registry.PromotionPolicy;
@@ -59,6 +60,9 @@ public class EvaluationRequests {
     @Inject
     TestSets testSets;
 
+    @Inject
+    MetricNames metricNames;
+
     /**
      * The evaluation of a finished job's version. One per job: a second job-completed for the same job (a new event id,
      * e.g. a re-announcement) is ignored.
@@ -107,19 +111,11 @@ public class EvaluationRequests {
                     .with("field", "maxTokens");
         }
         PromotionPolicy policy = policies.of(candidate.tenant);
-        requireKnownMetric(metric, "metric");
+        String primary = metric == null ? null : metricNames.pinned(candidate.tenant, metric, "EVAL", "metric");
         List<String> extra = new java.util.ArrayList<>();
         List<String> asked = metrics == null ? List.of() : metrics;
         for (int i = 0; i < asked.size(); i++) {
-            String name = asked.get(i);
-            String field = "metrics[" + i + "]";
-            if (Graders.isGrader(name)) {
-                extra.add(graders.resolve(candidate.tenant, name).orElseThrow(() -> ApiException.badRequest("EVAL_GRADER_UNKNOWN", "project "
-                        + candidate.tenant + " has no grader " + name.substring(Graders.PREFIX.length())).with("field", field)));
-            } else {
-                requireKnownMetric(name, field);
-                extra.add(name);
-            }
+            extra.add(metricNames.pinned(candidate.tenant, asked.get(i), "EVAL", "metrics[" + i + "]"));
         }
         if (maxItems != null && (maxItems < 2 || maxItems > config.maxItems())) {
             throw ApiException.badRequest("EVAL_MAX_ITEMS_INVALID", "maxItems must be 2 to " + config.maxItems() + ", got " + maxItems)
@@ -131,7 +127,7 @@ public class EvaluationRequests {
                         + "), and this service cannot ask " + v.backend + ": set " + ModelEndpoints.setting(v.backend));
             }
         }
-        Evaluation e = record(candidate, baseline, null, items.datasetId(), policy, metric != null ? metric : policy.metric(), extra,
+        Evaluation e = record(candidate, baseline, null, items.datasetId(), policy, primary != null ? primary : policy.metric(), extra,
                 maxItems != null ? maxItems : config.maxItems());
         e.requestedBy = requestedBy;
         e.wholeDataset = items.wholeDataset();
@@ -140,13 +136,6 @@ public class EvaluationRequests {
             e.maxTokens = maxTokens;
         }
         return e;
-    }
-
-    private static void requireKnownMetric(String metric, String field) {
-        if (metric != null && !PromotionPolicies.METRICS.contains(metric)) {
-            throw ApiException.badRequest("EVAL_METRIC_UNKNOWN", "metric '" + metric + "' is not one an evaluation can score: use one of "
-                    + String.join(", ", PromotionPolicies.METRICS)).with("field", field);
-        }
     }
 
     private Evaluation record(ModelVersion candidate, ModelVersion baseline, String championId, String datasetId, PromotionPolicy policy,
@@ -164,12 +153,13 @@ public class EvaluationRequests {
         e.baselineVersionId = baseline == null ? null : baseline.id;
         e.championVersionId = championId;
         e.status = EvaluationStatus.PENDING;
-        e.metric = metric;
-        // Guards that name a grader are pinned to its newest version now, like the metrics: a re-run judges the same way.
+        // A grader the policy names (as its metric or a guard) is pinned to its newest version now, like the metrics asked for:
+        // a re-run judges the same way.
+        e.metric = Graders.isGrader(metric) ? graders.resolve(candidate.tenant, metric).orElse(metric) : metric;
         List<PromotionPolicy.Guard> guards = policy.guards().stream()
                 .map(g -> Graders.isGrader(g.metric()) ? new PromotionPolicy.Guard(graders.resolve(candidate.tenant, g.metric())
                         .orElse(g.metric()), g.margin()) : g).toList();
-        e.metrics = String.join(",", MetricTable.forEvaluation(metric, guards.stream().map(PromotionPolicy.Guard::metric).toList(),
+        e.metrics = String.join(",", MetricTable.forEvaluation(e.metric, guards.stream().map(PromotionPolicy.Guard::metric).toList(),
                 extraMetrics));
         e.maxTokens = config.maxTokens();
         e.maxItems = maxItems;

@@ -78,6 +78,9 @@ public class EvaluationRunner {
             boolean onEngine = Stream.of(task.candidate(), task.baseline(), task.champion()).filter(Objects::nonNull)
                     .noneMatch(EvaluatedModel::onEndpoint);
             Comparisons c = onEngine ? onEngine(task, work) : throughEndpoints(task, work);
+            if (Graders.isGrader(task.metric())) {
+                c = c.scoredBy(task.metric(), graders.scorer(task.tenant(), task.metric()));
+            }
             ComparisonSummary summary = ReportMapper.summary(c.report(), task.baseline().name(), task.candidate().name(),
                     c.againstChampion(), task.champion() == null ? null : task.champion().name(), task.metrics(),
                     name -> Graders.isGrader(name) ? graders.scorer(task.tenant(), name) : AnswerScorer.metric(name), c.forgetting());
@@ -90,6 +93,12 @@ public class EvaluationRunner {
 
     /** The candidate against the baseline and (or null) the champion, and the forgetting guard's figures (or null). */
     private record Comparisons(HeldOutComparison.Report report, HeldOutComparison.Report againstChampion, ForgettingCheck forgetting) {
+
+        /** The same answers with a grader as the primary metric. */
+        Comparisons scoredBy(String grader, AnswerScorer scorer) {
+            return new Comparisons(GradedPrimary.rescore(report, grader, scorer),
+                    againstChampion == null ? null : GradedPrimary.rescore(againstChampion, grader, scorer), forgetting);
+        }
     }
 
     /**
@@ -120,7 +129,7 @@ public class EvaluationRunner {
         }
         List<List<ChatMessage>> conversations = items.conversations();
         List<List<ChatMessage>> prompts = conversations.stream().map(conv -> conv.subList(0, conv.size() - 1)).toList();
-        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens(), task.stop());
+        HeldOutComparison comparison = new HeldOutComparison(GradedPrimary.engineMetric(task.metric()), task.maxTokens(), task.stop());
         List<String> candidate = answers(task, task.candidate(), prompts, work.resolve("candidate"));
         HeldOutComparison.Report report = comparison.compareAnswers(conversations,
                 answers(task, task.baseline(), prompts, work.resolve("baseline")), candidate);
@@ -192,7 +201,7 @@ public class EvaluationRunner {
     /** Conversations on the task's metric; preference pairs (a DPO dataset) on preference accuracy. */
     private static HeldOutComparison.Report compare(LanguageModel base, LanguageModel candidate, HeldOutSplit.Items items,
                                                     EvaluationTask task) {
-        HeldOutComparison comparison = new HeldOutComparison(task.metric(), task.maxTokens(), task.stop());
+        HeldOutComparison comparison = new HeldOutComparison(GradedPrimary.engineMetric(task.metric()), task.maxTokens(), task.stop());
         try {
             return items.pairs().isEmpty() ? comparison.compare(base, candidate, items.conversations())
                     : comparison.comparePreferences(base, candidate, items.pairs());

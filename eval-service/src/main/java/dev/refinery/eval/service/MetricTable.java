@@ -51,7 +51,7 @@ public final class MetricTable {
     public static List<MetricResult> compute(List<String> metrics, java.util.function.Function<String, AnswerScorer> scorers,
                                              HeldOutComparison.Report report, HeldOutComparison.Report againstChampion) {
         List<MetricResult> rows = new ArrayList<>();
-        rows.add(primary(report, againstChampion));
+        rows.add(primary(report, againstChampion, scorers.apply(report.metric()).passFail()));
         if (Metrics.PREFERENCE_ACCURACY.equals(report.metric())) {
             return rows;
         }
@@ -80,12 +80,12 @@ public final class MetricTable {
         return rows;
     }
 
-    private static MetricResult primary(HeldOutComparison.Report report, HeldOutComparison.Report againstChampion) {
+    private static MetricResult primary(HeldOutComparison.Report report, HeldOutComparison.Report againstChampion, boolean passFail) {
         double[] b = scores(report, HeldOutComparison.ItemResult::baselineScore);
         double[] c = scores(report, HeldOutComparison.ItemResult::candidateScore);
         MetricResult.ChampionDelta champion = againstChampion == null ? null
                 : delta(scores(againstChampion, HeldOutComparison.ItemResult::baselineScore), c, againstChampion.difference());
-        return row(report.metric(), b, c, report.difference(), champion, Metrics.isPassFail(report.metric()));
+        return row(report.metric(), b, c, report.difference(), champion, passFail);
     }
 
     private static MetricResult row(String name, double[] b, double[] c, PairedBootstrap.Interval d, MetricResult.ChampionDelta champion,
