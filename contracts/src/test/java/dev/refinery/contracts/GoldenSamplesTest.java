@@ -42,7 +42,7 @@ class GoldenSamplesTest {
 
     @Test
     void everyEventHasASchemaAndASample() throws IOException {
-        for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished", "model-promoted")) {
+        for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished", "model-promoted", "model-registered")) {
             assertTrue(Files.exists(ROOT.resolve("schemas/" + event + ".v1.json")), event + " schema");
             assertTrue(Files.exists(ROOT.resolve("samples/" + event + ".v1.json")), event + " sample");
         }

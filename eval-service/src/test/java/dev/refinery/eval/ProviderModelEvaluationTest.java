@@ -83,6 +83,10 @@ class ProviderModelEvaluationTest {
         assertTrue(asked.stream().allMatch(r -> ("Bearer " + TogetherStub.KEY).equals(r.getHeader("Authorization"))));
         ConsumerRecord<String, String> finished = probe.await("eval-finished", r -> eval.getString("id").equals(r.key()), Duration.ofSeconds(20));
         ContractSchemas.assertValid("eval-finished", 3, finished.value());
+        ConsumerRecord<String, String> registered = probe.await("model-registered", r -> eval.getString("candidateVersionId").equals(r.key()),
+                Duration.ofSeconds(20));
+        ContractSchemas.assertValid("model-registered", 1, registered.value());
+        assertTrue(registered.value().contains("\"jobId\":\"" + jobId + "\""), registered.value());
 
         // Evaluating the same model again by hand asks Together nothing: the answers are cached for this project.
         String again = given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId")))

@@ -70,6 +70,11 @@ class ServerModelEvaluationTest {
         assertFalse(version.getMap("$").containsKey("jobId"), "no job made it: " + version.prettify());
         given().contentType(ContentType.JSON).body(registration).when().post("/registry/models").then().statusCode(200)
                 .body("id", equalTo(versionId));
+        ConsumerRecord<String, String> registered = probe.await("model-registered", r -> versionId.equals(r.key()), Duration.ofSeconds(20));
+        ContractSchemas.assertValid("model-registered", 1, registered.value());
+        assertTrue(registered.value().contains("\"providerModel\":\"" + VllmStub.ADAPTER + "\""), registered.value());
+        assertEquals(1, probe.all("model-registered", r -> versionId.equals(r.key()), Duration.ofSeconds(1)).size(),
+                "registering the same model again announces nothing");
 
         // No dataset of ours trained it: the test set must be named.
         given().contentType(ContentType.JSON).body(Map.of("candidate", versionId)).when().post("/evals").then().statusCode(400)

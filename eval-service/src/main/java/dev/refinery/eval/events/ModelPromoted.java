@@ -23,11 +23,7 @@ public record ModelPromoted(String tenant, String alias, String action, String m
 
     /** The version the alias names now, and where its weights are; jobId and datasetId are absent for a model registered from a server. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Model(String baseModel, String jobId, String datasetId, String backend, Artifact artifact) {
+    public record Model(String baseModel, String jobId, String datasetId, String backend, ModelArtifact artifact) {
     }
 
-    /** {@code bucket} + {@code key} for an adapter or whole model in object storage, else the provider's {@code providerModel}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Artifact(String type, String bucket, String key, String providerModel) {
-    }
 }

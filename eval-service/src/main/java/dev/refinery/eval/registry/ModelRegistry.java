@@ -1,6 +1,8 @@
 package dev.refinery.eval.registry;
 
+import dev.refinery.eval.events.ModelArtifact;
 import dev.refinery.eval.events.ModelPromoted;
+import dev.refinery.eval.events.ModelRegistered;
 import dev.refinery.eval.repository.ArtifactType;
 import dev.refinery.eval.repository.ModelAlias;
 import dev.refinery.eval.repository.ModelVersion;
@@ -68,6 +70,7 @@ public class ModelRegistry {
         v.sourceEventId = sourceEventId;
         v.createdAt = now();
         v.persist();
+        outbox.publish(ModelRegistered.TOPIC, v.id, ModelRegistered.of(v));
         LOG.infof("model version %s registered for job %s of tenant %s (%s)", v.id, v.jobId, v.tenant, v.artifactType.wireName());
         return v;
     }
@@ -96,6 +99,7 @@ public class ModelRegistry {
         v.registeredBy = registeredBy;
         v.createdAt = now();
         v.persist();
+        outbox.publish(ModelRegistered.TOPIC, v.id, ModelRegistered.of(v));
         LOG.infof("model version %s registered by %s for model %s of server %s (tenant %s)", v.id, registeredBy, model, server, tenant);
         return new Registered(v, true);
     }
@@ -197,8 +201,7 @@ public class ModelRegistry {
 
     private static ModelPromoted event(Promotion p, ModelVersion v) {
         return new ModelPromoted(p.tenant, p.alias, p.kind.name().toLowerCase(), v.id, p.previousVersionId,
-                new ModelPromoted.Model(v.baseModel, v.jobId, v.datasetId, v.backend,
-                        new ModelPromoted.Artifact(v.artifactType.wireName(), v.bucket, v.artifactKey, v.providerModel)),
+                new ModelPromoted.Model(v.baseModel, v.jobId, v.datasetId, v.backend, ModelArtifact.of(v)),
                 p.automatic, p.evaluationId, p.actor, p.reason, p.createdAt);
     }
 
