@@ -38,7 +38,7 @@ public class GeneralAbility {
 
     /** The base model's texts; empty when it has no set (the evaluation then says the guard did not run). */
     public Optional<List<String>> texts(String baseModel) {
-        Path file = baseModels.modelsDir().resolve(baseModel).resolve(FILE);
+        Path file = baseModels.library().dir().resolve(baseModel).resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }

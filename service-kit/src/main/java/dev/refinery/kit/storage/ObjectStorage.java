@@ -19,6 +19,10 @@ import jakarta.inject.Inject;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -114,6 +118,50 @@ public class ObjectStorage {
             }
             return keys;
         }, "list " + prefix);
+    }
+
+    /**
+     * Downloads every object under the folder {@code prefix} ({@code a/b} and {@code a/b/} name the same folder) into
+     * {@code into}, keeping each one's path below the prefix, e.g. a model's or an adapter's files.
+     *
+     * @return the files written; none when nothing is stored under the prefix
+     * @throws UnsafeKeyException an object whose key would land outside {@code into} ({@code ../}): nothing more is written
+     * @throws StorageException   when storage fails
+     */
+    public List<Path> downloadFolder(String prefix, Path into) {
+        String folder = prefix.endsWith("/") ? prefix : prefix + "/";
+        Path root = into.toAbsolutePath().normalize();
+        List<Path> written = new ArrayList<>();
+        for (String key : list(folder)) {
+            if (key.endsWith("/")) {
+                continue;
+            }
+            Path target = localTarget(root, folder, key);
+            try (InputStream in = open(key)) {
+                Files.createDirectories(target.getParent());
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new StorageException("cannot download " + key + ": " + e.getMessage(), e);
+            }
+            written.add(target);
+        }
+        return written;
+    }
+
+    /** Where the object {@code key} of {@code folder} lands under {@code root}; refuses a key that would leave it. */
+    static Path localTarget(Path root, String folder, String key) {
+        Path target = root.resolve(key.substring(folder.length())).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+            throw new UnsafeKeyException("object " + key + " has a path outside " + folder);
+        }
+        return target;
+    }
+
+    /** An object's key that would be written outside the folder it is downloaded into: a permanent fault of the data. */
+    public static final class UnsafeKeyException extends RuntimeException {
+        public UnsafeKeyException(String message) {
+            super(message);
+        }
     }
 
     public void delete(String key) {

@@ -2,6 +2,7 @@ package dev.refinery.training.backend.local;
 
 import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.catalog.TrainingType;
+import dev.refinery.engine.io.ModelLibrary;
 import dev.refinery.kit.lease.Lease;
 import dev.refinery.kit.lease.LeasedWorkers;
 import dev.refinery.providers.spec.BatchSize;
@@ -137,7 +138,7 @@ public class LocalEngineBackend implements TrainingBackend {
                     .with(SpecField.WEIGHT_DECAY, 0.0).with(SpecField.MAX_GRAD_NORM, 1.0).with(SpecField.SEED, 42L)
                     .with(SpecField.OVERFLOW, SequenceOverflow.FAIL).with(SpecField.N_EVALS, 0)
                     .with(SpecField.CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_EVERY).with(SpecField.EARLY_STOPPING_ENABLED, false);
-            Integer context = models.find(baseModel).map(EngineModels.Model::contextLength).orElse(null);
+            Integer context = models.find(baseModel).map(ModelLibrary.Entry::contextLength).orElse(null);
             if (context != null) {
                 d = d.with(SpecField.MAX_SEQ_LEN, context);
             }
