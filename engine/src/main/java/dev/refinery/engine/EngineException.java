@@ -115,4 +115,11 @@ public class EngineException extends RuntimeException {
             super("ENGINE_ADAPTER_BASE_MISMATCH", message);
         }
     }
+
+    /** An adapter the serving engine was asked for that its loader does not know. */
+    public static final class UnknownAdapter extends EngineException {
+        public UnknownAdapter(String message) {
+            super("ENGINE_UNKNOWN_ADAPTER", message);
+        }
+    }
 }
