@@ -69,11 +69,18 @@ public final class ServingEngine implements AutoCloseable {
     /** Moving average of a request's time from start to end, for the retry-after hint. */
     private volatile double averageRequestSeconds = 1.0;
 
+    /**
+     * An engine over {@code model} (the base, without an adapter merged in), taking adapters from {@code adapters}
+     * (null: base model only, every adapter request is ENGINE_UNKNOWN_ADAPTER). Call {@link #start} to begin decoding.
+     */
     public ServingEngine(LanguageModel model, AdapterCache adapters, ServingConfig config) {
         this.model = model;
-        this.adapters = adapters;
+        this.adapters = adapters != null ? adapters : new AdapterCache(model.weights().config(), 0, key -> {
+            throw new EngineException.UnknownAdapter("this engine serves the base model only; it has no adapter '" + key + "'");
+        });
         this.config = config;
-        this.context = model.weights().config().maxSeqLen();
+        int modelContext = model.weights().config().maxSeqLen();
+        this.context = config.contextTokens() == 0 ? modelContext : Math.min(modelContext, config.contextTokens());
         this.vocab = model.weights().config().vocabSize();
         this.decoder = new KvCacheDecoder(model.weights(), config.slots(), context);
         this.running = new ServedSequence[config.slots()];
@@ -101,7 +108,8 @@ public final class ServingEngine implements AutoCloseable {
         }
         if ((long) prompt.length + options.maxTokens() > context) {
             throw new EngineException.ContextTooLong("the prompt has " + prompt.length + " tokens and max_tokens is " + options.maxTokens()
-                    + ": " + (prompt.length + options.maxTokens()) + " tokens do not fit the model's context of " + context + " tokens");
+                    + ": " + (prompt.length + options.maxTokens()) + " tokens do not fit the context of " + context + " tokens"
+                    + (context < model.weights().config().maxSeqLen() ? " this engine gives each sequence" : " of the model"));
         }
         requireRoom();
         AdapterCache.Lease lease = request.adapter() == null ? null : adapters.acquire(request.adapter());

@@ -259,13 +259,22 @@ class ServingEngineTest {
             assertTrue(e.getMessage().contains("600"), e.getMessage());
             assertEquals(0, engine.queueDepth());
         }
+        try (ServingEngine engine = engine(new ServingConfig(2, 2, 16, 64))) {
+            EngineException.ContextTooLong e = assertThrows(EngineException.ContextTooLong.class,
+                    () -> engine.submit(ServingRequest.tokens(null, new int[] {bos, bos, bos, bos, bos}, GenerationOptions.greedy(60)), null));
+            assertTrue(e.getMessage().contains("context of 64 tokens this engine gives each sequence"), e.getMessage());
+            engine.submit(ServingRequest.tokens(null, new int[] {bos, bos, bos, bos}, GenerationOptions.greedy(60)), null);
+        }
     }
 
     @Test
     void anUnknownAdapterIsRefusedAtSubmission() {
-        try (ServingEngine engine = engine(ServingConfig.defaults())) {
+        try (ServingEngine engine = engine(ServingConfig.defaults());
+             ServingEngine baseOnly = new ServingEngine(model, null, ServingConfig.defaults())) {
             assertThrows(EngineException.UnknownAdapter.class,
                     () -> engine.submit(ServingRequest.tokens("nope", new int[] {bos}, GenerationOptions.greedy(3)), null));
+            assertThrows(EngineException.UnknownAdapter.class,
+                    () -> baseOnly.submit(ServingRequest.tokens("any", new int[] {bos}, GenerationOptions.greedy(3)), null));
             assertEquals(0, engine.queueDepth());
         }
     }
