@@ -106,10 +106,19 @@ public final class ServingEngine implements AutoCloseable {
         if (prompt.length == 0) {
             throw new EngineException.InvalidArgument("the prompt is empty: it must hold at least one token (e.g. BOS)");
         }
+        int modelContext = model.weights().config().maxSeqLen();
         if ((long) prompt.length + options.maxTokens() > context) {
             throw new EngineException.ContextTooLong("the prompt has " + prompt.length + " tokens and max_tokens is " + options.maxTokens()
-                    + ": " + (prompt.length + options.maxTokens()) + " tokens do not fit the context of " + context + " tokens"
-                    + (context < model.weights().config().maxSeqLen() ? " this engine gives each sequence" : " of the model"));
+                    + ": " + (prompt.length + options.maxTokens()) + " tokens do not fit "
+                    + (context < modelContext ? "the context of " + context + " tokens this engine gives each sequence (the model's is "
+                    + modelContext + ")" : "the model's context of " + context + " tokens"));
+        }
+        // Checked here rather than by the decoder, which would fail every sequence of the step this one joined.
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= vocab) {
+                throw new EngineException.InvalidArgument("prompt token " + i + " is " + prompt[i] + ", outside the vocabulary of "
+                        + vocab + " tokens");
+            }
         }
         requireRoom();
         AdapterCache.Lease lease = request.adapter() == null ? null : adapters.acquire(request.adapter());
@@ -333,12 +342,6 @@ public final class ServingEngine implements AutoCloseable {
         running[slot].slot = -1;
         running[slot] = null;
         active.decrementAndGet();
-        lock.lock();
-        try {
-            workArrived.signal();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**

@@ -255,15 +255,25 @@ class ServingEngineTest {
             Arrays.fill(prompt, bos);
             EngineException.ContextTooLong e = assertThrows(EngineException.ContextTooLong.class,
                     () -> engine.submit(ServingRequest.tokens(null, prompt, GenerationOptions.greedy(100)), null));
-            assertTrue(e.getMessage().contains("context of 512 tokens"), e.getMessage());
+            assertTrue(e.getMessage().contains("the model's context of 512 tokens"), e.getMessage());
             assertTrue(e.getMessage().contains("600"), e.getMessage());
             assertEquals(0, engine.queueDepth());
         }
         try (ServingEngine engine = engine(new ServingConfig(2, 2, 16, 64))) {
             EngineException.ContextTooLong e = assertThrows(EngineException.ContextTooLong.class,
                     () -> engine.submit(ServingRequest.tokens(null, new int[] {bos, bos, bos, bos, bos}, GenerationOptions.greedy(60)), null));
-            assertTrue(e.getMessage().contains("context of 64 tokens this engine gives each sequence"), e.getMessage());
+            assertTrue(e.getMessage().contains("context of 64 tokens this engine gives each sequence (the model's is 512)"), e.getMessage());
             engine.submit(ServingRequest.tokens(null, new int[] {bos, bos, bos, bos}, GenerationOptions.greedy(60)), null);
+        }
+    }
+
+    @Test
+    void aPromptTokenOutsideTheVocabularyIsRefusedAtSubmissionNotInTheBatch() {
+        try (ServingEngine engine = engine(ServingConfig.defaults())) {
+            EngineException.InvalidArgument e = assertThrows(EngineException.InvalidArgument.class,
+                    () -> engine.submit(ServingRequest.tokens(null, new int[] {bos, 512}, GenerationOptions.greedy(3)), null));
+            assertTrue(e.getMessage().contains("prompt token 1 is 512"), e.getMessage());
+            assertEquals(0, engine.queueDepth());
         }
     }
 
