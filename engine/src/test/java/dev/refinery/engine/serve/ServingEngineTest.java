@@ -160,6 +160,43 @@ class ServingEngineTest {
     }
 
     @Test
+    void adaptersAreHeldWhileTheirRequestsRunAndEvictableOnceTheyEnd() throws Exception {
+        Map<String, LoraAdapter> adapters = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            adapters.put("a" + i, randomAdapter(200 + i));
+        }
+        long oneAdapter = dev.refinery.engine.generate.LoraDelta.of(adapters.get("a0"), model.weights().config()).bytes();
+        AdapterCache cache = new AdapterCache(model.weights().config(), oneAdapter, adapters::get);
+        try (ServingEngine engine = new ServingEngine(model, cache, new ServingConfig(4, 16, 64))) {
+            engine.start();
+            // Four clients, four adapters, a bound of one adapter: the cache is over its bound while requests overlap, and
+            // back within it only if the engine released every lease.
+            List<Thread> clients = new ArrayList<>();
+            List<ServingResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 4; i++) {
+                String key = "a" + i;
+                Thread t = new Thread(() -> {
+                    for (int round = 0; round < 3; round++) {
+                        results.add(engine.submit(ServingRequest.tokens(key, new int[] {bos}, GenerationOptions.greedy(20)), null)
+                                .result().join());
+                    }
+                });
+                clients.add(t);
+                t.start();
+            }
+            for (Thread t : clients) {
+                t.join(60_000);
+            }
+            assertEquals(12, results.size());
+            results.forEach(r -> assertEquals(FinishReason.LENGTH, r.finish()));
+            assertEquals(0, engine.activeSequences());
+            assertEquals(1, engine.adaptersLoaded(), "every lease was released, so the cache is back within its bound");
+            assertEquals(oneAdapter, engine.adapterBytes());
+            assertEquals(240, engine.tokensGenerated());
+        }
+    }
+
+    @Test
     void aStopStringEndsTheOutputBeforeItAndIsNeverStreamed() {
         // Greedy from BOS, stories260K writes "Once upon a time, there was a little girl named Lily. ..." (its README).
         StringBuilder streamed = new StringBuilder();
