@@ -255,6 +255,23 @@ class ServingEngineTest {
     }
 
     @Test
+    void closingStopsTheDecodeThreadAndCancelsWhatIsRunning() throws Exception {
+        CountDownLatch firstToken = new CountDownLatch(1);
+        ServingEngine engine = engine(new ServingConfig(1, 4, 16));
+        engine.start();
+        RequestHandle running = engine.submit(ServingRequest.tokens(null, new int[] {bos}, GenerationOptions.greedy(500)),
+                (id, text) -> firstToken.countDown());
+        RequestHandle queued = engine.submit(ServingRequest.tokens(null, new int[] {bos}, GenerationOptions.greedy(5)), null);
+        assertTrue(firstToken.await(30, TimeUnit.SECONDS));
+        engine.close();
+        assertEquals(FinishReason.CANCELLED, running.result().get(5, TimeUnit.SECONDS).finish());
+        assertEquals(FinishReason.CANCELLED, queued.result().get(5, TimeUnit.SECONDS).finish());
+        assertEquals(0, engine.activeSequences());
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("refinery-serving-decode") && t.isAlive()),
+                "the decode thread ended");
+    }
+
+    @Test
     void aListenerThatThrowsIsTakenAsAClientGoneAndCancelled() {
         try (ServingEngine engine = engine(ServingConfig.defaults())) {
             engine.start();
