@@ -115,4 +115,28 @@ public class EngineException extends RuntimeException {
             super("ENGINE_ADAPTER_BASE_MISMATCH", message);
         }
     }
+
+    /**
+     * The serving engine's queue is full. {@link #retryAfter} is its estimate of when a place frees up, for an HTTP
+     * service's 429 {@code Retry-After} header.
+     */
+    public static final class QueueFull extends EngineException {
+        private final java.time.Duration retryAfter;
+
+        public QueueFull(String message, java.time.Duration retryAfter) {
+            super("ENGINE_QUEUE_FULL", message);
+            this.retryAfter = retryAfter;
+        }
+
+        public java.time.Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    /** An adapter the serving engine was asked for that its loader does not know. */
+    public static final class UnknownAdapter extends EngineException {
+        public UnknownAdapter(String message) {
+            super("ENGINE_UNKNOWN_ADAPTER", message);
+        }
+    }
 }

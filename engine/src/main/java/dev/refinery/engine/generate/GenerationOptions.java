@@ -39,7 +39,7 @@ public record GenerationOptions(int maxTokens, float temperature, int topK, floa
         return new GenerationOptions(maxTokens, temperature, topK, topP, seed, ids);
     }
 
-    boolean isStop(int id) {
+    public boolean isStop(int id) {
         for (int s : stopTokens) {
             if (s == id) {
                 return true;

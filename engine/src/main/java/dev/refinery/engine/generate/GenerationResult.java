@@ -15,6 +15,8 @@ public record GenerationResult(int[] tokens, FinishReason finish) {
         /** The token budget ran out. */
         LENGTH,
         /** The model's context is full. */
-        CONTEXT
+        CONTEXT,
+        /** The caller cancelled it (a client that went away); only the serving engine ends a generation this way. */
+        CANCELLED
     }
 }

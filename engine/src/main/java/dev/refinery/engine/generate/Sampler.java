@@ -3,18 +3,22 @@ package dev.refinery.engine.generate;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Picks the next token from logits according to {@link GenerationOptions}. */
-final class Sampler {
+/**
+ * Picks the next token from logits according to {@link GenerationOptions}. One per sequence: its random
+ * stream is the sequence's own, so a seeded request draws the same tokens in any batch.
+ */
+public final class Sampler {
 
     private final GenerationOptions options;
     private final SplittableRandom random;
 
-    Sampler(GenerationOptions options) {
+    public Sampler(GenerationOptions options) {
         this.options = options;
         this.random = new SplittableRandom(options.seed());
     }
 
-    int next(float[] logits) {
+    /** The next token for one row of logits (length = vocabulary). */
+    public int next(float[] logits) {
         if (options.temperature() == 0f) {
             return argmax(logits);
         }

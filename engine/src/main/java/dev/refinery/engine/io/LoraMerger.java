@@ -62,7 +62,7 @@ public final class LoraMerger {
     }
 
     /** The adapter's layout must match too: an interleaved adapter on a rotate-half base would scramble q/k. */
-    private static void requireSameShapes(ModelConfig base, ModelConfig adapted) {
+    public static void requireSameShapes(ModelConfig base, ModelConfig adapted) {
         boolean same = base.dim() == adapted.dim() && base.hiddenDim() == adapted.hiddenDim() && base.nLayers() == adapted.nLayers()
                 && base.nHeads() == adapted.nHeads() && base.nKvHeads() == adapted.nKvHeads() && base.headDim() == adapted.headDim()
                 && base.ropeStyle() == adapted.ropeStyle();

@@ -1,0 +1,193 @@
+package dev.refinery.bench;
+
+import dev.refinery.engine.LanguageModel;
+import dev.refinery.engine.generate.GenerationOptions;
+import dev.refinery.engine.lora.LoraAdapter;
+import dev.refinery.engine.lora.LoraConfig;
+import dev.refinery.engine.model.Projection;
+import dev.refinery.engine.model.Tensor;
+import dev.refinery.engine.serve.AdapterCache;
+import dev.refinery.engine.serve.ServingConfig;
+import dev.refinery.engine.serve.ServingEngine;
+import dev.refinery.engine.serve.ServingRequest;
+import dev.refinery.engine.serve.ServingResult;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The serving engine (issue 13) on stories260K: single-stream decode speed; aggregate tokens/s and time to first
+ * token with 1, 4 and 16 closed-loop clients; 8 different adapters mixed in the batch against one adapter for all;
+ * and the heap that 16 loaded adapters take beyond the base.
+ *
+ * <p>Each client submits a request, waits for its result and submits the next, for a fixed time: a 9-token prompt and
+ * exactly {@value #MAX_TOKENS} generated tokens (no stop token), so every configuration does the same work per request.
+ * The mixed and single-adapter runs alternate, twice, because the machine is shared and its speed drifts.
+ */
+public final class ServingBench {
+
+    private static final int MAX_TOKENS = 64;
+    private static final LoraConfig LORA = new LoraConfig(8, 16f, 0f, LoraConfig.allLinear());
+    private static final String[] PROMPTS = {"Once upon a time there was a little", "Tom had a big red ball and a",
+        "The sun was hot and the dog wanted", "Lily saw a cat in the tree and"};
+
+    public static void main(String[] args) throws Exception {
+        Path modelDir = Path.of(args.length > 0 ? args[0] : "models/stories260K");
+        double seconds = Double.parseDouble(System.getProperty("bench.seconds", "4"));
+        LanguageModel model = LanguageModel.load(modelDir);
+        System.out.println("# machine: " + Machine.describe());
+        System.out.println("# load average at start: " + Timer.loadAverage());
+        System.out.println("# model: " + model.name() + ", " + model.weights().parameterCount() + " parameters; adapters r=" + LORA.rank()
+                + " alpha=" + LORA.alpha() + " on q,k,v,o,gate,up,down; " + MAX_TOKENS + " tokens per request; " + seconds + " s per row");
+
+        long heapBefore = settledHeap();
+        AdapterCache adapters = new AdapterCache(model.weights().config(), 64L << 20, key -> adapter(model, Integer.parseInt(key)));
+        for (int i = 0; i < 16; i++) {
+            adapters.acquire(Integer.toString(i)).close();
+        }
+        long heapAfter = settledHeap();
+
+        List<int[]> prompts = new ArrayList<>();
+        for (String p : PROMPTS) {
+            int[] ids = model.tokenizer().encode(p);
+            int[] withBos = new int[ids.length + 1];
+            withBos[0] = model.tokenizer().bosId();
+            System.arraycopy(ids, 0, withBos, 1, ids.length);
+            prompts.add(withBos);
+        }
+
+        try (ServingEngine engine = new ServingEngine(model, adapters, new ServingConfig(16, 256, 256))) {
+            engine.start();
+            run(engine, prompts, 16, 8, 3.0); // warm-up: JIT the decode path at every batch size it will see
+            run(engine, prompts, 1, 1, 1.0);
+
+            // The tokens after the first, over the time after the first: decoding alone, without reading the prompt.
+            double[] single = new double[9];
+            for (int i = 0; i < single.length; i++) {
+                ServingResult r = engine.submit(ServingRequest.tokens("0", prompts.get(0), GenerationOptions.greedy(MAX_TOKENS)), null)
+                        .result().join();
+                single[i] = (r.completionTokens() - 1) / ((r.duration().toNanos() - r.timeToFirstToken().toNanos()) / 1e9);
+            }
+            Arrays.sort(single);
+            System.out.printf("%nsingle-stream decode (one request at a time, one adapter, median of %d): %.0f tokens/s%n", single.length,
+                    single[single.length / 2]);
+
+            System.out.println();
+            System.out.println("| clients | adapters in the batch | requests | aggregate tokens/s | TTFT p50 ms | TTFT p99 ms | mean rows per step |");
+            System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+            for (int clients : new int[] {1, 4, 16}) {
+                print(clients, "1", run(engine, prompts, clients, 1, seconds));
+            }
+            List<Row> mixed = new ArrayList<>();
+            List<Row> one = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                mixed.add(run(engine, prompts, 16, 8, seconds));
+                one.add(run(engine, prompts, 16, 1, seconds));
+            }
+            for (int round = 0; round < 2; round++) {
+                print(16, "8 mixed (round " + (round + 1) + ")", mixed.get(round));
+                print(16, "1 (round " + (round + 1) + ")", one.get(round));
+            }
+            print(16, "none (base only)", run(engine, prompts, 16, 0, seconds));
+            double ratio = (mixed.get(0).tokensPerSecond + mixed.get(1).tokensPerSecond) / (one.get(0).tokensPerSecond + one.get(1).tokensPerSecond);
+            System.out.printf("%nmixed / single-adapter throughput at 16 clients: %.0f%% (goal >= 80%%)%n", 100 * ratio);
+        }
+        System.out.printf("heap of 16 loaded adapters beyond the base: %.2f MiB measured after GC (the cache counts %.2f MiB of matrices;"
+                        + " bound 64 MiB)%n", (heapAfter - heapBefore) / 1048576.0, adapters.loadedBytes() / 1048576.0);
+        System.out.println("# load average at end: " + Timer.loadAverage());
+    }
+
+    /** Adapter {@code seed}: PEFT's initialisation with B drawn at random, so that it changes the model. */
+    private static LoraAdapter adapter(LanguageModel model, int seed) {
+        LoraAdapter a = LoraAdapter.initialise(LORA, model.weights().config(), seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int layer = 0; layer < model.weights().config().nLayers(); layer++) {
+            for (Projection p : Projection.values()) {
+                Tensor b = a.b(layer, p);
+                for (int i = 0; i < b.size(); i++) {
+                    b.data()[i] = (float) (rnd.nextDouble() - 0.5) * 0.1f;
+                }
+            }
+        }
+        return a;
+    }
+
+    record Row(int requests, double tokensPerSecond, double ttftP50Ms, double ttftP99Ms, double rowsPerStep) {
+    }
+
+    /**
+     * {@code clients} closed-loop clients for {@code seconds}; client i uses adapter i % adapterCount (none when the
+     * count is 0). Only requests that both start and finish inside the window count.
+     */
+    private static Row run(ServingEngine engine, List<int[]> prompts, int clients, int adapterCount, double seconds) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<List<ServingResult>> results = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long rowsBefore = engine.tokensGenerated() + engine.promptTokensRead();
+        long stepsBefore = engine.stepsRun();
+        for (int c = 0; c < clients; c++) {
+            List<ServingResult> mine = new ArrayList<>();
+            results.add(mine);
+            String adapter = adapterCount == 0 ? null : Integer.toString(c % adapterCount);
+            int[] prompt = prompts.get(c % prompts.size());
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    ServingResult r = engine.submit(ServingRequest.tokens(adapter, prompt, GenerationOptions.greedy(MAX_TOKENS)), null)
+                            .result().join();
+                    if (!stop.get()) {
+                        mine.add(r);
+                    }
+                }
+            });
+            threads.add(t);
+        }
+        long t0 = System.nanoTime();
+        threads.forEach(Thread::start);
+        Thread.sleep((long) (seconds * 1000));
+        stop.set(true);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double rowsPerStep = (double) (engine.tokensGenerated() + engine.promptTokensRead() - rowsBefore) / (engine.stepsRun() - stepsBefore);
+        for (Thread t : threads) {
+            t.join();
+        }
+        long tokens = 0;
+        List<Long> ttft = new ArrayList<>();
+        for (List<ServingResult> rs : results) {
+            for (ServingResult r : rs) {
+                tokens += r.completionTokens();
+                ttft.add(r.timeToFirstToken().toNanos());
+            }
+        }
+        long[] sorted = ttft.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Row(sorted.length, tokens / wall, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
+                rowsPerStep);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static void print(int clients, String adapters, Row r) {
+        System.out.printf("| %d | %s | %d | %.0f | %.2f | %.2f | %.1f |%n", clients, adapters, r.requests, r.tokensPerSecond, r.ttftP50Ms,
+                r.ttftP99Ms, r.rowsPerStep);
+    }
+
+    /** Heap in use once the garbage collector has run a few times (what is live, not what awaits collection). */
+    private static long settledHeap() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50);
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+        }
+        return used;
+    }
+}
