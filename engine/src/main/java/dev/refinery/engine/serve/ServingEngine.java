@@ -427,6 +427,21 @@ public final class ServingEngine implements AutoCloseable {
         return config;
     }
 
+    /** Tokens one sequence may hold, prompt and completion together (the model's context, or less per {@link ServingConfig}). */
+    public int contextTokens() {
+        return context;
+    }
+
+    /** Tokens {@code prompt} takes once rendered as {@link #submit} renders it (a chat with the model's template). */
+    public int promptTokens(ServingRequest.Prompt prompt) {
+        return render(prompt).length;
+    }
+
+    /** The model this engine serves. */
+    public LanguageModel model() {
+        return model;
+    }
+
     public AdapterCache adapters() {
         return adapters;
     }

@@ -1,0 +1,102 @@
+package dev.refinery.inference.rest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.engine.generate.GenerationResult;
+import dev.refinery.engine.serve.ServingResult;
+import dev.refinery.engine.serve.TokenListener;
+import dev.refinery.inference.openai.ChatCompletion;
+import dev.refinery.inference.openai.ChatCompletionRequest;
+import dev.refinery.inference.openai.ChatRequestParser;
+import dev.refinery.inference.openai.OpenAiException;
+import dev.refinery.inference.openai.Usage;
+import dev.refinery.inference.service.Completions;
+import dev.refinery.inference.service.ModelResolver;
+import dev.refinery.inference.service.ServedTarget;
+import dev.refinery.inference.service.ServingMetrics;
+import dev.refinery.kit.auth.CurrentCaller;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+
+/**
+ * OpenAI's {@code POST /v1/chat/completions}: the request as OpenAI defines it, answered by the engine that serves the named
+ * model (an adapter in a batch with every other adapter of its base model), whole or streamed as server-sent events.
+ * Errors are in OpenAI's error shape, so OpenAI's client libraries read them.
+ */
+@Path("/v1/chat/completions")
+public class ChatCompletionsResource {
+
+    @Inject
+    ModelResolver resolver;
+
+    @Inject
+    Completions completions;
+
+    @Inject
+    ServingMetrics metrics;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    ObjectMapper json;
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @Operation(summary = "A chat completion (OpenAI-compatible), whole or streamed (stream: true)")
+    public Response create(String body) {
+        ChatCompletionRequest request = ChatRequestParser.parse(body);
+        ServedTarget target = resolver.resolve(caller.tenant(), request.model());
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        long created = Instant.now().getEpochSecond();
+        if (!request.stream()) {
+            Completions.Started started = start(target, request, TokenListener.NONE);
+            ServingResult r = await(started);
+            metrics.finished(started.model(), r);
+            if (r.finish() == GenerationResult.FinishReason.CANCELLED) {
+                throw new OpenAiException(503, "server_error", "engine_stopped", null, "The server stopped this answer before it was "
+                        + "complete (it is shutting down or unloaded the model); ask again.", null);
+            }
+            return Response.ok(ChatCompletion.of(id, created, started.model(), r.text(), finishReason(r),
+                    Usage.of(r.promptTokens(), r.completionTokens()))).type(MediaType.APPLICATION_JSON).build();
+        }
+        StreamRelay relay = new StreamRelay();
+        Completions.Started started = start(target, request, relay);
+        StreamingOutput stream = out -> relay.writeTo(out, started.handle(), json, id, created, started.model(), request.includeUsage(),
+                r -> metrics.finished(started.model(), r));
+        return Response.ok(stream).type(MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build();
+    }
+
+    private Completions.Started start(ServedTarget target, ChatCompletionRequest request, TokenListener listener) {
+        try {
+            return completions.start(target, request, listener);
+        } catch (OpenAiException e) {
+            metrics.refused(target.model(), e.code());
+            throw e;
+        }
+    }
+
+    private static ServingResult await(Completions.Started started) {
+        try {
+            return started.handle().result().join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the engine failed while answering: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** OpenAI's finish_reason: {@code stop} (an end-of-turn token or a stop sequence) or {@code length} (max_tokens). */
+    static String finishReason(ServingResult r) {
+        return r.finish() == GenerationResult.FinishReason.LENGTH ? "length" : "stop";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.refinery.inference.service;
+
+import dev.refinery.engine.EngineException;
+import dev.refinery.engine.generate.GenerationOptions;
+import dev.refinery.engine.serve.RequestHandle;
+import dev.refinery.engine.serve.ServingRequest;
+import dev.refinery.engine.serve.TokenListener;
+import dev.refinery.inference.openai.ChatCompletionRequest;
+import dev.refinery.inference.openai.ChatRequestParser;
+import dev.refinery.inference.openai.OpenAiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Starts a chat completion on the engine that serves its model: the decoding settings, the context check (a prompt that
+ * leaves no room for an answer, or a max_tokens that does not fit, is a 400 naming the limit) and the engine's refusals in
+ * OpenAI's error shape.
+ */
+@ApplicationScoped
+public class Completions {
+
+    @Inject
+    EnginePool pool;
+
+    /** A request on its way: its handle, and the figures the response reports. */
+    public record Started(RequestHandle handle, String model, int promptTokens) {
+    }
+
+    /** @throws OpenAiException for whatever the engine refuses before it queues the request */
+    public Started start(ServedTarget target, ChatCompletionRequest request, TokenListener listener) {
+        EnginePool.Route route = pool.route(target);
+        ServingRequest.Prompt prompt = new ServingRequest.Prompt.Chat(request.messages());
+        try {
+            int promptTokens = route.engine().promptTokens(prompt);
+            int context = route.engine().contextTokens();
+            int room = context - promptTokens;
+            if (room < 1 || (request.maxTokens() != null && request.maxTokens() > room)) {
+                throw OpenAiException.invalid("context_length_exceeded", "messages", "This model's context is " + context + " tokens; the "
+                        + "messages take " + promptTokens + (request.maxTokens() == null ? "" : " and max_tokens asks for " + request.maxTokens())
+                        + ". Shorten the messages" + (request.maxTokens() == null ? "." : " or ask for fewer tokens."));
+            }
+            int maxTokens = request.maxTokens() != null ? request.maxTokens() : Math.min(ChatRequestParser.DEFAULT_MAX_TOKENS, room);
+            long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
+            GenerationOptions options = new GenerationOptions(maxTokens, (float) request.temperature(), 0, (float) request.topP(), seed, null);
+            RequestHandle handle = route.engine().submit(new ServingRequest(route.adapter(), prompt, options, request.stop()), listener);
+            return new Started(handle, target.model(), promptTokens);
+        } catch (EngineException.QueueFull e) {
+            throw OpenAiException.busy("The server is busy: " + e.getMessage() + ". Retry after the time in Retry-After.",
+                    (int) Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
+        } catch (EngineException.ContextTooLong e) {
+            throw OpenAiException.invalid("context_length_exceeded", "messages", e.getMessage());
+        } catch (EngineException.InvalidChat | EngineException.InvalidArgument e) {
+            throw OpenAiException.invalid("invalid_messages", "messages", e.getMessage());
+        } catch (EngineException e) {
+            throw new OpenAiException(409, "invalid_request_error", "model_unreadable", "model", "Model '" + target.model()
+                    + "' cannot be served: [" + e.code() + "] " + e.getMessage(), null);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.refinery.inference.service;
+
+import dev.refinery.inference.openai.OpenAiException;
+import dev.refinery.inference.openai.ModelList;
+import dev.refinery.inference.repository.ServedAlias;
+import dev.refinery.inference.repository.ServedVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a request's {@code model} names, for the caller's project: a version ({@code mv-...}), the version of a job
+ * ({@code ft-...}), an alias such as {@code champion}, or a base model of the engine. Another project's version, job or alias
+ * is as unknown as one that does not exist.
+ */
+@ApplicationScoped
+public class ModelResolver {
+
+    private static final Pattern VERSION_ID = Pattern.compile("^mv-[0-9a-f]{32}$");
+    private static final Pattern JOB_ID = Pattern.compile("^ft-[0-9a-f]{32}$");
+    private static final String REFINERY = "refinery";
+
+    @Inject
+    EngineModels engineModels;
+
+    /** @throws OpenAiException 404 {@code model_not_found} */
+    @Transactional
+    public ServedTarget resolve(String tenant, String model) {
+        Optional<ServedVersion> version = VERSION_ID.matcher(model).matches() ? ServedVersion.owned(tenant, model)
+                : JOB_ID.matcher(model).matches() ? ServedVersion.ofJob(tenant, model)
+                : ServedAlias.of(tenant, model).flatMap(a -> ServedVersion.owned(tenant, a.versionId));
+        if (version.isPresent()) {
+            return ServedTarget.of(version.get());
+        }
+        if (engineModels.has(model)) {
+            return ServedTarget.base(model);
+        }
+        throw OpenAiException.modelNotFound(model);
+    }
+
+    /** What the project can name, newest versions first: its aliases, its versions, then the engine's base models. */
+    @Transactional
+    public List<ModelList.Model> list(String tenant, int versions) {
+        List<ModelList.Model> out = new ArrayList<>();
+        for (ServedAlias a : ServedAlias.ofTenant(tenant)) {
+            out.add(ModelList.Model.of(a.key.alias, a.changedAt.toEpochSecond(), tenant));
+        }
+        for (ServedVersion v : ServedVersion.newest(tenant, versions)) {
+            out.add(ModelList.Model.of(v.id, v.registeredAt.toEpochSecond(), tenant));
+        }
+        for (String id : engineModels.ids()) {
+            out.add(ModelList.Model.of(id, 0, REFINERY));
+        }
+        return out;
+    }
+}

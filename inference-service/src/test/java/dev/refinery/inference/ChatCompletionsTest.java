@@ -1,0 +1,176 @@
+package dev.refinery.inference;
+
+import dev.refinery.identity.IdentityTokens;
+import dev.refinery.identity.Scope;
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.TestIdentity;
+import dev.refinery.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The OpenAI-compatible API over the engine: a fine-tune of the example task, registered and promoted by eval-service's
+ * events, answers as its alias, its version and its job, whole and streamed, each with its usage; the base model answers
+ * by its own name; and every bad request gets OpenAI's error shape with a stable code and the field at fault.
+ */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+class ChatCompletionsTest {
+
+    @Inject
+    ObjectStorage storage;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    private String tenant;
+    private String job;
+    private String version;
+
+    @BeforeEach
+    void aPromotedFineTune() {
+        tenant = "serve-" + ServingFixtures.hex().substring(0, 8);
+        TestIdentity.actAs(tenant);
+        TopicProbe probe = new TopicProbe(kafka);
+        job = "ft-" + ServingFixtures.hex();
+        String key = ServingFixtures.uploadAdapter(storage, job, 4);
+        version = ServingFixtures.registerAdapter(probe, tenant, job, key);
+        ServingFixtures.promote(probe, tenant, "champion", version, job, key);
+        awaitListed("champion");
+    }
+
+    @Test
+    void theChampionAnswersInTheTasksFormatAsItsAliasVersionAndJobWithItsUsage() {
+        given().when().get("/v1/models").then().statusCode(200).body("object", equalTo("list"))
+                .body("data.id", hasItems("champion", version, "stories260K")).body("data[0].object", equalTo("model"));
+        String answer = null;
+        for (String name : List.of("champion", version, job)) {
+            JsonPath r = chat(Map.of("model", name, "temperature", 0, "max_tokens", 40,
+                    "messages", List.of(Map.of("role", "user", "content", ServingFixtures.STORY_REQUEST))))
+                    .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
+            assertEquals("chat.completion", r.getString("object"));
+            assertEquals(version, r.getString("model"), "the version that answered");
+            String content = r.getString("choices[0].message.content");
+            assertTrue(content.startsWith("Once upon a time, there was a little girl named"), content);
+            assertTrue(r.getInt("usage.prompt_tokens") > 0 && r.getInt("usage.completion_tokens") > 0, r.prettify());
+            assertEquals(r.getInt("usage.prompt_tokens") + r.getInt("usage.completion_tokens"), r.getInt("usage.total_tokens"));
+            if (answer != null) {
+                assertEquals(answer, content, "greedy: the same answer whatever it is called");
+            }
+            answer = content;
+        }
+        // The base model, by its own name, does not know the task's format.
+        String base = chat(Map.of("model", "stories260K", "temperature", 0, "max_tokens", 40,
+                "messages", List.of(Map.of("role", "user", "content", ServingFixtures.STORY_REQUEST)))).then().statusCode(200)
+                .extract().path("choices[0].message.content");
+        assertTrue(!base.equals(answer), "the adapter changes the answer: " + base);
+    }
+
+    @Test
+    void aStreamedAnswerComesInOpenAisChunksAndEqualsTheWholeOne() {
+        Map<String, Object> request = Map.of("model", "champion", "temperature", 0, "max_tokens", 30,
+                "messages", List.of(Map.of("role", "user", "content", ServingFixtures.STORY_REQUEST)));
+        JsonPath whole = chat(request).then().statusCode(200).extract().jsonPath();
+        Map<String, Object> streamed = new java.util.HashMap<>(request);
+        streamed.put("stream", true);
+        streamed.put("stream_options", Map.of("include_usage", true));
+        Response r = chat(streamed);
+        assertEquals(200, r.statusCode(), r.asString());
+        assertTrue(r.contentType().startsWith("text/event-stream"), r.contentType());
+        List<String> data = new ArrayList<>();
+        for (String line : r.asString().split("\n")) {
+            if (line.startsWith("data: ")) {
+                data.add(line.substring("data: ".length()));
+            }
+        }
+        assertEquals("[DONE]", data.get(data.size() - 1));
+        JsonPath first = JsonPath.from(data.get(0));
+        assertEquals("chat.completion.chunk", first.getString("object"));
+        assertEquals("assistant", first.getString("choices[0].delta.role"));
+        StringBuilder text = new StringBuilder();
+        String finish = null;
+        JsonPath usage = null;
+        for (String d : data.subList(1, data.size() - 1)) {
+            JsonPath chunk = JsonPath.from(d);
+            if (chunk.getList("choices").isEmpty()) {
+                usage = chunk;
+                continue;
+            }
+            String piece = chunk.getString("choices[0].delta.content");
+            text.append(piece == null ? "" : piece);
+            finish = chunk.getString("choices[0].finish_reason") != null ? chunk.getString("choices[0].finish_reason") : finish;
+        }
+        assertEquals(whole.getString("choices[0].message.content"), text.toString());
+        assertEquals(whole.getString("choices[0].finish_reason"), finish);
+        assertTrue(usage != null, "include_usage: a last chunk with the usage");
+        assertEquals(whole.getInt("usage.total_tokens"), usage.getInt("usage.total_tokens"));
+    }
+
+    @Test
+    void badRequestsGetOpenAisErrorShapeWithTheirCodeAndField() {
+        List<Map<String, String>> hi = List.of(Map.of("role", "user", "content", "hi"));
+        refused(Map.of("model", "no-such-model", "messages", hi), 404, "model_not_found", "model");
+        refused(Map.of("model", "champion", "messages", hi, "tools", List.of(Map.of("type", "function"))), 400, "unsupported_parameter", "tools");
+        refused(Map.of("model", "champion", "messages", hi, "n", 2), 400, "unsupported_value", "n");
+        refused(Map.of("model", "champion", "messages", hi, "temperature", 3), 400, "invalid_value", "temperature");
+        refused(Map.of("model", "champion", "messages", List.of(Map.of("role", "robot", "content", "hi"))), 400, "invalid_message",
+                "messages[0].role");
+        refused(Map.of("model", "champion", "messages", hi, "max_tokens", 100_000), 400, "context_length_exceeded", "messages");
+        refused(Map.of("model", "champion", "messages", List.of(Map.of("role", "user", "content", "story ".repeat(600)))), 400,
+                "context_length_exceeded", "messages");
+        refused(Map.of("messages", hi), 400, "missing_model", "model");
+        given().contentType(ContentType.JSON).body("{\"model\": ").when().post("/v1/chat/completions").then().statusCode(400)
+                .body("error.code", equalTo("invalid_json"));
+        // Another project's version, job and alias are as unknown as ones that do not exist.
+        String other = TestIdentity.header("someone-else", Scope.WRITE);
+        for (String name : List.of(version, job)) {
+            given().header(IdentityTokens.HEADER, other).contentType(ContentType.JSON).body(Map.of("model", name, "messages", hi))
+                    .when().post("/v1/chat/completions").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+        }
+        // A model its provider keeps is named, not served: proxying to providers is not built yet.
+        String hosted = ServingFixtures.registerProviderModel(new TopicProbe(kafka), tenant);
+        awaitListed(hosted);
+        refused(Map.of("model", hosted, "messages", hi), 400, "model_not_servable", "model");
+    }
+
+    private static Response chat(Map<String, ?> request) {
+        return given().contentType(ContentType.JSON).body(request).when().post("/v1/chat/completions");
+    }
+
+    private static void refused(Map<String, ?> request, int status, String code, String param) {
+        chat(request).then().statusCode(status).contentType(ContentType.JSON).body("error.code", equalTo(code))
+                .body("error.param", equalTo(param)).body("error.type", equalTo("invalid_request_error"));
+    }
+
+    private static void awaitListed(String model) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id").contains(model)) {
+            assertTrue(System.nanoTime() < deadline, model + " never became servable");
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
