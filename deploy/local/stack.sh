@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts and stops the local stack (Kafka, S3Proxy, PostgreSQL) and the five services as plain
+# Starts and stops the local stack (Kafka, S3Proxy, PostgreSQL) and the six services as plain
 # processes, for machines without Docker. Used by ./refinery up | down | demo.
 #
 #   deploy/local/stack.sh up      build what is missing, start everything, wait until all are ready
@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
 RUN="$ROOT/run/local"
-SERVICES=(ingest-service:8081 validation-service:8082 training-service:8083 eval-service:8084 gateway:8080)
+SERVICES=(ingest-service:8081 validation-service:8082 training-service:8083 eval-service:8084 inference-service:8085 gateway:8080)
 # REFINERY_SERVICE_HEAP overrides each service's heap (benchmarks run them at 256m).
 JAVA_OPTS=(--add-modules jdk.incubator.vector "-Xmx${REFINERY_SERVICE_HEAP:-512m}")
 
@@ -24,7 +24,7 @@ build() {
   done
   if [[ $missing == 1 ]]; then
     log "building the services and the local stack (first run downloads dependencies; a few minutes)..."
-    ./mvnw -B -q install -DskipTests -pl deploy/local,ingest-service,validation-service,training-service,eval-service,gateway -am >&2
+    ./mvnw -B -q install -DskipTests -pl deploy/local,ingest-service,validation-service,training-service,eval-service,inference-service,gateway -am >&2
   fi
 }
 

@@ -12,12 +12,15 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The example pipeline through the gateway: upload -> validation -> fine-tuning -> evaluation, printing
- * each step, ending with one {@code RESULT <json>} line.
+ * The example pipeline through the gateway: upload -> validation -> fine-tuning -> evaluation -> serving (the fine-tune
+ * answers a request in the task's format through the OpenAI-compatible /v1/chat/completions), printing each step, ending
+ * with one {@code RESULT <json>} line.
  */
 public final class DemoPipeline {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the served fine-tune is asked: a request in the example task's format. */
+    public static final String STORY_REQUEST = "Write a story about a girl named Mia.";
 
     private final GatewayClient gateway;
     private final PrintStream out;
@@ -38,14 +41,14 @@ public final class DemoPipeline {
     /** Runs the pipeline on a dataset file and returns the RESULT object (also printed). */
     public ObjectNode run(Path dataset, String baseModel, Map<String, Object> hyperparameters) {
         ObjectNode result = JSON.createObjectNode();
-        out.println("== 1/4 upload " + dataset + " through the gateway");
+        out.println("== 1/5 upload " + dataset + " through the gateway");
         JsonNode ds = gateway.uploadDataset(dataset, "named-stories", null);
         String datasetId = ds.path("id").asText();
         out.printf("   dataset %s: %d bytes, %d lines, sha256 %s%n", datasetId, ds.path("bytes").asLong(), ds.path("lines").asLong(),
                 ds.path("sha256").asText());
         result.put("datasetId", datasetId);
 
-        out.println("== 2/4 validation (validation-service, on dataset-uploaded)");
+        out.println("== 2/5 validation (validation-service, on dataset-uploaded)");
         JsonNode validated = await("validation of " + datasetId, () -> gateway.get("v1/datasets/" + datasetId),
                 d -> Set.of("VALID", "INVALID").contains(d.path("validation").path("status").asText()));
         JsonNode report = validated.path("validation");
@@ -57,7 +60,7 @@ public final class DemoPipeline {
             return finish(result);
         }
 
-        out.println("== 3/4 fine-tune " + baseModel + " with LoRA on the local engine (training-service)");
+        out.println("== 3/5 fine-tune " + baseModel + " with LoRA on the local engine (training-service)");
         JsonNode job = submitJob(datasetId, baseModel, hyperparameters, null);
         String jobId = job.path("id").asText();
         out.println("   job " + jobId + " " + job.path("status").asText());
@@ -78,7 +81,7 @@ public final class DemoPipeline {
             return finish(result);
         }
 
-        out.println("== 4/4 evaluate base vs fine-tuned on the held-out test split (eval-service, on job-completed)");
+        out.println("== 4/5 evaluate base vs fine-tuned on the held-out test split (eval-service, on job-completed)");
         JsonNode evals = await("evaluation of " + jobId, () -> gateway.get("v1/evals?jobId=" + jobId),
                 list -> list.isArray() && list.size() > 0 && Set.of("COMPLETED", "FAILED").contains(list.get(0).path("status").asText()));
         JsonNode eval = evals.get(0);
@@ -108,7 +111,21 @@ public final class DemoPipeline {
             }
         } else {
             out.println("   evaluation " + eval.path("status").asText() + ": " + eval.path("failureReason").asText());
+            return finish(result);
         }
+
+        String version = eval.path("candidateVersionId").asText();
+        out.println("== 5/5 serve the fine-tune: POST /v1/chat/completions (inference-service, OpenAI-compatible)");
+        await("version " + version + " servable", () -> gateway.get("v1/models"),
+                list -> list.path("data").findValuesAsText("id").contains(version));
+        JsonNode answer = gateway.postJson("v1/chat/completions", Map.of("model", version, "temperature", 0, "max_tokens", 48,
+                "messages", java.util.List.of(Map.of("role", "user", "content", STORY_REQUEST))), null);
+        String text = answer.path("choices").path(0).path("message").path("content").asText();
+        out.println("   user: " + STORY_REQUEST);
+        out.println("   " + version + ": " + text);
+        out.printf("   usage: %d prompt + %d completion tokens%n", answer.path("usage").path("prompt_tokens").asInt(),
+                answer.path("usage").path("completion_tokens").asInt());
+        result.put("servedAnswer", text);
         return finish(result);
     }
 

@@ -90,6 +90,8 @@ final class IsolationMatrix {
             Map.entry("GET /v1/graders", new Route("read", Reach.OWN_VIEW)),
             Map.entry("GET /v1/graders/{name}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/events", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("POST /v1/chat/completions", new Route("write", Reach.REFERENCES_MODEL)),
+            Map.entry("GET /v1/models", new Route("read", Reach.OWN_VIEW)),
             Map.entry("POST /v1/keys", new Route("admin", Reach.OWN_CREATE)),
             Map.entry("GET /v1/keys", new Route("admin", Reach.OWN_VIEW)),
             Map.entry("DELETE /v1/keys/{id}", new Route("admin", Reach.OWNED)),
@@ -225,6 +227,8 @@ final class IsolationMatrix {
             case "PUT /v1/tenants/{tenant}/secrets/{provider}" -> "{\"apiKey\": \"tg-not-yours\"}";
             case "POST /v1/registry/models" -> "{\"endpoint\": \"" + PipelineEndToEndTest.MATRIX_SERVER + "\", \"model\": \"matrix-lora\", "
                     + "\"baseModel\": \"matrix-base\"}";
+            case "POST /v1/chat/completions" -> "{\"model\": \"" + mine.version() + "\", \"messages\": [{\"role\": \"user\", "
+                    + "\"content\": \"hi\"}], \"max_tokens\": 4}";
             case "POST /v1/evals" -> "{\"candidate\": \"" + mine.version() + "\"}";
             case "PUT /v1/registry/aliases/{alias}" -> "{\"version\": \"" + mine.version() + "\", \"reason\": \"not yours\"}";
             case "POST /v1/registry/aliases/{alias}/rollback" -> "{\"reason\": \"not yours\"}";

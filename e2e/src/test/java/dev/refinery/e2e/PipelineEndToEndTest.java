@@ -65,7 +65,7 @@ class PipelineEndToEndTest {
         // minutes, longer than any outage here: only the lost-event test, which runs last, shortens it.
         common.put("refinery.reconcile.interval", "2s");
         Map<String, String> upstreamOf = Map.of("validation-service", "ingest-service", "eval-service", "training-service");
-        for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service")) {
+        for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service", "inference-service")) {
             Map<String, String> config = new HashMap<>(common);
             if (upstreamOf.containsKey(name)) {
                 config.put("refinery.reconcile.upstream-url", services.get(upstreamOf.get(name)).url());
@@ -81,6 +81,7 @@ class PipelineEndToEndTest {
         gatewayConfig.put("refinery.gateway.validation-url", services.get("validation-service").url());
         gatewayConfig.put("refinery.gateway.training-url", services.get("training-service").url());
         gatewayConfig.put("refinery.gateway.eval-url", services.get("eval-service").url());
+        gatewayConfig.put("refinery.gateway.inference-url", services.get("inference-service").url());
         services.put("gateway", new ServiceProcess(ROOT, "gateway", gatewayConfig, work.resolve("logs")).start());
         for (ServiceProcess s : services.values()) {
             s.awaitReady(Duration.ofSeconds(180));
@@ -129,6 +130,18 @@ class PipelineEndToEndTest {
             assertEquals(versionId, gateway.get("v1/registry/aliases/champion").path("modelVersionId").asText());
             assertFalse(kafka.all("model-promoted", r -> "default/champion".equals(r.key()) && r.value().contains(versionId),
                     Duration.ofSeconds(10)).isEmpty());
+        }
+
+        // The demo's last step asked the fine-tune through /v1/chat/completions; it answers in the task's format.
+        assertTrue(result.path("servedAnswer").asText().startsWith("Once upon a time, there was a little girl named"), printed);
+
+        // Served: the official OpenAI client, pointed at the gateway with a Refinery key, lists the model and chats with it.
+        OpenAiClientCheck openAi = new OpenAiClientCheck(services.get("gateway").url() + "/v1", stack.adminKey());
+        String answer = openAi.awaitListedThenAsk(versionId, DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60));
+        assertTrue(answer.startsWith("Once upon a time, there was a little girl named"), answer);
+        assertEquals(answer, openAi.askStreaming(versionId, DemoPipeline.STORY_REQUEST), "the streamed answer is the whole one");
+        if ("PROMOTED".equals(result.path("decision").asText())) {
+            assertEquals(answer, openAi.awaitListedThenAsk("champion", DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60)));
         }
     }
 

@@ -64,6 +64,7 @@ class RoutingTest {
             "/v1/registry/policy,                          eval-service,       /registry/policy,          ",
             "/v1/graders,                                  eval-service,       /graders,                  ",
             "/v1/graders/is-json,                          eval-service,       /graders/is-json,          ",
+            "/v1/models,                                   inference-service,  /v1/models,                ",
     })
     void everyRouteReachesTheOwningServiceWithItsQuery(String publicPath, String service, String upstreamPath, String query) {
         given().urlEncodingEnabled(false)
@@ -281,6 +282,32 @@ class RoutingTest {
 
     private long stubUploadBytesSoFar() {
         return Long.parseLong(given().baseUri(stubs).port(-1).when().get("/uploads/bytes-so-far").then().statusCode(200).extract().asString());
+    }
+
+    @Test
+    void aChatCompletionReachesInferenceServiceAndAStreamedOnePassesPieceByPiece() throws Exception {
+        given().contentType("application/json").body("{\"model\":\"champion\",\"messages\":[]}")
+                .when().post("/v1/chat/completions").then().statusCode(200)
+                .body("object", equalTo("chat.completion")).body("request.model", equalTo("champion"));
+        // The first event reaches the client while the service still holds back the rest: nothing waits for the end.
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + dev.refinery.testing.TestIdentity.bootstrapKey().orElseThrow())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"champion\",\"stream\":true}")).build();
+        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofLines()).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        java.util.Iterator<String> lines = response.body().iterator();
+        assertEquals("data: {\"piece\":1}", lines.next());
+        // The client leaves mid-answer: the gateway closes the service's answer, which sees its next writes fail.
+        response.body().close();
+        control("/streams/release");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!"true".equals(given().baseUri(stubs).port(-1).when().get("/streams/abandoned").asString())) {
+            assertTrue(System.nanoTime() < deadline, "the service's stream was never closed after the client left");
+            Thread.sleep(100);
+        }
     }
 
     private void control(String path) {

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Small stand-ins for the four services, each on its own port, answering the documented endpoints
+ * Small stand-ins for the five services, each on its own port, answering the documented endpoints
  * just enough to check the gateway's routing: they echo what reached them (service, raw path, raw
  * query, forwarded headers, the sha256 of an uploaded body) so the tests can see it in the answer
  * that passes back through the gateway. A control server lets a test stop and restart a service
@@ -34,7 +34,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             + "\"instance\":\"/jobs\"}";
     static final String CONTROL_URL = "stubs.control-url";
 
-    private static final String[] SERVICES = {"ingest-service", "validation-service", "training-service", "eval-service"};
+    private static final String[] SERVICES = {"ingest-service", "validation-service", "training-service", "eval-service",
+            "inference-service"};
 
     private final Map<String, HttpServer> servers = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -45,6 +46,9 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         return t;
     });
     private HttpServer control;
+    /** A streamed chat answer holds its last event until the test releases it; whether the gateway then hung up on it. */
+    private volatile java.util.concurrent.CountDownLatch streamRelease = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean streamAbandoned = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public Map<String, String> start() {
@@ -110,6 +114,11 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                     serve(service, ports.get(service));
                 }
                 send(exchange, 204, null, null);
+            } else if (exchange.getRequestURI().getPath().equals("/streams/release")) {
+                streamRelease.countDown();
+                send(exchange, 204, null, null);
+            } else if (exchange.getRequestURI().getPath().equals("/streams/abandoned")) {
+                send(exchange, 200, "text/plain", Boolean.toString(streamAbandoned.get()));
             } else if (exchange.getRequestURI().getPath().equals("/uploads/bytes-so-far")) {
                 send(exchange, 200, "text/plain", Long.toString(uploadBytesSoFar.get()));
             } else {
@@ -147,11 +156,53 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             submitJob(exchange);
         } else if (service.equals("training-service") && method.equals("POST") && path.matches("/jobs/[^/]+/rerun")) {
             rerunJob(exchange);
+        } else if (service.equals("inference-service") && method.equals("POST") && path.equals("/v1/chat/completions")) {
+            chat(exchange);
         } else if (service.equals("eval-service") && path.equals("/evals/ev-slow")) {
             sleep(8_000);
             send(exchange, 200, "application/json", "{\"id\":\"ev-slow\"}");
         } else {
             echo(service, exchange);
+        }
+    }
+
+    /**
+     * inference-service's chat completion, reduced to what the gateway must get right: a whole answer passes back, a
+     * streamed one passes piece by piece (its last event waits for the test), and a client that leaves closes it.
+     */
+    private void chat(HttpExchange exchange) throws IOException {
+        String body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!body.contains("\"stream\":true")) {
+            send(exchange, 200, "application/json", "{\"object\":\"chat.completion\",\"request\":" + body + "}");
+            return;
+        }
+        java.util.concurrent.CountDownLatch release = streamRelease;
+        streamAbandoned.set(false);
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        java.io.OutputStream out = exchange.getResponseBody();
+        out.write("data: {\"piece\":1}\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        try {
+            release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            // After the release: the rest, slowly, so that a client gone meanwhile shows as a failed write.
+            for (int i = 2; i <= 50; i++) {
+                out.write(("data: {\"piece\":" + i + "}\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(100);
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            streamAbandoned.set(true);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streamRelease = new java.util.concurrent.CountDownLatch(1);
         }
     }
 

@@ -9,7 +9,8 @@ public enum Upstream {
     INGEST("ingest-service", GatewayConfig::ingestUrl),
     VALIDATION("validation-service", GatewayConfig::validationUrl),
     TRAINING("training-service", GatewayConfig::trainingUrl),
-    EVAL("eval-service", GatewayConfig::evalUrl);
+    EVAL("eval-service", GatewayConfig::evalUrl),
+    INFERENCE("inference-service", GatewayConfig::inferenceUrl);
 
     private final String serviceName;
     private final Function<GatewayConfig, String> baseUrl;

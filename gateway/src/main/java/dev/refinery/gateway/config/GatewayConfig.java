@@ -25,6 +25,17 @@ public interface GatewayConfig {
     @WithDefault("http://localhost:8084")
     String evalUrl();
 
+    /** Base URL of inference-service (the OpenAI-compatible /v1/chat/completions and /v1/models). */
+    @WithDefault("http://localhost:8085")
+    String inferenceUrl();
+
+    /**
+     * How long a chat completion may take to start answering: a whole answer comes when it is complete, and a request may
+     * first wait for a slot of the engine.
+     */
+    @WithDefault("10m")
+    Duration inferenceTimeout();
+
     /** How long to wait for a service to accept a connection before calling it unavailable. */
     @WithDefault("2s")
     Duration connectTimeout();

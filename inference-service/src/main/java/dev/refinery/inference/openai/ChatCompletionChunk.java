@@ -15,22 +15,23 @@ public record ChatCompletionChunk(String id, String object, long created, String
     private static final String OBJECT = "chat.completion.chunk";
 
     public static ChatCompletionChunk role(String id, long created, String model) {
-        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(new Choice(0, new Delta("assistant", ""), null)), null);
+        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(new Choice(0, new Delta("assistant", ""), null, null)), null);
     }
 
     public static ChatCompletionChunk content(String id, long created, String model, String text) {
-        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(new Choice(0, new Delta(null, text), null)), null);
+        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(new Choice(0, new Delta(null, text), null, null)), null);
     }
 
     public static ChatCompletionChunk finish(String id, long created, String model, String finishReason) {
-        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(new Choice(0, new Delta(null, null), finishReason)), null);
+        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(new Choice(0, new Delta(null, null), null, finishReason)), null);
     }
 
     public static ChatCompletionChunk usage(String id, long created, String model, Usage usage) {
         return new ChatCompletionChunk(id, OBJECT, created, model, List.of(), usage);
     }
 
-    public record Choice(int index, Delta delta, String finish_reason) {
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Choice(int index, Delta delta, Object logprobs, String finish_reason) {
     }
 
     /** What this chunk adds: the role (first chunk) or text; absent fields are left out. */
