@@ -92,6 +92,7 @@ final class IsolationMatrix {
             Map.entry("GET /v1/events", new Route("read", Reach.OWN_VIEW)),
             Map.entry("POST /v1/chat/completions", new Route("write", Reach.REFERENCES_MODEL)),
             Map.entry("GET /v1/models", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/models/{id}", new Route("read", Reach.OWNED)),
             Map.entry("POST /v1/keys", new Route("admin", Reach.OWN_CREATE)),
             Map.entry("GET /v1/keys", new Route("admin", Reach.OWN_VIEW)),
             Map.entry("DELETE /v1/keys/{id}", new Route("admin", Reach.OWNED)),
@@ -208,7 +209,7 @@ final class IsolationMatrix {
 
     private static String fill(String path, Targets mine) {
         String id = path.startsWith("/v1/datasets") ? mine.dataset() : path.startsWith("/v1/fine-tunes") ? mine.job()
-                : path.startsWith("/v1/evals") ? mine.eval() : path.startsWith("/v1/registry") ? mine.version()
+                : path.startsWith("/v1/evals") ? mine.eval() : path.startsWith("/v1/registry") || path.startsWith("/v1/models") ? mine.version()
                 : path.startsWith("/v1/webhooks") ? mine.webhook() : mine.key();
         // No delivery needs to exist: another tenant's key must be stopped at the webhook already.
         return path.replace("{id}", id).replace("{tenant}", "default").replace("{provider}", "together")

@@ -133,6 +133,13 @@ public class EngineException extends RuntimeException {
         }
     }
 
+    /** The serving engine was closed (shutdown, or its model unloaded): it takes no more requests. */
+    public static final class EngineClosed extends EngineException {
+        public EngineClosed(String message) {
+            super("ENGINE_CLOSED", message);
+        }
+    }
+
     /** An adapter the serving engine was asked for that its loader does not know. */
     public static final class UnknownAdapter extends EngineException {
         public UnknownAdapter(String message) {

@@ -119,6 +119,9 @@ class ProviderModelEvaluationTest {
         assertEquals("EVAL_JUDGE_UNCLEAR", unclear.getString("failureCode"));
         given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId"), "metrics", List.of("grader:nobody")))
                 .when().post("/evals").then().statusCode(400).body("code", equalTo("EVAL_GRADER_UNKNOWN")).body("field", equalTo("metrics[0]"));
+        // Every record of the dataset it was trained on is no test set for it: refused before anything runs.
+        given().contentType(ContentType.JSON).body(Map.of("candidate", eval.getString("candidateVersionId"), "testSet", eval.getString("datasetId")))
+                .when().post("/evals").then().statusCode(400).body("code", equalTo("EVAL_TEST_SET_OVERLAP")).body("field", equalTo("testSet"));
     }
 
     private static Map<String, Object> row(JsonPath eval, String metric) {

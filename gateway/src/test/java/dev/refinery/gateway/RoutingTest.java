@@ -65,6 +65,7 @@ class RoutingTest {
             "/v1/graders,                                  eval-service,       /graders,                  ",
             "/v1/graders/is-json,                          eval-service,       /graders/is-json,          ",
             "/v1/models,                                   inference-service,  /v1/models,                ",
+            "/v1/models/champion,                          inference-service,  /v1/models/champion,       ",
     })
     void everyRouteReachesTheOwningServiceWithItsQuery(String publicPath, String service, String upstreamPath, String query) {
         given().urlEncodingEnabled(false)

@@ -140,16 +140,27 @@ class ChatCompletionsTest {
         refused(Map.of("messages", hi), 400, "missing_model", "model");
         given().contentType(ContentType.JSON).body("{\"model\": ").when().post("/v1/chat/completions").then().statusCode(400)
                 .body("error.code", equalTo("invalid_json"));
-        // Another project's version, job and alias are as unknown as ones that do not exist.
+        refused(Map.of("model", "bad\u0000name", "messages", hi), 400, "invalid_value", "model");
+        // Another project's version, job and alias are as unknown as ones that do not exist, and not listed.
         String other = TestIdentity.header("someone-else", Scope.WRITE);
-        for (String name : List.of(version, job)) {
+        for (String name : List.of(version, job, "champion")) {
             given().header(IdentityTokens.HEADER, other).contentType(ContentType.JSON).body(Map.of("model", name, "messages", hi))
                     .when().post("/v1/chat/completions").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+            given().header(IdentityTokens.HEADER, other).when().get("/v1/models/" + name).then().statusCode(404)
+                    .body("error.code", equalTo("model_not_found"));
         }
+        List<String> theirs = given().header(IdentityTokens.HEADER, other).when().get("/v1/models").then().statusCode(200)
+                .extract().jsonPath().getList("data.id");
+        assertTrue(!theirs.contains(version) && !theirs.contains("champion") && theirs.contains("stories260K"), theirs.toString());
+        given().when().get("/v1/models/champion").then().statusCode(200).body("id", equalTo("champion")).body("owned_by", equalTo(tenant));
         // A model its provider keeps is named, not served: proxying to providers is not built yet.
         String hosted = ServingFixtures.registerProviderModel(new TopicProbe(kafka), tenant);
         awaitListed(hosted);
         refused(Map.of("model", hosted, "messages", hi), 400, "model_not_servable", "model");
+        // top_p 0 (like temperature 0) asks for the likeliest token: the same answer twice.
+        Map<String, Object> likeliest = Map.of("model", "champion", "top_p", 0, "max_tokens", 12, "messages", hi);
+        assertEquals(chat(likeliest).then().statusCode(200).extract().path("choices[0].message.content").toString(),
+                chat(likeliest).then().statusCode(200).extract().path("choices[0].message.content").toString());
     }
 
     private static Response chat(Map<String, ?> request) {

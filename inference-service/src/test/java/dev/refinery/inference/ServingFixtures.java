@@ -82,13 +82,28 @@ final class ServingFixtures {
         return prefix;
     }
 
-    /** eval-service's model-registered for a job's adapter (the contract's shape); returns the version id. */
+    /** eval-service's model-registered for a job's adapter of stories260K (the contract's shape); returns the version id. */
     static String registerAdapter(TopicProbe probe, String tenant, String jobId, String key) {
+        return registerAdapter(probe, tenant, jobId, key, "stories260K");
+    }
+
+    /** The same for an adapter of {@code baseModel}. */
+    static String registerAdapter(TopicProbe probe, String tenant, String jobId, String key, String baseModel) {
         String version = "mv-" + hex();
         send(probe, "model-registered", version, "refinery.model-registered.v1", """
-            {"tenant":"%s","modelVersionId":"%s","name":"stories260K+%s","jobId":"%s","datasetId":"ds-%s","baseModel":"stories260K",\
+            {"tenant":"%s","modelVersionId":"%s","name":"%s+%s","jobId":"%s","datasetId":"ds-%s","baseModel":"%s",\
             "backend":"local","artifact":{"type":"lora-adapter","bucket":"refinery","key":"%s"},"registeredAt":"%s"}"""
-                .formatted(tenant, version, jobId, jobId, hex(), key, Instant.now()));
+                .formatted(tenant, version, baseModel, jobId, jobId, hex(), baseModel, key, Instant.now()));
+        return version;
+    }
+
+    /** eval-service's model-registered for a model an operator's server answers (registered by hand). */
+    static String registerServerModel(TopicProbe probe, String tenant, String server, String model, String baseModel) {
+        String version = "mv-" + hex();
+        send(probe, "model-registered", version, "refinery.model-registered.v1", """
+            {"tenant":"%s","modelVersionId":"%s","name":"%s@%s","baseModel":"%s","backend":"endpoint:%s",\
+            "artifact":{"type":"provider-model","providerModel":"%s"},"registeredBy":"ak_test","registeredAt":"%s"}"""
+                .formatted(tenant, version, model, server, baseModel, server, model, Instant.now()));
         return version;
     }
 
@@ -103,13 +118,17 @@ final class ServingFixtures {
         return version;
     }
 
-    /** eval-service's model-promoted (v2): {@code alias} of {@code tenant} now names the adapter version. */
+    /** eval-service's model-promoted (v2): {@code alias} of {@code tenant} now names the adapter version (of stories260K). */
     static void promote(TopicProbe probe, String tenant, String alias, String version, String jobId, String key) {
+        promote(probe, tenant, alias, version, jobId, key, "stories260K");
+    }
+
+    static void promote(TopicProbe probe, String tenant, String alias, String version, String jobId, String key, String baseModel) {
         send(probe, "model-promoted", tenant + "/" + alias, "refinery.model-promoted.v2", """
-            {"tenant":"%s","alias":"%s","action":"promote","modelVersionId":"%s","model":{"baseModel":"stories260K","jobId":"%s",\
+            {"tenant":"%s","alias":"%s","action":"promote","modelVersionId":"%s","model":{"baseModel":"%s","jobId":"%s",\
             "datasetId":"ds-%s","backend":"local","artifact":{"type":"lora-adapter","bucket":"refinery","key":"%s"}},"automatic":true,\
             "actor":"eval-service","reason":"passed the policy","promotedAt":"%s"}"""
-                .formatted(tenant, alias, version, jobId, hex(), key, Instant.now()));
+                .formatted(tenant, alias, version, baseModel, jobId, hex(), key, Instant.now()));
     }
 
     /** Sends a registry event after checking it against its contract, so the fixtures say only what eval-service may say. */

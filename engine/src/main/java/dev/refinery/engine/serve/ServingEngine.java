@@ -163,7 +163,7 @@ public final class ServingEngine implements AutoCloseable {
         lock.lock();
         try {
             if (closing) {
-                throw new IllegalStateException("the serving engine is closed");
+                throw new EngineException.EngineClosed("the serving engine is closed");
             }
             if (queue.size() >= config.queueCapacity()) {
                 rejected.incrementAndGet();

@@ -298,8 +298,9 @@ class ServingEngineTest {
         engine.close();
         assertEquals(FinishReason.CANCELLED, a.result().join().finish());
         assertEquals(FinishReason.CANCELLED, b.result().join().finish());
-        assertThrows(IllegalStateException.class,
+        EngineException closed = assertThrows(EngineException.EngineClosed.class,
                 () -> engine.submit(ServingRequest.tokens(null, new int[] {bos}, GenerationOptions.greedy(3)), null));
+        assertEquals("ENGINE_CLOSED", closed.code());
     }
 
     @Test

@@ -85,6 +85,9 @@ public class ModelRegistry {
     @Transactional
     public Registered registerServed(String tenant, String server, String model, String baseModel, String registeredBy) {
         String backend = ModelEndpoints.serverBackend(server);
+        // Two registrations of the same model at once: the second waits for the first and finds its version.
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "served-model/" + tenant + "/" + backend + "/" + model)
+                .getSingleResult();
         Optional<ModelVersion> existing = ModelVersion.served(tenant, backend, model);
         if (existing.isPresent()) {
             return new Registered(existing.get(), false);

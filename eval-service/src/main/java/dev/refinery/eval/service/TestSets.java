@@ -29,6 +29,11 @@ public class TestSets {
                     + "testSet (every record of that dataset), not both").with("field", "testSet");
         }
         if (testSet != null) {
+            if (testSet.equals(candidate.datasetId) || (baseline != null && testSet.equals(baseline.datasetId))) {
+                throw ApiException.badRequest("EVAL_TEST_SET_OVERLAP", "dataset " + testSet + " trained " + (testSet.equals(candidate.datasetId)
+                        ? candidate.id : baseline.id) + ": every record of it includes what that model was trained on; use its test "
+                        + "split ({\"datasetId\": \"" + testSet + "\"}) or another dataset").with("field", "testSet");
+            }
             ValidatedDataset d = validated(tenant, testSet, "testSet");
             if (d.validRecords != null && d.validRecords < 2) {
                 throw ApiException.badRequest("EVAL_TEST_SET_TOO_SMALL", "dataset " + testSet + " kept " + d.validRecords

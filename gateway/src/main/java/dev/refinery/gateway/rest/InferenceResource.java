@@ -11,6 +11,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -57,5 +58,13 @@ public class InferenceResource {
     @Operation(summary = "The models the project can name, OpenAI-compatible: its aliases, versions and the engine's base models")
     public Response models() {
         return Relay.of(upstreams.send(UpstreamCall.get(Upstream.INFERENCE, "/v1/models")));
+    }
+
+    @GET
+    @Path("/models/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One model the project can name, OpenAI-compatible (404 in OpenAI's error shape for any other)")
+    public Response model(@PathParam("id") String model) {
+        return Relay.of(upstreams.send(UpstreamCall.get(Upstream.INFERENCE, "/v1/models/{}", model)));
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** How the engine serves ({@code refinery.inference.*}, env {@code REFINERY_INFERENCE_*}; models from {@code refinery.engine.models-dir}). */
@@ -32,4 +33,32 @@ public interface InferenceConfig {
 
     /** Where downloaded adapters and models are unpacked before loading. Empty: a folder under java.io.tmpdir. */
     Optional<Path> workDir();
+
+    /**
+     * OpenAI-compatible inference servers the operator runs (vLLM with LoRA enabled, TGI, a KServe deployment), by a name of
+     * its choosing: {@code refinery.inference.servers.lab-vllm.url=http://vllm:8000/v1}. Models registered from such a
+     * server (backend {@code endpoint:<name>}) are answered there; a server with a {@code base-model} also answers that base
+     * model and every LoRA adapter of it, which it is told to load (vLLM's dynamic LoRA loading) from {@code adapter-dir}.
+     */
+    Map<String, Server> servers();
+
+    interface Server {
+
+        /** The API root, version included ({@code http://vllm:8000/v1}). */
+        String url();
+
+        Optional<String> apiKey();
+
+        /** The registry's base model this server serves (e.g. meta-llama/Llama-3.1-8B-Instruct); empty: none. */
+        Optional<String> baseModel();
+
+        /** The name the server answers the base model under; empty: the base model's id. */
+        Optional<String> servedBaseName();
+
+        /** A folder this service writes adapters into and the server reads them from (a shared volume). */
+        Optional<Path> adapterDir();
+
+        /** The same folder as the server sees it; empty: the same path. */
+        Optional<String> serverAdapterDir();
+    }
 }

@@ -2,6 +2,7 @@ package dev.refinery.inference.messaging;
 
 import dev.refinery.inference.events.ModelPromoted;
 import dev.refinery.inference.events.ModelRegistered;
+import dev.refinery.inference.server.InferenceServers;
 import dev.refinery.inference.service.ServedModels;
 import dev.refinery.kit.events.CloudEventHeaders;
 import dev.refinery.kit.events.EventPayloads;
@@ -28,6 +29,9 @@ public class RegistryEventsConsumer {
     @Inject
     ServedModels served;
 
+    @Inject
+    InferenceServers servers;
+
     @Incoming(ModelRegistered.TOPIC)
     @Blocking
     public void registered(ConsumerRecord<String, String> record) {
@@ -47,7 +51,10 @@ public class RegistryEventsConsumer {
             throw new MalformedEventException("unexpected type " + ce.type() + " on " + ModelPromoted.TOPIC);
         }
         ModelPromoted event = EventPayloads.read(payload(record, ce), ModelPromoted.class);
-        events.applyOnce(CONSUMER, ce.id(), () -> served.apply(event));
+        if (events.applyOnce(CONSUMER, ce.id(), () -> served.apply(event))) {
+            // A promoted adapter is loaded into its base model's server now, not at its first request.
+            servers.preload(served.target(event));
+        }
     }
 
     private static String payload(ConsumerRecord<String, String> record, CloudEventHeaders ce) {

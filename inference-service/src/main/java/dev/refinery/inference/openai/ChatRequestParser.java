@@ -18,10 +18,9 @@ import java.util.Set;
  */
 public final class ChatRequestParser {
 
-    /** Answer length when the request names none (less when the context leaves less). */
-    public static final int DEFAULT_MAX_TOKENS = 256;
     private static final int MAX_STOP = 4;
     private static final int MAX_MESSAGES = 1000;
+    private static final int MAX_MODEL_NAME = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KNOWN = Set.of("model", "messages", "max_tokens", "max_completion_tokens", "temperature",
             "top_p", "seed", "stop", "stream", "stream_options", "n");
@@ -56,13 +55,16 @@ public final class ChatRequestParser {
             throw OpenAiException.invalid("missing_model", "model", "Name the model: a version (mv-...), a job (ft-...), an alias such as "
                     + "champion, or a base model (GET /v1/models lists them).");
         }
+        if (model.length() > MAX_MODEL_NAME || model.chars().anyMatch(Character::isISOControl)) {
+            throw OpenAiException.invalid("invalid_value", "model", "model is a name of 1 to " + MAX_MODEL_NAME + " printable characters.");
+        }
         List<ChatMessage> messages = messages(root.get("messages"));
-        Integer maxTokens = positiveInt(root, root.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
+        Integer maxTokens = positiveInt(root, root.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
         double temperature = number(root, "temperature", 1.0, 0, 2);
-        double topP = number(root, "top_p", 1.0, Double.MIN_VALUE, 1);
+        double topP = number(root, "top_p", 1.0, 0, 1);
         Long seed = root.hasNonNull("seed") ? integer(root, "seed") : null;
         JsonNode n = root.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.asInt() == 1)) {
+        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.asLong() == 1)) {
             throw OpenAiException.invalid("unsupported_value", "n", "This server answers with one choice per request: n must be 1.");
         }
         boolean stream = bool(root, "stream");
@@ -213,8 +215,7 @@ public final class ChatRequestParser {
             return absent;
         }
         if (!v.isNumber() || v.asDouble() < min || v.asDouble() > max) {
-            throw OpenAiException.invalid("invalid_value", field, field + " must be a number from " + (min == Double.MIN_VALUE ? "above 0" : min)
-                    + " to " + max + ", got " + v + ".");
+            throw OpenAiException.invalid("invalid_value", field, field + " must be a number from " + min + " to " + max + ", got " + v + ".");
         }
         return v.asDouble();
     }

@@ -33,6 +33,24 @@ public class OpenAiException extends RuntimeException {
                 + "' does not exist or this project cannot use it; GET /v1/models lists the ones it can.", null);
     }
 
+    /** 422: the model exists but what it is made of cannot be served (its files are missing or broken); not worth a retry. */
+    public static OpenAiException unservable(String model, String why) {
+        return new OpenAiException(422, "invalid_request_error", "model_unreadable", "model", "Model '" + model + "' cannot be served: "
+                + why + ".", null);
+    }
+
+    /** 503: the service stopped the answer (shutting down, or the model was unloaded); asking again works. */
+    public static OpenAiException engineStopped() {
+        return new OpenAiException(503, "server_error", "engine_stopped", null, "The server stopped this answer before it was complete "
+                + "(it is shutting down or unloaded the model); ask again.", 1);
+    }
+
+    /** 500: something failed on our side; the message says what, never a stack trace. */
+    public static OpenAiException internal(String what) {
+        return new OpenAiException(500, "server_error", "internal_error", null, "The server failed while " + what
+                + "; the failure is in its log.", null);
+    }
+
     /** 429: the engine's queue is full; try again after the given seconds. */
     public static OpenAiException busy(String message, int retryAfterSeconds) {
         return new OpenAiException(429, "rate_limit_error", "engine_busy", null, message, retryAfterSeconds);

@@ -9,11 +9,15 @@ import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** A registry version as this service serves it (read model of model-registered and model-promoted). */
 @Entity
 @Table(name = "served_version")
 public class ServedVersion extends PanacheEntityBase {
+
+    /** How the registry names a version. */
+    public static final Pattern ID = Pattern.compile("^mv-[0-9a-f]{32}$");
 
     @Id
     public String id;

@@ -6,6 +6,7 @@ import dev.refinery.kit.auth.CurrentCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -28,5 +29,12 @@ public class ModelsResource {
     @Operation(summary = "The models this project can use: its aliases (e.g. champion), its versions (mv-...), the engine's base models")
     public ModelList list() {
         return ModelList.of(resolver.list(caller.tenant(), VERSIONS));
+    }
+
+    @GET
+    @Path("/{model}")
+    @Operation(summary = "One model this project can use (404 in OpenAI's error shape for any other)")
+    public ModelList.Model get(@PathParam("model") String model) {
+        return resolver.describe(caller.tenant(), model);
     }
 }

@@ -2,6 +2,7 @@ package dev.refinery.inference.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refinery.engine.generate.GenerationResult;
 import dev.refinery.engine.serve.RequestHandle;
 import dev.refinery.engine.serve.ServingResult;
 import dev.refinery.engine.serve.TokenListener;
@@ -88,9 +89,8 @@ final class StreamRelay implements TokenListener {
             send(out, json, ChatCompletionChunk.content(id, created, model, f.lastText()));
         }
         ServingResult r = f.result();
-        if (r.finish() == dev.refinery.engine.generate.GenerationResult.FinishReason.CANCELLED) {
-            OpenAiException gone = new OpenAiException(503, "server_error", "engine_stopped", null,
-                    "The server stopped this answer before it was complete (it is shutting down or unloaded the model); ask again.", null);
+        if (r.finish() == GenerationResult.FinishReason.CANCELLED) {
+            OpenAiException gone = OpenAiException.engineStopped();
             sendData(out, json.writeValueAsString(ErrorBody.of(gone)));
         } else {
             send(out, json, ChatCompletionChunk.finish(id, created, model, ChatCompletionsResource.finishReason(r)));

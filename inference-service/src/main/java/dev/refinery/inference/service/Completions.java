@@ -6,7 +6,6 @@ import dev.refinery.engine.serve.RequestHandle;
 import dev.refinery.engine.serve.ServingRequest;
 import dev.refinery.engine.serve.TokenListener;
 import dev.refinery.inference.openai.ChatCompletionRequest;
-import dev.refinery.inference.openai.ChatRequestParser;
 import dev.refinery.inference.openai.OpenAiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,9 +29,9 @@ public class Completions {
 
     /** @throws OpenAiException for whatever the engine refuses before it queues the request */
     public Started start(ServedTarget target, ChatCompletionRequest request, TokenListener listener) {
-        EnginePool.Route route = pool.route(target);
         ServingRequest.Prompt prompt = new ServingRequest.Prompt.Chat(request.messages());
         try {
+            EnginePool.Route route = pool.route(target);
             int promptTokens = route.engine().promptTokens(prompt);
             int context = route.engine().contextTokens();
             int room = context - promptTokens;
@@ -41,11 +40,16 @@ public class Completions {
                         + "messages take " + promptTokens + (request.maxTokens() == null ? "" : " and max_tokens asks for " + request.maxTokens())
                         + ". Shorten the messages" + (request.maxTokens() == null ? "." : " or ask for fewer tokens."));
             }
-            int maxTokens = request.maxTokens() != null ? request.maxTokens() : Math.min(ChatRequestParser.DEFAULT_MAX_TOKENS, room);
+            int maxTokens = request.maxTokens() != null ? request.maxTokens() : room;
             long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
-            GenerationOptions options = new GenerationOptions(maxTokens, (float) request.temperature(), 0, (float) request.topP(), seed, null);
+            boolean greedy = request.temperature() == 0 || request.topP() == 0;
+            GenerationOptions options = new GenerationOptions(maxTokens, greedy ? 0f : (float) request.temperature(), 0,
+                    greedy ? 1f : (float) request.topP(), seed, null);
             RequestHandle handle = route.engine().submit(new ServingRequest(route.adapter(), prompt, options, request.stop()), listener);
             return new Started(handle, target.model(), promptTokens);
+        } catch (EngineException.EngineClosed e) {
+            // the engine was closed between choosing it and queueing (a whole model unloaded, or shutdown): asking again works
+            throw OpenAiException.engineStopped();
         } catch (EngineException.QueueFull e) {
             throw OpenAiException.busy("The server is busy: " + e.getMessage() + ". Retry after the time in Retry-After.",
                     (int) Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
@@ -54,8 +58,8 @@ public class Completions {
         } catch (EngineException.InvalidChat | EngineException.InvalidArgument e) {
             throw OpenAiException.invalid("invalid_messages", "messages", e.getMessage());
         } catch (EngineException e) {
-            throw new OpenAiException(409, "invalid_request_error", "model_unreadable", "model", "Model '" + target.model()
-                    + "' cannot be served: [" + e.code() + "] " + e.getMessage(), null);
+            throw OpenAiException.unservable(target.model(), "[" + e.code() + "] " + e.getMessage());
         }
     }
+
 }

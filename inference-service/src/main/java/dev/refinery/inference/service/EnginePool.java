@@ -60,14 +60,13 @@ public class EnginePool {
      */
     public Route route(ServedTarget target) {
         if (target.kind() == ServedTarget.Kind.HOSTED) {
-            throw new OpenAiException(400, "invalid_request_error", "model_not_servable", "model", "Model '" + target.model()
-                    + "' answers through " + target.backend() + " (" + target.providerModel() + "); serving it through its provider "
-                    + "is not built yet.", null);
+            throw notServable(target, "it answers through " + target.backend() + " (" + target.providerModel() + "): "
+                    + (target.backend().startsWith("endpoint:") ? "this service has no server of that name (refinery.inference.servers."
+                    + target.backend().substring("endpoint:".length()) + ".url)" : "serving it through its provider is not built yet"));
         }
         if (!models.has(target.baseModel())) {
-            throw new OpenAiException(400, "invalid_request_error", "model_not_servable", "model", "Model '" + target.model()
-                    + "' is a fine-tune of " + target.baseModel() + ", which this server's engine does not have (it has: "
-                    + String.join(", ", models.ids()) + ").", null);
+            throw notServable(target, "it is a fine-tune of " + target.baseModel() + ", which neither this server's engine (it has: "
+                    + String.join(", ", models.ids()) + ") nor a configured inference server serves");
         }
         if (target.kind() == ServedTarget.Kind.FULL_MODEL) {
             return new Route(fullModel(target), null);
@@ -114,13 +113,26 @@ public class EnginePool {
         }
         engine = started(model, null, target.versionId());
         fullModels.put(target.versionId(), engine);
-        while (fullModels.size() > config.fullModels()) {
-            Map.Entry<String, ServingEngine> eldest = fullModels.entrySet().iterator().next();
-            fullModels.remove(eldest.getKey());
-            LOG.infof("whole model %s closed: at most %d kept", eldest.getKey(), config.fullModels());
-            eldest.getValue().close(); // its queued and running requests end CANCELLED
-        }
+        closeIdleBeyondBound();
         return engine;
+    }
+
+    /**
+     * Closes the least recently used whole models beyond the bound, but only idle ones (nothing queued or running): a busy
+     * one stays until a later request finds it idle, so no answer is cut off to make room.
+     */
+    private void closeIdleBeyondBound() {
+        var it = fullModels.entrySet().iterator();
+        while (fullModels.size() > config.fullModels() && it.hasNext()) {
+            Map.Entry<String, ServingEngine> e = it.next();
+            ServingEngine engine = e.getValue();
+            if (engine.queueDepth() == 0 && engine.activeSequences() == 0 && fullModels.size() > config.fullModels()) {
+                it.remove();
+                metrics.engineClosed(e.getKey());
+                engine.close();
+                LOG.infof("whole model %s unloaded: at most %d kept", e.getKey(), config.fullModels());
+            }
+        }
     }
 
     private ServingEngine started(LanguageModel model, AdapterCache adapters, String what) {
@@ -175,8 +187,12 @@ public class EnginePool {
     }
 
     private static OpenAiException unservable(ServedTarget target, String why) {
-        return new OpenAiException(409, "invalid_request_error", "model_unreadable", "model", "Model '" + target.model()
-                + "' cannot be served: " + why + ".", null);
+        return OpenAiException.unservable(target.model(), why);
+    }
+
+    private static OpenAiException notServable(ServedTarget target, String why) {
+        return new OpenAiException(400, "invalid_request_error", "model_not_servable", "model", "Model '" + target.model()
+                + "' cannot be served here: " + why + ".", null);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -4,6 +4,7 @@ import dev.refinery.inference.openai.OpenAiException;
 import dev.refinery.inference.openai.ModelList;
 import dev.refinery.inference.repository.ServedAlias;
 import dev.refinery.inference.repository.ServedVersion;
+import dev.refinery.inference.server.InferenceServers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -15,32 +16,46 @@ import java.util.regex.Pattern;
 
 /**
  * What a request's {@code model} names, for the caller's project: a version ({@code mv-...}), the version of a job
- * ({@code ft-...}), an alias such as {@code champion}, or a base model of the engine. Another project's version, job or alias
+ * ({@code ft-...}), an alias such as {@code champion}, or a base model of the engine or of an operator's server. Another project's version, job or alias
  * is as unknown as one that does not exist.
  */
 @ApplicationScoped
 public class ModelResolver {
 
-    private static final Pattern VERSION_ID = Pattern.compile("^mv-[0-9a-f]{32}$");
     private static final Pattern JOB_ID = Pattern.compile("^ft-[0-9a-f]{32}$");
     private static final String REFINERY = "refinery";
 
     @Inject
     EngineModels engineModels;
 
+    @Inject
+    InferenceServers servers;
+
     /** @throws OpenAiException 404 {@code model_not_found} */
     @Transactional
     public ServedTarget resolve(String tenant, String model) {
-        Optional<ServedVersion> version = VERSION_ID.matcher(model).matches() ? ServedVersion.owned(tenant, model)
+        Optional<ServedVersion> version = ServedVersion.ID.matcher(model).matches() ? ServedVersion.owned(tenant, model)
                 : JOB_ID.matcher(model).matches() ? ServedVersion.ofJob(tenant, model)
                 : ServedAlias.of(tenant, model).flatMap(a -> ServedVersion.owned(tenant, a.versionId));
         if (version.isPresent()) {
             return ServedTarget.of(version.get());
         }
-        if (engineModels.has(model)) {
+        if (engineModels.has(model) || servers.servesBase(model)) {
             return ServedTarget.base(model);
         }
         throw OpenAiException.modelNotFound(model);
+    }
+
+    /** One model the project can name, as OpenAI's {@code GET /v1/models/{model}} shows it. */
+    @Transactional
+    public ModelList.Model describe(String tenant, String model) {
+        ServedTarget target = resolve(tenant, model);
+        if (target.versionId() == null) {
+            return ModelList.Model.of(model, 0, REFINERY);
+        }
+        long created = ServedAlias.of(tenant, model).map(a -> a.changedAt.toEpochSecond())
+                .orElseGet(() -> ServedVersion.<ServedVersion>findById(target.versionId()).registeredAt.toEpochSecond());
+        return ModelList.Model.of(model, created, tenant);
     }
 
     /** What the project can name, newest versions first: its aliases, its versions, then the engine's base models. */
@@ -53,7 +68,7 @@ public class ModelResolver {
         for (ServedVersion v : ServedVersion.newest(tenant, versions)) {
             out.add(ModelList.Model.of(v.id, v.registeredAt.toEpochSecond(), tenant));
         }
-        for (String id : engineModels.ids()) {
+        for (String id : java.util.stream.Stream.concat(engineModels.ids().stream(), servers.baseModels().stream()).distinct().toList()) {
             out.add(ModelList.Model.of(id, 0, REFINERY));
         }
         return out;

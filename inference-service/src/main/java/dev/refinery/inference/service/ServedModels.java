@@ -8,12 +8,13 @@ import dev.refinery.inference.repository.ServedAlias;
 import dev.refinery.inference.repository.ServedVersion;
 import dev.refinery.kit.events.MalformedEventException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Keeps the read model of what can be served: every version the registry announced (model-registered) and which version
@@ -24,14 +25,20 @@ import java.util.regex.Pattern;
 public class ServedModels {
 
     private static final Logger LOG = Logger.getLogger(ServedModels.class);
-    private static final Pattern VERSION_ID = Pattern.compile("^mv-[0-9a-f]{32}$");
+    /** Where training-service keeps artifacts: a key elsewhere would make this service read what is not a model. */
+    private static final String ARTIFACT_PREFIX = "jobs/";
     private static final Set<String> ARTIFACT_TYPES = Set.of("lora-adapter", "full-model", "provider-model");
+
+    @Inject
+    EntityManager em;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void apply(ModelRegistered e) {
         requireVersion(e.modelVersionId(), e.baseModel(), e.backend(), e.artifact(), e.registeredAt(), "model-registered");
+        lockVersion(e.modelVersionId());
         ServedVersion v = upsert(Tenants.ofEvent(e.tenant()), e.modelVersionId(), e.jobId(), e.baseModel(), e.backend(), e.artifact(),
                 e.registeredAt());
+        v.registeredAt = e.registeredAt(); // a promotion that came first only knew when it was promoted
         if (e.name() != null && !e.name().isBlank()) {
             v.name = e.name();
         }
@@ -46,6 +53,7 @@ public class ServedModels {
         }
         requireVersion(e.modelVersionId(), m.baseModel(), m.backend(), m.artifact(), e.promotedAt(), "model-promoted");
         String tenant = Tenants.ofEvent(e.tenant());
+        lockVersion(e.modelVersionId());
         ServedVersion v = ServedVersion.findById(e.modelVersionId());
         if (v == null) {
             upsert(tenant, e.modelVersionId(), m.jobId(), m.baseModel(), m.backend(), m.artifact(), e.promotedAt());
@@ -62,6 +70,26 @@ public class ServedModels {
         alias.changedAt = e.promotedAt();
         alias.persist();
         LOG.infof("alias %s of tenant %s now serves %s (%s)", e.alias(), tenant, e.modelVersionId(), e.action());
+    }
+
+    /**
+     * The two topics are consumed side by side, and both may create the version's row: the version's transaction-scoped
+     * advisory lock makes the second wait for the first and then find the row.
+     */
+    private void lockVersion(String id) {
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "served-version/" + id).getSingleResult();
+    }
+
+    /** What a promotion's version is, to serve. */
+    public ServedTarget target(ModelPromoted e) {
+        ModelPromoted.Model m = e.model();
+        ServedTarget.Kind kind = switch (m.artifact().type()) {
+            case "lora-adapter" -> ServedTarget.Kind.ADAPTER;
+            case "full-model" -> ServedTarget.Kind.FULL_MODEL;
+            default -> ServedTarget.Kind.HOSTED;
+        };
+        return new ServedTarget(e.modelVersionId(), e.modelVersionId(), m.baseModel(), kind, m.artifact().bucket(), m.artifact().key(),
+                m.backend(), m.artifact().providerModel());
     }
 
     private static ServedVersion upsert(String tenant, String id, String jobId, String baseModel, String backend, ModelArtifact artifact,
@@ -81,16 +109,18 @@ public class ServedModels {
         v.artifactKey = artifact.key();
         v.providerModel = artifact.providerModel();
         if (v.name == null) {
-            v.name = jobId != null ? baseModel + "+" + jobId : artifact.providerModel() + "@" + backend.substring(backend.indexOf(':') + 1);
+            v.name = jobId != null ? baseModel + "+" + jobId : artifact.providerModel() != null
+                    ? artifact.providerModel() + "@" + backend.substring(backend.indexOf(':') + 1) : id;
         }
         v.persist();
         return v;
     }
 
     private static void requireVersion(String id, String baseModel, String backend, ModelArtifact artifact, OffsetDateTime at, String event) {
-        if (id == null || !VERSION_ID.matcher(id).matches() || baseModel == null || baseModel.isBlank() || backend == null
+        if (id == null || !ServedVersion.ID.matcher(id).matches() || baseModel == null || baseModel.isBlank() || backend == null
                 || backend.isBlank() || at == null || artifact == null || !ARTIFACT_TYPES.contains(artifact.type())
-                || (artifact.providerModel() == null && (artifact.bucket() == null || artifact.key() == null))) {
+                || (artifact.providerModel() == null && (artifact.bucket() == null || artifact.key() == null
+                || !artifact.key().startsWith(ARTIFACT_PREFIX) || artifact.key().contains("..")))) {
             throw new MalformedEventException(event + " breaks its contract: version " + id + ", base model " + baseModel + ", backend "
                     + backend + ", artifact " + artifact + ", time " + at);
         }

@@ -5,10 +5,15 @@ import dev.refinery.engine.serve.ServingResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What serving exports, per model (a version's id or a base model's): requests by outcome, tokens in and out, time to first
@@ -20,6 +25,8 @@ public class ServingMetrics {
 
     @Inject
     MeterRegistry registry;
+
+    private final Map<String, List<Meter>> engineGauges = new ConcurrentHashMap<>();
 
     public void finished(String model, ServingResult r) {
         Counter.builder("refinery_inference_requests").tag("model", model).tag("finish", r.finish().name().toLowerCase())
@@ -43,10 +50,28 @@ public class ServingMetrics {
         Counter.builder("refinery_inference_refused").tag("model", model).tag("code", code).register(registry).increment();
     }
 
+    /** A request answered by an operator's inference server. */
+    public void proxied(String model, String server) {
+        Counter.builder("refinery_inference_proxied_requests").tag("model", model).tag("server", server).register(registry).increment();
+    }
+
     public void engineStarted(String servedModel, ServingEngine engine) {
-        Gauge.builder("refinery_inference_queue_depth", engine, ServingEngine::queueDepth).tag("engine", servedModel).register(registry);
-        Gauge.builder("refinery_inference_active_sequences", engine, ServingEngine::activeSequences).tag("engine", servedModel).register(registry);
-        Gauge.builder("refinery_inference_adapters_loaded", engine, ServingEngine::adaptersLoaded).tag("engine", servedModel).register(registry);
-        Gauge.builder("refinery_inference_adapter_bytes", engine, ServingEngine::adapterBytes).tag("engine", servedModel).register(registry);
+        List<Meter> meters = List.of(
+                Gauge.builder("refinery_inference_queue_depth", engine, ServingEngine::queueDepth).tag("engine", servedModel).register(registry),
+                Gauge.builder("refinery_inference_active_sequences", engine, ServingEngine::activeSequences).tag("engine", servedModel)
+                        .register(registry),
+                Gauge.builder("refinery_inference_adapters_loaded", engine, ServingEngine::adaptersLoaded).tag("engine", servedModel)
+                        .register(registry),
+                Gauge.builder("refinery_inference_adapter_bytes", engine, ServingEngine::adapterBytes).tag("engine", servedModel)
+                        .register(registry));
+        engineGauges.put(servedModel, meters);
+    }
+
+    /** An engine closed: its gauges go with it (a later engine for the same model registers its own). */
+    public void engineClosed(String servedModel) {
+        List<Meter> meters = engineGauges.remove(servedModel);
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
     }
 }

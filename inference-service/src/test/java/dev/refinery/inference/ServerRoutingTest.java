@@ -1,0 +1,168 @@
+package dev.refinery.inference;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.TestIdentity;
+import dev.refinery.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An operator's GPU server (a stub of vLLM's documented API) serves a base model: its adapters are copied into the shared
+ * folder and loaded into it (vLLM's dynamic LoRA loading) on first use or on promotion, requests for them are routed there
+ * whole or streamed, a model registered from the server is answered there, and its failures come back as 502 with its
+ * code, never with the key.
+ */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+@WithTestResource(VllmServerStub.class)
+class ServerRoutingTest {
+
+    @Inject
+    ObjectStorage storage;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    private static final List<Map<String, String>> HI = List.of(Map.of("role", "user", "content", "Write a story about a girl named Mia."));
+
+    @Test
+    void anAdapterOfTheServersBaseModelIsLoadedIntoItOnceAndItsRequestsAreAnsweredThere() throws Exception {
+        String tenant = "gpu-" + ServingFixtures.hex().substring(0, 8);
+        TestIdentity.actAs(tenant);
+        TopicProbe probe = new TopicProbe(kafka);
+        String job = "ft-" + ServingFixtures.hex();
+        String key = uploadAdapterFiles(job);
+        String version = ServingFixtures.registerAdapter(probe, tenant, job, key, VllmServerStub.BASE);
+        awaitListed(version);
+
+        for (int i = 0; i < 2; i++) {
+            given().contentType(ContentType.JSON).body(Map.of("model", version, "messages", HI, "temperature", 0))
+                    .when().post("/v1/chat/completions").then().statusCode(200)
+                    .body("choices[0].message.content", equalTo("Once upon a time, there was a little girl named Mia."));
+        }
+        List<LoggedRequest> loads = VllmServerStub.server.findAll(postRequestedFor(urlEqualTo("/v1/load_lora_adapter"))
+                .withRequestBody(matchingJsonPath("$.lora_name", WireMock.equalTo(version))));
+        assertEquals(1, loads.size(), "loaded once, then used");
+        VllmServerStub.server.verify(postRequestedFor(urlEqualTo("/v1/load_lora_adapter")).withRequestBody(equalToJson(
+                "{\"lora_name\": \"" + version + "\", \"lora_path\": \"" + VllmServerStub.SERVER_ADAPTER_DIR + "/" + version + "\"}")));
+        assertTrue(Files.isRegularFile(VllmServerStub.adapterDir.resolve(version).resolve("adapter_config.json")),
+                "the adapter's files are in the folder the server reads");
+        VllmServerStub.server.verify(2, postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer " + VllmServerStub.KEY))
+                .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo(version))));
+
+        // Streamed: the server's events pass through as they come.
+        Response stream = given().contentType(ContentType.JSON).body(Map.of("model", version, "messages", HI, "stream", true))
+                .when().post("/v1/chat/completions");
+        assertEquals(200, stream.statusCode());
+        assertTrue(stream.contentType().startsWith("text/event-stream"), stream.contentType());
+        assertTrue(stream.asString().contains("\"content\":\" a time\"") && stream.asString().trim().endsWith("data: [DONE]"), stream.asString());
+
+        // The base model, by the name the server knows.
+        given().contentType(ContentType.JSON).body(Map.of("model", VllmServerStub.BASE, "messages", HI)).when().post("/v1/chat/completions")
+                .then().statusCode(200).body("choices[0].message.content", equalTo("the base model's answer"));
+        List<String> listed = given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id");
+        assertTrue(listed.contains(VllmServerStub.BASE) && listed.contains(version), listed.toString());
+    }
+
+    @Test
+    void aModelRegisteredFromTheServerIsAnsweredThereAndItsFailuresAre502WithItsCode() {
+        String tenant = "gpu-" + ServingFixtures.hex().substring(0, 8);
+        TestIdentity.actAs(tenant);
+        TopicProbe probe = new TopicProbe(kafka);
+        String served = ServingFixtures.registerServerModel(probe, tenant, VllmServerStub.NAME, VllmServerStub.SERVED, VllmServerStub.BASE);
+        String broken = ServingFixtures.registerServerModel(probe, tenant, VllmServerStub.NAME, VllmServerStub.BROKEN, VllmServerStub.BASE);
+        String elsewhere = ServingFixtures.registerServerModel(probe, tenant, "no-such-server", "m", VllmServerStub.BASE);
+        awaitListed(elsewhere);
+        given().contentType(ContentType.JSON).body(Map.of("model", served, "messages", HI)).when().post("/v1/chat/completions")
+                .then().statusCode(200).body("choices[0].message.content", equalTo("the served model's answer"));
+        given().contentType(ContentType.JSON).body(Map.of("model", broken, "messages", HI)).when().post("/v1/chat/completions")
+                .then().statusCode(502).body("error.code", equalTo("upstream_error"))
+                .body("error.message", containsString("CUDA out of memory")).body("error.message", not(containsString(VllmServerStub.KEY)));
+        given().contentType(ContentType.JSON).body(Map.of("model", elsewhere, "messages", HI)).when().post("/v1/chat/completions")
+                .then().statusCode(400).body("error.code", equalTo("model_not_servable"))
+                .body("error.message", containsString("refinery.inference.servers.no-such-server.url"));
+    }
+
+    @Test
+    void aPromotedAdapterIsLoadedAheadOfItsFirstRequestAndLoadedAgainWhenTheServerForgotIt() throws Exception {
+        String tenant = "gpu-" + ServingFixtures.hex().substring(0, 8);
+        TestIdentity.actAs(tenant);
+        TopicProbe probe = new TopicProbe(kafka);
+        String job = "ft-" + ServingFixtures.hex();
+        String key = uploadAdapterFiles(job);
+        String version = ServingFixtures.registerAdapter(probe, tenant, job, key, VllmServerStub.BASE);
+        ServingFixtures.promote(probe, tenant, "champion", version, job, key, VllmServerStub.BASE);
+        awaitLoaded(version, 1);
+
+        // The server restarted and forgot the adapter: its first answer is 404; the adapter is loaded again, the request answered.
+        String scenario = "restart-" + version;
+        VllmServerStub.server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(0).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).withRequestBody(matchingJsonPath("$.model",
+                        WireMock.equalTo(version)))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"message\":\"The model `" + version + "` does not exist.\",\"code\":404}}"))
+                .willSetStateTo("answered"));
+        given().contentType(ContentType.JSON).body(Map.of("model", "champion", "messages", HI)).when().post("/v1/chat/completions")
+                .then().statusCode(200).body("choices[0].message.content", equalTo("Once upon a time, there was a little girl named Mia."));
+        awaitLoaded(version, 2);
+    }
+
+    /** Files that look like a PEFT adapter to a server (the stub does not read them). */
+    private String uploadAdapterFiles(String job) {
+        String prefix = "jobs/" + job + "/adapter/";
+        storage.put(prefix + "adapter_config.json", "{\"peft_type\": \"LORA\", \"r\": 8}".getBytes(StandardCharsets.UTF_8), "application/json");
+        storage.put(prefix + "adapter_model.safetensors", new byte[] {1, 2, 3}, "application/octet-stream");
+        return prefix;
+    }
+
+    private static void awaitLoaded(String version, int times) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (VllmServerStub.server.findAll(postRequestedFor(urlEqualTo("/v1/load_lora_adapter")).withRequestBody(matchingJsonPath(
+                "$.lora_name", WireMock.equalTo(version)))).size() < times) {
+            assertTrue(System.nanoTime() < deadline, version + " was not loaded " + times + " time(s)");
+            Thread.sleep(200);
+        }
+    }
+
+    private static void awaitListed(String model) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id").contains(model)) {
+            assertTrue(System.nanoTime() < deadline, model + " never became servable");
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
