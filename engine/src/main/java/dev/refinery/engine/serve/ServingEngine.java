@@ -144,16 +144,35 @@ public final class ServingEngine implements AutoCloseable {
         if (prompt instanceof ServingRequest.Prompt.Chat chat) {
             return model.template().encodePrompt(chat.messages());
         }
+        if (prompt instanceof ServingRequest.Prompt.Text text) {
+            return withBos(model.tokenizer().encode(text.text()));
+        }
         return ((ServingRequest.Prompt.Tokens) prompt).ids().clone();
     }
 
-    /** A chat reply ends at its template's end-of-turn tokens, whatever other stops the caller adds. */
+    private int[] withBos(int[] ids) {
+        int bos = model.tokenizer().bosId();
+        if (bos < 0) {
+            return ids;
+        }
+        int[] out = new int[ids.length + 1];
+        out[0] = bos;
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
+    /**
+     * A chat reply ends at its template's end-of-turn tokens, and a text continuation at the end-of-text token, whatever
+     * other stops the caller adds.
+     */
     private GenerationOptions withTemplateStops(ServingRequest request) {
         GenerationOptions o = request.options();
-        if (!(request.prompt() instanceof ServingRequest.Prompt.Chat)) {
+        if (request.prompt() instanceof ServingRequest.Prompt.Tokens) {
             return o;
         }
-        int[] template = model.template().stopTokenIds();
+        int eos = model.tokenizer().eosId();
+        int[] template = request.prompt() instanceof ServingRequest.Prompt.Chat ? model.template().stopTokenIds()
+                : eos >= 0 ? new int[] {eos} : new int[0];
         int[] all = Arrays.copyOf(o.stopTokens(), o.stopTokens().length + template.length);
         System.arraycopy(template, 0, all, o.stopTokens().length, template.length);
         return o.withStopTokens(all);

@@ -34,6 +34,11 @@ public record ServingRequest(String adapter, Prompt prompt, GenerationOptions op
         return new ServingRequest(adapter, new Prompt.Chat(List.copyOf(messages)), options, List.of(stopStrings));
     }
 
+    /** A continuation of plain text (OpenAI's completions): BOS, then the text's tokens; it also stops at end-of-text. */
+    public static ServingRequest text(String adapter, String text, GenerationOptions options, String... stopStrings) {
+        return new ServingRequest(adapter, new Prompt.Text(text), options, List.of(stopStrings));
+    }
+
     /** A completion of token ids given as they are (include BOS if the model wants it). */
     public static ServingRequest tokens(String adapter, int[] ids, GenerationOptions options, String... stopStrings) {
         return new ServingRequest(adapter, new Prompt.Tokens(ids.clone()), options, List.of(stopStrings));
@@ -45,6 +50,9 @@ public record ServingRequest(String adapter, Prompt prompt, GenerationOptions op
         }
 
         record Chat(List<ChatMessage> messages) implements Prompt {
+        }
+
+        record Text(String text) implements Prompt {
         }
     }
 }

@@ -212,6 +212,17 @@ class ServingEngineTest {
     }
 
     @Test
+    void aTextPromptContinuesTheTextAsTheModelAloneDoes() {
+        try (ServingEngine engine = engine(ServingConfig.defaults())) {
+            engine.start();
+            ServingResult r = engine.submit(ServingRequest.text(null, "Once upon a time, there was a dog", GenerationOptions.greedy(40)), null)
+                    .result().join();
+            assertEquals(model.continueText("Once upon a time, there was a dog", GenerationOptions.greedy(40)), r.text());
+            assertEquals(1 + model.tokenizer().encode("Once upon a time, there was a dog").length, r.promptTokens(), "BOS, then the text");
+        }
+    }
+
+    @Test
     void maxTokensEndsWithLengthAndReportsUsage() {
         try (ServingEngine engine = engine(ServingConfig.defaults())) {
             engine.start();
