@@ -67,6 +67,10 @@ public class CaptureRecorder {
                 metrics.captured(answer.tenant());
                 LOG.debugf("captured answer %s of %s", answer.responseId(), answer.tenant());
             }
+        } catch (Redactor.TooSlow e) {
+            LOG.warnf("answer %s of %s not captured: %s (it is never stored unredacted)", answer.responseId(), answer.tenant(),
+                    e.getMessage());
+            metrics.dropped(answer.tenant(), "redaction_too_slow");
         } catch (RuntimeException e) {
             LOG.warnf("capturing answer %s of %s failed: %s", answer.responseId(), answer.tenant(), e.getMessage());
             metrics.dropped(answer.tenant(), "store_failed");
