@@ -57,6 +57,32 @@ public final class GatewayClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
+    /**
+     * Streams a non-JSON answer (an export's JSONL) into {@code out} as it comes, never holding it whole.
+     *
+     * @return the bytes written
+     */
+    public long download(String path, java.io.OutputStream out) {
+        HttpRequest request = authorized(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(30)).GET().build());
+        try {
+            HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = r.body()) {
+                if (r.statusCode() / 100 != 2) {
+                    String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    JsonNode body = text.isBlank() ? JSON.nullNode() : parse(text);
+                    throw new ApiError(r.statusCode(), body, "GET " + request.uri().getPath() + " answered " + r.statusCode()
+                            + (body.hasNonNull("code") ? " " + body.get("code").asText() + ": " + body.path("detail").asText() : ""));
+                }
+                return in.transferTo(out);
+            }
+        } catch (IOException e) {
+            throw new ApiError(0, null, "cannot reach the gateway at " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(0, null, "interrupted");
+        }
+    }
+
     public JsonNode postJson(String path, Object body, String idempotencyKey) {
         return sendJson("POST", path, body, idempotencyKey);
     }

@@ -82,7 +82,8 @@ public final class RefineryCli {
                 case "evals get" -> print(out, gateway.get("v1/evals/" + FlagValues.positional(a, 2, "EVAL_ID")));
                 default -> {
                     if (!AccessCommands.run(command, a, gateway, out) && !WebhookCommands.run(command, a, gateway, out)
-                            && !ModelCommands.run(command, a, gateway, out) && !GraderCommands.run(command, a, gateway, out)) {
+                            && !ModelCommands.run(command, a, gateway, out) && !GraderCommands.run(command, a, gateway, out)
+                            && !CaptureCommands.run(command, a, gateway, out)) {
                         usage(err);
                         return 64;
                     }
@@ -92,7 +93,7 @@ public final class RefineryCli {
         } catch (GatewayClient.ApiError e) {
             err.println("error: " + e.getMessage());
             return 2;
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return 2;
         }
@@ -133,6 +134,7 @@ public final class RefineryCli {
         err.print(WebhookCommands.USAGE.indent(2));
         err.print(ModelCommands.USAGE.indent(2));
         err.print(GraderCommands.USAGE.indent(2));
+        err.print(CaptureCommands.USAGE.indent(2));
         err.print("  the API key: REFINERY_API_KEY, else the file REFINERY_API_KEY_FILE, else ~/.config/refinery/api-key\n");
     }
 }

@@ -127,4 +127,71 @@ class RefineryCliTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void captureSettingsChangeOnlyWhatTheirOptionsNameAndShowWithoutThem() throws Exception {
+        try (FakeGateway gateway = new FakeGateway().on("PUT /v1/capture/settings", "{\"enabled\":true}")
+                .on("GET /v1/capture/settings", "{\"enabled\":false}")) {
+            Run r = run("--gateway", gateway.url(), "capture", "settings", "--enable", "--retention-days", "7", "--redact", "\\d{4}",
+                    "--redact", "[a-z]+@[a-z.]+");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("PUT /v1/capture/settings {\"enabled\":true,\"retentionDays\":7,\"redact\":[\"\\\\d{4}\",\"[a-z]+@[a-z.]+\"]}",
+                    gateway.seen().get(0));
+            assertEquals(0, run("--gateway", gateway.url(), "capture", "settings", "--disable").code());
+            assertEquals("PUT /v1/capture/settings {\"enabled\":false}", gateway.seen().get(1));
+            assertEquals(0, run("--gateway", gateway.url(), "capture", "settings").code());
+            assertEquals("GET /v1/capture/settings", gateway.seen().get(2));
+            Run bad = run("--gateway", gateway.url(), "capture", "settings", "--retention-days", "a week");
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().contains("--retention-days needs a whole number"), bad.err());
+        }
+    }
+
+    @Test
+    void feedbackSendsTheResponseIdWithWhatWasGiven() throws Exception {
+        try (FakeGateway gateway = new FakeGateway().on("POST /v1/feedback", new FakeGateway.Answer(201, "{\"responseId\":\"chatcmpl-1\"}"))) {
+            Run r = run("--gateway", gateway.url(), "feedback", "chatcmpl-1", "--thumbs", "down", "--correction", "Once upon a time.");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("POST /v1/feedback {\"responseId\":\"chatcmpl-1\",\"thumbs\":\"down\",\"correction\":\"Once upon a time.\"}",
+                    gateway.seen().get(0));
+            assertEquals(0, run("--gateway", gateway.url(), "feedback", "chatcmpl-1", "--rating", "5").code());
+            assertEquals("POST /v1/feedback {\"responseId\":\"chatcmpl-1\",\"rating\":5}", gateway.seen().get(1));
+            Run none = run("--gateway", gateway.url(), "feedback", "chatcmpl-1");
+            assertEquals(2, none.code());
+            assertTrue(none.err().contains("at least one of"), none.err());
+        }
+    }
+
+    @Test
+    void anExportGoesToStdoutToAFileOrUpIntoANewDataset() throws Exception {
+        String jsonl = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n";
+        try (FakeGateway gateway = new FakeGateway().on("GET /v1/capture/export?kind=sft", jsonl)
+                .on("GET /v1/capture/export?kind=preference&since=2026-12-01T00%3A00%3A00Z", "")
+                .on("POST /v1/datasets?name=from-traffic", new FakeGateway.Answer(201, "{\"id\":\"ds-42\"}"))) {
+            Run printed = run("--gateway", gateway.url(), "capture", "export", "--kind", "sft");
+            assertEquals(0, printed.code(), printed.err());
+            assertEquals(jsonl, printed.out());
+
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("capture", ".jsonl");
+            Run saved = run("--gateway", gateway.url(), "capture", "export", "--kind", "sft", "--out", file.toString());
+            assertEquals(0, saved.code(), saved.err());
+            assertEquals(jsonl, java.nio.file.Files.readString(file));
+            assertTrue(saved.out().startsWith("1 examples written to "), saved.out());
+
+            Run uploaded = run("--gateway", gateway.url(), "capture", "export", "--kind", "sft", "--upload", "from-traffic");
+            assertEquals(0, uploaded.code(), uploaded.err());
+            assertEquals("ds-42", uploaded.out().strip(), "the new dataset's id");
+            assertEquals("POST /v1/datasets?name=from-traffic " + jsonl, gateway.seen().get(gateway.seen().size() - 1));
+
+            int requests = gateway.seen().size();
+            Run empty = run("--gateway", gateway.url(), "capture", "export", "--kind", "preference", "--since", "2026-12-01T00:00:00Z",
+                    "--upload", "from-traffic");
+            assertEquals(2, empty.code());
+            assertTrue(empty.err().contains("nothing to export"), empty.err());
+            assertEquals(requests + 1, gateway.seen().size(), "no upload of an empty dataset");
+            Run noKind = run("--gateway", gateway.url(), "capture", "export");
+            assertEquals(2, noKind.code());
+            assertTrue(noKind.err().contains("--kind sft or --kind preference"), noKind.err());
+        }
+    }
 }

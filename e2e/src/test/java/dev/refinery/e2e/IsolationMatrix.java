@@ -40,6 +40,8 @@ final class IsolationMatrix {
         REFERENCES_DATASET,
         /** An evaluation or promotion that names the first tenant's model version in its body: another tenant gets 404. */
         REFERENCES_MODEL,
+        /** Feedback that names the first tenant's captured answer (its response id) in its body: another tenant gets 404. */
+        REFERENCES_RESPONSE,
         /** A list or the caller's own view: another tenant gets 2xx and none of the first tenant's ids. */
         OWN_VIEW,
         /** Creates something of the caller's own (nothing of the first tenant is named): another tenant gets 2xx. */
@@ -93,6 +95,11 @@ final class IsolationMatrix {
             Map.entry("POST /v1/chat/completions", new Route("write", Reach.REFERENCES_MODEL)),
             Map.entry("GET /v1/models", new Route("read", Reach.OWN_VIEW)),
             Map.entry("GET /v1/models/{id}", new Route("read", Reach.OWNED)),
+            Map.entry("GET /v1/capture/settings", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("PUT /v1/capture/settings", new Route("admin", Reach.OWN_CREATE)),
+            Map.entry("GET /v1/capture/records", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/capture/export", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("POST /v1/feedback", new Route("write", Reach.REFERENCES_RESPONSE)),
             Map.entry("POST /v1/keys", new Route("admin", Reach.OWN_CREATE)),
             Map.entry("GET /v1/keys", new Route("admin", Reach.OWN_VIEW)),
             Map.entry("DELETE /v1/keys/{id}", new Route("admin", Reach.OWNED)),
@@ -126,7 +133,8 @@ final class IsolationMatrix {
     }
 
     /** The first tenant's resources the other tenant aims at. */
-    private record Targets(String dataset, String job, String eval, String version, String key, String keyPrefix, String webhook) {
+    private record Targets(String dataset, String job, String eval, String version, String key, String keyPrefix, String webhook,
+                           String response) {
     }
 
     void run() throws Exception {
@@ -147,7 +155,8 @@ final class IsolationMatrix {
         Answer webhook = call("POST", "/v1/webhooks", adminKey, "{\"url\": \"" + WEBHOOK_URL + "\"}");
         assertEquals(201, webhook.status(), webhook.body());
         Targets mine = new Targets(firstId("/v1/datasets"), firstId("/v1/fine-tunes"), firstId("/v1/evals"),
-                firstId("/v1/registry/models"), readerKey.get("id").asText(), readerKey.get("prefix").asText(), webhook.json().get("id").asText());
+                firstId("/v1/registry/models"), readerKey.get("id").asText(), readerKey.get("prefix").asText(), webhook.json().get("id").asText(),
+                capturedAnswer());
 
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, String> op : operations.entrySet()) {
@@ -162,14 +171,14 @@ final class IsolationMatrix {
             }
             Answer theirs = call(method, path, other, body);
             switch (route.reach()) {
-                case OWNED, TENANT_PATH, REFERENCES_DATASET, REFERENCES_MODEL -> expect(failures, op.getKey() + " with another tenant's key", theirs, 404);
+                case OWNED, TENANT_PATH, REFERENCES_DATASET, REFERENCES_MODEL, REFERENCES_RESPONSE -> expect(failures, op.getKey() + " with another tenant's key", theirs, 404);
                 case OPERATOR -> expect(failures, op.getKey() + " with another tenant's key", theirs, 403);
                 case OWN_VIEW, OWN_CREATE -> {
                     if (theirs.status() / 100 != 2) {
                         failures.add(op.getKey() + " with another tenant's key: " + theirs.status() + " " + theirs.body());
                     }
                     for (String id : List.of(mine.dataset(), mine.job(), mine.eval(), mine.version(), mine.key(), mine.keyPrefix(),
-                            mine.webhook())) {
+                            mine.webhook(), mine.response())) {
                         if (theirs.body().contains(id)) {
                             failures.add(op.getKey() + " with another tenant's key shows " + id + ": " + theirs.body());
                         }
@@ -234,9 +243,27 @@ final class IsolationMatrix {
             case "PUT /v1/registry/aliases/{alias}" -> "{\"version\": \"" + mine.version() + "\", \"reason\": \"not yours\"}";
             case "POST /v1/registry/aliases/{alias}/rollback" -> "{\"reason\": \"not yours\"}";
             case "PUT /v1/registry/policy" -> "{\"margin\": 0.0}";
+            case "PUT /v1/capture/settings" -> "{\"retentionDays\": 30}";
+            case "POST /v1/feedback" -> "{\"responseId\": \"" + mine.response() + "\", \"thumbs\": \"up\"}";
             case "POST /v1/graders" -> "{\"name\": \"matrix-made\", \"kind\": \"contains\", \"config\": {\"text\": \"x\"}}";
             default -> null;
         };
+    }
+
+    /** An answer of the first tenant's, captured: its project turns capture on and asks the base model once. */
+    private String capturedAnswer() throws Exception {
+        Answer on = call("PUT", "/v1/capture/settings", adminKey, "{\"enabled\": true}");
+        assertEquals(200, on.status(), on.body());
+        Answer chat = call("POST", "/v1/chat/completions", adminKey, "{\"model\": \"stories260K\", \"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"hi\"}], \"max_tokens\": 4}");
+        assertEquals(200, chat.status(), chat.body());
+        String id = chat.json().get("id").asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!call("GET", "/v1/capture/records?limit=100", adminKey, null).body().contains(id)) {
+            assertTrue(System.nanoTime() < deadline, "answer " + id + " was never captured");
+            Thread.sleep(200);
+        }
+        return id;
     }
 
     private String firstId(String list) throws Exception {

@@ -271,6 +271,52 @@ class PipelineEndToEndTest {
         assertEquals(1, kafka.all("dataset-uploaded", r -> datasetId.equals(r.key()), Duration.ofSeconds(2)).size(), "one dataset-uploaded");
     }
 
+    /**
+     * Issue 13's capture, end to end: the project turns capture on, the base model answers three of the task's requests, each
+     * answer gets the story it should have told as a correction, and the export of the captured traffic is uploaded as a
+     * dataset, validated like any upload and fine-tuned on.
+     */
+    @Test
+    void aCapturedConversationWithACorrectionIsExportedAsADatasetThatValidatesAndFineTunes() throws Exception {
+        JsonNode settings = gateway.putJson("v1/capture/settings", Map.of("enabled", true, "retentionDays", 30,
+                "redact", List.of("[\\w.+-]+@[\\w-]+\\.[\\w.]+")));
+        assertTrue(settings.path("enabled").asBoolean(), settings.toString());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, String> corrections = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(EXAMPLES.resolve("train.jsonl")).subList(0, 3)) {
+            JsonNode chat = json.readTree(line).get("messages");
+            JsonNode answer = gateway.postJson("v1/chat/completions", Map.of("model", "stories260K", "temperature", 0, "max_tokens", 24,
+                    "messages", List.of(Map.of("role", "user", "content", chat.get(0).get("content").asText()))), null);
+            corrections.put(answer.path("id").asText(), chat.get(1).get("content").asText());
+        }
+        // Captured after each answer was sent, on a thread of its own: wait until all three are there.
+        await(() -> gateway.get("v1/capture/records?limit=100"), records -> records.findValuesAsText("id").containsAll(corrections.keySet()));
+        for (Map.Entry<String, String> c : corrections.entrySet()) {
+            JsonNode feedback = gateway.postJson("v1/feedback", Map.of("responseId", c.getKey(), "thumbs", "down", "correction", c.getValue()),
+                    null);
+            assertEquals(c.getValue(), feedback.path("correction").asText(), feedback.toString());
+        }
+
+        Path exported = work.resolve("captured-sft.jsonl");
+        try (java.io.OutputStream out = Files.newOutputStream(exported)) {
+            gateway.download("v1/capture/export?kind=sft", out);
+        }
+        List<String> examples = Files.readAllLines(exported);
+        for (String correction : corrections.values()) {
+            String quoted = json.writeValueAsString(correction);
+            assertTrue(examples.stream().anyMatch(l -> l.contains(quoted)), "exported: " + correction);
+        }
+        String datasetId = gateway.uploadDataset(exported, "captured-traffic", null).path("id").asText();
+        JsonNode dataset = await(() -> gateway.get("v1/datasets/" + datasetId),
+                d -> List.of("VALID", "INVALID").contains(d.path("validation").path("status").asText()));
+        assertEquals("VALID", dataset.path("validation").path("status").asText(), dataset.toString());
+
+        DemoPipeline pipeline = new DemoPipeline(gateway, System.out, Duration.ofMinutes(5));
+        String jobId = pipeline.submitJob(datasetId, "stories260K", DemoPipeline.demoHyperparameters(), null).path("id").asText();
+        JsonNode job = await(() -> gateway.get("v1/fine-tunes/" + jobId), j -> List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
+        assertEquals("SUCCEEDED", job.path("status").asText(), job.toString());
+    }
+
     /** Every route of the gateway's OpenAPI document, four ways: see {@link IsolationMatrix}. */
     @Test
     @Order(Integer.MAX_VALUE - 1) // after the others: it aims another tenant's key at what they made

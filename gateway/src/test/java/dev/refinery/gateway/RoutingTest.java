@@ -66,6 +66,9 @@ class RoutingTest {
             "/v1/graders/is-json,                          eval-service,       /graders/is-json,          ",
             "/v1/models,                                   inference-service,  /v1/models,                ",
             "/v1/models/champion,                          inference-service,  /v1/models/champion,       ",
+            "/v1/capture/settings,                         inference-service,  /v1/capture/settings,      ",
+            "/v1/capture/records?limit=5&offset=10,        inference-service,  /v1/capture/records,       limit=5&offset=10",
+            "/v1/capture/export?kind=preference&since=2026-12-01T00:00:00Z, inference-service, /v1/capture/export, kind=preference&since=2026-12-01T00:00:00Z",
     })
     void everyRouteReachesTheOwningServiceWithItsQuery(String publicPath, String service, String upstreamPath, String query) {
         given().urlEncodingEnabled(false)
@@ -186,6 +189,15 @@ class RoutingTest {
     })
     void evaluationsByHandPromotionsAndThePolicyReachEvalServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
         reachesWithItsMethod(method, publicPath, "eval-service", upstreamPath);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "PUT,    /v1/capture/settings,                    /v1/capture/settings",
+            "POST,   /v1/feedback,                            /v1/feedback",
+    })
+    void captureSettingsAndFeedbackReachInferenceServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
+        reachesWithItsMethod(method, publicPath, "inference-service", upstreamPath);
     }
 
     private static void reachesWithItsMethod(String method, String publicPath, String service, String upstreamPath) {

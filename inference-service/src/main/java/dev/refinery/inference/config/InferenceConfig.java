@@ -34,6 +34,14 @@ public interface InferenceConfig {
     /** Where downloaded adapters and models are unpacked before loading. Empty: a folder under java.io.tmpdir. */
     Optional<Path> workDir();
 
+    /** Answers waiting to be captured (projects that capture); one more is dropped, logged and counted, never failed. */
+    @WithDefault("1000")
+    int captureQueue();
+
+    /** How often captured answers past their project's retention are deleted (read by the sweep's {@code @Scheduled}). */
+    @WithDefault("1h")
+    String captureSweepInterval();
+
     /**
      * OpenAI-compatible inference servers the operator runs (vLLM with LoRA enabled, TGI, a KServe deployment), by a name of
      * its choosing: {@code refinery.inference.servers.lab-vllm.url=http://vllm:8000/v1}. Models registered from such a

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refinery.engine.generate.GenerationResult;
 import dev.refinery.engine.serve.ServingResult;
 import dev.refinery.engine.serve.TokenListener;
+import dev.refinery.inference.capture.CaptureRecorder;
+import dev.refinery.inference.capture.CapturedAnswer;
 import dev.refinery.inference.openai.ChatCompletion;
 import dev.refinery.inference.openai.ChatCompletionRequest;
 import dev.refinery.inference.openai.ChatRequestParser;
@@ -71,6 +73,9 @@ public class ChatCompletionsResource {
     @Inject
     ServerProxy proxy;
 
+    @Inject
+    CaptureRecorder capture;
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
@@ -96,6 +101,7 @@ public class ChatCompletionsResource {
         }
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();
+        String tenant = caller.tenant();
         if (!request.stream()) {
             Completions.Started started = start(target, request, TokenListener.NONE);
             ServingResult r = await(started);
@@ -103,13 +109,19 @@ public class ChatCompletionsResource {
             if (r.finish() == GenerationResult.FinishReason.CANCELLED) {
                 throw OpenAiException.engineStopped();
             }
+            capture.answered(captured(tenant, id, request, target, r, false));
             return Response.ok(ChatCompletion.of(id, created, started.model(), r.text(), finishReason(r),
                     Usage.of(r.promptTokens(), r.completionTokens()))).type(MediaType.APPLICATION_JSON).build();
         }
         StreamRelay relay = new StreamRelay();
         Completions.Started started = start(target, request, relay);
         StreamingOutput stream = out -> relay.writeTo(out, started.handle(), json, id, created, started.model(), request.includeUsage(),
-                r -> metrics.finished(started.model(), r));
+                r -> {
+                    metrics.finished(started.model(), r);
+                    if (r.finish() != GenerationResult.FinishReason.CANCELLED) {
+                        capture.answered(captured(tenant, id, request, target, r, true));
+                    }
+                });
         return Response.ok(stream).type(MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build();
     }
 
@@ -135,6 +147,12 @@ public class ChatCompletionsResource {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("a request the parser accepted is not JSON", e);
         }
+    }
+
+    /** What capture keeps of an answer (whether the project captures is decided on the capture thread, off this one). */
+    private static CapturedAnswer captured(String tenant, String id, ChatCompletionRequest request, ServedTarget target, ServingResult r,
+                                           boolean streamed) {
+        return new CapturedAnswer(tenant, id, request.model(), target, request.messages(), r, finishReason(r), streamed, Instant.now());
     }
 
     private Completions.Started start(ServedTarget target, ChatCompletionRequest request, TokenListener listener) {
