@@ -102,7 +102,7 @@ class CaptureTest {
     void feedbackNamesAnAnswerOfTheProjectsOwnAndTheLatestReplacesTheEarlier() {
         enable(List.of());
         String id = chat(ServingFixtures.STORY_REQUEST, 8, false);
-        awaitRecords(1);
+        // Sent as soon as the answer came, while it may still be on its way to storage: it waits for it.
         feedback(Map.of("responseId", id, "thumbs", "down")).then().statusCode(201).body("responseId", equalTo(id))
                 .body("thumbs", equalTo("down")).body("rating", nullValue());
         feedback(Map.of("responseId", id, "rating", 2, "correction", "Once upon a time, there was a girl named Mia.")).then()

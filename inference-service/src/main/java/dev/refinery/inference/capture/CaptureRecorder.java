@@ -8,7 +8,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,6 +38,8 @@ public class CaptureRecorder {
     InferenceConfig config;
 
     private volatile ExecutorService worker;
+    /** Answers queued and not stored yet, so that feedback sent right after an answer can wait for it. */
+    private final Map<String, CountDownLatch> pending = new ConcurrentHashMap<>();
 
     private ExecutorService worker() {
         ExecutorService w = worker;
@@ -51,13 +57,39 @@ public class CaptureRecorder {
 
     /** Queues an answered request for capture; returns at once. */
     public void answered(CapturedAnswer answer) {
+        CountDownLatch stored = new CountDownLatch(1);
+        pending.put(answer.responseId(), stored);
         try {
-            worker().execute(() -> storeQuietly(answer));
+            worker().execute(() -> {
+                try {
+                    storeQuietly(answer);
+                } finally {
+                    pending.remove(answer.responseId());
+                    stored.countDown();
+                }
+            });
         } catch (RejectedExecutionException e) {
+            pending.remove(answer.responseId());
             LOG.warnf("capture queue full: answer %s of %s not captured", answer.responseId(), answer.tenant());
             metrics.dropped(answer.tenant(), "queue_full");
         } catch (RuntimeException e) {
+            pending.remove(answer.responseId());
             LOG.warnf(e, "answer %s of %s not captured", answer.responseId(), answer.tenant());
+        }
+    }
+
+    /**
+     * Waits (at most {@code max}) while the answer {@code responseId} is queued and not stored yet: feedback a client sends as
+     * soon as it has the answer finds it.
+     */
+    public void awaitStored(String responseId, Duration max) {
+        CountDownLatch stored = pending.get(responseId);
+        if (stored != null) {
+            try {
+                stored.await(max.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
