@@ -93,6 +93,7 @@ final class IsolationMatrix {
             Map.entry("GET /v1/graders/{name}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/events", new Route("read", Reach.OWN_VIEW)),
             Map.entry("POST /v1/chat/completions", new Route("write", Reach.REFERENCES_MODEL)),
+            Map.entry("POST /v1/completions", new Route("write", Reach.REFERENCES_MODEL)),
             Map.entry("GET /v1/models", new Route("read", Reach.OWN_VIEW)),
             Map.entry("GET /v1/models/{id}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/capture/settings", new Route("read", Reach.OWN_VIEW)),
@@ -237,6 +238,7 @@ final class IsolationMatrix {
             case "PUT /v1/tenants/{tenant}/secrets/{provider}" -> "{\"apiKey\": \"tg-not-yours\"}";
             case "POST /v1/registry/models" -> "{\"endpoint\": \"" + PipelineEndToEndTest.MATRIX_SERVER + "\", \"model\": \"matrix-lora\", "
                     + "\"baseModel\": \"matrix-base\"}";
+            case "POST /v1/completions" -> "{\"model\": \"" + mine.version() + "\", \"prompt\": \"Once upon a time\", \"max_tokens\": 4}";
             case "POST /v1/chat/completions" -> "{\"model\": \"" + mine.version() + "\", \"messages\": [{\"role\": \"user\", "
                     + "\"content\": \"hi\"}], \"max_tokens\": 4}";
             case "POST /v1/evals" -> "{\"candidate\": \"" + mine.version() + "\"}";

@@ -298,6 +298,11 @@ class RoutingTest {
     }
 
     @Test
+    void aTextCompletionReachesInferenceService() {
+        reachesWithItsMethod("POST", "/v1/completions", "inference-service", "/v1/completions");
+    }
+
+    @Test
     void aChatCompletionReachesInferenceServiceAndAStreamedOnePassesPieceByPiece() throws Exception {
         given().contentType("application/json").body("{\"model\":\"champion\",\"messages\":[]}")
                 .when().post("/v1/chat/completions").then().statusCode(200)

@@ -163,6 +163,50 @@ class ChatCompletionsTest {
                 chat(likeliest).then().statusCode(200).extract().path("choices[0].message.content").toString());
     }
 
+    @Test
+    void aTextCompletionContinuesThePromptWholeOrStreamedAndRefusesWhatItCannotDo() {
+        Map<String, Object> request = Map.of("model", "stories260K", "prompt", "Once upon a time", "temperature", 0, "max_tokens", 20);
+        JsonPath whole = given().contentType(ContentType.JSON).body(request).when().post("/v1/completions").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("text_completion", whole.getString("object"));
+        assertEquals("stories260K", whole.getString("model"));
+        String text = whole.getString("choices[0].text");
+        assertTrue(!text.isEmpty(), whole.prettify());
+        int tokens = whole.getInt("usage.completion_tokens");
+        assertEquals(tokens == 20 ? "length" : "stop", whole.getString("choices[0].finish_reason"), whole.prettify());
+        assertTrue(tokens >= 1 && tokens <= 20 && whole.getInt("usage.prompt_tokens") > 1, "BOS and the prompt's tokens: " + whole.prettify());
+        // Without max_tokens, OpenAI's default of 16 for this endpoint.
+        JsonPath shortOne = given().contentType(ContentType.JSON).body(Map.of("model", "stories260K", "prompt", "Once upon a time",
+                "temperature", 0)).when().post("/v1/completions").then().statusCode(200).extract().jsonPath();
+        assertTrue(shortOne.getInt("usage.completion_tokens") <= 16, shortOne.prettify());
+        assertTrue(text.startsWith(shortOne.getString("choices[0].text")), "greedy: the shorter answer begins the longer one");
+
+        Map<String, Object> streamed = new java.util.HashMap<>(request);
+        streamed.put("stream", true);
+        String events = given().contentType(ContentType.JSON).body(streamed).when().post("/v1/completions").then().statusCode(200)
+                .extract().asString();
+        StringBuilder pieces = new StringBuilder();
+        for (String line : events.split("\n")) {
+            if (line.startsWith("data: {")) {
+                JsonPath chunk = JsonPath.from(line.substring("data: ".length()));
+                assertEquals("text_completion", chunk.getString("object"));
+                pieces.append(chunk.getString("choices[0].text"));
+            }
+        }
+        assertEquals(text, pieces.toString());
+        assertTrue(events.trim().endsWith("data: [DONE]"), events);
+
+        given().contentType(ContentType.JSON).body(Map.of("model", "stories260K", "prompt", "x", "echo", true)).when()
+                .post("/v1/completions").then().statusCode(400).body("error.code", equalTo("unsupported_parameter"))
+                .body("error.param", equalTo("echo"));
+        given().contentType(ContentType.JSON).body(Map.of("model", "stories260K", "prompt", List.of(1, 2, 3))).when()
+                .post("/v1/completions").then().statusCode(400).body("error.code", equalTo("unsupported_value"))
+                .body("error.param", equalTo("prompt"));
+        given().contentType(ContentType.JSON).body(Map.of("model", "stories260K", "prompt", "story ".repeat(600))).when()
+                .post("/v1/completions").then().statusCode(400).body("error.code", equalTo("context_length_exceeded"))
+                .body("error.param", equalTo("prompt"));
+    }
+
     private static Response chat(Map<String, ?> request) {
         return given().contentType(ContentType.JSON).body(request).when().post("/v1/chat/completions");
     }

@@ -89,7 +89,9 @@ class ServerRoutingTest {
         // The base model, by the name the server knows.
         given().contentType(ContentType.JSON).body(Map.of("model", VllmServerStub.BASE, "messages", HI)).when().post("/v1/chat/completions")
                 .then().statusCode(200).body("choices[0].message.content", equalTo("the base model's answer"));
-        List<String> listed = given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id");
+        given().contentType(ContentType.JSON).body(Map.of("model", VllmServerStub.BASE, "prompt", "Once upon a time")).when()
+                .post("/v1/completions").then().statusCode(200).body("choices[0].text", equalTo(" there was a dog"));
+                List<String> listed = given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id");
         assertTrue(listed.contains(VllmServerStub.BASE) && listed.contains(version), listed.toString());
     }
 

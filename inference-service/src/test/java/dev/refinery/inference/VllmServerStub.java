@@ -65,6 +65,10 @@ public class VllmServerStub implements QuarkusTestResourceLifecycleManager {
                                 + "\"delta\":{\"role\":\"assistant\",\"content\":\"Once upon\"},\"finish_reason\":null}]}\n\n"
                                 + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"adapter\",\"choices\":[{\"index\":0,"
                                 + "\"delta\":{\"content\":\" a time\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")));
+        server.stubFor(post(urlEqualTo("/v1/completions")).withRequestBody(matchingJsonPath("$.model", equalTo(BASE)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"id\":\"cmpl-vllm\",\"object\":\"text_completion\",\"created\":1,\"model\":\"" + BASE + "\",\"choices\":[{"
+                                + "\"index\":0,\"text\":\" there was a dog\",\"logprobs\":null,\"finish_reason\":\"length\"}]}")));
         server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(5).withRequestBody(matchingJsonPath("$.model", equalTo(BROKEN)))
                 .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json").withBody(
                         "{\"error\":{\"message\":\"CUDA out of memory\",\"type\":\"InternalServerError\",\"code\":500}}")));

@@ -52,6 +52,17 @@ public class InferenceResource {
         return Relay.streamed(upstreams.send(call, new UpstreamCall.Body(body, -1), config.inferenceTimeout()));
     }
 
+    @POST
+    @Path("/completions")
+    @Consumes(MediaType.WILDCARD)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
+    @Operation(summary = "A text completion, OpenAI-compatible: {\"model\", \"prompt\", ...}, the prompt continued as plain text")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    public Response complete(@HeaderParam("Content-Type") String contentType, InputStream body) {
+        UpstreamCall call = UpstreamCall.post(Upstream.INFERENCE, "/v1/completions").header("Content-Type", contentType);
+        return Relay.streamed(upstreams.send(call, new UpstreamCall.Body(body, -1), config.inferenceTimeout()));
+    }
+
     @GET
     @Path("/models")
     @Produces(MediaType.APPLICATION_JSON)

@@ -29,10 +29,11 @@ public class ServerProxy {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** The server's answer, or its refusal; {@code notFound} when it does not know the model (it may have forgotten an adapter). */
-    public Answer send(ServerRoute route, ObjectNode request) {
+    /**
+     * The server's answer at {@code path} ({@code /chat/completions} or {@code /completions}), or its refusal; {@code notFound} when it does not know the model (it may have forgotten an adapter). */
+    public Answer send(ServerRoute route, String path, ObjectNode request) {
         request.put("model", route.model());
-        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(root(route.config()) + "/chat/completions")).timeout(ANSWER_WITHIN)
+        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(root(route.config()) + path)).timeout(ANSWER_WITHIN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString()));
         route.config().apiKey().filter(k -> !k.isBlank()).ifPresent(k -> call.header("Authorization", "Bearer " + k));

@@ -5,7 +5,7 @@ import dev.refinery.engine.generate.GenerationOptions;
 import dev.refinery.engine.serve.RequestHandle;
 import dev.refinery.engine.serve.ServingRequest;
 import dev.refinery.engine.serve.TokenListener;
-import dev.refinery.inference.openai.ChatCompletionRequest;
+import dev.refinery.inference.openai.Sampling;
 import dev.refinery.inference.openai.OpenAiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Starts a chat completion on the engine that serves its model: the decoding settings, the context check (a prompt that
+ * Starts a chat or text completion on the engine that serves its model: the decoding settings, the context check (a prompt that
  * leaves no room for an answer, or a max_tokens that does not fit, is a 400 naming the limit) and the engine's refusals in
  * OpenAI's error shape.
  */
@@ -28,21 +28,21 @@ public class Completions {
     }
 
     /** @throws OpenAiException for whatever the engine refuses before it queues the request */
-    public Started start(ServedTarget target, ChatCompletionRequest request, TokenListener listener) {
-        ServingRequest.Prompt prompt = new ServingRequest.Prompt.Chat(request.messages());
+    public Started start(ServedTarget target, ServingRequest.Prompt prompt, Sampling request, TokenListener listener) {
+        String what = prompt instanceof ServingRequest.Prompt.Chat ? "messages" : "prompt";
         try {
             EnginePool.Route route = pool.route(target);
             int promptTokens = route.engine().promptTokens(prompt);
             int context = route.engine().contextTokens();
             int room = context - promptTokens;
             if (room < 1 || (request.maxTokens() != null && request.maxTokens() > room)) {
-                throw OpenAiException.invalid("context_length_exceeded", "messages", "This model's context is " + context + " tokens; the "
-                        + "messages take " + promptTokens + (request.maxTokens() == null ? "" : " and max_tokens asks for " + request.maxTokens())
-                        + ". Shorten the messages" + (request.maxTokens() == null ? "." : " or ask for fewer tokens."));
+                throw OpenAiException.invalid("context_length_exceeded", what, "This model's context is " + context + " tokens; the "
+                        + what + " take" + (what.equals("prompt") ? "s " : " ") + promptTokens + (request.maxTokens() == null ? "" : " and max_tokens asks for " + request.maxTokens())
+                        + ". Shorten the " + what + (request.maxTokens() == null ? "." : " or ask for fewer tokens."));
             }
             int maxTokens = request.maxTokens() != null ? request.maxTokens() : room;
             long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
-            boolean greedy = request.temperature() == 0 || request.topP() == 0;
+            boolean greedy = request.greedy();
             GenerationOptions options = new GenerationOptions(maxTokens, greedy ? 0f : (float) request.temperature(), 0,
                     greedy ? 1f : (float) request.topP(), seed, null);
             RequestHandle handle = route.engine().submit(new ServingRequest(route.adapter(), prompt, options, request.stop()), listener);
@@ -54,9 +54,9 @@ public class Completions {
             throw OpenAiException.busy("The server is busy: " + e.getMessage() + ". Retry after the time in Retry-After.",
                     (int) Math.max(1, (e.retryAfter().toMillis() + 999) / 1000));
         } catch (EngineException.ContextTooLong e) {
-            throw OpenAiException.invalid("context_length_exceeded", "messages", e.getMessage());
+            throw OpenAiException.invalid("context_length_exceeded", what, e.getMessage());
         } catch (EngineException.InvalidChat | EngineException.InvalidArgument e) {
-            throw OpenAiException.invalid("invalid_messages", "messages", e.getMessage());
+            throw OpenAiException.invalid("invalid_" + what, what, e.getMessage());
         } catch (EngineException e) {
             throw OpenAiException.unservable(target.model(), "[" + e.code() + "] " + e.getMessage());
         }
