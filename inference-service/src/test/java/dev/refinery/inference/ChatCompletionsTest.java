@@ -16,7 +16,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,7 @@ class ChatCompletionsTest {
         String key = ServingFixtures.uploadAdapter(storage, job, 4);
         version = ServingFixtures.registerAdapter(probe, tenant, job, key);
         ServingFixtures.promote(probe, tenant, "champion", version, job, key);
-        awaitListed("champion");
+        ServingFixtures.awaitListed("champion");
     }
 
     @Test
@@ -155,7 +154,7 @@ class ChatCompletionsTest {
         given().when().get("/v1/models/champion").then().statusCode(200).body("id", equalTo("champion")).body("owned_by", equalTo(tenant));
         // A model its provider keeps is named, not served: proxying to providers is not built yet.
         String hosted = ServingFixtures.registerProviderModel(new TopicProbe(kafka), tenant);
-        awaitListed(hosted);
+        ServingFixtures.awaitListed(hosted);
         refused(Map.of("model", hosted, "messages", hi), 400, "model_not_servable", "model");
         // top_p 0 (like temperature 0) asks for the likeliest token: the same answer twice.
         Map<String, Object> likeliest = Map.of("model", "champion", "top_p", 0, "max_tokens", 12, "messages", hi);
@@ -214,18 +213,5 @@ class ChatCompletionsTest {
     private static void refused(Map<String, ?> request, int status, String code, String param) {
         chat(request).then().statusCode(status).contentType(ContentType.JSON).body("error.code", equalTo(code))
                 .body("error.param", equalTo(param)).body("error.type", equalTo("invalid_request_error"));
-    }
-
-    private static void awaitListed(String model) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id").contains(model)) {
-            assertTrue(System.nanoTime() < deadline, model + " never became servable");
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

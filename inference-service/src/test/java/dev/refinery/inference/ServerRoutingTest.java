@@ -61,7 +61,7 @@ class ServerRoutingTest {
         String job = "ft-" + ServingFixtures.hex();
         String key = uploadAdapterFiles(job);
         String version = ServingFixtures.registerAdapter(probe, tenant, job, key, VllmServerStub.BASE);
-        awaitListed(version);
+        ServingFixtures.awaitListed(version);
 
         for (int i = 0; i < 2; i++) {
             given().contentType(ContentType.JSON).body(Map.of("model", version, "messages", HI, "temperature", 0))
@@ -103,7 +103,7 @@ class ServerRoutingTest {
         String served = ServingFixtures.registerServerModel(probe, tenant, VllmServerStub.NAME, VllmServerStub.SERVED, VllmServerStub.BASE);
         String broken = ServingFixtures.registerServerModel(probe, tenant, VllmServerStub.NAME, VllmServerStub.BROKEN, VllmServerStub.BASE);
         String elsewhere = ServingFixtures.registerServerModel(probe, tenant, "no-such-server", "m", VllmServerStub.BASE);
-        awaitListed(elsewhere);
+        ServingFixtures.awaitListed(elsewhere);
         given().contentType(ContentType.JSON).body(Map.of("model", served, "messages", HI)).when().post("/v1/chat/completions")
                 .then().statusCode(200).body("choices[0].message.content", equalTo("the served model's answer"));
         given().contentType(ContentType.JSON).body(Map.of("model", broken, "messages", HI)).when().post("/v1/chat/completions")
@@ -152,19 +152,6 @@ class ServerRoutingTest {
                 "$.lora_name", WireMock.equalTo(version)))).size() < times) {
             assertTrue(System.nanoTime() < deadline, version + " was not loaded " + times + " time(s)");
             Thread.sleep(200);
-        }
-    }
-
-    private static void awaitListed(String model) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id").contains(model)) {
-            assertTrue(System.nanoTime() < deadline, model + " never became servable");
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }

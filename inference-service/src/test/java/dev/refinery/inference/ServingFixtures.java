@@ -69,6 +69,23 @@ final class ServingFixtures {
         });
     }
 
+    /** Waits until GET /v1/models lists {@code model} (the registry's events reach the service shortly), as the caller set. */
+    static void awaitListed(String model) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!io.restassured.RestAssured.given().when().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id")
+                .contains(model)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(model + " never became servable");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /** Uploads the adapter under {@code jobs/<jobId>/adapter/}; returns that key. */
     static String uploadAdapter(ObjectStorage storage, String jobId, int epochs) {
         String prefix = "jobs/" + jobId + "/adapter/";
