@@ -13,6 +13,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import java.util.List;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -33,6 +35,20 @@ class AuthenticationTest {
 
     @jakarta.inject.Inject
     dev.refinery.gateway.identity.KeyStore keyStore;
+
+    @Test
+    void onTheOpenAiRoutesTheGatewaysOwnErrorsTakeOpenAisShape() {
+        for (String path : List.of("/v1/chat/completions", "/v1/completions")) {
+            given().header("Authorization", "").contentType("application/json").body("{}").when().post(path).then().statusCode(401)
+                    .contentType("application/json").body("error.code", equalTo("AUTH_REQUIRED"))
+                    .body("error.type", equalTo("invalid_request_error")).body("error.message", startsWith("send an API key"));
+        }
+        given().header("Authorization", "").when().get("/v1/models/champion").then().statusCode(401)
+                .body("error.code", equalTo("AUTH_REQUIRED"));
+        // Every other route keeps problem+json.
+        given().header("Authorization", "").when().get("/v1/fine-tunes").then().statusCode(401)
+                .contentType("application/problem+json").body("code", equalTo("AUTH_REQUIRED"));
+    }
 
     @Test
     void withoutAValidKeyEveryRouteAnswers401AndSaysHowToAuthenticate() {
