@@ -113,18 +113,13 @@ public final class ServingBench {
             run(engine, prompts, 16, 8, 3.0); // warm-up: JIT the decode path at every batch size it will see
             run(engine, prompts, 1, 1, 1.0);
 
-            // The tokens after the first, over the time after the first: decoding alone, without reading the prompt. At least
-            // 9 requests and half a row's time: on stories260K 9 requests take 0.1 s, too short to ride out a busy moment.
-            List<Double> single = new ArrayList<>();
-            long singleStart = System.nanoTime();
-            while (single.size() < 9 || System.nanoTime() - singleStart < seconds / 2 * 1e9) {
-                ServingResult r = engine.submit(ServingRequest.tokens("0", prompts.get(0), GenerationOptions.greedy(MAX_TOKENS)), null)
-                        .result().join();
-                single.add((r.completionTokens() - 1) / ((r.duration().toNanos() - r.timeToFirstToken().toNanos()) / 1e9));
-            }
-            single.sort(null);
-            System.out.printf("%nsingle-stream decode (one request at a time, one adapter, median of %d): %.0f tokens/s%n", single.size(),
-                    single.get(single.size() / 2));
+            // The tokens after the first, over the time after the first: decoding alone, without reading the prompt; the
+            // median over one closed-loop client's requests for half a row's time. (A loop of requests on the main thread,
+            // as the first version had, ran at about half the speed of the same loop on a thread of its own on this
+            // machine, under load, for reasons not found; the 1-client row right after it did not.)
+            Row single = run(engine, prompts, 1, 1, seconds / 2);
+            System.out.printf("%nsingle-stream decode (one request at a time, one adapter, median of %d requests): %.0f tokens/s%n",
+                    single.requests, single.decodeMedian);
 
             System.out.println();
             System.out.println("| clients | adapters in the batch | requests | aggregate tokens/s | TTFT p50 ms | TTFT p99 ms | mean rows per step |");
@@ -166,7 +161,8 @@ public final class ServingBench {
         return a;
     }
 
-    record Row(int requests, double tokensPerSecond, double ttftP50Ms, double ttftP99Ms, double rowsPerStep) {
+    /** decodeMedian: the median over the requests of (tokens after the first) / (time after the first). */
+    record Row(int requests, double tokensPerSecond, double ttftP50Ms, double ttftP99Ms, double rowsPerStep, double decodeMedian) {
     }
 
     /**
@@ -210,14 +206,17 @@ public final class ServingBench {
             t.join();
         }
         List<Long> ttft = new ArrayList<>();
+        List<Double> decode = new ArrayList<>();
         for (List<ServingResult> rs : results) {
             for (ServingResult r : rs) {
                 ttft.add(r.timeToFirstToken().toNanos());
+                decode.add((r.completionTokens() - 1) / ((r.duration().toNanos() - r.timeToFirstToken().toNanos()) / 1e9));
             }
         }
         long[] sorted = ttft.stream().mapToLong(Long::longValue).sorted().toArray();
+        decode.sort(null);
         return new Row(sorted.length, generated / wall, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
-                rowsPerStep);
+                rowsPerStep, decode.isEmpty() ? Double.NaN : decode.get(decode.size() / 2));
     }
 
     private static double percentile(long[] sorted, double p) {
