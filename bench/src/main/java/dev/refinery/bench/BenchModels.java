@@ -1,11 +1,16 @@
 package dev.refinery.bench;
 
+import dev.refinery.engine.LanguageModel;
+import dev.refinery.engine.io.HfModelWriter;
 import dev.refinery.engine.io.Llama2cCheckpoint;
+import dev.refinery.engine.io.SpecialTokenIds;
 import dev.refinery.engine.lora.LoraConfig;
 import dev.refinery.engine.model.ModelConfig;
 import dev.refinery.engine.model.ModelWeights;
 import dev.refinery.engine.nn.TokenBatch;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -40,6 +45,24 @@ final class BenchModels {
     static Model stories15mShape() {
         ModelConfig c = ModelConfig.llama2c(288, 768, 6, 6, 6, 32000, SEQ_LEN);
         return new Model("15M (random)", ModelWeights.random(c, 15));
+    }
+
+    /**
+     * {@code m} as a {@link LanguageModel}, which is what the serving engine takes: its weights written as a Hugging Face
+     * directory under {@code dir} (F32 safetensors, read back by the engine's own loader) with a stand-in BPE
+     * tokenizer.json of one made-up piece per id ({@code <unk>}, {@code <s>}, {@code </s>}, then {@code t3}, {@code t4}, ...).
+     * For benchmarks that feed token ids: the tokenizer only turns generated ids back into (meaningless) text.
+     */
+    static LanguageModel asLanguageModel(Model m, Path dir) throws IOException {
+        HfModelWriter.write(m.weights(), dir, SpecialTokenIds.of(1, 2));
+        StringBuilder vocab = new StringBuilder("\"<unk>\": 0, \"<s>\": 1, \"</s>\": 2");
+        for (int id = 3; id < m.config().vocabSize(); id++) {
+            vocab.append(", \"t").append(id).append("\": ").append(id);
+        }
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"added_tokens\": [], \"normalizer\": null,"
+                + " \"pre_tokenizer\": null, \"decoder\": null, \"model\": {\"type\": \"BPE\", \"unk_token\": \"<unk>\", \"vocab\": {"
+                + vocab + "}, \"merges\": []}}", StandardCharsets.UTF_8);
+        return LanguageModel.load(dir);
     }
 
     /** {@link #BATCH} sequences of {@link #SEQ_LEN} random tokens; every position after the first is a target. */
