@@ -21,6 +21,16 @@ public record CatalogBackend(String id, String displayName, BillingFormula billi
         servingCutoffs = servingCutoffs == null ? List.of() : List.copyOf(servingCutoffs);
     }
 
+    /**
+     * The serving cutoff that has passed for {@code model} on {@code day}, if one has. The most specific prefix decides: an
+     * {@code ft:gpt-4.1-nano} model is not one of the {@code ft:gpt-4.1} family.
+     */
+    public Optional<ProviderCutoff> servingEnded(String model, java.time.LocalDate day) {
+        return servingCutoffs.stream().filter(cutoff -> cutoff.covers(model))
+                .max(java.util.Comparator.comparingInt(cutoff -> cutoff.specificity(model)))
+                .filter(cutoff -> !day.isBefore(cutoff.from()));
+    }
+
     /** A backend with no announced cutoff. */
     public CatalogBackend(String id, String displayName, BillingFormula billing, List<String> notes,
                           List<CatalogModel> models, CatalogModel defaultModel) {

@@ -51,6 +51,7 @@ class PipelineEndToEndTest {
     private GatewayClient gateway;
     private TopicProbe kafka;
     private Path work;
+    private TogetherChatStub together;
 
     @BeforeAll
     void startEverything() throws Exception {
@@ -64,6 +65,7 @@ class PipelineEndToEndTest {
         // Lost events are looked for every 2 s (in production: 5 min) among items older than the production grace of 10
         // minutes, longer than any outage here: only the lost-event test, which runs last, shortens it.
         common.put("refinery.reconcile.interval", "2s");
+        together = TogetherChatStub.start();
         Map<String, String> upstreamOf = Map.of("validation-service", "ingest-service", "eval-service", "training-service");
         for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service", "inference-service")) {
             Map<String, String> config = new HashMap<>(common);
@@ -73,6 +75,14 @@ class PipelineEndToEndTest {
             if (name.equals("eval-service")) {
                 // A server models can be registered from; nothing listens there, and registering one calls nothing.
                 config.put("refinery.eval.endpoints." + MATRIX_SERVER + ".url", "http://127.0.0.1:9/v1");
+            }
+            if (name.equals("training-service")) {
+                // Projects' provider keys are stored (encrypted) here, and Together's chat API is the stub's.
+                config.put("refinery.training.secrets.key", java.util.Base64.getEncoder().encodeToString(new byte[32]));
+                config.put("refinery.training.providers.together.inference-url", together.baseUrl());
+            }
+            if (name.equals("inference-service")) {
+                config.put("refinery.inference.training-url", services.get("training-service").url());
             }
             services.put(name, new ServiceProcess(ROOT, name, config, work.resolve("logs")).start());
         }
@@ -96,6 +106,9 @@ class PipelineEndToEndTest {
         java.util.Collections.reverse(reversed);
         for (ServiceProcess s : reversed) {
             s.close();
+        }
+        if (together != null) {
+            together.close();
         }
         if (stack != null) {
             stack.close();
@@ -318,6 +331,26 @@ class PipelineEndToEndTest {
     }
 
     /** Every route of the gateway's OpenAPI document, four ways: see {@link IsolationMatrix}. */
+    @Test
+    void aModelTogetherKeepsIsServedThroughTogethersApiWithTheProjectsOwnKey() throws Exception {
+        gateway.putJson("v1/tenants/default/secrets/together", Map.of("apiKey", TogetherChatStub.TENANT_KEY));
+        // eval-service announces the version of a job Together ran (no Together job runs here: the event stands in for it).
+        String version = "mv-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String payload = """
+            {"tenant":"default","modelVersionId":"%s","name":"x","jobId":"ft-%s","baseModel":"meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",\
+            "backend":"together","artifact":{"type":"provider-model","providerModel":"%s"},"registeredAt":"%s"}"""
+                .formatted(version, java.util.UUID.randomUUID().toString().replace("-", ""), TogetherChatStub.MODEL, java.time.Instant.now());
+        dev.refinery.testing.ContractSchemas.assertValid("model-registered", 1, payload);
+        kafka.send("model-registered", version, payload, "ce_specversion", "1.0", "ce_id", java.util.UUID.randomUUID().toString(),
+                "ce_type", "refinery.model-registered.v1", "ce_source", "/refinery/eval-service", "ce_subject", version,
+                "ce_time", java.time.Instant.now().toString(), "content-type", "application/json");
+
+        OpenAiClientCheck openAi = new OpenAiClientCheck(services.get("gateway").url() + "/v1", stack.adminKey());
+        assertEquals(TogetherChatStub.ANSWER, openAi.awaitListedThenAsk(version, DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60)));
+        assertEquals(TogetherChatStub.ANSWER, openAi.askStreaming(version, DemoPipeline.STORY_REQUEST), "streamed through two relays");
+        assertEquals(2, together.requestsWithTheTenantsKey(), "both asked Together with the project's key, as Together's model");
+    }
+
     @Test
     @Order(Integer.MAX_VALUE - 1) // after the others: it aims another tenant's key at what they made
     void noRouteLetsATenantReadChangeOrSpendWhatBelongsToAnother() throws Exception {

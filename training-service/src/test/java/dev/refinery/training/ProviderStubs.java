@@ -37,6 +37,7 @@ public class ProviderStubs implements QuarkusTestResourceLifecycleManager {
                 Map.entry("refinery.training.providers.together.base-url", base + "/together/v1"),
                 Map.entry("refinery.training.providers.fireworks.base-url", base + "/fireworks/v1"),
                 Map.entry("refinery.training.providers.openai.base-url", base + "/openai/v1"),
+                Map.entry("refinery.training.providers.together.inference-url", base + "/together/v1"),
                 Map.entry("refinery.training.providers.together.api-key", "tg-test-key-0123456789"),
                 Map.entry("refinery.training.providers.openai.api-key", "sk-test-key-0123456789"),
                 Map.entry("refinery.training.providers.fireworks.api-key", ""),

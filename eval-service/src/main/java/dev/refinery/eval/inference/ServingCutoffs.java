@@ -7,9 +7,7 @@ import dev.refinery.catalog.ProviderCutoff;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,21 +18,20 @@ import java.util.Optional;
  */
 public final class ServingCutoffs {
 
-    private final Map<ProviderKind, List<ProviderCutoff>> byProvider;
+    private final Map<ProviderKind, CatalogBackend> byProvider;
     private final Clock clock;
 
-    private ServingCutoffs(Map<ProviderKind, List<ProviderCutoff>> byProvider, Clock clock) {
+    private ServingCutoffs(Map<ProviderKind, CatalogBackend> byProvider, Clock clock) {
         this.byProvider = byProvider;
         this.clock = clock;
     }
 
     /** The cutoffs of the catalog's together, fireworks and openai backends; an OpenAI-compatible server has none. */
     public static ServingCutoffs from(ModelCatalog catalog, Clock clock) {
-        Map<ProviderKind, List<ProviderCutoff>> byProvider = new EnumMap<>(ProviderKind.class);
+        Map<ProviderKind, CatalogBackend> byProvider = new EnumMap<>(ProviderKind.class);
         for (ProviderKind kind : ProviderKind.values()) {
             if (catalog.backendIds().contains(kind.wireName())) {
-                CatalogBackend backend = catalog.backend(kind.wireName());
-                byProvider.put(kind, backend.servingCutoffs());
+                byProvider.put(kind, catalog.backend(kind.wireName()));
             }
         }
         return new ServingCutoffs(byProvider, clock);
@@ -42,12 +39,8 @@ public final class ServingCutoffs {
 
     /** The cutoff that has passed for this endpoint's model, if one has (days are UTC). */
     public Optional<ProviderCutoff> passed(Endpoint endpoint) {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        String model = endpoint.model();
-        // The most specific prefix decides: an "ft:gpt-4.1-nano" model is not one of the "ft:gpt-4.1" family.
-        return byProvider.getOrDefault(endpoint.kind(), List.of()).stream()
-                .filter(cutoff -> cutoff.covers(model))
-                .max(Comparator.comparingInt(cutoff -> cutoff.specificity(model)))
-                .filter(cutoff -> !today.isBefore(cutoff.from()));
+        CatalogBackend backend = byProvider.get(endpoint.kind());
+        return backend == null ? Optional.empty()
+                : backend.servingEnded(endpoint.model(), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
     }
 }

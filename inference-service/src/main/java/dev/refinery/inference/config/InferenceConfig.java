@@ -31,6 +31,12 @@ public interface InferenceConfig {
     @WithDefault("2")
     int fullModels();
 
+    /**
+     * training-service's base URL: models a provider keeps are asked through it, with the project's key (which never leaves
+     * it). Empty: such models are refused.
+     */
+    Optional<String> trainingUrl();
+
     /** Where downloaded adapters and models are unpacked before loading. Empty: a folder under java.io.tmpdir. */
     Optional<Path> workDir();
 

@@ -64,9 +64,9 @@ public class ChatCompletionsResource {
     private Response answer(String body) {
         ChatCompletionRequest request = ChatRequestParser.parse(body);
         ServedTarget target = resolver.resolve(caller.tenant(), request.model());
-        Optional<ServerRoute> server = servers.route(target);
+        Optional<ServerRoute> server = servers.route(target, caller.tenant());
         if (server.isPresent()) {
-            return answers.askServer(server.get(), target, body, "/chat/completions");
+            return answers.askServer(server.get(), target, caller.tenant(), body, "/chat/completions");
         }
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();

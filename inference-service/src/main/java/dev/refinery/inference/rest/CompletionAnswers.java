@@ -72,12 +72,12 @@ class CompletionAnswers {
      * The operator's server answers at {@code path}; one that no longer knows an adapter it was given (it restarted) is given
      * it again and asked once more.
      */
-    Response askServer(ServerRoute route, ServedTarget target, String body, String path) {
+    Response askServer(ServerRoute route, ServedTarget target, String tenant, String body, String path) {
         ServerProxy.Answer answer = proxy.send(route, path, readObject(body));
         if (answer.modelNotFound() && route.adapterVersion() != null) {
             answer.discard();
             servers.forget(route);
-            route = servers.route(target).orElseThrow();
+            route = servers.route(target, tenant).orElseThrow();
             answer = proxy.send(route, path, readObject(body));
         }
         metrics.proxied(target.model(), route.server());

@@ -58,9 +58,9 @@ public class TextCompletionsResource {
     private Response answer(String body) {
         TextCompletionRequest request = TextRequestParser.parse(body);
         ServedTarget target = resolver.resolve(caller.tenant(), request.model());
-        Optional<ServerRoute> server = servers.route(target);
+        Optional<ServerRoute> server = servers.route(target, caller.tenant());
         if (server.isPresent()) {
-            return answers.askServer(server.get(), target, body, "/completions");
+            return answers.askServer(server.get(), target, caller.tenant(), body, "/completions");
         }
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();

@@ -28,14 +28,26 @@ public class InferenceServers {
     @Inject
     LoraLoading loras;
 
-    /** The server that answers {@code target}, with its adapter loaded; empty when the engine does (or nothing can). */
-    public Optional<ServerRoute> route(ServedTarget target) {
+    @Inject
+    ProviderRoutes providers;
+
+    /** The providers whose models training-service asks for us, with the project's key. */
+    private static final java.util.Set<String> PROVIDERS = java.util.Set.of("together", "fireworks", "openai");
+
+    /**
+     * The server that answers {@code target} for {@code tenant}, with its adapter loaded; empty when the engine does (or
+     * nothing can).
+     */
+    public Optional<ServerRoute> route(ServedTarget target, String tenant) {
         if (target.kind() == ServedTarget.Kind.HOSTED) {
+            if (target.backend() != null && PROVIDERS.contains(target.backend())) {
+                return providers.route(target, tenant);
+            }
             if (target.backend() == null || !target.backend().startsWith(ENDPOINT_PREFIX)) {
                 return Optional.empty();
             }
             String name = target.backend().substring(ENDPOINT_PREFIX.length());
-            return Optional.ofNullable(config.servers().get(name)).map(s -> new ServerRoute(name, s, target.providerModel(), null));
+            return Optional.ofNullable(config.servers().get(name)).map(s -> route(name, s, target.providerModel(), null));
         }
         Optional<Map.Entry<String, InferenceConfig.Server>> server = servingBase(target.baseModel());
         if (server.isEmpty()) {
@@ -44,14 +56,14 @@ public class InferenceServers {
         String name = server.get().getKey();
         InferenceConfig.Server s = server.get().getValue();
         return switch (target.kind()) {
-            case BASE -> Optional.of(new ServerRoute(name, s, s.servedBaseName().orElse(target.baseModel()), null));
+            case BASE -> Optional.of(route(name, s, s.servedBaseName().orElse(target.baseModel()), null));
             case ADAPTER -> {
                 if (s.adapterDir().isEmpty()) {
                     throw OpenAiException.unservable(target.model(), "the inference server " + name + " serves " + target.baseModel()
                             + " but has no adapter-dir to load adapters from (refinery.inference.servers." + name + ".adapter-dir)");
                 }
                 loras.ensureLoaded(name, s, target);
-                yield Optional.of(new ServerRoute(name, s, target.versionId(), target.versionId()));
+                yield Optional.of(route(name, s, target.versionId(), target.versionId()));
             }
             default -> Optional.empty(); // a whole fine-tuned model runs on the engine
         };
@@ -88,6 +100,11 @@ public class InferenceServers {
         if (route.adapterVersion() != null) {
             loras.forget(route.server(), route.adapterVersion());
         }
+    }
+
+    private static ServerRoute route(String name, InferenceConfig.Server s, String model, String adapterVersion) {
+        return new ServerRoute(name, ServerProxy.root(s), "", s.apiKey().filter(k -> !k.isBlank())
+                .map(k -> Map.of("Authorization", "Bearer " + k)).orElse(Map.of()), model, adapterVersion);
     }
 
     private Optional<Map.Entry<String, InferenceConfig.Server>> servingBase(String baseModel) {

@@ -33,10 +33,10 @@ public class ServerProxy {
      * The server's answer at {@code path} ({@code /chat/completions} or {@code /completions}), or its refusal; {@code notFound} when it does not know the model (it may have forgotten an adapter). */
     public Answer send(ServerRoute route, String path, ObjectNode request) {
         request.put("model", route.model());
-        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(root(route.config()) + path)).timeout(ANSWER_WITHIN)
+        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(route.root() + path + route.query())).timeout(ANSWER_WITHIN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString()));
-        route.config().apiKey().filter(k -> !k.isBlank()).ifPresent(k -> call.header("Authorization", "Bearer " + k));
+        route.headers().forEach(call::header);
         HttpResponse<InputStream> response;
         try {
             response = http.send(call.build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -62,7 +62,8 @@ public class EnginePool {
         if (target.kind() == ServedTarget.Kind.HOSTED) {
             throw notServable(target, "it answers through " + target.backend() + " (" + target.providerModel() + "): "
                     + (target.backend().startsWith("endpoint:") ? "this service has no server of that name (refinery.inference.servers."
-                    + target.backend().substring("endpoint:".length()) + ".url)" : "serving it through its provider is not built yet"));
+                    + target.backend().substring("endpoint:".length()) + ".url)" : "this service has no training-service to ask "
+                    + target.backend() + " through (refinery.inference.training-url)"));
         }
         if (!models.has(target.baseModel())) {
             throw notServable(target, "it is a fine-tune of " + target.baseModel() + ", which neither this server's engine (it has: "

@@ -115,6 +115,12 @@ public interface TrainingSettings {
 
         /** Fireworks only: FIREWORKS_ACCOUNT_ID. */
         Optional<String> accountId();
+
+        /**
+         * Root of the provider's chat-completions API, when a stub's (tests) or a proxy's; unset: the provider's public one
+         * (Together and OpenAI serve it under the fine-tuning API's root, Fireworks under /inference/v1).
+         */
+        Optional<String> inferenceUrl();
     }
 
     /**

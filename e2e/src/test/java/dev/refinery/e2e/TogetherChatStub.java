@@ -1,0 +1,65 @@
+package dev.refinery.e2e;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+
+/**
+ * Together's {@code POST /v1/chat/completions} (its documented OpenAI-compatible shape, providers.md §4) for one fine-tune it
+ * keeps, answering only the project's own key: a whole answer, or the same as server-sent chunks when streamed.
+ */
+final class TogetherChatStub implements AutoCloseable {
+
+    static final String MODEL = "acme/Meta-Llama-3.1-8B-Instruct-Reference-story-ft";
+    static final String TENANT_KEY = "tg-e2e-project-key-0123456789";
+    static final String ANSWER = "Once upon a time, there was a little girl named Mia.";
+    private static final String PATH = "/v1/chat/completions";
+
+    private final WireMockServer server;
+
+    private TogetherChatStub(WireMockServer server) {
+        this.server = server;
+    }
+
+    static TogetherChatStub start() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        server.stubFor(post(urlEqualTo(PATH)).atPriority(5).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(MODEL)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"id\":\"tg-1\",\"object\":\"chat.completion\",\"created\":1796601600,\"model\":\"" + MODEL + "\",\"choices\":[{"
+                                + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + ANSWER + "\"},\"logprobs\":null,"
+                                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":13,\"total_tokens\":25}}")));
+        String chunk = "data: {\"id\":\"tg-2\",\"object\":\"chat.completion.chunk\",\"created\":1796601600,\"model\":\"" + MODEL
+                + "\",\"choices\":[{\"index\":0,\"delta\":{%s},\"logprobs\":null,\"finish_reason\":%s}]}\n\n";
+        server.stubFor(post(urlEqualTo(PATH)).atPriority(1).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(MODEL))).withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(
+                        chunk.formatted("\"role\":\"assistant\",\"content\":\"\"", "null")
+                                + chunk.formatted("\"content\":\"Once upon a time, \"", "null")
+                                + chunk.formatted("\"content\":\"there was a little girl named Mia.\"", "null")
+                                + chunk.formatted("", "\"stop\"") + "data: [DONE]\n\n")));
+        return new TogetherChatStub(server);
+    }
+
+    /** The API root inference goes to: {@code <base>/v1}. */
+    String baseUrl() {
+        return server.baseUrl() + "/v1";
+    }
+
+    int requestsWithTheTenantsKey() {
+        return server.findAll(postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(MODEL)))).size();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
