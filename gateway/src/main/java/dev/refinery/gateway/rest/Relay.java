@@ -1,6 +1,7 @@
 package dev.refinery.gateway.rest;
 
 import dev.refinery.gateway.client.UpstreamResponse;
+import dev.refinery.kit.relay.PassThrough;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -21,22 +22,7 @@ final class Relay {
         if (upstream.status() >= 400) {
             return of(upstream);
         }
-        java.io.InputStream body = upstream.body();
-        jakarta.ws.rs.core.StreamingOutput copy = out -> {
-            try (body) {
-                byte[] buffer = new byte[8192];
-                int n;
-                while ((n = body.read(buffer)) >= 0) {
-                    try {
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    } catch (java.io.IOException clientGone) {
-                        return; // the client left: closing the service's answer (try-with-resources) tells it to stop
-                    }
-                }
-            }
-        };
-        Response.ResponseBuilder response = Response.status(upstream.status()).entity(copy);
+        Response.ResponseBuilder response = Response.status(upstream.status()).entity(PassThrough.of(upstream.body()));
         upstream.contentType().ifPresent(type -> response.header(HttpHeaders.CONTENT_TYPE, type));
         response.header(HttpHeaders.CACHE_CONTROL, "no-cache");
         return response.build();

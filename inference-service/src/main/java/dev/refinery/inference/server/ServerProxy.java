@@ -3,10 +3,10 @@ package dev.refinery.inference.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refinery.inference.config.InferenceConfig;
 import dev.refinery.inference.openai.OpenAiException;
+import dev.refinery.kit.relay.PassThrough;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,22 +80,7 @@ public class ServerProxy {
             int status = response.statusCode();
             String type = response.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON);
             if (status / 100 == 2) {
-                InputStream body = response.body();
-                StreamingOutput copy = out -> {
-                    try (body) {
-                        byte[] buffer = new byte[8192];
-                        int n;
-                        while ((n = body.read(buffer)) >= 0) {
-                            try {
-                                out.write(buffer, 0, n);
-                                out.flush();
-                            } catch (IOException clientGone) {
-                                return; // closing the server's answer tells it to stop
-                            }
-                        }
-                    }
-                };
-                return Response.ok(copy).type(type).header("Cache-Control", "no-cache").build();
+                return Response.ok(PassThrough.of(response.body())).type(type).header("Cache-Control", "no-cache").build();
             }
             String text = read();
             if (status == 400 || status == 422) {

@@ -3,6 +3,7 @@ package dev.refinery.training.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.catalog.ProviderCutoff;
+import dev.refinery.kit.relay.PassThrough;
 import dev.refinery.training.backend.Backends;
 import dev.refinery.training.config.TrainingSettings;
 import dev.refinery.training.service.CatalogHolder;
@@ -11,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,22 +89,7 @@ public class ProviderInference {
             Thread.currentThread().interrupt();
             return refusal(503, "interrupted", "the call to " + provider + " was interrupted");
         }
-        InputStream in = answer.body();
-        StreamingOutput copy = out -> {
-            try (in) {
-                byte[] buffer = new byte[8192];
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    try {
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    } catch (IOException callerGone) {
-                        return; // closing the provider's answer stops it
-                    }
-                }
-            }
-        };
-        Response.ResponseBuilder r = Response.status(answer.statusCode()).entity(copy)
+        Response.ResponseBuilder r = Response.status(answer.statusCode()).entity(PassThrough.of(answer.body()))
                 .type(answer.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON));
         answer.headers().firstValue("Retry-After").ifPresent(v -> r.header("Retry-After", v));
         return r.build();
