@@ -68,7 +68,8 @@ public class TogetherStub implements QuarkusTestResourceLifecycleManager {
                 .willReturn(completion(CHATTY_JUDGE, "Well, both answers have their merits.")));
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder completion(String model, String content) {
+    /** A chat completion object in the OpenAI-compatible shape every provider and server here answers (also VllmStub's). */
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder completion(String model, String content) {
         ObjectNode body = JSON.createObjectNode().put("id", "chatcmpl-1").put("object", "chat.completion").put("created", 1796601600)
                 .put("model", model);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
