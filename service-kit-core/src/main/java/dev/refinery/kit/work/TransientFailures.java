@@ -65,8 +65,21 @@ public final class TransientFailures implements Predicate<Throwable> {
             if (t.getMessage() != null && t.getMessage().contains("Unable to acquire JDBC Connection")) {
                 return true;
             }
+            if (commitLostWithoutCause(t)) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /**
+     * The transaction manager's "could not commit" with nothing under it: the database went away during the commit itself
+     * (seen in the end-to-end outage test, where a dead-lettered job-completed was the result). Nothing of the work was
+     * kept (the inbox row rolled back with it), so trying again is safe; a refusal by the database (a constraint) comes
+     * with its cause and stays permanent.
+     */
+    private static boolean commitLostWithoutCause(Throwable t) {
+        return t.getCause() == null && "jakarta.transaction.RollbackException".equals(t.getClass().getName());
     }
 
     /**
