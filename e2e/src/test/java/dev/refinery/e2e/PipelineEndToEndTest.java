@@ -67,14 +67,17 @@ class PipelineEndToEndTest {
         common.put("refinery.reconcile.interval", "2s");
         together = TogetherChatStub.start();
         Map<String, String> upstreamOf = Map.of("validation-service", "ingest-service", "eval-service", "training-service");
-        for (String name : List.of("ingest-service", "validation-service", "training-service", "eval-service", "inference-service")) {
+        // inference-service before eval-service: eval-service asks hosted models at its door.
+        for (String name : List.of("ingest-service", "validation-service", "training-service", "inference-service", "eval-service")) {
             Map<String, String> config = new HashMap<>(common);
             if (upstreamOf.containsKey(name)) {
                 config.put("refinery.reconcile.upstream-url", services.get(upstreamOf.get(name)).url());
             }
             if (name.equals("eval-service")) {
-                // A server models can be registered from; nothing listens there, and registering one calls nothing.
+                // A server models can be registered from. Nothing listens at this URL: eval-service asks the server's models at
+                // inference-service's door, which knows the server by the same name.
                 config.put("refinery.eval.endpoints." + MATRIX_SERVER + ".url", "http://127.0.0.1:9/v1");
+                config.put("refinery.eval.inference-url", services.get("inference-service").url());
             }
             if (name.equals("training-service")) {
                 // Projects' provider keys are stored (encrypted) here, and Together's chat API is the stub's.
@@ -83,6 +86,9 @@ class PipelineEndToEndTest {
             }
             if (name.equals("inference-service")) {
                 config.put("refinery.inference.training-url", services.get("training-service").url());
+                // The operator's server "lab": the stub's OpenAI-compatible API, with its key.
+                config.put("refinery.inference.servers." + MATRIX_SERVER + ".url", together.baseUrl());
+                config.put("refinery.inference.servers." + MATRIX_SERVER + ".api-key", TogetherChatStub.TENANT_KEY);
             }
             services.put(name, new ServiceProcess(ROOT, name, config, work.resolve("logs")).start());
         }
@@ -345,10 +351,36 @@ class PipelineEndToEndTest {
                 "ce_type", "refinery.model-registered.v1", "ce_source", "/refinery/eval-service", "ce_subject", version,
                 "ce_time", java.time.Instant.now().toString(), "content-type", "application/json");
 
+        int askedBefore = together.requestsWithTheTenantsKey(); // the stub also plays an operator's server in another test
         OpenAiClientCheck openAi = new OpenAiClientCheck(services.get("gateway").url() + "/v1", stack.adminKey());
         assertEquals(TogetherChatStub.ANSWER, openAi.awaitListedThenAsk(version, DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60)));
         assertEquals(TogetherChatStub.ANSWER, openAi.askStreaming(version, DemoPipeline.STORY_REQUEST), "streamed through two relays");
-        assertEquals(2, together.requestsWithTheTenantsKey(), "both asked Together with the project's key, as Together's model");
+        assertEquals(askedBefore + 2, together.requestsWithTheTenantsKey(), "both asked Together with the project's key, as Together's model");
+    }
+
+    /**
+     * One inference path: eval-service asks a model of the operator's server, and its base model on the same server, at
+     * inference-service's door as the project, as an application asks them (eval-service's own URL for the server leads
+     * nowhere), and the evaluation completes on their answers.
+     */
+    @Test
+    void aServersModelIsEvaluatedAgainstItsBaseThroughInferenceServicesDoor() throws Exception {
+        Path file = concat(work.resolve("door-stories.jsonl"), "train.jsonl", "validation.jsonl", "test.jsonl");
+        String datasetId = gateway.uploadDataset(file, "door-stories", null).path("id").asText();
+        JsonNode dataset = await(() -> gateway.get("v1/datasets/" + datasetId),
+                d -> List.of("VALID", "INVALID").contains(d.path("validation").path("status").asText()));
+        assertEquals("VALID", dataset.path("validation").path("status").asText(), dataset.toString());
+        String version = gateway.postJson("v1/registry/models", Map.of("endpoint", MATRIX_SERVER, "model", TogetherChatStub.MODEL,
+                "baseModel", TogetherChatStub.BASE), null).path("id").asText();
+        int candidateAsked = together.requestsFor(TogetherChatStub.MODEL);
+        int baseAsked = together.requestsFor(TogetherChatStub.BASE);
+
+        String evalId = gateway.postJson("v1/evals", Map.of("candidate", version, "datasetId", datasetId, "maxItems", 4), null)
+                .path("id").asText();
+        JsonNode eval = await(() -> gateway.get("v1/evals/" + evalId), e -> List.of("COMPLETED", "FAILED").contains(e.path("status").asText()));
+        assertEquals("COMPLETED", eval.path("status").asText(), eval.toString());
+        assertTrue(together.requestsFor(TogetherChatStub.MODEL) > candidateAsked, "the candidate answered through the door");
+        assertTrue(together.requestsFor(TogetherChatStub.BASE) > baseAsked, "its base model too, on the same server");
     }
 
     @Test

@@ -12,13 +12,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 /**
  * Together's {@code POST /v1/chat/completions} (its documented OpenAI-compatible shape, providers.md §4) for one fine-tune it
- * keeps, answering only the project's own key: a whole answer, or the same as server-sent chunks when streamed.
+ * keeps and its base model, answering only the project's own key: a whole answer, or the same as server-sent chunks when
+ * streamed. The same OpenAI-compatible shape stands in for an operator's server too.
  */
 final class TogetherChatStub implements AutoCloseable {
 
     static final String MODEL = "acme/Meta-Llama-3.1-8B-Instruct-Reference-story-ft";
     static final String TENANT_KEY = "tg-e2e-project-key-0123456789";
     static final String ANSWER = "Once upon a time, there was a little girl named Mia.";
+    /** The base model of {@link #MODEL}, which answers too (an evaluation compares the two). */
+    static final String BASE = "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference";
+    static final String BASE_ANSWER = "A story.";
     private static final String PATH = "/v1/chat/completions";
 
     private final WireMockServer server;
@@ -36,6 +40,12 @@ final class TogetherChatStub implements AutoCloseable {
                         "{\"id\":\"tg-1\",\"object\":\"chat.completion\",\"created\":1796601600,\"model\":\"" + MODEL + "\",\"choices\":[{"
                                 + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + ANSWER + "\"},\"logprobs\":null,"
                                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":13,\"total_tokens\":25}}")));
+        server.stubFor(post(urlEqualTo(PATH)).atPriority(5).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(BASE)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"id\":\"tg-3\",\"object\":\"chat.completion\",\"created\":1796601600,\"model\":\"" + BASE + "\",\"choices\":[{"
+                                + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + BASE_ANSWER + "\"},\"logprobs\":null,"
+                                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15}}")));
         String chunk = "data: {\"id\":\"tg-2\",\"object\":\"chat.completion.chunk\",\"created\":1796601600,\"model\":\"" + MODEL
                 + "\",\"choices\":[{\"index\":0,\"delta\":{%s},\"logprobs\":null,\"finish_reason\":%s}]}\n\n";
         server.stubFor(post(urlEqualTo(PATH)).atPriority(1).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
@@ -54,8 +64,13 @@ final class TogetherChatStub implements AutoCloseable {
     }
 
     int requestsWithTheTenantsKey() {
+        return requestsFor(MODEL);
+    }
+
+    /** Requests for {@code model} with {@link #TENANT_KEY}. */
+    int requestsFor(String model) {
         return server.findAll(postRequestedFor(urlEqualTo(PATH)).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
-                .withRequestBody(matchingJsonPath("$.model", equalTo(MODEL)))).size();
+                .withRequestBody(matchingJsonPath("$.model", equalTo(model)))).size();
     }
 
     @Override

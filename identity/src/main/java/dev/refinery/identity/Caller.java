@@ -28,6 +28,23 @@ public record Caller(String subject, String tenant, Scope scope) {
         return new Caller(serviceName, null, Scope.ADMIN);
     }
 
+    /**
+     * One of Refinery's services asking on a tenant's behalf with the tenant's own view (eval-service asking a project's
+     * models at inference-service's door): it sees only that tenant's resources, and whoever reads the subject can tell a
+     * service from a person or a program of the tenant (serving does not capture such a request as the project's traffic).
+     */
+    public static Caller serviceFor(String serviceName, String tenant) {
+        return new Caller(SERVICE_PREFIX + serviceName, Objects.requireNonNull(tenant, "tenant"), Scope.WRITE);
+    }
+
+    /** The subject of a service acting for a tenant; an API key's subject is its {@code rfy_} prefix, never this. */
+    public static final String SERVICE_PREFIX = "service:";
+
+    /** Whether one of Refinery's services asks on the tenant's behalf ({@link #serviceFor}). */
+    public boolean isServiceForTenant() {
+        return tenant != null && subject.startsWith(SERVICE_PREFIX);
+    }
+
     public boolean isService() {
         return tenant == null;
     }

@@ -3,6 +3,7 @@ package dev.refinery.inference;
 import dev.refinery.datasets.check.CheckOptions;
 import dev.refinery.datasets.check.DatasetChecker;
 import dev.refinery.datasets.report.DatasetReport;
+import dev.refinery.identity.Caller;
 import dev.refinery.identity.IdentityTokens;
 import dev.refinery.identity.Scope;
 import dev.refinery.inference.capture.RetentionSweep;
@@ -96,6 +97,19 @@ class CaptureTest {
         assertFalse(r.prettify().contains("mia.jones@example.com"));
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("refinery_inference_captured_records_total{tenant=\"" + tenant + "\"} 2.0"), "captured per tenant");
+    }
+
+    @Test
+    void whatEvalServiceAsksOnTheProjectsBehalfIsNotItsTrafficAndIsNotCaptured() throws InterruptedException {
+        enable(List.of());
+        String asked = given().header(IdentityTokens.HEADER, TestIdentity.tokens().mint(Caller.serviceFor("eval-service", tenant)))
+                .contentType(ContentType.JSON).body(Map.of("model", "stories260K", "temperature", 0, "max_tokens", 8,
+                        "messages", List.of(Map.of("role", "user", "content", EMAIL_PROMPT)))).when().post("/v1/chat/completions")
+                .then().statusCode(200).extract().jsonPath().getString("id");
+        String traffic = chat(EMAIL_PROMPT, 8, false);
+        awaitRecords(1);
+        Thread.sleep(1000); // capture runs after the answer, on one thread, in order: give the other the time it would take
+        assertEquals(List.of(traffic), records().getList("id"), "the project's own request only, not " + asked);
     }
 
     @Test

@@ -115,6 +115,54 @@ class ServerRoutingTest {
     }
 
     @Test
+    void aServersModelNamedDirectlyIsAnsweredThereAndAServerNotConfiguredHereIsUnknown() {
+        TestIdentity.actAs("direct-" + ServingFixtures.hex().substring(0, 8));
+        String direct = "endpoint:" + VllmServerStub.NAME + ":" + VllmServerStub.SERVED;
+        given().contentType(ContentType.JSON).body(Map.of("model", direct, "messages", HI)).when().post("/v1/chat/completions")
+                .then().statusCode(200).body("choices[0].message.content", equalTo("the served model's answer"));
+        given().when().get("/v1/models/" + direct).then().statusCode(200).body("id", equalTo(direct))
+                .body("owned_by", equalTo("endpoint:" + VllmServerStub.NAME));
+        given().contentType(ContentType.JSON).body(Map.of("model", "endpoint:no-such-server:m", "messages", HI)).when()
+                .post("/v1/chat/completions").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+        given().contentType(ContentType.JSON).body(Map.of("model", "endpoint:" + VllmServerStub.NAME + ":", "messages", HI)).when()
+                .post("/v1/chat/completions").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+    }
+
+    @Test
+    void whatAServerAnswersIsCapturedLikeWhatTheEngineAnswersWholeAndStreamedButNotWhatEvalServiceAsks() throws Exception {
+        String tenant = "capture-gpu-" + ServingFixtures.hex().substring(0, 8);
+        TestIdentity.actAs(tenant);
+        given().contentType(ContentType.JSON).body(Map.of("enabled", true)).when().put("/v1/capture/settings").then().statusCode(200);
+        String model = "endpoint:" + VllmServerStub.NAME + ":" + VllmServerStub.CAPTURED;
+        String whole = given().contentType(ContentType.JSON).body(Map.of("model", model, "messages", HI)).when()
+                .post("/v1/chat/completions").then().statusCode(200).extract().jsonPath().getString("id");
+        given().header(dev.refinery.identity.IdentityTokens.HEADER, TestIdentity.tokens().mint(dev.refinery.identity.Caller.serviceFor(
+                "eval-service", tenant))).contentType(ContentType.JSON).body(Map.of("model", model, "messages", HI)).when()
+                .post("/v1/chat/completions").then().statusCode(200);
+        String stream = given().contentType(ContentType.JSON).body(Map.of("model", model, "messages", HI, "stream", true,
+                "stream_options", Map.of("include_usage", true))).when().post("/v1/chat/completions").then().statusCode(200).extract().asString();
+        String streamed = io.restassured.path.json.JsonPath.from(stream.lines().filter(l -> l.startsWith("data: {")).findFirst().orElseThrow()
+                .substring("data: ".length())).getString("id");
+        assertTrue(whole.startsWith("chatcmpl-") && !whole.equals(streamed), whole + " " + streamed);
+
+        io.restassured.path.json.JsonPath records = null;
+        for (int i = 0; i < 200 && (records == null || records.getList("$").size() < 2); i++) {
+            Thread.sleep(100); // capture runs after the answer, on a thread of its own
+            records = given().when().get("/v1/capture/records").then().statusCode(200).extract().jsonPath();
+        }
+        Thread.sleep(500); // and in order: had eval-service's request been captured, it would be there by now
+        records = given().when().get("/v1/capture/records").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(streamed, whole), records.getList("id"), records.prettify());
+        assertEquals(List.of("Once upon a time", "Once upon a time"), records.getList("output"));
+        assertEquals(List.of(model, model), records.getList("model"));
+        assertEquals(List.of(true, false), records.getList("streamed"));
+        assertEquals(List.of("stop", "length"), records.getList("finishReason"));
+        assertEquals(List.of(9, 9), records.getList("promptTokens"));
+        assertEquals(List.of(3, 4), records.getList("completionTokens"));
+        assertEquals("user", records.getString("[0].messages[0].role"));
+    }
+
+    @Test
     void aPromotedAdapterIsLoadedAheadOfItsFirstRequestAndLoadedAgainWhenTheServerForgotIt() throws Exception {
         String tenant = "gpu-" + ServingFixtures.hex().substring(0, 8);
         TestIdentity.actAs(tenant);

@@ -33,6 +33,8 @@ public class VllmServerStub implements QuarkusTestResourceLifecycleManager {
     static final String BASE = "meta-llama/Llama-3.1-8B-Instruct";
     static final String SERVED = "story-lora";
     static final String BROKEN = "broken-model";
+    /** Answers with a new response id each time, whole or streamed with its usage (capture keeps answers by their id). */
+    static final String CAPTURED = "captured-lora";
     static final String SERVER_ADAPTER_DIR = "/mnt/refinery-adapters";
     static final String KEY = "vllm-test-key";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +67,23 @@ public class VllmServerStub implements QuarkusTestResourceLifecycleManager {
                                 + "\"delta\":{\"role\":\"assistant\",\"content\":\"Once upon\"},\"finish_reason\":null}]}\n\n"
                                 + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"adapter\",\"choices\":[{\"index\":0,"
                                 + "\"delta\":{\"content\":\" a time\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")));
+        String id = "chatcmpl-{{randomValue length=24 type='ALPHANUMERIC'}}";
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(5).withRequestBody(matchingJsonPath("$.model", equalTo(CAPTURED)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withTransformers("response-template")
+                        .withBody("{\"id\":\"" + id + "\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + CAPTURED
+                                + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Once upon a time\"},"
+                                + "\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,\"total_tokens\":13}}")));
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(1).withRequestBody(matchingJsonPath("$.model", equalTo(CAPTURED)))
+                .withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withTransformers("response-template")
+                        .withBody("{{#assign 'id'}}" + id + "{{/assign}}"
+                                + "data: {\"id\":\"{{id}}\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + CAPTURED
+                                + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Once upon\"},\"finish_reason\":null}]}\n\n"
+                                + "data: {\"id\":\"{{id}}\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + CAPTURED
+                                + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" a time\"},\"finish_reason\":\"stop\"}]}\n\n"
+                                + "data: {\"id\":\"{{id}}\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + CAPTURED
+                                + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}\n\n"
+                                + "data: [DONE]\n\n")));
         server.stubFor(post(urlEqualTo("/v1/completions")).withRequestBody(matchingJsonPath("$.model", equalTo(BASE)))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
                         "{\"id\":\"cmpl-vllm\",\"object\":\"text_completion\",\"created\":1,\"model\":\"" + BASE + "\",\"choices\":[{"

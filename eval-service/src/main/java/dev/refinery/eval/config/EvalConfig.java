@@ -50,14 +50,25 @@ public interface EvalConfig {
     Duration maxRetryBackoff();
 
     /**
-     * Where the models a provider keeps are asked for their answers, per backend ({@code together}, {@code fireworks},
+     * Refinery's inference-service ({@code http://host:8085}): where every model that answers through an API (a model a
+     * provider or an operator's server keeps, their base models, a judge) is asked, the way an application asks it: through
+     * the same door, with the project's own provider key (training-service keeps it) and the operator's servers as
+     * inference-service knows them. Unset (a standalone eval-service, its own tests): such models are asked directly, with
+     * {@link #providers()} and {@link #endpoints()}.
+     */
+    Optional<String> inferenceUrl();
+
+    /**
+     * Without {@link #inferenceUrl()}: where the models a provider keeps are asked for their answers, per backend ({@code together}, {@code fireworks},
      * {@code openai}): {@code refinery.eval.providers.together.api-key} and, to point elsewhere (a proxy, a stub),
      * {@code base-url}. A backend without a key has its models registered but not evaluated.
      */
     Map<String, ProviderEndpoint> providers();
 
     /**
-     * OpenAI-compatible inference servers the operator runs (vLLM, TGI, ...), by a name of its choosing:
+     * OpenAI-compatible inference servers the operator runs (vLLM, TGI, ...), by a name of its choosing (with
+     * {@link #inferenceUrl()}: the names projects may register models from; inference-service's server of the same name
+     * answers, and {@code url} is not used):
      * {@code refinery.eval.endpoints.lab-vllm.url=http://vllm:8000/v1} and, when the server wants one, {@code api-key}. A project
      * registers a model such a server answers under a name ({@code POST /registry/models}) and evaluates it like any version.
      * Only servers named here can be asked: a project never makes this service call a URL of its choosing.

@@ -55,8 +55,8 @@ public class Graders {
                 + "' is not one of " + String.join(", ", GraderKind.names())).with("field", "kind"));
         GraderConfigs.validate(kind, config);
         if (kind == GraderKind.PAIRWISE_JUDGE && !endpoints.configured(config.get("backend").asText())) {
-            throw GraderConfigs.invalid("config.backend", "this service has no API key for " + config.get("backend").asText()
-                    + " to ask a judge there: set " + ModelEndpoints.setting(config.get("backend").asText()));
+            throw GraderConfigs.invalid("config.backend", "this service cannot ask a judge on " + config.get("backend").asText()
+                    + ": set " + endpoints.setting(config.get("backend").asText()));
         }
         Grader g = new Grader();
         g.id = "gr-" + UUID.randomUUID().toString().replace("-", "");
@@ -98,7 +98,7 @@ public class Graders {
         GraderKind kind = GraderKind.named(g.kind).orElseThrow();
         JsonNode config = config(g);
         if (kind == GraderKind.PAIRWISE_JUDGE) {
-            return new PairwiseJudge(resolved, tenant, endpoints.endpoint(config.get("backend").asText(), config.get("model").asText()),
+            return new PairwiseJudge(resolved, tenant, endpoints.endpoint(tenant, config.get("backend").asText(), config.get("model").asText()),
                     config.path("instructions").asText(null), inference);
         }
         return CodeGrader.of(kind, config);

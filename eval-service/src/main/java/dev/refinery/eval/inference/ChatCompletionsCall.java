@@ -1,6 +1,7 @@
 package dev.refinery.eval.inference;
 
 import dev.refinery.engine.chat.ChatMessage;
+import dev.refinery.identity.IdentityTokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,9 @@ final class ChatCompletionsCall {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(requestBody(endpoint.model(), messages, decoding), StandardCharsets.UTF_8));
         endpoint.key().ifPresent(key -> request.header("Authorization", "Bearer " + key));
+        if (endpoint.identity() != null) {
+            request.header(IdentityTokens.HEADER, endpoint.identity().get());
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -81,6 +85,11 @@ final class ChatCompletionsCall {
             return new AttemptOutcome.Fatal(InferenceErrorCodes.ENDPOINT_UNAUTHORIZED, "the endpoint refused "
                     + (endpoint.key().isPresent() ? "the API key" : "the request without an API key (none is configured)")
                     + " (HTTP " + status + ": " + error.message() + ")");
+        }
+        if (status == 404 && endpoint.identity() != null) {
+            // inference-service learns a version from model-registered, which may still be on its way: asked again shortly.
+            return new AttemptOutcome.Retryable(status, "inference-service does not know the model (yet): " + error.message(),
+                    java.util.Optional.empty());
         }
         if (endpoint.kind() == ProviderKind.FIREWORKS && status == 404 && error.saysNotDeployed()) {
             return new AttemptOutcome.Fatal(InferenceErrorCodes.MODEL_GONE, "no Fireworks deployment serves this model;"

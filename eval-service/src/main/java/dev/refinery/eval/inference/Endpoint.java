@@ -3,14 +3,17 @@ package dev.refinery.eval.inference;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One model behind an OpenAI-shaped chat-completions API: {@code POST {baseUrl}/chat/completions} with
  * {@code model}. The API key is optional (a local vLLM often has none) and never appears in {@link #toString()}.
  *
- * @param baseUrl the API root including its version, e.g. {@code https://api.together.xyz/v1}
+ * @param baseUrl  the API root including its version, e.g. {@code https://api.together.xyz/v1}
+ * @param identity for Refinery's own inference-service: a fresh signed identity per request (it outlives none of them);
+ *                 null for an API asked with a key
  */
-public record Endpoint(ProviderKind kind, URI baseUrl, String model, String apiKey) {
+public record Endpoint(ProviderKind kind, URI baseUrl, String model, String apiKey, Supplier<String> identity) {
 
     public Endpoint {
         Objects.requireNonNull(kind, "kind");
@@ -30,8 +33,17 @@ public record Endpoint(ProviderKind kind, URI baseUrl, String model, String apiK
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
     }
 
+    public Endpoint(ProviderKind kind, URI baseUrl, String model, String apiKey) {
+        this(kind, baseUrl, model, apiKey, null);
+    }
+
     public Endpoint(ProviderKind kind, String baseUrl, String model, String apiKey) {
-        this(kind, URI.create(baseUrl), model, apiKey);
+        this(kind, URI.create(baseUrl), model, apiKey, null);
+    }
+
+    /** {@code model} at Refinery's inference-service ({@code baseUrl}: its {@code /v1}), asked with {@code identity}. */
+    public static Endpoint door(String baseUrl, String model, Supplier<String> identity) {
+        return new Endpoint(ProviderKind.OPENAI_COMPATIBLE, URI.create(baseUrl), model, null, java.util.Objects.requireNonNull(identity));
     }
 
     public Optional<String> key() {
@@ -49,6 +61,6 @@ public record Endpoint(ProviderKind kind, URI baseUrl, String model, String apiK
 
     @Override
     public String toString() {
-        return "Endpoint[" + describe() + (apiKey == null ? ", no key" : ", key set") + "]";
+        return "Endpoint[" + describe() + (apiKey != null ? ", key set" : identity != null ? ", as the project" : ", no key") + "]";
     }
 }

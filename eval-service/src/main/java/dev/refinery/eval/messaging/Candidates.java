@@ -77,8 +77,8 @@ final class Candidates {
         };
         if (type == null || !inBucket) {
             return new Reading(produced(e, e.backend(), ArtifactType.PROVIDER_MODEL, null, null, a.providerModel()),
-                    "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend() + ", and this service has no API key "
-                            + "for " + e.backend() + " (" + ModelEndpoints.setting(e.backend()) + ")");
+                    "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend() + ", and this service cannot ask "
+                            + e.backend());
         }
         return new Reading(produced(e, e.backend(), type, a.bucket(), a.key(), null), null);
     }

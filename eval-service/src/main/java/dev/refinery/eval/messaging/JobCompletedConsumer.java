@@ -70,7 +70,8 @@ public class JobCompletedConsumer {
         if (!applied) {
             LOG.debugf("job-completed %s already processed", ce.id());
         } else if (!reading.evaluable(endpoints)) {
-            LOG.infof("job %s: nothing to evaluate, %s", event.jobId(), reading.noEvaluationBecause());
+            LOG.infof("job %s: nothing to evaluate, %s%s", event.jobId(), reading.noEvaluationBecause(),
+                    reading.produced() == null ? "" : " (set " + endpoints.setting(reading.produced().backend()) + ")");
         }
     }
 }

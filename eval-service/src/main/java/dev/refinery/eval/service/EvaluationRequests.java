@@ -124,7 +124,7 @@ public class EvaluationRequests {
         for (ModelVersion v : baseline == null ? List.of(candidate) : List.of(candidate, baseline)) {
             if (!v.artifactType.inBucket() && !endpoints.configured(v.backend)) {
                 throw ApiException.conflict("EVAL_MODEL_NOT_EVALUABLE", v.id + " is a model " + v.backend + " answers (" + v.providerModel
-                        + "), and this service cannot ask " + v.backend + ": set " + ModelEndpoints.setting(v.backend));
+                        + "), and this service cannot ask " + v.backend + ": set " + endpoints.setting(v.backend));
             }
         }
         Evaluation e = record(candidate, baseline, null, items.datasetId(), policy, primary != null ? primary : policy.metric(), extra,

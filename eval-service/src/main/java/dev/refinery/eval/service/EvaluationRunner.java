@@ -151,7 +151,7 @@ public class EvaluationRunner {
     private List<String> answers(EvaluationTask task, EvaluatedModel model, List<List<ChatMessage>> prompts, Path dir) {
         if (model.onEndpoint()) {
             try {
-                return inference.answerAll(task.tenant(), endpoints.endpoint(model), prompts, new Decoding(0, task.maxTokens(), task.stop()));
+                return inference.answerAll(task.tenant(), endpoints.endpoint(task.tenant(), model), prompts, new Decoding(0, task.maxTokens(), task.stop()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while " + model.describe() + " answered", e);

@@ -276,4 +276,29 @@ class InferenceClientTest {
         assertEquals(1, requests.size());
         assertTrue(!requests.get(0).containsHeader("Authorization"));
     }
+
+    @Test
+    void inferenceServiceIsAskedWithASignedIdentityPerRequestAndNoKey() throws Exception {
+        answerEveryQuestion(3, "mv-1");
+        java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
+        Endpoint door = Endpoint.door(stub.baseUrl() + "/v1", "mv-1", () -> "identity-" + minted.incrementAndGet());
+        client().answerAll(TENANT, door, questions(3), Decoding.greedy(4));
+        List<LoggedRequest> requests = stub.findAll(postRequestedFor(urlEqualTo(PATH)));
+        assertEquals(3, requests.size());
+        assertEquals(3, minted.get(), "one identity per request: none outlives an evaluation");
+        assertTrue(requests.stream().noneMatch(r -> r.containsHeader("Authorization")));
+        assertEquals(java.util.Set.of("identity-1", "identity-2", "identity-3"), requests.stream()
+                .map(r -> r.getHeader(dev.refinery.identity.IdentityTokens.HEADER)).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void aModelInferenceServiceDoesNotKnowYetIsAskedAgainUntilItDoes() throws Exception {
+        stub.stubFor(post(urlEqualTo(PATH)).inScenario("read model").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(404, "The model 'mv-2' does not exist.", "invalid_request_error", "model_not_found")).willSetStateTo("registered"));
+        stub.stubFor(post(urlEqualTo(PATH)).inScenario("read model").whenScenarioStateIs("registered")
+                .willReturn(completion("mv-2", "known now")));
+        Endpoint door = Endpoint.door(stub.baseUrl() + "/v1", "mv-2", () -> "identity");
+        assertEquals(List.of("known now"), client().answerAll(TENANT, door, questions(1), Decoding.greedy(4)));
+        assertEquals(1, waits.size(), "one wait, then the model was known");
+    }
 }

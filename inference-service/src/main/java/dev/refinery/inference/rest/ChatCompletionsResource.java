@@ -1,10 +1,12 @@
 package dev.refinery.inference.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.engine.serve.ServingRequest;
 import dev.refinery.engine.serve.ServingResult;
 import dev.refinery.engine.serve.TokenListener;
 import dev.refinery.inference.capture.CaptureRecorder;
 import dev.refinery.inference.capture.CapturedAnswer;
+import dev.refinery.inference.capture.ProxiedAnswer;
 import dev.refinery.inference.openai.ChatCompletion;
 import dev.refinery.inference.openai.ChatCompletionRequest;
 import dev.refinery.inference.openai.ChatRequestParser;
@@ -28,6 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * OpenAI's {@code POST /v1/chat/completions}: the request as OpenAI defines it, answered by the engine that serves the named
@@ -53,6 +56,9 @@ public class ChatCompletionsResource {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    ObjectMapper json;
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
@@ -63,26 +69,37 @@ public class ChatCompletionsResource {
 
     private Response answer(String body) {
         ChatCompletionRequest request = ChatRequestParser.parse(body);
-        ServedTarget target = resolver.resolve(caller.tenant(), request.model());
-        Optional<ServerRoute> server = servers.route(target, caller.tenant());
+        String tenant = caller.tenant();
+        ServedTarget target = resolver.resolve(tenant, request.model());
+        // eval-service asking the project's models is not the project's traffic: never captured
+        boolean traffic = !caller.get().isServiceForTenant();
+        Optional<ServerRoute> server = servers.route(target, tenant);
         if (server.isPresent()) {
-            return answers.askServer(server.get(), target, caller.tenant(), body, "/chat/completions");
+            return answers.askServer(server.get(), target, tenant, body, "/chat/completions", arrived -> {
+                if (traffic) {
+                    ProxiedAnswer.read(arrived, json).ifPresent(a -> capture.answered(new CapturedAnswer(tenant, a.id(), request.model(),
+                            target, request.messages(), a.result(), CompletionAnswers.finishReason(a.result()), a.streamed(), Instant.now())));
+                }
+            });
         }
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();
-        String tenant = caller.tenant();
+        Consumer<ServingResult> keep = r -> {
+            if (traffic) {
+                capture.answered(captured(tenant, id, request, target, r, request.sampling().stream()));
+            }
+        };
         ServingRequest.Prompt prompt = new ServingRequest.Prompt.Chat(request.messages());
         if (!request.sampling().stream()) {
             Completions.Started started = answers.start(target, prompt, request.sampling(), TokenListener.NONE);
             ServingResult r = answers.whole(started);
-            capture.answered(captured(tenant, id, request, target, r, false));
+            keep.accept(r);
             return Response.ok(ChatCompletion.of(id, created, started.model(), r.text(), CompletionAnswers.finishReason(r),
                     Usage.of(r.promptTokens(), r.completionTokens()))).type(MediaType.APPLICATION_JSON).build();
         }
         StreamRelay relay = new StreamRelay();
         Completions.Started started = answers.start(target, prompt, request.sampling(), relay);
-        return answers.stream(started, relay, StreamFormat.CHAT, id, created, request.sampling().includeUsage(),
-                r -> capture.answered(captured(tenant, id, request, target, r, true)));
+        return answers.stream(started, relay, StreamFormat.CHAT, id, created, request.sampling().includeUsage(), keep);
     }
 
     /** What capture keeps of an answer (whether the project captures is decided on the capture thread, off this one). */

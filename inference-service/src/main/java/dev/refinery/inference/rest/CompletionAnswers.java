@@ -12,6 +12,7 @@ import dev.refinery.inference.openai.StreamFormat;
 import dev.refinery.inference.server.InferenceServers;
 import dev.refinery.inference.server.ServerProxy;
 import dev.refinery.inference.server.ServerRoute;
+import dev.refinery.inference.server.WatchedAnswer;
 import dev.refinery.inference.service.Completions;
 import dev.refinery.inference.service.ServedTarget;
 import dev.refinery.inference.service.ServingMetrics;
@@ -69,10 +70,11 @@ class CompletionAnswers {
     }
 
     /**
-     * The operator's server answers at {@code path}; one that no longer knows an adapter it was given (it restarted) is given
-     * it again and asked once more.
+     * The operator's server (or a provider) answers at {@code path}; one that no longer knows an adapter it was given (it
+     * restarted) is given it again and asked once more. A success that reaches the caller whole is handed to {@code whole}.
      */
-    Response askServer(ServerRoute route, ServedTarget target, String tenant, String body, String path) {
+    Response askServer(ServerRoute route, ServedTarget target, String tenant, String body, String path,
+                       Consumer<WatchedAnswer.Arrived> whole) {
         ServerProxy.Answer answer = proxy.send(route, path, readObject(body));
         if (answer.modelNotFound() && route.adapterVersion() != null) {
             answer.discard();
@@ -81,7 +83,7 @@ class CompletionAnswers {
             answer = proxy.send(route, path, readObject(body));
         }
         metrics.proxied(target.model(), route.server());
-        return answer.relay();
+        return answer.relay(whole);
     }
 
     Completions.Started start(ServedTarget target, ServingRequest.Prompt prompt, Sampling sampling, TokenListener listener) {

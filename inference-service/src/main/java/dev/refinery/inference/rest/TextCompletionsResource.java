@@ -60,7 +60,7 @@ public class TextCompletionsResource {
         ServedTarget target = resolver.resolve(caller.tenant(), request.model());
         Optional<ServerRoute> server = servers.route(target, caller.tenant());
         if (server.isPresent()) {
-            return answers.askServer(server.get(), target, caller.tenant(), body, "/completions");
+            return answers.askServer(server.get(), target, caller.tenant(), body, "/completions", arrived -> { });
         }
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();

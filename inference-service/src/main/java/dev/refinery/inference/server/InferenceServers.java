@@ -2,6 +2,7 @@ package dev.refinery.inference.server;
 
 import dev.refinery.inference.config.InferenceConfig;
 import dev.refinery.inference.openai.OpenAiException;
+import dev.refinery.inference.service.HostedModels;
 import dev.refinery.inference.service.ServedTarget;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,7 +21,6 @@ import java.util.Optional;
 public class InferenceServers {
 
     private static final Logger LOG = Logger.getLogger(InferenceServers.class);
-    private static final String ENDPOINT_PREFIX = "endpoint:";
 
     @Inject
     InferenceConfig config;
@@ -31,23 +31,17 @@ public class InferenceServers {
     @Inject
     ProviderRoutes providers;
 
-    /** The providers whose models training-service asks for us, with the project's key. */
-    private static final java.util.Set<String> PROVIDERS = java.util.Set.of("together", "fireworks", "openai");
-
     /**
      * The server that answers {@code target} for {@code tenant}, with its adapter loaded; empty when the engine does (or
      * nothing can).
      */
     public Optional<ServerRoute> route(ServedTarget target, String tenant) {
         if (target.kind() == ServedTarget.Kind.HOSTED) {
-            if (target.backend() != null && PROVIDERS.contains(target.backend())) {
+            if (HostedModels.isProvider(target.backend())) {
                 return providers.route(target, tenant);
             }
-            if (target.backend() == null || !target.backend().startsWith(ENDPOINT_PREFIX)) {
-                return Optional.empty();
-            }
-            String name = target.backend().substring(ENDPOINT_PREFIX.length());
-            return Optional.ofNullable(config.servers().get(name)).map(s -> route(name, s, target.providerModel(), null));
+            return HostedModels.serverOf(target.backend()).flatMap(name -> Optional.ofNullable(config.servers().get(name))
+                    .map(s -> route(name, s, target.providerModel(), null)));
         }
         Optional<Map.Entry<String, InferenceConfig.Server>> server = servingBase(target.baseModel());
         if (server.isEmpty()) {
@@ -67,6 +61,11 @@ public class InferenceServers {
             }
             default -> Optional.empty(); // a whole fine-tuned model runs on the engine
         };
+    }
+
+    /** Whether the operator configured a server named {@code name}. */
+    public boolean has(String name) {
+        return config.servers().containsKey(name);
     }
 
     /** Whether an operator's server serves the base model {@code id}. */

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Asks an operator's server for a chat completion on the caller's behalf: the caller's request as it came (already checked
@@ -38,6 +39,7 @@ public class ServerProxy {
                 .POST(HttpRequest.BodyPublishers.ofString(request.toString()));
         route.headers().forEach(call::header);
         HttpResponse<InputStream> response;
+        long startedAt = System.nanoTime();
         try {
             response = http.send(call.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
@@ -46,17 +48,19 @@ public class ServerProxy {
             Thread.currentThread().interrupt();
             throw ServerErrors.unreachable(route.server(), e);
         }
-        return new Answer(route, response);
+        return new Answer(route, response, startedAt);
     }
 
     /** One answer of a server, to relay or to refuse. */
     public static final class Answer {
         private final ServerRoute route;
         private final HttpResponse<InputStream> response;
+        private final long startedAt;
 
-        Answer(ServerRoute route, HttpResponse<InputStream> response) {
+        Answer(ServerRoute route, HttpResponse<InputStream> response, long startedAt) {
             this.route = route;
             this.response = response;
+            this.startedAt = startedAt;
         }
 
         public boolean modelNotFound() {
@@ -77,10 +81,16 @@ public class ServerProxy {
          * the request (400, 422) as it is; a 429 as a 429 with its Retry-After; any other failure as 502.
          */
         public Response relay() {
+            return relay(arrived -> { });
+        }
+
+        /** {@link #relay()}, and a success that reaches its end is handed to {@code whole} too (body and timings). */
+        public Response relay(Consumer<WatchedAnswer.Arrived> whole) {
             int status = response.statusCode();
             String type = response.headers().firstValue("Content-Type").orElse(MediaType.APPLICATION_JSON);
             if (status / 100 == 2) {
-                return Response.ok(PassThrough.of(response.body())).type(type).header("Cache-Control", "no-cache").build();
+                return Response.ok(PassThrough.of(new WatchedAnswer(response.body(), startedAt, whole))).type(type)
+                        .header("Cache-Control", "no-cache").build();
             }
             String text = read();
             if (status == 400 || status == 422) {

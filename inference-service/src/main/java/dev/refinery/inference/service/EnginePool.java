@@ -61,8 +61,8 @@ public class EnginePool {
     public Route route(ServedTarget target) {
         if (target.kind() == ServedTarget.Kind.HOSTED) {
             throw notServable(target, "it answers through " + target.backend() + " (" + target.providerModel() + "): "
-                    + (target.backend().startsWith("endpoint:") ? "this service has no server of that name (refinery.inference.servers."
-                    + target.backend().substring("endpoint:".length()) + ".url)" : "this service has no training-service to ask "
+                    + HostedModels.serverOf(target.backend()).map(server -> "this service has no server of that name "
+                    + "(refinery.inference.servers." + server + ".url)").orElse("this service has no training-service to ask "
                     + target.backend() + " through (refinery.inference.training-url)"));
         }
         if (!models.has(target.baseModel())) {

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a request's {@code model} names, for the caller's project: a version ({@code mv-...}), the version of a job
- * ({@code ft-...}), an alias such as {@code champion}, or a base model of the engine or of an operator's server. Another project's version, job or alias
+ * ({@code ft-...}), an alias such as {@code champion}, a base model of the engine or of an operator's server, or a model a
+ * provider or a server keeps named directly ({@link HostedModels}). Another project's version, job or alias
  * is as unknown as one that does not exist.
  */
 @ApplicationScoped
@@ -43,6 +44,12 @@ public class ModelResolver {
         if (engineModels.has(model) || servers.servesBase(model)) {
             return ServedTarget.base(model);
         }
+        // A server's model only where the server is configured here; a provider's whenever named (the provider decides).
+        Optional<ServedTarget> hosted = HostedModels.named(model)
+                .filter(t -> HostedModels.serverOf(t.backend()).map(servers::has).orElse(true));
+        if (hosted.isPresent()) {
+            return hosted.get();
+        }
         throw OpenAiException.modelNotFound(model);
     }
 
@@ -51,7 +58,7 @@ public class ModelResolver {
     public ModelList.Model describe(String tenant, String model) {
         ServedTarget target = resolve(tenant, model);
         if (target.versionId() == null) {
-            return ModelList.Model.of(model, 0, REFINERY);
+            return ModelList.Model.of(model, 0, target.kind() == ServedTarget.Kind.HOSTED ? target.backend() : REFINERY);
         }
         long created = ServedAlias.of(tenant, model).map(a -> a.changedAt.toEpochSecond())
                 .orElseGet(() -> ServedVersion.<ServedVersion>findById(target.versionId()).registeredAt.toEpochSecond());

@@ -30,6 +30,11 @@ public record ServedTarget(String model, String versionId, String baseModel, Kin
         return new ServedTarget(baseModel, null, baseModel, Kind.BASE, null, null, null, null);
     }
 
+    /** {@code model} as {@code backend} (a provider, or endpoint:<server>) serves it, named {@code name} in the request. */
+    public static ServedTarget hosted(String name, String backend, String model) {
+        return new ServedTarget(name, null, model, Kind.HOSTED, null, null, backend, model);
+    }
+
     public static ServedTarget of(ServedVersion v) {
         Kind kind = switch (v.artifactType) {
             case "lora-adapter" -> Kind.ADAPTER;
