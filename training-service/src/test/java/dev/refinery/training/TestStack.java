@@ -60,12 +60,17 @@ public final class TestStack {
 
     /** As {@link #validDataset(int, int)}, uploaded by {@code tenant}: only its jobs may train on it. */
     public String validDataset(String tenant, int trainLines, int validationLines) {
+        return collectionVersion(tenant, null, trainLines, validationLines);
+    }
+
+    /** As {@link #validDataset(String, int, int)}, a version sealed from {@code collectionId} (null: an upload). */
+    public String collectionVersion(String tenant, String collectionId, int trainLines, int validationLines) {
         String id = newDatasetId();
         String train = "datasets/" + id + "/validated/train.jsonl";
         String validation = "datasets/" + id + "/validated/validation.jsonl";
         storage.put(train, exampleLines("train.jsonl", trainLines), "application/x-ndjson");
         storage.put(validation, exampleLines("validation.jsonl", validationLines), "application/x-ndjson");
-        announceValid(tenant, id, trainLines, validationLines);
+        announceValid(tenant, collectionId, id, trainLines, validationLines);
         return id;
     }
 
@@ -75,12 +80,17 @@ public final class TestStack {
     }
 
     public void announceValid(String tenant, String id, int trainLines, int validationLines) {
+        announceValid(tenant, null, id, trainLines, validationLines);
+    }
+
+    /** As {@link #announceValid(String, String, int, int)}, for a version of {@code collectionId} (null: an upload). */
+    public void announceValid(String tenant, String collectionId, String id, int trainLines, int validationLines) {
         String event = """
-                {"tenant": "%s", "datasetId": "%s", "status": "VALID", "records": %d, "validRecords": %d, "invalidRecords": 0, "problems": 0,
+                {"tenant": "%s",%s "datasetId": "%s", "status": "VALID", "records": %d, "validRecords": %d, "invalidRecords": 0, "problems": 0,
                  "bucket": "refinery", "reportKey": "datasets/%s/validated/report.json",
                  "splits": {"train": {"objectKey": "datasets/%s/validated/train.jsonl", "records": %d},
                             "validation": {"objectKey": "datasets/%s/validated/validation.jsonl", "records": %d}},
-                 "validatedAt": "%s"}""".formatted(tenant, id, trainLines + validationLines, trainLines + validationLines, id, id, trainLines, id,
+                 "validatedAt": "%s"}""".formatted(tenant, collectionId == null ? "" : " \"collectionId\": \"" + collectionId + "\",", id, trainLines + validationLines, trainLines + validationLines, id, id, trainLines, id,
                 validationLines, OffsetDateTime.now(ZoneOffset.UTC));
         ContractSchemas.assertValid("dataset-validated", event);
         send("dataset-validated", id, event);

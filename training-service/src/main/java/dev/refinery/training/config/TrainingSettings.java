@@ -67,6 +67,15 @@ public interface TrainingSettings {
     /** The {@code kubernetes} backend: trainer Jobs on the cluster's GPUs (off unless enabled). */
     Kubernetes kubernetes();
 
+    /** Continuous fine-tuning pipelines. */
+    Pipelines pipelines();
+
+    interface Pipelines {
+        /** How often pipelines with something to do are moved on: queued runs started, next attempts submitted. */
+        @WithDefault("10s")
+        String sweepInterval();
+    }
+
     interface Providers {
         Provider together();
 

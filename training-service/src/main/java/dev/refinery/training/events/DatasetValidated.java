@@ -4,10 +4,11 @@ import java.time.OffsetDateTime;
 
 /**
  * What training-service reads of {@code dataset-validated} v1 (contracts/schemas/dataset-validated.v1.json):
- * whose dataset it is, the verdict and where the splits are. Other fields are ignored.
+ * whose dataset it is, the verdict, where the splits are, and the collection it is a sealed version of (absent for an
+ * upload). Other fields are ignored.
  */
 public record DatasetValidated(String tenant, String datasetId, String status, Long records, Long validRecords, String bucket, Splits splits,
-                               OffsetDateTime validatedAt) {
+                               OffsetDateTime validatedAt, String collectionId) {
 
     public static final String TOPIC = "dataset-validated";
     public static final String TYPE = "refinery.dataset-validated.v1";

@@ -31,6 +31,7 @@ public final class DatasetMapper {
         d.testKey = test == null ? null : test.objectKey();
         d.testRecords = test == null ? null : test.records();
         d.validatedAt = e.validatedAt();
+        d.collectionId = e.collectionId();
         d.updatedAt = OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

@@ -58,6 +58,16 @@ public class Dataset extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
 
+    /** The collection this dataset is a sealed version of; null for an upload. */
+    @Column(name = "collection_id")
+    public String collectionId;
+
+    /** The newest VALID version of a collection of {@code tenant}. */
+    public static java.util.Optional<Dataset> newestOfCollection(String tenant, String collectionId) {
+        return find("tenant = ?1 and collectionId = ?2 and status = ?3 order by validatedAt desc", tenant, collectionId, VALID)
+                .firstResultOptional();
+    }
+
     public boolean isValid() {
         return VALID.equals(status);
     }

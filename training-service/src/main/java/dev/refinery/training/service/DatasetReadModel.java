@@ -24,6 +24,9 @@ public class DatasetReadModel {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    PipelineRuns pipelines;
+
     /**
      * Records a validation verdict in the caller's transaction. A verdict older than the one already
      * known (events of a re-validated dataset arriving out of order) is ignored.
@@ -49,6 +52,7 @@ public class DatasetReadModel {
         if (existing == null) {
             d.persist();
         }
+        pipelines.versionValidated(d);
         registry.counter("refinery_training_datasets_recorded_total", "status", d.status).increment();
         LOG.infof("dataset %s is %s (train %s records, validation %s)", d.id, d.status, d.trainRecords, d.validationRecords);
     }

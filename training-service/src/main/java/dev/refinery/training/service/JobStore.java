@@ -29,6 +29,7 @@ import dev.refinery.training.repository.JobStepMetric;
 import dev.refinery.training.repository.JobValidationLoss;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -65,6 +66,9 @@ public class JobStore {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Event<JobEnded> jobEnded;
 
     /** What an attempt at a job needs, read in one transaction. */
     public record Work(String jobId, String tenantId, String backend, String baseModel, TrainingMethod method, String effectiveSpec,
@@ -519,6 +523,7 @@ public class JobStore {
         JobStateMachine.finish(job, outcome, storage.bucket()).persist();
         JobCompleted completed = JobMapper.toCompleted(job);
         outbox.publish(JobCompleted.TOPIC, job.id, completed, JobCompleted.VERSION);
+        jobEnded.fire(new JobEnded(job));
         if (leaseOrNull != null) {
             leases.complete(leaseOrNull);
         } else {

@@ -84,7 +84,7 @@ public final class ReportMapper {
                 event(run, Split.TEST, run.testRecords))
                 : null;
         return new DatasetValidated(run.tenant, run.datasetId, run.status.name(), run.records, run.validRecords, run.invalidRecords, run.problems,
-                bucket, run.reportKey, splits, run.finishedAt);
+                bucket, run.reportKey, splits, run.finishedAt, run.collectionId);
     }
 
     private static ReportView.SplitView split(ValidationRun run, Split s, Long records) {

@@ -121,6 +121,10 @@ public class ValidationRun extends PanacheEntityBase {
     @Column(name = "parent_dataset_id")
     public String parentDatasetId;
 
+    /** The collection this dataset is a sealed version of; null for an upload. */
+    @Column(name = "collection_id")
+    public String collectionId;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

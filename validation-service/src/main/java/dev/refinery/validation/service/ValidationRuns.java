@@ -64,6 +64,7 @@ public class ValidationRuns {
         run.sourceBucket = event.bucket();
         run.sourceKey = event.objectKey();
         run.parentDatasetId = event.parentDatasetId();
+        run.collectionId = event.collectionId();
         ReportMapper.copyChecks(event.checks(), run);
         run.status = RunStatus.PENDING;
         run.createdAt = now();

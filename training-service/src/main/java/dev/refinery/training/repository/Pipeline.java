@@ -1,0 +1,94 @@
+package dev.refinery.training.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Table;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A continuous fine-tuning pipeline of a project: every version sealed from {@link #collectionId} is trained with
+ * {@link #template}, evaluated against the base model and the champion, and promoted or not by the project's policy.
+ */
+@Entity
+@Table(name = "pipeline")
+public class Pipeline extends PanacheEntityBase {
+
+    public enum Status { ACTIVE, PAUSED }
+
+    /** Where a run's job starts: the base model, or the adapter of the pipeline's last promoted run. */
+    public enum ContinueFrom { BASE, CHAMPION }
+
+    @Id
+    public String id;
+
+    @Column(nullable = false)
+    public String tenant;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(name = "collection_id", nullable = false)
+    public String collectionId;
+
+    /** A {@code POST /fine-tunes} body without datasetId and fromJob, as JSON. */
+    @Column(nullable = false)
+    public String template;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "continue_from", nullable = false)
+    public ContinueFrom continueFrom;
+
+    /** Jobs a run may start before it fails (the first one included). */
+    @Column(name = "max_attempts", nullable = false)
+    public int maxAttempts;
+
+    /** What the pipeline's jobs may cost together per {@link #budgetPeriod}; null: no cap of its own. */
+    @Column(name = "budget_usd")
+    public BigDecimal budgetUsd;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "budget_period", nullable = false)
+    public BudgetPeriod budgetPeriod;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Status status;
+
+    @Column(name = "pause_reason")
+    public String pauseReason;
+
+    @Column(name = "created_by", nullable = false)
+    public String createdBy;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public OffsetDateTime updatedAt;
+
+    public static Optional<Pipeline> owned(String tenant, String id) {
+        return find("id = ?1 and tenant = ?2", id, tenant).firstResultOptional();
+    }
+
+    /** The pipeline's row, locked for this transaction: its runs are started one decision at a time. */
+    public static Pipeline locked(String id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    public static List<Pipeline> ofTenant(String tenant) {
+        return list("tenant = ?1 order by createdAt", tenant);
+    }
+
+    public static List<Pipeline> ofCollection(String tenant, String collectionId) {
+        return list("tenant = ?1 and collectionId = ?2", tenant, collectionId);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.refinery.training.rest;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * A run as the API shows it: which version, which job (the last attempt's), which evaluation, promoted or not and why, with
+ * the policy's numbers; or why it failed or was skipped.
+ */
+public record PipelineRunView(String id, String pipelineId, String trigger, String datasetId, String status, int attempts, String jobId,
+                              String fromJobId, String evalId, String modelVersionId, String metric, Double candidateScore,
+                              Double baselineScore, Double championScore, String outcome, String decision, List<String> reasons,
+                              String failureCode, String failureReason, OffsetDateTime createdAt, OffsetDateTime startedAt,
+                              OffsetDateTime finishedAt) {
+}

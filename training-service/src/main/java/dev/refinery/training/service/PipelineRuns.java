@@ -1,0 +1,315 @@
+package dev.refinery.training.service;
+
+import dev.refinery.kit.outbox.Outbox;
+import dev.refinery.kit.problem.ApiException;
+import dev.refinery.training.events.EvalFinished;
+import dev.refinery.training.events.PipelinePaused;
+import dev.refinery.training.events.PipelineRunFinished;
+import dev.refinery.training.mapping.PipelineMapper;
+import dev.refinery.training.repository.Dataset;
+import dev.refinery.training.repository.Job;
+import dev.refinery.training.repository.JobStatus;
+import dev.refinery.training.repository.Pipeline;
+import dev.refinery.training.repository.PipelineRun;
+import dev.refinery.training.rest.PipelineTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The life of pipeline runs. Every step is a short transaction that either happens whole or not at all, and every step can
+ * be taken again after a crash without doing anything twice:
+ * <ul>
+ *   <li>a VALID version of a collection queues a run on each of its pipelines (with the dataset-validated event, once per
+ *       version and pipeline);</li>
+ *   <li>{@link #advance} starts the newest queued run when the pipeline has none under way (older queued ones are
+ *       superseded) and submits the job of a run that has none; a job's idempotency key names its run and attempt, so a
+ *       submission repeated after a crash finds the job it made;</li>
+ *   <li>the job's end ({@link JobEnded}, in the job's own transaction) moves the run to evaluation, or to its next attempt,
+ *       or fails it and pauses the pipeline;</li>
+ *   <li>eval-finished of the run's job ends it with the policy's decision (eval-service promotes; this only records).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class PipelineRuns {
+
+    private static final Logger LOG = Logger.getLogger(PipelineRuns.class);
+
+    @Inject
+    JobService jobs;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** What {@link #advance} decided to submit. */
+    private record Submission(String runId, int attempt, String tenant, PipelineTemplate template, String datasetId, String fromJob,
+                              BigDecimal cap) {
+    }
+
+    /** A version of a collection was validated: a run queued on each of the collection's pipelines, in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void versionValidated(Dataset version) {
+        if (version.collectionId == null || !version.isValid()) {
+            return;
+        }
+        for (Pipeline p : Pipeline.ofCollection(version.tenant, version.collectionId)) {
+            if (PipelineRun.count("pipelineId = ?1 and datasetId = ?2 and trigger = ?3", p.id, version.id, PipelineRun.Trigger.VERSION) == 0) {
+                queue(p, version.id, PipelineRun.Trigger.VERSION);
+            }
+        }
+    }
+
+    /** A run of {@code pipeline} on {@code datasetId}, queued in the caller's transaction; the sweep starts it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public PipelineRun queue(Pipeline pipeline, String datasetId, PipelineRun.Trigger trigger) {
+        PipelineRun run = new PipelineRun();
+        run.id = "pr-" + UUID.randomUUID().toString().replace("-", "");
+        run.pipelineId = pipeline.id;
+        run.tenant = pipeline.tenant;
+        run.trigger = trigger;
+        run.datasetId = datasetId;
+        run.status = PipelineRun.Status.QUEUED;
+        run.createdAt = now();
+        run.persist();
+        LOG.infof("pipeline %s (%s): run %s queued on %s (%s)", pipeline.name, pipeline.id, run.id, datasetId, trigger);
+        return run;
+    }
+
+    /** The pipelines with something to do: a queued run, or a run under way that waits for its job to be submitted. */
+    @Transactional
+    public List<String> pipelinesToAdvance() {
+        return PipelineRun.getEntityManager().createQuery("select distinct r.pipelineId from PipelineRun r where r.status = :queued "
+                + "or (r.status = :training and r.jobId is null)", String.class).setParameter("queued", PipelineRun.Status.QUEUED)
+                .setParameter("training", PipelineRun.Status.TRAINING).getResultList();
+    }
+
+    /** Moves {@code pipelineId} on (see the class comment); safe on any replica, at any time, as often as called. */
+    public void advance(String pipelineId) {
+        Submission next = QuarkusTransaction.requiringNew().call(() -> decide(pipelineId));
+        if (next == null) {
+            return;
+        }
+        try {
+            Job job = jobs.submit(next.template().jobOn(next.datasetId(), next.fromJob(), next.cap()),
+                    PipelineRun.jobKey(next.runId(), next.attempt()), next.tenant()).job();
+            QuarkusTransaction.requiringNew().run(() -> jobSubmitted(next.runId(), next.attempt(), job.id));
+        } catch (ApiException refused) {
+            QuarkusTransaction.requiringNew().run(() -> refused(next.runId(), refused));
+        }
+    }
+
+    /** With the pipeline's row locked: the submission to make next, or null. */
+    private Submission decide(String pipelineId) {
+        Pipeline p = Pipeline.locked(pipelineId);
+        if (p == null) {
+            return null;
+        }
+        Optional<PipelineRun> under = PipelineRun.under(p.id);
+        if (under.isPresent()) {
+            PipelineRun run = under.get(); // its next attempt, or an attempt a crash interrupted; not while paused
+            return run.status == PipelineRun.Status.TRAINING && run.jobId == null && p.status == Pipeline.Status.ACTIVE
+                    ? submission(p, run) : null;
+        }
+        List<PipelineRun> queued = PipelineRun.queued(p.id);
+        if (queued.isEmpty() || p.status != Pipeline.Status.ACTIVE) {
+            return null; // a paused pipeline keeps its queue until it is resumed
+        }
+        PipelineRun run = queued.get(queued.size() - 1);
+        for (PipelineRun older : queued.subList(0, queued.size() - 1)) {
+            end(p, older, PipelineRun.Status.SKIPPED, "PIPELINE_RUN_SUPERSEDED", "version " + run.datasetId
+                    + " arrived before this run started; the pipeline trains on the newest version only");
+        }
+        Optional<BigDecimal> left = budgetLeft(p);
+        if (left.isPresent() && left.get().signum() <= 0) {
+            end(p, run, PipelineRun.Status.SKIPPED, "PIPELINE_BUDGET_SPENT", "the pipeline's budget of $" + p.budgetUsd + " per "
+                    + p.budgetPeriod.name().toLowerCase(java.util.Locale.ROOT) + " is spent");
+            return null;
+        }
+        run.status = PipelineRun.Status.TRAINING;
+        run.attempts = 1;
+        run.startedAt = now();
+        run.fromJobId = p.continueFrom == Pipeline.ContinueFrom.CHAMPION
+                ? PipelineRun.lastPromoted(p.id).map(r -> r.jobId).orElse(null) : null;
+        LOG.infof("pipeline %s: run %s starts on %s%s", p.name, run.id, run.datasetId,
+                run.fromJobId == null ? "" : " from the champion's job " + run.fromJobId);
+        return submission(p, run);
+    }
+
+    private Submission submission(Pipeline p, PipelineRun run) {
+        PipelineTemplate template = PipelineMapper.template(p);
+        BigDecimal cap = budgetLeft(p).map(left -> template.budgetUsd() == null ? left : left.min(template.budgetUsd()))
+                .orElse(template.budgetUsd());
+        return new Submission(run.id, run.attempts, p.tenant, template, run.datasetId, run.fromJobId, cap);
+    }
+
+    private void jobSubmitted(String runId, int attempt, String jobId) {
+        PipelineRun run = locked(runId).map(Locked::run).orElse(null);
+        if (run != null && run.status == PipelineRun.Status.TRAINING && run.attempts == attempt && run.jobId == null) {
+            run.jobId = jobId;
+        }
+    }
+
+    /** The job could not even be submitted: over the budget, the run is skipped; refused otherwise, it fails and pauses. */
+    private void refused(String runId, ApiException refusal) {
+        Optional<Locked> locked = locked(runId);
+        if (locked.isEmpty() || locked.get().run().status != PipelineRun.Status.TRAINING) {
+            return;
+        }
+        Pipeline p = locked.get().pipeline();
+        PipelineRun run = locked.get().run();
+        String why = "the job was refused: " + refusal.getMessage();
+        if ("JOB_OVER_BUDGET".equals(refusal.code())) {
+            end(p, run, PipelineRun.Status.SKIPPED, "PIPELINE_BUDGET_EXCEEDED", why);
+            return;
+        }
+        end(p, run, PipelineRun.Status.FAILED, refusal.code(), why);
+        pause(p, run, refusal.code(), "run " + run.id + " could not start: " + why + "; change the pipeline or resume it once the cause is fixed");
+    }
+
+    /** A job ended, in its own transaction: the run it belongs to moves on. */
+    void jobEnded(@Observes JobEnded ended) {
+        Job job = ended.job();
+        Optional<String> runId = PipelineRun.runOfJobKey(job.idempotencyKey);
+        if (runId.isEmpty()) {
+            return;
+        }
+        Optional<Locked> locked = locked(runId.get());
+        PipelineRun run = locked.map(Locked::run).orElse(null);
+        if (run == null || run.status != PipelineRun.Status.TRAINING || !PipelineRun.jobKey(run.id, run.attempts).equals(job.idempotencyKey)) {
+            return; // an earlier attempt's job, or a run already decided
+        }
+        Pipeline p = locked.get().pipeline();
+        run.jobId = job.id;
+        if (job.status == JobStatus.SUCCEEDED) {
+            run.status = PipelineRun.Status.EVALUATING;
+            LOG.infof("run %s: job %s succeeded; waiting for its evaluation", run.id, job.id);
+            return;
+        }
+        if (job.status == JobStatus.CANCELLED) {
+            end(p, run, PipelineRun.Status.FAILED, "PIPELINE_JOB_CANCELLED", "job " + job.id + " was cancelled: " + job.cancelReason);
+            return; // a person stopped it: not retried, and nothing to alert about
+        }
+        if (run.attempts < p.maxAttempts) {
+            LOG.infof("run %s: job %s failed (%s); attempt %d of %d next", run.id, job.id, job.failureCode, run.attempts + 1, p.maxAttempts);
+            run.attempts++;
+            run.jobId = null; // the sweep submits the next attempt
+            return;
+        }
+        String why = "job " + job.id + " failed (" + job.failureCode + ": " + job.failureReason + ") after " + run.attempts
+                + (run.attempts == 1 ? " attempt" : " attempts");
+        end(p, run, PipelineRun.Status.FAILED, job.failureCode, why);
+        pause(p, run, job.failureCode, "run " + run.id + ": " + why + "; resume the pipeline once the cause is fixed");
+    }
+
+    /** eval-finished: the run whose job it evaluated ends with the evaluation's decision. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void evaluated(EvalFinished e) {
+        if (e.jobId() == null) {
+            return;
+        }
+        Optional<Locked> locked = PipelineRun.idOfJob(e.jobId()).flatMap(this::locked);
+        if (locked.isEmpty() || locked.get().run().status != PipelineRun.Status.EVALUATING) {
+            return; // not a pipeline's job; or a later evaluation of the same job (by hand), which does not change a finished run
+        }
+        Pipeline p = locked.get().pipeline();
+        PipelineRun run = locked.get().run();
+        run.evalId = e.evalId();
+        run.modelVersionId = e.candidateVersionId();
+        if (!e.completed()) {
+            end(p, run, PipelineRun.Status.FAILED, e.failureCode() == null ? "PIPELINE_EVAL_FAILED" : e.failureCode(),
+                    "evaluation " + e.evalId() + " failed: " + e.failureReason());
+            pause(p, run, run.failureCode, "run " + run.id + ": evaluation " + e.evalId() + " failed (" + e.failureReason()
+                    + "); resume the pipeline once the cause is fixed");
+            return;
+        }
+        run.metric = e.metric();
+        run.outcome = e.outcome();
+        run.decision = e.decision();
+        run.reasons = PipelineMapper.reasonsJson(e.reasons());
+        run.candidateScore = e.candidate() == null ? null : e.candidate().metric();
+        run.baselineScore = e.baseline() == null ? null : e.baseline().metric();
+        run.championScore = e.champion() == null ? null : e.champion().metric();
+        end(p, run, PipelineRun.Status.SUCCEEDED, null, null);
+        LOG.infof("pipeline %s: run %s evaluated: %s, %s", p.name, run.id, e.outcome(), e.decision());
+    }
+
+    /** A run and its pipeline, both locked for the transaction. */
+    private record Locked(Pipeline pipeline, PipelineRun run) {
+    }
+
+    /**
+     * {@code runId} and its pipeline, locked in the order every step takes them (the pipeline first, then the run), each
+     * read fresh under its lock.
+     */
+    private Optional<Locked> locked(String runId) {
+        Optional<String> pipelineId = PipelineRun.pipelineOf(runId);
+        if (pipelineId.isEmpty()) {
+            return Optional.empty();
+        }
+        Pipeline p = Pipeline.locked(pipelineId.get());
+        return Optional.of(new Locked(p, PipelineRun.findById(runId, LockModeType.PESSIMISTIC_WRITE)));
+    }
+
+    /** Ends {@code run}, announcing it. */
+    private void end(Pipeline p, PipelineRun run, PipelineRun.Status status, String code, String reason) {
+        run.status = status;
+        run.failureCode = code;
+        run.failureReason = reason;
+        run.finishedAt = now();
+        outbox.publish(PipelineRunFinished.TOPIC, p.id, PipelineMapper.toFinished(p, run), PipelineRunFinished.VERSION);
+        registry.counter("refinery_training_pipeline_runs_total", "status", status.name()).increment();
+        if (status != PipelineRun.Status.SUCCEEDED) {
+            LOG.infof("pipeline %s: run %s %s (%s: %s)", p.name, run.id, status, code, reason);
+        }
+    }
+
+    /** Pauses {@code p} after a failure, with the alert; nothing more starts until a person resumes it. */
+    private void pause(Pipeline p, PipelineRun run, String code, String reason) {
+        p.status = Pipeline.Status.PAUSED;
+        p.pauseReason = reason;
+        p.updatedAt = now();
+        outbox.publish(PipelinePaused.TOPIC, p.id, new PipelinePaused(p.tenant, p.id, p.name, run.id, code, reason, now()),
+                PipelinePaused.VERSION);
+        registry.counter("refinery_training_pipelines_paused_total").increment();
+        LOG.warnf("pipeline %s (%s) paused: %s", p.name, p.id, reason);
+    }
+
+    /**
+     * What the pipeline may still spend in the current period: its budget less what its runs' jobs of the period cost (or,
+     * unfinished, may cost: their estimate's high bound); empty without a budget.
+     */
+    private Optional<BigDecimal> budgetLeft(Pipeline p) {
+        if (p.budgetUsd == null) {
+            return Optional.empty();
+        }
+        OffsetDateTime since = p.budgetPeriod.start(now());
+        List<String> runs = PipelineRun.<PipelineRun>list("pipelineId = ?1 and startedAt >= ?2", p.id, since).stream().map(r -> r.id).toList();
+        BigDecimal spent = BigDecimal.ZERO;
+        for (String runId : runs) {
+            for (Job job : Job.<Job>list("tenantId = ?1 and idempotencyKey like ?2", p.tenant, PipelineRun.jobKeyPrefix(runId) + "%")) {
+                BigDecimal cost = job.actualCostUsd != null ? job.actualCostUsd : job.estimateHighUsd;
+                spent = spent.add(cost == null ? BigDecimal.ZERO : cost);
+            }
+        }
+        return Optional.of(p.budgetUsd.subtract(spent));
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

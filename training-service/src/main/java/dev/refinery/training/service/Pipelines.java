@@ -1,0 +1,196 @@
+package dev.refinery.training.service;
+
+import dev.refinery.kit.problem.ApiException;
+import dev.refinery.training.backend.Backends;
+import dev.refinery.training.mapping.PipelineMapper;
+import dev.refinery.training.mapping.SpecJson;
+import dev.refinery.training.repository.BudgetPeriod;
+import dev.refinery.training.repository.Dataset;
+import dev.refinery.training.repository.Pipeline;
+import dev.refinery.training.repository.PipelineRun;
+import dev.refinery.training.rest.PipelineRequest;
+import dev.refinery.training.rest.PipelineTemplate;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A project's pipelines: created with every field checked (a mistake costs a 400 naming the field, not a failed run later),
+ * listed, paused and resumed by a person, and run by hand on a version. Another project's pipeline answers exactly like one
+ * that does not exist.
+ */
+@ApplicationScoped
+public class Pipelines {
+
+    private static final Logger LOG = Logger.getLogger(Pipelines.class);
+    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
+    private static final Pattern COLLECTION_ID = Pattern.compile("^col-[0-9a-f]{32}$");
+    private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
+    private static final int MOST_ATTEMPTS = 5;
+    private static final int DEFAULT_ATTEMPTS = 2;
+
+    @Inject
+    PipelineRuns runs;
+
+    @Transactional
+    public Pipeline create(String tenant, PipelineRequest body, String createdBy) {
+        if (body == null) {
+            throw invalid("name", "send {\"name\", \"collectionId\", \"template\": {...}}");
+        }
+        if (body.name() == null || !NAME.matcher(body.name()).matches()) {
+            throw invalid("name", "name is 1 to 100 letters, digits, '.', '_' or '-'");
+        }
+        if (body.collectionId() == null || !COLLECTION_ID.matcher(body.collectionId()).matches()) {
+            throw invalid("collectionId", "collectionId is a collection's id (col- followed by 32 hex digits)");
+        }
+        PipelineTemplate template = checked(body.template());
+        Pipeline p = new Pipeline();
+        p.id = "pl-" + UUID.randomUUID().toString().replace("-", "");
+        p.tenant = tenant;
+        p.name = body.name();
+        p.collectionId = body.collectionId();
+        p.template = PipelineMapper.templateJson(template);
+        p.continueFrom = choice(body.continueFrom(), "continueFrom", Pipeline.ContinueFrom.class, Pipeline.ContinueFrom.BASE);
+        p.maxAttempts = body.maxAttempts() == null ? DEFAULT_ATTEMPTS : body.maxAttempts();
+        if (p.maxAttempts < 1 || p.maxAttempts > MOST_ATTEMPTS) {
+            throw invalid("maxAttempts", "maxAttempts is 1 to " + MOST_ATTEMPTS + ", not " + p.maxAttempts);
+        }
+        p.budgetPeriod = BudgetPeriod.MONTH;
+        if (body.budget() != null) {
+            if (body.budget().usd() == null || body.budget().usd().signum() <= 0 || body.budget().usd().compareTo(new BigDecimal("1000000")) > 0) {
+                throw invalid("budget.usd", "budget.usd is a positive amount in US dollars, at most 1000000");
+            }
+            p.budgetUsd = body.budget().usd();
+            p.budgetPeriod = choice(body.budget().period(), "budget.period", BudgetPeriod.class, BudgetPeriod.MONTH);
+        }
+        p.status = Pipeline.Status.ACTIVE;
+        p.createdBy = createdBy;
+        p.createdAt = now();
+        p.updatedAt = p.createdAt;
+        if (Pipeline.count("tenant = ?1 and name = ?2", tenant, p.name) > 0) {
+            throw ApiException.conflict("PIPELINE_NAME_TAKEN", "the project has a pipeline named '" + p.name + "' already").with("field", "name");
+        }
+        p.persist();
+        LOG.infof("pipeline %s (%s) of %s created on collection %s by %s", p.name, p.id, tenant, p.collectionId, createdBy);
+        return p;
+    }
+
+    @Transactional
+    public List<Pipeline> list(String tenant) {
+        return Pipeline.ofTenant(tenant);
+    }
+
+    @Transactional
+    public Pipeline get(String tenant, String id) {
+        return Pipeline.owned(tenant, id).orElseThrow(() -> ApiException.notFound("PIPELINE_NOT_FOUND", "no pipeline " + id + " in this project"));
+    }
+
+    @Transactional
+    public List<PipelineRun> runs(String tenant, String id, int limit) {
+        return PipelineRun.ofPipeline(get(tenant, id).id, Math.max(1, Math.min(limit, 200)));
+    }
+
+    @Transactional
+    public Optional<PipelineRun> lastRun(String pipelineId) {
+        return PipelineRun.ofPipeline(pipelineId, 1).stream().findFirst();
+    }
+
+    /** Nothing new starts until it is resumed; a run under way goes on to its end. */
+    @Transactional
+    public Pipeline pause(String tenant, String id, String by) {
+        Pipeline p = Pipeline.locked(get(tenant, id).id);
+        if (p.status == Pipeline.Status.ACTIVE) {
+            p.status = Pipeline.Status.PAUSED;
+            p.pauseReason = "paused by " + by;
+            p.updatedAt = now();
+        }
+        return p;
+    }
+
+    /** Active again: its queued run (the newest) starts at the next sweep. */
+    @Transactional
+    public Pipeline resume(String tenant, String id) {
+        Pipeline p = Pipeline.locked(get(tenant, id).id);
+        p.status = Pipeline.Status.ACTIVE;
+        p.pauseReason = null;
+        p.updatedAt = now();
+        return p;
+    }
+
+    /** A run by hand on {@code datasetId} (a VALID version of the pipeline's collection), or on the collection's newest. */
+    @Transactional
+    public PipelineRun runByHand(String tenant, String id, String datasetId) {
+        Pipeline p = get(tenant, id);
+        Dataset version;
+        if (datasetId == null) {
+            version = Dataset.newestOfCollection(tenant, p.collectionId).orElseThrow(() -> ApiException.conflict("PIPELINE_NO_VERSION",
+                    "collection " + p.collectionId + " has no validated version yet: seal one first"));
+        } else {
+            if (!DATASET_ID.matcher(datasetId).matches()) {
+                throw invalid("datasetId", "'" + datasetId + "' is not a dataset id (ds- followed by 32 hex digits)");
+            }
+            version = Optional.<Dataset>ofNullable(Dataset.findById(datasetId)).filter(d -> d.tenant.equals(tenant))
+                    .orElseThrow(() -> ApiException.badRequest("PIPELINE_VERSION_UNKNOWN", "no validated dataset " + datasetId
+                            + " in this project").with("field", "datasetId"));
+            if (!version.isValid()) {
+                throw ApiException.badRequest("PIPELINE_VERSION_INVALID", "dataset " + datasetId + " is " + version.status
+                        + "; a run trains on a VALID version").with("field", "datasetId");
+            }
+        }
+        return runs.queue(p, version.id, PipelineRun.Trigger.MANUAL);
+    }
+
+    /** The template, with each field checked the way a job's are that can be checked without a dataset. */
+    private static PipelineTemplate checked(PipelineTemplate t) {
+        if (t == null) {
+            throw invalid("template", "template is the job to train on each version: {\"baseModel\", \"backend\", \"method\", "
+                    + "\"hyperparameters\"}");
+        }
+        if (t.backend() != null && !Backends.isKnown(t.backend())) {
+            throw invalid("template.backend", "template.backend is one of " + String.join(", ", Backends.ALL) + ", not '" + t.backend() + "'");
+        }
+        if (t.method() != null && !List.of("sft", "dpo").contains(t.method().toLowerCase(Locale.ROOT))) {
+            throw invalid("template.method", "template.method is sft or dpo, not '" + t.method() + "'");
+        }
+        List<FieldViolation> violations = SpecJson.read(t.hyperparameters()).violations();
+        if (!violations.isEmpty()) {
+            FieldViolation first = violations.get(0);
+            throw invalid("template.hyperparameters." + first.field(), first.message() + " (allowed: " + first.allowed() + ")");
+        }
+        if (t.budgetUsd() != null && t.budgetUsd().signum() <= 0) {
+            throw invalid("template.budgetUsd", "template.budgetUsd is a positive amount in US dollars");
+        }
+        return t;
+    }
+
+    private static <E extends Enum<E>> E choice(String value, String field, Class<E> type, E fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value.strip())) {
+                return e;
+            }
+        }
+        throw invalid(field, field + " is one of " + java.util.Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", not '" + value + "'");
+    }
+
+    private static ApiException invalid(String field, String detail) {
+        return ApiException.badRequest("PIPELINE_FIELD_INVALID", detail).with("field", field);
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,266 @@
+package dev.refinery.training;
+
+import dev.refinery.kit.storage.ObjectStorage;
+import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.ContractSchemas;
+import dev.refinery.testing.TestIdentity;
+import dev.refinery.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pipelines against the real broker, S3 and PostgreSQL, training on the engine: a sealed version runs on its own (a job,
+ * then the evaluation eval-service would announce), the next continues from the champion's job, a version seen twice runs
+ * once; a run whose job keeps failing fails after the retries and pauses its pipeline with an alert, and nothing starts
+ * until it is resumed; every bad request is refused by field.
+ */
+@QuarkusTest
+@WithTestResource(LocalStackTestResource.class)
+class PipelineFlowTest {
+
+    private static final Duration RUN = Duration.ofSeconds(120);
+    private static final Map<String, Object> QUICK = Map.of("epochs", 1, "batchSize", 8, "learningRate", 0.005);
+
+    @Inject
+    ObjectStorage storage;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+
+    private TestStack stack;
+    private String collection;
+
+    @BeforeEach
+    void connect() {
+        stack = new TestStack(kafka, storage);
+        collection = "col-" + hex();
+    }
+
+    @Test
+    void aSealedVersionRunsOnItsOwnAndTheNextContinuesFromTheChampionsJob() {
+        String pipeline = create(Map.of("name", "stories-" + hex().substring(0, 8), "collectionId", collection, "continueFrom", "champion",
+                "template", Map.of("baseModel", "stories260K", "backend", "local", "hyperparameters", QUICK)));
+        String first = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+
+        JsonPath run = awaitRun(pipeline, 0, "EVALUATING");
+        String job = run.getString("jobId");
+        assertEquals(first, run.getString("datasetId"));
+        assertEquals("version", run.getString("trigger"));
+        assertEquals(1, run.getInt("attempts"));
+        assertNull(run.get("fromJobId"), "no champion yet: from the base model");
+        given().when().get("/jobs/" + job).then().statusCode(200).body("status", equalTo("SUCCEEDED")).body("datasetId", equalTo(first));
+
+        String version = "mv-" + hex();
+        evaluated(job, first, version, "IMPROVED", "PROMOTED");
+        JsonPath ended = awaitRun(pipeline, 0, "SUCCEEDED");
+        assertEquals("PROMOTED", ended.getString("decision"));
+        assertEquals("IMPROVED", ended.getString("outcome"));
+        assertEquals(version, ended.getString("modelVersionId"));
+        assertEquals(0.75, ended.getDouble("candidateScore"), 1e-9);
+        assertEquals(0.0, ended.getDouble("baselineScore"), 1e-9);
+        assertEquals(0.7, ended.getDouble("championScore"), 1e-9, "the golden sample's champion");
+        assertEquals(List.of("pass: opening_match +0.75 over the base model"), ended.getList("reasons"));
+        ConsumerRecord<String, String> finished = stack.probe().await("pipeline-run-finished",
+                r -> pipeline.equals(r.key()) && r.value().contains(ended.getString("id")), RUN);
+        ContractSchemas.assertValid("pipeline-run-finished", 1, finished.value());
+        assertEquals("refinery.pipeline-run-finished.v1", TopicProbe.header(finished, "ce_type"));
+        JsonPath event = JsonPath.from(finished.value());
+        assertEquals("SUCCEEDED", event.getString("status"));
+        assertEquals(job, event.getString("jobId"));
+        assertEquals(collection, event.getString("collectionId"));
+
+        String second = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 20, 4);
+        stack.announceValid(TestIdentity.DEFAULT_TENANT, collection, second, 20, 4); // the same version announced again
+        run = awaitRun(pipeline, 0, "EVALUATING");
+        assertEquals(second, run.getString("datasetId"));
+        assertEquals(job, run.getString("fromJobId"), "continued from the champion's job");
+        assertNotEquals(job, run.getString("jobId"));
+        given().when().get("/jobs/" + run.getString("jobId")).then().statusCode(200).body("fromJob", equalTo(job));
+        assertEquals(2, runs(pipeline).getList("$").size(), "one run per version, however often it is announced");
+        given().when().get("/pipelines/" + pipeline).then().statusCode(200).body("lastRun.id", equalTo(run.getString("id")))
+                .body("status", equalTo("ACTIVE"));
+    }
+
+    @Test
+    void aRunWhoseJobKeepsFailingFailsAfterItsRetriesAndPausesThePipelineWithAnAlertUntilResumed() {
+        String pipeline = create(Map.of("name", "failing-" + hex().substring(0, 8), "collectionId", collection, "maxAttempts", 2,
+                "template", Map.of("hyperparameters", QUICK)));
+        String broken = TestStack.newDatasetId();
+        stack.announceValid(TestIdentity.DEFAULT_TENANT, collection, broken, 16, 4); // VALID, but its files are not there
+
+        JsonPath run = awaitRun(pipeline, 0, "FAILED");
+        assertEquals(2, run.getInt("attempts"), "tried again once, then given up");
+        assertEquals("JOB_DATASET_SPLIT_MISSING", run.getString("failureCode"));
+        JsonPath paused = given().when().get("/pipelines/" + pipeline).then().statusCode(200).extract().jsonPath();
+        assertEquals("PAUSED", paused.getString("status"));
+        assertTrue(paused.getString("pauseReason").contains("after 2 attempts"), paused.prettify());
+        ConsumerRecord<String, String> alert = stack.probe().await("pipeline-paused", r -> pipeline.equals(r.key()), RUN);
+        ContractSchemas.assertValid("pipeline-paused", 1, alert.value());
+        assertEquals(run.getString("id"), JsonPath.from(alert.value()).getString("runId"));
+        long jobs = given().when().get("/jobs?limit=500").then().statusCode(200).extract().jsonPath().getList("datasetId").stream()
+                .filter(broken::equals).count();
+        assertEquals(2, jobs, "two jobs, never a loop of them");
+
+        String good = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        await(() -> runs(pipeline).getList("$").size() == 2 ? runs(pipeline) : null);
+        sleep(Duration.ofSeconds(3)); // three sweeps: a paused pipeline starts nothing
+        assertEquals("QUEUED", runs(pipeline).getString("[0].status"));
+
+        given().when().post("/pipelines/" + pipeline + "/resume").then().statusCode(200).body("status", equalTo("ACTIVE"));
+        run = awaitRun(pipeline, 0, "EVALUATING");
+        assertEquals(good, run.getString("datasetId"));
+    }
+
+    @Test
+    void aRunByHandTakesTheCollectionsNewestVersionOrTheOneNamed() {
+        String pipeline = create(Map.of("name", "by-hand-" + hex().substring(0, 8), "collectionId", collection,
+                "template", Map.of("hyperparameters", QUICK)));
+        given().contentType(ContentType.JSON).body("{}").when().post("/pipelines/" + pipeline + "/runs").then().statusCode(409)
+                .body("code", equalTo("PIPELINE_NO_VERSION"));
+        given().when().post("/pipelines/" + pipeline + "/pause").then().statusCode(200).body("status", equalTo("PAUSED"));
+        String version = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        String upload = stack.validDataset(16, 4);
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", upload)).when().post("/pipelines/" + pipeline + "/runs").then()
+                .statusCode(202).body("trigger", equalTo("manual")).body("datasetId", equalTo(upload)).body("status", equalTo("QUEUED"));
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", stack.invalidDataset())).when().post("/pipelines/" + pipeline + "/runs")
+                .then().statusCode(400).body("code", equalTo("PIPELINE_VERSION_INVALID")).body("field", equalTo("datasetId"));
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", TestStack.newDatasetId())).when().post("/pipelines/" + pipeline + "/runs")
+                .then().statusCode(400).body("code", equalTo("PIPELINE_VERSION_UNKNOWN"));
+        given().when().post("/pipelines/" + pipeline + "/runs").then().statusCode(202).body("datasetId", equalTo(version));
+
+        given().when().post("/pipelines/" + pipeline + "/resume").then().statusCode(200);
+        JsonPath run = awaitRun(pipeline, 0, "EVALUATING");
+        assertEquals(version, run.getString("datasetId"), "the newest queued run starts");
+        assertEquals("SKIPPED", runs(pipeline).getString("[1].status"));
+        assertEquals("PIPELINE_RUN_SUPERSEDED", runs(pipeline).getString("[1].failureCode"));
+    }
+
+    @Test
+    void everyBadFieldIsRefusedByNameAndAnotherProjectsPipelineIsUnknown() {
+        Map<String, Object> good = Map.of("name", "checked-" + hex().substring(0, 8), "collectionId", collection,
+                "template", Map.of("hyperparameters", QUICK));
+        refused(with(good, "name", "no spaces allowed"), "name");
+        refused(with(good, "collectionId", "ds-123"), "collectionId");
+        refused(with(good, "template", null), "template");
+        refused(with(good, "template", Map.of("backend", "colab")), "template.backend");
+        refused(with(good, "template", Map.of("method", "ppo")), "template.method");
+        refused(with(good, "template", Map.of("hyperparameters", Map.of("epochz", 3))), "template.hyperparameters.epochz");
+        refused(with(good, "maxAttempts", 9), "maxAttempts");
+        refused(with(good, "continueFrom", "yesterday"), "continueFrom");
+        refused(with(good, "budget", Map.of("usd", -5)), "budget.usd");
+        refused(with(good, "budget", Map.of("usd", 5, "period", "fortnight")), "budget.period");
+
+        String pipeline = create(good);
+        given().contentType(ContentType.JSON).body(good).when().post("/pipelines").then().statusCode(409)
+                .body("code", equalTo("PIPELINE_NAME_TAKEN")).body("field", equalTo("name"));
+        String otherProject = "other-" + hex().substring(0, 8);
+        TestIdentity.actAs(otherProject);
+        given().when().get("/pipelines/" + pipeline).then().statusCode(404).body("code", equalTo("PIPELINE_NOT_FOUND"));
+        given().when().post("/pipelines/" + pipeline + "/pause").then().statusCode(404);
+        assertEquals(0, given().when().get("/pipelines").then().statusCode(200).extract().jsonPath().getList("$").size());
+        // A pipeline of the other project on the same collection id: the first project's versions run only the first's.
+        String elsewhere = create(Map.of("name", "same-collection", "collectionId", collection, "template", Map.of("hyperparameters", QUICK)));
+        TestIdentity.actAs(TestIdentity.DEFAULT_TENANT);
+        given().when().get("/pipelines/" + elsewhere).then().statusCode(404);
+        stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        await(() -> runs(pipeline).getList("$").isEmpty() ? null : runs(pipeline));
+        TestIdentity.actAs(otherProject);
+        assertEquals(0, runs(elsewhere).getList("$").size(), "a version of another project's collection runs nothing here");
+    }
+
+    private String create(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body).when().post("/pipelines").then().statusCode(201)
+                .body("status", equalTo("ACTIVE")).extract().jsonPath().getString("id");
+    }
+
+    private static void refused(Map<String, Object> body, String field) {
+        given().contentType(ContentType.JSON).body(body).when().post("/pipelines").then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("PIPELINE_FIELD_INVALID")).body("field", equalTo(field));
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> changed = new HashMap<>(body);
+        changed.put(key, value);
+        return changed;
+    }
+
+    /** eval-finished v3 of {@code job}'s model, as eval-service announces it: the golden sample, about this job. */
+    private void evaluated(String job, String dataset, String version, String outcome, String decision) {
+        String evalId = "ev-" + hex();
+        com.fasterxml.jackson.databind.node.ObjectNode e;
+        try {
+            e = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(ContractSchemas.sample("eval-finished", 3));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new AssertionError(x);
+        }
+        e.put("evalId", evalId).put("jobId", job).put("datasetId", dataset).put("candidateVersionId", version).put("outcome", outcome)
+                .put("decision", decision).put("tenant", TestIdentity.DEFAULT_TENANT);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("candidate")).put("metric", 0.75);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("baseline")).put("metric", 0.0);
+        e.putArray("reasons").add("pass: opening_match +0.75 over the base model");
+        ContractSchemas.assertValid("eval-finished", 3, e.toString());
+        stack.probe().send("eval-finished", evalId, e.toString(), "ce_specversion", "1.0", "ce_id", UUID.randomUUID().toString(), "ce_type",
+                "refinery.eval-finished.v3", "ce_source", "/refinery/eval-service", "ce_subject", evalId, "ce_time",
+                OffsetDateTime.now(ZoneOffset.UTC).toString());
+    }
+
+    private static JsonPath runs(String pipeline) {
+        return given().when().get("/pipelines/" + pipeline + "/runs").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static JsonPath awaitRun(String pipeline, int index, String status) {
+        return TestStack.await("run " + index + " of " + pipeline + " " + status, () -> {
+            JsonPath runs = runs(pipeline);
+            return runs.getList("$").size() > index && status.equals(runs.getString("[" + index + "].status"))
+                    ? element(runs, index) : null;
+        }, RUN);
+    }
+
+    private static JsonPath element(JsonPath list, int index) {
+        try {
+            return JsonPath.from(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(list.getMap("[" + index + "]")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonPath await(java.util.function.Supplier<JsonPath> check) {
+        return TestStack.await("the pipeline's runs", check, RUN);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hex() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+}
