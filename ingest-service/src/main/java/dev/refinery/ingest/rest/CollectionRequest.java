@@ -1,0 +1,9 @@
+package dev.refinery.ingest.rest;
+
+/**
+ * The body of {@code POST /collections}: a name and the check options its examples are validated with, spelled as an
+ * upload's query parameters (all optional; numbers may be given as numbers or strings).
+ */
+public record CollectionRequest(String name, String target, String model, String splits, String dedup, String overContext, String epochs,
+                                String evals, String testSet) {
+}
