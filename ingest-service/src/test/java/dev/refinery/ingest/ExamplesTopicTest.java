@@ -8,6 +8,7 @@ import dev.refinery.testing.ContractSchemas;
 import dev.refinery.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
 import static dev.refinery.ingest.CollectionsTest.as;
 import static dev.refinery.ingest.CollectionsTest.chat;
 import static dev.refinery.ingest.CollectionsTest.create;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +38,9 @@ class ExamplesTopicTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    ScriptedExampleLedger ledger;
 
     private final String tenant = "topic-" + UUID.randomUUID().toString().substring(0, 8);
     private final String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
@@ -107,6 +112,25 @@ class ExamplesTopicTest {
         probe.send("examples", id, sample("examples", tenant, id, "marker"));
         await("the owner's own example stored", () -> count(id, "examples") == 1);
         assertEquals(0, count(id, "rejections"), "another tenant's attempt is not in the owner's log");
+    }
+
+    @Test
+    void theDatabaseAwayIsWaitedOutOnTheTopicAndA503OverHttpNeverADeadLetter() throws Exception {
+        String id = create(tenant, "{\"name\": \"outage\"}");
+        ledger.faults().failTransiently(id, 3);
+        new TopicProbe(kafka).send("examples", id, sample("examples", tenant, id, "during-outage"));
+        await("the example stored once the database is back", () -> count(id, "examples") == 1);
+        assertEquals(4, ledger.faults().calls(id), "three tries failed, the fourth stored it");
+        assertEquals(0, new TopicProbe(kafka).all("examples.dlq", r -> r.value() != null && r.value().contains("during-outage"),
+                Duration.ofSeconds(2)).size());
+
+        ledger.faults().failTransiently(id, 1);
+        String batch = "[{\"producerId\":\"p\",\"idempotencyId\":\"http-1\",\"example\":" + chat("over http") + "}]";
+        as(tenant).contentType("application/json").body(batch).when().post("/collections/" + id + "/examples")
+                .then().statusCode(503).body("code", equalTo("STORE_UNAVAILABLE"));
+        as(tenant).contentType("application/json").body(batch).when().post("/collections/" + id + "/examples")
+                .then().statusCode(200).body("accepted", equalTo(1));
+        assertEquals(2, count(id, "examples"));
     }
 
     @Test
