@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.ingest.events.ExampleRejected;
 import dev.refinery.ingest.repository.Collection;
 import dev.refinery.ingest.repository.CollectionRejection;
+import dev.refinery.ingest.repository.CollectionVersion;
 import dev.refinery.ingest.repository.ExampleLedger;
 import dev.refinery.ingest.rest.CollectionView;
 import dev.refinery.ingest.rest.DatasetView;
 import dev.refinery.ingest.rest.ExampleBatchView;
 import dev.refinery.ingest.rest.ExampleProblemView;
 import dev.refinery.ingest.rest.RejectionView;
+import dev.refinery.ingest.rest.VersionView;
 import dev.refinery.ingest.service.CheckChoices;
 import dev.refinery.ingest.service.ExampleOutcome;
 
@@ -34,6 +36,16 @@ public final class CollectionMapper {
         DatasetView.ChecksView checks = k == null ? null : new DatasetView.ChecksView(k.target(), k.model(), k.splits(), k.dedup(),
                 k.overContext(), k.epochs(), k.evaluations(), k.testSet() == null ? null : k.testSet().datasetId());
         return new CollectionView(c.id, c.name, c.createdAt, checks, counts.examples(), counts.rejections());
+    }
+
+    public static VersionView toView(CollectionVersion v) {
+        try {
+            return new VersionView(v.collectionId, v.version, v.datasetId, v.previousDatasetId, v.examples,
+                    JSON.readValue(v.producers, new TypeReference<List<String>>() {
+                    }), v.sealedAt);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("version " + v.version + " of " + v.collectionId + " has unreadable producers", e);
+        }
     }
 
     public static RejectionView toView(CollectionRejection r) {

@@ -66,4 +66,34 @@ public class ExampleLedger {
                 + "(SELECT count(*) FROM collection_rejection WHERE collection_id = ?1)").setParameter(1, collectionId).getSingleResult();
         return new Counts(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
     }
+
+    /** A stored example waiting to be sealed. */
+    public record UnsealedExample(long id, String producerId, String line) {
+    }
+
+    /**
+     * Locks the collection against another seal until this transaction ends. NO KEY UPDATE: examples keep arriving
+     * meanwhile (their foreign key takes only a KEY SHARE lock on the collection row, which this does not block).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockForSeal(String collectionId) {
+        em.createNativeQuery("SELECT id FROM collection WHERE id = ?1 FOR NO KEY UPDATE").setParameter(1, collectionId).getResultList();
+    }
+
+    /** The next unsealed examples after {@code afterId}, in the order they arrived. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public java.util.List<UnsealedExample> unsealed(String collectionId, long afterId, int limit) {
+        java.util.List<Object[]> rows = em.createNativeQuery("SELECT id, producer_id, example FROM collection_example WHERE collection_id = ?1 "
+                        + "AND sealed_in IS NULL AND id > ?2 ORDER BY id LIMIT ?3")
+                .setParameter(1, collectionId).setParameter(2, afterId).setParameter(3, limit).getResultList();
+        return rows.stream().map(r -> new UnsealedExample(((Number) r[0]).longValue(), (String) r[1], (String) r[2])).toList();
+    }
+
+    /** Marks exactly these examples as sealed in {@code datasetId} (never one that arrived after they were read). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void markSealed(java.util.List<Long> ids, String datasetId) {
+        em.createNativeQuery("UPDATE collection_example SET sealed_in = ?1 WHERE id = ANY(?2)")
+                .setParameter(1, datasetId).setParameter(2, ids.toArray(Long[]::new)).executeUpdate();
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.ingest.config.IngestConfig;
 import dev.refinery.ingest.mapping.CollectionMapper;
 import dev.refinery.ingest.service.CheckRequest;
+import dev.refinery.ingest.service.CollectionSeals;
 import dev.refinery.ingest.service.CollectionService;
 import dev.refinery.ingest.service.ExampleEnvelopes;
 import dev.refinery.ingest.service.ExampleIntake;
@@ -46,6 +47,9 @@ public class CollectionResource {
 
     @Inject
     ExampleIntake intake;
+
+    @Inject
+    CollectionSeals seals;
 
     @Inject
     IngestConfig config;
@@ -121,6 +125,25 @@ public class CollectionResource {
         }
         return CollectionMapper.toView(intake.receive(tenant, collectionId,
                 envelopes.stream().map(ExampleEnvelopes.Envelope::submission).toList(), ExampleIntake.Via.HTTP));
+    }
+
+    @POST
+    @Path("/{id}/seal")
+    @Blocking
+    @Operation(summary = "Seal the examples stored since the last seal into a dataset version", description = "They become an "
+            + "immutable dataset (JSONL, the collection's name and check options) announced with dataset-uploaded like an upload, "
+            + "so it is validated and can be trained on; the answer is the collection's new version with the previous one and "
+            + "the producers. 201, Location names the dataset; 422 COLLECTION_NOTHING_TO_SEAL when no example arrived since.")
+    public Response seal(@PathParam("id") String id) {
+        CollectionSeals.Sealed sealed = seals.seal(caller.tenant(), id);
+        return Response.created(URI.create("/datasets/" + sealed.dataset().id)).entity(CollectionMapper.toView(sealed.version())).build();
+    }
+
+    @GET
+    @Path("/{id}/versions")
+    @Operation(summary = "The collection's sealed versions, newest first")
+    public List<VersionView> versions(@PathParam("id") String id) {
+        return seals.versions(caller.tenant(), id).stream().map(CollectionMapper::toView).toList();
     }
 
     /**
