@@ -65,6 +65,8 @@ final class IsolationMatrix {
             Map.entry("GET /v1/collections/{id}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/collections/{id}/rejections", new Route("read", Reach.OWNED)),
             Map.entry("POST /v1/collections/{id}/examples", new Route("write", Reach.OWNED)),
+            Map.entry("POST /v1/collections/{id}/seal", new Route("write", Reach.OWNED)),
+            Map.entry("GET /v1/collections/{id}/versions", new Route("read", Reach.OWNED)),
             Map.entry("POST /v1/estimates", new Route("write", Reach.REFERENCES_DATASET)),
             Map.entry("POST /v1/fine-tunes", new Route("write", Reach.REFERENCES_DATASET)),
             Map.entry("GET /v1/fine-tunes", new Route("read", Reach.OWN_VIEW)),

@@ -50,6 +50,7 @@ class RoutingTest {
             "/v1/collections?limit=5,                      ingest-service,     /collections,              limit=5",
             "/v1/collections/col-1,                        ingest-service,     /collections/col-1,        ",
             "/v1/collections/col-1/rejections?limit=3&before=9, ingest-service, /collections/col-1/rejections, limit=3&before=9",
+            "/v1/collections/col-1/versions,               ingest-service,     /collections/col-1/versions, ",
             "/v1/fine-tunes,                               training-service,   /jobs,                     ",
             "/v1/fine-tunes/ft-1,                          training-service,   /jobs/ft-1,                ",
             "/v1/fine-tunes/ft-1/metrics,                  training-service,   /jobs/ft-1/metrics,        ",
@@ -198,6 +199,7 @@ class RoutingTest {
     @CsvSource({
             "POST,   /v1/collections,                         /collections",
             "POST,   /v1/collections/col-1/examples,          /collections/col-1/examples",
+            "POST,   /v1/collections/col-1/seal,              /collections/col-1/seal",
     })
     void collectionsAndTheirExamplesReachIngestServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
         reachesWithItsMethod(method, publicPath, "ingest-service", upstreamPath);

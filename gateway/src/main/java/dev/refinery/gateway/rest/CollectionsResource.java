@@ -4,6 +4,7 @@ import dev.refinery.gateway.auth.Audited;
 import dev.refinery.gateway.client.Upstream;
 import dev.refinery.gateway.client.UpstreamCall;
 import dev.refinery.gateway.client.UpstreamClient;
+import dev.refinery.gateway.config.GatewayConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -24,13 +25,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.InputStream;
 
 /**
  * Collections of producers' examples (ingest-service): create and read them, send examples in batches, read the rejection
- * log. Producers on Kafka write to the examples topic instead (docs/collections.md); both end in the same check.
+ * log, seal versions. Producers on Kafka write to the examples topic instead (docs/collections.md); both end in the same check.
  */
 @Path("/v1/collections")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,6 +42,9 @@ public class CollectionsResource {
 
     @Inject
     UpstreamClient upstreams;
+
+    @Inject
+    GatewayConfig config;
 
     @POST
     @Consumes(MediaType.WILDCARD)
@@ -90,5 +95,24 @@ public class CollectionsResource {
     public Response examples(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, InputStream body) {
         UpstreamCall call = UpstreamCall.post(Upstream.INGEST, "/collections/{}/examples", id).header("Content-Type", contentType);
         return Relay.of(upstreams.send(call, new UpstreamCall.Body(body, -1)));
+    }
+
+    @POST
+    @Path("/{id}/seal")
+    @Audited("collection.sealed")
+    @Operation(summary = "Seal the examples since the last seal into a dataset version", description = "They become an immutable "
+            + "dataset, validated like an upload and ready to fine-tune on; the answer is the collection's new version (number, "
+            + "dataset, previous version, producers). 422 COLLECTION_NOTHING_TO_SEAL when no example arrived since.")
+    @APIResponse(responseCode = "201", description = "sealed; Location names the new dataset")
+    public Response seal(@PathParam("id") String id) {
+        // The examples stream through ingest-service into object storage, so a large collection takes as long as an upload.
+        return Relay.of(upstreams.send(UpstreamCall.post(Upstream.INGEST, "/collections/{}/seal", id), config.uploadTimeout()));
+    }
+
+    @GET
+    @Path("/{id}/versions")
+    @Operation(summary = "The collection's sealed versions, newest first")
+    public Response versions(@PathParam("id") String id) {
+        return Relay.of(upstreams.send(UpstreamCall.get(Upstream.INGEST, "/collections/{}/versions", id)));
     }
 }
