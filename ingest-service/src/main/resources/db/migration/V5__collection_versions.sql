@@ -15,3 +15,6 @@ CREATE TABLE collection_version (
     sealed_at           TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (collection_id, version)
 );
+
+-- Seal on its own every N new valid examples (null: by hand only).
+ALTER TABLE collection ADD COLUMN seal_every INT;

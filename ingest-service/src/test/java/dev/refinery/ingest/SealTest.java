@@ -98,6 +98,38 @@ class SealTest {
     }
 
     @Test
+    void aCollectionWithSealEverySealsOnItsOwnOverHttpAndKafka() throws Exception {
+        String id = create(tenant, "{\"name\": \"auto\", \"sealEvery\": 2}");
+        as(tenant).when().get("/collections/" + id).then().body("sealEvery", equalTo(2));
+        send(id, envelope("p", "1", chat("a")));
+        as(tenant).when().get("/collections/" + id).then().body("unsealed", equalTo(1));
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("$", org.hamcrest.Matchers.hasSize(0));
+        send(id, envelope("p", "1", chat("a")), envelope("p", "2", chat("b"))); // a duplicate does not count, the new one does
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("version", equalTo(List.of(1))).body("examples", equalTo(List.of(2)));
+        as(tenant).when().get("/collections/" + id).then().body("unsealed", equalTo(0)).body("examples", equalTo(2));
+
+        TopicProbe probe = new TopicProbe(kafka);
+        for (String n : List.of("3", "4")) {
+            probe.send("examples", id, "{\"tenant\":\"" + tenant + "\",\"collectionId\":\"" + id + "\",\"producerId\":\"k\",\"idempotencyId\":\""
+                    + n + "\",\"example\":" + chat(n) + "}");
+        }
+        java.time.Instant until = java.time.Instant.now().plusSeconds(30);
+        while (as(tenant).when().get("/collections/" + id + "/versions").jsonPath().getList("version").size() < 2) {
+            org.junit.jupiter.api.Assertions.assertTrue(java.time.Instant.now().isBefore(until), "no second version from Kafka examples");
+            Thread.sleep(200);
+        }
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("producers[0]", equalTo(List.of("k")));
+    }
+
+    @Test
+    void aBadSealEveryIsRefusedNamingTheField() {
+        for (String bad : List.of("0", "\"x\"", "1000001", "-3")) {
+            as(tenant).contentType("application/json").body("{\"name\": \"n\", \"sealEvery\": " + bad + "}").when().post("/collections")
+                    .then().statusCode(400).body("code", equalTo("COLLECTION_SEAL_EVERY_INVALID")).body("field", equalTo("sealEvery"));
+        }
+    }
+
+    @Test
     void twoSealsAtOnceMakeOneVersion() {
         String id = create(tenant, "{\"name\": \"race\"}");
         send(id, envelope("p", "1", chat("a")), envelope("p", "2", chat("b")));

@@ -29,6 +29,10 @@ public class Collection extends PanacheEntityBase {
     @Column(columnDefinition = "TEXT")
     public String checks;
 
+    /** Seal on its own once this many valid examples wait unsealed; null: by hand only. */
+    @Column(name = "seal_every")
+    public Integer sealEvery;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

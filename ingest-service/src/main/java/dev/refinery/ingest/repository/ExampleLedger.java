@@ -56,15 +56,23 @@ public class ExampleLedger {
                 .executeUpdate() == 1;
     }
 
-    /** How many valid examples and logged rejections a collection holds. */
-    public record Counts(long examples, long rejections) {
+    /** How many valid examples a collection holds (and how many of them wait to be sealed), and its logged rejections. */
+    public record Counts(long examples, long unsealed, long rejections) {
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public Counts counts(String collectionId) {
         Object[] row = (Object[]) em.createNativeQuery("SELECT (SELECT count(*) FROM collection_example WHERE collection_id = ?1), "
+                + "(SELECT count(*) FROM collection_example WHERE collection_id = ?1 AND sealed_in IS NULL), "
                 + "(SELECT count(*) FROM collection_rejection WHERE collection_id = ?1)").setParameter(1, collectionId).getSingleResult();
-        return new Counts(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
+        return new Counts(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), ((Number) row[2]).longValue());
+    }
+
+    /** How many valid examples of the collection wait to be sealed. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public long unsealedCount(String collectionId) {
+        return ((Number) em.createNativeQuery("SELECT count(*) FROM collection_example WHERE collection_id = ?1 AND sealed_in IS NULL")
+                .setParameter(1, collectionId).getSingleResult()).longValue();
     }
 
     /** A stored example waiting to be sealed. */

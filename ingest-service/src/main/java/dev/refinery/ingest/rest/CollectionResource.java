@@ -61,12 +61,13 @@ public class CollectionResource {
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a collection", description = "JSON {name, target?, model?, splits?, dedup?, overContext?, epochs?, evals?, "
-            + "testSet?}: the check options are an upload's, checked the same way (400 naming the field), and every example sent "
-            + "to the collection is validated with them on arrival.")
+            + "testSet?, sealEvery?}: the check options are an upload's, checked the same way (400 naming the field), and every example "
+            + "sent to the collection is validated with them on arrival. sealEvery: seal a version on its own once that many valid "
+            + "examples wait unsealed.")
     public Response create(InputStream body) {
         CollectionRequest r = request(body);
         CollectionService.Counted created = collections.create(caller.tenant(), r.name(),
-                new CheckRequest(r.target(), r.model(), r.splits(), r.dedup(), r.overContext(), r.epochs(), r.evals(), r.testSet()));
+                new CheckRequest(r.target(), r.model(), r.splits(), r.dedup(), r.overContext(), r.epochs(), r.evals(), r.testSet()), r.sealEvery());
         CollectionView view = CollectionMapper.toView(created.collection(), created.counts());
         return Response.created(URI.create("/collections/" + view.id())).entity(view).build();
     }
@@ -154,11 +155,11 @@ public class CollectionResource {
         try {
             byte[] bytes = body == null ? new byte[0] : body.readNBytes(64 * 1024);
             CollectionRequest r = bytes.length == 0 ? null : JSON.readValue(bytes, CollectionRequest.class);
-            return r == null ? new CollectionRequest(null, null, null, null, null, null, null, null, null) : r;
+            return r == null ? new CollectionRequest(null, null, null, null, null, null, null, null, null, null) : r;
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw ApiException.badRequest("REQUEST_BODY_INVALID", "the body must be a JSON object {name, target?, model?, splits?, dedup?, "
-                    + "overContext?, epochs?, evals?, testSet?}: " + detail);
+                    + "overContext?, epochs?, evals?, testSet?, sealEvery?}: " + detail);
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 public class CollectionService {
 
     private static final Pattern ID = Pattern.compile("^col-[0-9a-f]{32}$");
+    /** A version of more examples than this is a job for a seal by hand, not a trigger that runs on an example's path. */
+    static final int MAX_SEAL_EVERY = 1_000_000;
 
     @Inject
     CheckChoicesParser checkChoices;
@@ -37,7 +39,7 @@ public class CollectionService {
     }
 
     @Transactional
-    public Counted create(String tenant, String name, CheckRequest checks) {
+    public Counted create(String tenant, String name, CheckRequest checks, String sealEvery) {
         if (name == null || name.isBlank() || name.strip().length() > 200) {
             throw ApiException.badRequest("COLLECTION_NAME_INVALID", "a collection needs a name of 1 to 200 characters").with("field", "name");
         }
@@ -46,9 +48,26 @@ public class CollectionService {
         c.tenant = tenant;
         c.name = name.strip();
         c.checks = DatasetMapper.checksColumn(checkChoices.parse(tenant, checks));
+        c.sealEvery = sealEvery(sealEvery);
         c.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         c.persist();
-        return new Counted(c, new ExampleLedger.Counts(0, 0));
+        return new Counted(c, new ExampleLedger.Counts(0, 0, 0));
+    }
+
+    private static Integer sealEvery(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1 && n <= MAX_SEAL_EVERY) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("COLLECTION_SEAL_EVERY_INVALID", "sealEvery is a whole number of new valid examples from 1 to "
+                + MAX_SEAL_EVERY + " after which the collection seals a version on its own; got '" + value + "'").with("field", "sealEvery");
     }
 
     @Transactional

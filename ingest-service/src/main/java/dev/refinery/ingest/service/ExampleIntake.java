@@ -49,6 +49,9 @@ public class ExampleIntake {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    SealTrigger sealTrigger;
+
     /** How an example came: the rejection log and the event say so. */
     public enum Via {
         KAFKA, HTTP;
@@ -86,6 +89,9 @@ public class ExampleIntake {
         });
         outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",
                 o.status().name().toLowerCase(Locale.ROOT)).increment());
+        if (collection != null && outcomes.stream().anyMatch(o -> o.status() == ExampleOutcome.Status.ACCEPTED)) {
+            sealTrigger.afterStored(collection);
+        }
         return outcomes;
     }
 
