@@ -18,3 +18,7 @@ CREATE TABLE collection_version (
 
 -- Seal on its own every N new valid examples (null: by hand only).
 ALTER TABLE collection ADD COLUMN seal_every INT;
+
+-- The format of the collection's examples, pinned by its first valid one: a version mixing formats would fail the file
+-- check (DATASET_FORMAT_MIXED), so an example of another format is refused on arrival instead.
+ALTER TABLE collection ADD COLUMN format VARCHAR(20);

@@ -178,6 +178,16 @@ class CollectionsTest {
     }
 
     @Test
+    void theFirstValidExamplePinsTheCollectionsFormatAndOthersAreRefusedAsAFileWouldBe() {
+        String id = create(tenantA, "{\"name\": \"one-format\", \"target\": \"together\"}");
+        send(tenantA, id, "application/json", "[" + envelope("p", "bad", "{\"prompt\": 1}") + "," + envelope("p", "1", chat("first")) + ","
+                + envelope("p", "2", "{\"prompt\":\"2+2?\",\"completion\":\"4\"}") + "]").then().statusCode(200)
+                .body("results.status", equalTo(List.of("rejected", "accepted", "rejected")))
+                .body("results[2].problems[0].code", equalTo("DATASET_FORMAT_MIXED"));
+        as(tenantA).when().get("/collections/" + id).then().body("format", equalTo("conversation")).body("examples", equalTo(1));
+    }
+
+    @Test
     void malformedBatchesAreRefusedAsAWholeWithStableCodesAndNothingKept() {
         String id = create(tenantA, "{\"name\": \"malformed\"}");
         String good = envelope("p", "ok", chat("fine"));

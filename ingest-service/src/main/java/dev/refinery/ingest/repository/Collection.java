@@ -29,6 +29,10 @@ public class Collection extends PanacheEntityBase {
     @Column(columnDefinition = "TEXT")
     public String checks;
 
+    /** The format of its examples (conversation, instruction, text, preference), pinned by the first valid one; null before. */
+    @Column
+    public String format;
+
     /** Seal on its own once this many valid examples wait unsealed; null: by hand only. */
     @Column(name = "seal_every")
     public Integer sealEvery;

@@ -45,6 +45,17 @@ public class ExampleLedger {
                 .getSingleResult());
     }
 
+    /**
+     * The collection's format: {@code format} if no example pinned one before (this call pins it), else the one pinned.
+     * The conditional update makes two first examples of different formats agree on one.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String pinFormat(String collectionId, String format) {
+        em.createNativeQuery("UPDATE collection SET format = ?2 WHERE id = ?1 AND format IS NULL")
+                .setParameter(1, collectionId).setParameter(2, format).executeUpdate();
+        return (String) em.createNativeQuery("SELECT format FROM collection WHERE id = ?1").setParameter(1, collectionId).getSingleResult();
+    }
+
     /** Logs a refused example unless this very example was logged under its key before; true when this call logged it. */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean logRejectionOnce(String collectionId, String producerId, String idempotencyId, String sha256, String problemsJson,

@@ -2,6 +2,7 @@ package dev.refinery.ingest.service;
 
 import dev.refinery.datasets.check.RecordCheck;
 import dev.refinery.datasets.rules.Finding;
+import dev.refinery.datasets.rules.Rule;
 import dev.refinery.ingest.events.ExampleRejected;
 import dev.refinery.ingest.mapping.CollectionMapper;
 import dev.refinery.ingest.repository.Collection;
@@ -100,8 +101,16 @@ public class ExampleIntake {
         if (!c.verdict().accepted()) {
             return reject(collection.tenant, collection.id, c, problems(c.verdict().errors()), via, now, true);
         }
+        String format = c.verdict().format().id();
+        String pinned = collection.format != null ? collection.format : ledger.pinFormat(collection.id, format);
+        if (!pinned.equals(format)) {
+            // The file check's own rule, applied on arrival: a sealed version of mixed formats would be refused whole.
+            return reject(collection.tenant, collection.id, c, List.of(new ExampleOutcome.Problem(Rule.FORMAT_MIXED.code(), "",
+                    "the collection holds " + pinned + " examples; this one is " + format, Rule.FORMAT_MIXED.hint())), via, now, true);
+        }
+        collection.format = pinned; // the entity is detached: this only spares the rest of the batch the query
         var earlier = ledger.storeOnce(new ExampleLedger.StoredExample(collection.id, s.producerId(), s.idempotencyId(), c.line(), c.sha256(),
-                c.verdict().format().id(), via.id(), now));
+                format, via.id(), now));
         List<ExampleOutcome.Problem> warnings = problems(c.verdict().warnings());
         if (earlier.isEmpty()) {
             return new ExampleOutcome(s.producerId(), s.idempotencyId(), ExampleOutcome.Status.ACCEPTED, List.of(), warnings);
