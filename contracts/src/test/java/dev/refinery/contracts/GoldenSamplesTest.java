@@ -42,7 +42,8 @@ class GoldenSamplesTest {
 
     @Test
     void everyEventHasASchemaAndASample() throws IOException {
-        for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished", "model-promoted", "model-registered")) {
+        for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished", "model-promoted", "model-registered",
+                "examples", "examples-rejected")) {
             assertTrue(Files.exists(ROOT.resolve("schemas/" + event + ".v1.json")), event + " schema");
             assertTrue(Files.exists(ROOT.resolve("samples/" + event + ".v1.json")), event + " sample");
         }
@@ -97,6 +98,26 @@ class GoldenSamplesTest {
         assertFalse(schemaFor(sample).validate(badParent).isEmpty(), "a malformed parent id must be rejected");
     }
 
+    @Test
+    void anExampleRecordNeedsItsKeyAndARejectionItsReasons() throws IOException {
+        Path example = ROOT.resolve("samples/examples.v1.json");
+        for (String field : List.of("tenant", "collectionId", "producerId", "idempotencyId", "example")) {
+            ObjectNode missing = (ObjectNode) JSON.readTree(example.toFile());
+            missing.remove(field);
+            assertFalse(schemaFor(example).validate(missing).isEmpty(), "an example record without " + field + " must be rejected");
+        }
+        ObjectNode badProducer = (ObjectNode) JSON.readTree(example.toFile());
+        badProducer.put("producerId", "has spaces");
+        assertFalse(schemaFor(example).validate(badProducer).isEmpty(), "a producer id outside the pattern must be rejected");
+        Path rejected = ROOT.resolve("samples/examples-rejected.v1.json");
+        ObjectNode noReason = (ObjectNode) JSON.readTree(rejected.toFile());
+        noReason.putArray("problems");
+        assertFalse(schemaFor(rejected).validate(noReason).isEmpty(), "a rejection without a reason must be rejected");
+        ObjectNode badVia = (ObjectNode) JSON.readTree(rejected.toFile());
+        badVia.put("via", "carrier-pigeon");
+        assertFalse(schemaFor(rejected).validate(badVia).isEmpty(), "an unknown way in must be rejected");
+    }
+
     /** samples/job-completed-failed.v1.json -> schemas/job-completed.v1.json; samples/job-completed-full.v2.json -> schemas/job-completed.v2.json */
     @Test
     void aPromotionNamesWhereTheModelIsAndWhoMovedTheAlias() throws IOException {
@@ -132,7 +153,8 @@ class GoldenSamplesTest {
         }
         String event = m.group(1);
         String version = m.group(2);
-        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider", "-rollback", "-endpoint")) {
+        for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider", "-rollback", "-endpoint", "-preference",
+                "-unknown-collection")) {
             if (event.endsWith(variant)) {
                 event = event.substring(0, event.length() - variant.length());
             }

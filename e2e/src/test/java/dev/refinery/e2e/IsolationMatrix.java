@@ -60,6 +60,13 @@ final class IsolationMatrix {
             Map.entry("GET /v1/datasets/{id}", new Route("read", Reach.OWNED)),
             Map.entry("GET /v1/datasets/{id}/problems", new Route("read", Reach.OWNED)),
             Map.entry("POST /v1/datasets/{id}/clean-version", new Route("write", Reach.OWNED)),
+            Map.entry("POST /v1/collections", new Route("write", Reach.OWN_CREATE)),
+            Map.entry("GET /v1/collections", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/collections/{id}", new Route("read", Reach.OWNED)),
+            Map.entry("GET /v1/collections/{id}/rejections", new Route("read", Reach.OWNED)),
+            Map.entry("POST /v1/collections/{id}/examples", new Route("write", Reach.OWNED)),
+            Map.entry("POST /v1/collections/{id}/seal", new Route("write", Reach.OWNED)),
+            Map.entry("GET /v1/collections/{id}/versions", new Route("read", Reach.OWNED)),
             Map.entry("POST /v1/estimates", new Route("write", Reach.REFERENCES_DATASET)),
             Map.entry("POST /v1/fine-tunes", new Route("write", Reach.REFERENCES_DATASET)),
             Map.entry("GET /v1/fine-tunes", new Route("read", Reach.OWN_VIEW)),
@@ -135,7 +142,7 @@ final class IsolationMatrix {
 
     /** The first tenant's resources the other tenant aims at. */
     private record Targets(String dataset, String job, String eval, String version, String key, String keyPrefix, String webhook,
-                           String response) {
+                           String response, String collection) {
     }
 
     void run() throws Exception {
@@ -155,9 +162,11 @@ final class IsolationMatrix {
         assertEquals(201, grader.status(), grader.body());
         Answer webhook = call("POST", "/v1/webhooks", adminKey, "{\"url\": \"" + WEBHOOK_URL + "\"}");
         assertEquals(201, webhook.status(), webhook.body());
+        Answer collection = call("POST", "/v1/collections", adminKey, "{\"name\": \"matrix-collection\"}");
+        assertEquals(201, collection.status(), collection.body());
         Targets mine = new Targets(firstId("/v1/datasets"), firstId("/v1/fine-tunes"), firstId("/v1/evals"),
                 firstId("/v1/registry/models"), readerKey.get("id").asText(), readerKey.get("prefix").asText(), webhook.json().get("id").asText(),
-                capturedAnswer());
+                capturedAnswer(), collection.json().get("id").asText());
 
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, String> op : operations.entrySet()) {
@@ -179,7 +188,7 @@ final class IsolationMatrix {
                         failures.add(op.getKey() + " with another tenant's key: " + theirs.status() + " " + theirs.body());
                     }
                     for (String id : List.of(mine.dataset(), mine.job(), mine.eval(), mine.version(), mine.key(), mine.keyPrefix(),
-                            mine.webhook(), mine.response())) {
+                            mine.webhook(), mine.response(), mine.collection())) {
                         if (theirs.body().contains(id)) {
                             failures.add(op.getKey() + " with another tenant's key shows " + id + ": " + theirs.body());
                         }
@@ -220,7 +229,7 @@ final class IsolationMatrix {
     private static String fill(String path, Targets mine) {
         String id = path.startsWith("/v1/datasets") ? mine.dataset() : path.startsWith("/v1/fine-tunes") ? mine.job()
                 : path.startsWith("/v1/evals") ? mine.eval() : path.startsWith("/v1/registry") || path.startsWith("/v1/models") ? mine.version()
-                : path.startsWith("/v1/webhooks") ? mine.webhook() : mine.key();
+                : path.startsWith("/v1/webhooks") ? mine.webhook() : path.startsWith("/v1/collections") ? mine.collection() : mine.key();
         // No delivery needs to exist: another tenant's key must be stopped at the webhook already.
         return path.replace("{id}", id).replace("{tenant}", "default").replace("{provider}", "together")
                 .replace("{deliveryId}", "dlv-none")
@@ -230,6 +239,9 @@ final class IsolationMatrix {
     private static String body(String operation, Targets mine) {
         return switch (operation) {
             case "POST /v1/datasets" -> "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}\n";
+            case "POST /v1/collections" -> "{\"name\": \"matrix made\"}";
+            case "POST /v1/collections/{id}/examples" -> "[{\"producerId\": \"matrix\", \"idempotencyId\": \"not-yours\", \"example\": "
+                    + "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}}]";
             case "POST /v1/estimates" -> "{\"datasetId\": \"" + mine.dataset() + "\", \"backend\": \"together\", \"model\": \"llama-3.1-8b\", \"epochs\": 1}";
             case "POST /v1/fine-tunes" -> "{\"datasetId\": \"" + mine.dataset() + "\"}";
             case "POST /v1/keys" -> "{\"name\": \"matrix made\", \"scope\": \"read\"}";

@@ -43,7 +43,8 @@ class OperationsTest {
                 .then().statusCode(200)
                 .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/v1/datasets", "/v1/datasets/{id}", "/v1/datasets/{id}/problems",
                         "/v1/fine-tunes", "/v1/fine-tunes/{id}", "/v1/fine-tunes/{id}/metrics", "/v1/fine-tunes/{id}/events",
-                        "/v1/evals", "/v1/evals/{id}", "/v1/evals/{id}/items", "/v1/events"))
+                        "/v1/evals", "/v1/evals/{id}", "/v1/evals/{id}/items", "/v1/events",
+                        "/v1/collections", "/v1/collections/{id}", "/v1/collections/{id}/rejections", "/v1/collections/{id}/examples"))
                 .body("paths.'/v1/datasets'.post.summary", equalTo("Upload a JSONL dataset"));
     }
 }

@@ -47,6 +47,10 @@ class RoutingTest {
     @CsvSource({
             "/v1/datasets?limit=5,                         ingest-service,     /datasets,                 limit=5",
             "/v1/datasets/ds-1/problems?rule=R1&limit=2,   validation-service, /reports/ds-1/problems,    rule=R1&limit=2",
+            "/v1/collections?limit=5,                      ingest-service,     /collections,              limit=5",
+            "/v1/collections/col-1,                        ingest-service,     /collections/col-1,        ",
+            "/v1/collections/col-1/rejections?limit=3&before=9, ingest-service, /collections/col-1/rejections, limit=3&before=9",
+            "/v1/collections/col-1/versions,               ingest-service,     /collections/col-1/versions, ",
             "/v1/fine-tunes,                               training-service,   /jobs,                     ",
             "/v1/fine-tunes/ft-1,                          training-service,   /jobs/ft-1,                ",
             "/v1/fine-tunes/ft-1/metrics,                  training-service,   /jobs/ft-1/metrics,        ",
@@ -189,6 +193,16 @@ class RoutingTest {
     })
     void evaluationsByHandPromotionsAndThePolicyReachEvalServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
         reachesWithItsMethod(method, publicPath, "eval-service", upstreamPath);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "POST,   /v1/collections,                         /collections",
+            "POST,   /v1/collections/col-1/examples,          /collections/col-1/examples",
+            "POST,   /v1/collections/col-1/seal,              /collections/col-1/seal",
+    })
+    void collectionsAndTheirExamplesReachIngestServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
+        reachesWithItsMethod(method, publicPath, "ingest-service", upstreamPath);
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")

@@ -16,7 +16,8 @@ final class PublicPaths {
             "/jobs/", "/v1/fine-tunes/",
             "/evals/", "/v1/evals/",
             "/registry/", "/v1/registry/",
-            "/graders/", "/v1/graders/");
+            "/graders/", "/v1/graders/",
+            "/collections/", "/v1/collections/");
 
     private PublicPaths() {
     }
