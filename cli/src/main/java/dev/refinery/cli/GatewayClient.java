@@ -87,6 +87,12 @@ public final class GatewayClient {
         return sendJson("POST", path, body, idempotencyKey);
     }
 
+    /** POSTs {@code json} as it is written (records a producer wrote are passed on byte for byte). */
+    public JsonNode postRaw(String path, String json) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json").timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     public JsonNode putJson(String path, Object body) {
         return sendJson("PUT", path, body, null);
     }

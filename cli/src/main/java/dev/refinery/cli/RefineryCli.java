@@ -83,7 +83,7 @@ public final class RefineryCli {
                 default -> {
                     if (!AccessCommands.run(command, a, gateway, out) && !WebhookCommands.run(command, a, gateway, out)
                             && !ModelCommands.run(command, a, gateway, out) && !GraderCommands.run(command, a, gateway, out)
-                            && !CaptureCommands.run(command, a, gateway, out)) {
+                            && !CaptureCommands.run(command, a, gateway, out) && !ContinuousCommands.run(command, a, gateway, out)) {
                         usage(err);
                         return 64;
                     }
@@ -135,6 +135,7 @@ public final class RefineryCli {
         err.print(ModelCommands.USAGE.indent(2));
         err.print(GraderCommands.USAGE.indent(2));
         err.print(CaptureCommands.USAGE.indent(2));
+        err.print(ContinuousCommands.USAGE.indent(2));
         err.print("  the API key: REFINERY_API_KEY, else the file REFINERY_API_KEY_FILE, else ~/.config/refinery/api-key\n");
     }
 }

@@ -194,4 +194,37 @@ class RefineryCliTest {
             assertTrue(noKind.err().contains("--kind sft or --kind preference"), noKind.err());
         }
     }
+
+    @Test
+    void aFilesLinesAreSentAsExamplesKeyedByTheirShaAndAPipelineIsCreatedOnTheCollection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("examples.jsonl");
+        java.nio.file.Files.writeString(file, "{\"text\":\"one\"}\n\n{\"text\":\"two\"}\n");
+        try (FakeGateway gateway = new FakeGateway()
+                .on("POST /v1/collections/col-1/examples", "{\"accepted\":1,\"duplicates\":1,\"rejected\":0,\"results\":[]}")
+                .on("POST /v1/pipelines", "{\"id\":\"pl-1\"}").on("POST /v1/pipelines/pl-1/runs", "{\"id\":\"pr-1\"}")) {
+            Run send = run("--gateway", gateway.url(), "collections", "send", "col-1", file.toString(), "--producer", "crm");
+            assertEquals(0, send.code(), send.err());
+            assertTrue(send.out().contains("2 examples sent: 1 accepted, 1 duplicates, 0 rejected"), send.out());
+            Run create = run("--gateway", gateway.url(), "pipelines", "create", "stories", "--collection", "col-1", "--continue-from",
+                    "champion", "--hyperparameters", "{\"epochs\": 4}", "--budget-usd", "50");
+            assertEquals(0, create.code(), create.err());
+            Run byHand = run("--gateway", gateway.url(), "pipelines", "run", "pl-1", "--dataset", "ds-1");
+            assertEquals(0, byHand.code(), byHand.err());
+            assertEquals(java.util.List.of(
+                    "POST /v1/collections/col-1/examples [{\"producerId\":\"crm\",\"idempotencyId\":\"" + sha256("{\"text\":\"one\"}")
+                            + "\",\"example\":{\"text\":\"one\"}},{\"producerId\":\"crm\",\"idempotencyId\":\"" + sha256("{\"text\":\"two\"}")
+                            + "\",\"example\":{\"text\":\"two\"}}]",
+                    "POST /v1/pipelines {\"name\":\"stories\",\"collectionId\":\"col-1\",\"continueFrom\":\"champion\",\"template\":"
+                            + "{\"hyperparameters\":{\"epochs\":4}},\"budget\":{\"usd\":50}}",
+                    "POST /v1/pipelines/pl-1/runs {\"datasetId\":\"ds-1\"}"), gateway.seen());
+        }
+        Run missing = run("--gateway", "http://127.0.0.1:9", "pipelines", "create", "stories");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("--collection is required"), missing.err());
+    }
+
+    private static String sha256(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
 }

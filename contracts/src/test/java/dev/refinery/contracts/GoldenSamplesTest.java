@@ -43,7 +43,7 @@ class GoldenSamplesTest {
     @Test
     void everyEventHasASchemaAndASample() throws IOException {
         for (String event : List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed", "eval-finished", "model-promoted", "model-registered",
-                "examples", "examples-rejected")) {
+                "examples", "examples-rejected", "pipeline-run-finished", "pipeline-paused")) {
             assertTrue(Files.exists(ROOT.resolve("schemas/" + event + ".v1.json")), event + " schema");
             assertTrue(Files.exists(ROOT.resolve("samples/" + event + ".v1.json")), event + " sample");
         }

@@ -38,6 +38,8 @@ final class IsolationMatrix {
         TENANT_PATH,
         /** A create that names the first tenant's dataset in its body: another tenant gets 404. */
         REFERENCES_DATASET,
+        /** A pipeline that names the first tenant's collection in its body: another tenant gets 404. */
+        REFERENCES_COLLECTION,
         /** An evaluation or promotion that names the first tenant's model version in its body: another tenant gets 404. */
         REFERENCES_MODEL,
         /** Feedback that names the first tenant's captured answer (its response id) in its body: another tenant gets 404. */
@@ -67,6 +69,13 @@ final class IsolationMatrix {
             Map.entry("POST /v1/collections/{id}/examples", new Route("write", Reach.OWNED)),
             Map.entry("POST /v1/collections/{id}/seal", new Route("write", Reach.OWNED)),
             Map.entry("GET /v1/collections/{id}/versions", new Route("read", Reach.OWNED)),
+            Map.entry("POST /v1/pipelines", new Route("write", Reach.REFERENCES_COLLECTION)),
+            Map.entry("GET /v1/pipelines", new Route("read", Reach.OWN_VIEW)),
+            Map.entry("GET /v1/pipelines/{id}", new Route("read", Reach.OWNED)),
+            Map.entry("GET /v1/pipelines/{id}/runs", new Route("read", Reach.OWNED)),
+            Map.entry("POST /v1/pipelines/{id}/runs", new Route("write", Reach.OWNED)),
+            Map.entry("POST /v1/pipelines/{id}/pause", new Route("write", Reach.OWNED)),
+            Map.entry("POST /v1/pipelines/{id}/resume", new Route("write", Reach.OWNED)),
             Map.entry("POST /v1/estimates", new Route("write", Reach.REFERENCES_DATASET)),
             Map.entry("POST /v1/fine-tunes", new Route("write", Reach.REFERENCES_DATASET)),
             Map.entry("GET /v1/fine-tunes", new Route("read", Reach.OWN_VIEW)),
@@ -142,7 +151,7 @@ final class IsolationMatrix {
 
     /** The first tenant's resources the other tenant aims at. */
     private record Targets(String dataset, String job, String eval, String version, String key, String keyPrefix, String webhook,
-                           String response, String collection) {
+                           String response, String collection, String pipeline) {
     }
 
     void run() throws Exception {
@@ -164,9 +173,12 @@ final class IsolationMatrix {
         assertEquals(201, webhook.status(), webhook.body());
         Answer collection = call("POST", "/v1/collections", adminKey, "{\"name\": \"matrix-collection\"}");
         assertEquals(201, collection.status(), collection.body());
+        Answer pipeline = call("POST", "/v1/pipelines", adminKey, "{\"name\": \"matrix-pipeline\", \"collectionId\": \""
+                + collection.json().get("id").asText() + "\", \"template\": {}}");
+        assertEquals(201, pipeline.status(), pipeline.body());
         Targets mine = new Targets(firstId("/v1/datasets"), firstId("/v1/fine-tunes"), firstId("/v1/evals"),
                 firstId("/v1/registry/models"), readerKey.get("id").asText(), readerKey.get("prefix").asText(), webhook.json().get("id").asText(),
-                capturedAnswer(), collection.json().get("id").asText());
+                capturedAnswer(), collection.json().get("id").asText(), pipeline.json().get("id").asText());
 
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, String> op : operations.entrySet()) {
@@ -181,14 +193,14 @@ final class IsolationMatrix {
             }
             Answer theirs = call(method, path, other, body);
             switch (route.reach()) {
-                case OWNED, TENANT_PATH, REFERENCES_DATASET, REFERENCES_MODEL, REFERENCES_RESPONSE -> expect(failures, op.getKey() + " with another tenant's key", theirs, 404);
+                case OWNED, TENANT_PATH, REFERENCES_DATASET, REFERENCES_COLLECTION, REFERENCES_MODEL, REFERENCES_RESPONSE -> expect(failures, op.getKey() + " with another tenant's key", theirs, 404);
                 case OPERATOR -> expect(failures, op.getKey() + " with another tenant's key", theirs, 403);
                 case OWN_VIEW, OWN_CREATE -> {
                     if (theirs.status() / 100 != 2) {
                         failures.add(op.getKey() + " with another tenant's key: " + theirs.status() + " " + theirs.body());
                     }
                     for (String id : List.of(mine.dataset(), mine.job(), mine.eval(), mine.version(), mine.key(), mine.keyPrefix(),
-                            mine.webhook(), mine.response(), mine.collection())) {
+                            mine.webhook(), mine.response(), mine.collection(), mine.pipeline())) {
                         if (theirs.body().contains(id)) {
                             failures.add(op.getKey() + " with another tenant's key shows " + id + ": " + theirs.body());
                         }
@@ -229,7 +241,8 @@ final class IsolationMatrix {
     private static String fill(String path, Targets mine) {
         String id = path.startsWith("/v1/datasets") ? mine.dataset() : path.startsWith("/v1/fine-tunes") ? mine.job()
                 : path.startsWith("/v1/evals") ? mine.eval() : path.startsWith("/v1/registry") || path.startsWith("/v1/models") ? mine.version()
-                : path.startsWith("/v1/webhooks") ? mine.webhook() : path.startsWith("/v1/collections") ? mine.collection() : mine.key();
+                : path.startsWith("/v1/webhooks") ? mine.webhook() : path.startsWith("/v1/collections") ? mine.collection()
+                : path.startsWith("/v1/pipelines") ? mine.pipeline() : mine.key();
         // No delivery needs to exist: another tenant's key must be stopped at the webhook already.
         return path.replace("{id}", id).replace("{tenant}", "default").replace("{provider}", "together")
                 .replace("{deliveryId}", "dlv-none")
@@ -240,6 +253,7 @@ final class IsolationMatrix {
         return switch (operation) {
             case "POST /v1/datasets" -> "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}\n";
             case "POST /v1/collections" -> "{\"name\": \"matrix made\"}";
+            case "POST /v1/pipelines" -> "{\"name\": \"matrix-made\", \"collectionId\": \"" + mine.collection() + "\", \"template\": {}}";
             case "POST /v1/collections/{id}/examples" -> "[{\"producerId\": \"matrix\", \"idempotencyId\": \"not-yours\", \"example\": "
                     + "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}}]";
             case "POST /v1/estimates" -> "{\"datasetId\": \"" + mine.dataset() + "\", \"backend\": \"together\", \"model\": \"llama-3.1-8b\", \"epochs\": 1}";

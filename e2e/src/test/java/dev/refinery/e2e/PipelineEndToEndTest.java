@@ -83,6 +83,8 @@ class PipelineEndToEndTest {
                 // Projects' provider keys are stored (encrypted) here, and Together's chat API is the stub's.
                 config.put("refinery.training.secrets.key", java.util.Base64.getEncoder().encodeToString(new byte[32]));
                 config.put("refinery.training.providers.together.inference-url", together.baseUrl());
+                // Pipelines are created only on the project's own collections, asked of ingest-service.
+                config.put("refinery.training.pipelines.ingest-url", services.get("ingest-service").url());
             }
             if (name.equals("inference-service")) {
                 config.put("refinery.inference.training-url", services.get("training-service").url());
@@ -381,6 +383,103 @@ class PipelineEndToEndTest {
         assertEquals("COMPLETED", eval.path("status").asText(), eval.toString());
         assertTrue(together.requestsFor(TogetherChatStub.MODEL) > candidateAsked, "the candidate answered through the door");
         assertTrue(together.requestsFor(TogetherChatStub.BASE) > baseAsked, "its base model too, on the same server");
+    }
+
+    /**
+     * Continuous fine-tuning, end to end, in a project of its own (its champion is its own): a producer sends the example
+     * task's records to the examples topic, some invalid (they are in the rejection log with their rule); the collection
+     * seals a version every 120 valid examples; the pipeline trains each version on the engine, eval-service evaluates it
+     * against the base model and the champion, the first becomes the champion; the second version runs on its own, from the
+     * champion's job, while training-service is killed and started again mid-run (the run still ends once, with one job and
+     * one evaluation), is evaluated on the same frozen test items, and is promoted or not by the policy; `champion` serves
+     * whichever won.
+     */
+    @Test
+    void producersExamplesAreSealedIntoVersionsThatAPipelineTrainsEvaluatesAndPromotesOnItsOwn() throws Exception {
+        String project = "continuous-" + System.nanoTime();
+        gateway.postJson("v1/projects", Map.of("id", project, "organization", "continuous-org"), null);
+        String key = gateway.postJson("v1/keys", Map.of("name", "continuous", "scope", "admin", "project", project), null).path("key").asText();
+        GatewayClient team = new GatewayClient(services.get("gateway").url(), key);
+        String collection = team.postJson("v1/collections", Map.of("name", "stories-stream", "sealEvery", 120), null).path("id").asText();
+        Map<String, Object> hp = new HashMap<>(DemoPipeline.demoHyperparameters());
+        hp.put("epochs", 12); // long enough (tens of seconds) for training-service to be killed while the second job trains
+        String pipeline = team.postJson("v1/pipelines", Map.of("name", "stories", "collectionId", collection, "continueFrom", "champion",
+                "template", Map.of("baseModel", "stories260K", "backend", "local", "hyperparameters", hp)), null).path("id").asText();
+
+        List<String> records = new ArrayList<>();
+        for (String file : List.of("train.jsonl", "validation.jsonl", "test.jsonl")) {
+            records.addAll(Files.readAllLines(EXAMPLES.resolve(file)));
+        }
+        String robot = "{\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story.\"},{\"role\":\"robot\",\"content\":\"Beep.\"}]}";
+        for (int i = 0; i < 120; i++) {
+            produce(project, collection, "story-" + i, records.get(i));
+            if (i % 40 == 0) {
+                produce(project, collection, "broken-" + i, robot);
+            }
+        }
+        JsonNode rejections = await(() -> team.get("v1/collections/" + collection + "/rejections"), r -> r.size() == 3);
+        for (JsonNode r : rejections) {
+            assertEquals("DATASET_ROLE_UNKNOWN", r.path("problems").path(0).path("code").asText(), r.toString());
+            assertTrue(r.path("idempotencyId").asText().startsWith("broken-"), r.toString());
+        }
+
+        JsonNode first = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"), r -> r.size() == 1 && finished(r.get(0))).get(0);
+        assertEquals("SUCCEEDED", first.path("status").asText(), first.toString());
+        assertEquals("PROMOTED", first.path("decision").asText(), first.toString());
+        assertEquals(first.path("modelVersionId").asText(), team.get("v1/registry/aliases/champion").path("modelVersionId").asText());
+        assertTrue(first.path("fromJobId").isMissingNode() || first.path("fromJobId").isNull(), "the first run starts from the base model");
+
+        for (int i = 120; i < 240; i++) { // more examples arrive: the next version seals, and its run starts on its own
+            produce(project, collection, "story-" + i, records.get(i));
+        }
+        // training-service, which runs pipelines, is killed while the second run's job trains, and started again.
+        String secondJob = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"),
+                r -> r.size() == 2 && !r.get(0).path("jobId").asText("").isEmpty()).get(0).path("jobId").asText();
+        await(() -> team.get("v1/fine-tunes/" + secondJob), j -> j.path("progress").path("step").asInt() >= 3
+                || List.of("SUCCEEDED", "FAILED").contains(j.path("status").asText()));
+        ServiceProcess training = services.get("training-service");
+        training.kill();
+        training.start().awaitReady(Duration.ofSeconds(180));
+        JsonNode second = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"), r -> r.size() == 2 && finished(r.get(0))).get(0);
+        assertEquals(secondJob, second.path("jobId").asText(), "the job it had, finished after the restart");
+        assertEquals(2, team.get("v1/fine-tunes").size(), "one job per run, none made twice");
+        assertEquals(1, team.get("v1/evals?jobId=" + secondJob).size(), "one evaluation of it");
+        assertEquals("SUCCEEDED", second.path("status").asText(), second.toString());
+        assertEquals("version", second.path("trigger").asText());
+        assertEquals(first.path("jobId").asText(), second.path("fromJobId").asText(), "continued from the champion's job");
+        assertTrue(second.path("championScore").isNumber(), "evaluated against the champion: " + second);
+        assertTrue(List.of("PROMOTED", "NOT_PROMOTED").contains(second.path("decision").asText()), second.toString());
+        assertEquals(prompts(team, first.path("evalId").asText()), prompts(team, second.path("evalId").asText()),
+                "both runs were scored on the same frozen test items");
+        String champion = "PROMOTED".equals(second.path("decision").asText()) ? second.path("modelVersionId").asText()
+                : first.path("modelVersionId").asText();
+        assertEquals(champion, team.get("v1/registry/aliases/champion").path("modelVersionId").asText());
+
+        OpenAiClientCheck openAi = new OpenAiClientCheck(services.get("gateway").url() + "/v1", key);
+        String served = openAi.awaitListedThenAsk("champion", DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60));
+        assertEquals(openAi.awaitListedThenAsk(champion, DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60)), served,
+                "champion serves the version the policy chose");
+        assertEquals(2, kafka.all("pipeline-run-finished", r -> pipeline.equals(r.key()), Duration.ofSeconds(5)).size(),
+                "each run announced once");
+    }
+
+    private void produce(String project, String collection, String idempotencyId, String example) {
+        String envelope = "{\"tenant\":\"" + project + "\",\"collectionId\":\"" + collection + "\",\"producerId\":\"e2e-producer\","
+                + "\"idempotencyId\":\"" + idempotencyId + "\",\"example\":" + example + "}";
+        dev.refinery.testing.ContractSchemas.assertValid("examples", 1, envelope);
+        kafka.send("examples", collection, envelope);
+    }
+
+    private static boolean finished(JsonNode run) {
+        return List.of("SUCCEEDED", "FAILED", "SKIPPED").contains(run.path("status").asText());
+    }
+
+    /** The prompts an evaluation scored, in order. */
+    private static List<String> prompts(GatewayClient client, String evalId) {
+        List<String> prompts = new ArrayList<>();
+        client.get("v1/evals/" + evalId + "/items?limit=500").path("items").forEach(i -> prompts.add(i.path("prompt").asText()));
+        assertFalse(prompts.isEmpty(), "evaluation " + evalId + " scored no items");
+        return prompts;
     }
 
     @Test

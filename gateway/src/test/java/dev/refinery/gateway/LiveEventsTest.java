@@ -36,7 +36,9 @@ class LiveEventsTest {
             "job-submitted", "job-submitted",
             "job-completed", "job-completed",
             "eval-finished", "eval-finished",
-            "model-promoted", "model-promoted");
+            "model-promoted", "model-promoted",
+            "pipeline-run-finished", "pipeline-run-finished",
+            "pipeline-paused", "pipeline-paused");
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;

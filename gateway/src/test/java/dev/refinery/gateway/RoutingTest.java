@@ -51,6 +51,9 @@ class RoutingTest {
             "/v1/collections/col-1,                        ingest-service,     /collections/col-1,        ",
             "/v1/collections/col-1/rejections?limit=3&before=9, ingest-service, /collections/col-1/rejections, limit=3&before=9",
             "/v1/collections/col-1/versions,               ingest-service,     /collections/col-1/versions, ",
+            "/v1/pipelines,                                training-service,   /pipelines,                ",
+            "/v1/pipelines/pl-1,                           training-service,   /pipelines/pl-1,           ",
+            "/v1/pipelines/pl-1/runs?limit=5,              training-service,   /pipelines/pl-1/runs,      limit=5",
             "/v1/fine-tunes,                               training-service,   /jobs,                     ",
             "/v1/fine-tunes/ft-1,                          training-service,   /jobs/ft-1,                ",
             "/v1/fine-tunes/ft-1/metrics,                  training-service,   /jobs/ft-1/metrics,        ",
@@ -203,6 +206,17 @@ class RoutingTest {
     })
     void collectionsAndTheirExamplesReachIngestServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
         reachesWithItsMethod(method, publicPath, "ingest-service", upstreamPath);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "POST,   /v1/pipelines,                           /pipelines",
+            "POST,   /v1/pipelines/pl-1/runs,                 /pipelines/pl-1/runs",
+            "POST,   /v1/pipelines/pl-1/pause,                /pipelines/pl-1/pause",
+            "POST,   /v1/pipelines/pl-1/resume,               /pipelines/pl-1/resume",
+    })
+    void pipelinesReachTrainingServiceWithTheirMethod(String method, String publicPath, String upstreamPath) {
+        reachesWithItsMethod(method, publicPath, "training-service", upstreamPath);
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")

@@ -30,6 +30,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Sealing by hand, on the real PostgreSQL, S3 and Kafka: the examples since the last seal become a dataset announced like
@@ -68,7 +69,7 @@ class SealTest {
 
     @Test
     void theExamplesSinceTheLastSealBecomeADatasetAnnouncedLikeAnUploadEachInOneVersion() throws Exception {
-        String id = create(tenant, "{\"name\": \"support\", \"target\": \"together\"}");
+        String id = create(tenant, "{\"name\": \"support\", \"target\": \"together\", \"splits\": \"80/10/10\"}");
         send(id, envelope("crm", "1", chat("one")), envelope("erp", "1", chat("two")),
                 envelope("crm", "2", "{\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}"), envelope("crm", "3", chat("three")));
 
@@ -85,6 +86,9 @@ class SealTest {
         JsonNode uploaded = JSON.readTree(event.value());
         assertEquals(tenant, uploaded.get("tenant").asText());
         assertEquals("together", uploaded.get("checks").get("target").asText());
+        assertEquals(id, uploaded.get("collectionId").asText(), "a version names its collection");
+        assertEquals("80/10/10", uploaded.get("checks").get("splits").asText());
+        assertFalse(uploaded.get("checks").has("testSet"), "the first version is split like an upload");
 
         seal(tenant, id).then().statusCode(422).body("code", equalTo("COLLECTION_NOTHING_TO_SEAL"));
 
@@ -93,6 +97,12 @@ class SealTest {
         second.then().statusCode(201).body("version", equalTo(2)).body("examples", equalTo(1)).body("previousDatasetId", equalTo(v1))
                 .body("producers", equalTo(List.of("crm")));
         assertEquals(chat("four") + "\n", object(second.path("datasetId")), "a sealed example is never sealed again");
+        String v2 = second.path("datasetId");
+        JsonNode later = JSON.readTree(new TopicProbe(kafka).await("dataset-uploaded", r -> v2.equals(r.key()), Duration.ofSeconds(20)).value());
+        ContractSchemas.assertValid("dataset-uploaded", later.toString());
+        assertEquals(v1, later.get("checks").get("testSet").get("datasetId").asText(), "the first version's test split, frozen");
+        assertEquals("datasets/" + v1 + "/validated/test.jsonl", later.get("checks").get("testSet").get("objectKey").asText());
+        assertEquals("89/11/0", later.get("checks").get("splits").asText(), "its own examples: train and validation only");
         as(tenant).when().get("/collections/" + id + "/versions").then().statusCode(200).body("version", equalTo(List.of(2, 1)))
                 .body("datasetId[1]", equalTo(v1));
     }

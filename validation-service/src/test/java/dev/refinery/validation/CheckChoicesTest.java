@@ -111,14 +111,17 @@ class CheckChoicesTest {
         String id = Fixtures.newDatasetId();
         List<String> lines = new ArrayList<>(Fixtures.goodRecords("train-side", 50));
         lines.add(held.get(3)); // a test record inside the training file: a leak
-        fixtures.upload(id, "with-test-set", lines, "\"checks\":{\"dedup\":\"exact\",\"testSet\":{\"datasetId\":\"" + testSet
-                + "\",\"bucket\":\"refinery\",\"objectKey\":\"" + Fixtures.rawKey(testSet) + "\"}}");
+        String collection = "col-" + UUID.randomUUID().toString().replace("-", ""); // a collection's later version has one
+        fixtures.upload(id, "with-test-set", lines, "\"collectionId\":\"" + collection + "\",\"checks\":{\"dedup\":\"exact\","
+                + "\"testSet\":{\"datasetId\":\"" + testSet + "\",\"bucket\":\"refinery\",\"objectKey\":\"" + Fixtures.rawKey(testSet) + "\"}}");
 
         Fixtures.awaitReport(id).body("status", equalTo("VALID"))
                 .body("checks.testSet", equalTo(testSet))
                 .body("checks.splits", equalTo("90/10/0"))
                 .body("splits.test.records", equalTo(12));
         assertEquals(held, fixtures.readLines("datasets/" + id + "/validated/test.jsonl"), "the test split is the test set");
+        assertEquals(collection, JSON.readTree(fixtures.awaitValidated(id).value()).get("collectionId").asText(),
+                "the collection passed on to dataset-validated");
         JsonNode report = JSON.readTree(storage.read("datasets/" + id + "/validated/report.json"));
         assertTrue(report.get("splits").get("fixedTestSet").asBoolean());
         assertEquals(1, report.get("duplicates").get("heldOutLeaks").asLong());

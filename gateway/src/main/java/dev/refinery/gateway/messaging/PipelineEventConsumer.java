@@ -60,6 +60,16 @@ public class PipelineEventConsumer {
         relay(record);
     }
 
+    @Incoming("pipeline-run-finished")
+    public void pipelineRunFinished(ConsumerRecord<String, String> record) {
+        relay(record);
+    }
+
+    @Incoming("pipeline-paused")
+    public void pipelinePaused(ConsumerRecord<String, String> record) {
+        relay(record);
+    }
+
     private void relay(ConsumerRecord<String, String> record) {
         try {
             broadcaster.publish(reader.read(record));

@@ -34,7 +34,7 @@ public class EventsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Live pipeline events (server-sent events)", description = "One SSE event per pipeline event from the moment "
             + "of connecting (no replay), named by its topic (dataset-uploaded, dataset-validated, job-submitted, job-completed, "
-            + "eval-finished, model-promoted) of the caller's project, with the CloudEvents id as SSE id and data {\"type\", \"id\", \"subject\", \"time\", \"data\"}. "
+            + "eval-finished, model-promoted, pipeline-run-finished, pipeline-paused) of the caller's project, with the CloudEvents id as SSE id and data {\"type\", \"id\", \"subject\", \"time\", \"data\"}. "
             + "A comment line ': connected' opens the stream and ': keep-alive' lines keep it open. A client that falls more "
             + "than refinery.gateway.sse.client-buffer events behind receives an 'overflow' event and the stream ends: reconnect.")
     public Multi<OutboundSseEvent> events(@QueryParam("subject") @Parameter(description = "only events about this dataset or job id")

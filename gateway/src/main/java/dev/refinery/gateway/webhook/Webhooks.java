@@ -23,7 +23,7 @@ public class Webhooks {
 
     /** The pipeline topics a webhook may receive (what the gateway consumes). */
     public static final List<String> TOPICS = List.of("dataset-uploaded", "dataset-validated", "job-submitted", "job-completed",
-            "eval-finished", "model-promoted");
+            "eval-finished", "model-promoted", "pipeline-run-finished", "pipeline-paused");
     public static final int MAX_DESCRIPTION = 500;
     private static final Pattern ID = Pattern.compile("^[a-z0-9-]{1,40}$");
 

@@ -28,7 +28,7 @@ public final class DatasetMapper {
                 c.overContext(), c.epochs(), c.evaluations(),
                 c.testSet() == null ? null : new DatasetUploaded.TestSet(c.testSet().datasetId(), c.testSet().bucket(), c.testSet().objectKey()));
         return new DatasetUploaded(d.tenant, d.id, d.name, d.bucket, d.objectKey, d.bytes, d.lines, d.sha256, d.contentType, d.createdAt, checks,
-                d.parentDatasetId);
+                d.parentDatasetId, d.collectionId);
     }
 
     /** The stored form of check options: JSON, or null when none were given. */

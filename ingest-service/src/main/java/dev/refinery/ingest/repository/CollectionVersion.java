@@ -42,6 +42,10 @@ public class CollectionVersion extends PanacheEntityBase {
     @Column(name = "sealed_at", nullable = false)
     public OffsetDateTime sealedAt;
 
+    public static Optional<CollectionVersion> first(String collectionId) {
+        return find("collectionId = ?1 and version = 1", collectionId).firstResultOptional();
+    }
+
     public static Optional<CollectionVersion> latest(String collectionId) {
         return find("collectionId = ?1 order by version desc", collectionId).firstResultOptional();
     }

@@ -57,6 +57,10 @@ public class Dataset extends PanacheEntityBase {
     @Column(name = "parent_dataset_id")
     public String parentDatasetId;
 
+    /** The collection this dataset is a sealed version of; null for an upload or a clean subset. */
+    @Column(name = "collection_id")
+    public String collectionId;
+
     public static Optional<Dataset> cleanVersionOf(String parentId) {
         return find("parentDatasetId", parentId).firstResultOptional();
     }

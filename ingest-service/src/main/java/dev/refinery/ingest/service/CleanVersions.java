@@ -71,16 +71,7 @@ public class CleanVersions {
             throw ApiException.unprocessable("CLEAN_SUBSET_EMPTY", "no record of dataset " + parent.id
                     + " passed validation, so its clean subset is empty; nothing was created").with("datasetId", parent.id);
         }
-        Dataset d = new Dataset();
-        d.id = id;
-        d.tenant = parent.tenant;
-        d.name = parent.name;
-        d.bucket = storage.bucket();
-        d.objectKey = key;
-        d.contentType = "application/x-ndjson";
-        d.bytes = metered.bytes();
-        d.lines = metered.lines();
-        d.sha256 = metered.sha256Hex();
+        Dataset d = DatasetService.written(id, parent.tenant, parent.name, key, storage.bucket(), metered);
         d.checks = parent.checks; // checked the way its parent was
         d.parentDatasetId = parent.id;
         d.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);

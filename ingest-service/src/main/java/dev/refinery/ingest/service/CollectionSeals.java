@@ -110,24 +110,17 @@ public class CollectionSeals {
             deleteQuietly(spool);
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        Dataset d = new Dataset();
-        d.id = id;
-        d.tenant = c.tenant;
-        d.name = c.name;
-        d.bucket = storage.bucket();
-        d.objectKey = key;
-        d.contentType = "application/x-ndjson";
-        d.bytes = metered.bytes();
-        d.lines = metered.lines();
-        d.sha256 = metered.sha256Hex();
-        d.checks = c.checks; // validated with the options its examples were checked with on arrival
+        Dataset d = DatasetService.written(id, c.tenant, c.name, key, storage.bucket(), metered);
+        CollectionVersion previous = CollectionVersion.latest(c.id).orElse(null);
+        // validated with the options its examples were checked with on arrival, and the first version's test split
+        d.checks = FrozenTestSet.checksOfNextVersion(c, CollectionVersion.first(c.id).orElse(null), storage.bucket());
+        d.collectionId = c.id;
         d.createdAt = now;
         datasets.record(d);
         List<Long> ids = lines.ids();
         for (int from = 0; from < ids.size(); from += PAGE) {
             ledger.markSealed(ids.subList(from, Math.min(ids.size(), from + PAGE)), d.id);
         }
-        CollectionVersion previous = CollectionVersion.latest(c.id).orElse(null);
         CollectionVersion v = new CollectionVersion();
         v.collectionId = c.id;
         v.version = previous == null ? 1 : previous.version + 1;

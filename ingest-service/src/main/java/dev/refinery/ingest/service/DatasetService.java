@@ -186,6 +186,21 @@ public class DatasetService {
         return "datasets/" + id + "/raw/" + SAFE_NAME.matcher(datasetName).replaceAll("_") + ".jsonl";
     }
 
+    /** A JSONL dataset this service wrote itself (a clean subset, a collection's version) at {@code key}, as {@code metered} counted it. */
+    static Dataset written(String id, String tenant, String name, String key, String bucket, MeteredUpload metered) {
+        Dataset d = new Dataset();
+        d.id = id;
+        d.tenant = tenant;
+        d.name = name;
+        d.bucket = bucket;
+        d.objectKey = key;
+        d.contentType = "application/x-ndjson";
+        d.bytes = metered.bytes();
+        d.lines = metered.lines();
+        d.sha256 = metered.sha256Hex();
+        return d;
+    }
+
     /** Stores the dataset row and its dataset-uploaded event in one transaction. */
     @Transactional
     void record(Dataset d) {

@@ -74,6 +74,13 @@ public interface TrainingSettings {
         /** How often pipelines with something to do are moved on: queued runs started, next attempts submitted. */
         @WithDefault("10s")
         String sweepInterval();
+
+        /**
+         * ingest-service, which owns collections: a pipeline is created only on a collection of the project's own, asked there
+         * as the project. Unset (this service's own tests, where ingest-service does not run): not checked, and a pipeline on
+         * a collection that is not the project's simply never runs (versions carry their project).
+         */
+        Optional<String> ingestUrl();
     }
 
     interface Providers {

@@ -42,6 +42,9 @@ public class Pipelines {
     @Inject
     PipelineRuns runs;
 
+    @Inject
+    CollectionLookup collections;
+
     @Transactional
     public Pipeline create(String tenant, PipelineRequest body, String createdBy) {
         if (body == null) {
@@ -54,6 +57,7 @@ public class Pipelines {
             throw invalid("collectionId", "collectionId is a collection's id (col- followed by 32 hex digits)");
         }
         PipelineTemplate template = checked(body.template());
+        collections.requireOwn(tenant, body.collectionId());
         Pipeline p = new Pipeline();
         p.id = "pl-" + UUID.randomUUID().toString().replace("-", "");
         p.tenant = tenant;

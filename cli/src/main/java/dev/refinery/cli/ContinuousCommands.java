@@ -1,0 +1,191 @@
+package dev.refinery.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Continuous fine-tuning: collections of producers' examples, their versions, and the pipelines that train on them. */
+final class ContinuousCommands {
+
+    static final String USAGE = """
+            collections create NAME [--seal-every N] [--target T] [--model ID] [--splits 80/10/10]
+                                                a collection producers send examples to
+            collections send COLLECTION_ID FILE [--producer ID]
+                                                each JSONL line as an example (its idempotency id: the line's sha256)
+            collections list | get ID | rejections ID | versions ID | seal ID
+            pipelines create NAME --collection ID [--base-model M] [--backend B] [--method sft|dpo] [--hyperparameters JSON]
+                             [--continue-from base|champion] [--max-attempts N] [--budget-usd X [--budget-period day|week|month]]
+                                                every version of the collection trained, evaluated, promoted or not
+            pipelines list | get ID | runs ID | run ID [--dataset ID] | pause ID | resume ID
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH = 500;
+
+    private ContinuousCommands() {
+    }
+
+    /** Runs a collections or pipelines command; false when {@code command} is not one. */
+    static boolean run(String command, String[] a, GatewayClient gateway, PrintStream out) {
+        switch (command) {
+            case "collections create" -> print(out, gateway.postJson("v1/collections", collection(a), null));
+            case "collections send" -> send(gateway, a, out);
+            case "collections list" -> print(out, gateway.get("v1/collections"));
+            case "collections get" -> print(out, gateway.get("v1/collections/" + FlagValues.positional(a, 2, "ID")));
+            case "collections rejections", "collections versions" ->
+                    print(out, gateway.get("v1/collections/" + FlagValues.positional(a, 2, "ID") + "/" + a[1]));
+            case "collections seal" -> print(out, gateway.postJson("v1/collections/" + FlagValues.positional(a, 2, "ID") + "/seal", Map.of(), null));
+            case "pipelines create" -> print(out, gateway.postJson("v1/pipelines", pipeline(a), null));
+            case "pipelines list" -> print(out, gateway.get("v1/pipelines"));
+            case "pipelines get" -> print(out, gateway.get("v1/pipelines/" + FlagValues.positional(a, 2, "ID")));
+            case "pipelines runs" -> print(out, gateway.get("v1/pipelines/" + FlagValues.positional(a, 2, "ID") + "/runs"));
+            case "pipelines run" -> print(out, gateway.postJson("v1/pipelines/" + FlagValues.positional(a, 2, "ID") + "/runs", run(a), null));
+            case "pipelines pause", "pipelines resume" ->
+                    print(out, gateway.postJson("v1/pipelines/" + FlagValues.positional(a, 2, "ID") + "/" + a[1], Map.of(), null));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, Object> collection(String[] a) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", FlagValues.positional(a, 2, "NAME"));
+        for (FlagValues f : FlagValues.from(a, 3)) {
+            switch (f.flag()) {
+                case "--seal-every" -> body.put("sealEvery", number(f));
+                case "--target" -> body.put("target", f.value());
+                case "--model" -> body.put("model", f.value());
+                case "--splits" -> body.put("splits", f.value());
+                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --seal-every, --target, --model, --splits)");
+            }
+        }
+        return body;
+    }
+
+    private static Map<String, Object> pipeline(String[] a) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        Map<String, Object> template = new LinkedHashMap<>();
+        Map<String, Object> budget = new LinkedHashMap<>();
+        body.put("name", FlagValues.positional(a, 2, "NAME"));
+        for (FlagValues f : FlagValues.from(a, 3)) {
+            switch (f.flag()) {
+                case "--collection" -> body.put("collectionId", f.value());
+                case "--base-model" -> template.put("baseModel", f.value());
+                case "--backend" -> template.put("backend", f.value());
+                case "--method" -> template.put("method", f.value());
+                case "--hyperparameters" -> template.put("hyperparameters", json(f));
+                case "--continue-from" -> body.put("continueFrom", f.value());
+                case "--max-attempts" -> body.put("maxAttempts", number(f));
+                case "--budget-usd" -> budget.put("usd", new BigDecimal(f.value()));
+                case "--budget-period" -> budget.put("period", f.value());
+                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --collection, --base-model, --backend, "
+                        + "--method, --hyperparameters, --continue-from, --max-attempts, --budget-usd, --budget-period)");
+            }
+        }
+        if (!body.containsKey("collectionId")) {
+            throw new IllegalArgumentException("--collection is required: the collection whose versions the pipeline trains on");
+        }
+        body.put("template", template);
+        if (!budget.isEmpty()) {
+            body.put("budget", budget);
+        }
+        return body;
+    }
+
+    private static Map<String, Object> run(String[] a) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        for (FlagValues f : FlagValues.from(a, 3)) {
+            if (!f.flag().equals("--dataset")) {
+                throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --dataset)");
+            }
+            body.put("datasetId", f.value());
+        }
+        return body;
+    }
+
+    /** Sends a JSONL file's lines as examples, in batches; a line sent again is a duplicate, never a second example. */
+    private static void send(GatewayClient gateway, String[] a, PrintStream out) {
+        String collection = FlagValues.positional(a, 2, "COLLECTION_ID");
+        Path file = Path.of(FlagValues.positional(a, 3, "FILE"));
+        String producer = "refinery-cli";
+        for (FlagValues f : FlagValues.from(a, 4)) {
+            if (!f.flag().equals("--producer")) {
+                throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --producer)");
+            }
+            producer = f.value();
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        long accepted = 0;
+        long duplicates = 0;
+        long rejected = 0;
+        for (int from = 0; from < lines.size(); from += BATCH) {
+            StringBuilder batch = new StringBuilder("[");
+            for (String line : lines.subList(from, Math.min(lines.size(), from + BATCH))) {
+                batch.append(batch.length() > 1 ? "," : "").append("{\"producerId\":").append(quoted(producer)).append(",\"idempotencyId\":\"")
+                        .append(sha256(line)).append("\",\"example\":").append(line).append('}');
+            }
+            var answer = gateway.postRaw("v1/collections/" + collection + "/examples", batch.append(']').toString());
+            accepted += answer.path("accepted").asLong();
+            duplicates += answer.path("duplicates").asLong();
+            rejected += answer.path("rejected").asLong();
+        }
+        out.printf("%d examples sent: %d accepted, %d duplicates, %d rejected (refinery collections rejections %s)%n", lines.size(), accepted,
+                duplicates, rejected, collection);
+    }
+
+    private static Object json(FlagValues f) {
+        try {
+            return JSON.readTree(f.value());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(f.flag() + " is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static int number(FlagValues f) {
+        try {
+            return Integer.parseInt(f.value());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(f.flag() + " is a whole number, not '" + f.value() + "'");
+        }
+    }
+
+    private static String quoted(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String line) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void print(PrintStream out, com.fasterxml.jackson.databind.JsonNode node) {
+        out.println(node.toPrettyString());
+    }
+}
