@@ -64,7 +64,7 @@ public class Pipelines {
         p.name = body.name();
         p.collectionId = body.collectionId();
         p.template = PipelineMapper.templateJson(template);
-        p.continueFrom = choice(body.continueFrom(), "continueFrom", Pipeline.ContinueFrom.class, Pipeline.ContinueFrom.BASE);
+        p.continueFrom = choice(body.continueFrom(), "continueFrom", Pipeline.ContinueFrom.class, Pipeline.ContinueFrom.CHAMPION);
         p.maxAttempts = body.maxAttempts() == null ? DEFAULT_ATTEMPTS : body.maxAttempts();
         if (p.maxAttempts < 1 || p.maxAttempts > MOST_ATTEMPTS) {
             throw invalid("maxAttempts", "maxAttempts is 1 to " + MOST_ATTEMPTS + ", not " + p.maxAttempts);
