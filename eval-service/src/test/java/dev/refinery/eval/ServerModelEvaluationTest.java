@@ -61,6 +61,9 @@ class ServerModelEvaluationTest {
         given().contentType(ContentType.JSON).body(Map.of("endpoint", VllmStub.SERVER, "baseModel", VllmStub.BASE))
                 .when().post("/registry/models").then().statusCode(400).body("code", equalTo("EVAL_MODEL_NAME_INVALID"))
                 .body("field", equalTo("model"));
+        given().contentType(ContentType.JSON).body(Map.of("endpoint", VllmStub.SERVER, "model", "mv-" + "0".repeat(32), "baseModel",
+                VllmStub.BASE)).when().post("/registry/models").then().statusCode(400).body("code", equalTo("EVAL_MODEL_NAME_INVALID"))
+                .body("field", equalTo("model")); // a version id: another project's adapter a server holds under that name
         Map<String, String> registration = Map.of("endpoint", VllmStub.SERVER, "model", VllmStub.ADAPTER, "baseModel", VllmStub.BASE);
         JsonPath version = given().contentType(ContentType.JSON).body(registration).when().post("/registry/models").then().statusCode(201)
                 .body("backend", equalTo("endpoint:" + VllmStub.SERVER)).body("name", equalTo(VllmStub.ADAPTER + "@" + VllmStub.SERVER))

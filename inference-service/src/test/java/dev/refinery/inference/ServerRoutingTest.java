@@ -126,6 +126,9 @@ class ServerRoutingTest {
                 .post("/v1/chat/completions").then().statusCode(404).body("error.code", equalTo("model_not_found"));
         given().contentType(ContentType.JSON).body(Map.of("model", "endpoint:" + VllmServerStub.NAME + ":", "messages", HI)).when()
                 .post("/v1/chat/completions").then().statusCode(404).body("error.code", equalTo("model_not_found"));
+        // an adapter a server holds is loaded under its version's id: never reachable by that name, only through the registry
+        given().contentType(ContentType.JSON).body(Map.of("model", "endpoint:" + VllmServerStub.NAME + ":mv-" + ServingFixtures.hex(),
+                "messages", HI)).when().post("/v1/chat/completions").then().statusCode(404).body("error.code", equalTo("model_not_found"));
     }
 
     @Test

@@ -60,6 +60,15 @@ class SealTest {
         return as(who).when().post("/collections/" + collection + "/seal");
     }
 
+    /** What validation-service leaves of a version: its report, and for a VALID one its test split. */
+    private void validated(String datasetId, boolean valid) {
+        storage.put("datasets/" + datasetId + "/validated/report.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+        if (valid) {
+            storage.put("datasets/" + datasetId + "/validated/test.jsonl", (chat("held out") + "\n").getBytes(StandardCharsets.UTF_8),
+                    "application/x-ndjson");
+        }
+    }
+
     private String object(String datasetId) throws Exception {
         String key = as(tenant).when().get("/datasets/" + datasetId).then().statusCode(200).extract().path("objectKey");
         try (InputStream in = storage.open(key)) {
@@ -93,6 +102,8 @@ class SealTest {
         seal(tenant, id).then().statusCode(422).body("code", equalTo("COLLECTION_NOTHING_TO_SEAL"));
 
         send(id, envelope("crm", "1", chat("one")), envelope("crm", "4", chat("four"))); // a retry of a sealed one, and a new one
+        seal(tenant, id).then().statusCode(409).body("code", equalTo("COLLECTION_VERSION_PENDING")); // v1's test split not known yet
+        validated(v1, true);
         Response second = seal(tenant, id);
         second.then().statusCode(201).body("version", equalTo(2)).body("examples", equalTo(1)).body("previousDatasetId", equalTo(v1))
                 .body("producers", equalTo(List.of("crm")));
@@ -118,6 +129,7 @@ class SealTest {
         as(tenant).when().get("/collections/" + id + "/versions").then().body("version", equalTo(List.of(1))).body("examples", equalTo(List.of(2)));
         as(tenant).when().get("/collections/" + id).then().body("unsealed", equalTo(0)).body("examples", equalTo(2));
 
+        validated(as(tenant).when().get("/collections/" + id + "/versions").jsonPath().getString("datasetId[0]"), false); // INVALID
         TopicProbe probe = new TopicProbe(kafka);
         for (String n : List.of("3", "4")) {
             probe.send("examples", id, "{\"tenant\":\"" + tenant + "\",\"collectionId\":\"" + id + "\",\"producerId\":\"k\",\"idempotencyId\":\""

@@ -135,18 +135,29 @@ class PipelineFlowTest {
     }
 
     @Test
+    void aRunWhoseEvaluationNeverComesFailsAndPausesItsPipelineInsteadOfHoldingIt() {
+        String pipeline = create(Map.of("name", "unevaluated-" + hex().substring(0, 8), "collectionId", collection,
+                "template", Map.of("hyperparameters", QUICK)));
+        stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        awaitRun(pipeline, 0, "EVALUATING");
+        JsonPath run = awaitRun(pipeline, 0, "FAILED"); // no eval-finished: 20 s here (refinery.training.pipelines.evaluation-within)
+        assertEquals("PIPELINE_EVAL_MISSING", run.getString("failureCode"));
+        given().when().get("/pipelines/" + pipeline).then().statusCode(200).body("status", equalTo("PAUSED"));
+    }
+
+    @Test
     void aRunByHandTakesTheCollectionsNewestVersionOrTheOneNamed() {
         String pipeline = create(Map.of("name", "by-hand-" + hex().substring(0, 8), "collectionId", collection,
                 "template", Map.of("hyperparameters", QUICK)));
         given().contentType(ContentType.JSON).body("{}").when().post("/pipelines/" + pipeline + "/runs").then().statusCode(409)
                 .body("code", equalTo("PIPELINE_NO_VERSION"));
         given().when().post("/pipelines/" + pipeline + "/pause").then().statusCode(200).body("status", equalTo("PAUSED"));
+        String older = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
         String version = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
-        String upload = stack.validDataset(16, 4);
-        given().contentType(ContentType.JSON).body(Map.of("datasetId", upload)).when().post("/pipelines/" + pipeline + "/runs").then()
-                .statusCode(202).body("trigger", equalTo("manual")).body("datasetId", equalTo(upload)).body("status", equalTo("QUEUED"));
-        given().contentType(ContentType.JSON).body(Map.of("datasetId", stack.invalidDataset())).when().post("/pipelines/" + pipeline + "/runs")
-                .then().statusCode(400).body("code", equalTo("PIPELINE_VERSION_INVALID")).body("field", equalTo("datasetId"));
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", older)).when().post("/pipelines/" + pipeline + "/runs").then()
+                .statusCode(202).body("trigger", equalTo("manual")).body("datasetId", equalTo(older)).body("status", equalTo("QUEUED"));
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", stack.validDataset(16, 4))).when().post("/pipelines/" + pipeline + "/runs")
+                .then().statusCode(400).body("code", equalTo("PIPELINE_VERSION_UNKNOWN")).body("field", equalTo("datasetId"));
         given().contentType(ContentType.JSON).body(Map.of("datasetId", TestStack.newDatasetId())).when().post("/pipelines/" + pipeline + "/runs")
                 .then().statusCode(400).body("code", equalTo("PIPELINE_VERSION_UNKNOWN"));
         given().when().post("/pipelines/" + pipeline + "/runs").then().statusCode(202).body("datasetId", equalTo(version));
@@ -172,6 +183,9 @@ class PipelineFlowTest {
         refused(with(good, "continueFrom", "yesterday"), "continueFrom");
         refused(with(good, "budget", Map.of("usd", -5)), "budget.usd");
         refused(with(good, "budget", Map.of("usd", 5, "period", "fortnight")), "budget.period");
+        refused(with(good, "budget", Map.of("usd", 5)), "budget"); // the local engine is not priced: nothing to cap
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "pipeline-run:pr-1:1").body(Map.of("datasetId", TestStack.newDatasetId()))
+                .when().post("/jobs").then().statusCode(400).body("code", equalTo("JOB_IDEMPOTENCY_KEY_RESERVED"));
 
         String pipeline = create(good);
         given().contentType(ContentType.JSON).body(good).when().post("/pipelines").then().statusCode(409)

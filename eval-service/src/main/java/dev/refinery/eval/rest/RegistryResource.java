@@ -83,11 +83,16 @@ public class RegistryResource {
         return r.created() ? Response.created(URI.create("/registry/models/" + r.version().id)).entity(view).build() : Response.ok(view).build();
     }
 
-    /** A name as a server knows a model: 1 to 300 printable characters. */
+    /** Refinery's own version ids, which servers load adapters under: never a name a project registers. */
+    private static final java.util.regex.Pattern VERSION_NAME = java.util.regex.Pattern.compile("^mv-[0-9a-f]{32}$");
+
+    /** A name as a server knows a model: 1 to 300 printable characters, not a version id. */
     private static String servedName(String name, String field) {
-        if (name == null || name.isBlank() || name.length() > 300 || name.chars().anyMatch(Character::isISOControl)) {
+        if (name == null || name.isBlank() || name.length() > 300 || name.chars().anyMatch(Character::isISOControl)
+                || VERSION_NAME.matcher(name.strip()).matches()) {
             throw ApiException.badRequest("EVAL_MODEL_NAME_INVALID", field + " is the name the server answers the model under: 1 to 300 "
-                    + "printable characters" + (name == null ? ", and it is missing" : "")).with("field", field);
+                    + "printable characters, not a version id (mv-...: adapters are loaded into servers under those)"
+                    + (name == null ? ", and it is missing" : "")).with("field", field);
         }
         return name.strip();
     }

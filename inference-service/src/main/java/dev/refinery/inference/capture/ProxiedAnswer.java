@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 public record ProxiedAnswer(String id, ServingResult result, boolean streamed) {
 
+    /** The longest response id capture keeps (the record's key). */
+    private static final int MAX_ID = 64;
+
     /** What {@code arrived} says; empty when it is not a chat completion (nothing to capture). */
     public static Optional<ProxiedAnswer> read(WatchedAnswer.Arrived arrived, ObjectMapper json) {
         String body = new String(arrived.body(), StandardCharsets.UTF_8).strip();
@@ -68,8 +71,8 @@ public record ProxiedAnswer(String id, ServingResult result, boolean streamed) {
         }
 
         Optional<ProxiedAnswer> answer(WatchedAnswer.Arrived arrived, boolean streamed) {
-            if (id == null || !sawChoice) {
-                return Optional.empty();
+            if (id == null || id.isBlank() || id.length() > MAX_ID || !sawChoice) {
+                return Optional.empty(); // feedback names an answer by its id: one without a usable id cannot be captured
             }
             GenerationResult.FinishReason reason = "length".equals(finish) ? GenerationResult.FinishReason.LENGTH
                     : GenerationResult.FinishReason.STOP;

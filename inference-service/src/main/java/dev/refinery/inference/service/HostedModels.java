@@ -1,5 +1,7 @@
 package dev.refinery.inference.service;
 
+import dev.refinery.inference.repository.ServedVersion;
+
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,13 +33,19 @@ public final class HostedModels {
                 : Optional.empty();
     }
 
-    /** The model {@code name} names directly on a provider or a server; empty when it names nothing of the kind. */
+    /**
+     * The model {@code name} names directly on a provider or a server; empty when it names nothing of the kind. A server's
+     * model named like a version ({@code mv-...}) is none: adapters are loaded into servers under their version's id, and
+     * a version is reached only by its project, through the registry.
+     */
     public static Optional<ServedTarget> named(String name) {
         if (name.startsWith(SERVER_PREFIX)) {
             String rest = name.substring(SERVER_PREFIX.length());
             int colon = rest.indexOf(':');
-            return colon <= 0 || colon == rest.length() - 1 ? Optional.empty()
-                    : Optional.of(ServedTarget.hosted(name, SERVER_PREFIX + rest.substring(0, colon), rest.substring(colon + 1)));
+            if (colon <= 0 || colon == rest.length() - 1 || ServedVersion.ID.matcher(rest.substring(colon + 1)).matches()) {
+                return Optional.empty();
+            }
+            return Optional.of(ServedTarget.hosted(name, SERVER_PREFIX + rest.substring(0, colon), rest.substring(colon + 1)));
         }
         int colon = name.indexOf(':');
         if (colon <= 0 || colon == name.length() - 1 || !isProvider(name.substring(0, colon))) {

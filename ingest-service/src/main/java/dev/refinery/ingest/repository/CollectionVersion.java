@@ -42,8 +42,8 @@ public class CollectionVersion extends PanacheEntityBase {
     @Column(name = "sealed_at", nullable = false)
     public OffsetDateTime sealedAt;
 
-    public static Optional<CollectionVersion> first(String collectionId) {
-        return find("collectionId = ?1 and version = 1", collectionId).firstResultOptional();
+    public static List<CollectionVersion> oldestFirst(String collectionId) {
+        return find("collectionId = ?1 order by version", collectionId).list();
     }
 
     public static Optional<CollectionVersion> latest(String collectionId) {

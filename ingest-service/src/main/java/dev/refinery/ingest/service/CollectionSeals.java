@@ -91,6 +91,8 @@ public class CollectionSeals {
             throw ApiException.unprocessable("COLLECTION_NOTHING_TO_SEAL", "collection " + c.id + " has no examples since its last seal; "
                     + "nothing was created").with("collectionId", c.id);
         }
+        // validated with the options its examples were checked with on arrival, and the frozen test split (known before a byte is written)
+        String checks = FrozenTestSet.checksOfNextVersion(c, CollectionVersion.oldestFirst(c.id), storage.bucket(), storage::exists);
         SealedLines lines = new SealedLines(after -> ledger.unsealed(c.id, after, PAGE));
         MeteredUpload metered;
         Path spool = null;
@@ -112,8 +114,7 @@ public class CollectionSeals {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         Dataset d = DatasetService.written(id, c.tenant, c.name, key, storage.bucket(), metered);
         CollectionVersion previous = CollectionVersion.latest(c.id).orElse(null);
-        // validated with the options its examples were checked with on arrival, and the first version's test split
-        d.checks = FrozenTestSet.checksOfNextVersion(c, CollectionVersion.first(c.id).orElse(null), storage.bucket());
+        d.checks = checks;
         d.collectionId = c.id;
         d.createdAt = now;
         datasets.record(d);

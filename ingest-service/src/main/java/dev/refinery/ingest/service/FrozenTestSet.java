@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.ingest.mapping.DatasetMapper;
 import dev.refinery.ingest.repository.Collection;
 import dev.refinery.ingest.repository.CollectionVersion;
+import dev.refinery.kit.problem.ApiException;
+
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The check options a collection's version is validated with. The first version is split like any upload (its test share by
- * prompt hash); from the second on, unless the collection names a test set of its own, the first version's test split is
- * each version's test set. So the test set is frozen: every version's evaluation, and so every pipeline run, scores the
+ * prompt hash); from then on, unless the collection names a test set of its own, the test split of the first version that
+ * has one (the first VALID version) is each version's test set. So the test set is frozen: every version's evaluation, and so every pipeline run, scores the
  * same items, and scores stay comparable over time. A later version's own examples are split into train and validation
  * only (the collection's shares without the test one, or validation-service's default 90/10).
  */
@@ -20,17 +24,40 @@ final class FrozenTestSet {
     private FrozenTestSet() {
     }
 
-    /** The stored options (JSON, or null for none) of {@code c}'s next version, whose first version is {@code first} (null: none yet). */
-    static String checksOfNextVersion(Collection c, CollectionVersion first, String bucket) {
+    /**
+     * The stored options (JSON, or null for none) of {@code c}'s next version, given its earlier versions oldest first:
+     * the first of them with a test split (VALID; an INVALID one has none) is frozen as the next version's test set. None
+     * yet (no version, or every earlier one INVALID): split like an upload, and this version may be the one frozen.
+     *
+     * @param exists whether an object is in {@code bucket}
+     * @throws ApiException 409 {@code COLLECTION_VERSION_PENDING} while an earlier version, before any with a test split,
+     *                      has no verdict yet: which test set to freeze is not known
+     */
+    static String checksOfNextVersion(Collection c, List<CollectionVersion> earlier, String bucket, Predicate<String> exists) {
         CheckChoices own = read(c.checks);
-        if (first == null || (own != null && own.testSet() != null)) {
+        if (own != null && own.testSet() != null) {
             return c.checks;
         }
-        CheckChoices.TestSet frozen = new CheckChoices.TestSet(first.datasetId, bucket, testSplitOf(first.datasetId));
-        CheckChoices next = own == null ? new CheckChoices(null, null, null, null, null, null, null, frozen)
-                : new CheckChoices(own.target(), own.model(), withoutTestShare(own.splits()), own.dedup(), own.overContext(), own.epochs(),
-                own.evaluations(), frozen);
-        return DatasetMapper.checksColumn(next);
+        for (CollectionVersion v : earlier) {
+            if (exists.test(testSplitOf(v.datasetId))) {
+                CheckChoices.TestSet frozen = new CheckChoices.TestSet(v.datasetId, bucket, testSplitOf(v.datasetId));
+                CheckChoices next = own == null ? new CheckChoices(null, null, null, null, null, null, null, frozen)
+                        : new CheckChoices(own.target(), own.model(), withoutTestShare(own.splits()), own.dedup(), own.overContext(),
+                        own.epochs(), own.evaluations(), frozen);
+                return DatasetMapper.checksColumn(next);
+            }
+            if (!exists.test(reportOf(v.datasetId))) {
+                throw new ApiException(409, "COLLECTION_VERSION_PENDING", "Conflict", "version " + v.version + " of collection " + c.id
+                        + " (" + v.datasetId + ") has no verdict yet; its test split would be frozen as every later version's test set, "
+                        + "so seal again once it is validated").with("collectionId", c.id);
+            }
+        }
+        return c.checks;
+    }
+
+    /** Where validation-service writes a dataset's report (for a VALID and an INVALID one alike). */
+    static String reportOf(String datasetId) {
+        return "datasets/" + datasetId + "/validated/report.json";
     }
 
     /** Where validation-service writes a dataset's test split. */

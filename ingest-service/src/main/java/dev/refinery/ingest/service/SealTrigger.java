@@ -36,7 +36,7 @@ public class SealTrigger {
         try {
             seals.seal(c.tenant, c.id);
         } catch (ApiException e) {
-            if (!"COLLECTION_NOTHING_TO_SEAL".equals(e.code())) {
+            if (!"COLLECTION_NOTHING_TO_SEAL".equals(e.code()) && !"COLLECTION_VERSION_PENDING".equals(e.code())) {
                 LOG.warnf("collection %s: %d examples wait, the seal failed (%s); the next example tries again", c.id, waiting, e.getMessage());
             }
         } catch (RuntimeException e) {

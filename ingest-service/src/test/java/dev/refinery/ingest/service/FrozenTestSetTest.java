@@ -21,4 +21,36 @@ class FrozenTestSetTest {
     void theFirstVersionsTestSplitIsWhereValidationServiceWritesIt() {
         assertEquals("datasets/ds-1/validated/test.jsonl", FrozenTestSet.testSplitOf("ds-1"));
     }
+
+    @Test
+    void theFirstVersionWithATestSplitIsFrozenAndAVersionWithoutAVerdictHoldsTheNextSeal() {
+        dev.refinery.ingest.repository.Collection c = new dev.refinery.ingest.repository.Collection();
+        c.id = "col-1";
+        c.checks = "{\"target\":\"together\",\"splits\":\"80/10/10\"}";
+        java.util.List<dev.refinery.ingest.repository.CollectionVersion> versions = java.util.List.of(version(1, "ds-invalid"), version(2, "ds-valid"));
+        java.util.Set<String> stored = new java.util.HashSet<>(java.util.List.of(FrozenTestSet.reportOf("ds-invalid"),
+                FrozenTestSet.reportOf("ds-valid"), FrozenTestSet.testSplitOf("ds-valid")));
+
+        String next = FrozenTestSet.checksOfNextVersion(c, versions, "refinery", stored::contains);
+        assertEquals("{\"target\":\"together\",\"splits\":\"89/11/0\",\"testSet\":{\"datasetId\":\"ds-valid\",\"bucket\":\"refinery\","
+                + "\"objectKey\":\"datasets/ds-valid/validated/test.jsonl\"}}", next, "the INVALID first version has no test split to freeze");
+        assertEquals(c.checks, FrozenTestSet.checksOfNextVersion(c, java.util.List.of(), "refinery", stored::contains), "the first version");
+        assertEquals(c.checks, FrozenTestSet.checksOfNextVersion(c, versions.subList(0, 1), "refinery", stored::contains),
+                "every earlier version INVALID: split like an upload");
+
+        stored.remove(FrozenTestSet.reportOf("ds-invalid"));
+        dev.refinery.kit.problem.ApiException pending = org.junit.jupiter.api.Assertions.assertThrows(dev.refinery.kit.problem.ApiException.class,
+                () -> FrozenTestSet.checksOfNextVersion(c, versions, "refinery", stored::contains));
+        assertEquals("COLLECTION_VERSION_PENDING", pending.code());
+
+        c.checks = "{\"testSet\":{\"datasetId\":\"ds-own\",\"bucket\":\"refinery\",\"objectKey\":\"datasets/ds-own/raw/t.jsonl\"}}";
+        assertEquals(c.checks, FrozenTestSet.checksOfNextVersion(c, versions, "refinery", stored::contains), "a test set of its own stays");
+    }
+
+    private static dev.refinery.ingest.repository.CollectionVersion version(int n, String datasetId) {
+        dev.refinery.ingest.repository.CollectionVersion v = new dev.refinery.ingest.repository.CollectionVersion();
+        v.version = n;
+        v.datasetId = datasetId;
+        return v;
+    }
 }

@@ -81,6 +81,13 @@ public interface TrainingSettings {
          * a collection that is not the project's simply never runs (versions carry their project).
          */
         Optional<String> ingestUrl();
+
+        /**
+         * How long a run waits for its job's evaluation after the job ended; then it fails ({@code PIPELINE_EVAL_MISSING})
+         * and pauses its pipeline rather than holding it forever.
+         */
+        @WithDefault("PT6H")
+        Duration evaluationWithin();
     }
 
     interface Providers {

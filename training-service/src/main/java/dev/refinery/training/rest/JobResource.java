@@ -1,5 +1,9 @@
 package dev.refinery.training.rest;
 
+import dev.refinery.kit.problem.ApiException;
+
+import dev.refinery.training.repository.PipelineRun;
+
 import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.reconcile.AnnouncedWindow;
 import dev.refinery.training.mapping.JobMapper;
@@ -52,6 +56,10 @@ public class JobResource {
             + "are listed at once) and that the dataset was validated as VALID, then queues the job. Repeat a request with the same "
             + "Idempotency-Key to get the same job back instead of a second one.")
     public Response submit(JobRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (idempotencyKey != null && PipelineRun.runOfJobKey(idempotencyKey.strip()).isPresent()) {
+            throw ApiException.badRequest("JOB_IDEMPOTENCY_KEY_RESERVED", "keys beginning 'pipeline-run:' are the pipelines' own "
+                    + "(they tie a job to a pipeline's run); choose another").with("field", "Idempotency-Key");
+        }
         JobService.Submission s = jobs.submit(request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip(),
                 caller.tenant());
         JobView view = JobMapper.toView(s.job());

@@ -104,13 +104,26 @@ public class PipelineRuns {
         if (next == null) {
             return;
         }
+        String key = PipelineRun.jobKey(next.runId(), next.attempt());
+        Job job;
         try {
-            Job job = jobs.submit(next.template().jobOn(next.datasetId(), next.fromJob(), next.cap()),
-                    PipelineRun.jobKey(next.runId(), next.attempt()), next.tenant()).job();
-            QuarkusTransaction.requiringNew().run(() -> jobSubmitted(next.runId(), next.attempt(), job.id));
+            job = jobs.submit(next.template().jobOn(next.datasetId(), next.fromJob(), next.cap()), key, next.tenant()).job();
         } catch (ApiException refused) {
-            QuarkusTransaction.requiringNew().run(() -> refused(next.runId(), refused));
+            Optional<Job> made = "JOB_IDEMPOTENCY_KEY_REUSED".equals(refused.code())
+                    ? QuarkusTransaction.requiringNew().call(() -> Job.byIdempotencyKey(next.tenant(), key)) : Optional.empty();
+            if (made.isPresent()) {
+                job = made.get(); // this attempt's job exists already (the request was decided anew): it is the run's
+            } else if (refused.status() >= 500 || refused.status() == 429) {
+                LOG.warnf("run %s: its job could not be submitted for now (%s: %s); the next sweep tries again", next.runId(),
+                        refused.code(), refused.getMessage());
+                return; // the run stays TRAINING without a job: the sweep submits it again, under the same key
+            } else {
+                QuarkusTransaction.requiringNew().run(() -> refused(next.runId(), refused));
+                return;
+            }
         }
+        String jobId = job.id;
+        QuarkusTransaction.requiringNew().run(() -> jobSubmitted(next.runId(), next.attempt(), jobId));
     }
 
     /** With the pipeline's row locked: the submission to make next, or null. */
@@ -134,7 +147,7 @@ public class PipelineRuns {
             end(p, older, PipelineRun.Status.SKIPPED, "PIPELINE_RUN_SUPERSEDED", "version " + run.datasetId
                     + " arrived before this run started; the pipeline trains on the newest version only");
         }
-        Optional<BigDecimal> left = budgetLeft(p);
+        Optional<BigDecimal> left = budgetLeft(p, null);
         if (left.isPresent() && left.get().signum() <= 0) {
             end(p, run, PipelineRun.Status.SKIPPED, "PIPELINE_BUDGET_SPENT", "the pipeline's budget of $" + p.budgetUsd + " per "
                     + p.budgetPeriod.name().toLowerCase(java.util.Locale.ROOT) + " is spent");
@@ -152,7 +165,9 @@ public class PipelineRuns {
 
     private Submission submission(Pipeline p, PipelineRun run) {
         PipelineTemplate template = PipelineMapper.template(p);
-        BigDecimal cap = budgetLeft(p).map(left -> template.budgetUsd() == null ? left : left.min(template.budgetUsd()))
+        // What this attempt's own job costs is left out, so that the cap (part of the job's request) is the same however
+        // often the attempt is submitted: the idempotency key then finds its job instead of refusing a changed request.
+        BigDecimal cap = budgetLeft(p, PipelineRun.jobKey(run.id, run.attempts)).map(left -> template.budgetUsd() == null ? left : left.min(template.budgetUsd()))
                 .orElse(template.budgetUsd());
         return new Submission(run.id, run.attempts, p.tenant, template, run.datasetId, run.fromJobId, cap);
     }
@@ -190,8 +205,9 @@ public class PipelineRuns {
         }
         Optional<Locked> locked = locked(runId.get());
         PipelineRun run = locked.map(Locked::run).orElse(null);
-        if (run == null || run.status != PipelineRun.Status.TRAINING || !PipelineRun.jobKey(run.id, run.attempts).equals(job.idempotencyKey)) {
-            return; // an earlier attempt's job, or a run already decided
+        if (run == null || run.status != PipelineRun.Status.TRAINING || !run.tenant.equals(job.tenantId)
+                || !PipelineRun.jobKey(run.id, run.attempts).equals(job.idempotencyKey)) {
+            return; // an earlier attempt's job, a run already decided, or not the run's project's job at all
         }
         Pipeline p = locked.get().pipeline();
         run.jobId = job.id;
@@ -223,7 +239,8 @@ public class PipelineRuns {
             return;
         }
         Optional<Locked> locked = PipelineRun.idOfJob(e.jobId()).flatMap(this::locked);
-        if (locked.isEmpty() || locked.get().run().status != PipelineRun.Status.EVALUATING) {
+        if (locked.isEmpty() || locked.get().run().status != PipelineRun.Status.EVALUATING
+                || !locked.get().run().tenant.equals(dev.refinery.identity.Tenants.ofEvent(e.tenant()))) {
             return; // not a pipeline's job; or a later evaluation of the same job (by hand), which does not change a finished run
         }
         Pipeline p = locked.get().pipeline();
@@ -265,6 +282,32 @@ public class PipelineRuns {
         return Optional.of(new Locked(p, PipelineRun.findById(runId, LockModeType.PESSIMISTIC_WRITE)));
     }
 
+    /** The runs waiting for an evaluation longer than {@code within} since their job ended. */
+    @Transactional
+    public List<String> evaluationsOverdue(java.time.Duration within) {
+        OffsetDateTime before = now().minus(within);
+        return PipelineRun.getEntityManager().createQuery("select r.id from PipelineRun r, Job j where r.status = :evaluating "
+                + "and j.id = r.jobId and j.finishedAt < :before", String.class).setParameter("evaluating", PipelineRun.Status.EVALUATING)
+                .setParameter("before", before).getResultList();
+    }
+
+    /**
+     * A run whose evaluation never came (eval-service found its model not evaluable, or lost its job-completed) fails and
+     * pauses its pipeline, instead of holding it forever.
+     */
+    @Transactional
+    public void evaluationMissing(String runId, java.time.Duration waited) {
+        Optional<Locked> locked = locked(runId);
+        if (locked.isEmpty() || locked.get().run().status != PipelineRun.Status.EVALUATING) {
+            return;
+        }
+        PipelineRun run = locked.get().run();
+        String why = "no evaluation of job " + run.jobId + " arrived within " + waited + " of its end (eval-service may find its "
+                + "model not evaluable: see its log)";
+        end(locked.get().pipeline(), run, PipelineRun.Status.FAILED, "PIPELINE_EVAL_MISSING", why);
+        pause(locked.get().pipeline(), run, "PIPELINE_EVAL_MISSING", "run " + run.id + ": " + why + "; resume the pipeline once the cause is fixed");
+    }
+
     /** Ends {@code run}, announcing it. */
     private void end(Pipeline p, PipelineRun run, PipelineRun.Status status, String code, String reason) {
         run.status = status;
@@ -293,7 +336,7 @@ public class PipelineRuns {
      * What the pipeline may still spend in the current period: its budget less what its runs' jobs of the period cost (or,
      * unfinished, may cost: their estimate's high bound); empty without a budget.
      */
-    private Optional<BigDecimal> budgetLeft(Pipeline p) {
+    private Optional<BigDecimal> budgetLeft(Pipeline p, String leavingOutKey) {
         if (p.budgetUsd == null) {
             return Optional.empty();
         }
@@ -302,6 +345,9 @@ public class PipelineRuns {
         BigDecimal spent = BigDecimal.ZERO;
         for (String runId : runs) {
             for (Job job : Job.<Job>list("tenantId = ?1 and idempotencyKey like ?2", p.tenant, PipelineRun.jobKeyPrefix(runId) + "%")) {
+                if (job.idempotencyKey.equals(leavingOutKey)) {
+                    continue;
+                }
                 BigDecimal cost = job.actualCostUsd != null ? job.actualCostUsd : job.estimateHighUsd;
                 spent = spent.add(cost == null ? BigDecimal.ZERO : cost);
             }

@@ -1,13 +1,16 @@
 package dev.refinery.training.service;
 
+import dev.refinery.training.config.TrainingSettings;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+
 /**
- * Moves every pipeline that has something to do: starts queued runs, submits a run's next attempt, and picks up a
- * submission a crash interrupted (its job's idempotency key finds the job it made). Each pipeline is decided under its own
+ * Moves every pipeline that has something to do: ends runs whose evaluation never came, starts queued runs, submits a run's
+ * next attempt, and picks up a submission a crash interrupted (its job's idempotency key finds the job it made). Each pipeline is decided under its own
  * row lock, so replicas sweeping at once take turns.
  */
 @ApplicationScoped
@@ -18,8 +21,19 @@ public class PipelineSweep {
     @Inject
     PipelineRuns runs;
 
+    @Inject
+    TrainingSettings settings;
+
     @Scheduled(every = "${refinery.training.pipelines.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
+        Duration within = settings.pipelines().evaluationWithin();
+        for (String runId : runs.evaluationsOverdue(within)) {
+            try {
+                runs.evaluationMissing(runId, within);
+            } catch (RuntimeException e) {
+                LOG.warnf("run %s not ended this time: %s", runId, e.getMessage());
+            }
+        }
         for (String pipelineId : runs.pipelinesToAdvance()) {
             try {
                 runs.advance(pipelineId);

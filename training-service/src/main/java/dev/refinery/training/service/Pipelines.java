@@ -57,7 +57,6 @@ public class Pipelines {
             throw invalid("collectionId", "collectionId is a collection's id (col- followed by 32 hex digits)");
         }
         PipelineTemplate template = checked(body.template());
-        collections.requireOwn(tenant, body.collectionId());
         Pipeline p = new Pipeline();
         p.id = "pl-" + UUID.randomUUID().toString().replace("-", "");
         p.tenant = tenant;
@@ -77,14 +76,27 @@ public class Pipelines {
             p.budgetUsd = body.budget().usd();
             p.budgetPeriod = choice(body.budget().period(), "budget.period", BudgetPeriod.class, BudgetPeriod.MONTH);
         }
+        boolean priced = Backends.capabilities(template.backend() == null ? Backends.LOCAL : template.backend()).pricing()
+                != dev.refinery.providers.spi.Capabilities.Pricing.UNPRICED;
+        if (!priced && (body.budget() != null || template.budgetUsd() != null)) {
+            throw invalid(body.budget() != null ? "budget" : "template.budgetUsd", "a budget caps what a hosted provider bills; the "
+                    + (template.backend() == null ? Backends.LOCAL : template.backend()) + " backend trains on hardware the deployment "
+                    + "already has and is not priced, so its jobs cannot be capped");
+        }
         p.status = Pipeline.Status.ACTIVE;
         p.createdBy = createdBy;
         p.createdAt = now();
         p.updatedAt = p.createdAt;
+        collections.requireOwn(tenant, body.collectionId()); // every field is checked before another service is asked
         if (Pipeline.count("tenant = ?1 and name = ?2", tenant, p.name) > 0) {
-            throw ApiException.conflict("PIPELINE_NAME_TAKEN", "the project has a pipeline named '" + p.name + "' already").with("field", "name");
+            throw nameTaken(p.name);
         }
-        p.persist();
+        try {
+            p.persist();
+            Pipeline.flush(); // a create of the same name at the same moment fails here, on the unique constraint
+        } catch (jakarta.persistence.PersistenceException raced) {
+            throw nameTaken(p.name);
+        }
         LOG.infof("pipeline %s (%s) of %s created on collection %s by %s", p.name, p.id, tenant, p.collectionId, createdBy);
         return p;
     }
@@ -143,9 +155,10 @@ public class Pipelines {
             if (!DATASET_ID.matcher(datasetId).matches()) {
                 throw invalid("datasetId", "'" + datasetId + "' is not a dataset id (ds- followed by 32 hex digits)");
             }
-            version = Optional.<Dataset>ofNullable(Dataset.findById(datasetId)).filter(d -> d.tenant.equals(tenant))
-                    .orElseThrow(() -> ApiException.badRequest("PIPELINE_VERSION_UNKNOWN", "no validated dataset " + datasetId
-                            + " in this project").with("field", "datasetId"));
+            version = Optional.<Dataset>ofNullable(Dataset.findById(datasetId))
+                    .filter(d -> d.tenant.equals(tenant) && p.collectionId.equals(d.collectionId))
+                    .orElseThrow(() -> ApiException.badRequest("PIPELINE_VERSION_UNKNOWN", "no validated version " + datasetId
+                            + " of collection " + p.collectionId + " in this project").with("field", "datasetId"));
             if (!version.isValid()) {
                 throw ApiException.badRequest("PIPELINE_VERSION_INVALID", "dataset " + datasetId + " is " + version.status
                         + "; a run trains on a VALID version").with("field", "datasetId");
@@ -188,6 +201,10 @@ public class Pipelines {
         }
         throw invalid(field, field + " is one of " + java.util.Arrays.stream(type.getEnumConstants())
                 .map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", not '" + value + "'");
+    }
+
+    private static ApiException nameTaken(String name) {
+        return ApiException.conflict("PIPELINE_NAME_TAKEN", "the project has a pipeline named '" + name + "' already").with("field", "name");
     }
 
     private static ApiException invalid(String field, String detail) {
