@@ -72,37 +72,32 @@ public class ChatCompletionsResource {
         String tenant = caller.tenant();
         ServedTarget target = resolver.resolve(tenant, request.model());
         // eval-service asking the project's models is not the project's traffic: never captured
-        boolean traffic = !caller.get().isServiceForTenant();
+        Consumer<CapturedAnswer> keep = caller.get().isServiceForTenant() ? answer -> { } : capture::answered;
         Optional<ServerRoute> server = servers.route(target, tenant);
         if (server.isPresent()) {
-            return answers.askServer(server.get(), target, tenant, body, "/chat/completions", arrived -> {
-                if (traffic) {
-                    ProxiedAnswer.read(arrived, json).ifPresent(a -> capture.answered(new CapturedAnswer(tenant, a.id(), request.model(),
-                            target, request.messages(), a.result(), CompletionAnswers.finishReason(a.result()), a.streamed(), Instant.now())));
-                }
-            });
+            return answers.askServer(server.get(), target, tenant, body, "/chat/completions", arrived -> ProxiedAnswer.read(arrived, json)
+                    .ifPresent(a -> keep.accept(captured(tenant, a.id(), request, target, a.result(), a.streamed()))));
         }
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = Instant.now().getEpochSecond();
-        Consumer<ServingResult> keep = r -> {
-            if (traffic) {
-                capture.answered(captured(tenant, id, request, target, r, request.sampling().stream()));
-            }
-        };
+        Consumer<ServingResult> answered = r -> keep.accept(captured(tenant, id, request, target, r, request.sampling().stream()));
         ServingRequest.Prompt prompt = new ServingRequest.Prompt.Chat(request.messages());
         if (!request.sampling().stream()) {
             Completions.Started started = answers.start(target, prompt, request.sampling(), TokenListener.NONE);
             ServingResult r = answers.whole(started);
-            keep.accept(r);
+            answered.accept(r);
             return Response.ok(ChatCompletion.of(id, created, started.model(), r.text(), CompletionAnswers.finishReason(r),
                     Usage.of(r.promptTokens(), r.completionTokens()))).type(MediaType.APPLICATION_JSON).build();
         }
         StreamRelay relay = new StreamRelay();
         Completions.Started started = answers.start(target, prompt, request.sampling(), relay);
-        return answers.stream(started, relay, StreamFormat.CHAT, id, created, request.sampling().includeUsage(), keep);
+        return answers.stream(started, relay, StreamFormat.CHAT, id, created, request.sampling().includeUsage(), answered);
     }
 
-    /** What capture keeps of an answer (whether the project captures is decided on the capture thread, off this one). */
+    /**
+     * What capture keeps of an answer, the engine's or a server's (whether the project captures is decided on the capture
+     * thread, off this one).
+     */
     private static CapturedAnswer captured(String tenant, String id, ChatCompletionRequest request, ServedTarget target, ServingResult r,
                                            boolean streamed) {
         return new CapturedAnswer(tenant, id, request.model(), target, request.messages(), r, CompletionAnswers.finishReason(r), streamed,

@@ -38,10 +38,6 @@ public class CleanVersions {
     @Inject
     MeterRegistry registry;
 
-    public static String cleanSubsetKey(String datasetId) {
-        return "datasets/" + datasetId + "/validated/clean.jsonl";
-    }
-
     /** The clean version of {@code tenant}'s dataset {@code parentId}; another tenant's parent is not found, like an unknown one. */
     public DatasetService.Upload create(String tenant, String parentId) {
         Dataset parent = datasets.get(Optional.of(tenant), parentId);
@@ -49,7 +45,7 @@ public class CleanVersions {
         if (existing.isPresent()) {
             return new DatasetService.Upload(existing.get(), false);
         }
-        String source = cleanSubsetKey(parent.id);
+        String source = ValidatedObjects.cleanSubset(parent.id);
         if (!storage.exists(source)) {
             throw ApiException.conflict("DATASET_NOT_VALIDATED", "dataset " + parent.id + " has no clean subset yet: its validation has not "
                     + "finished (or could not read the file). Try again once its validation status is VALID or INVALID.")

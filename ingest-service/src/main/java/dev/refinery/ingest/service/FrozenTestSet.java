@@ -39,30 +39,20 @@ final class FrozenTestSet {
             return c.checks;
         }
         for (CollectionVersion v : earlier) {
-            if (exists.test(testSplitOf(v.datasetId))) {
-                CheckChoices.TestSet frozen = new CheckChoices.TestSet(v.datasetId, bucket, testSplitOf(v.datasetId));
+            if (exists.test(ValidatedObjects.testSplit(v.datasetId))) {
+                CheckChoices.TestSet frozen = new CheckChoices.TestSet(v.datasetId, bucket, ValidatedObjects.testSplit(v.datasetId));
                 CheckChoices next = own == null ? new CheckChoices(null, null, null, null, null, null, null, frozen)
                         : new CheckChoices(own.target(), own.model(), withoutTestShare(own.splits()), own.dedup(), own.overContext(),
                         own.epochs(), own.evaluations(), frozen);
                 return DatasetMapper.checksColumn(next);
             }
-            if (!exists.test(reportOf(v.datasetId))) {
+            if (!exists.test(ValidatedObjects.report(v.datasetId))) {
                 throw new ApiException(409, "COLLECTION_VERSION_PENDING", "Conflict", "version " + v.version + " of collection " + c.id
                         + " (" + v.datasetId + ") has no verdict yet; its test split would be frozen as every later version's test set, "
                         + "so seal again once it is validated").with("collectionId", c.id);
             }
         }
         return c.checks;
-    }
-
-    /** Where validation-service writes a dataset's report (for a VALID and an INVALID one alike). */
-    static String reportOf(String datasetId) {
-        return "datasets/" + datasetId + "/validated/report.json";
-    }
-
-    /** Where validation-service writes a dataset's test split. */
-    static String testSplitOf(String datasetId) {
-        return "datasets/" + datasetId + "/validated/test.jsonl";
     }
 
     /** {@code 80/10/10} → {@code 89/11/0}: the train and validation shares alone, in the same proportion; null stays null. */

@@ -18,8 +18,8 @@ class FrozenTestSetTest {
     }
 
     @Test
-    void theFirstVersionsTestSplitIsWhereValidationServiceWritesIt() {
-        assertEquals("datasets/ds-1/validated/test.jsonl", FrozenTestSet.testSplitOf("ds-1"));
+    void theTestSplitIsWhereValidationServiceWritesIt() {
+        assertEquals("datasets/ds-1/validated/test.jsonl", ValidatedObjects.testSplit("ds-1"));
     }
 
     @Test
@@ -28,8 +28,8 @@ class FrozenTestSetTest {
         c.id = "col-1";
         c.checks = "{\"target\":\"together\",\"splits\":\"80/10/10\"}";
         java.util.List<dev.refinery.ingest.repository.CollectionVersion> versions = java.util.List.of(version(1, "ds-invalid"), version(2, "ds-valid"));
-        java.util.Set<String> stored = new java.util.HashSet<>(java.util.List.of(FrozenTestSet.reportOf("ds-invalid"),
-                FrozenTestSet.reportOf("ds-valid"), FrozenTestSet.testSplitOf("ds-valid")));
+        java.util.Set<String> stored = new java.util.HashSet<>(java.util.List.of(ValidatedObjects.report("ds-invalid"),
+                ValidatedObjects.report("ds-valid"), ValidatedObjects.testSplit("ds-valid")));
 
         String next = FrozenTestSet.checksOfNextVersion(c, versions, "refinery", stored::contains);
         assertEquals("{\"target\":\"together\",\"splits\":\"89/11/0\",\"testSet\":{\"datasetId\":\"ds-valid\",\"bucket\":\"refinery\","
@@ -38,7 +38,7 @@ class FrozenTestSetTest {
         assertEquals(c.checks, FrozenTestSet.checksOfNextVersion(c, versions.subList(0, 1), "refinery", stored::contains),
                 "every earlier version INVALID: split like an upload");
 
-        stored.remove(FrozenTestSet.reportOf("ds-invalid"));
+        stored.remove(ValidatedObjects.report("ds-invalid"));
         dev.refinery.kit.problem.ApiException pending = org.junit.jupiter.api.Assertions.assertThrows(dev.refinery.kit.problem.ApiException.class,
                 () -> FrozenTestSet.checksOfNextVersion(c, versions, "refinery", stored::contains));
         assertEquals("COLLECTION_VERSION_PENDING", pending.code());

@@ -1,5 +1,6 @@
 package dev.refinery.training.service;
 
+import dev.refinery.identity.Tenants;
 import dev.refinery.kit.outbox.Outbox;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.training.events.EvalFinished;
@@ -22,9 +23,11 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -150,7 +153,7 @@ public class PipelineRuns {
         Optional<BigDecimal> left = budgetLeft(p, null);
         if (left.isPresent() && left.get().signum() <= 0) {
             end(p, run, PipelineRun.Status.SKIPPED, "PIPELINE_BUDGET_SPENT", "the pipeline's budget of $" + p.budgetUsd + " per "
-                    + p.budgetPeriod.name().toLowerCase(java.util.Locale.ROOT) + " is spent");
+                    + p.budgetPeriod.name().toLowerCase(Locale.ROOT) + " is spent");
             return null;
         }
         run.status = PipelineRun.Status.TRAINING;
@@ -167,8 +170,8 @@ public class PipelineRuns {
         PipelineTemplate template = PipelineMapper.template(p);
         // What this attempt's own job costs is left out, so that the cap (part of the job's request) is the same however
         // often the attempt is submitted: the idempotency key then finds its job instead of refusing a changed request.
-        BigDecimal cap = budgetLeft(p, PipelineRun.jobKey(run.id, run.attempts)).map(left -> template.budgetUsd() == null ? left : left.min(template.budgetUsd()))
-                .orElse(template.budgetUsd());
+        BigDecimal cap = budgetLeft(p, PipelineRun.jobKey(run.id, run.attempts))
+                .map(left -> template.budgetUsd() == null ? left : left.min(template.budgetUsd())).orElse(template.budgetUsd());
         return new Submission(run.id, run.attempts, p.tenant, template, run.datasetId, run.fromJobId, cap);
     }
 
@@ -240,7 +243,7 @@ public class PipelineRuns {
         }
         Optional<Locked> locked = PipelineRun.idOfJob(e.jobId()).flatMap(this::locked);
         if (locked.isEmpty() || locked.get().run().status != PipelineRun.Status.EVALUATING
-                || !locked.get().run().tenant.equals(dev.refinery.identity.Tenants.ofEvent(e.tenant()))) {
+                || !locked.get().run().tenant.equals(Tenants.ofEvent(e.tenant()))) {
             return; // not a pipeline's job; or a later evaluation of the same job (by hand), which does not change a finished run
         }
         Pipeline p = locked.get().pipeline();
@@ -284,7 +287,7 @@ public class PipelineRuns {
 
     /** The runs waiting for an evaluation longer than {@code within} since their job ended. */
     @Transactional
-    public List<String> evaluationsOverdue(java.time.Duration within) {
+    public List<String> evaluationsOverdue(Duration within) {
         OffsetDateTime before = now().minus(within);
         return PipelineRun.getEntityManager().createQuery("select r.id from PipelineRun r, Job j where r.status = :evaluating "
                 + "and j.id = r.jobId and j.finishedAt < :before", String.class).setParameter("evaluating", PipelineRun.Status.EVALUATING)
@@ -296,7 +299,7 @@ public class PipelineRuns {
      * pauses its pipeline, instead of holding it forever.
      */
     @Transactional
-    public void evaluationMissing(String runId, java.time.Duration waited) {
+    public void evaluationMissing(String runId, Duration waited) {
         Optional<Locked> locked = locked(runId);
         if (locked.isEmpty() || locked.get().run().status != PipelineRun.Status.EVALUATING) {
             return;

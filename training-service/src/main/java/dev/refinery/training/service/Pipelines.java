@@ -1,6 +1,7 @@
 package dev.refinery.training.service;
 
 import dev.refinery.kit.problem.ApiException;
+import dev.refinery.providers.spi.Capabilities;
 import dev.refinery.training.backend.Backends;
 import dev.refinery.training.mapping.PipelineMapper;
 import dev.refinery.training.mapping.SpecJson;
@@ -77,7 +78,7 @@ public class Pipelines {
             p.budgetPeriod = choice(body.budget().period(), "budget.period", BudgetPeriod.class, BudgetPeriod.MONTH);
         }
         boolean priced = Backends.capabilities(template.backend() == null ? Backends.LOCAL : template.backend()).pricing()
-                != dev.refinery.providers.spi.Capabilities.Pricing.UNPRICED;
+                != Capabilities.Pricing.UNPRICED;
         if (!priced && (body.budget() != null || template.budgetUsd() != null)) {
             throw invalid(body.budget() != null ? "budget" : "template.budgetUsd", "a budget caps what a hosted provider bills; the "
                     + (template.backend() == null ? Backends.LOCAL : template.backend()) + " backend trains on hardware the deployment "
