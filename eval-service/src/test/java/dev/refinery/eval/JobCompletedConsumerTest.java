@@ -70,6 +70,31 @@ class JobCompletedConsumerTest {
     }
 
     @Test
+    void theEvaluationAJobAskedForIsTheOneRecordedAndAJobThatAskedForNoneIsRegisteredOnly() {
+        TopicProbe probe = new TopicProbe(kafka);
+        String asked = EvalFixtures.jobId();
+        String testSet = EvalFixtures.datasetId();
+        String withSpec = EvalFixtures.succeededV2(asked, EvalFixtures.datasetId(), "lora-adapter", "jobs/" + asked + "/adapter/");
+        withSpec = withSpec.substring(0, withSpec.length() - 1) + ",\"evaluation\":{\"metric\":\"token_f1\",\"metrics\":[\"rouge_l\"],"
+                + "\"maxItems\":5,\"datasetId\":\"" + testSet + "\"}}";
+        ContractSchemas.assertValid("job-completed", 2, withSpec);
+        EvalFixtures.sendJobCompleted(probe, asked, withSpec, 2);
+        JsonPath e = EvalFixtures.awaitFinished(asked);
+        assertEquals("token_f1", e.getString("metric"), "the job's metric, not the policy's");
+        assertEquals(testSet, e.getString("datasetId"));
+        assertEquals(5, e.getInt("maxItems"));
+        assertEquals("token_f1", e.getString("policy.metric"), "the policy decides on the metric the job asked for");
+
+        String none = EvalFixtures.jobId();
+        String off = EvalFixtures.succeededV2(none, EvalFixtures.datasetId(), "lora-adapter", "jobs/" + none + "/adapter/");
+        String ceId = EvalFixtures.sendJobCompleted(probe, none, off.substring(0, off.length() - 1) + ",\"evaluation\":{\"enabled\":false}}", 2);
+        EvalFixtures.awaitProcessed(em, ceId);
+        assertTrue(EvalFixtures.evaluationsOf(none).isEmpty(), "a stage on the way is not evaluated");
+        assertTrue(given().when().get("/registry/models?limit=500").then().statusCode(200).extract().jsonPath().getList("jobId")
+                .contains(none), "but it is a version in the registry");
+    }
+
+    @Test
     void aTransientFailureOfTheEffectIsWaitedOutAndTheEventAppliedOnceWithNothingDeadLettered() {
         TopicProbe probe = new TopicProbe(kafka);
         String jobId = EvalFixtures.jobId();

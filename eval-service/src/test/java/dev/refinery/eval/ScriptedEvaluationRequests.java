@@ -1,5 +1,6 @@
 package dev.refinery.eval;
 
+import dev.refinery.eval.events.JobCompleted;
 import dev.refinery.eval.repository.Evaluation;
 import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.eval.service.EvaluationRequests;
@@ -24,8 +25,8 @@ public class ScriptedEvaluationRequests extends EvaluationRequests {
     }
 
     @Override
-    public Optional<Evaluation> request(ModelVersion candidate, String sourceEventId) {
+    public Optional<Evaluation> request(ModelVersion candidate, String sourceEventId, JobCompleted.Evaluation asked) {
         faults.before(candidate.jobId);
-        return super.request(candidate, sourceEventId);
+        return super.request(candidate, sourceEventId, asked);
     }
 }

@@ -158,6 +158,27 @@ class JobSubmissionTest {
     }
 
     @Test
+    void anEvaluationSpecIsCheckedFieldByFieldWhenTheJobIsSubmitted() {
+        String dataset = stack.validDataset(24, 4);
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "evaluation", Map.of("metric", "accuracy",
+                        "metrics", java.util.List.of("token_f1", "grader:has space"), "maxItems", 1, "datasetId", TestStack.newDatasetId())))
+                .when().post("/jobs")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("evaluation.metric"))
+                .body("errors.field", hasItem("evaluation.metrics[1]"))
+                .body("errors.field", hasItem("evaluation.maxItems"))
+                .body("errors.field", hasItem("evaluation.datasetId"))
+                .body("errors.find { it.field == 'evaluation.metric' }.message", containsString("token_f1"));
+        assertNothingRecordedFor(dataset);
+        given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "hyperparameters", Map.of("epochs", 1),
+                        "evaluation", Map.of("metric", "grader:tone", "metrics", java.util.List.of("rouge_l"), "maxItems", 20)))
+                .when().post("/jobs")
+                .then().statusCode(201)
+                .body("status", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
     void anUnknownMethodIsRefusedWithTheMethodsThereAre() {
         String dataset = stack.validDataset(24, 4);
         given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "method", "ppo"))

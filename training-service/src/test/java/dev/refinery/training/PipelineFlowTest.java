@@ -170,6 +170,70 @@ class PipelineFlowTest {
     }
 
     @Test
+    void aDpoStageFollowsTheSftJobOnTheNewestPreferenceVersionAndOnlyItsModelIsEvaluatedOnTheVersionsTestSet() {
+        String preferences = "col-" + hex();
+        String pipeline = create(Map.of("name", "sft-dpo-" + hex().substring(0, 8), "collectionId", collection,
+                "template", Map.of("hyperparameters", QUICK, "evaluation", Map.of("metric", "token_f1", "maxItems", 8)),
+                "dpoStage", Map.of("collectionId", preferences, "hyperparameters", Map.of("epochs", 1, "batchSize", 8, "dpoBeta", 0.1))));
+        String pairs = stack.preferenceVersion(TestIdentity.DEFAULT_TENANT, preferences, 16, 4);
+        given().when().get("/pipelines/" + pipeline).then().statusCode(200).body("dpoStage.collectionId", equalTo(preferences))
+                .body("trigger.on", equalTo("version"));
+        String version = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+
+        JsonPath run = awaitRun(pipeline, 0, "EVALUATING");
+        String sft = run.getString("sftJobId");
+        String dpo = run.getString("jobId");
+        assertNotNull(sft, run.prettify());
+        assertEquals(pairs, run.getString("preferenceDatasetId"));
+        JsonPath sftJob = given().when().get("/jobs/" + sft).then().statusCode(200).extract().jsonPath();
+        assertEquals("sft", sftJob.getString("method"));
+        assertEquals(version, sftJob.getString("datasetId"));
+        JsonPath dpoJob = given().when().get("/jobs/" + dpo).then().statusCode(200).extract().jsonPath();
+        assertEquals("dpo", dpoJob.getString("method"));
+        assertEquals(pairs, dpoJob.getString("datasetId"));
+        assertEquals(sft, dpoJob.getString("fromJob"), "the DPO stage continues from the SFT stage's job");
+
+        ConsumerRecord<String, String> sftDone = stack.probe().await("job-completed", r -> sft.equals(r.key()), RUN);
+        assertEquals(false, JsonPath.from(sftDone.value()).getBoolean("evaluation.enabled"), "a stage on the way is not evaluated");
+        ConsumerRecord<String, String> dpoDone = stack.probe().await("job-completed", r -> dpo.equals(r.key()), RUN);
+        ContractSchemas.assertValid("job-completed", 2, dpoDone.value());
+        JsonPath asked = JsonPath.from(dpoDone.value());
+        assertEquals(version, asked.getString("evaluation.datasetId"), "scored on the version's test set, not on the pairs");
+        assertEquals("token_f1", asked.getString("evaluation.metric"));
+        assertEquals(8, asked.getInt("evaluation.maxItems"));
+
+        evaluated(dpo, pairs, "mv-" + hex(), "IMPROVED", "PROMOTED");
+        awaitRun(pipeline, 0, "SUCCEEDED");
+        // The champion learned these pairs: the next run, from it, has no DPO stage until new pairs are sealed.
+        stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        run = awaitRun(pipeline, 0, "EVALUATING");
+        assertNull(run.get("preferenceDatasetId"), run.prettify());
+        assertNull(run.get("sftJobId"));
+        assertEquals(dpo, run.getString("fromJobId"), "from the champion, the DPO stage's job");
+    }
+
+    @Test
+    void aScheduledPipelineTrainsTheNewestVersionAtItsTimeAndNothingWhenNothingIsNew() {
+        String pipeline = create(Map.of("name", "nightly-" + hex().substring(0, 8), "collectionId", collection,
+                "template", Map.of("hyperparameters", QUICK), "trigger", Map.of("on", "schedule", "every", "PT5S")));
+        JsonPath created = given().when().get("/pipelines/" + pipeline).then().statusCode(200).extract().jsonPath();
+        assertEquals("schedule", created.getString("trigger.on"));
+        assertEquals("PT5S", created.getString("trigger.every"));
+        assertNotNull(created.getString("trigger.nextAt"));
+        String older = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        String newest = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+
+        JsonPath run = awaitRun(pipeline, 0, "EVALUATING");
+        assertEquals("schedule", run.getString("trigger"));
+        assertEquals(newest, run.getString("datasetId"), "the newest version at the schedule's time, not each one");
+        evaluated(run.getString("jobId"), newest, "mv-" + hex(), "IMPROVED", "PROMOTED");
+        awaitRun(pipeline, 0, "SUCCEEDED");
+        sleep(Duration.ofSeconds(12)); // two more turns of the schedule, with nothing new
+        assertEquals(1, runs(pipeline).getList("$").size(), "nothing new: no run, nothing paid for");
+        assertTrue(runs(pipeline).getList("datasetId").stream().noneMatch(older::equals));
+    }
+
+    @Test
     void everyBadFieldIsRefusedByNameAndAnotherProjectsPipelineIsUnknown() {
         Map<String, Object> good = Map.of("name", "checked-" + hex().substring(0, 8), "collectionId", collection,
                 "template", Map.of("hyperparameters", QUICK));
@@ -184,6 +248,20 @@ class PipelineFlowTest {
         refused(with(good, "budget", Map.of("usd", -5)), "budget.usd");
         refused(with(good, "budget", Map.of("usd", 5, "period", "fortnight")), "budget.period");
         refused(with(good, "budget", Map.of("usd", 5)), "budget"); // the local engine is not priced: nothing to cap
+        refused(with(good, "trigger", Map.of("on", "hourly")), "trigger.on");
+        refused(with(good, "trigger", Map.of("on", "schedule")), "trigger.every");
+        refused(with(good, "trigger", Map.of("on", "schedule", "every", "every day")), "trigger.every");
+        refused(with(good, "trigger", Map.of("on", "schedule", "every", "PT1S")), "trigger.every");
+        refused(with(good, "trigger", Map.of("on", "version", "margin", 0.1)), "trigger.margin");
+        refused(with(good, "trigger", Map.of("on", "drift", "margin", 2)), "trigger.margin");
+        refused(with(good, "trigger", Map.of("on", "drift", "margin", 0.05)), "trigger.on"); // no eval-service here to score the champion
+        refused(with(good, "dpoStage", Map.of("collectionId", collection)), "dpoStage.collectionId");
+        refused(with(good, "dpoStage", Map.of("collectionId", "col-" + hex(), "hyperparameters", Map.of("dpoBeta", -1))),
+                "dpoStage.hyperparameters.dpoBeta");
+        refused(with(with(good, "template", Map.of("method", "dpo")), "dpoStage", Map.of("collectionId", "col-" + hex())), "dpoStage");
+        refused(with(good, "template", Map.of("evaluation", Map.of("metric", "accuracy"))), "template.evaluation.metric");
+        refused(with(good, "template", Map.of("evaluation", Map.of("datasetId", TestStack.newDatasetId()))), "template.evaluation.datasetId");
+        refused(with(good, "template", Map.of("evaluation", Map.of("enabled", false))), "template.evaluation.enabled");
         given().contentType(ContentType.JSON).header("Idempotency-Key", "pipeline-run:pr-1:1").body(Map.of("datasetId", TestStack.newDatasetId()))
                 .when().post("/jobs").then().statusCode(400).body("code", equalTo("JOB_IDEMPOTENCY_KEY_RESERVED"));
 

@@ -102,10 +102,15 @@ public final class TestStack {
      * answer and another hero's story as the other one (the shape validation-service normalizes preference data to).
      */
     public String preferenceDataset(int trainPairs, int validationPairs) {
+        return preferenceVersion(TestIdentity.DEFAULT_TENANT, null, trainPairs, validationPairs);
+    }
+
+    /** As {@link #preferenceDataset(int, int)}, a version sealed from {@code collectionId} (null: an upload). */
+    public String preferenceVersion(String tenant, String collectionId, int trainPairs, int validationPairs) {
         String id = newDatasetId();
         storage.put("datasets/" + id + "/validated/train.jsonl", preferencePairs("train.jsonl", trainPairs), "application/x-ndjson");
         storage.put("datasets/" + id + "/validated/validation.jsonl", preferencePairs("validation.jsonl", validationPairs), "application/x-ndjson");
-        announceValid(id, trainPairs, validationPairs);
+        announceValid(tenant, collectionId, id, trainPairs, validationPairs);
         return id;
     }
 

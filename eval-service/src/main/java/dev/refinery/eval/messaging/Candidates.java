@@ -29,20 +29,28 @@ final class Candidates {
      * The model version a valid event announces (null when it announces none: the job failed, or a v1 event of a provider's
      * job, which does not name the model), and why it is not evaluated when it is not.
      */
-    record Reading(ModelRegistry.Produced produced, String noEvaluationBecause) {
+    record Reading(ModelRegistry.Produced produced, String noEvaluationBecause, JobCompleted.Evaluation asked) {
 
-        /** Whether it is evaluated here: its weights are in our bucket, or its provider's API has a key here. */
+        /**
+         * Whether it is evaluated here: its job did not ask for none, and its weights are in our bucket or its provider's API
+         * has a key here.
+         */
         boolean evaluable(ModelEndpoints endpoints) {
-            return produced != null && (produced.type().inBucket() || endpoints.configured(produced.backend()));
+            return produced != null && (asked == null || asked.evaluates())
+                    && (produced.type().inBucket() || endpoints.configured(produced.backend()));
         }
     }
 
     static Reading read(JobCompleted e, int version, String ceId) {
         requireCommonFields(e, ceId);
         if (!e.succeeded()) {
-            return new Reading(null, "it ended " + e.status());
+            return new Reading(null, "it ended " + e.status(), null);
         }
-        return version == 1 ? v1(e, ceId) : v2(e, ceId);
+        Reading reading = version == 1 ? v1(e, ceId) : v2(e, ceId);
+        if (e.evaluation() != null && !e.evaluation().evaluates()) {
+            return new Reading(reading.produced(), "its job asked for no evaluation (evaluation.enabled false)", e.evaluation());
+        }
+        return new Reading(reading.produced(), reading.noEvaluationBecause(), e.evaluation());
     }
 
     /** v1: the adapter of a job trained on the local engine (no backend, from before providers, means local). */
@@ -51,9 +59,9 @@ final class Candidates {
             throw breaks(ceId, "a SUCCEEDED job must carry its adapterKey");
         }
         if (e.backend() != null && !e.backend().equals("local")) {
-            return new Reading(null, "it trained on " + e.backend() + ", which keeps the model");
+            return new Reading(null, "it trained on " + e.backend() + ", which keeps the model", null);
         }
-        return new Reading(produced(e, "local", ArtifactType.LORA_ADAPTER, e.bucket(), e.adapterKey(), null), null);
+        return new Reading(produced(e, "local", ArtifactType.LORA_ADAPTER, e.bucket(), e.adapterKey(), null), null, null);
     }
 
     /** v2: the artifact, wherever the job trained, when its weights are in object storage. */
@@ -78,9 +86,9 @@ final class Candidates {
         if (type == null || !inBucket) {
             return new Reading(produced(e, e.backend(), ArtifactType.PROVIDER_MODEL, null, null, a.providerModel()),
                     "its " + a.type() + " " + a.providerModel() + " stays with " + e.backend() + ", and this service cannot ask "
-                            + e.backend());
+                            + e.backend(), null);
         }
-        return new Reading(produced(e, e.backend(), type, a.bucket(), a.key(), null), null);
+        return new Reading(produced(e, e.backend(), type, a.bucket(), a.key(), null), null, null);
     }
 
     private static ModelRegistry.Produced produced(JobCompleted e, String backend, ArtifactType type, String bucket, String key,

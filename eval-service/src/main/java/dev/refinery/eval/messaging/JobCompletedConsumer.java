@@ -58,7 +58,7 @@ public class JobCompletedConsumer {
                 if (reading.produced() != null) {
                     ModelVersion produced = registry.register(reading.produced(), ce.id());
                     if (reading.evaluable(endpoints)) {
-                        requests.request(produced, ce.id());
+                        requests.request(produced, ce.id(), reading.asked());
                     }
                 }
             });

@@ -1,6 +1,6 @@
 package dev.refinery.eval.messaging;
 
-import dev.refinery.eval.repository.Evaluation;
+import dev.refinery.eval.repository.ModelVersion;
 import dev.refinery.kit.reconcile.ReconciledWork;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Finished jobs whose job-completed never reached this service: every SUCCEEDED job with an adapter or a whole model in
- * our bucket must have an evaluation here (models a provider keeps are not evaluated, so they are not asked for). The
+ * our bucket must have been registered here, with its evaluation unless its job asked for none (models a provider keeps are
+ * not evaluated, so they are not asked for). The
  * kit's reconciliation asks training-service ({@code refinery.reconcile.upstream-url}) to announce again each such job
  * without one, and the announcement takes the consumer's one path. It works across tenants: the kit calls training-service
  * as one of Refinery's services (which sees every tenant's jobs), and the check below is not scoped to a tenant because a
@@ -29,7 +30,8 @@ public class LostCompletions {
     }
 
     private static Set<String> evaluated(Set<String> jobIds) {
-        return QuarkusTransaction.requiringNew().call(() -> Evaluation.<Evaluation>list("jobId in ?1", jobIds).stream()
-                .map(e -> e.jobId).collect(Collectors.toSet()));
+        // registered = its job-completed was applied (the version and the evaluation, if any, are recorded together)
+        return QuarkusTransaction.requiringNew().call(() -> ModelVersion.<ModelVersion>list("jobId in ?1", jobIds).stream()
+                .map(v -> v.jobId).collect(Collectors.toSet()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.refinery.eval.service;
 
 import dev.refinery.eval.config.EvalConfig;
+import dev.refinery.eval.events.JobCompleted;
 import dev.refinery.eval.grading.Graders;
 import dev.refinery.eval.grading.MetricNames;
 import dev.refinery.eval.registry.ModelRegistry;
@@ -68,7 +69,7 @@ public class EvaluationRequests {
      * e.g. a re-announcement) is ignored.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public Optional<Evaluation> request(ModelVersion candidate, String sourceEventId) {
+    public Optional<Evaluation> request(ModelVersion candidate, String sourceEventId, JobCompleted.Evaluation asked) {
         if (Evaluation.existsForJob(candidate.jobId)) {
             LOG.infof("job %s already has an evaluation; job-completed %s ignored", candidate.jobId, sourceEventId);
             return Optional.empty();
@@ -76,9 +77,20 @@ public class EvaluationRequests {
         PromotionPolicy policy = policies.of(candidate.tenant);
         String champion = registry.holder(candidate.tenant, policy.alias()).map(v -> v.id).filter(id -> !id.equals(candidate.id))
                 .orElse(null);
-        Evaluation e = record(candidate, null, champion, candidate.datasetId, policy, policy.metric(), List.of(), config.maxItems());
+        // What the job asked for was checked by training-service when it was submitted; a grader that is gone by now fails
+        // the evaluation when it runs (EVAL_GRADER_MISSING), which its eval-finished reports.
+        String metric = asked != null && asked.metric() != null ? asked.metric() : policy.metric();
+        List<String> extra = asked != null && asked.metrics() != null ? asked.metrics() : List.of();
+        int maxItems = asked != null && asked.maxItems() != null ? Math.min(asked.maxItems(), config.maxItems()) : config.maxItems();
+        String datasetId = asked != null && asked.datasetId() != null ? asked.datasetId() : candidate.datasetId;
+        Evaluation e = record(candidate, null, champion, datasetId, policy, metric, extra.stream().map(m -> pinnedIfKnown(candidate.tenant, m))
+                .toList(), maxItems);
         e.sourceEventId = sourceEventId;
         return Optional.of(e);
+    }
+
+    private String pinnedIfKnown(String tenant, String metric) {
+        return Graders.isGrader(metric) ? graders.resolve(tenant, metric).orElse(metric) : metric;
     }
 
     /**

@@ -83,6 +83,12 @@ public interface TrainingSettings {
         Optional<String> ingestUrl();
 
         /**
+         * eval-service, which a drift pipeline asks to score its champion on each new version (as the project). Unset: a
+         * pipeline cannot be created with the drift trigger.
+         */
+        Optional<String> evalUrl();
+
+        /**
          * How long a run waits for its job's evaluation after the job ended; then it fails ({@code PIPELINE_EVAL_MISSING})
          * and pauses its pipeline rather than holding it forever.
          */

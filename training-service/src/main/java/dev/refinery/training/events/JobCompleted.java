@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * Payload of {@code job-completed} v2 (contracts/schemas/job-completed.v2.json), on every backend. SUCCEEDED carries the
@@ -13,10 +14,16 @@ import java.time.OffsetDateTime;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobCompleted(String tenant, String jobId, String datasetId, String baseModel, String status, String backend, String method,
                            Artifact artifact, String failureCode, String failureReason, Integer steps, Double finalTrainLoss,
-                           Double finalValidationLoss, OffsetDateTime completedAt, String providerJobId, BigDecimal actualCostUsd) {
+                           Double finalValidationLoss, OffsetDateTime completedAt, String providerJobId, BigDecimal actualCostUsd,
+                           Evaluation evaluation) {
 
     public static final String TOPIC = "job-completed";
     public static final int VERSION = 2;
+
+    /** How the job's request asked for its model to be evaluated (absent: eval-service's defaults and the project's policy). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evaluation(Boolean enabled, String metric, List<String> metrics, Integer maxItems, String datasetId) {
+    }
 
     /**
      * What a SUCCEEDED job produced.

@@ -8,7 +8,8 @@ import java.util.List;
 /** {@code pipeline-run-finished} v1 (contracts/schemas/pipeline-run-finished.v1.json): a pipeline's run ended. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineRunFinished(String tenant, String pipelineId, String pipelineName, String runId, String collectionId, String trigger,
-                                  String datasetId, String status, int attempts, String jobId, String fromJobId, String evalId,
+                                  String datasetId, String status, int attempts, String jobId, String fromJobId, String sftJobId,
+                                  String preferenceDatasetId, String evalId,
                                   String modelVersionId, String outcome, String decision, List<String> reasons, String metric,
                                   Double candidateScore, Double baselineScore, Double championScore, String failureCode,
                                   String failureReason, OffsetDateTime startedAt, OffsetDateTime finishedAt) {

@@ -3,6 +3,7 @@ package dev.refinery.training.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.training.events.JobCompleted;
+import dev.refinery.training.rest.EvaluationSpec;
 import dev.refinery.training.events.JobSubmitted;
 import dev.refinery.training.repository.Job;
 import dev.refinery.training.repository.JobEvent;
@@ -71,7 +72,18 @@ public final class JobMapper {
 
     public static JobCompleted toCompleted(Job j) {
         return new JobCompleted(j.tenantId, j.id, j.datasetId, j.baseModel, j.status.name(), j.backend, j.method.wireName(), artifact(j), j.failureCode,
-                j.failureReason, j.steps, j.finalTrainLoss, j.finalValidationLoss, j.finishedAt, j.providerJobId, j.actualCostUsd);
+                j.failureReason, j.steps, j.finalTrainLoss, j.finalValidationLoss, j.finishedAt, j.providerJobId, j.actualCostUsd,
+                evaluation(j));
+    }
+
+    /** The evaluation the job's request asked for, passed on to eval-service; null when it asked for the defaults. */
+    private static JobCompleted.Evaluation evaluation(Job j) {
+        JsonNode asked = j.request == null ? null : SpecJson.tree(j.request).get("evaluation");
+        if (asked == null || asked.isNull()) {
+            return null;
+        }
+        EvaluationSpec spec = JSON.convertValue(asked, EvaluationSpec.class);
+        return new JobCompleted.Evaluation(spec.enabled(), spec.metric(), spec.metrics(), spec.maxItems(), spec.datasetId());
     }
 
     /** What a SUCCEEDED job produced: in our bucket when it has a key there, else the model its provider keeps. */

@@ -1,9 +1,11 @@
 package dev.refinery.training.mapping;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.training.events.PipelineRunFinished;
 import dev.refinery.training.repository.Pipeline;
+import dev.refinery.training.repository.PipelineDriftCheck;
 import dev.refinery.training.repository.PipelineRun;
 import dev.refinery.training.rest.PipelineTemplate;
 import dev.refinery.training.rest.PipelineView;
@@ -20,22 +22,30 @@ public final class PipelineMapper {
     private PipelineMapper() {
     }
 
-    public static PipelineView view(Pipeline p, PipelineRunView lastRun) {
+    public static PipelineView view(Pipeline p, PipelineRunView lastRun, PipelineDriftCheck lastDriftCheck) {
         return new PipelineView(p.id, p.name, p.collectionId, template(p), lower(p.continueFrom), p.maxAttempts,
                 p.budgetUsd == null ? null : new PipelineView.Budget(p.budgetUsd, lower(p.budgetPeriod)), p.status.name(), p.pauseReason,
-                p.createdBy, p.createdAt, p.updatedAt, lastRun);
+                p.createdBy, p.createdAt, p.updatedAt, new PipelineView.Trigger(lower(p.triggerOn), p.scheduleEvery, p.driftMargin,
+                p.nextScheduledAt), p.dpoCollectionId == null ? null : new PipelineView.DpoStage(p.dpoCollectionId,
+                p.dpoHyperparameters == null ? null : read(p.dpoHyperparameters, JsonNode.class)), lastRun,
+                lastDriftCheck == null ? null : view(lastDriftCheck));
+    }
+
+    private static PipelineView.DriftCheck view(PipelineDriftCheck c) {
+        return new PipelineView.DriftCheck(c.id, c.datasetId, c.status.name(), c.championVersionId, c.metric, c.promotionScore, c.margin,
+                c.freshScore, c.evalId, c.runId, c.reason, c.createdAt, c.finishedAt);
     }
 
     public static PipelineRunView view(PipelineRun r) {
         return new PipelineRunView(r.id, r.pipelineId, lower(r.trigger), r.datasetId, r.status.name(), r.attempts, r.jobId, r.fromJobId,
-                r.evalId, r.modelVersionId, r.metric, r.candidateScore, r.baselineScore, r.championScore, r.outcome, r.decision, reasons(r),
+                r.sftJobId, r.preferenceDatasetId, r.evalId, r.modelVersionId, r.metric, r.candidateScore, r.baselineScore, r.championScore, r.outcome, r.decision, reasons(r),
                 r.failureCode, r.failureReason, r.createdAt, r.startedAt, r.finishedAt);
     }
 
     public static PipelineRunFinished toFinished(Pipeline p, PipelineRun r) {
         List<String> reasons = reasons(r);
         return new PipelineRunFinished(p.tenant, p.id, p.name, r.id, p.collectionId, lower(r.trigger), r.datasetId, r.status.name(), r.attempts,
-                r.jobId, r.fromJobId, r.evalId, r.modelVersionId, r.outcome, r.decision, reasons, r.metric, r.candidateScore,
+                r.jobId, r.fromJobId, r.sftJobId, r.preferenceDatasetId, r.evalId, r.modelVersionId, r.outcome, r.decision, reasons, r.metric, r.candidateScore,
                 r.baselineScore, r.championScore, r.failureCode, r.failureReason, r.startedAt, r.finishedAt);
     }
 

@@ -5,6 +5,7 @@ import dev.refinery.kit.events.EventPayloads;
 import dev.refinery.kit.events.MalformedEventException;
 import dev.refinery.kit.inbox.ConsumedEvents;
 import dev.refinery.training.events.EvalFinished;
+import dev.refinery.training.service.PipelineDrift;
 import dev.refinery.training.service.PipelineRuns;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * eval-finished (v1 to v3, group training-service): the evaluation of a pipeline run's job ends the run. Each event applied
+ * eval-finished (v1 to v3, group training-service): the evaluation of a pipeline run's job ends the run; a drift check's
+ * evaluation decides whether the champion drifted. Each event applied
  * once, transient trouble waited out; a record that is not an eval-finished event goes to eval-finished.dlq.
  */
 @ApplicationScoped
@@ -24,6 +26,9 @@ public class EvalFinishedConsumer {
 
     @Inject
     PipelineRuns runs;
+
+    @Inject
+    PipelineDrift drift;
 
     @Incoming(EvalFinished.TOPIC)
     @Blocking
@@ -36,6 +41,9 @@ public class EvalFinishedConsumer {
             throw new MalformedEventException("eval-finished " + ce.id() + " has no payload");
         }
         EvalFinished event = EventPayloads.read(record.value(), EvalFinished.class);
-        events.applyOnce(DatasetValidatedConsumer.CONSUMER, ce.id(), () -> runs.evaluated(event));
+        events.applyOnce(DatasetValidatedConsumer.CONSUMER, ce.id(), () -> {
+            runs.evaluated(event);
+            drift.evaluated(event);
+        });
     }
 }

@@ -24,6 +24,9 @@ public class Pipeline extends PanacheEntityBase {
 
     public enum Status { ACTIVE, PAUSED }
 
+    /** What starts runs, besides a person: every VALID version, a schedule, or the champion's drift on a new version. */
+    public enum TriggerOn { VERSION, SCHEDULE, DRIFT }
+
     /** Where a run's job starts: the base model, or the adapter of the pipeline's last promoted run. */
     public enum ContinueFrom { BASE, CHAMPION }
 
@@ -60,6 +63,30 @@ public class Pipeline extends PanacheEntityBase {
     public BudgetPeriod budgetPeriod;
 
     @Enumerated(EnumType.STRING)
+    @Column(name = "trigger_on", nullable = false)
+    public TriggerOn triggerOn;
+
+    /** SCHEDULE: how often (an ISO-8601 duration). */
+    @Column(name = "schedule_every")
+    public String scheduleEvery;
+
+    /** SCHEDULE: when the sweep next looks for a version the pipeline has not trained on. */
+    @Column(name = "next_scheduled_at")
+    public OffsetDateTime nextScheduledAt;
+
+    /** DRIFT: how far below its promotion score the champion may score on a new version before a run starts. */
+    @Column(name = "drift_margin")
+    public Double driftMargin;
+
+    /** A DPO stage after the SFT job, on this collection's newest VALID version of preference pairs; null: none. */
+    @Column(name = "dpo_collection_id")
+    public String dpoCollectionId;
+
+    /** The DPO stage's settings, as JSON (null: the defaults). */
+    @Column(name = "dpo_hyperparameters")
+    public String dpoHyperparameters;
+
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public Status status;
 
@@ -90,5 +117,12 @@ public class Pipeline extends PanacheEntityBase {
 
     public static List<Pipeline> ofCollection(String tenant, String collectionId) {
         return list("tenant = ?1 and collectionId = ?2", tenant, collectionId);
+    }
+
+    /** The ids of scheduled pipelines whose time has come. */
+    public static List<String> scheduledBy(OffsetDateTime now) {
+        return getEntityManager().createQuery("select p.id from Pipeline p where p.triggerOn = :on and p.status = :active "
+                        + "and p.nextScheduledAt <= :now", String.class).setParameter("on", TriggerOn.SCHEDULE)
+                .setParameter("active", Status.ACTIVE).setParameter("now", now).getResultList();
     }
 }

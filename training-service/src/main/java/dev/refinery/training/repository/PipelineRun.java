@@ -29,11 +29,21 @@ public class PipelineRun extends PanacheEntityBase {
         }
     }
 
-    public enum Trigger { VERSION, MANUAL }
+    public enum Trigger { VERSION, MANUAL, SCHEDULE, DRIFT }
 
     /** The idempotency key of attempt {@code n}'s job: a run resumed after a crash finds its job rather than making another. */
     public static String jobKey(String runId, int attempt) {
         return jobKeyPrefix(runId) + attempt;
+    }
+
+    /** The key of the job this run's current stage and attempt submits (the DPO stage's attempts are counted apart). */
+    public String currentJobKey() {
+        return inDpoStage() ? jobKeyPrefix(id) + "dpo-" + attempts : jobKey(id, attempts);
+    }
+
+    /** Whether the run's SFT job is done and its DPO stage is under way. */
+    public boolean inDpoStage() {
+        return preferenceDatasetId != null && sftJobId != null;
     }
 
     /** What the idempotency keys of every attempt's job of {@code runId} begin with. */
@@ -82,6 +92,14 @@ public class PipelineRun extends PanacheEntityBase {
 
     @Column(name = "from_job_id")
     public String fromJobId;
+
+    /** The preference version of the run's DPO stage; null: the run has one stage. */
+    @Column(name = "preference_dataset_id")
+    public String preferenceDatasetId;
+
+    /** With a DPO stage: the SFT stage's job, once it succeeded (then {@link #jobId} is the DPO stage's). */
+    @Column(name = "sft_job_id")
+    public String sftJobId;
 
     @Column(name = "eval_id")
     public String evalId;

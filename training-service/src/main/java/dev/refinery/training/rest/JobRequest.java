@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -27,10 +28,12 @@ public record JobRequest(
         @Schema(description = "this job's cap in US dollars: refused when the estimate's high bound exceeds it, cancelled when its cost does")
         BigDecimal budgetUsd,
         @Schema(description = "continue from this SUCCEEDED job's result on the same backend (SFT then DPO)", example = "ft-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b")
-        String fromJob) {
+        String fromJob,
+        @Schema(description = "how the model is evaluated when the job ends; default: the project's policy on the dataset's test split")
+        @JsonInclude(JsonInclude.Include.NON_NULL) EvaluationSpec evaluation) {
 
     /** A plain SFT request without budget or earlier job. */
     public JobRequest(String datasetId, String baseModel, String backend, JsonNode hyperparameters) {
-        this(datasetId, baseModel, backend, null, hyperparameters, null, null);
+        this(datasetId, baseModel, backend, null, hyperparameters, null, null, null);
     }
 }

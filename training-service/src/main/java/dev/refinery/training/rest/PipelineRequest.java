@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.math.BigDecimal;
@@ -14,7 +15,25 @@ public record PipelineRequest(
                 + "every run starts from the base model", example = "champion") String continueFrom,
         @Schema(description = "jobs a run may start before it fails and pauses the pipeline, 1 to 5; default 2", example = "2")
         Integer maxAttempts,
-        @Schema(description = "what the pipeline's jobs may cost per period; none: no cap of its own") Budget budget) {
+        @Schema(description = "what the pipeline's jobs may cost per period; none: no cap of its own") Budget budget,
+        @Schema(description = "what starts runs besides a person; default: every VALID version") Trigger trigger,
+        @Schema(description = "a DPO stage after the template's SFT job, on a collection of preference pairs; none: one stage")
+        DpoStage dpoStage) {
+
+    /**
+     * What starts runs: {@code version} (every VALID version), {@code schedule} (every {@code every}, on the newest version
+     * not trained yet) or {@code drift} (a new version first scores the champion; a run starts when it falls more than
+     * {@code margin} below the score it was promoted on).
+     */
+    public record Trigger(@Schema(description = "version (default), schedule or drift", example = "drift") String on,
+                          @Schema(description = "schedule: an ISO-8601 duration, PT5S to P366D", example = "P1D") String every,
+                          @Schema(description = "drift: 0 to 1, in the policy metric's units", example = "0.05") Double margin) {
+    }
+
+    /** A DPO job after the SFT job of each run, from it, on the newest VALID version of a collection of preference pairs. */
+    public record DpoStage(@Schema(description = "a collection of the project's, of preference pairs") String collectionId,
+                           @Schema(description = "the DPO job's settings", example = "{\"dpoBeta\": 0.1}") JsonNode hyperparameters) {
+    }
 
     /** A cap on the pipeline's spending per calendar period (UTC). */
     public record Budget(@Schema(example = "50") BigDecimal usd, @Schema(description = "day, week or month (default)") String period) {

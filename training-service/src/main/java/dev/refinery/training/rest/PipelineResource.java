@@ -40,7 +40,7 @@ public class PipelineResource {
             + "promotion policy. One run at a time; a run whose job keeps failing pauses the pipeline (pipeline-paused).")
     public Response create(PipelineRequest body) {
         Pipeline p = pipelines.create(caller.tenant(), body, caller.get().subject());
-        return Response.created(URI.create("/pipelines/" + p.id)).entity(PipelineMapper.view(p, null)).build();
+        return Response.created(URI.create("/pipelines/" + p.id)).entity(PipelineMapper.view(p, null, null)).build();
     }
 
     @GET
@@ -88,6 +88,6 @@ public class PipelineResource {
     }
 
     private PipelineView view(Pipeline p) {
-        return PipelineMapper.view(p, pipelines.lastRun(p.id).map(PipelineMapper::view).orElse(null));
+        return PipelineMapper.view(p, pipelines.lastRun(p.id).map(PipelineMapper::view).orElse(null), pipelines.lastDriftCheck(p.id).orElse(null));
     }
 }

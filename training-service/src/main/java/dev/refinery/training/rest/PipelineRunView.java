@@ -8,7 +8,7 @@ import java.util.List;
  * the policy's numbers; or why it failed or was skipped.
  */
 public record PipelineRunView(String id, String pipelineId, String trigger, String datasetId, String status, int attempts, String jobId,
-                              String fromJobId, String evalId, String modelVersionId, String metric, Double candidateScore,
+                              String fromJobId, String sftJobId, String preferenceDatasetId, String evalId, String modelVersionId, String metric, Double candidateScore,
                               Double baselineScore, Double championScore, String outcome, String decision, List<String> reasons,
                               String failureCode, String failureReason, OffsetDateTime createdAt, OffsetDateTime startedAt,
                               OffsetDateTime finishedAt) {

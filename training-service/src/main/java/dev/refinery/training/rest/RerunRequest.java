@@ -72,7 +72,7 @@ public record RerunRequest(
     /** The earlier request with this rerun's backend and base model where it names them. */
     public JobRequest applyTo(JobRequest earlier) {
         return new JobRequest(earlier.datasetId(), baseModel != null ? baseModel : earlier.baseModel(), backend != null ? backend : earlier.backend(),
-                earlier.method(), earlier.hyperparameters(), earlier.budgetUsd(), earlier.fromJob());
+                earlier.method(), earlier.hyperparameters(), earlier.budgetUsd(), earlier.fromJob(), earlier.evaluation());
     }
 
     /** A string field; null or blank means "keep the earlier value". */

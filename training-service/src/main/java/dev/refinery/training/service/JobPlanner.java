@@ -91,7 +91,7 @@ public class JobPlanner {
     public Plan plan(JobRequest request, String tenantId) {
         if (request == null) {
             throw ApiException.badRequest("REQUEST_BODY_INVALID", "send a JSON object with datasetId (and optionally baseModel, backend, method, "
-                    + "hyperparameters, budgetUsd, fromJob)");
+                    + "hyperparameters, budgetUsd, fromJob, evaluation)");
         }
         String backendName = blank(request.backend()) ? Backends.LOCAL : request.backend().strip();
         if (!Backends.isKnown(backendName)) {
@@ -118,6 +118,7 @@ public class JobPlanner {
                         + MAX_BUDGET_USD + " US dollars", "JOB_FIELD_INVALID"));
             }
         }
+        EvaluationChecks.violations(request.evaluation(), tenantId).forEach(check::add);
         Job source = blank(request.fromJob()) ? null : sourceJob(request.fromJob().strip(), backendName, caps, tenantId, check);
         String requestedModel = blank(request.baseModel()) ? null : request.baseModel().strip();
         boolean modelTooLong = requestedModel != null && requestedModel.length() > MAX_MODEL_NAME;

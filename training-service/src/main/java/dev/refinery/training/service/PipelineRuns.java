@@ -12,6 +12,7 @@ import dev.refinery.training.repository.Job;
 import dev.refinery.training.repository.JobStatus;
 import dev.refinery.training.repository.Pipeline;
 import dev.refinery.training.repository.PipelineRun;
+import dev.refinery.training.rest.JobRequest;
 import dev.refinery.training.rest.PipelineTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -59,22 +60,58 @@ public class PipelineRuns {
     @Inject
     MeterRegistry registry;
 
-    /** What {@link #advance} decided to submit. */
-    private record Submission(String runId, int attempt, String tenant, PipelineTemplate template, String datasetId, String fromJob,
-                              BigDecimal cap) {
+    @Inject
+    PipelineDrift drift;
+
+    /** What {@link #advance} decided to submit: a stage's job under its run's key for that stage and attempt. */
+    private record Submission(String runId, String key, String tenant, JobRequest request) {
     }
 
-    /** A version of a collection was validated: a run queued on each of the collection's pipelines, in the caller's transaction. */
+    /**
+     * A version of a collection was validated, in the caller's transaction: each pipeline of the collection that follows
+     * versions queues a run on it; a drift pipeline checks its champion on it first; a scheduled one finds it at its time.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void versionValidated(Dataset version) {
         if (version.collectionId == null || !version.isValid()) {
             return;
         }
         for (Pipeline p : Pipeline.ofCollection(version.tenant, version.collectionId)) {
-            if (PipelineRun.count("pipelineId = ?1 and datasetId = ?2 and trigger = ?3", p.id, version.id, PipelineRun.Trigger.VERSION) == 0) {
-                queue(p, version.id, PipelineRun.Trigger.VERSION);
+            switch (p.triggerOn) {
+                case VERSION -> queueOnce(p, version.id, PipelineRun.Trigger.VERSION);
+                case DRIFT -> drift.versionArrived(p, version.id);
+                case SCHEDULE -> LOG.debugf("pipeline %s: version %s waits for the schedule", p.name, version.id);
             }
         }
+    }
+
+    /** A run on {@code datasetId} unless a trigger that follows versions queued one on it already (a version trains once). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<PipelineRun> queueOnce(Pipeline p, String datasetId, PipelineRun.Trigger trigger) {
+        if (PipelineRun.count("pipelineId = ?1 and datasetId = ?2 and trigger in ?3", p.id, datasetId,
+                List.of(PipelineRun.Trigger.VERSION, PipelineRun.Trigger.SCHEDULE, PipelineRun.Trigger.DRIFT)) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(queue(p, datasetId, trigger));
+    }
+
+    /**
+     * A scheduled pipeline's time came: a run on the collection's newest VALID version, unless the pipeline trained on it
+     * already (nothing new, nothing paid for); the next time is set either way.
+     */
+    @Transactional
+    public void scheduled(String pipelineId) {
+        Pipeline p = Pipeline.locked(pipelineId);
+        if (p == null || p.triggerOn != Pipeline.TriggerOn.SCHEDULE || p.status != Pipeline.Status.ACTIVE || p.nextScheduledAt == null
+                || p.nextScheduledAt.isAfter(now())) {
+            return; // another replica took this turn, or the pipeline changed meanwhile
+        }
+        Optional<Dataset> newest = Dataset.newestOfCollection(p.tenant, p.collectionId);
+        if (newest.isEmpty() || queueOnce(p, newest.get().id, PipelineRun.Trigger.SCHEDULE).isEmpty()) {
+            LOG.infof("pipeline %s: scheduled, and nothing new to train on (%s)", p.name, newest.map(d -> "newest version " + d.id
+                    + " trained already").orElse("no VALID version yet"));
+        }
+        p.nextScheduledAt = now().plus(Duration.parse(p.scheduleEvery));
     }
 
     /** A run of {@code pipeline} on {@code datasetId}, queued in the caller's transaction; the sweep starts it. */
@@ -107,10 +144,10 @@ public class PipelineRuns {
         if (next == null) {
             return;
         }
-        String key = PipelineRun.jobKey(next.runId(), next.attempt());
+        String key = next.key();
         Job job;
         try {
-            job = jobs.submit(next.template().jobOn(next.datasetId(), next.fromJob(), next.cap()), key, next.tenant()).job();
+            job = jobs.submit(next.request(), key, next.tenant()).job();
         } catch (ApiException refused) {
             Optional<Job> made = "JOB_IDEMPOTENCY_KEY_REUSED".equals(refused.code())
                     ? QuarkusTransaction.requiringNew().call(() -> Job.byIdempotencyKey(next.tenant(), key)) : Optional.empty();
@@ -126,7 +163,7 @@ public class PipelineRuns {
             }
         }
         String jobId = job.id;
-        QuarkusTransaction.requiringNew().run(() -> jobSubmitted(next.runId(), next.attempt(), jobId));
+        QuarkusTransaction.requiringNew().run(() -> jobSubmitted(next.runId(), key, jobId));
     }
 
     /** With the pipeline's row locked: the submission to make next, or null. */
@@ -159,25 +196,28 @@ public class PipelineRuns {
         run.status = PipelineRun.Status.TRAINING;
         run.attempts = 1;
         run.startedAt = now();
-        run.fromJobId = p.continueFrom == Pipeline.ContinueFrom.CHAMPION
-                ? PipelineRun.lastPromoted(p.id).map(r -> r.jobId).orElse(null) : null;
-        LOG.infof("pipeline %s: run %s starts on %s%s", p.name, run.id, run.datasetId,
-                run.fromJobId == null ? "" : " from the champion's job " + run.fromJobId);
+        Optional<PipelineRun> champion = PipelineRun.lastPromoted(p.id);
+        run.fromJobId = p.continueFrom == Pipeline.ContinueFrom.CHAMPION ? champion.map(r -> r.jobId).orElse(null) : null;
+        run.preferenceDatasetId = PipelineStages.preferenceVersion(p, champion.orElse(null)).orElse(null);
+        LOG.infof("pipeline %s: run %s starts on %s%s%s", p.name, run.id, run.datasetId,
+                run.fromJobId == null ? "" : " from the champion's job " + run.fromJobId,
+                run.preferenceDatasetId == null ? "" : ", then DPO on " + run.preferenceDatasetId);
         return submission(p, run);
     }
 
     private Submission submission(Pipeline p, PipelineRun run) {
         PipelineTemplate template = PipelineMapper.template(p);
+        String key = run.currentJobKey();
         // What this attempt's own job costs is left out, so that the cap (part of the job's request) is the same however
         // often the attempt is submitted: the idempotency key then finds its job instead of refusing a changed request.
-        BigDecimal cap = budgetLeft(p, PipelineRun.jobKey(run.id, run.attempts))
-                .map(left -> template.budgetUsd() == null ? left : left.min(template.budgetUsd())).orElse(template.budgetUsd());
-        return new Submission(run.id, run.attempts, p.tenant, template, run.datasetId, run.fromJobId, cap);
+        BigDecimal cap = budgetLeft(p, key).map(left -> template.budgetUsd() == null ? left : left.min(template.budgetUsd()))
+                .orElse(template.budgetUsd());
+        return new Submission(run.id, key, p.tenant, PipelineStages.jobOf(p, template, run, cap));
     }
 
-    private void jobSubmitted(String runId, int attempt, String jobId) {
+    private void jobSubmitted(String runId, String key, String jobId) {
         PipelineRun run = locked(runId).map(Locked::run).orElse(null);
-        if (run != null && run.status == PipelineRun.Status.TRAINING && run.attempts == attempt && run.jobId == null) {
+        if (run != null && run.status == PipelineRun.Status.TRAINING && run.currentJobKey().equals(key) && run.jobId == null) {
             run.jobId = jobId;
         }
     }
@@ -209,11 +249,18 @@ public class PipelineRuns {
         Optional<Locked> locked = locked(runId.get());
         PipelineRun run = locked.map(Locked::run).orElse(null);
         if (run == null || run.status != PipelineRun.Status.TRAINING || !run.tenant.equals(job.tenantId)
-                || !PipelineRun.jobKey(run.id, run.attempts).equals(job.idempotencyKey)) {
-            return; // an earlier attempt's job, a run already decided, or not the run's project's job at all
+                || !run.currentJobKey().equals(job.idempotencyKey)) {
+            return; // an earlier attempt's or stage's job, a run already decided, or not the run's project's job at all
         }
         Pipeline p = locked.get().pipeline();
         run.jobId = job.id;
+        if (job.status == JobStatus.SUCCEEDED && run.preferenceDatasetId != null && !run.inDpoStage()) {
+            run.sftJobId = job.id; // the SFT stage is done; the sweep submits the DPO stage's first attempt from it
+            run.attempts = 1;
+            run.jobId = null;
+            LOG.infof("run %s: SFT job %s succeeded; its DPO stage on %s next", run.id, job.id, run.preferenceDatasetId);
+            return;
+        }
         if (job.status == JobStatus.SUCCEEDED) {
             run.status = PipelineRun.Status.EVALUATING;
             LOG.infof("run %s: job %s succeeded; waiting for its evaluation", run.id, job.id);

@@ -2,12 +2,15 @@ package dev.refinery.training.service;
 
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.providers.spi.Capabilities;
+import dev.refinery.catalog.TrainingMethod;
 import dev.refinery.training.backend.Backends;
+import dev.refinery.training.config.TrainingSettings;
 import dev.refinery.training.mapping.PipelineMapper;
 import dev.refinery.training.mapping.SpecJson;
 import dev.refinery.training.repository.BudgetPeriod;
 import dev.refinery.training.repository.Dataset;
 import dev.refinery.training.repository.Pipeline;
+import dev.refinery.training.repository.PipelineDriftCheck;
 import dev.refinery.training.repository.PipelineRun;
 import dev.refinery.training.rest.PipelineRequest;
 import dev.refinery.training.rest.PipelineTemplate;
@@ -17,6 +20,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -39,12 +43,17 @@ public class Pipelines {
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
     private static final int MOST_ATTEMPTS = 5;
     private static final int DEFAULT_ATTEMPTS = 2;
+    private static final Duration SHORTEST_SCHEDULE = Duration.ofSeconds(5);
+    private static final Duration LONGEST_SCHEDULE = Duration.ofDays(366);
 
     @Inject
     PipelineRuns runs;
 
     @Inject
     CollectionLookup collections;
+
+    @Inject
+    TrainingSettings settings;
 
     @Transactional
     public Pipeline create(String tenant, PipelineRequest body, String createdBy) {
@@ -84,11 +93,19 @@ public class Pipelines {
                     + (template.backend() == null ? Backends.LOCAL : template.backend()) + " backend trains on hardware the deployment "
                     + "already has and is not priced, so its jobs cannot be capped");
         }
+        trigger(p, body.trigger());
+        dpoStage(p, template, body.dpoStage());
         p.status = Pipeline.Status.ACTIVE;
         p.createdBy = createdBy;
         p.createdAt = now();
         p.updatedAt = p.createdAt;
+        if (p.triggerOn == Pipeline.TriggerOn.SCHEDULE) {
+            p.nextScheduledAt = p.createdAt.plus(Duration.parse(p.scheduleEvery));
+        }
         collections.requireOwn(tenant, body.collectionId()); // every field is checked before another service is asked
+        if (p.dpoCollectionId != null) {
+            collections.requireOwn(tenant, p.dpoCollectionId, "dpoStage.collectionId");
+        }
         if (Pipeline.count("tenant = ?1 and name = ?2", tenant, p.name) > 0) {
             throw nameTaken(p.name);
         }
@@ -120,6 +137,11 @@ public class Pipelines {
     @Transactional
     public Optional<PipelineRun> lastRun(String pipelineId) {
         return PipelineRun.ofPipeline(pipelineId, 1).stream().findFirst();
+    }
+
+    @Transactional
+    public Optional<PipelineDriftCheck> lastDriftCheck(String pipelineId) {
+        return PipelineDriftCheck.latest(pipelineId);
     }
 
     /** Nothing new starts until it is resumed; a run under way goes on to its end. */
@@ -168,6 +190,74 @@ public class Pipelines {
         return runs.queue(p, version.id, PipelineRun.Trigger.MANUAL);
     }
 
+    private void trigger(Pipeline p, PipelineRequest.Trigger trigger) {
+        p.triggerOn = choice(trigger == null ? null : trigger.on(), "trigger.on", Pipeline.TriggerOn.class, Pipeline.TriggerOn.VERSION);
+        String every = trigger == null ? null : trigger.every();
+        Double margin = trigger == null ? null : trigger.margin();
+        if (p.triggerOn == Pipeline.TriggerOn.SCHEDULE) {
+            p.scheduleEvery = scheduleEvery(every).toString();
+        } else if (every != null) {
+            throw invalid("trigger.every", "trigger.every is the schedule's period: set it with trigger.on schedule");
+        }
+        if (p.triggerOn == Pipeline.TriggerOn.DRIFT) {
+            if (margin == null || margin < 0 || margin > 1 || margin.isNaN()) {
+                throw invalid("trigger.margin", "trigger.margin is how far (0 to 1, in the policy metric's units) the champion's score on a "
+                        + "new version may fall below the score it was promoted on before a run starts, e.g. 0.05");
+            }
+            if (settings.pipelines().evalUrl().isEmpty()) {
+                throw invalid("trigger.on", "the drift trigger asks eval-service to score the champion, and this deployment does not "
+                        + "say where eval-service is (refinery.training.pipelines.eval-url)");
+            }
+            p.driftMargin = margin;
+        } else if (margin != null) {
+            throw invalid("trigger.margin", "trigger.margin is the drift trigger's: set it with trigger.on drift");
+        }
+    }
+
+    private static Duration scheduleEvery(String every) {
+        if (every == null) {
+            throw invalid("trigger.every", "trigger.every is how often a scheduled pipeline looks for a new version: an ISO-8601 "
+                    + "duration such as PT1H or P1D");
+        }
+        Duration d;
+        try {
+            d = Duration.parse(every.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw invalid("trigger.every", "trigger.every '" + every + "' is not an ISO-8601 duration such as PT1H or P1D");
+        }
+        if (d.compareTo(SHORTEST_SCHEDULE) < 0 || d.compareTo(LONGEST_SCHEDULE) > 0) {
+            throw invalid("trigger.every", "trigger.every is " + SHORTEST_SCHEDULE + " to " + LONGEST_SCHEDULE + ", not " + d);
+        }
+        return d;
+    }
+
+    private static void dpoStage(Pipeline p, PipelineTemplate template, PipelineRequest.DpoStage stage) {
+        if (stage == null) {
+            return;
+        }
+        if (stage.collectionId() == null || !COLLECTION_ID.matcher(stage.collectionId()).matches()) {
+            throw invalid("dpoStage.collectionId", "dpoStage.collectionId is a collection of preference pairs (col- followed by 32 hex digits)");
+        }
+        if (stage.collectionId().equals(p.collectionId)) {
+            throw invalid("dpoStage.collectionId", "dpoStage.collectionId is a collection of preference pairs, not the pipeline's own "
+                    + "collection (a collection holds one format)");
+        }
+        if (template.method() != null && !template.method().equalsIgnoreCase("sft")) {
+            throw invalid("dpoStage", "a DPO stage follows an SFT job: template.method is sft with a dpoStage");
+        }
+        String backend = template.backend() == null ? Backends.LOCAL : template.backend();
+        if (!Backends.capabilities(backend).methods().contains(TrainingMethod.DPO)) {
+            throw invalid("dpoStage", "the " + backend + " backend does not train DPO");
+        }
+        List<FieldViolation> violations = SpecJson.read(stage.hyperparameters()).violations();
+        if (!violations.isEmpty()) {
+            FieldViolation first = violations.get(0);
+            throw invalid("dpoStage.hyperparameters." + first.field(), first.message() + " (allowed: " + first.allowed() + ")");
+        }
+        p.dpoCollectionId = stage.collectionId();
+        p.dpoHyperparameters = stage.hyperparameters() == null ? null : stage.hyperparameters().toString();
+    }
+
     /** The template, with each field checked the way a job's are that can be checked without a dataset. */
     private static PipelineTemplate checked(PipelineTemplate t) {
         if (t == null) {
@@ -187,6 +277,17 @@ public class Pipelines {
         }
         if (t.budgetUsd() != null && t.budgetUsd().signum() <= 0) {
             throw invalid("template.budgetUsd", "template.budgetUsd is a positive amount in US dollars");
+        }
+        List<FieldViolation> evaluation = EvaluationChecks.violations(t.evaluation(), null);
+        if (!evaluation.isEmpty()) {
+            throw invalid("template." + evaluation.get(0).field(), evaluation.get(0).message());
+        }
+        if (t.evaluation() != null && t.evaluation().datasetId() != null) {
+            throw invalid("template.evaluation.datasetId", "a pipeline's runs are evaluated on their version's frozen test set; "
+                    + "template.evaluation.datasetId cannot change that");
+        }
+        if (t.evaluation() != null && !t.evaluation().evaluates()) {
+            throw invalid("template.evaluation.enabled", "a pipeline decides on each run's evaluation; it cannot be switched off");
         }
         return t;
     }

@@ -185,7 +185,7 @@ class JobPlannerTest {
     @Test
     void aSecondStageOnTheEngineContinuesTheAdapterAndKeepsItsShape() throws Exception {
         Job sft = finishedLocalJob();
-        Job dpo = planner.plan(new JobRequest(DATASET, null, null, "dpo", null, null, sft.id), TENANT).job();
+        Job dpo = planner.plan(new JobRequest(DATASET, null, null, "dpo", null, null, sft.id, null), TENANT).job();
         JsonNode spec = JSON.readTree(dpo.effectiveSpec);
         assertEquals(4, spec.path("values").path("loraRank").asInt());
         assertEquals("from_job", spec.path("sources").path("loraRank").asText());
@@ -194,14 +194,14 @@ class JobPlannerTest {
         assertEquals(sft.id, dpo.fromJobId);
 
         ApiException e = assertThrows(ApiException.class, () -> planner.plan(new JobRequest(DATASET, null, null, "dpo",
-                JSON.readTree("{\"loraRank\": 8}"), null, sft.id), TENANT));
+                JSON.readTree("{\"loraRank\": 8}"), null, sft.id, null), TENANT));
         assertTrue(violation(e, "loraRank").message().startsWith("loraRank must stay 4"), violation(e, "loraRank").message());
     }
 
     @Test
     void anotherTenantsJobIsUnknownAsAFirstStage() {
         Job sft = finishedLocalJob();
-        ApiException e = assertThrows(ApiException.class, () -> planner.plan(new JobRequest(DATASET, null, null, "dpo", null, null, sft.id),
+        ApiException e = assertThrows(ApiException.class, () -> planner.plan(new JobRequest(DATASET, null, null, "dpo", null, null, sft.id, null),
                 "t-other"));
         assertEquals("JOB_FROM_JOB_INVALID", e.code());
         assertTrue(e.getMessage().contains("does not exist"));
@@ -239,7 +239,7 @@ class JobPlannerTest {
 
     private static JobRequest request(String dataset, String backend, String method, String hyperparameters, BigDecimal budget, String model) {
         try {
-            return new JobRequest(dataset, model, backend, method, hyperparameters == null ? null : JSON.readTree(hyperparameters), budget, null);
+            return new JobRequest(dataset, model, backend, method, hyperparameters == null ? null : JSON.readTree(hyperparameters), budget, null, null);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
