@@ -67,7 +67,9 @@ class PipelineEndToEndTest {
         common.put("refinery.reconcile.interval", "2s");
         together = TogetherChatStub.start();
         Map<String, String> upstreamOf = Map.of("validation-service", "ingest-service", "eval-service", "training-service");
-        // inference-service before eval-service: eval-service asks hosted models at its door.
+        // inference-service before eval-service: eval-service asks hosted models at its door. training-service, started
+        // before it, asks eval-service to score drift pipelines' champions: its port is chosen now.
+        int evalPort = ServiceProcess.freePort();
         for (String name : List.of("ingest-service", "validation-service", "training-service", "inference-service", "eval-service")) {
             Map<String, String> config = new HashMap<>(common);
             if (upstreamOf.containsKey(name)) {
@@ -85,6 +87,7 @@ class PipelineEndToEndTest {
                 config.put("refinery.training.providers.together.inference-url", together.baseUrl());
                 // Pipelines are created only on the project's own collections, asked of ingest-service.
                 config.put("refinery.training.pipelines.ingest-url", services.get("ingest-service").url());
+                config.put("refinery.training.pipelines.eval-url", "http://127.0.0.1:" + evalPort);
             }
             if (name.equals("inference-service")) {
                 config.put("refinery.inference.training-url", services.get("training-service").url());
@@ -92,7 +95,8 @@ class PipelineEndToEndTest {
                 config.put("refinery.inference.servers." + MATRIX_SERVER + ".url", together.baseUrl());
                 config.put("refinery.inference.servers." + MATRIX_SERVER + ".api-key", TogetherChatStub.TENANT_KEY);
             }
-            services.put(name, new ServiceProcess(ROOT, name, config, work.resolve("logs")).start());
+            services.put(name, (name.equals("eval-service") ? new ServiceProcess(ROOT, name, evalPort, config, work.resolve("logs"))
+                    : new ServiceProcess(ROOT, name, config, work.resolve("logs"))).start());
         }
         Map<String, String> gatewayConfig = new HashMap<>(common);
         gatewayConfig.put("refinery.gateway.ingest-url", services.get("ingest-service").url());

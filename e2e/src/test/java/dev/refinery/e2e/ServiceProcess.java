@@ -26,9 +26,14 @@ final class ServiceProcess implements AutoCloseable {
     private Process process;
 
     ServiceProcess(Path repoRoot, String name, Map<String, String> config, Path logDir) {
+        this(repoRoot, name, freePort(), config, logDir);
+    }
+
+    /** On a port chosen beforehand: for a service whose URL another, started before it, must know. */
+    ServiceProcess(Path repoRoot, String name, int port, Map<String, String> config, Path logDir) {
         this.name = name;
         this.jar = repoRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-        this.port = freePort();
+        this.port = port;
         this.config = new java.util.HashMap<>(config);
         this.log = logDir.resolve(name + ".log");
         if (!Files.isRegularFile(jar)) {
@@ -116,7 +121,7 @@ final class ServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

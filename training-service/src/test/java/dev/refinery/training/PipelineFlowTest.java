@@ -299,25 +299,9 @@ class PipelineFlowTest {
         return changed;
     }
 
-    /** eval-finished v3 of {@code job}'s model, as eval-service announces it: the golden sample, about this job. */
+    /** eval-finished v3 of {@code job}'s model, as eval-service announces it, scoring 0.75 over the base's 0.0. */
     private void evaluated(String job, String dataset, String version, String outcome, String decision) {
-        String evalId = "ev-" + hex();
-        com.fasterxml.jackson.databind.node.ObjectNode e;
-        try {
-            e = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(ContractSchemas.sample("eval-finished", 3));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
-            throw new AssertionError(x);
-        }
-        e.put("evalId", evalId).put("jobId", job).put("datasetId", dataset).put("candidateVersionId", version).put("outcome", outcome)
-                .put("decision", decision).put("tenant", TestIdentity.DEFAULT_TENANT);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("candidate")).put("metric", 0.75);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("baseline")).put("metric", 0.0);
-        e.putArray("reasons").add("pass: opening_match +0.75 over the base model");
-        ContractSchemas.assertValid("eval-finished", 3, e.toString());
-        stack.probe().send("eval-finished", evalId, e.toString(), "ce_specversion", "1.0", "ce_id", UUID.randomUUID().toString(), "ce_type",
-                "refinery.eval-finished.v3", "ce_source", "/refinery/eval-service", "ce_subject", evalId, "ce_time",
-                OffsetDateTime.now(ZoneOffset.UTC).toString());
+        stack.evalFinished("ev-" + hex(), job, dataset, version, outcome, decision, 0.75);
     }
 
     private static JsonPath runs(String pipeline) {

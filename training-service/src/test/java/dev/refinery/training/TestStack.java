@@ -74,6 +74,30 @@ public final class TestStack {
         return id;
     }
 
+    /**
+     * eval-finished v3 as eval-service announces it (the golden sample, about {@code job} and evaluation {@code evalId}), in
+     * the default tenant, its candidate scoring {@code candidateMetric} and the base model 0.0.
+     */
+    public void evalFinished(String evalId, String job, String dataset, String version, String outcome, String decision,
+                             double candidateMetric) {
+        com.fasterxml.jackson.databind.node.ObjectNode e;
+        try {
+            e = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(ContractSchemas.sample("eval-finished", 3));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new AssertionError(x);
+        }
+        e.put("evalId", evalId).put("jobId", job).put("datasetId", dataset).put("candidateVersionId", version).put("outcome", outcome)
+                .put("decision", decision).put("tenant", TestIdentity.DEFAULT_TENANT);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("candidate")).put("metric", candidateMetric);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("baseline")).put("metric", 0.0);
+        e.putArray("reasons").add("pass: opening_match +" + candidateMetric + " over the base model");
+        ContractSchemas.assertValid("eval-finished", 3, e.toString());
+        probe.send("eval-finished", evalId, e.toString(), "ce_specversion", "1.0", "ce_id", java.util.UUID.randomUUID().toString(), "ce_type",
+                "refinery.eval-finished.v3", "ce_source", "/refinery/eval-service", "ce_subject", evalId, "ce_time",
+                OffsetDateTime.now(ZoneOffset.UTC).toString());
+    }
+
     /** Feeds a VALID dataset-validated event (splits at the usual keys, whether or not they exist) and waits for it. */
     public void announceValid(String id, int trainLines, int validationLines) {
         announceValid(TestIdentity.DEFAULT_TENANT, id, trainLines, validationLines);
