@@ -15,9 +15,11 @@ CREATE INDEX pipeline_schedule ON pipeline (next_scheduled_at) WHERE trigger_on 
 -- continues from it; the run's job_id is then the DPO job's).
 ALTER TABLE pipeline_run ADD COLUMN preference_dataset_id VARCHAR(40);
 ALTER TABLE pipeline_run ADD COLUMN sft_job_id VARCHAR(40);
--- A version is trained at most once per pipeline by the triggers that follow versions (a person may run one again).
+-- A version is trained at most once at a time per pipeline by the triggers that follow versions (a person may run one
+-- again; a schedule tries again a version whose run was skipped or failed).
 DROP INDEX pipeline_run_version;
-CREATE UNIQUE INDEX pipeline_run_version ON pipeline_run (pipeline_id, dataset_id) WHERE trigger IN ('VERSION', 'SCHEDULE', 'DRIFT');
+CREATE UNIQUE INDEX pipeline_run_version ON pipeline_run (pipeline_id, dataset_id)
+    WHERE trigger IN ('VERSION', 'SCHEDULE', 'DRIFT') AND status NOT IN ('SKIPPED', 'FAILED');
 
 -- A drift check: the champion (the model of the pipeline's last promoted run) scored by eval-service on every example of
 -- a new version, compared with the score it was promoted on. One per pipeline and version.
@@ -32,6 +34,7 @@ CREATE TABLE pipeline_drift_check (
     promotion_score      DOUBLE PRECISION  NOT NULL,
     margin               DOUBLE PRECISION  NOT NULL,
     status               VARCHAR(12)       NOT NULL,
+    asked_at             TIMESTAMPTZ,
     eval_id              VARCHAR(40),
     fresh_score          DOUBLE PRECISION,
     reason               TEXT,
@@ -41,3 +44,4 @@ CREATE TABLE pipeline_drift_check (
     CONSTRAINT pipeline_drift_check_version UNIQUE (pipeline_id, dataset_id)
 );
 CREATE INDEX pipeline_drift_check_eval ON pipeline_drift_check (eval_id);
+CREATE INDEX pipeline_drift_check_open ON pipeline_drift_check (status) WHERE status IN ('REQUESTED', 'SCORING');

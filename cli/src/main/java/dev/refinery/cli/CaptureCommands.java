@@ -24,9 +24,11 @@ final class CaptureCommands {
                                                 --redact replaces the patterns (repeat it for several), --no-redact clears them
             capture records [--limit N] [--offset N]
                                                 captured answers, newest first, with their feedback
-            capture export --kind sft|preference [--since TIME] [--until TIME] [--out FILE] [--upload NAME]
+            capture export --kind sft|preference [--since TIME] [--until TIME] [--out FILE] [--upload NAME | --to-collection ID]
                                                 answers with feedback as a dataset (JSONL; to stdout unless --out); --upload:
-                                                uploaded as dataset NAME, validated like any upload, its id printed
+                                                uploaded as dataset NAME, validated like any upload, its id printed;
+                                                --to-collection: sent into collection ID as producer capture-KIND
+                                                (again later: only what is new is stored)
             feedback RESPONSE_ID [--rating 1-5] [--thumbs up|down] [--correction TEXT]
                                                 feedback on a captured answer (the chatcmpl-... id of its response)
             """;
@@ -84,7 +86,7 @@ final class CaptureCommands {
     }
 
     private static void export(String[] a, GatewayClient gateway, PrintStream out) {
-        Map<String, String> flags = flags(a, 2, "--kind", "--since", "--until", "--out", "--upload");
+        Map<String, String> flags = flags(a, 2, "--kind", "--since", "--until", "--out", "--upload", "--to-collection");
         String kind = flags.get("--kind");
         if (!List.of("sft", "preference").contains(String.valueOf(kind))) {
             throw new IllegalArgumentException("--kind sft or --kind preference");
@@ -95,7 +97,11 @@ final class CaptureCommands {
         params.put("until", flags.getOrDefault("--until", ""));
         String path = "v1/capture/export" + query(params);
         String upload = flags.get("--upload");
-        if (flags.get("--out") == null && upload == null) {
+        String collection = flags.get("--to-collection");
+        if (upload != null && collection != null) {
+            throw new IllegalArgumentException("--upload NAME or --to-collection ID, not both");
+        }
+        if (flags.get("--out") == null && upload == null && collection == null) {
             gateway.download(path, out); // the dataset itself is the output
             out.flush();
             return;
@@ -107,6 +113,11 @@ final class CaptureCommands {
                 bytes = gateway.download(path, to);
             }
             try {
+                if (collection != null) {
+                    // the feed of captured traffic into a collection: run again (e.g. from cron), only what is new is stored
+                    ContinuousCommands.send(gateway, collection, file, "capture-" + kind, out);
+                    return;
+                }
                 if (upload == null) {
                     out.println(lines(file) + " examples written to " + file);
                     return;

@@ -29,7 +29,10 @@ final class ContinuousCommands {
             collections list | get ID | rejections ID | versions ID | seal ID
             pipelines create NAME --collection ID [--base-model M] [--backend B] [--method sft|dpo] [--hyperparameters JSON]
                              [--continue-from base|champion] [--max-attempts N] [--budget-usd X [--budget-period day|week|month]]
+                             [--trigger version|schedule|drift [--every P1D] [--margin 0.05]] [--metric M] [--eval-max-items N]
+                             [--dpo-collection ID [--dpo-hyperparameters JSON]]
                                                 every version of the collection trained, evaluated, promoted or not
+            pipelines update ID NAME [the options of create; its settings replaced, its collection kept]
             pipelines list | get ID | runs ID | run ID [--dataset ID] | pause ID | resume ID
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +52,10 @@ final class ContinuousCommands {
                     print(out, gateway.get("v1/collections/" + FlagValues.positional(a, 2, "ID") + "/" + a[1]));
             case "collections seal" -> print(out, gateway.postJson("v1/collections/" + FlagValues.positional(a, 2, "ID") + "/seal", Map.of(), null));
             case "pipelines create" -> print(out, gateway.postJson("v1/pipelines", pipeline(a), null));
+            case "pipelines update" -> {
+                String id = FlagValues.positional(a, 2, "ID");
+                print(out, gateway.putJson("v1/pipelines/" + id, pipeline(java.util.Arrays.copyOfRange(a, 1, a.length), false)));
+            }
             case "pipelines list" -> print(out, gateway.get("v1/pipelines"));
             case "pipelines get" -> print(out, gateway.get("v1/pipelines/" + FlagValues.positional(a, 2, "ID")));
             case "pipelines runs" -> print(out, gateway.get("v1/pipelines/" + FlagValues.positional(a, 2, "ID") + "/runs"));
@@ -78,9 +85,17 @@ final class ContinuousCommands {
     }
 
     private static Map<String, Object> pipeline(String[] a) {
+        return pipeline(a, true);
+    }
+
+    /** A create's (or, without {@code collectionRequired}, an update's) body from NAME and the options after it. */
+    private static Map<String, Object> pipeline(String[] a, boolean collectionRequired) {
         Map<String, Object> body = new LinkedHashMap<>();
         Map<String, Object> template = new LinkedHashMap<>();
         Map<String, Object> budget = new LinkedHashMap<>();
+        Map<String, Object> trigger = new LinkedHashMap<>();
+        Map<String, Object> dpo = new LinkedHashMap<>();
+        Map<String, Object> evaluation = new LinkedHashMap<>();
         body.put("name", FlagValues.positional(a, 2, "NAME"));
         for (FlagValues f : FlagValues.from(a, 3)) {
             switch (f.flag()) {
@@ -93,16 +108,33 @@ final class ContinuousCommands {
                 case "--max-attempts" -> body.put("maxAttempts", number(f));
                 case "--budget-usd" -> budget.put("usd", new BigDecimal(f.value()));
                 case "--budget-period" -> budget.put("period", f.value());
+                case "--trigger" -> trigger.put("on", f.value());
+                case "--every" -> trigger.put("every", f.value());
+                case "--margin" -> trigger.put("margin", new BigDecimal(f.value()));
+                case "--dpo-collection" -> dpo.put("collectionId", f.value());
+                case "--dpo-hyperparameters" -> dpo.put("hyperparameters", json(f));
+                case "--metric" -> evaluation.put("metric", f.value());
+                case "--eval-max-items" -> evaluation.put("maxItems", number(f));
                 default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --collection, --base-model, --backend, "
-                        + "--method, --hyperparameters, --continue-from, --max-attempts, --budget-usd, --budget-period)");
+                        + "--method, --hyperparameters, --continue-from, --max-attempts, --budget-usd, --budget-period, --trigger, --every, "
+                        + "--margin, --dpo-collection, --dpo-hyperparameters, --metric, --eval-max-items)");
             }
         }
-        if (!body.containsKey("collectionId")) {
+        if (collectionRequired && !body.containsKey("collectionId")) {
             throw new IllegalArgumentException("--collection is required: the collection whose versions the pipeline trains on");
+        }
+        if (!evaluation.isEmpty()) {
+            template.put("evaluation", evaluation);
         }
         body.put("template", template);
         if (!budget.isEmpty()) {
             body.put("budget", budget);
+        }
+        if (!trigger.isEmpty()) {
+            body.put("trigger", trigger);
+        }
+        if (!dpo.isEmpty()) {
+            body.put("dpoStage", dpo);
         }
         return body;
     }
@@ -129,6 +161,14 @@ final class ContinuousCommands {
             }
             producer = f.value();
         }
+        send(gateway, collection, file, producer, out);
+    }
+
+    /**
+     * Every JSONL line of {@code file} into {@code collection} as one producer's examples, in batches; each line's idempotency
+     * id is its sha256, so sending the same lines again stores nothing twice.
+     */
+    static void send(GatewayClient gateway, String collection, Path file, String producer, PrintStream out) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();

@@ -167,7 +167,8 @@ class RefineryCliTest {
         String jsonl = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n";
         try (FakeGateway gateway = new FakeGateway().on("GET /v1/capture/export?kind=sft", jsonl)
                 .on("GET /v1/capture/export?kind=preference&since=2026-12-01T00%3A00%3A00Z", "")
-                .on("POST /v1/datasets?name=from-traffic", new FakeGateway.Answer(201, "{\"id\":\"ds-42\"}"))) {
+                .on("POST /v1/datasets?name=from-traffic", new FakeGateway.Answer(201, "{\"id\":\"ds-42\"}"))
+                .on("POST /v1/collections/col-7/examples", "{\"accepted\":1,\"duplicates\":0,\"rejected\":0,\"results\":[]}")) {
             Run printed = run("--gateway", gateway.url(), "capture", "export", "--kind", "sft");
             assertEquals(0, printed.code(), printed.err());
             assertEquals(jsonl, printed.out());
@@ -182,6 +183,12 @@ class RefineryCliTest {
             assertEquals(0, uploaded.code(), uploaded.err());
             assertEquals("ds-42", uploaded.out().strip(), "the new dataset's id");
             assertEquals("POST /v1/datasets?name=from-traffic " + jsonl, gateway.seen().get(gateway.seen().size() - 1));
+
+            Run fed = run("--gateway", gateway.url(), "capture", "export", "--kind", "sft", "--to-collection", "col-7");
+            assertEquals(0, fed.code(), fed.err());
+            assertTrue(fed.out().startsWith("1 examples sent: 1 accepted"), fed.out());
+            assertEquals("POST /v1/collections/col-7/examples [{\"producerId\":\"capture-sft\",\"idempotencyId\":\"" + sha256(jsonl.strip())
+                    + "\",\"example\":" + jsonl.strip() + "}]", gateway.seen().get(gateway.seen().size() - 1), "fed into the collection");
 
             int requests = gateway.seen().size();
             Run empty = run("--gateway", gateway.url(), "capture", "export", "--kind", "preference", "--since", "2026-12-01T00:00:00Z",
@@ -207,7 +214,8 @@ class RefineryCliTest {
             assertEquals(0, send.code(), send.err());
             assertTrue(send.out().contains("2 examples sent: 1 accepted, 1 duplicates, 0 rejected"), send.out());
             Run create = run("--gateway", gateway.url(), "pipelines", "create", "stories", "--collection", "col-1", "--continue-from",
-                    "champion", "--hyperparameters", "{\"epochs\": 4}", "--budget-usd", "50");
+                    "champion", "--hyperparameters", "{\"epochs\": 4}", "--budget-usd", "50", "--trigger", "drift", "--margin", "0.05",
+                    "--metric", "token_f1", "--dpo-collection", "col-2");
             assertEquals(0, create.code(), create.err());
             Run byHand = run("--gateway", gateway.url(), "pipelines", "run", "pl-1", "--dataset", "ds-1");
             assertEquals(0, byHand.code(), byHand.err());
@@ -216,7 +224,8 @@ class RefineryCliTest {
                             + "\",\"example\":{\"text\":\"one\"}},{\"producerId\":\"crm\",\"idempotencyId\":\"" + sha256("{\"text\":\"two\"}")
                             + "\",\"example\":{\"text\":\"two\"}}]",
                     "POST /v1/pipelines {\"name\":\"stories\",\"collectionId\":\"col-1\",\"continueFrom\":\"champion\",\"template\":"
-                            + "{\"hyperparameters\":{\"epochs\":4}},\"budget\":{\"usd\":50}}",
+                            + "{\"hyperparameters\":{\"epochs\":4},\"evaluation\":{\"metric\":\"token_f1\"}},\"budget\":{\"usd\":50},"
+                            + "\"trigger\":{\"on\":\"drift\",\"margin\":0.05},\"dpoStage\":{\"collectionId\":\"col-2\"}}",
                     "POST /v1/pipelines/pl-1/runs {\"datasetId\":\"ds-1\"}"), gateway.seen());
         }
         Run missing = run("--gateway", "http://127.0.0.1:9", "pipelines", "create", "stories");

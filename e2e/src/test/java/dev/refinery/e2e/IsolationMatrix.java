@@ -72,6 +72,7 @@ final class IsolationMatrix {
             Map.entry("POST /v1/pipelines", new Route("write", Reach.REFERENCES_COLLECTION)),
             Map.entry("GET /v1/pipelines", new Route("read", Reach.OWN_VIEW)),
             Map.entry("GET /v1/pipelines/{id}", new Route("read", Reach.OWNED)),
+            Map.entry("PUT /v1/pipelines/{id}", new Route("write", Reach.OWNED)),
             Map.entry("GET /v1/pipelines/{id}/runs", new Route("read", Reach.OWNED)),
             Map.entry("POST /v1/pipelines/{id}/runs", new Route("write", Reach.OWNED)),
             Map.entry("POST /v1/pipelines/{id}/pause", new Route("write", Reach.OWNED)),
@@ -272,6 +273,7 @@ final class IsolationMatrix {
             case "POST /v1/registry/aliases/{alias}/rollback" -> "{\"reason\": \"not yours\"}";
             case "PUT /v1/registry/policy" -> "{\"margin\": 0.0}";
             case "PUT /v1/capture/settings" -> "{\"retentionDays\": 30}";
+            case "PUT /v1/pipelines/{id}" -> "{\"name\": \"not-yours\", \"template\": {}}";
             case "POST /v1/feedback" -> "{\"responseId\": \"" + mine.response() + "\", \"thumbs\": \"up\"}";
             case "POST /v1/graders" -> "{\"name\": \"matrix-made\", \"kind\": \"contains\", \"config\": {\"text\": \"x\"}}";
             default -> null;

@@ -53,6 +53,8 @@ class PipelineEndToEndTest {
     private Path work;
     private TogetherChatStub together;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @BeforeAll
     void startEverything() throws Exception {
         work = Files.createDirectories(ROOT.resolve("e2e/target/e2e-run"));
@@ -61,6 +63,9 @@ class PipelineEndToEndTest {
         common.put("refinery.engine.models-dir", ROOT.resolve("models").toString());
         // A killed training-service's jobs are taken over once their lease expires: short here, so the restart test is quick.
         common.put("refinery.training.claim-lease", "PT20S");
+        // The same for an evaluation or a validation whose service is killed in the middle (production: 2 min and 60 s).
+        common.put("refinery.eval.lease", "20s");
+        common.put("refinery.validation.worker.lease", "20s");
         common.put("refinery.training.sweep-interval", "2s");
         // Lost events are looked for every 2 s (in production: 5 min) among items older than the production grace of 10
         // minutes, longer than any outage here: only the lost-event test, which runs last, shortens it.
@@ -465,6 +470,87 @@ class PipelineEndToEndTest {
                 "champion serves the version the policy chose");
         assertEquals(2, kafka.all("pipeline-run-finished", r -> pipeline.equals(r.key()), Duration.ofSeconds(5)).size(),
                 "each run announced once");
+    }
+
+    /**
+     * The drift trigger and "killing any service during a run", on the real services: examples are consumed while
+     * ingest-service is killed and started again (each stored once); the first version runs (no champion yet) while
+     * eval-service is killed mid-evaluation and started again (one evaluation, one promotion); a version whose replies the
+     * champion cannot match is validated while validation-service is killed and started again; eval-service scores the
+     * champion on it, the score falls below the promotion score by more than the margin, and a run starts on its own.
+     */
+    @Test
+    void aDriftPipelineRetrainsWhenItsChampionFallsBehindAndEveryServiceKilledOnTheWayFinishesItsPartOnce() throws Exception {
+        String project = "drift-" + System.nanoTime();
+        gateway.postJson("v1/projects", Map.of("id", project, "organization", "drift-org"), null);
+        String key = gateway.postJson("v1/keys", Map.of("name", "drift", "scope", "admin", "project", project), null).path("key").asText();
+        GatewayClient team = new GatewayClient(services.get("gateway").url(), key);
+        String collection = team.postJson("v1/collections", Map.of("name", "stories-drift"), null).path("id").asText();
+        String pipeline = team.postJson("v1/pipelines", Map.of("name", "stories-drift", "collectionId", collection,
+                "template", Map.of("baseModel", "stories260K", "backend", "local", "hyperparameters", DemoPipeline.demoHyperparameters()),
+                "trigger", Map.of("on", "drift", "margin", 0.05)), null).path("id").asText();
+
+        List<String> records = new ArrayList<>();
+        for (String file : List.of("train.jsonl", "validation.jsonl", "test.jsonl")) {
+            records.addAll(Files.readAllLines(EXAMPLES.resolve(file)));
+        }
+        for (int i = 0; i < 120; i++) {
+            produce(project, collection, "story-" + i, records.get(i));
+            if (i == 40) { // ingest-service killed while it consumes them, and started again
+                restart("ingest-service");
+            }
+        }
+        await(() -> team.get("v1/collections/" + collection), c -> c.path("examples").asInt() >= 120);
+        assertEquals(120, team.get("v1/collections/" + collection).path("examples").asInt(), "each example stored once");
+        team.postJson("v1/collections/" + collection + "/seal", Map.of(), null);
+
+        JsonNode evaluating = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"),
+                r -> r.size() == 1 && "EVALUATING".equals(r.get(0).path("status").asText())).get(0);
+        assertEquals("version", evaluating.path("trigger").asText(), "no champion yet: the first version runs");
+        restart("eval-service"); // killed while it evaluates the run's job
+        JsonNode first = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"), r -> finished(r.get(0))).get(0);
+        assertEquals("PROMOTED", first.path("decision").asText(), first.toString());
+        assertEquals(1, team.get("v1/evals?jobId=" + first.path("jobId").asText()).size(), "one evaluation of the job");
+        assertEquals(1, team.get("v1/registry/aliases/champion").path("history").size(), "one promotion");
+        double promoted = first.path("candidateScore").asDouble();
+        assertTrue(promoted > 0.1, "the champion must score something for a fall to show: " + first);
+
+        // The task changes: the same kind of request, answered in a way the champion never learned.
+        for (int i = 120; i < 180; i++) {
+            JsonNode example = JSON.readTree(records.get(i));
+            String request = example.path("messages").path(0).path("content").asText();
+            produce(project, collection, "changed-" + i, JSON.writeValueAsString(Map.of("messages", List.of(
+                    Map.of("role", "user", "content", request),
+                    Map.of("role", "assistant", "content", "Request " + i + " is logged; a person will answer within a day.")))));
+        }
+        await(() -> team.get("v1/collections/" + collection), c -> c.path("examples").asInt() >= 180);
+        String changed = team.postJson("v1/collections/" + collection + "/seal", Map.of(), null).path("datasetId").asText();
+        restart("validation-service"); // killed while it validates the version, and started again
+
+        JsonNode check = await(() -> team.get("v1/pipelines/" + pipeline), p -> List.of("DRIFTED", "STEADY", "FAILED")
+                .contains(p.path("lastDriftCheck").path("status").asText())).path("lastDriftCheck");
+        assertEquals("DRIFTED", check.path("status").asText(), check.toString());
+        assertEquals(changed, check.path("datasetId").asText());
+        assertEquals(first.path("modelVersionId").asText(), check.path("championVersionId").asText());
+        assertEquals(promoted, check.path("promotionScore").asDouble(), 1e-9);
+        assertTrue(check.path("freshScore").asDouble() < promoted - 0.05, check.toString());
+        JsonNode scoring = team.get("v1/evals/" + check.path("evalId").asText());
+        assertEquals(changed, scoring.path("datasetId").asText(), "scored on the new version's examples");
+
+        JsonNode second = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"), r -> r.size() == 2 && finished(r.get(0))).get(0);
+        assertEquals("drift", second.path("trigger").asText());
+        assertEquals(changed, second.path("datasetId").asText());
+        assertEquals("SUCCEEDED", second.path("status").asText(), second.toString());
+        assertEquals(first.path("jobId").asText(), second.path("fromJobId").asText(), "the retrain continues from the champion");
+        assertEquals(2, team.get("v1/fine-tunes").size(), "one job per run");
+        assertEquals(2, kafka.all("pipeline-run-finished", r -> pipeline.equals(r.key()), Duration.ofSeconds(5)).size(),
+                "each run announced once");
+    }
+
+    private void restart(String service) throws Exception {
+        ServiceProcess process = services.get(service);
+        process.kill();
+        process.start().awaitReady(Duration.ofSeconds(180));
     }
 
     private void produce(String project, String collection, String idempotencyId, String example) {

@@ -211,6 +211,7 @@ class RoutingTest {
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
             "POST,   /v1/pipelines,                           /pipelines",
+            "PUT,    /v1/pipelines/pl-1,                      /pipelines/pl-1",
             "POST,   /v1/pipelines/pl-1/runs,                 /pipelines/pl-1/runs",
             "POST,   /v1/pipelines/pl-1/pause,                /pipelines/pl-1/pause",
             "POST,   /v1/pipelines/pl-1/resume,               /pipelines/pl-1/resume",

@@ -2,6 +2,7 @@ package dev.refinery.training;
 
 import dev.refinery.kit.storage.ObjectStorage;
 import dev.refinery.localstack.LocalStackTestResource;
+import dev.refinery.testing.TestIdentity;
 import dev.refinery.training.repository.Job;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
@@ -171,8 +172,18 @@ class JobSubmissionTest {
                 .body("errors.field", hasItem("evaluation.datasetId"))
                 .body("errors.find { it.field == 'evaluation.metric' }.message", containsString("token_f1"));
         assertNothingRecordedFor(dataset);
+        // What the promotion policy decides on is an admin's to change: a write key may ask for more metrics, not another one.
+        String writer = TestIdentity.header(TestIdentity.DEFAULT_TENANT, dev.refinery.identity.Scope.WRITE);
+        given().header(dev.refinery.identity.IdentityTokens.HEADER, writer).contentType(ContentType.JSON)
+                .body(Map.of("datasetId", dataset, "evaluation", Map.of("metric", "token_f1")))
+                .when().post("/jobs").then().statusCode(403).body("code", equalTo("IDENTITY_SCOPE_INSUFFICIENT"));
+        assertNothingRecordedFor(dataset);
+        given().header(dev.refinery.identity.IdentityTokens.HEADER, writer).contentType(ContentType.JSON)
+                .body(Map.of("datasetId", dataset, "hyperparameters", Map.of("epochs", 1), "evaluation", Map.of("metrics",
+                        java.util.List.of("rouge_l"), "maxItems", 20)))
+                .when().post("/jobs").then().statusCode(201);
         given().contentType(ContentType.JSON).body(Map.of("datasetId", dataset, "hyperparameters", Map.of("epochs", 1),
-                        "evaluation", Map.of("metric", "grader:tone", "metrics", java.util.List.of("rouge_l"), "maxItems", 20)))
+                        "evaluation", Map.of("metric", "grader:tone@2", "metrics", java.util.List.of("rouge_l"), "maxItems", 20)))
                 .when().post("/jobs")
                 .then().statusCode(201)
                 .body("status", org.hamcrest.Matchers.notNullValue());

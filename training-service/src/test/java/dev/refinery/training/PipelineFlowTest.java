@@ -178,7 +178,7 @@ class PipelineFlowTest {
         String pairs = stack.preferenceVersion(TestIdentity.DEFAULT_TENANT, preferences, 16, 4);
         given().when().get("/pipelines/" + pipeline).then().statusCode(200).body("dpoStage.collectionId", equalTo(preferences))
                 .body("trigger.on", equalTo("version"));
-        String version = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        String version = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4, 4);
 
         JsonPath run = awaitRun(pipeline, 0, "EVALUATING");
         String sft = run.getString("sftJobId");
@@ -231,6 +231,43 @@ class PipelineFlowTest {
         sleep(Duration.ofSeconds(12)); // two more turns of the schedule, with nothing new
         assertEquals(1, runs(pipeline).getList("$").size(), "nothing new: no run, nothing paid for");
         assertTrue(runs(pipeline).getList("datasetId").stream().noneMatch(older::equals));
+    }
+
+    @Test
+    void aPipelinesSettingsAreReplacedAsAWholeCheckedLikeACreateWhileItsCollectionStays() {
+        String name = "changing-" + hex().substring(0, 8);
+        String pipeline = create(Map.of("name", name, "collectionId", collection, "template", Map.of("hyperparameters", QUICK)));
+        String taken = "taken-" + hex().substring(0, 8);
+        create(Map.of("name", taken, "collectionId", collection, "template", Map.of("hyperparameters", QUICK)));
+
+        change(pipeline, Map.of("name", name, "template", Map.of("hyperparameters", Map.of("epochz", 1)))).statusCode(400)
+                .body("code", equalTo("PIPELINE_FIELD_INVALID")).body("field", equalTo("template.hyperparameters.epochz"));
+        change(pipeline, Map.of("name", name, "collectionId", "col-" + hex(), "template", Map.of())).statusCode(400)
+                .body("field", equalTo("collectionId"));
+        change(pipeline, Map.of("name", taken, "template", Map.of())).statusCode(409).body("code", equalTo("PIPELINE_NAME_TAKEN"));
+        change(pipeline, Map.of("name", name, "template", Map.of(), "trigger", Map.of("on", "schedule", "every", "soon"))).statusCode(400)
+                .body("field", equalTo("trigger.every"));
+        given().when().get("/pipelines/" + pipeline).then().statusCode(200).body("name", equalTo(name))
+                .body("trigger.on", equalTo("version")).body("maxAttempts", equalTo(2)); // a refused change changed nothing
+
+        change(pipeline, Map.of("name", name + "-v2", "collectionId", collection, "maxAttempts", 3,
+                "template", Map.of("hyperparameters", QUICK, "evaluation", Map.of("metric", "token_f1")),
+                "trigger", Map.of("on", "schedule", "every", "PT1H"))).statusCode(200)
+                .body("name", equalTo(name + "-v2")).body("collectionId", equalTo(collection)).body("maxAttempts", equalTo(3))
+                .body("trigger.on", equalTo("schedule")).body("trigger.every", equalTo("PT1H"))
+                .body("template.evaluation.metric", equalTo("token_f1"));
+        JsonPath changed = given().when().get("/pipelines/" + pipeline).then().statusCode(200).extract().jsonPath();
+        assertNotNull(changed.getString("trigger.nextAt"), "the schedule starts from the change");
+        assertEquals("token_f1", changed.getString("template.evaluation.metric"));
+
+        TestIdentity.actAs("other-" + hex().substring(0, 8));
+        change(pipeline, Map.of("name", "mine-now", "template", Map.of())).statusCode(404).body("code", equalTo("PIPELINE_NOT_FOUND"));
+        TestIdentity.actAs(TestIdentity.DEFAULT_TENANT);
+        given().when().get("/pipelines/" + pipeline).then().statusCode(200).body("name", equalTo(name + "-v2"));
+    }
+
+    private static io.restassured.response.ValidatableResponse change(String pipeline, Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body).when().put("/pipelines/" + pipeline).then();
     }
 
     @Test

@@ -65,12 +65,20 @@ public final class TestStack {
 
     /** As {@link #validDataset(String, int, int)}, a version sealed from {@code collectionId} (null: an upload). */
     public String collectionVersion(String tenant, String collectionId, int trainLines, int validationLines) {
+        return collectionVersion(tenant, collectionId, trainLines, validationLines, 0);
+    }
+
+    /** The same with a test split of {@code testLines} (0: none), as a version with a frozen test set has. */
+    public String collectionVersion(String tenant, String collectionId, int trainLines, int validationLines, int testLines) {
         String id = newDatasetId();
         String train = "datasets/" + id + "/validated/train.jsonl";
         String validation = "datasets/" + id + "/validated/validation.jsonl";
         storage.put(train, exampleLines("train.jsonl", trainLines), "application/x-ndjson");
         storage.put(validation, exampleLines("validation.jsonl", validationLines), "application/x-ndjson");
-        announceValid(tenant, collectionId, id, trainLines, validationLines);
+        if (testLines > 0) {
+            storage.put("datasets/" + id + "/validated/test.jsonl", exampleLines("test.jsonl", testLines), "application/x-ndjson");
+        }
+        announceValid(tenant, collectionId, id, trainLines, validationLines, testLines);
         return id;
     }
 
@@ -109,13 +117,20 @@ public final class TestStack {
 
     /** As {@link #announceValid(String, String, int, int)}, for a version of {@code collectionId} (null: an upload). */
     public void announceValid(String tenant, String collectionId, String id, int trainLines, int validationLines) {
+        announceValid(tenant, collectionId, id, trainLines, validationLines, 0);
+    }
+
+    private void announceValid(String tenant, String collectionId, String id, int trainLines, int validationLines, int testLines) {
+        String test = testLines == 0 ? "" : ", \"test\": {\"objectKey\": \"datasets/%s/validated/test.jsonl\", \"records\": %d}"
+                .formatted(id, testLines);
         String event = """
                 {"tenant": "%s",%s "datasetId": "%s", "status": "VALID", "records": %d, "validRecords": %d, "invalidRecords": 0, "problems": 0,
                  "bucket": "refinery", "reportKey": "datasets/%s/validated/report.json",
                  "splits": {"train": {"objectKey": "datasets/%s/validated/train.jsonl", "records": %d},
-                            "validation": {"objectKey": "datasets/%s/validated/validation.jsonl", "records": %d}},
-                 "validatedAt": "%s"}""".formatted(tenant, collectionId == null ? "" : " \"collectionId\": \"" + collectionId + "\",", id, trainLines + validationLines, trainLines + validationLines, id, id, trainLines, id,
-                validationLines, OffsetDateTime.now(ZoneOffset.UTC));
+                            "validation": {"objectKey": "datasets/%s/validated/validation.jsonl", "records": %d}%s},
+                 "validatedAt": "%s"}""".formatted(tenant, collectionId == null ? "" : " \"collectionId\": \"" + collectionId + "\",", id,
+                trainLines + validationLines + testLines, trainLines + validationLines + testLines, id, id, trainLines, id,
+                validationLines, test, OffsetDateTime.now(ZoneOffset.UTC));
         ContractSchemas.assertValid("dataset-validated", event);
         send("dataset-validated", id, event);
         awaitDataset(id);

@@ -26,10 +26,10 @@ public class LostCompletions {
     @Singleton // a record cannot be proxied, so not a normal scope
     ReconciledWork finishedJobs() {
         return new ReconciledWork("finished jobs", "/jobs", "finishedAt", "status=SUCCEEDED&artifactType=lora-adapter,full-model",
-                LostCompletions::evaluated);
+                LostCompletions::registered);
     }
 
-    private static Set<String> evaluated(Set<String> jobIds) {
+    private static Set<String> registered(Set<String> jobIds) {
         // registered = its job-completed was applied (the version and the evaluation, if any, are recorded together)
         return QuarkusTransaction.requiringNew().call(() -> ModelVersion.<ModelVersion>list("jobId in ?1", jobIds).stream()
                 .map(v -> v.jobId).collect(Collectors.toSet()));

@@ -10,6 +10,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -58,6 +59,17 @@ public class PipelinesResource {
     @Operation(summary = "A pipeline, with its newest run")
     public Response get(@PathParam("id") String id) {
         return Relay.of(upstreams.send(UpstreamCall.get(Upstream.TRAINING, "/pipelines/{}", id)));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.WILDCARD)
+    @Audited("pipeline.changed")
+    @Operation(summary = "Change a pipeline's settings: the body of a create (collectionId may be left out and cannot change)",
+            description = "Checked as a create, all or nothing; a run under way goes on, later attempts and runs take the new settings.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    public Response update(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, InputStream body) {
+        return send(UpstreamCall.put(Upstream.TRAINING, "/pipelines/{}", id), contentType, body);
     }
 
     @GET

@@ -7,7 +7,7 @@ import java.util.List;
  * of a job's model, to close the pipeline run that trained it. Other fields are ignored; v1 records carry no outcome or
  * decision.
  */
-public record EvalFinished(String tenant, String evalId, String jobId, String status, String metric, Score baseline, Score candidate,
+public record EvalFinished(String tenant, String evalId, String jobId, String datasetId, String status, String metric, Score baseline, Score candidate,
                            Score champion, String candidateVersionId, String outcome, String decision, List<String> reasons,
                            String failureCode, String failureReason) {
 

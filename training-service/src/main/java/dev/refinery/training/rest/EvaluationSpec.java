@@ -21,6 +21,14 @@ public record EvaluationSpec(
         @Schema(description = "whose test split to score on, instead of the job's dataset (e.g. a chat dataset's frozen test set for a "
                 + "DPO job on preference pairs); a VALID dataset of the project") String datasetId) {
 
+    /**
+     * Whether this changes what the project's promotion policy decides on (its metric, or the items it scores): the
+     * policy is an admin's to set, so only an admin key may ask for this.
+     */
+    public boolean overridesPolicy() {
+        return metric != null || datasetId != null;
+    }
+
     /** Whether the model is to be evaluated at all. */
     public boolean evaluates() {
         return enabled == null || enabled;

@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import dev.refinery.identity.Scope;
 import dev.refinery.kit.problem.ApiException;
 
 import dev.refinery.training.repository.PipelineRun;
@@ -59,6 +60,9 @@ public class JobResource {
         if (idempotencyKey != null && PipelineRun.runOfJobKey(idempotencyKey.strip()).isPresent()) {
             throw ApiException.badRequest("JOB_IDEMPOTENCY_KEY_RESERVED", "keys beginning 'pipeline-run:' are the pipelines' own "
                     + "(they tie a job to a pipeline's run); choose another").with("field", "Idempotency-Key");
+        }
+        if (request != null && request.evaluation() != null && request.evaluation().overridesPolicy()) {
+            caller.requireScope(Scope.ADMIN); // what the promotion policy decides on is the policy's (an admin's) to change
         }
         JobService.Submission s = jobs.submit(request, idempotencyKey == null || idempotencyKey.isBlank() ? null : idempotencyKey.strip(),
                 caller.tenant());

@@ -1,5 +1,6 @@
 package dev.refinery.training.rest;
 
+import dev.refinery.identity.Scope;
 import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.training.mapping.PipelineMapper;
 import dev.refinery.training.repository.Pipeline;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -39,6 +41,7 @@ public class PipelineResource {
             + "as VALID then runs: a job from the template, an evaluation against the base model and the champion, the project's "
             + "promotion policy. One run at a time; a run whose job keeps failing pauses the pipeline (pipeline-paused).")
     public Response create(PipelineRequest body) {
+        requireAdminToOverridePolicy(body);
         Pipeline p = pipelines.create(caller.tenant(), body, caller.get().subject());
         return Response.created(URI.create("/pipelines/" + p.id)).entity(PipelineMapper.view(p, null, null)).build();
     }
@@ -73,6 +76,17 @@ public class PipelineResource {
         return Response.accepted(PipelineMapper.view(pipelines.runByHand(caller.tenant(), id, request.datasetId()))).build();
     }
 
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change a pipeline's settings", description = "The body of a create (collectionId may be left out and "
+            + "cannot change), checked the same way, all or nothing. A run under way goes on; its next attempt and later runs take "
+            + "the new settings; a schedule starts again from now.")
+    public PipelineView update(@PathParam("id") String id, PipelineRequest body) {
+        requireAdminToOverridePolicy(body);
+        return view(pipelines.update(caller.tenant(), id, body));
+    }
+
     @POST
     @Path("/{id}/pause")
     @Operation(summary = "Pause a pipeline: nothing new starts (a run under way goes on to its end)")
@@ -85,6 +99,13 @@ public class PipelineResource {
     @Operation(summary = "Resume a pipeline: its newest queued run starts")
     public PipelineView resume(@PathParam("id") String id) {
         return view(pipelines.resume(caller.tenant(), id));
+    }
+
+    /** A pipeline deciding on its own metric changes what the promotion policy (an admin's) decides on. */
+    private void requireAdminToOverridePolicy(PipelineRequest body) {
+        if (body != null && body.template() != null && body.template().evaluation() != null && body.template().evaluation().overridesPolicy()) {
+            caller.requireScope(Scope.ADMIN);
+        }
     }
 
     private PipelineView view(Pipeline p) {

@@ -50,7 +50,9 @@ public class ChampionScoring {
         }
         String problem = "eval-service answered " + response.statusCode() + (answer.has("code") ? " " + answer.path("code").asText() + ": "
                 + answer.path("detail").asText() : "");
-        return new Answer(null, problem, response.statusCode() >= 500 || response.statusCode() == 429);
+        // eval-service reads dataset-validated on its own: a version (or the champion) it has not heard of yet is not a refusal
+        boolean notYetKnown = response.statusCode() == 404 || "EVAL_DATASET_UNKNOWN".equals(answer.path("code").asText());
+        return new Answer(null, problem, response.statusCode() >= 500 || response.statusCode() == 429 || notYetKnown);
     }
 
     private static JsonNode read(String body) {

@@ -11,12 +11,15 @@ import java.util.regex.Pattern;
 
 /**
  * A job's {@link EvaluationSpec}, checked when the job is submitted, so that a mistake is a 400 naming the field and not an
- * evaluation that fails hours later. What can only be known by eval-service (whether a grader of that name exists) is
+ * evaluation that fails hours later. Choosing what the promotion policy decides on (another metric, another test set) is
+ * the policy's to say, so only an admin key may ({@link EvaluationSpec#overridesPolicy}); a pipeline's runs carry what its creator, an
+ * admin, chose. What can only be known by eval-service (whether a grader of that name exists) is
  * checked there: an unknown grader fails the evaluation, and the evaluation's failure says why.
  */
 final class EvaluationChecks {
 
-    private static final Pattern GRADER = Pattern.compile("^grader:[A-Za-z0-9._-]{1,100}(@[0-9]{1,9})?$");
+    /** eval-service's own rule for a grader's name (Graders.REFERENCE): lower case, 1 to 64, an optional version. */
+    private static final Pattern GRADER = Pattern.compile("^grader:[a-z][a-z0-9_-]{0,63}(@[1-9][0-9]{0,8})?$");
     private static final Pattern DATASET_ID = Pattern.compile("^ds-[0-9a-f]{32}$");
     private static final String CODE = "JOB_EVALUATION_INVALID";
     private static final int MOST_METRICS = 10;
@@ -54,6 +57,9 @@ final class EvaluationChecks {
                 if (d == null || !tenant.equals(d.tenant) || !d.isValid()) {
                     found.add(violation("evaluation.datasetId", spec.datasetId(), "a VALID dataset of the project", "evaluation.datasetId "
                             + spec.datasetId() + " is not a VALID dataset of this project"));
+                } else if (d.testKey == null || d.testRecords == null || d.testRecords == 0) {
+                    found.add(violation("evaluation.datasetId", spec.datasetId(), "a dataset with a test split", "evaluation.datasetId "
+                            + spec.datasetId() + " has no test split to score on"));
                 }
             }
         }
@@ -68,7 +74,7 @@ final class EvaluationChecks {
         if (metric == null || !(Metrics.TEXT_METRICS.contains(metric) || GRADER.matcher(metric).matches())) {
             found.add(violation(field, metric, String.join(", ", Metrics.TEXT_METRICS) + " or grader:<name>", field + " '" + metric
                     + "' is not a metric an evaluation scores: one of " + String.join(", ", Metrics.TEXT_METRICS)
-                    + ", or a grader of the project as grader:<name>"));
+                    + ", or a grader of the project as grader:<name> (lower case, up to 64 characters) or grader:<name>@<version>"));
         }
     }
 

@@ -95,9 +95,17 @@ public class PipelineRuns {
         return Optional.of(queue(p, datasetId, trigger));
     }
 
+    /** Whether {@code p} trained {@code datasetId} or is training it: a run on it that succeeded, or one not finished yet. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean hasRunOn(Pipeline p, String datasetId) {
+        return PipelineRun.count("pipelineId = ?1 and datasetId = ?2 and status not in ?3", p.id, datasetId,
+                List.of(PipelineRun.Status.SKIPPED, PipelineRun.Status.FAILED)) > 0;
+    }
+
     /**
      * A scheduled pipeline's time came: a run on the collection's newest VALID version, unless the pipeline trained on it
-     * already (nothing new, nothing paid for); the next time is set either way.
+     * or is training it (by any trigger, by hand too: nothing new, nothing paid for); a version whose run was skipped or
+     * failed is tried again. The next time is set either way.
      */
     @Transactional
     public void scheduled(String pipelineId) {
@@ -107,7 +115,9 @@ public class PipelineRuns {
             return; // another replica took this turn, or the pipeline changed meanwhile
         }
         Optional<Dataset> newest = Dataset.newestOfCollection(p.tenant, p.collectionId);
-        if (newest.isEmpty() || queueOnce(p, newest.get().id, PipelineRun.Trigger.SCHEDULE).isEmpty()) {
+        if (newest.isPresent() && !hasRunOn(p, newest.get().id)) {
+            queue(p, newest.get().id, PipelineRun.Trigger.SCHEDULE);
+        } else {
             LOG.infof("pipeline %s: scheduled, and nothing new to train on (%s)", p.name, newest.map(d -> "newest version " + d.id
                     + " trained already").orElse("no VALID version yet"));
         }

@@ -55,6 +55,13 @@ public class PipelineSweep {
                 LOG.warnf("scheduled pipeline %s not looked at this time: %s", pipelineId, e.getMessage());
             }
         }
+        for (String checkId : drift.overdue()) {
+            try {
+                drift.giveUp(checkId);
+            } catch (RuntimeException e) {
+                LOG.warnf("drift check %s not ended this time: %s", checkId, e.getMessage());
+            }
+        }
         for (String checkId : drift.toRequest()) {
             try {
                 drift.request(checkId);

@@ -60,24 +60,90 @@ public class Pipelines {
         if (body == null) {
             throw invalid("name", "send {\"name\", \"collectionId\", \"template\": {...}}");
         }
-        if (body.name() == null || !NAME.matcher(body.name()).matches()) {
-            throw invalid("name", "name is 1 to 100 letters, digits, '.', '_' or '-'");
-        }
+        requireName(body.name());
         if (body.collectionId() == null || !COLLECTION_ID.matcher(body.collectionId()).matches()) {
             throw invalid("collectionId", "collectionId is a collection's id (col- followed by 32 hex digits)");
         }
-        PipelineTemplate template = checked(body.template());
         Pipeline p = new Pipeline();
         p.id = "pl-" + UUID.randomUUID().toString().replace("-", "");
         p.tenant = tenant;
         p.name = body.name();
         p.collectionId = body.collectionId();
+        apply(p, body);
+        p.status = Pipeline.Status.ACTIVE;
+        p.createdBy = createdBy;
+        p.createdAt = now();
+        p.updatedAt = p.createdAt;
+        p.nextScheduledAt = p.triggerOn == Pipeline.TriggerOn.SCHEDULE ? p.createdAt.plus(Duration.parse(p.scheduleEvery)) : null;
+        collections.requireOwn(tenant, body.collectionId()); // every field is checked before another service is asked
+        if (p.dpoCollectionId != null) {
+            collections.requireOwn(tenant, p.dpoCollectionId, "dpoStage.collectionId");
+        }
+        if (Pipeline.count("tenant = ?1 and name = ?2", tenant, p.name) > 0) {
+            throw nameTaken(p.name);
+        }
+        try {
+            p.persist();
+            Pipeline.flush(); // a create of the same name at the same moment fails here, on the unique constraint
+        } catch (jakarta.persistence.PersistenceException raced) {
+            throw nameTaken(p.name);
+        }
+        LOG.infof("pipeline %s (%s) of %s created on collection %s by %s", p.name, p.id, tenant, p.collectionId, createdBy);
+        return p;
+    }
+
+    /**
+     * Replaces a pipeline's settings with {@code body} (the body of a create; {@code collectionId} may be left out, and cannot
+     * change). Checked exactly as a create, all or nothing. A run under way goes on; its next attempt, and every later run,
+     * take the new settings. A schedule starts again from now.
+     */
+    @Transactional
+    public Pipeline update(String tenant, String id, PipelineRequest body) {
+        Pipeline p = Pipeline.locked(get(tenant, id).id);
+        if (body == null) {
+            throw invalid("name", "send the pipeline's settings as for a create: {\"name\", \"template\": {...}, ...}");
+        }
+        requireName(body.name());
+        if (body.collectionId() != null && !body.collectionId().equals(p.collectionId)) {
+            throw invalid("collectionId", "a pipeline stays on its collection " + p.collectionId + "; create another pipeline for "
+                    + body.collectionId());
+        }
+        if (Pipeline.count("tenant = ?1 and name = ?2 and id <> ?3", tenant, body.name(), p.id) > 0) {
+            throw nameTaken(body.name());
+        }
+        Pipeline.TriggerOn trigger = p.triggerOn;
+        String every = p.scheduleEvery;
+        String dpoCollection = p.dpoCollectionId;
+        apply(p, body);
+        if (p.triggerOn != Pipeline.TriggerOn.SCHEDULE) {
+            p.nextScheduledAt = null;
+        } else if (trigger != Pipeline.TriggerOn.SCHEDULE || !p.scheduleEvery.equals(every)) {
+            p.nextScheduledAt = now().plus(Duration.parse(p.scheduleEvery));
+        }
+        if (p.dpoCollectionId != null && !p.dpoCollectionId.equals(dpoCollection)) {
+            collections.requireOwn(tenant, p.dpoCollectionId, "dpoStage.collectionId");
+        }
+        p.updatedAt = now();
+        try {
+            Pipeline.flush();
+        } catch (jakarta.persistence.PersistenceException raced) {
+            throw nameTaken(p.name);
+        }
+        LOG.infof("pipeline %s (%s) of %s changed", p.name, p.id, tenant);
+        return p;
+    }
+
+    /** Every setting of {@code body} into {@code p}, each checked; a bad one is a 400 naming its field, before anything is kept. */
+    private void apply(Pipeline p, PipelineRequest body) {
+        PipelineTemplate template = checked(body.template());
+        p.name = body.name();
         p.template = PipelineMapper.templateJson(template);
         p.continueFrom = choice(body.continueFrom(), "continueFrom", Pipeline.ContinueFrom.class, Pipeline.ContinueFrom.CHAMPION);
         p.maxAttempts = body.maxAttempts() == null ? DEFAULT_ATTEMPTS : body.maxAttempts();
         if (p.maxAttempts < 1 || p.maxAttempts > MOST_ATTEMPTS) {
             throw invalid("maxAttempts", "maxAttempts is 1 to " + MOST_ATTEMPTS + ", not " + p.maxAttempts);
         }
+        p.budgetUsd = null;
         p.budgetPeriod = BudgetPeriod.MONTH;
         if (body.budget() != null) {
             if (body.budget().usd() == null || body.budget().usd().signum() <= 0 || body.budget().usd().compareTo(new BigDecimal("1000000")) > 0) {
@@ -95,28 +161,12 @@ public class Pipelines {
         }
         trigger(p, body.trigger());
         dpoStage(p, template, body.dpoStage());
-        p.status = Pipeline.Status.ACTIVE;
-        p.createdBy = createdBy;
-        p.createdAt = now();
-        p.updatedAt = p.createdAt;
-        if (p.triggerOn == Pipeline.TriggerOn.SCHEDULE) {
-            p.nextScheduledAt = p.createdAt.plus(Duration.parse(p.scheduleEvery));
+    }
+
+    private static void requireName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw invalid("name", "name is 1 to 100 letters, digits, '.', '_' or '-'");
         }
-        collections.requireOwn(tenant, body.collectionId()); // every field is checked before another service is asked
-        if (p.dpoCollectionId != null) {
-            collections.requireOwn(tenant, p.dpoCollectionId, "dpoStage.collectionId");
-        }
-        if (Pipeline.count("tenant = ?1 and name = ?2", tenant, p.name) > 0) {
-            throw nameTaken(p.name);
-        }
-        try {
-            p.persist();
-            Pipeline.flush(); // a create of the same name at the same moment fails here, on the unique constraint
-        } catch (jakarta.persistence.PersistenceException raced) {
-            throw nameTaken(p.name);
-        }
-        LOG.infof("pipeline %s (%s) of %s created on collection %s by %s", p.name, p.id, tenant, p.collectionId, createdBy);
-        return p;
     }
 
     @Transactional
@@ -144,7 +194,10 @@ public class Pipelines {
         return PipelineDriftCheck.latest(pipelineId);
     }
 
-    /** Nothing new starts until it is resumed; a run under way goes on to its end. */
+    /**
+     * Nothing new starts until it is resumed: no queued run, no next attempt, no DPO stage; a job under way goes on to its end,
+     * and a run whose last job is done is still evaluated and decided.
+     */
     @Transactional
     public Pipeline pause(String tenant, String id, String by) {
         Pipeline p = Pipeline.locked(get(tenant, id).id);
@@ -191,6 +244,8 @@ public class Pipelines {
     }
 
     private void trigger(Pipeline p, PipelineRequest.Trigger trigger) {
+        p.scheduleEvery = null;
+        p.driftMargin = null;
         p.triggerOn = choice(trigger == null ? null : trigger.on(), "trigger.on", Pipeline.TriggerOn.class, Pipeline.TriggerOn.VERSION);
         String every = trigger == null ? null : trigger.every();
         Double margin = trigger == null ? null : trigger.margin();
@@ -232,6 +287,8 @@ public class Pipelines {
     }
 
     private static void dpoStage(Pipeline p, PipelineTemplate template, PipelineRequest.DpoStage stage) {
+        p.dpoCollectionId = null;
+        p.dpoHyperparameters = null;
         if (stage == null) {
             return;
         }
@@ -252,7 +309,7 @@ public class Pipelines {
         List<FieldViolation> violations = SpecJson.read(stage.hyperparameters()).violations();
         if (!violations.isEmpty()) {
             FieldViolation first = violations.get(0);
-            throw invalid("dpoStage.hyperparameters." + first.field(), first.message() + " (allowed: " + first.allowed() + ")");
+            throw invalid(nested("dpoStage.hyperparameters", first.field()), first.message() + " (allowed: " + first.allowed() + ")");
         }
         p.dpoCollectionId = stage.collectionId();
         p.dpoHyperparameters = stage.hyperparameters() == null ? null : stage.hyperparameters().toString();
@@ -273,7 +330,7 @@ public class Pipelines {
         List<FieldViolation> violations = SpecJson.read(t.hyperparameters()).violations();
         if (!violations.isEmpty()) {
             FieldViolation first = violations.get(0);
-            throw invalid("template.hyperparameters." + first.field(), first.message() + " (allowed: " + first.allowed() + ")");
+            throw invalid(nested("template.hyperparameters", first.field()), first.message() + " (allowed: " + first.allowed() + ")");
         }
         if (t.budgetUsd() != null && t.budgetUsd().signum() <= 0) {
             throw invalid("template.budgetUsd", "template.budgetUsd is a positive amount in US dollars");
@@ -303,6 +360,11 @@ public class Pipelines {
         }
         throw invalid(field, field + " is one of " + java.util.Arrays.stream(type.getEnumConstants())
                 .map(e -> e.name().toLowerCase(Locale.ROOT)).toList() + ", not '" + value + "'");
+    }
+
+    /** A setting's field under {@code object}; a violation of the whole object (not an object at all) is the object's own. */
+    private static String nested(String object, String field) {
+        return field.equals("hyperparameters") ? object : object + "." + field;
     }
 
     private static ApiException nameTaken(String name) {
