@@ -406,8 +406,7 @@ class PipelineEndToEndTest {
     @Test
     void producersExamplesAreSealedIntoVersionsThatAPipelineTrainsEvaluatesAndPromotesOnItsOwn() throws Exception {
         String project = "continuous-" + System.nanoTime();
-        gateway.postJson("v1/projects", Map.of("id", project, "organization", "continuous-org"), null);
-        String key = gateway.postJson("v1/keys", Map.of("name", "continuous", "scope", "admin", "project", project), null).path("key").asText();
+        String key = newProject(project);
         GatewayClient team = new GatewayClient(services.get("gateway").url(), key);
         String collection = team.postJson("v1/collections", Map.of("name", "stories-stream", "sealEvery", 120), null).path("id").asText();
         Map<String, Object> hp = new HashMap<>(DemoPipeline.demoHyperparameters());
@@ -482,9 +481,7 @@ class PipelineEndToEndTest {
     @Test
     void aDriftPipelineRetrainsWhenItsChampionFallsBehindAndEveryServiceKilledOnTheWayFinishesItsPartOnce() throws Exception {
         String project = "drift-" + System.nanoTime();
-        gateway.postJson("v1/projects", Map.of("id", project, "organization", "drift-org"), null);
-        String key = gateway.postJson("v1/keys", Map.of("name", "drift", "scope", "admin", "project", project), null).path("key").asText();
-        GatewayClient team = new GatewayClient(services.get("gateway").url(), key);
+        GatewayClient team = new GatewayClient(services.get("gateway").url(), newProject(project));
         String collection = team.postJson("v1/collections", Map.of("name", "stories-drift"), null).path("id").asText();
         String pipeline = team.postJson("v1/pipelines", Map.of("name", "stories-drift", "collectionId", collection,
                 "template", Map.of("baseModel", "stories260K", "backend", "local", "hyperparameters", DemoPipeline.demoHyperparameters()),
@@ -545,6 +542,12 @@ class PipelineEndToEndTest {
         assertEquals(2, team.get("v1/fine-tunes").size(), "one job per run");
         assertEquals(2, kafka.all("pipeline-run-finished", r -> pipeline.equals(r.key()), Duration.ofSeconds(5)).size(),
                 "each run announced once");
+    }
+
+    /** A project of its own (in an organization of its own), and an admin key of it. */
+    private String newProject(String project) {
+        gateway.postJson("v1/projects", Map.of("id", project, "organization", project + "-org"), null);
+        return gateway.postJson("v1/keys", Map.of("name", project, "scope", "admin", "project", project), null).path("key").asText();
     }
 
     private void restart(String service) throws Exception {

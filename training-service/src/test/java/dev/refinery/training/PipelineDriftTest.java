@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
+import static dev.refinery.training.TestStack.hex;
+import static dev.refinery.training.TestStack.sleep;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -110,15 +111,4 @@ class PipelineDriftTest {
         return given().when().get("/pipelines/" + pipeline + "/runs").then().statusCode(200).extract().jsonPath();
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String hex() {
-        return UUID.randomUUID().toString().replace("-", "");
-    }
 }

@@ -21,8 +21,9 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
+import static dev.refinery.training.TestStack.hex;
+import static dev.refinery.training.TestStack.sleep;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -365,15 +366,4 @@ class PipelineFlowTest {
         return TestStack.await("the pipeline's runs", check, RUN);
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String hex() {
-        return UUID.randomUUID().toString().replace("-", "");
-    }
 }

@@ -34,6 +34,19 @@ public final class TestStack {
         return probe;
     }
 
+    /** A fresh 32-hex-digit id part. */
+    public static String hex() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    public static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static String newDatasetId() {
         return "ds-" + UUID.randomUUID().toString().replace("-", "");
     }
