@@ -143,6 +143,42 @@ class SealTest {
         as(tenant).when().get("/collections/" + id + "/versions").then().body("producers[0]", equalTo(List.of("k")));
     }
 
+    private void awaitVersions(String collection, int count) throws InterruptedException {
+        java.time.Instant until = java.time.Instant.now().plusSeconds(30);
+        while (as(tenant).when().get("/collections/" + collection + "/versions").jsonPath().getList("version").size() < count) {
+            org.junit.jupiter.api.Assertions.assertTrue(java.time.Instant.now().isBefore(until), "no version " + count + " of " + collection);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void aCollectionWithSealAfterSealsOnceItsOldestExampleHasWaitedThatLongAndWaitsOutAPendingVersion() throws Exception {
+        String id = create(tenant, "{\"name\": \"windowed\", \"sealAfter\": \"PT3S\"}");
+        as(tenant).when().get("/collections/" + id).then().body("sealAfter", equalTo("PT3S"));
+        send(id, envelope("p", "1", chat("a")));
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("$", org.hamcrest.Matchers.hasSize(0)); // not 3 s yet
+        awaitVersions(id, 1);
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("examples", equalTo(List.of(1)));
+
+        // Version 1 has no verdict: which test split to freeze is not known, so the sweep waits (409 COLLECTION_VERSION_PENDING).
+        send(id, envelope("p", "2", chat("b")), envelope("p", "3", chat("c")));
+        Thread.sleep(6000);
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("version", equalTo(List.of(1)));
+        as(tenant).when().get("/collections/" + id).then().body("unsealed", equalTo(2));
+        validated(as(tenant).when().get("/collections/" + id + "/versions").jsonPath().getString("datasetId[0]"), true);
+        awaitVersions(id, 2);
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("examples", equalTo(List.of(2, 1)));
+    }
+
+    @Test
+    void aBadSealAfterIsRefusedNamingTheField() {
+        for (String bad : List.of("\"P1Y\"", "\"PT0.5S\"", "\"PT1.5S\"", "\"P366D\"", "\"soon\"", "\"-PT5M\"", "60")) {
+            as(tenant).contentType("application/json").body("{\"name\": \"n\", \"sealAfter\": " + bad + "}").when().post("/collections")
+                    .then().statusCode(400).body("code", equalTo("COLLECTION_SEAL_AFTER_INVALID")).body("field", equalTo("sealAfter"));
+        }
+        as(tenant).when().get("/collections").then().body("$", org.hamcrest.Matchers.hasSize(0));
+    }
+
     @Test
     void aBadSealEveryIsRefusedNamingTheField() {
         for (String bad : List.of("0", "\"x\"", "1000001", "-3")) {

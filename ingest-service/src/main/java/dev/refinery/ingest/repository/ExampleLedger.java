@@ -86,6 +86,28 @@ public class ExampleLedger {
                 .setParameter(1, collectionId).getSingleResult()).longValue();
     }
 
+    /** When the oldest valid example of the collection that waits to be sealed arrived; empty when none waits. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public Optional<OffsetDateTime> oldestUnsealedAt(String collectionId) {
+        java.util.List<OffsetDateTime> at = em.createNativeQuery("SELECT received_at FROM collection_example WHERE collection_id = ?1 "
+                + "AND sealed_in IS NULL ORDER BY id LIMIT 1", OffsetDateTime.class).setParameter(1, collectionId).getResultList();
+        return at.stream().findFirst();
+    }
+
+    /**
+     * Ids of the collections with a {@code sealAfter} whose oldest unsealed example arrived before {@code now} minus that
+     * window: at most {@code limit}. "Oldest" by arrival order (the id), read from the unsealed-examples index.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> dueBySealAfter(OffsetDateTime now, int limit) {
+        return em.createNativeQuery("SELECT c.id FROM collection c WHERE c.seal_after_seconds IS NOT NULL AND (SELECT e.received_at "
+                        + "FROM collection_example e WHERE e.collection_id = c.id AND e.sealed_in IS NULL ORDER BY e.id LIMIT 1) "
+                        + "<= CAST(?1 AS TIMESTAMPTZ) - c.seal_after_seconds * INTERVAL '1 second' ORDER BY c.id LIMIT ?2")
+                .setParameter(1, now).setParameter(2, limit).getResultList();
+    }
+
     /** A stored example waiting to be sealed. */
     public record UnsealedExample(long id, String producerId, String line) {
     }

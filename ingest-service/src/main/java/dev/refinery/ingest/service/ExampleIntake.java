@@ -3,11 +3,15 @@ package dev.refinery.ingest.service;
 import dev.refinery.datasets.check.RecordCheck;
 import dev.refinery.datasets.rules.Finding;
 import dev.refinery.datasets.rules.Rule;
+import dev.refinery.ingest.config.IngestConfig;
 import dev.refinery.ingest.events.ExampleRejected;
+import dev.refinery.ingest.limits.ProducerLimit;
+import dev.refinery.ingest.limits.ProducerRateLimits;
 import dev.refinery.ingest.mapping.CollectionMapper;
 import dev.refinery.ingest.repository.Collection;
 import dev.refinery.ingest.repository.ExampleLedger;
 import dev.refinery.kit.outbox.Outbox;
+import dev.refinery.kit.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +25,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one way examples enter a collection, for the Kafka consumer and the HTTP batch alike: each example is checked with
@@ -36,6 +42,7 @@ import java.util.Locale;
 public class ExampleIntake {
 
     public static final String COLLECTION_NOT_FOUND = "COLLECTION_NOT_FOUND";
+    public static final String RATE_LIMITED = "EXAMPLE_RATE_LIMITED";
     static final String ID_REUSED = "EXAMPLE_IDEMPOTENCY_ID_REUSED";
 
     @Inject
@@ -52,6 +59,12 @@ public class ExampleIntake {
 
     @Inject
     SealTrigger sealTrigger;
+
+    @Inject
+    ProducerRateLimits rateLimits;
+
+    @Inject
+    IngestConfig config;
 
     /** How an example came: the rejection log and the event say so. */
     public enum Via {
@@ -73,6 +86,11 @@ public class ExampleIntake {
      */
     public List<ExampleOutcome> receive(String tenant, String collectionId, List<ExampleSubmission> batch, Via via) {
         Collection collection = QuarkusTransaction.requiringNew().call(() -> Collection.ownedBy(tenant, collectionId).orElse(null));
+        // Before the check: a flood should cost neither the validator's CPU nor the database's writes.
+        var refusal = rateLimits.take(collectionId, perProducer(batch), limitOf(collection));
+        if (refusal.isPresent()) {
+            return rateLimited(tenant, collectionId, batch, via, refusal.get());
+        }
         RecordCheck check = collection == null ? null : checks.forChoices(CollectionMapper.checks(collection));
         List<Checked> checked = new ArrayList<>(batch.size());
         for (ExampleSubmission s : batch) {
@@ -94,6 +112,43 @@ public class ExampleIntake {
             sealTrigger.afterStored(collection);
         }
         return outcomes;
+    }
+
+    private ProducerLimit limitOf(Collection c) {
+        return new ProducerLimit(c != null && c.producerRate != null ? c.producerRate : config.producerRate(),
+                c != null && c.producerBurst != null ? c.producerBurst : config.producerBurst());
+    }
+
+    private static Map<String, Integer> perProducer(List<ExampleSubmission> batch) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        batch.forEach(s -> counts.merge(s.producerId(), 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * Over HTTP the producer is answered now: 429 and nothing of the batch kept, so what to send again is the whole batch
+     * (what was stored before answers duplicate). A Kafka producer cannot be answered: each example is refused on
+     * {@code examples-rejected} only, to be sent again. Neither goes into the rejection log: it holds examples that are
+     * wrong, once each, while this refusal is about one send of a right one, and a flood must not fill the log.
+     */
+    private List<ExampleOutcome> rateLimited(String tenant, String collectionId, List<ExampleSubmission> batch, Via via,
+                                             ProducerRateLimits.Refusal refusal) {
+        registry.counter("refinery_ingest_examples_rate_limited_total", "via", via.id()).increment(batch.size());
+        String message = "producer " + refusal.producerId() + " sent examples to " + collectionId + " faster than the collection allows; "
+                + "nothing was stored: send them again in " + refusal.waitSeconds() + " s with the same idempotency ids";
+        if (via == Via.HTTP) {
+            throw new ApiException(429, RATE_LIMITED, "Too many requests", message).with("producerId", refusal.producerId())
+                    .retryAfter((int) Math.min(Integer.MAX_VALUE, refusal.waitSeconds()));
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        List<ExampleOutcome.Problem> problems = List.of(new ExampleOutcome.Problem(RATE_LIMITED, "", message,
+                "Slow down to the collection's producerRate, or ask for a higher one; a resend under the same idempotency id is stored once."));
+        return QuarkusTransaction.requiringNew().call(() -> batch.stream().map(s -> {
+            ExampleOutcome outcome = new ExampleOutcome(s.producerId(), s.idempotencyId(), ExampleOutcome.Status.REJECTED, problems, List.of());
+            outbox.publish(ExampleRejected.TOPIC, collectionId, CollectionMapper.toEvent(tenant, collectionId, outcome, sha256(s.example()),
+                    via.id(), now));
+            return outcome;
+        }).toList());
     }
 
     private ExampleOutcome keep(Collection collection, Checked c, Via via, OffsetDateTime now) {
