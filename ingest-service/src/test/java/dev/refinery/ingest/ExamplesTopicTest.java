@@ -117,6 +117,32 @@ class ExamplesTopicTest {
     }
 
     @Test
+    void aRefusalForAnUnknownOrAnotherTenantsCollectionIsAnnouncedOncePerDistinctExample() throws Exception {
+        String unknown = "col-" + UUID.randomUUID().toString().replace("-", "");
+        String ofOther = create(other, "{\"name\": \"theirs\"}");
+        TopicProbe probe = new TopicProbe(kafka);
+        for (int i = 0; i < 3; i++) { // redeliveries, or a producer's retries
+            probe.send("examples", unknown, sample("examples", tenant, unknown, "again"));
+            probe.send("examples", ofOther, sample("examples", tenant, ofOther, "again"));
+        }
+        // Markers behind them on the same partitions (same keys): once they are announced, the repeats were read.
+        probe.send("examples", unknown, sample("examples", tenant, unknown, "marker"));
+        probe.send("examples", ofOther, sample("examples", tenant, ofOther, "marker"));
+        for (String key : new String[] {unknown, ofOther}) {
+            probe.await("examples-rejected", r -> key.equals(r.key()) && r.value().contains("\"marker\""), Duration.ofSeconds(30));
+            assertEquals(1, probe.all("examples-rejected", r -> key.equals(r.key()) && r.value().contains("\"again\""), Duration.ofSeconds(3)).size(),
+                    "the same refused example is announced once for " + key);
+        }
+        ObjectNode corrected = (ObjectNode) JSON.readTree(sample("examples", tenant, unknown, "again"));
+        corrected.set("example", JSON.readTree(chat("another example under the same id")));
+        probe.send("examples", unknown, corrected.toString());
+        probe.send("examples", unknown, sample("examples", tenant, unknown, "marker-2"));
+        probe.await("examples-rejected", r -> unknown.equals(r.key()) && r.value().contains("\"marker-2\""), Duration.ofSeconds(30));
+        assertEquals(2, probe.all("examples-rejected", r -> unknown.equals(r.key()) && r.value().contains("\"again\""), Duration.ofSeconds(3)).size(),
+                "another example under the same id is another refusal");
+    }
+
+    @Test
     void theDatabaseAwayIsWaitedOutOnTheTopicAndA503OverHttpNeverADeadLetter() throws Exception {
         String id = create(tenant, "{\"name\": \"outage\"}");
         ledger.faults().failTransiently(id, 3);

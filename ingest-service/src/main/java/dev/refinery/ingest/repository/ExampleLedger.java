@@ -67,6 +67,20 @@ public class ExampleLedger {
                 .executeUpdate() == 1;
     }
 
+    /**
+     * Notes a refusal for a collection the tenant does not have, unless this very example was refused so before; true when
+     * this call noted it (and its event is to be published).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean noteUnknownCollectionRefusalOnce(String tenant, String collectionId, String producerId, String idempotencyId,
+                                                    String sha256, OffsetDateTime receivedAt) {
+        return em.createNativeQuery("INSERT INTO unknown_collection_refusal (tenant, collection_id, producer_id, idempotency_id, sha256, "
+                        + "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT ON CONSTRAINT unknown_collection_refusal_once DO NOTHING")
+                .setParameter(1, tenant).setParameter(2, collectionId).setParameter(3, producerId).setParameter(4, idempotencyId)
+                .setParameter(5, sha256).setParameter(6, receivedAt)
+                .executeUpdate() == 1;
+    }
+
     /** How many valid examples a collection holds (and how many of them wait to be sealed), and its logged rejections. */
     public record Counts(long examples, long unsealed, long rejections) {
     }

@@ -180,7 +180,7 @@ public class ExampleIntake {
 
     /**
      * An unknown collection, or another tenant's (the same answer): nothing to log it in, so only the event tells the
-     * producer, under the tenant its record named.
+     * producer, under the tenant its record named; announced once per distinct example all the same, like a logged refusal.
      */
     private ExampleOutcome unknownCollection(String tenant, String collectionId, Checked c, Via via, OffsetDateTime now) {
         return reject(tenant, collectionId, c, List.of(new ExampleOutcome.Problem(COLLECTION_NOT_FOUND, "", "no collection " + collectionId,
@@ -192,8 +192,10 @@ public class ExampleIntake {
         ExampleSubmission s = c.submission();
         ExampleOutcome outcome = new ExampleOutcome(s.producerId(), s.idempotencyId(), ExampleOutcome.Status.REJECTED,
                 CollectionMapper.bounded(problems), List.of());
-        boolean first = !logged || ledger.logRejectionOnce(collectionId, s.producerId(), s.idempotencyId(), c.sha256(),
-                CollectionMapper.problemsColumn(problems), via.id(), now);
+        boolean first = logged
+                ? ledger.logRejectionOnce(collectionId, s.producerId(), s.idempotencyId(), c.sha256(), CollectionMapper.problemsColumn(problems),
+                via.id(), now)
+                : ledger.noteUnknownCollectionRefusalOnce(tenant, collectionId, s.producerId(), s.idempotencyId(), c.sha256(), now);
         if (first) {
             outbox.publish(ExampleRejected.TOPIC, collectionId, CollectionMapper.toEvent(tenant, collectionId, outcome, c.sha256(), via.id(), now));
         }
