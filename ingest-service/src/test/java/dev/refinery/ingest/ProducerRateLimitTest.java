@@ -8,6 +8,7 @@ import dev.refinery.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,9 @@ class ProducerRateLimitTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
+    @Inject
+    ScriptedExampleLedger ledger;
 
     private final String tenant = "rate-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -95,6 +99,15 @@ class ProducerRateLimitTest {
         assertEquals(2, count(id, "examples"), "k-1 and o-1; k-2 was refused");
         assertEquals(0, count(id, "rejections"));
         assertEquals(1, probe.all("examples-rejected", r -> id.equals(r.key()), Duration.ofSeconds(2)).size(), "only k-2 was refused");
+    }
+
+    @Test
+    void aBatchTheDatabaseCouldNotKeepIsNotChargedTwice() {
+        String id = create(tenant, "{\"name\": \"outage\", \"producerRate\": 0.01, \"producerBurst\": 1}");
+        ledger.faults().failTransiently(id, 1);
+        send(id, envelope("p", "1", chat("one"))).then().statusCode(503).body("code", equalTo("STORE_UNAVAILABLE"));
+        send(id, envelope("p", "1", chat("one"))).then().statusCode(200).body("accepted", equalTo(1)); // the one example it may send
+        send(id, envelope("p", "2", chat("two"))).then().statusCode(429);
     }
 
     @Test

@@ -68,6 +68,20 @@ public class ProducerRateLimits {
         return Optional.empty();
     }
 
+    /**
+     * Gives back what {@link #take} took for a request that was then not kept (the database away): its resend is not
+     * charged twice. Never beyond the burst.
+     */
+    public synchronized void giveBack(String collectionId, Map<String, Integer> perProducer, ProducerLimit limit) {
+        long now = clock.getAsLong();
+        perProducer.forEach((producer, count) -> {
+            TokenBucket bucket = buckets.get(new Key(collectionId, producer));
+            if (bucket != null) {
+                bucket.giveBack(count, limit, now);
+            }
+        });
+    }
+
     /** How many buckets this replica holds (the ones that have not refilled since their producer last sent). */
     synchronized int size() {
         return buckets.size();

@@ -39,7 +39,14 @@ final class TokenBucket {
         tokens -= count;
     }
 
-    /** A full bucket is indistinguishable from a new one, so it can be dropped without changing any answer. */
+    /** Returns {@code count} examples taken for a request that was not kept, up to the burst. */
+    void giveBack(int count, ProducerLimit current, long nowNanos) {
+        refill(nowNanos);
+        limit = current;
+        tokens = Math.min(current.burst(), tokens + count);
+    }
+
+        /** A full bucket is indistinguishable from a new one, so it can be dropped without changing any answer. */
     boolean isFull(long nowNanos) {
         refill(nowNanos);
         return tokens >= limit.burst();

@@ -36,7 +36,8 @@ import java.util.Map;
  * the batch is kept in one transaction. A valid example is stored once per (collection, producer, idempotency id): a retry
  * with the same content is a duplicate, the id with other content is refused. A refused example goes to the collection's
  * rejection log and, through the outbox in the same transaction, to {@code examples-rejected}, once per distinct example.
- * The collection must be {@code tenant}'s; another tenant's is treated exactly like one that does not exist.
+ * The collection must be {@code tenant}'s; another tenant's is treated exactly like one that does not exist. Before all
+ * that, each producer of the batch must be within its rate limit ({@link ProducerRateLimits}), or nothing is done.
  */
 @ApplicationScoped
 public class ExampleIntake {
@@ -87,10 +88,30 @@ public class ExampleIntake {
     public List<ExampleOutcome> receive(String tenant, String collectionId, List<ExampleSubmission> batch, Via via) {
         Collection collection = QuarkusTransaction.requiringNew().call(() -> Collection.ownedBy(tenant, collectionId).orElse(null));
         // Before the check: a flood should cost neither the validator's CPU nor the database's writes.
-        var refusal = rateLimits.take(collectionId, perProducer(batch), limitOf(collection));
+        Map<String, Integer> perProducer = perProducer(batch);
+        ProducerLimit limit = limitOf(collection);
+        var refusal = rateLimits.take(collectionId, perProducer, limit);
         if (refusal.isPresent()) {
             return rateLimited(tenant, collectionId, batch, via, refusal.get());
         }
+        List<ExampleOutcome> outcomes;
+        try {
+            outcomes = checkAndKeep(tenant, collectionId, collection, batch, via);
+        } catch (RuntimeException e) {
+            // Nothing was kept: the Kafka consumer's retry, or the HTTP producer's resend after 503, must not pay twice.
+            rateLimits.giveBack(collectionId, perProducer, limit);
+            throw e;
+        }
+        outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",
+                o.status().name().toLowerCase(Locale.ROOT)).increment());
+        if (collection != null && outcomes.stream().anyMatch(o -> o.status() == ExampleOutcome.Status.ACCEPTED)) {
+            sealTrigger.afterStored(collection);
+        }
+        return outcomes;
+    }
+
+    private List<ExampleOutcome> checkAndKeep(String tenant, String collectionId, Collection collection, List<ExampleSubmission> batch,
+                                              Via via) {
         RecordCheck check = collection == null ? null : checks.forChoices(CollectionMapper.checks(collection));
         List<Checked> checked = new ArrayList<>(batch.size());
         for (ExampleSubmission s : batch) {
@@ -99,19 +120,13 @@ public class ExampleIntake {
             checked.add(new Checked(s, line, sha256(verdict == null ? s.example() : verdict.line()), verdict));
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        List<ExampleOutcome> outcomes = QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
             List<ExampleOutcome> out = new ArrayList<>(checked.size());
             for (Checked c : checked) {
                 out.add(collection == null ? unknownCollection(tenant, collectionId, c, via, now) : keep(collection, c, via, now));
             }
             return out;
         });
-        outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",
-                o.status().name().toLowerCase(Locale.ROOT)).increment());
-        if (collection != null && outcomes.stream().anyMatch(o -> o.status() == ExampleOutcome.Status.ACCEPTED)) {
-            sealTrigger.afterStored(collection);
-        }
-        return outcomes;
     }
 
     private ProducerLimit limitOf(Collection c) {

@@ -74,6 +74,16 @@ class ProducerRateLimitsTest {
     }
 
     @Test
+    void whatARequestThatWasNotKeptTookIsGivenBackUpToTheBurst() {
+        assertTrue(take("p", 3).isEmpty());
+        limits.giveBack("col-1", Map.of("p", 3), TWO_A_SECOND_FOUR_AT_ONCE); // the database was away: the resend must not pay twice
+        assertTrue(take("p", 4).isEmpty());
+        limits.giveBack("col-1", Map.of("p", 10), TWO_A_SECOND_FOUR_AT_ONCE);
+        assertTrue(take("p", 4).isEmpty(), "given back up to the burst");
+        assertTrue(take("p", 1).isPresent(), "and not beyond it");
+    }
+
+    @Test
     void refilledBucketsAreForgottenWhileActiveOnesAreKept() {
         take("a", 1);
         take("b", 1);
