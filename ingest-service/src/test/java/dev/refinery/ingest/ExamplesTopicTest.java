@@ -53,10 +53,10 @@ class ExamplesTopicTest {
     }
 
     private long count(String collection, String what) {
-        return ((Number) as(tenant).when().get("/collections/" + collection).then().statusCode(200).extract().path(what)).longValue();
+        return CollectionsTest.count(tenant, collection, what);
     }
 
-    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+    static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(30);
         while (!condition.get()) {
             assertTrue(Instant.now().isBefore(until), "timed out waiting until " + what);

@@ -14,7 +14,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -51,7 +50,7 @@ class ProducerRateLimitTest {
     }
 
     private long count(String collection, String what) {
-        return ((Number) as(tenant).when().get("/collections/" + collection).then().statusCode(200).extract().path(what)).longValue();
+        return CollectionsTest.count(tenant, collection, what);
     }
 
     @Test
@@ -91,11 +90,7 @@ class ProducerRateLimitTest {
 
         probe.send("examples", id, "{\"tenant\":\"" + tenant + "\",\"collectionId\":\"" + id + "\",\"producerId\":\"other\","
                 + "\"idempotencyId\":\"o-1\",\"example\":" + chat("o") + "}"); // behind k-2 on the same partition
-        Instant until = Instant.now().plusSeconds(30);
-        while (count(id, "examples") < 2) {
-            assertTrue(Instant.now().isBefore(until), "the other producer's example was not stored");
-            Thread.sleep(200);
-        }
+        ExamplesTopicTest.await("the other producer's example stored", () -> count(id, "examples") >= 2);
         assertEquals(2, count(id, "examples"), "k-1 and o-1; k-2 was refused");
         assertEquals(0, count(id, "rejections"));
         assertEquals(1, probe.all("examples-rejected", r -> id.equals(r.key()), Duration.ofSeconds(2)).size(), "only k-2 was refused");

@@ -135,20 +135,13 @@ class SealTest {
             probe.send("examples", id, "{\"tenant\":\"" + tenant + "\",\"collectionId\":\"" + id + "\",\"producerId\":\"k\",\"idempotencyId\":\""
                     + n + "\",\"example\":" + chat(n) + "}");
         }
-        java.time.Instant until = java.time.Instant.now().plusSeconds(30);
-        while (as(tenant).when().get("/collections/" + id + "/versions").jsonPath().getList("version").size() < 2) {
-            org.junit.jupiter.api.Assertions.assertTrue(java.time.Instant.now().isBefore(until), "no second version from Kafka examples");
-            Thread.sleep(200);
-        }
+        awaitVersions(id, 2);
         as(tenant).when().get("/collections/" + id + "/versions").then().body("producers[0]", equalTo(List.of("k")));
     }
 
     private void awaitVersions(String collection, int count) throws InterruptedException {
-        java.time.Instant until = java.time.Instant.now().plusSeconds(30);
-        while (as(tenant).when().get("/collections/" + collection + "/versions").jsonPath().getList("version").size() < count) {
-            org.junit.jupiter.api.Assertions.assertTrue(java.time.Instant.now().isBefore(until), "no version " + count + " of " + collection);
-            Thread.sleep(200);
-        }
+        ExamplesTopicTest.await("version " + count + " of " + collection,
+                () -> as(tenant).when().get("/collections/" + collection + "/versions").jsonPath().getList("version").size() >= count);
     }
 
     @Test
