@@ -1,6 +1,7 @@
 package dev.refinery.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -22,10 +23,12 @@ import java.util.Map;
 final class ContinuousCommands {
 
     static final String USAGE = """
-            collections create NAME [--seal-every N] [--target T] [--model ID] [--splits 80/10/10]
+            collections create NAME [--seal-every N] [--seal-after PT6H] [--producer-rate PER_SECOND] [--producer-burst N]
+                                    [--target T] [--model ID] [--splits 80/10/10]
                                                 a collection producers send examples to
             collections send COLLECTION_ID FILE [--producer ID]
-                                                each JSONL line as an example (its idempotency id: the line's sha256)
+                                                each JSONL line as an example (its idempotency id: the line's sha256);
+                                                a batch refused for the producer's rate is sent again after Retry-After
             collections list | get ID | rejections ID | versions ID | seal ID
             pipelines create NAME --collection ID [--base-model M] [--backend B] [--method sft|dpo] [--hyperparameters JSON]
                              [--continue-from base|champion] [--max-attempts N] [--budget-usd X [--budget-period day|week|month]]
@@ -75,10 +78,15 @@ final class ContinuousCommands {
         for (FlagValues f : FlagValues.from(a, 3)) {
             switch (f.flag()) {
                 case "--seal-every" -> body.put("sealEvery", number(f));
+                // checked by the service, which names the field in its 400
+                case "--seal-after" -> body.put("sealAfter", f.value());
+                case "--producer-rate" -> body.put("producerRate", f.value());
+                case "--producer-burst" -> body.put("producerBurst", f.value());
                 case "--target" -> body.put("target", f.value());
                 case "--model" -> body.put("model", f.value());
                 case "--splits" -> body.put("splits", f.value());
-                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --seal-every, --target, --model, --splits)");
+                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --seal-every, --seal-after, --producer-rate, "
+                        + "--producer-burst, --target, --model, --splits)");
             }
         }
         return body;
@@ -184,13 +192,37 @@ final class ContinuousCommands {
                 batch.append(batch.length() > 1 ? "," : "").append("{\"producerId\":").append(quoted(producer)).append(",\"idempotencyId\":\"")
                         .append(sha256(line)).append("\",\"example\":").append(line).append('}');
             }
-            var answer = gateway.postRaw("v1/collections/" + collection + "/examples", batch.append(']').toString());
+            var answer = sendBatch(gateway, collection, batch.append(']').toString(), out);
             accepted += answer.path("accepted").asLong();
             duplicates += answer.path("duplicates").asLong();
             rejected += answer.path("rejected").asLong();
         }
         out.printf("%d examples sent: %d accepted, %d duplicates, %d rejected (refinery collections rejections %s)%n", lines.size(), accepted,
                 duplicates, rejected, collection);
+    }
+
+    /**
+     * One batch, sent again after the wait the service names while it is refused 429 (the producer's rate limit, or the
+     * gateway's per-key one): nothing of a refused batch was kept, and what was stored before answers duplicate.
+     */
+    private static JsonNode sendBatch(GatewayClient gateway, String collection, String batch, PrintStream out) {
+        while (true) {
+            try {
+                return gateway.postRaw("v1/collections/" + collection + "/examples", batch);
+            } catch (GatewayClient.ApiError e) {
+                int wait = e.problem() == null ? 0 : e.problem().path("retryAfterSeconds").asInt(0);
+                if (e.status() != 429 || wait <= 0) {
+                    throw e;
+                }
+                out.printf("rate-limited (%s): sending the batch again in %d s%n", e.problem().path("code").asText(), wait);
+                try {
+                    Thread.sleep(wait * 1000L);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Object json(FlagValues f) {

@@ -233,6 +233,27 @@ class RefineryCliTest {
         assertTrue(missing.err().contains("--collection is required"), missing.err());
     }
 
+    @Test
+    void aBatchRefusedForTheProducersRateIsSentAgainAfterRetryAfter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("examples.jsonl");
+        java.nio.file.Files.writeString(file, "{\"text\":\"one\"}\n");
+        try (FakeGateway gateway = new FakeGateway().on("POST /v1/collections/col-1/examples",
+                new FakeGateway.Answer(429, "{\"status\":429,\"code\":\"EXAMPLE_RATE_LIMITED\",\"retryAfterSeconds\":1}"),
+                FakeGateway.Answer.ok("{\"accepted\":1,\"duplicates\":0,\"rejected\":0,\"results\":[]}"))
+                .on("POST /v1/collections", "{\"id\":\"col-2\"}")) {
+            Run send = run("--gateway", gateway.url(), "collections", "send", "col-1", file.toString());
+            assertEquals(0, send.code(), send.err());
+            assertTrue(send.out().contains("sending the batch again in 1 s"), send.out());
+            assertTrue(send.out().contains("1 examples sent: 1 accepted"), send.out());
+            assertEquals(2, gateway.seen().size(), "the refused batch was sent once more");
+            Run create = run("--gateway", gateway.url(), "collections", "create", "limited", "--seal-after", "PT6H", "--producer-rate", "0.5",
+                    "--producer-burst", "10");
+            assertEquals(0, create.code(), create.err());
+            assertEquals("POST /v1/collections {\"name\":\"limited\",\"sealAfter\":\"PT6H\",\"producerRate\":\"0.5\",\"producerBurst\":\"10\"}",
+                    gateway.seen().get(2));
+        }
+    }
+
     private static String sha256(String s) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }

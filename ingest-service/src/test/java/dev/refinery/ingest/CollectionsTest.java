@@ -67,6 +67,11 @@ class CollectionsTest {
                 .then().statusCode(201).extract().path("id");
     }
 
+    /** A count the collection's view shows: examples, unsealed, rejections. */
+    static long count(String tenant, String collection, String what) {
+        return ((Number) as(tenant).when().get("/collections/" + collection).then().statusCode(200).extract().path(what)).longValue();
+    }
+
     private static Response send(String tenant, String collection, String contentType, String body) {
         return as(tenant).contentType(contentType).body(body.getBytes(StandardCharsets.UTF_8)).when().post("/collections/" + collection + "/examples");
     }

@@ -53,10 +53,10 @@ class ExamplesTopicTest {
     }
 
     private long count(String collection, String what) {
-        return ((Number) as(tenant).when().get("/collections/" + collection).then().statusCode(200).extract().path(what)).longValue();
+        return CollectionsTest.count(tenant, collection, what);
     }
 
-    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+    static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
         Instant until = Instant.now().plusSeconds(30);
         while (!condition.get()) {
             assertTrue(Instant.now().isBefore(until), "timed out waiting until " + what);
@@ -114,6 +114,32 @@ class ExamplesTopicTest {
         probe.send("examples", id, sample("examples", tenant, id, "marker"));
         await("the owner's own example stored", () -> count(id, "examples") == 1);
         assertEquals(0, count(id, "rejections"), "another tenant's attempt is not in the owner's log");
+    }
+
+    @Test
+    void aRefusalForAnUnknownOrAnotherTenantsCollectionIsAnnouncedOncePerDistinctExample() throws Exception {
+        String unknown = "col-" + UUID.randomUUID().toString().replace("-", "");
+        String ofOther = create(other, "{\"name\": \"theirs\"}");
+        TopicProbe probe = new TopicProbe(kafka);
+        for (int i = 0; i < 3; i++) { // redeliveries, or a producer's retries
+            probe.send("examples", unknown, sample("examples", tenant, unknown, "again"));
+            probe.send("examples", ofOther, sample("examples", tenant, ofOther, "again"));
+        }
+        // Markers behind them on the same partitions (same keys): once they are announced, the repeats were read.
+        probe.send("examples", unknown, sample("examples", tenant, unknown, "marker"));
+        probe.send("examples", ofOther, sample("examples", tenant, ofOther, "marker"));
+        for (String key : new String[] {unknown, ofOther}) {
+            probe.await("examples-rejected", r -> key.equals(r.key()) && r.value().contains("\"marker\""), Duration.ofSeconds(30));
+            assertEquals(1, probe.all("examples-rejected", r -> key.equals(r.key()) && r.value().contains("\"again\""), Duration.ofSeconds(3)).size(),
+                    "the same refused example is announced once for " + key);
+        }
+        ObjectNode corrected = (ObjectNode) JSON.readTree(sample("examples", tenant, unknown, "again"));
+        corrected.set("example", JSON.readTree(chat("another example under the same id")));
+        probe.send("examples", unknown, corrected.toString());
+        probe.send("examples", unknown, sample("examples", tenant, unknown, "marker-2"));
+        probe.await("examples-rejected", r -> unknown.equals(r.key()) && r.value().contains("\"marker-2\""), Duration.ofSeconds(30));
+        assertEquals(2, probe.all("examples-rejected", r -> unknown.equals(r.key()) && r.value().contains("\"again\""), Duration.ofSeconds(3)).size(),
+                "another example under the same id is another refusal");
     }
 
     @Test

@@ -35,7 +35,9 @@ public final class CollectionMapper {
         CheckChoices k = checks(c);
         DatasetView.ChecksView checks = k == null ? null : new DatasetView.ChecksView(k.target(), k.model(), k.splits(), k.dedup(),
                 k.overContext(), k.epochs(), k.evaluations(), k.testSet() == null ? null : k.testSet().datasetId());
-        return new CollectionView(c.id, c.name, c.createdAt, checks, c.format, c.sealEvery, counts.examples(), counts.unsealed(), counts.rejections());
+        return new CollectionView(c.id, c.name, c.createdAt, checks, c.format, c.sealEvery,
+                c.sealAfterSeconds == null ? null : java.time.Duration.ofSeconds(c.sealAfterSeconds).toString(), c.producerRate, c.producerBurst,
+                counts.examples(), counts.unsealed(), counts.rejections());
     }
 
     public static VersionView toView(CollectionVersion v) {

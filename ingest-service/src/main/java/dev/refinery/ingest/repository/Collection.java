@@ -37,6 +37,18 @@ public class Collection extends PanacheEntityBase {
     @Column(name = "seal_every")
     public Integer sealEvery;
 
+    /** Seal on its own once the oldest unsealed valid example has waited this many seconds; null: no time window. */
+    @Column(name = "seal_after_seconds")
+    public Long sealAfterSeconds;
+
+    /** Examples a second one producer may send, on average; null: the service's default. */
+    @Column(name = "producer_rate")
+    public Double producerRate;
+
+    /** Examples one producer may send at once; null: the service's default. */
+    @Column(name = "producer_burst")
+    public Integer producerBurst;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

@@ -67,6 +67,20 @@ public class ExampleLedger {
                 .executeUpdate() == 1;
     }
 
+    /**
+     * Notes a refusal for a collection the tenant does not have, unless this very example was refused so before; true when
+     * this call noted it (and its event is to be published).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean noteUnknownCollectionRefusalOnce(String tenant, String collectionId, String producerId, String idempotencyId,
+                                                    String sha256, OffsetDateTime receivedAt) {
+        return em.createNativeQuery("INSERT INTO unknown_collection_refusal (tenant, collection_id, producer_id, idempotency_id, sha256, "
+                        + "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT ON CONSTRAINT unknown_collection_refusal_once DO NOTHING")
+                .setParameter(1, tenant).setParameter(2, collectionId).setParameter(3, producerId).setParameter(4, idempotencyId)
+                .setParameter(5, sha256).setParameter(6, receivedAt)
+                .executeUpdate() == 1;
+    }
+
     /** How many valid examples a collection holds (and how many of them wait to be sealed), and its logged rejections. */
     public record Counts(long examples, long unsealed, long rejections) {
     }
@@ -84,6 +98,28 @@ public class ExampleLedger {
     public long unsealedCount(String collectionId) {
         return ((Number) em.createNativeQuery("SELECT count(*) FROM collection_example WHERE collection_id = ?1 AND sealed_in IS NULL")
                 .setParameter(1, collectionId).getSingleResult()).longValue();
+    }
+
+    /** When the oldest valid example of the collection that waits to be sealed arrived; empty when none waits. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public Optional<OffsetDateTime> oldestUnsealedAt(String collectionId) {
+        java.util.List<OffsetDateTime> at = em.createNativeQuery("SELECT received_at FROM collection_example WHERE collection_id = ?1 "
+                + "AND sealed_in IS NULL ORDER BY id LIMIT 1", OffsetDateTime.class).setParameter(1, collectionId).getResultList();
+        return at.stream().findFirst();
+    }
+
+    /**
+     * Ids of the collections with a {@code sealAfter} whose oldest unsealed example arrived before {@code now} minus that
+     * window: at most {@code limit}. "Oldest" by arrival order (the id), read from the unsealed-examples index.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> dueBySealAfter(OffsetDateTime now, int limit) {
+        return em.createNativeQuery("SELECT c.id FROM collection c WHERE c.seal_after_seconds IS NOT NULL AND (SELECT e.received_at "
+                        + "FROM collection_example e WHERE e.collection_id = c.id AND e.sealed_in IS NULL ORDER BY e.id LIMIT 1) "
+                        + "<= CAST(?1 AS TIMESTAMPTZ) - c.seal_after_seconds * INTERVAL '1 second' ORDER BY c.id LIMIT ?2")
+                .setParameter(1, now).setParameter(2, limit).getResultList();
     }
 
     /** A stored example waiting to be sealed. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.ingest.config.IngestConfig;
 import dev.refinery.ingest.mapping.CollectionMapper;
 import dev.refinery.ingest.service.CheckRequest;
+import dev.refinery.ingest.service.CollectionOptions;
 import dev.refinery.ingest.service.CollectionSeals;
 import dev.refinery.ingest.service.CollectionService;
 import dev.refinery.ingest.service.ExampleEnvelopes;
@@ -61,13 +62,16 @@ public class CollectionResource {
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a collection", description = "JSON {name, target?, model?, splits?, dedup?, overContext?, epochs?, evals?, "
-            + "testSet?, sealEvery?}: the check options are an upload's, checked the same way (400 naming the field), and every example "
-            + "sent to the collection is validated with them on arrival. sealEvery: seal a version on its own once that many valid "
-            + "examples wait unsealed.")
+            + "testSet?, sealEvery?, sealAfter?, producerRate?, producerBurst?}: the check options are an upload's, checked the same way (400 naming "
+            + "the field), and every example sent to the collection is validated with them on arrival. sealEvery: seal a version on its "
+            + "own once that many valid examples wait unsealed; sealAfter (ISO-8601, PT1M to P365D): once the oldest of them has waited "
+            + "that long. producerRate, producerBurst: examples a second (on average) and at once "
+            + "that one producer may send; past them a batch is 429 EXAMPLE_RATE_LIMITED with Retry-After.")
     public Response create(InputStream body) {
         CollectionRequest r = request(body);
         CollectionService.Counted created = collections.create(caller.tenant(), r.name(),
-                new CheckRequest(r.target(), r.model(), r.splits(), r.dedup(), r.overContext(), r.epochs(), r.evals(), r.testSet()), r.sealEvery());
+                new CheckRequest(r.target(), r.model(), r.splits(), r.dedup(), r.overContext(), r.epochs(), r.evals(), r.testSet()),
+                new CollectionOptions(r.sealEvery(), r.sealAfter(), r.producerRate(), r.producerBurst()));
         CollectionView view = CollectionMapper.toView(created.collection(), created.counts());
         return Response.created(URI.create("/collections/" + view.id())).entity(view).build();
     }
@@ -107,7 +111,9 @@ public class CollectionResource {
             + "object per line. Each example is validated on arrival like a line of an upload and answered one by one: accepted "
             + "(stored), duplicate (the same example was stored before under this producer and idempotency id) or rejected (with "
             + "every reason; also in the rejection log). A malformed batch is refused as a whole (400 EXAMPLE_ENVELOPE_INVALID or "
-            + "EXAMPLE_BATCH_NOT_JSON, naming the item and field) and nothing is kept; 413 EXAMPLE_BATCH_TOO_LARGE past the limits.")
+            + "EXAMPLE_BATCH_NOT_JSON, naming the item and field) and nothing is kept; 413 EXAMPLE_BATCH_TOO_LARGE past the limits; "
+            + "429 EXAMPLE_RATE_LIMITED with Retry-After when a producer of the batch sent faster than the collection allows: "
+            + "nothing of the batch is kept, send it again after that many seconds.")
     public ExampleBatchView examples(@PathParam("id") String id, InputStream body) {
         String tenant = caller.tenant();
         String collectionId = collections.require(tenant, id).id;
@@ -155,11 +161,11 @@ public class CollectionResource {
         try {
             byte[] bytes = body == null ? new byte[0] : body.readNBytes(64 * 1024);
             CollectionRequest r = bytes.length == 0 ? null : JSON.readValue(bytes, CollectionRequest.class);
-            return r == null ? new CollectionRequest(null, null, null, null, null, null, null, null, null, null) : r;
+            return r == null ? new CollectionRequest(null, null, null, null, null, null, null, null, null, null, null, null, null) : r;
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw ApiException.badRequest("REQUEST_BODY_INVALID", "the body must be a JSON object {name, target?, model?, splits?, dedup?, "
-                    + "overContext?, epochs?, evals?, testSet?, sealEvery?}: " + detail);
+                    + "overContext?, epochs?, evals?, testSet?, sealEvery?, sealAfter?, producerRate?, producerBurst?}: " + detail);
         }
     }
 

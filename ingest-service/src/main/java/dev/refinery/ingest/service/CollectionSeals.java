@@ -45,6 +45,9 @@ import java.util.List;
 @ApplicationScoped
 public class CollectionSeals {
 
+    public static final String NOTHING_TO_SEAL = "COLLECTION_NOTHING_TO_SEAL";
+    /** Internal: an automatic seal's condition no longer held under the lock. Never answered to a caller. */
+    public static final String NOT_DUE = "COLLECTION_SEAL_NOT_DUE";
     private static final Logger LOG = Logger.getLogger(CollectionSeals.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 1000;
@@ -71,11 +74,19 @@ public class CollectionSeals {
     }
 
     public Sealed seal(String tenant, String collectionId) {
+        return seal(tenant, collectionId, SealCondition.ALWAYS);
+    }
+
+    /**
+     * Seals only if {@code due} still holds under the collection's lock; else 422 {@link #NOT_DUE} and nothing is made
+     * (the automatic triggers' path: they swallow it).
+     */
+    public Sealed seal(String tenant, String collectionId, SealCondition due) {
         Collection c = collections.require(tenant, collectionId);
         String id = DatasetService.newId();
         String key = DatasetService.rawKey(id, c.name);
         try {
-            Sealed sealed = QuarkusTransaction.requiringNew().timeout(TIMEOUT_SECONDS).call(() -> sealLocked(c, id, key));
+            Sealed sealed = QuarkusTransaction.requiringNew().timeout(TIMEOUT_SECONDS).call(() -> sealLocked(c, id, key, due));
             registry.counter("refinery_ingest_collection_seals_total").increment();
             LOG.infof("collection %s sealed as version %d: dataset %s, %d examples", c.id, sealed.version().version, id, sealed.version().examples);
             return sealed;
@@ -85,11 +96,14 @@ public class CollectionSeals {
         }
     }
 
-    private Sealed sealLocked(Collection c, String id, String key) {
+    private Sealed sealLocked(Collection c, String id, String key, SealCondition due) {
         ledger.lockForSeal(c.id);
         if (ledger.unsealed(c.id, 0, 1).isEmpty()) {
-            throw ApiException.unprocessable("COLLECTION_NOTHING_TO_SEAL", "collection " + c.id + " has no examples since its last seal; "
+            throw ApiException.unprocessable(NOTHING_TO_SEAL, "collection " + c.id + " has no examples since its last seal; "
                     + "nothing was created").with("collectionId", c.id);
+        }
+        if (!due.holds(ledger, c)) {
+            throw ApiException.unprocessable(NOT_DUE, "collection " + c.id + " is not due for an automatic seal any more");
         }
         // validated with the options its examples were checked with on arrival, and the frozen test split (known before a byte is written)
         String checks = FrozenTestSet.checksOfNextVersion(c, CollectionVersion.oldestFirst(c.id), storage.bucket(), storage::exists);

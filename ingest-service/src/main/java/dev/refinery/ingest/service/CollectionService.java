@@ -1,5 +1,6 @@
 package dev.refinery.ingest.service;
 
+import dev.refinery.ingest.config.IngestConfig;
 import dev.refinery.ingest.mapping.DatasetMapper;
 import dev.refinery.ingest.repository.Collection;
 import dev.refinery.ingest.repository.CollectionRejection;
@@ -25,8 +26,6 @@ import java.util.regex.Pattern;
 public class CollectionService {
 
     private static final Pattern ID = Pattern.compile("^col-[0-9a-f]{32}$");
-    /** A version of more examples than this is a job for a seal by hand, not a trigger that runs on an example's path. */
-    static final int MAX_SEAL_EVERY = 1_000_000;
 
     @Inject
     CheckChoicesParser checkChoices;
@@ -34,12 +33,15 @@ public class CollectionService {
     @Inject
     ExampleLedger ledger;
 
+    @Inject
+    IngestConfig config;
+
     /** A collection with its counts, read in one transaction. */
     public record Counted(Collection collection, ExampleLedger.Counts counts) {
     }
 
     @Transactional
-    public Counted create(String tenant, String name, CheckRequest checks, String sealEvery) {
+    public Counted create(String tenant, String name, CheckRequest checks, CollectionOptions options) {
         if (name == null || name.isBlank() || name.strip().length() > 200) {
             throw ApiException.badRequest("COLLECTION_NAME_INVALID", "a collection needs a name of 1 to 200 characters").with("field", "name");
         }
@@ -48,26 +50,13 @@ public class CollectionService {
         c.tenant = tenant;
         c.name = name.strip();
         c.checks = DatasetMapper.checksColumn(checkChoices.parse(tenant, checks));
-        c.sealEvery = sealEvery(sealEvery);
+        c.sealEvery = options.sealEveryValue();
+        c.sealAfterSeconds = options.sealAfterSeconds(config.sealAfterMinimum());
+        c.producerRate = options.producerRateValue();
+        c.producerBurst = options.producerBurstValue();
         c.createdAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         c.persist();
         return new Counted(c, new ExampleLedger.Counts(0, 0, 0));
-    }
-
-    private static Integer sealEvery(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 1 && n <= MAX_SEAL_EVERY) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("COLLECTION_SEAL_EVERY_INVALID", "sealEvery is a whole number of new valid examples from 1 to "
-                + MAX_SEAL_EVERY + " after which the collection seals a version on its own; got '" + value + "'").with("field", "sealEvery");
     }
 
     @Transactional

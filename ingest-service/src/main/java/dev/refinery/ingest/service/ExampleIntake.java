@@ -3,11 +3,15 @@ package dev.refinery.ingest.service;
 import dev.refinery.datasets.check.RecordCheck;
 import dev.refinery.datasets.rules.Finding;
 import dev.refinery.datasets.rules.Rule;
+import dev.refinery.ingest.config.IngestConfig;
 import dev.refinery.ingest.events.ExampleRejected;
+import dev.refinery.ingest.limits.ProducerLimit;
+import dev.refinery.ingest.limits.ProducerRateLimits;
 import dev.refinery.ingest.mapping.CollectionMapper;
 import dev.refinery.ingest.repository.Collection;
 import dev.refinery.ingest.repository.ExampleLedger;
 import dev.refinery.kit.outbox.Outbox;
+import dev.refinery.kit.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +25,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one way examples enter a collection, for the Kafka consumer and the HTTP batch alike: each example is checked with
@@ -30,12 +36,14 @@ import java.util.Locale;
  * the batch is kept in one transaction. A valid example is stored once per (collection, producer, idempotency id): a retry
  * with the same content is a duplicate, the id with other content is refused. A refused example goes to the collection's
  * rejection log and, through the outbox in the same transaction, to {@code examples-rejected}, once per distinct example.
- * The collection must be {@code tenant}'s; another tenant's is treated exactly like one that does not exist.
+ * The collection must be {@code tenant}'s; another tenant's is treated exactly like one that does not exist. Before all
+ * that, each producer of the batch must be within its rate limit ({@link ProducerRateLimits}), or nothing is done.
  */
 @ApplicationScoped
 public class ExampleIntake {
 
     public static final String COLLECTION_NOT_FOUND = "COLLECTION_NOT_FOUND";
+    public static final String RATE_LIMITED = "EXAMPLE_RATE_LIMITED";
     static final String ID_REUSED = "EXAMPLE_IDEMPOTENCY_ID_REUSED";
 
     @Inject
@@ -52,6 +60,12 @@ public class ExampleIntake {
 
     @Inject
     SealTrigger sealTrigger;
+
+    @Inject
+    ProducerRateLimits rateLimits;
+
+    @Inject
+    IngestConfig config;
 
     /** How an example came: the rejection log and the event say so. */
     public enum Via {
@@ -73,6 +87,31 @@ public class ExampleIntake {
      */
     public List<ExampleOutcome> receive(String tenant, String collectionId, List<ExampleSubmission> batch, Via via) {
         Collection collection = QuarkusTransaction.requiringNew().call(() -> Collection.ownedBy(tenant, collectionId).orElse(null));
+        // Before the check: a flood should cost neither the validator's CPU nor the database's writes.
+        Map<String, Integer> perProducer = perProducer(batch);
+        ProducerLimit limit = limitOf(collection);
+        var refusal = rateLimits.take(collectionId, perProducer, limit);
+        if (refusal.isPresent()) {
+            return rateLimited(tenant, collectionId, batch, via, refusal.get());
+        }
+        List<ExampleOutcome> outcomes;
+        try {
+            outcomes = checkAndKeep(tenant, collectionId, collection, batch, via);
+        } catch (RuntimeException e) {
+            // Nothing was kept: the Kafka consumer's retry, or the HTTP producer's resend after 503, must not pay twice.
+            rateLimits.giveBack(collectionId, perProducer, limit);
+            throw e;
+        }
+        outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",
+                o.status().name().toLowerCase(Locale.ROOT)).increment());
+        if (collection != null && outcomes.stream().anyMatch(o -> o.status() == ExampleOutcome.Status.ACCEPTED)) {
+            sealTrigger.afterStored(collection);
+        }
+        return outcomes;
+    }
+
+    private List<ExampleOutcome> checkAndKeep(String tenant, String collectionId, Collection collection, List<ExampleSubmission> batch,
+                                              Via via) {
         RecordCheck check = collection == null ? null : checks.forChoices(CollectionMapper.checks(collection));
         List<Checked> checked = new ArrayList<>(batch.size());
         for (ExampleSubmission s : batch) {
@@ -81,19 +120,50 @@ public class ExampleIntake {
             checked.add(new Checked(s, line, sha256(verdict == null ? s.example() : verdict.line()), verdict));
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        List<ExampleOutcome> outcomes = QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
             List<ExampleOutcome> out = new ArrayList<>(checked.size());
             for (Checked c : checked) {
                 out.add(collection == null ? unknownCollection(tenant, collectionId, c, via, now) : keep(collection, c, via, now));
             }
             return out;
         });
-        outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",
-                o.status().name().toLowerCase(Locale.ROOT)).increment());
-        if (collection != null && outcomes.stream().anyMatch(o -> o.status() == ExampleOutcome.Status.ACCEPTED)) {
-            sealTrigger.afterStored(collection);
+    }
+
+    private ProducerLimit limitOf(Collection c) {
+        return new ProducerLimit(c != null && c.producerRate != null ? c.producerRate : config.producerRate(),
+                c != null && c.producerBurst != null ? c.producerBurst : config.producerBurst());
+    }
+
+    private static Map<String, Integer> perProducer(List<ExampleSubmission> batch) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        batch.forEach(s -> counts.merge(s.producerId(), 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * Over HTTP the producer is answered now: 429 and nothing of the batch kept, so what to send again is the whole batch
+     * (what was stored before answers duplicate). A Kafka producer cannot be answered: each example is refused on
+     * {@code examples-rejected} only, to be sent again. Neither goes into the rejection log: it holds examples that are
+     * wrong, once each, while this refusal is about one send of a right one, and a flood must not fill the log.
+     */
+    private List<ExampleOutcome> rateLimited(String tenant, String collectionId, List<ExampleSubmission> batch, Via via,
+                                             ProducerRateLimits.Refusal refusal) {
+        registry.counter("refinery_ingest_examples_rate_limited_total", "via", via.id()).increment(batch.size());
+        String message = "producer " + refusal.producerId() + " sent examples to " + collectionId + " faster than the collection allows; "
+                + "nothing was stored: send them again in " + refusal.waitSeconds() + " s with the same idempotency ids";
+        if (via == Via.HTTP) {
+            throw new ApiException(429, RATE_LIMITED, "Too many requests", message).with("producerId", refusal.producerId())
+                    .retryAfter((int) Math.min(Integer.MAX_VALUE, refusal.waitSeconds()));
         }
-        return outcomes;
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        List<ExampleOutcome.Problem> problems = List.of(new ExampleOutcome.Problem(RATE_LIMITED, "", message,
+                "Slow down to the collection's producerRate, or ask for a higher one; a resend under the same idempotency id is stored once."));
+        return QuarkusTransaction.requiringNew().call(() -> batch.stream().map(s -> {
+            ExampleOutcome outcome = new ExampleOutcome(s.producerId(), s.idempotencyId(), ExampleOutcome.Status.REJECTED, problems, List.of());
+            outbox.publish(ExampleRejected.TOPIC, collectionId, CollectionMapper.toEvent(tenant, collectionId, outcome, sha256(s.example()),
+                    via.id(), now));
+            return outcome;
+        }).toList());
     }
 
     private ExampleOutcome keep(Collection collection, Checked c, Via via, OffsetDateTime now) {
@@ -125,7 +195,7 @@ public class ExampleIntake {
 
     /**
      * An unknown collection, or another tenant's (the same answer): nothing to log it in, so only the event tells the
-     * producer, under the tenant its record named.
+     * producer, under the tenant its record named; announced once per distinct example all the same, like a logged refusal.
      */
     private ExampleOutcome unknownCollection(String tenant, String collectionId, Checked c, Via via, OffsetDateTime now) {
         return reject(tenant, collectionId, c, List.of(new ExampleOutcome.Problem(COLLECTION_NOT_FOUND, "", "no collection " + collectionId,
@@ -137,8 +207,10 @@ public class ExampleIntake {
         ExampleSubmission s = c.submission();
         ExampleOutcome outcome = new ExampleOutcome(s.producerId(), s.idempotencyId(), ExampleOutcome.Status.REJECTED,
                 CollectionMapper.bounded(problems), List.of());
-        boolean first = !logged || ledger.logRejectionOnce(collectionId, s.producerId(), s.idempotencyId(), c.sha256(),
-                CollectionMapper.problemsColumn(problems), via.id(), now);
+        boolean first = logged
+                ? ledger.logRejectionOnce(collectionId, s.producerId(), s.idempotencyId(), c.sha256(), CollectionMapper.problemsColumn(problems),
+                via.id(), now)
+                : ledger.noteUnknownCollectionRefusalOnce(tenant, collectionId, s.producerId(), s.idempotencyId(), c.sha256(), now);
         if (first) {
             outbox.publish(ExampleRejected.TOPIC, collectionId, CollectionMapper.toEvent(tenant, collectionId, outcome, c.sha256(), via.id(), now));
         }

@@ -19,6 +19,8 @@ import java.util.function.Predicate;
  */
 final class FrozenTestSet {
 
+    static final String PENDING = "COLLECTION_VERSION_PENDING";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private FrozenTestSet() {
@@ -47,7 +49,7 @@ final class FrozenTestSet {
                 return DatasetMapper.checksColumn(next);
             }
             if (!exists.test(ValidatedObjects.report(v.datasetId))) {
-                throw new ApiException(409, "COLLECTION_VERSION_PENDING", "Conflict", "version " + v.version + " of collection " + c.id
+                throw new ApiException(409, PENDING, "Conflict", "version " + v.version + " of collection " + c.id
                         + " (" + v.datasetId + ") has no verdict yet; its test split would be frozen as every later version's test set, "
                         + "so seal again once it is validated").with("collectionId", c.id);
             }

@@ -8,16 +8,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+
 /**
- * The "every N new valid examples" trigger: after examples were stored (and committed), a collection with
- * {@code sealEvery} seals a version once at least that many wait. The seal is {@link CollectionSeals}' own, so two
- * triggers at once make one version (the second finds nothing left). A seal that fails here is logged and left: the
- * examples wait safely, and the next stored example (or a seal by hand) tries again; it never fails the examples' answer.
+ * The automatic seals: "every N new valid examples" ({@code sealEvery}, looked at after examples were stored and committed)
+ * and "once the oldest waiting example has waited this long" ({@code sealAfter}, looked at by every replica's sweep). Both
+ * seal through {@link CollectionSeals}' own path, with their condition asked again under the collection's lock, so two
+ * triggers at once (two replicas' sweeps, a sweep and a count) make one version, and examples that arrived meanwhile wait
+ * for their own turn. A seal that fails here is logged and left: the examples wait safely, and the next stored example,
+ * the next sweep (a pending earlier version, 409 COLLECTION_VERSION_PENDING, included) or a seal by hand tries again; it
+ * never fails the examples' answer.
  */
 @ApplicationScoped
 public class SealTrigger {
 
     private static final Logger LOG = Logger.getLogger(SealTrigger.class);
+    /** Answers that mean "not now", not "broken": nothing left, no longer due, or an earlier version without a verdict. */
+    private static final Set<String> NOT_NOW = Set.of(CollectionSeals.NOTHING_TO_SEAL, CollectionSeals.NOT_DUE, FrozenTestSet.PENDING);
+    /** Collections sealed per sweep at most: the rest are due still at the next one. */
+    private static final int SWEEP_BATCH = 100;
 
     @Inject
     ExampleLedger ledger;
@@ -30,17 +42,38 @@ public class SealTrigger {
             return;
         }
         long waiting = QuarkusTransaction.requiringNew().call(() -> ledger.unsealedCount(c.id));
-        if (waiting < c.sealEvery) {
-            return;
+        if (waiting >= c.sealEvery) {
+            trySeal(c, (l, locked) -> l.unsealedCount(locked.id) >= c.sealEvery, waiting + " examples wait");
         }
+    }
+
+    /** Seals every collection whose {@code sealAfter} has passed for its oldest waiting example; how many were sealed. */
+    public int sealWaitedTooLong() {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Collection> due = QuarkusTransaction.requiringNew().call(() -> ledger.dueBySealAfter(now, SWEEP_BATCH).stream()
+                .map(id -> Collection.<Collection>findById(id)).toList());
+        int sealed = 0;
+        for (Collection c : due) {
+            SealCondition waitedTooLong = (l, locked) -> l.oldestUnsealedAt(locked.id)
+                    .map(at -> !at.isAfter(OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(locked.sealAfterSeconds))).orElse(false);
+            if (trySeal(c, waitedTooLong, "the oldest waiting example is older than " + c.sealAfterSeconds + " s")) {
+                sealed++;
+            }
+        }
+        return sealed;
+    }
+
+    private boolean trySeal(Collection c, SealCondition due, String why) {
         try {
-            seals.seal(c.tenant, c.id);
+            seals.seal(c.tenant, c.id, due);
+            return true;
         } catch (ApiException e) {
-            if (!"COLLECTION_NOTHING_TO_SEAL".equals(e.code()) && !"COLLECTION_VERSION_PENDING".equals(e.code())) {
-                LOG.warnf("collection %s: %d examples wait, the seal failed (%s); the next example tries again", c.id, waiting, e.getMessage());
+            if (!NOT_NOW.contains(e.code())) {
+                LOG.warnf("collection %s: %s, the seal failed (%s); it is tried again later", c.id, why, e.getMessage());
             }
         } catch (RuntimeException e) {
-            LOG.warnf(e, "collection %s: %d examples wait, the seal failed; the next example tries again", c.id, waiting);
+            LOG.warnf(e, "collection %s: %s, the seal failed; it is tried again later", c.id, why);
         }
+        return false;
     }
 }
