@@ -97,6 +97,20 @@ class ProducerRateLimitTest {
     }
 
     @Test
+    void overKafkaARateIsMeasuredByWhenTheProducerSentNotByWhenABacklogIsRead() throws Exception {
+        String id = create(tenant, "{\"name\": \"backlog\", \"producerRate\": \"1\", \"producerBurst\": \"1\"}");
+        TopicProbe probe = new TopicProbe(kafka);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 4; i++) { // sent a minute apart (an outage's backlog), read all at once
+            probe.sendAt("examples", id, "{\"tenant\":\"" + tenant + "\",\"collectionId\":\"" + id + "\",\"producerId\":\"steady\","
+                    + "\"idempotencyId\":\"b-" + i + "\",\"example\":" + chat("b" + i) + "}", now - (4 - i) * 60_000L);
+        }
+        ExamplesTopicTest.await("the backlog stored", () -> count(id, "examples") >= 4);
+        assertEquals(4, count(id, "examples"), "one a minute is within one a second, however late it is read");
+        assertTrue(probe.all("examples-rejected", r -> id.equals(r.key()), Duration.ofSeconds(2)).isEmpty(), "nothing refused");
+    }
+
+    @Test
     void aBatchTheDatabaseCouldNotKeepIsNotChargedTwice() {
         String id = create(tenant, "{\"name\": \"outage\", \"producerRate\": 0.01, \"producerBurst\": 1}");
         ledger.faults().failTransiently(id, 1);

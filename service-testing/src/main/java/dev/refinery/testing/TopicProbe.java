@@ -97,12 +97,17 @@ public final class TopicProbe {
 
     /** Sends a raw record (for poison-message and replay tests); headers as name/value pairs. */
     public void send(String topic, String key, String value, String... headers) {
+        sendAt(topic, key, value, null, headers);
+    }
+
+    /** The same, with the record's timestamp (its producer's send time) set to {@code timestampMillis} (null: now). */
+    public void sendAt(String topic, String key, String value, Long timestampMillis, String... headers) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
+            ProducerRecord<String, String> r = new ProducerRecord<>(topic, null, timestampMillis, key, value);
             for (int i = 0; i + 1 < headers.length; i += 2) {
                 r.headers().add(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8));
             }

@@ -36,7 +36,8 @@ public class ProducerRateLimits {
         this.sweepAbove = sweepAtLeast;
     }
 
-    private record Key(String collectionId, String producerId) {
+    /** One producer's bucket: in one project's collection, on one clock (an HTTP request's arrival, or a record's send time). */
+    private record Key(String scope, String producerId) {
     }
 
     /** A producer over its limit, and how long until its whole share of the request would be taken. */
@@ -48,15 +49,26 @@ public class ProducerRateLimits {
         }
     }
 
+    /** As {@link #take(String, Map, ProducerLimit, long)} at this replica's clock (an HTTP request, as it arrives). */
+    public Optional<Refusal> take(String scope, Map<String, Integer> perProducer, ProducerLimit limit) {
+        return take(scope, perProducer, limit, clock.getAsLong());
+    }
+
     /**
-     * Takes {@code perProducer} examples (producer id to count) for {@code collectionId}, all of them or none: empty when
-     * taken; else the producer that must wait longest. A refused request takes nothing, so resending it later costs once.
+     * Takes {@code perProducer} examples (producer id to count) in {@code scope} (a project's collection on one clock) at
+     * {@code nowNanos} of that clock, all of them or none: empty when taken; else the producer that must wait longest. A
+     * refused request takes nothing, so resending it later costs once.
      */
-    public synchronized Optional<Refusal> take(String collectionId, Map<String, Integer> perProducer, ProducerLimit limit) {
-        long now = clock.getAsLong();
+    public synchronized Optional<Refusal> take(String scope, Map<String, Integer> perProducer, ProducerLimit limit, long nowNanos) {
+        if (buckets.size() >= sweepAbove) {
+            dropFull(nowNanos); // before any bucket of this request is looked at: none of them can be dropped half way
+        }
+        Map<String, TokenBucket> mine = new java.util.LinkedHashMap<>();
         Refusal longest = null;
         for (Map.Entry<String, Integer> e : perProducer.entrySet()) {
-            long wait = bucket(collectionId, e.getKey(), limit, now).waitFor(e.getValue(), limit, now);
+            TokenBucket bucket = buckets.computeIfAbsent(new Key(scope, e.getKey()), k -> new TokenBucket(limit, nowNanos));
+            mine.put(e.getKey(), bucket);
+            long wait = bucket.waitFor(e.getValue(), limit, nowNanos);
             if (wait > 0 && (longest == null || wait > longest.waitNanos())) {
                 longest = new Refusal(e.getKey(), wait);
             }
@@ -64,20 +76,24 @@ public class ProducerRateLimits {
         if (longest != null) {
             return Optional.of(longest);
         }
-        perProducer.forEach((producer, count) -> buckets.get(new Key(collectionId, producer)).take(count));
+        perProducer.forEach((producer, count) -> mine.get(producer).take(count));
         return Optional.empty();
+    }
+
+    /** As {@link #giveBack(String, Map, ProducerLimit, long)} at this replica's clock. */
+    public void giveBack(String scope, Map<String, Integer> perProducer, ProducerLimit limit) {
+        giveBack(scope, perProducer, limit, clock.getAsLong());
     }
 
     /**
      * Gives back what {@link #take} took for a request that was then not kept (the database away): its resend is not
      * charged twice. Never beyond the burst.
      */
-    public synchronized void giveBack(String collectionId, Map<String, Integer> perProducer, ProducerLimit limit) {
-        long now = clock.getAsLong();
+    public synchronized void giveBack(String scope, Map<String, Integer> perProducer, ProducerLimit limit, long nowNanos) {
         perProducer.forEach((producer, count) -> {
-            TokenBucket bucket = buckets.get(new Key(collectionId, producer));
+            TokenBucket bucket = buckets.get(new Key(scope, producer));
             if (bucket != null) {
-                bucket.giveBack(count, limit, now);
+                bucket.giveBack(count, limit, nowNanos);
             }
         });
     }
@@ -85,19 +101,6 @@ public class ProducerRateLimits {
     /** How many buckets this replica holds (the ones that have not refilled since their producer last sent). */
     synchronized int size() {
         return buckets.size();
-    }
-
-    private TokenBucket bucket(String collectionId, String producerId, ProducerLimit limit, long now) {
-        Key key = new Key(collectionId, producerId);
-        TokenBucket bucket = buckets.get(key);
-        if (bucket == null) {
-            if (buckets.size() >= sweepAbove) {
-                dropFull(now);
-            }
-            bucket = new TokenBucket(limit, now);
-            buckets.put(key, bucket);
-        }
-        return bucket;
     }
 
     /**

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * {@code examples}: one producer's example per record, keyed by collection id. The record is read first, outside any
@@ -57,7 +58,9 @@ public class ExamplesConsumer {
             throw e;
         }
         List<ExampleOutcome> outcomes = retry.get(() -> intake.receive(envelope.tenant(), envelope.collectionId(),
-                List.of(envelope.submission()), ExampleIntake.Via.KAFKA));
+                List.of(envelope.submission()), ExampleIntake.Via.KAFKA,
+                // the producer's send time measures its rate (no timestamp at all: the time it is read)
+                OptionalLong.of(record.timestamp() >= 0 ? record.timestamp() : System.currentTimeMillis())));
         ExampleOutcome outcome = outcomes.get(0);
         LOG.debugf("example %s/%s for %s: %s", envelope.producerId(), envelope.idempotencyId(), envelope.collectionId(), outcome.status());
     }

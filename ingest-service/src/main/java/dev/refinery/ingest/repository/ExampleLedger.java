@@ -111,14 +111,15 @@ public class ExampleLedger {
 
     /**
      * Ids of the collections with a {@code sealAfter} whose oldest unsealed example arrived before {@code now} minus that
-     * window: at most {@code limit}. "Oldest" by arrival order (the id), read from the unsealed-examples index.
+     * window: at most {@code limit}, in random order, so that collections whose seal keeps failing (a version pending)
+     * cannot keep the others out of a sweep. "Oldest" by arrival order (the id), read from the unsealed-examples index.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     @SuppressWarnings("unchecked")
     public java.util.List<String> dueBySealAfter(OffsetDateTime now, int limit) {
         return em.createNativeQuery("SELECT c.id FROM collection c WHERE c.seal_after_seconds IS NOT NULL AND (SELECT e.received_at "
                         + "FROM collection_example e WHERE e.collection_id = c.id AND e.sealed_in IS NULL ORDER BY e.id LIMIT 1) "
-                        + "<= CAST(?1 AS TIMESTAMPTZ) - c.seal_after_seconds * INTERVAL '1 second' ORDER BY c.id LIMIT ?2")
+                        + "<= CAST(?1 AS TIMESTAMPTZ) - c.seal_after_seconds * INTERVAL '1 second' ORDER BY random() LIMIT ?2")
                 .setParameter(1, now).setParameter(2, limit).getResultList();
     }
 
@@ -133,6 +134,16 @@ public class ExampleLedger {
     @Transactional(Transactional.TxType.MANDATORY)
     public void lockForSeal(String collectionId) {
         em.createNativeQuery("SELECT id FROM collection WHERE id = ?1 FOR NO KEY UPDATE").setParameter(1, collectionId).getResultList();
+    }
+
+    /**
+     * The same lock if no other seal holds it now; false (without waiting) if one does: an automatic seal has nothing to
+     * do while another runs, and must not hold the Kafka consumer's thread, or a sweep, behind it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean tryLockForSeal(String collectionId) {
+        return !em.createNativeQuery("SELECT id FROM collection WHERE id = ?1 FOR NO KEY UPDATE SKIP LOCKED").setParameter(1, collectionId)
+                .getResultList().isEmpty();
     }
 
     /** The next unsealed examples after {@code afterId}, in the order they arrived. */

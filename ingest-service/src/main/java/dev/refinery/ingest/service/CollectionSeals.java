@@ -97,7 +97,11 @@ public class CollectionSeals {
     }
 
     private Sealed sealLocked(Collection c, String id, String key, SealCondition due) {
-        ledger.lockForSeal(c.id);
+        if (due == SealCondition.ALWAYS) {
+            ledger.lockForSeal(c.id); // by hand: wait for a seal under way, then seal what is left
+        } else if (!ledger.tryLockForSeal(c.id)) {
+            throw ApiException.unprocessable(NOT_DUE, "collection " + c.id + " is being sealed right now");
+        }
         if (ledger.unsealed(c.id, 0, 1).isEmpty()) {
             throw ApiException.unprocessable(NOTHING_TO_SEAL, "collection " + c.id + " has no examples since its last seal; "
                     + "nothing was created").with("collectionId", c.id);

@@ -15,6 +15,7 @@ import dev.refinery.kit.problem.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The one way examples enter a collection, for the Kafka consumer and the HTTP batch alike: each example is checked with
@@ -41,6 +43,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class ExampleIntake {
+
+    private static final Logger LOG = Logger.getLogger(ExampleIntake.class);
 
     public static final String COLLECTION_NOT_FOUND = "COLLECTION_NOT_FOUND";
     public static final String RATE_LIMITED = "EXAMPLE_RATE_LIMITED";
@@ -86,11 +90,23 @@ public class ExampleIntake {
      * waits it out, the HTTP caller gets 503.
      */
     public List<ExampleOutcome> receive(String tenant, String collectionId, List<ExampleSubmission> batch, Via via) {
+        return receive(tenant, collectionId, batch, via, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #receive(String, String, List, Via)}, for examples a producer sent at {@code sentAtMillis} (epoch ms: a Kafka
+     * record's timestamp). The producer's rate is then measured by when it sent, not by when the examples are read: a
+     * backlog read after an outage or a restart is not a flood, and is not refused as one.
+     */
+    public List<ExampleOutcome> receive(String tenant, String collectionId, List<ExampleSubmission> batch, Via via, OptionalLong sentAtMillis) {
         Collection collection = QuarkusTransaction.requiringNew().call(() -> Collection.ownedBy(tenant, collectionId).orElse(null));
-        // Before the check: a flood should cost neither the validator's CPU nor the database's writes.
+        // Before the check: a flood should cost neither the validator's CPU nor the database's writes. The buckets are the
+        // project's own (records naming another project never touch the owner's) and one per clock.
         Map<String, Integer> perProducer = perProducer(batch);
         ProducerLimit limit = limitOf(collection);
-        var refusal = rateLimits.take(collectionId, perProducer, limit);
+        String scope = tenant + "/" + collectionId + "/" + (sentAtMillis.isPresent() ? "sent" : "arrived");
+        long now = sentAtMillis.isPresent() ? sentAtMillis.getAsLong() * 1_000_000L : 0;
+        var refusal = sentAtMillis.isPresent() ? rateLimits.take(scope, perProducer, limit, now) : rateLimits.take(scope, perProducer, limit);
         if (refusal.isPresent()) {
             return rateLimited(tenant, collectionId, batch, via, refusal.get());
         }
@@ -99,7 +115,11 @@ public class ExampleIntake {
             outcomes = checkAndKeep(tenant, collectionId, collection, batch, via);
         } catch (RuntimeException e) {
             // Nothing was kept: the Kafka consumer's retry, or the HTTP producer's resend after 503, must not pay twice.
-            rateLimits.giveBack(collectionId, perProducer, limit);
+            if (sentAtMillis.isPresent()) {
+                rateLimits.giveBack(scope, perProducer, limit, now);
+            } else {
+                rateLimits.giveBack(scope, perProducer, limit);
+            }
             throw e;
         }
         outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",
@@ -129,9 +149,18 @@ public class ExampleIntake {
         });
     }
 
+    /** The collection's limit; the service's where it has none, or where what is stored is not a limit (changed by hand). */
     private ProducerLimit limitOf(Collection c) {
-        return new ProducerLimit(c != null && c.producerRate != null ? c.producerRate : config.producerRate(),
-                c != null && c.producerBurst != null ? c.producerBurst : config.producerBurst());
+        if (c != null && (c.producerRate != null || c.producerBurst != null)) {
+            Double rate = c.producerRate != null ? c.producerRate : config.producerRate();
+            Integer burst = c.producerBurst != null ? c.producerBurst : config.producerBurst();
+            if (ProducerLimit.valid(rate, burst)) {
+                return new ProducerLimit(rate, burst);
+            }
+            LOG.warnf("collection %s stores producerRate %s and producerBurst %s, which make no limit; the service's is used", c.id,
+                    c.producerRate, c.producerBurst);
+        }
+        return new ProducerLimit(config.producerRate(), config.producerBurst());
     }
 
     private static Map<String, Integer> perProducer(List<ExampleSubmission> batch) {

@@ -94,4 +94,15 @@ class ProducerRateLimitsTest {
         assertEquals(2, limits.size(), "a and b dropped, c and d kept");
         assertTrue(take("c", 3).isPresent(), "c's debt was not forgotten");
     }
+
+    @Test
+    void aSweepWhileABatchIsTakenNeverLosesABucketOfThatBatch() {
+        assertTrue(take("a", 1).isEmpty());
+        assertTrue(take("b", 1).isEmpty());
+        assertTrue(take("c", 1).isEmpty()); // three buckets: the next new one sweeps (sweepAtLeast 3)
+        now.addAndGet(SECOND); // a, b and c have refilled: the sweep drops them
+        assertTrue(limits.take("col-1", new java.util.LinkedHashMap<>(Map.of("a", 1, "d", 1)), TWO_A_SECOND_FOUR_AT_ONCE).isEmpty(),
+                "a, checked first, and d, whose new bucket sweeps: both taken");
+        assertEquals(2, limits.size(), "a and d hold what they took; b and c were dropped");
+    }
 }
