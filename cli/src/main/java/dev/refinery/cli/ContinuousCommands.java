@@ -201,18 +201,21 @@ final class ContinuousCommands {
                 duplicates, rejected, collection);
     }
 
+    /** How often one batch is sent while it is refused for a rate, before giving up. */
+    private static final int MOST_SENDS = 10;
+
     /**
      * One batch, sent again after the wait the service names while it is refused 429 (the producer's rate limit, or the
      * gateway's per-key one): nothing of a refused batch was kept, and what was stored before answers duplicate.
      */
     private static JsonNode sendBatch(GatewayClient gateway, String collection, String batch, PrintStream out) {
-        while (true) {
+        for (int sent = 1; ; sent++) {
             try {
                 return gateway.postRaw("v1/collections/" + collection + "/examples", batch);
             } catch (GatewayClient.ApiError e) {
                 int wait = e.problem() == null ? 0 : e.problem().path("retryAfterSeconds").asInt(0);
-                if (e.status() != 429 || wait <= 0) {
-                    throw e;
+                if (e.status() != 429 || wait <= 0 || sent == MOST_SENDS) {
+                    throw e; // after MOST_SENDS the limit is not a passing one: the person is told rather than kept waiting
                 }
                 out.printf("rate-limited (%s): sending the batch again in %d s%n", e.problem().path("code").asText(), wait);
                 try {
