@@ -33,6 +33,7 @@ final class ContinuousCommands {
             pipelines create NAME --collection ID [--base-model M] [--backend B] [--method sft|dpo] [--hyperparameters JSON]
                              [--continue-from base|champion] [--max-attempts N] [--budget-usd X [--budget-period day|week|month]]
                              [--trigger version|schedule|drift [--every P1D] [--margin 0.05]] [--metric M] [--eval-max-items N]
+                             [--promote auto|by-hand]
                              [--dpo-collection ID [--dpo-hyperparameters JSON]]
                                                 every version of the collection trained, evaluated, promoted or not
             pipelines update ID NAME [the options of create; its settings replaced, its collection kept]
@@ -123,9 +124,14 @@ final class ContinuousCommands {
                 case "--dpo-hyperparameters" -> dpo.put("hyperparameters", json(f));
                 case "--metric" -> evaluation.put("metric", f.value());
                 case "--eval-max-items" -> evaluation.put("maxItems", number(f));
+                case "--promote" -> evaluation.put("promote", switch (f.value()) {
+                    case "auto" -> true;
+                    case "by-hand" -> false;
+                    default -> throw new IllegalArgumentException("--promote is auto (as the project's policy says) or by-hand");
+                });
                 default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --collection, --base-model, --backend, "
                         + "--method, --hyperparameters, --continue-from, --max-attempts, --budget-usd, --budget-period, --trigger, --every, "
-                        + "--margin, --dpo-collection, --dpo-hyperparameters, --metric, --eval-max-items)");
+                        + "--margin, --dpo-collection, --dpo-hyperparameters, --metric, --eval-max-items, --promote)");
             }
         }
         if (collectionRequired && !body.containsKey("collectionId")) {

@@ -76,7 +76,7 @@ class JobCompletedConsumerTest {
         String testSet = EvalFixtures.datasetId();
         String withSpec = EvalFixtures.succeededV2(asked, EvalFixtures.datasetId(), "lora-adapter", "jobs/" + asked + "/adapter/");
         withSpec = withSpec.substring(0, withSpec.length() - 1) + ",\"evaluation\":{\"metric\":\"token_f1\",\"metrics\":[\"rouge_l\"],"
-                + "\"maxItems\":5,\"datasetId\":\"" + testSet + "\"}}";
+                + "\"maxItems\":5,\"datasetId\":\"" + testSet + "\",\"promote\":false}}";
         ContractSchemas.assertValid("job-completed", 2, withSpec);
         EvalFixtures.sendJobCompleted(probe, asked, withSpec, 2);
         JsonPath e = EvalFixtures.awaitFinished(asked);
@@ -84,6 +84,7 @@ class JobCompletedConsumerTest {
         assertEquals(testSet, e.getString("datasetId"));
         assertEquals(5, e.getInt("maxItems"));
         assertEquals("token_f1", e.getString("policy.metric"), "the policy decides on the metric the job asked for");
+        assertEquals(false, e.getBoolean("policy.autoPromote"), "and does not promote: the job asked to be decided only");
 
         String none = EvalFixtures.jobId();
         String off = EvalFixtures.succeededV2(none, EvalFixtures.datasetId(), "lora-adapter", "jobs/" + none + "/adapter/");

@@ -18,7 +18,8 @@ public record JobCompleted(String tenant, String jobId, String datasetId, String
      * v2, optional: how the job's request asked for its model to be evaluated; null fields take the defaults (the project's
      * policy metric, this service's item limit, the job's dataset's test split).
      */
-    public record Evaluation(Boolean enabled, String metric, java.util.List<String> metrics, Integer maxItems, String datasetId) {
+    public record Evaluation(Boolean enabled, String metric, java.util.List<String> metrics, Integer maxItems, String datasetId,
+                             Boolean promote) {
 
         public boolean evaluates() {
             return enabled == null || enabled;

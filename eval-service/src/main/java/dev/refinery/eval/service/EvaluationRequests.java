@@ -86,6 +86,9 @@ public class EvaluationRequests {
         Evaluation e = record(candidate, null, champion, datasetId, policy, metric, extra.stream().map(m -> pinnedIfKnown(candidate.tenant, m))
                 .toList(), maxItems);
         e.sourceEventId = sourceEventId;
+        if (asked != null && Boolean.FALSE.equals(asked.promote())) {
+            e.policyAutoPromote = false; // the job asked to be decided, not promoted: a pass awaits a person (or a later gate)
+        }
         return Optional.of(e);
     }
 

@@ -22,7 +22,7 @@ public record JobCompleted(String tenant, String jobId, String datasetId, String
 
     /** How the job's request asked for its model to be evaluated (absent: eval-service's defaults and the project's policy). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Evaluation(Boolean enabled, String metric, List<String> metrics, Integer maxItems, String datasetId) {
+    public record Evaluation(Boolean enabled, String metric, List<String> metrics, Integer maxItems, String datasetId, Boolean promote) {
     }
 
     /**

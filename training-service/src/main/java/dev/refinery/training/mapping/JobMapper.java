@@ -83,7 +83,7 @@ public final class JobMapper {
             return null;
         }
         EvaluationSpec spec = JSON.convertValue(asked, EvaluationSpec.class);
-        return new JobCompleted.Evaluation(spec.enabled(), spec.metric(), spec.metrics(), spec.maxItems(), spec.datasetId());
+        return new JobCompleted.Evaluation(spec.enabled(), spec.metric(), spec.metrics(), spec.maxItems(), spec.datasetId(), spec.promote());
     }
 
     /** What a SUCCEEDED job produced: in our bucket when it has a key there, else the model its provider keeps. */

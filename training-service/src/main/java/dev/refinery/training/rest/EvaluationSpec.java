@@ -19,7 +19,9 @@ public record EvaluationSpec(
         @Schema(description = "more metrics scored beside it, to read, not to decide on", example = "[\"token_f1\"]") List<String> metrics,
         @Schema(description = "at most this many test items (eval-service's own limit applies too)", example = "200") Integer maxItems,
         @Schema(description = "whose test split to score on, instead of the job's dataset (e.g. a chat dataset's frozen test set for a "
-                + "DPO job on preference pairs); a VALID dataset of the project") String datasetId) {
+                + "DPO job on preference pairs); a VALID dataset of the project") String datasetId,
+        @Schema(description = "false: a model that passes the policy is not promoted on its own (decision PASSED_AWAITING_PROMOTION; "
+                + "promote it by hand); default: as the project's policy says") Boolean promote) {
 
     /**
      * Whether this changes what the project's promotion policy decides on (its metric, or the items it scores): the

@@ -63,7 +63,8 @@ final class EvaluationChecks {
                 }
             }
         }
-        if (!spec.evaluates() && (spec.metric() != null || spec.metrics() != null || spec.maxItems() != null || spec.datasetId() != null)) {
+        if (!spec.evaluates() && (spec.metric() != null || spec.metrics() != null || spec.maxItems() != null || spec.datasetId() != null
+                || spec.promote() != null)) {
             found.add(violation("evaluation.enabled", false, "true, or no other evaluation field", "evaluation.enabled is false, so the "
                     + "other evaluation fields would never be used: leave them out"));
         }

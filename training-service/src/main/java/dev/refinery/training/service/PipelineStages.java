@@ -44,13 +44,13 @@ final class PipelineStages {
         if (!run.inDpoStage()) {
             // with a DPO stage to follow, this model is a step on the way: registered, not evaluated (nor promoted) on its own
             EvaluationSpec evaluation = run.preferenceDatasetId == null ? template.evaluation()
-                    : new EvaluationSpec(false, null, null, null, null);
+                    : new EvaluationSpec(false, null, null, null, null, null);
             return template.jobOn(run.datasetId, run.fromJobId, cap, evaluation);
         }
         EvaluationSpec asked = template.evaluation();
-        EvaluationSpec onVersion = asked == null ? new EvaluationSpec(null, null, null, null, run.datasetId)
+        EvaluationSpec onVersion = asked == null ? new EvaluationSpec(null, null, null, null, run.datasetId, null)
                 : new EvaluationSpec(asked.enabled(), asked.metric(), asked.metrics(), asked.maxItems(),
-                asked.datasetId() != null ? asked.datasetId() : run.datasetId);
+                asked.datasetId() != null ? asked.datasetId() : run.datasetId, asked.promote());
         return new JobRequest(run.preferenceDatasetId, template.baseModel(), template.backend(), DPO,
                 SpecJson.tree(p.dpoHyperparameters), cap, run.sftJobId, onVersion);
     }
