@@ -139,6 +139,17 @@ class SealTest {
         as(tenant).when().get("/collections/" + id + "/versions").then().body("producers[0]", equalTo(List.of("k")));
     }
 
+    @Test
+    void aCountReachedWhoseSealNeverRanIsSealedByTheSweep() throws Exception {
+        String id = create(tenant, "{\"name\": \"caught-up\"}");
+        send(id, envelope("p", "1", chat("a")), envelope("p", "2", chat("b")), envelope("p", "3", chat("c")));
+        // As if the count had been reached on a replica that stopped before its seal thread ran: 3 wait for a sealEvery of 2.
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> dev.refinery.ingest.repository.Collection
+                .update("sealEvery = 2 where id = ?1", id));
+        awaitVersions(id, 1);
+        as(tenant).when().get("/collections/" + id + "/versions").then().body("examples", equalTo(List.of(3)));
+    }
+
     private void awaitVersions(String collection, int count) throws InterruptedException {
         ExamplesTopicTest.await("version " + count + " of " + collection,
                 () -> as(tenant).when().get("/collections/" + collection + "/versions").jsonPath().getList("version").size() >= count);

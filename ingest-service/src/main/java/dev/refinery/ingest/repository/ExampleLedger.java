@@ -123,6 +123,19 @@ public class ExampleLedger {
                 .setParameter(1, now).setParameter(2, limit).getResultList();
     }
 
+    /**
+     * Ids of the collections with a {@code sealEvery} that have at least that many examples waiting, at most {@code limit},
+     * in random order: the sweep's catch-up for a count seal that did not happen (its replica stopped first). The count
+     * stops at {@code sealEvery}, so a large backlog costs no more than a due one.
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.List<String> dueBySealEvery(int limit) {
+        return em.createNativeQuery("SELECT c.id FROM collection c WHERE c.seal_every IS NOT NULL AND (SELECT count(*) FROM "
+                        + "(SELECT 1 FROM collection_example e WHERE e.collection_id = c.id AND e.sealed_in IS NULL LIMIT c.seal_every) w) "
+                        + ">= c.seal_every ORDER BY random() LIMIT ?1")
+                .setParameter(1, limit).getResultList();
+    }
+
     /** A stored example waiting to be sealed. */
     public record UnsealedExample(long id, String producerId, String line) {
     }

@@ -7,8 +7,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the {@code sealAfter} sweep on every replica. No lease is needed: a collection's seal takes its row lock and asks
- * again, under it, whether the window has passed, so two replicas' sweeps make one version.
+ * Runs the seal sweep on every replica: the {@code sealAfter} windows that passed, and the {@code sealEvery} counts
+ * reached whose seal never ran (its replica stopped before its seal thread got to it). No lease is needed: a collection's
+ * seal takes its row lock and asks again, under it, whether it is due, so two replicas' sweeps make one version.
  */
 @ApplicationScoped
 public class SealSweep {
@@ -22,9 +23,9 @@ public class SealSweep {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         try {
-            int sealed = trigger.sealWaitedTooLong();
+            int sealed = trigger.sealWaitedTooLong() + trigger.sealCounted();
             if (sealed > 0) {
-                LOG.debugf("sealAfter sweep: %d collections sealed", sealed);
+                LOG.debugf("seal sweep: %d collections sealed", sealed);
             }
         } catch (RuntimeException e) {
             // The database away: the examples wait, the next sweep looks again.

@@ -125,7 +125,11 @@ public class ExampleIntake {
         outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",
                 o.status().name().toLowerCase(Locale.ROOT)).increment());
         if (collection != null && outcomes.stream().anyMatch(o -> o.status() == ExampleOutcome.Status.ACCEPTED)) {
-            sealTrigger.afterStored(collection);
+            if (via == Via.KAFKA) {
+                sealTrigger.afterStoredInBackground(collection); // the consumer reads on while the version is written
+            } else {
+                sealTrigger.afterStored(collection);
+            }
         }
         return outcomes;
     }

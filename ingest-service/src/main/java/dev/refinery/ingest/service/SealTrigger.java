@@ -4,6 +4,7 @@ import dev.refinery.ingest.repository.Collection;
 import dev.refinery.ingest.repository.ExampleLedger;
 import dev.refinery.kit.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -20,7 +21,8 @@ import java.util.Set;
  * triggers at once (two replicas' sweeps, a sweep and a count) make one version, and examples that arrived meanwhile wait
  * for their own turn. A seal that fails here is logged and left: the examples wait safely, and the next stored example,
  * the next sweep (a pending earlier version, 409 COLLECTION_VERSION_PENDING, included) or a seal by hand tries again; it
- * never fails the examples' answer.
+ * never fails the examples' answer. A count reached by a Kafka example is sealed on a thread of its own (one per replica),
+ * so the consumer goes on reading while the version is written; the sweep catches up a count whose seal never ran.
  */
 @ApplicationScoped
 public class SealTrigger {
@@ -37,14 +39,58 @@ public class SealTrigger {
     @Inject
     CollectionSeals seals;
 
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "collection-seals");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Seals in the caller's thread (an HTTP batch: its answer waits for the version). */
     public void afterStored(Collection c) {
-        if (c.sealEvery == null) {
-            return;
+        if (c.sealEvery != null) {
+            sealIfCounted(c);
         }
+    }
+
+    /**
+     * Seals on the replica's seal thread (a Kafka example: the consumer does not wait); a collection already waiting there
+     * is not queued twice.
+     */
+    public void afterStoredInBackground(Collection c) {
+        if (c.sealEvery != null && queued.add(c.id)) {
+            background.execute(() -> {
+                queued.remove(c.id);
+                try {
+                    sealIfCounted(c);
+                } catch (RuntimeException e) {
+                    LOG.warnf("collection %s: the count seal could not be looked at (%s); the sweep tries again", c.id, e.getMessage());
+                }
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        background.shutdown();
+    }
+
+    private boolean sealIfCounted(Collection c) {
         long waiting = QuarkusTransaction.requiringNew().call(() -> ledger.unsealedCount(c.id));
-        if (waiting >= c.sealEvery) {
-            trySeal(c, (l, locked) -> l.unsealedCount(locked.id) >= c.sealEvery, waiting + " examples wait");
+        return waiting >= c.sealEvery && trySeal(c, (l, locked) -> l.unsealedCount(locked.id) >= c.sealEvery, waiting + " examples wait");
+    }
+
+    /** Seals every collection with a {@code sealEvery} whose count is reached (a seal that never ran); how many were sealed. */
+    public int sealCounted() {
+        List<Collection> due = QuarkusTransaction.requiringNew().call(() -> ledger.dueBySealEvery(SWEEP_BATCH).stream()
+                .map(id -> Collection.<Collection>findById(id)).toList());
+        int sealed = 0;
+        for (Collection c : due) {
+            if (c != null && sealIfCounted(c)) {
+                sealed++;
+            }
         }
+        return sealed;
     }
 
     /** Seals every collection whose {@code sealAfter} has passed for its oldest waiting example; how many were sealed. */
