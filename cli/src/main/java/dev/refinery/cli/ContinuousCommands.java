@@ -58,7 +58,7 @@ final class ContinuousCommands {
             case "pipelines create" -> print(out, gateway.postJson("v1/pipelines", pipeline(a), null));
             case "pipelines update" -> {
                 String id = FlagValues.positional(a, 2, "ID");
-                print(out, gateway.putJson("v1/pipelines/" + id, pipeline(java.util.Arrays.copyOfRange(a, 1, a.length), false)));
+                print(out, gateway.putJson("v1/pipelines/" + id, pipeline(a, 3, false)));
             }
             case "pipelines list" -> print(out, gateway.get("v1/pipelines"));
             case "pipelines get" -> print(out, gateway.get("v1/pipelines/" + FlagValues.positional(a, 2, "ID")));
@@ -94,19 +94,22 @@ final class ContinuousCommands {
     }
 
     private static Map<String, Object> pipeline(String[] a) {
-        return pipeline(a, true);
+        return pipeline(a, 2, true);
     }
 
-    /** A create's (or, without {@code collectionRequired}, an update's) body from NAME and the options after it. */
-    private static Map<String, Object> pipeline(String[] a, boolean collectionRequired) {
+    /**
+     * A create's (or, without {@code collectionRequired}, an update's) body from NAME, the argument at {@code nameAt}, and
+     * the options after it.
+     */
+    private static Map<String, Object> pipeline(String[] a, int nameAt, boolean collectionRequired) {
         Map<String, Object> body = new LinkedHashMap<>();
         Map<String, Object> template = new LinkedHashMap<>();
         Map<String, Object> budget = new LinkedHashMap<>();
         Map<String, Object> trigger = new LinkedHashMap<>();
         Map<String, Object> dpo = new LinkedHashMap<>();
         Map<String, Object> evaluation = new LinkedHashMap<>();
-        body.put("name", FlagValues.positional(a, 2, "NAME"));
-        for (FlagValues f : FlagValues.from(a, 3)) {
+        body.put("name", FlagValues.positional(a, nameAt, "NAME"));
+        for (FlagValues f : FlagValues.from(a, nameAt + 1)) {
             switch (f.flag()) {
                 case "--collection" -> body.put("collectionId", f.value());
                 case "--base-model" -> template.put("baseModel", f.value());

@@ -209,7 +209,8 @@ class RefineryCliTest {
         java.nio.file.Files.writeString(file, "{\"text\":\"one\"}\n\n{\"text\":\"two\"}\n");
         try (FakeGateway gateway = new FakeGateway()
                 .on("POST /v1/collections/col-1/examples", "{\"accepted\":1,\"duplicates\":1,\"rejected\":0,\"results\":[]}")
-                .on("POST /v1/pipelines", "{\"id\":\"pl-1\"}").on("POST /v1/pipelines/pl-1/runs", "{\"id\":\"pr-1\"}")) {
+                .on("POST /v1/pipelines", "{\"id\":\"pl-1\"}").on("POST /v1/pipelines/pl-1/runs", "{\"id\":\"pr-1\"}")
+                .on("PUT /v1/pipelines/pl-1", "{\"id\":\"pl-1\"}")) {
             Run send = run("--gateway", gateway.url(), "collections", "send", "col-1", file.toString(), "--producer", "crm");
             assertEquals(0, send.code(), send.err());
             assertTrue(send.out().contains("2 examples sent: 1 accepted, 1 duplicates, 0 rejected"), send.out());
@@ -227,6 +228,10 @@ class RefineryCliTest {
                             + "{\"hyperparameters\":{\"epochs\":4},\"evaluation\":{\"metric\":\"token_f1\"}},\"budget\":{\"usd\":50},"
                             + "\"trigger\":{\"on\":\"drift\",\"margin\":0.05},\"dpoStage\":{\"collectionId\":\"col-2\"}}",
                     "POST /v1/pipelines/pl-1/runs {\"datasetId\":\"ds-1\"}"), gateway.seen());
+            Run update = run("--gateway", gateway.url(), "pipelines", "update", "pl-1", "stories-v2", "--trigger", "schedule", "--every", "P1D");
+            assertEquals(0, update.code(), update.err());
+            assertEquals("PUT /v1/pipelines/pl-1 {\"name\":\"stories-v2\",\"template\":{},\"trigger\":{\"on\":\"schedule\",\"every\":\"P1D\"}}",
+                    gateway.seen().get(gateway.seen().size() - 1), "its settings replaced, no collection needed");
         }
         Run missing = run("--gateway", "http://127.0.0.1:9", "pipelines", "create", "stories");
         assertEquals(2, missing.code());

@@ -49,9 +49,9 @@ public class ProducerRateLimits {
         }
     }
 
-    /** As {@link #take(String, Map, ProducerLimit, long)} at this replica's clock (an HTTP request, as it arrives). */
-    public Optional<Refusal> take(String scope, Map<String, Integer> perProducer, ProducerLimit limit) {
-        return take(scope, perProducer, limit, clock.getAsLong());
+    /** This replica's clock, in nanoseconds: what an HTTP request's arrival is measured by. */
+    public long now() {
+        return clock.getAsLong();
     }
 
     /**
@@ -78,11 +78,6 @@ public class ProducerRateLimits {
         }
         perProducer.forEach((producer, count) -> mine.get(producer).take(count));
         return Optional.empty();
-    }
-
-    /** As {@link #giveBack(String, Map, ProducerLimit, long)} at this replica's clock. */
-    public void giveBack(String scope, Map<String, Integer> perProducer, ProducerLimit limit) {
-        giveBack(scope, perProducer, limit, clock.getAsLong());
     }
 
     /**

@@ -105,8 +105,8 @@ public class ExampleIntake {
         Map<String, Integer> perProducer = perProducer(batch);
         ProducerLimit limit = limitOf(collection);
         String scope = tenant + "/" + collectionId + "/" + (sentAtMillis.isPresent() ? "sent" : "arrived");
-        long now = sentAtMillis.isPresent() ? sentAtMillis.getAsLong() * 1_000_000L : 0;
-        var refusal = sentAtMillis.isPresent() ? rateLimits.take(scope, perProducer, limit, now) : rateLimits.take(scope, perProducer, limit);
+        long now = sentAtMillis.isPresent() ? sentAtMillis.getAsLong() * 1_000_000L : rateLimits.now();
+        var refusal = rateLimits.take(scope, perProducer, limit, now);
         if (refusal.isPresent()) {
             return rateLimited(tenant, collectionId, batch, via, refusal.get());
         }
@@ -115,11 +115,7 @@ public class ExampleIntake {
             outcomes = checkAndKeep(tenant, collectionId, collection, batch, via);
         } catch (RuntimeException e) {
             // Nothing was kept: the Kafka consumer's retry, or the HTTP producer's resend after 503, must not pay twice.
-            if (sentAtMillis.isPresent()) {
-                rateLimits.giveBack(scope, perProducer, limit, now);
-            } else {
-                rateLimits.giveBack(scope, perProducer, limit);
-            }
+            rateLimits.giveBack(scope, perProducer, limit, now);
             throw e;
         }
         outcomes.forEach(o -> registry.counter("refinery_ingest_examples_total", "via", via.id(), "outcome",

@@ -19,7 +19,7 @@ class ProducerRateLimitsTest {
     private final ProducerRateLimits limits = new ProducerRateLimits(now::get, 3);
 
     private Optional<ProducerRateLimits.Refusal> take(String producer, int count) {
-        return limits.take("col-1", Map.of(producer, count), TWO_A_SECOND_FOUR_AT_ONCE);
+        return limits.take("col-1", Map.of(producer, count), TWO_A_SECOND_FOUR_AT_ONCE, now.get());
     }
 
     @Test
@@ -42,13 +42,13 @@ class ProducerRateLimitsTest {
         assertTrue(take("p", 4).isEmpty());
         assertTrue(take("p", 1).isPresent());
         assertTrue(take("q", 4).isEmpty());
-        assertTrue(limits.take("col-2", Map.of("p", 4), TWO_A_SECOND_FOUR_AT_ONCE).isEmpty());
+        assertTrue(limits.take("col-2", Map.of("p", 4), TWO_A_SECOND_FOUR_AT_ONCE, now.get()).isEmpty());
     }
 
     @Test
     void aBatchOfSeveralProducersIsTakenWhollyOrNotAtAll() {
         assertTrue(take("q", 3).isEmpty());
-        ProducerRateLimits.Refusal refusal = limits.take("col-1", Map.of("p", 2, "q", 2), TWO_A_SECOND_FOUR_AT_ONCE).orElseThrow();
+        ProducerRateLimits.Refusal refusal = limits.take("col-1", Map.of("p", 2, "q", 2), TWO_A_SECOND_FOUR_AT_ONCE, now.get()).orElseThrow();
         assertEquals("q", refusal.producerId());
         assertTrue(take("p", 4).isEmpty(), "the refused batch took nothing from p");
     }
@@ -68,17 +68,17 @@ class ProducerRateLimitsTest {
         assertTrue(take("p", 4).isEmpty());
         now.addAndGet(10 * SECOND);
         ProducerLimit slower = new ProducerLimit(1, 1);
-        assertTrue(limits.take("col-1", Map.of("p", 1), slower).isEmpty());
-        assertEquals(SECOND, limits.take("col-1", Map.of("p", 1), slower).orElseThrow().waitNanos(),
+        assertTrue(limits.take("col-1", Map.of("p", 1), slower, now.get()).isEmpty());
+        assertEquals(SECOND, limits.take("col-1", Map.of("p", 1), slower, now.get()).orElseThrow().waitNanos(),
                 "the four saved under the old burst were cut to the new burst of one");
     }
 
     @Test
     void whatARequestThatWasNotKeptTookIsGivenBackUpToTheBurst() {
         assertTrue(take("p", 3).isEmpty());
-        limits.giveBack("col-1", Map.of("p", 3), TWO_A_SECOND_FOUR_AT_ONCE); // the database was away: the resend must not pay twice
+        limits.giveBack("col-1", Map.of("p", 3), TWO_A_SECOND_FOUR_AT_ONCE, now.get()); // the database was away: the resend must not pay twice
         assertTrue(take("p", 4).isEmpty());
-        limits.giveBack("col-1", Map.of("p", 10), TWO_A_SECOND_FOUR_AT_ONCE);
+        limits.giveBack("col-1", Map.of("p", 10), TWO_A_SECOND_FOUR_AT_ONCE, now.get());
         assertTrue(take("p", 4).isEmpty(), "given back up to the burst");
         assertTrue(take("p", 1).isPresent(), "and not beyond it");
     }
@@ -101,7 +101,7 @@ class ProducerRateLimitsTest {
         assertTrue(take("b", 1).isEmpty());
         assertTrue(take("c", 1).isEmpty()); // three buckets: the next new one sweeps (sweepAtLeast 3)
         now.addAndGet(SECOND); // a, b and c have refilled: the sweep drops them
-        assertTrue(limits.take("col-1", new java.util.LinkedHashMap<>(Map.of("a", 1, "d", 1)), TWO_A_SECOND_FOUR_AT_ONCE).isEmpty(),
+        assertTrue(limits.take("col-1", new java.util.LinkedHashMap<>(Map.of("a", 1, "d", 1)), TWO_A_SECOND_FOUR_AT_ONCE, now.get()).isEmpty(),
                 "a, checked first, and d, whose new bucket sweeps: both taken");
         assertEquals(2, limits.size(), "a and d hold what they took; b and c were dropped");
     }
