@@ -1,5 +1,6 @@
 package dev.refinery.ingest.service;
 
+import dev.refinery.datasets.split.ValidatedObjects;
 import dev.refinery.ingest.repository.Dataset;
 import dev.refinery.kit.problem.ApiException;
 import dev.refinery.kit.storage.ObjectStorage;

@@ -1,5 +1,7 @@
 package dev.refinery.ingest.service;
 
+import dev.refinery.datasets.split.Split;
+import dev.refinery.datasets.split.ValidatedObjects;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.ingest.mapping.DatasetMapper;
@@ -41,8 +43,8 @@ final class FrozenTestSet {
             return c.checks;
         }
         for (CollectionVersion v : earlier) {
-            if (exists.test(ValidatedObjects.testSplit(v.datasetId))) {
-                CheckChoices.TestSet frozen = new CheckChoices.TestSet(v.datasetId, bucket, ValidatedObjects.testSplit(v.datasetId));
+            if (exists.test(ValidatedObjects.split(v.datasetId, Split.TEST))) {
+                CheckChoices.TestSet frozen = new CheckChoices.TestSet(v.datasetId, bucket, ValidatedObjects.split(v.datasetId, Split.TEST));
                 CheckChoices next = own == null ? new CheckChoices(null, null, null, null, null, null, null, frozen)
                         : new CheckChoices(own.target(), own.model(), withoutTestShare(own.splits()), own.dedup(), own.overContext(),
                         own.epochs(), own.evaluations(), frozen);

@@ -1,5 +1,7 @@
 package dev.refinery.ingest.service;
 
+import dev.refinery.datasets.split.Split;
+import dev.refinery.datasets.split.ValidatedObjects;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +21,7 @@ class FrozenTestSetTest {
 
     @Test
     void theTestSplitIsWhereValidationServiceWritesIt() {
-        assertEquals("datasets/ds-1/validated/test.jsonl", ValidatedObjects.testSplit("ds-1"));
+        assertEquals("datasets/ds-1/validated/test.jsonl", ValidatedObjects.split("ds-1", Split.TEST));
     }
 
     @Test
@@ -29,7 +31,7 @@ class FrozenTestSetTest {
         c.checks = "{\"target\":\"together\",\"splits\":\"80/10/10\"}";
         java.util.List<dev.refinery.ingest.repository.CollectionVersion> versions = java.util.List.of(version(1, "ds-invalid"), version(2, "ds-valid"));
         java.util.Set<String> stored = new java.util.HashSet<>(java.util.List.of(ValidatedObjects.report("ds-invalid"),
-                ValidatedObjects.report("ds-valid"), ValidatedObjects.testSplit("ds-valid")));
+                ValidatedObjects.report("ds-valid"), ValidatedObjects.split("ds-valid", Split.TEST)));
 
         String next = FrozenTestSet.checksOfNextVersion(c, versions, "refinery", stored::contains);
         assertEquals("{\"target\":\"together\",\"splits\":\"89/11/0\",\"testSet\":{\"datasetId\":\"ds-valid\",\"bucket\":\"refinery\","

@@ -10,7 +10,7 @@ import dev.refinery.validation.repository.ValidationRun;
 import dev.refinery.validation.rest.ProblemView;
 import dev.refinery.validation.rest.ReportView;
 import dev.refinery.validation.service.RunChecks;
-import dev.refinery.validation.service.ValidatedObjects;
+import dev.refinery.datasets.split.ValidatedObjects;
 
 import java.util.Map;
 import java.util.TreeMap;

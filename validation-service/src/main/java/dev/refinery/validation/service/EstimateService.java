@@ -1,5 +1,6 @@
 package dev.refinery.validation.service;
 
+import dev.refinery.datasets.split.ValidatedObjects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refinery.catalog.CatalogErrorCode;

@@ -1,5 +1,6 @@
 package dev.refinery.validation.service;
 
+import dev.refinery.datasets.split.ValidatedObjects;
 import dev.refinery.datasets.split.Split;
 import dev.refinery.kit.lease.Lease;
 import dev.refinery.kit.lease.WorkLeases;

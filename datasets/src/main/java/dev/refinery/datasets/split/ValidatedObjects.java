@@ -1,8 +1,10 @@
-package dev.refinery.validation.service;
+package dev.refinery.datasets.split;
 
-import dev.refinery.datasets.split.Split;
-
-/** Where a dataset's validation output lives in the bucket: {@code datasets/{id}/validated/...}. */
+/**
+ * Where a dataset's validation output lives in the bucket, {@code datasets/{id}/validated/...}: validation-service writes
+ * there, and ingest-service (a clean subset, a collection's frozen test split) and the other services read there. One
+ * place for the keys, so that writer and readers cannot disagree.
+ */
 public final class ValidatedObjects {
 
     private ValidatedObjects() {
@@ -12,6 +14,7 @@ public final class ValidatedObjects {
         return prefix(datasetId) + split.id() + ".jsonl";
     }
 
+    /** The report, written for a VALID and an INVALID dataset alike: its presence means a verdict. */
     public static String report(String datasetId) {
         return prefix(datasetId) + "report.json";
     }
