@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Moves every pipeline that has something to do: ends runs whose evaluation never came, queues the runs of scheduled
@@ -41,40 +42,23 @@ public class PipelineSweep {
     @Scheduled(every = "${refinery.training.pipelines.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         Duration within = settings.pipelines().evaluationWithin();
-        for (String runId : runs.evaluationsOverdue(within)) {
+        each(runs.evaluationsOverdue(within), runId -> runs.evaluationMissing(runId, within), "run %s not ended");
+        each(scheduledNow(), runs::scheduled, "scheduled pipeline %s not looked at");
+        each(drift.overdue(), drift::giveUp, "drift check %s not ended");
+        each(drift.toRequest(), drift::request, "drift check %s not requested");
+        each(runs.pipelinesToAdvance(), runs::advance, "pipeline %s not advanced");
+    }
+
+    /**
+     * One step for each id, each on its own: a failure (the database away, a replica racing) is logged and the next sweep
+     * takes that id again; every step is whole or not at all, so nothing is left half done.
+     */
+    private static void each(List<String> ids, Consumer<String> step, String notThisTime) {
+        for (String id : ids) {
             try {
-                runs.evaluationMissing(runId, within);
+                step.accept(id);
             } catch (RuntimeException e) {
-                LOG.warnf("run %s not ended this time: %s", runId, e.getMessage());
-            }
-        }
-        for (String pipelineId : scheduledNow()) {
-            try {
-                runs.scheduled(pipelineId);
-            } catch (RuntimeException e) {
-                LOG.warnf("scheduled pipeline %s not looked at this time: %s", pipelineId, e.getMessage());
-            }
-        }
-        for (String checkId : drift.overdue()) {
-            try {
-                drift.giveUp(checkId);
-            } catch (RuntimeException e) {
-                LOG.warnf("drift check %s not ended this time: %s", checkId, e.getMessage());
-            }
-        }
-        for (String checkId : drift.toRequest()) {
-            try {
-                drift.request(checkId);
-            } catch (RuntimeException e) {
-                LOG.warnf("drift check %s not requested this time: %s", checkId, e.getMessage());
-            }
-        }
-        for (String pipelineId : runs.pipelinesToAdvance()) {
-            try {
-                runs.advance(pipelineId);
-            } catch (RuntimeException e) {
-                // the database away, a replica racing: the next sweep tries again; nothing was half done
-                LOG.warnf("pipeline %s not advanced this time: %s", pipelineId, e.getMessage());
+                LOG.warnf(notThisTime + " this time: %s", id, e.getMessage());
             }
         }
     }
