@@ -148,6 +148,15 @@ final class ServingFixtures {
                 .formatted(tenant, alias, version, baseModel, jobId, hex(), key, Instant.now()));
     }
 
+    /** eval-service's model-promoted (v2): {@code alias} of {@code tenant} now names a model an operator's server answers. */
+    static void promoteServerModel(TopicProbe probe, String tenant, String alias, String version, String server, String model, String baseModel) {
+        send(probe, "model-promoted", tenant + "/" + alias, "refinery.model-promoted.v2", """
+            {"tenant":"%s","alias":"%s","action":"promote","modelVersionId":"%s","model":{"baseModel":"%s","backend":"endpoint:%s",\
+            "artifact":{"type":"provider-model","providerModel":"%s"}},"automatic":false,"actor":"ak_test","reason":"by hand",\
+            "promotedAt":"%s"}"""
+                .formatted(tenant, alias, version, baseModel, server, model, Instant.now()));
+    }
+
     /** Sends a registry event after checking it against its contract, so the fixtures say only what eval-service may say. */
     private static void send(TopicProbe probe, String topic, String key, String type, String payload) {
         ContractSchemas.assertValid(topic, Integer.parseInt(type.substring(type.lastIndexOf(".v") + 2)), payload);

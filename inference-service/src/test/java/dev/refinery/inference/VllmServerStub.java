@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -35,6 +36,12 @@ public class VllmServerStub implements QuarkusTestResourceLifecycleManager {
     static final String BROKEN = "broken-model";
     /** Answers with a new response id each time, whole or streamed with its usage (capture keeps answers by their id). */
     static final String CAPTURED = "captured-lora";
+    /** A challenger of {@link #SERVED} in shadow trials, with an answer of its own. */
+    static final String CHALLENGER = "challenger-model";
+    static final String CHALLENGER_ANSWER = "the challenger's answer";
+    /** A judge that prefers the challenger's answer wherever it is shown; {@link #UNSURE_JUDGE} never says A or B. */
+    static final String JUDGE = "judge-model";
+    static final String UNSURE_JUDGE = "unsure-judge";
     static final String SERVER_ADAPTER_DIR = "/mnt/refinery-adapters";
     static final String KEY = "vllm-test-key";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,6 +98,15 @@ public class VllmServerStub implements QuarkusTestResourceLifecycleManager {
         server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(5).withRequestBody(matchingJsonPath("$.model", equalTo(BROKEN)))
                 .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json").withBody(
                         "{\"error\":{\"message\":\"CUDA out of memory\",\"type\":\"InternalServerError\",\"code\":500}}")));
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(5).withRequestBody(matchingJsonPath("$.model", equalTo(CHALLENGER)))
+                .willReturn(completion(CHALLENGER, CHALLENGER_ANSWER)));
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(2).withRequestBody(matchingJsonPath("$.model", equalTo(JUDGE)))
+                .withRequestBody(matchingJsonPath("$.messages[1].content", containing("Answer A:\n" + CHALLENGER_ANSWER)))
+                .willReturn(completion(JUDGE, "A")));
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(5).withRequestBody(matchingJsonPath("$.model", equalTo(JUDGE)))
+                .willReturn(completion(JUDGE, "B")));
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).atPriority(5).withRequestBody(matchingJsonPath("$.model", equalTo(UNSURE_JUDGE)))
+                .willReturn(completion(UNSURE_JUDGE, "Both answers are fine.")));
         String prefix = "refinery.inference.servers." + NAME + ".";
         return Map.of(prefix + "url", server.baseUrl() + "/v1", prefix + "api-key", KEY, prefix + "base-model", BASE,
                 prefix + "adapter-dir", adapterDir.toString(), prefix + "server-adapter-dir", SERVER_ADAPTER_DIR);

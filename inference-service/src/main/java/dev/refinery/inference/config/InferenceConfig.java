@@ -49,6 +49,17 @@ public interface InferenceConfig {
     String captureSweepInterval();
 
     /**
+     * Mirrored requests of shadow trials waiting for the challenger and the judge; one more is not mirrored (counted), the
+     * caller's answer never waits for them.
+     */
+    @WithDefault("100")
+    int shadowQueue();
+
+    /** How often open shadow trials are read again and those whose time is up ended (the sweep's {@code @Scheduled}). */
+    @WithDefault("2s")
+    String shadowRefreshInterval();
+
+    /**
      * OpenAI-compatible inference servers the operator runs (vLLM with LoRA enabled, TGI, a KServe deployment), by a name of
      * its choosing: {@code refinery.inference.servers.lab-vllm.url=http://vllm:8000/v1}. Models registered from such a
      * server (backend {@code endpoint:<name>}) are answered there; a server with a {@code base-model} also answers that base

@@ -17,6 +17,7 @@ import dev.refinery.inference.server.ServerRoute;
 import dev.refinery.inference.service.Completions;
 import dev.refinery.inference.service.ModelResolver;
 import dev.refinery.inference.service.ServedTarget;
+import dev.refinery.inference.shadow.ShadowMirror;
 import dev.refinery.kit.auth.CurrentCaller;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -54,6 +55,9 @@ public class ChatCompletionsResource {
     CaptureRecorder capture;
 
     @Inject
+    ShadowMirror shadow;
+
+    @Inject
     CurrentCaller caller;
 
     @Inject
@@ -71,8 +75,11 @@ public class ChatCompletionsResource {
         ChatCompletionRequest request = ChatRequestParser.parse(body);
         String tenant = caller.tenant();
         ServedTarget target = resolver.resolve(tenant, request.model());
-        // eval-service asking the project's models is not the project's traffic: never captured
-        Consumer<CapturedAnswer> keep = caller.get().isServiceForTenant() ? answer -> { } : capture::answered;
+        // eval-service asking the project's models is not the project's traffic: never captured nor mirrored to a challenger
+        Consumer<CapturedAnswer> keep = caller.get().isServiceForTenant() ? answer -> { } : answer -> {
+            capture.answered(answer);
+            shadow.answered(answer);
+        };
         Optional<ServerRoute> server = servers.route(target, tenant);
         if (server.isPresent()) {
             return answers.askServer(server.get(), target, tenant, body, "/chat/completions", arrived -> ProxiedAnswer.read(arrived, json)

@@ -25,9 +25,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -97,24 +94,8 @@ class CompletionAnswers {
 
     /** The whole answer; one that outlives the gateway's wait (or whose thread is interrupted) is cancelled. */
     ServingResult whole(Completions.Started started) {
-        ServingResult r;
-        try {
-            r = started.handle().result().get(WHOLE_ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            started.handle().cancel();
-            throw new OpenAiException(504, "server_error", "answer_timeout", null, "The answer took longer than "
-                    + WHOLE_ANSWER_WITHIN.toMinutes() + " minutes and was stopped; ask for fewer tokens or stream it.", null);
-        } catch (InterruptedException e) {
-            started.handle().cancel();
-            Thread.currentThread().interrupt();
-            throw OpenAiException.engineStopped();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the engine failed while answering: " + e.getCause().getMessage(), e.getCause());
-        }
+        ServingResult r = completions.whole(started, WHOLE_ANSWER_WITHIN);
         metrics.finished(started.model(), r);
-        if (r.finish() == GenerationResult.FinishReason.CANCELLED) {
-            throw OpenAiException.engineStopped();
-        }
         return r;
     }
 

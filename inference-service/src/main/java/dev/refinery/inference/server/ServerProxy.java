@@ -103,6 +103,19 @@ public class ServerProxy {
             throw ServerErrors.failed(route.server(), status, text);
         }
 
+        /** A whole (not streamed) success's body, as the server sent it; any other answer fails as it would for a caller. */
+        public String wholeBody() {
+            int status = response.statusCode();
+            if (status / 100 != 2) {
+                throw ServerErrors.failed(route.server(), status, read());
+            }
+            try (InputStream in = response.body()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw ServerErrors.unreachable(route.server(), e);
+            }
+        }
+
         private String read() {
             try (InputStream in = response.body()) {
                 return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);

@@ -2,7 +2,9 @@ package dev.refinery.inference.service;
 
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.generate.GenerationOptions;
+import dev.refinery.engine.generate.GenerationResult;
 import dev.refinery.engine.serve.RequestHandle;
+import dev.refinery.engine.serve.ServingResult;
 import dev.refinery.engine.serve.ServingRequest;
 import dev.refinery.engine.serve.TokenListener;
 import dev.refinery.inference.openai.Sampling;
@@ -10,6 +12,10 @@ import dev.refinery.inference.openai.OpenAiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -62,4 +68,29 @@ public class Completions {
         }
     }
 
+    /**
+     * The whole answer of a started request; one that outlives {@code within} (or whose thread is interrupted) is cancelled.
+     *
+     * @throws OpenAiException 504 after {@code within}, 503 when the engine stopped it
+     */
+    public ServingResult whole(Started started, Duration within) {
+        ServingResult r;
+        try {
+            r = started.handle().result().get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            started.handle().cancel();
+            throw new OpenAiException(504, "server_error", "answer_timeout", null, "The answer took longer than "
+                    + within.toMinutes() + " minutes and was stopped; ask for fewer tokens or stream it.", null);
+        } catch (InterruptedException e) {
+            started.handle().cancel();
+            Thread.currentThread().interrupt();
+            throw OpenAiException.engineStopped();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the engine failed while answering: " + e.getCause().getMessage(), e.getCause());
+        }
+        if (r.finish() == GenerationResult.FinishReason.CANCELLED) {
+            throw OpenAiException.engineStopped();
+        }
+        return r;
+    }
 }
