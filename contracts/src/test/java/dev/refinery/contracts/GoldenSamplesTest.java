@@ -154,7 +154,7 @@ class GoldenSamplesTest {
         String event = m.group(1);
         String version = m.group(2);
         for (String variant : List.of("-invalid", "-failed", "-checks", "-clean-version", "-full", "-provider", "-rollback", "-endpoint", "-preference",
-                "-unknown-collection")) {
+                "-unknown-collection", "-shadow")) {
             if (event.endsWith(variant)) {
                 event = event.substring(0, event.length() - variant.length());
             }

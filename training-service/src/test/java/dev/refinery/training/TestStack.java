@@ -101,6 +101,12 @@ public final class TestStack {
      */
     public void evalFinished(String evalId, String job, String dataset, String version, String outcome, String decision,
                              double candidateMetric) {
+        evalFinished(evalId, job, dataset, version, outcome, decision, candidateMetric, true);
+    }
+
+    /** The same; {@code champion} false: the project had no champion to compare with (its first promotion). */
+    public void evalFinished(String evalId, String job, String dataset, String version, String outcome, String decision,
+                             double candidateMetric, boolean champion) {
         com.fasterxml.jackson.databind.node.ObjectNode e;
         try {
             e = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
@@ -113,6 +119,9 @@ public final class TestStack {
         ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("candidate")).put("metric", candidateMetric);
         ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("baseline")).put("metric", 0.0);
         e.putArray("reasons").add("pass: opening_match +" + candidateMetric + " over the base model");
+        if (!champion) {
+            e.remove(List.of("championVersionId", "champion", "championDifference"));
+        }
         ContractSchemas.assertValid("eval-finished", 3, e.toString());
         probe.send("eval-finished", evalId, e.toString(), "ce_specversion", "1.0", "ce_id", java.util.UUID.randomUUID().toString(), "ce_type",
                 "refinery.eval-finished.v3", "ce_source", "/refinery/eval-service", "ce_subject", evalId, "ce_time",

@@ -89,6 +89,12 @@ public interface TrainingSettings {
         Optional<String> evalUrl();
 
         /**
+         * inference-service, where a pipeline with a shadow phase opens its trials and reads them back (as the project).
+         * Unset: a pipeline cannot be created with a shadow phase.
+         */
+        Optional<String> inferenceUrl();
+
+        /**
          * How long a run waits for its job's evaluation after the job ended; then it fails ({@code PIPELINE_EVAL_MISSING})
          * and pauses its pipeline rather than holding it forever.
          */

@@ -27,7 +27,8 @@ public final class PipelineMapper {
                 p.budgetUsd == null ? null : new PipelineView.Budget(p.budgetUsd, lower(p.budgetPeriod)), p.status.name(), p.pauseReason,
                 p.createdBy, p.createdAt, p.updatedAt, new PipelineView.Trigger(lower(p.triggerOn), p.scheduleEvery, p.driftMargin,
                 p.nextScheduledAt), p.dpoCollectionId == null ? null : new PipelineView.DpoStage(p.dpoCollectionId,
-                p.dpoHyperparameters == null ? null : read(p.dpoHyperparameters, JsonNode.class)), lastRun,
+                p.dpoHyperparameters == null ? null : read(p.dpoHyperparameters, JsonNode.class)), !p.hasShadowPhase() ? null
+                : new PipelineView.Shadow(p.shadowShare, p.shadowPairs, p.shadowMinWinRate, p.shadowWithin, p.shadowJudge), lastRun,
                 lastDriftCheck == null ? null : view(lastDriftCheck));
     }
 
@@ -39,14 +40,17 @@ public final class PipelineMapper {
     public static PipelineRunView view(PipelineRun r) {
         return new PipelineRunView(r.id, r.pipelineId, lower(r.trigger), r.datasetId, r.status.name(), r.attempts, r.jobId, r.fromJobId,
                 r.sftJobId, r.preferenceDatasetId, r.evalId, r.modelVersionId, r.metric, r.candidateScore, r.baselineScore, r.championScore, r.outcome, r.decision, reasons(r),
-                r.failureCode, r.failureReason, r.createdAt, r.startedAt, r.finishedAt);
+                r.failureCode, r.failureReason, r.createdAt, r.startedAt, r.finishedAt, r.shadowAlias == null ? null
+                : new PipelineRunView.Shadow(r.shadowAlias, r.shadowStartedAt, r.shadowEndsAt, r.shadowWins, r.shadowLosses, r.shadowTies,
+                r.shadowUnclear, r.shadowWinRate));
     }
 
     public static PipelineRunFinished toFinished(Pipeline p, PipelineRun r) {
         List<String> reasons = reasons(r);
         return new PipelineRunFinished(p.tenant, p.id, p.name, r.id, p.collectionId, lower(r.trigger), r.datasetId, r.status.name(), r.attempts,
                 r.jobId, r.fromJobId, r.sftJobId, r.preferenceDatasetId, r.evalId, r.modelVersionId, r.outcome, r.decision, reasons, r.metric, r.candidateScore,
-                r.baselineScore, r.championScore, r.failureCode, r.failureReason, r.startedAt, r.finishedAt);
+                r.baselineScore, r.championScore, r.failureCode, r.failureReason, r.startedAt, r.finishedAt, r.shadowWins == null ? null
+                : new PipelineRunFinished.Shadow(r.shadowAlias, r.shadowWins, r.shadowLosses, r.shadowTies, r.shadowUnclear, r.shadowWinRate));
     }
 
     /** The job a pipeline trains, as stored. */

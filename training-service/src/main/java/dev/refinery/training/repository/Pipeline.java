@@ -86,6 +86,26 @@ public class Pipeline extends PanacheEntityBase {
     @Column(name = "dpo_hyperparameters")
     public String dpoHyperparameters;
 
+    /** The shadow phase: the share of the alias's live chat requests the challenger answers too; null: no shadow phase. */
+    @Column(name = "shadow_share")
+    public Double shadowShare;
+
+    /** The shadow phase: judged pairs after which it is decided. */
+    @Column(name = "shadow_pairs")
+    public Integer shadowPairs;
+
+    /** The shadow phase: the challenger's win rate (ties count half) needed for its promotion. */
+    @Column(name = "shadow_min_win_rate")
+    public Double shadowMinWinRate;
+
+    /** The shadow phase: how long it may last (ISO-8601); fewer pairs judged by then: not promoted. */
+    @Column(name = "shadow_within")
+    public String shadowWithin;
+
+    /** The shadow phase: the model that judges the pairs, as a chat request names it. */
+    @Column(name = "shadow_judge")
+    public String shadowJudge;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     public Status status;
@@ -101,6 +121,11 @@ public class Pipeline extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public OffsetDateTime updatedAt;
+
+    /** Whether a challenger that passes the evaluation is tried on live traffic before its promotion. */
+    public boolean hasShadowPhase() {
+        return shadowShare != null;
+    }
 
     public static Optional<Pipeline> owned(String tenant, String id) {
         return find("id = ?1 and tenant = ?2", id, tenant).firstResultOptional();

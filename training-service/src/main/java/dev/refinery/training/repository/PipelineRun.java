@@ -15,14 +15,14 @@ import java.util.Optional;
 /**
  * One dataset version through a pipeline: QUEUED (waiting for the pipeline's run under way, or for the pipeline to be
  * resumed) → TRAINING (a job, retried up to the pipeline's attempts) → EVALUATING (eval-service compares the job's model with
- * the base model and the champion) → SUCCEEDED (promoted or not: the decision says), FAILED, or SKIPPED (never started).
+ * the base model and the champion) → SHADOW (with a shadow phase, when it passed: live requests judged) → SUCCEEDED (promoted or not: the decision says), FAILED, or SKIPPED (never started).
  */
 @Entity
 @Table(name = "pipeline_run")
 public class PipelineRun extends PanacheEntityBase {
 
     public enum Status {
-        QUEUED, TRAINING, EVALUATING, SUCCEEDED, FAILED, SKIPPED;
+        QUEUED, TRAINING, EVALUATING, SHADOW, SUCCEEDED, FAILED, SKIPPED;
 
         public boolean finished() {
             return this == SUCCEEDED || this == FAILED || this == SKIPPED;
@@ -125,6 +125,32 @@ public class PipelineRun extends PanacheEntityBase {
     @Column(name = "champion_score")
     public Double championScore;
 
+    /** The shadow phase: the alias whose live requests the challenger answers too. */
+    @Column(name = "shadow_alias")
+    public String shadowAlias;
+
+    /** The shadow phase: when inference-service opened its trial (null: not asked yet). */
+    @Column(name = "shadow_started_at")
+    public OffsetDateTime shadowStartedAt;
+
+    @Column(name = "shadow_ends_at")
+    public OffsetDateTime shadowEndsAt;
+
+    @Column(name = "shadow_wins")
+    public Integer shadowWins;
+
+    @Column(name = "shadow_losses")
+    public Integer shadowLosses;
+
+    @Column(name = "shadow_ties")
+    public Integer shadowTies;
+
+    @Column(name = "shadow_unclear")
+    public Integer shadowUnclear;
+
+    @Column(name = "shadow_win_rate")
+    public Double shadowWinRate;
+
     @Column(name = "failure_code")
     public String failureCode;
 
@@ -145,7 +171,13 @@ public class PipelineRun extends PanacheEntityBase {
     }
 
     public static Optional<PipelineRun> under(String pipelineId) {
-        return find("pipelineId = ?1 and status in ?2", pipelineId, List.of(Status.TRAINING, Status.EVALUATING)).firstResultOptional();
+        return find("pipelineId = ?1 and status in ?2", pipelineId, List.of(Status.TRAINING, Status.EVALUATING, Status.SHADOW)).firstResultOptional();
+    }
+
+    /** The ids of the runs in their shadow phase. */
+    public static List<String> inShadow() {
+        return getEntityManager().createQuery("select r.id from PipelineRun r where r.status = :shadow", String.class)
+                .setParameter("shadow", Status.SHADOW).getResultList();
     }
 
     public static List<PipelineRun> queued(String pipelineId) {

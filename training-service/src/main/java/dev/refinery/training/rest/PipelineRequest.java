@@ -18,7 +18,23 @@ public record PipelineRequest(
         @Schema(description = "what the pipeline's jobs may cost per period; none: no cap of its own") Budget budget,
         @Schema(description = "what starts runs besides a person; default: every VALID version") Trigger trigger,
         @Schema(description = "a DPO stage after the template's SFT job, on a collection of preference pairs; none: one stage")
-        DpoStage dpoStage) {
+        DpoStage dpoStage,
+        @Schema(description = "a shadow phase before each promotion: a share of the champion's live chat requests answered by the "
+                + "challenger too and judged; none: promoted on the evaluation alone") Shadow shadow) {
+
+    /**
+     * The shadow phase: a challenger that passes the evaluation answers {@code share} of the live chat requests to the
+     * project's champion alias too (never returned to callers); {@code judge} compares each pair of answers, asked both
+     * ways; after {@code pairs} judged pairs the challenger is promoted when its win rate (ties count half) is at least
+     * {@code minWinRate}. Fewer pairs judged within {@code within}: not promoted.
+     */
+    public record Shadow(@Schema(description = "(0, 1]", example = "0.1") Double share,
+                         @Schema(description = "judged pairs that decide, 1 to 10000; default 50", example = "50") Integer pairs,
+                         @Schema(description = "0 to 1; default 0.5 (at least as good as the champion)", example = "0.55") Double minWinRate,
+                         @Schema(description = "ISO-8601, PT5S to P30D; default P1D", example = "PT12H") String within,
+                         @Schema(description = "the model that judges, as a chat request names it",
+                                 example = "together:meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo") String judge) {
+    }
 
     /**
      * What starts runs: {@code version} (every VALID version), {@code schedule} (every {@code every}, on the newest version

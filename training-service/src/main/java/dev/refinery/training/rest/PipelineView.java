@@ -8,8 +8,12 @@ import java.time.OffsetDateTime;
 /** A pipeline as the API shows it, with its newest run (null before the first). */
 public record PipelineView(String id, String name, String collectionId, PipelineTemplate template, String continueFrom, int maxAttempts,
                            Budget budget, String status, String pauseReason, String createdBy, OffsetDateTime createdAt,
-                           OffsetDateTime updatedAt, Trigger trigger, DpoStage dpoStage, PipelineRunView lastRun,
+                           OffsetDateTime updatedAt, Trigger trigger, DpoStage dpoStage, Shadow shadow, PipelineRunView lastRun,
                            DriftCheck lastDriftCheck) {
+
+    /** The shadow phase before each promotion (see {@link PipelineRequest.Shadow}). */
+    public record Shadow(double share, int pairs, double minWinRate, String within, String judge) {
+    }
 
     public record Budget(BigDecimal usd, String period) {
     }

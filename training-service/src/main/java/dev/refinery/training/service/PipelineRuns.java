@@ -43,13 +43,16 @@ import java.util.UUID;
  *       submission repeated after a crash finds the job it made;</li>
  *   <li>the job's end ({@link JobEnded}, in the job's own transaction) moves the run to evaluation, or to its next attempt,
  *       or fails it and pauses the pipeline;</li>
- *   <li>eval-finished of the run's job ends it with the policy's decision (eval-service promotes; this only records).</li>
+ *   <li>eval-finished of the run's job ends it with the policy's decision (eval-service promotes; this only records), or,
+ *       with a shadow phase and a passed evaluation, moves it to its shadow phase ({@link PipelineShadow}).</li>
  * </ul>
  */
 @ApplicationScoped
 public class PipelineRuns {
 
     private static final Logger LOG = Logger.getLogger(PipelineRuns.class);
+    /** eval-finished's decision for a model that passed the policy and is not promoted on its own. */
+    static final String PASSED_AWAITING_PROMOTION = "PASSED_AWAITING_PROMOTION";
 
     @Inject
     JobService jobs;
@@ -321,19 +324,24 @@ public class PipelineRuns {
         run.candidateScore = e.candidate() == null ? null : e.candidate().metric();
         run.baselineScore = e.baseline() == null ? null : e.baseline().metric();
         run.championScore = e.champion() == null ? null : e.champion().metric();
+        if (p.hasShadowPhase() && PASSED_AWAITING_PROMOTION.equals(e.decision())) {
+            run.status = PipelineRun.Status.SHADOW; // the sweep opens its trial on live traffic (PipelineShadow)
+            LOG.infof("pipeline %s: run %s passed its evaluation (%s); its shadow phase next", p.name, run.id, e.outcome());
+            return;
+        }
         end(p, run, PipelineRun.Status.SUCCEEDED, null, null);
         LOG.infof("pipeline %s: run %s evaluated: %s, %s", p.name, run.id, e.outcome(), e.decision());
     }
 
     /** A run and its pipeline, both locked for the transaction. */
-    private record Locked(Pipeline pipeline, PipelineRun run) {
+    record Locked(Pipeline pipeline, PipelineRun run) {
     }
 
     /**
      * {@code runId} and its pipeline, locked in the order every step takes them (the pipeline first, then the run), each
      * read fresh under its lock.
      */
-    private Optional<Locked> locked(String runId) {
+    Optional<Locked> locked(String runId) {
         Optional<String> pipelineId = PipelineRun.pipelineOf(runId);
         if (pipelineId.isEmpty()) {
             return Optional.empty();
@@ -369,7 +377,7 @@ public class PipelineRuns {
     }
 
     /** Ends {@code run}, announcing it. */
-    private void end(Pipeline p, PipelineRun run, PipelineRun.Status status, String code, String reason) {
+    void end(Pipeline p, PipelineRun run, PipelineRun.Status status, String code, String reason) {
         run.status = status;
         run.failureCode = code;
         run.failureReason = reason;
@@ -382,7 +390,7 @@ public class PipelineRuns {
     }
 
     /** Pauses {@code p} after a failure, with the alert; nothing more starts until a person resumes it. */
-    private void pause(Pipeline p, PipelineRun run, String code, String reason) {
+    void pause(Pipeline p, PipelineRun run, String code, String reason) {
         p.status = Pipeline.Status.PAUSED;
         p.pauseReason = reason;
         p.updatedAt = now();

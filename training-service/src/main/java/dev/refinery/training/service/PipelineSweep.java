@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Moves every pipeline that has something to do: ends runs whose evaluation never came, queues the runs of scheduled
- * pipelines whose time came, asks eval-service for the drift checks not asked yet, starts queued runs, submits a run's
+ * pipelines whose time came, asks eval-service for the drift checks not asked yet, moves shadow phases on (opens their
+ * trial, reads it back, promotes or not), starts queued runs, submits a run's
  * next attempt, and picks up a submission a crash interrupted (its job's idempotency key finds the job it made). Each pipeline is decided under its own
  * row lock, so replicas sweeping at once take turns.
  */
@@ -33,6 +34,9 @@ public class PipelineSweep {
     PipelineDrift drift;
 
     @Inject
+    PipelineShadow shadow;
+
+    @Inject
     TrainingSettings settings;
 
     private static List<String> scheduledNow() {
@@ -46,6 +50,7 @@ public class PipelineSweep {
         each(scheduledNow(), runs::scheduled, "scheduled pipeline %s not looked at");
         each(drift.overdue(), drift::giveUp, "drift check %s not ended");
         each(drift.toRequest(), drift::request, "drift check %s not requested");
+        each(shadow.running(), shadow::step, "shadow phase of run %s not moved on");
         each(runs.pipelinesToAdvance(), runs::advance, "pipeline %s not advanced");
     }
 

@@ -44,6 +44,13 @@ public class Pipelines {
     private static final int MOST_ATTEMPTS = 5;
     private static final int DEFAULT_ATTEMPTS = 2;
     private static final Duration SHORTEST_SCHEDULE = Duration.ofSeconds(5);
+    private static final int DEFAULT_SHADOW_PAIRS = 50;
+    private static final int MOST_SHADOW_PAIRS = 10_000;
+    private static final double DEFAULT_SHADOW_WIN_RATE = 0.5;
+    private static final Duration DEFAULT_SHADOW_WITHIN = Duration.ofDays(1);
+    /** A few seconds is for tests and demos; a real phase lasts hours. */
+    private static final Duration SHORTEST_SHADOW = Duration.ofSeconds(5);
+    private static final Duration LONGEST_SHADOW = Duration.ofDays(30);
     private static final Duration LONGEST_SCHEDULE = Duration.ofDays(366);
 
     @Inject
@@ -161,6 +168,7 @@ public class Pipelines {
         }
         trigger(p, body.trigger());
         dpoStage(p, template, body.dpoStage());
+        shadow(p, body.shadow());
     }
 
     private static void requireName(String name) {
@@ -267,6 +275,52 @@ public class Pipelines {
         } else if (margin != null) {
             throw invalid("trigger.margin", "trigger.margin is the drift trigger's: set it with trigger.on drift");
         }
+    }
+
+    /** The shadow phase's settings, each checked; none: runs are promoted on their evaluation alone. */
+    private void shadow(Pipeline p, PipelineRequest.Shadow shadow) {
+        p.shadowShare = null;
+        p.shadowPairs = null;
+        p.shadowMinWinRate = null;
+        p.shadowWithin = null;
+        p.shadowJudge = null;
+        if (shadow == null) {
+            return;
+        }
+        if (settings.pipelines().inferenceUrl().isEmpty() || settings.pipelines().evalUrl().isEmpty()) {
+            throw invalid("shadow", "a shadow phase asks inference-service to share live traffic and eval-service to promote, and this "
+                    + "deployment does not say where they are (refinery.training.pipelines.inference-url and eval-url)");
+        }
+        if (shadow.share() == null || shadow.share().isNaN() || shadow.share() <= 0 || shadow.share() > 1) {
+            throw invalid("shadow.share", "shadow.share is the share of the champion's live requests the challenger answers too, "
+                    + "more than 0 and at most 1, e.g. 0.1");
+        }
+        int pairs = shadow.pairs() == null ? DEFAULT_SHADOW_PAIRS : shadow.pairs();
+        if (pairs < 1 || pairs > MOST_SHADOW_PAIRS) {
+            throw invalid("shadow.pairs", "shadow.pairs is 1 to " + MOST_SHADOW_PAIRS + " judged pairs, not " + pairs);
+        }
+        double minWinRate = shadow.minWinRate() == null ? DEFAULT_SHADOW_WIN_RATE : shadow.minWinRate();
+        if (Double.isNaN(minWinRate) || minWinRate < 0 || minWinRate > 1) {
+            throw invalid("shadow.minWinRate", "shadow.minWinRate is 0 to 1 (ties count half a win), e.g. 0.5");
+        }
+        Duration within;
+        try {
+            within = shadow.within() == null ? DEFAULT_SHADOW_WITHIN : Duration.parse(shadow.within().strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw invalid("shadow.within", "shadow.within '" + shadow.within() + "' is not an ISO-8601 duration such as PT12H");
+        }
+        if (within.compareTo(SHORTEST_SHADOW) < 0 || within.compareTo(LONGEST_SHADOW) > 0) {
+            throw invalid("shadow.within", "shadow.within is " + SHORTEST_SHADOW + " to " + LONGEST_SHADOW + ", not " + within);
+        }
+        if (shadow.judge() == null || shadow.judge().isBlank() || shadow.judge().length() > 300) {
+            throw invalid("shadow.judge", "shadow.judge is the model that judges the pairs, as a chat request names it, e.g. "
+                    + "together:meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo");
+        }
+        p.shadowShare = shadow.share();
+        p.shadowPairs = pairs;
+        p.shadowMinWinRate = minWinRate;
+        p.shadowWithin = within.toString();
+        p.shadowJudge = shadow.judge().strip();
     }
 
     private static Duration scheduleEvery(String every) {

@@ -37,6 +37,11 @@ public class ProjectCalls {
         return send(tenant, request(baseUrl, path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** PUT of a JSON body to {@code baseUrl + path} for {@code tenant}. */
+    public HttpResponse<String> putJson(String tenant, String baseUrl, String path, String json) throws IOException, InterruptedException {
+        return send(tenant, request(baseUrl, path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private static HttpRequest.Builder request(String baseUrl, String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl.replaceAll("/+$", "") + path)).timeout(TIMEOUT);
     }
