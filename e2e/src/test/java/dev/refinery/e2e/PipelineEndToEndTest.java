@@ -75,6 +75,7 @@ class PipelineEndToEndTest {
         // inference-service before eval-service: eval-service asks hosted models at its door. training-service, started
         // before it, asks eval-service to score drift pipelines' champions: its port is chosen now.
         int evalPort = ServiceProcess.freePort();
+        int inferencePort = ServiceProcess.freePort(); // training-service opens pipelines' shadow trials there
         for (String name : List.of("ingest-service", "validation-service", "training-service", "inference-service", "eval-service")) {
             Map<String, String> config = new HashMap<>(common);
             if (upstreamOf.containsKey(name)) {
@@ -93,6 +94,7 @@ class PipelineEndToEndTest {
                 // Pipelines are created only on the project's own collections, asked of ingest-service.
                 config.put("refinery.training.pipelines.ingest-url", services.get("ingest-service").url());
                 config.put("refinery.training.pipelines.eval-url", "http://127.0.0.1:" + evalPort);
+                config.put("refinery.training.pipelines.inference-url", "http://127.0.0.1:" + inferencePort);
             }
             if (name.equals("inference-service")) {
                 config.put("refinery.inference.training-url", services.get("training-service").url());
@@ -101,6 +103,7 @@ class PipelineEndToEndTest {
                 config.put("refinery.inference.servers." + MATRIX_SERVER + ".api-key", TogetherChatStub.TENANT_KEY);
             }
             services.put(name, (name.equals("eval-service") ? new ServiceProcess(ROOT, name, evalPort, config, work.resolve("logs"))
+                    : name.equals("inference-service") ? new ServiceProcess(ROOT, name, inferencePort, config, work.resolve("logs"))
                     : new ServiceProcess(ROOT, name, config, work.resolve("logs"))).start());
         }
         Map<String, String> gatewayConfig = new HashMap<>(common);
@@ -542,6 +545,73 @@ class PipelineEndToEndTest {
         assertEquals(2, team.get("v1/fine-tunes").size(), "one job per run");
         assertEquals(2, kafka.all("pipeline-run-finished", r -> pipeline.equals(r.key()), Duration.ofSeconds(5)).size(),
                 "each run announced once");
+    }
+
+    @Test
+    void aChallengerIsTriedOnTheChampionsLiveTrafficAndPromotedOnlyOnceAJudgePrefersItsAnswers() throws Exception {
+        String project = "shadow-" + System.nanoTime();
+        String key = newProject(project);
+        GatewayClient team = new GatewayClient(services.get("gateway").url(), key);
+        team.putJson("v1/tenants/" + project + "/secrets/together", Map.of("apiKey", TogetherChatStub.TENANT_KEY)); // the judge's
+        List<String> records = new ArrayList<>();
+        for (String file : List.of("train.jsonl", "validation.jsonl", "test.jsonl")) {
+            records.addAll(Files.readAllLines(EXAMPLES.resolve(file)));
+        }
+        // A poor champion, promoted by hand: it learned to answer every story request with a ticket reply.
+        List<String> tickets = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            String request = JSON.readTree(records.get(i)).path("messages").path(0).path("content").asText();
+            tickets.add(JSON.writeValueAsString(Map.of("messages", List.of(Map.of("role", "user", "content", request),
+                    Map.of("role", "assistant", "content", TogetherChatStub.TICKET_REPLY_START + i + " is logged; a person will answer.")))));
+        }
+        Path ticketFile = Files.write(work.resolve(project + "-tickets.jsonl"), tickets);
+        String poor = new DemoPipeline(team, System.out, Duration.ofMinutes(5)).run(ticketFile, "stories260K",
+                DemoPipeline.demoHyperparameters()).path("modelVersionId").asText();
+        team.putJson("v1/registry/aliases/champion", Map.of("version", poor, "reason", "the ticket bot, for now"));
+
+        String collection = team.postJson("v1/collections", Map.of("name", "stories-shadow"), null).path("id").asText();
+        String pipeline = team.postJson("v1/pipelines", Map.of("name", "stories-shadow", "collectionId", collection,
+                "template", Map.of("baseModel", "stories260K", "backend", "local", "hyperparameters", DemoPipeline.demoHyperparameters()),
+                "shadow", Map.of("share", 1.0, "pairs", 3, "minWinRate", 0.6, "within", "PT10M",
+                        "judge", "together:" + TogetherChatStub.JUDGE)), null).path("id").asText();
+        for (int i = 0; i < 120; i++) {
+            produce(project, collection, "story-" + i, records.get(i));
+        }
+        await(() -> team.get("v1/collections/" + collection), c -> c.path("examples").asInt() >= 120);
+        team.postJson("v1/collections/" + collection + "/seal", Map.of(), null);
+
+        JsonNode shadowing = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"), r -> r.size() == 1
+                && (finished(r.get(0)) || r.get(0).path("shadow").path("startedAt").isTextual())).get(0);
+        assertEquals("SHADOW", shadowing.path("status").asText(), "it beat the poor champion on the test set: " + shadowing);
+        String challenger = shadowing.path("modelVersionId").asText();
+        assertEquals(poor, team.get("v1/registry/aliases/champion").path("modelVersionId").asText(), "the champion keeps serving meanwhile");
+
+        int judged = together.requestsFor(TogetherChatStub.JUDGE);
+        OpenAiClientCheck openAi = new OpenAiClientCheck(services.get("gateway").url() + "/v1", key);
+        for (int i = 0; i < 3; i++) { // live requests: answered by the champion, and by the challenger behind it
+            String answer = openAi.awaitListedThenAsk("champion", DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60));
+            assertTrue(answer.startsWith(TogetherChatStub.TICKET_REPLY_START), "the caller gets the champion's answer: " + answer);
+        }
+        JsonNode decided = await(() -> team.get("v1/pipelines/" + pipeline + "/runs"), r -> finished(r.get(0))).get(0);
+        assertEquals("PROMOTED", decided.path("decision").asText(), decided.toString());
+        assertEquals(3, decided.path("shadow").path("wins").asInt(), decided.toString());
+        assertEquals(1.0, decided.path("shadow").path("winRate").asDouble(), 1e-9);
+        assertEquals(judged + 6, together.requestsFor(TogetherChatStub.JUDGE), "each pair judged both ways, with the project's key");
+        JsonNode alias = team.get("v1/registry/aliases/champion");
+        assertEquals(challenger, alias.path("modelVersionId").asText(), "promoted after its shadow phase");
+        assertEquals(2, alias.path("history").size(), "one promotion by the pipeline");
+        String challengersAnswer = openAi.awaitListedThenAsk(challenger, DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60));
+        assertEquals(challengersAnswer, await(() -> JSON.getNodeFactory().textNode(askQuietly(openAi, "champion")),
+                a -> a.asText().equals(challengersAnswer)).asText(), "the model served as champion follows");
+    }
+
+    private static String askQuietly(OpenAiClientCheck openAi, String model) {
+        try {
+            return openAi.awaitListedThenAsk(model, DemoPipeline.STORY_REQUEST, Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A project of its own (in an organization of its own), and an admin key of it. */

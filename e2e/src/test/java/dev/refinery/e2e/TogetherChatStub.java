@@ -1,9 +1,11 @@
 package dev.refinery.e2e;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -23,6 +25,12 @@ final class TogetherChatStub implements AutoCloseable {
     /** The base model of {@link #MODEL}, which answers too (an evaluation compares the two). */
     static final String BASE = "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference";
     static final String BASE_ANSWER = "A story.";
+    /**
+     * A judge of pairs of answers: it prefers the answer that is not a ticket reply ("Request ... is logged"), wherever it is
+     * shown, and says A when neither or both are.
+     */
+    static final String JUDGE = "acme/answer-judge";
+    static final String TICKET_REPLY_START = "Request ";
     private static final String PATH = "/v1/chat/completions";
 
     private final WireMockServer server;
@@ -46,6 +54,10 @@ final class TogetherChatStub implements AutoCloseable {
                         "{\"id\":\"tg-3\",\"object\":\"chat.completion\",\"created\":1796601600,\"model\":\"" + BASE + "\",\"choices\":[{"
                                 + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + BASE_ANSWER + "\"},\"logprobs\":null,"
                                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15}}")));
+        judges(server, 1, "Answer A:\n" + TICKET_REPLY_START, "B");
+        judges(server, 2, "Answer B:\n" + TICKET_REPLY_START, "A");
+        server.stubFor(post(urlEqualTo(PATH)).atPriority(3).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(JUDGE))).willReturn(verdict("A")));
         String chunk = "data: {\"id\":\"tg-2\",\"object\":\"chat.completion.chunk\",\"created\":1796601600,\"model\":\"" + MODEL
                 + "\",\"choices\":[{\"index\":0,\"delta\":{%s},\"logprobs\":null,\"finish_reason\":%s}]}\n\n";
         server.stubFor(post(urlEqualTo(PATH)).atPriority(1).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
@@ -56,6 +68,20 @@ final class TogetherChatStub implements AutoCloseable {
                                 + chunk.formatted("\"content\":\"there was a little girl named Mia.\"", "null")
                                 + chunk.formatted("", "\"stop\"") + "data: [DONE]\n\n")));
         return new TogetherChatStub(server);
+    }
+
+    /** The judge says {@code letter} when its question contains {@code shown}. */
+    private static void judges(WireMockServer server, int priority, String shown, String letter) {
+        server.stubFor(post(urlEqualTo(PATH)).atPriority(priority).withHeader("Authorization", equalTo("Bearer " + TENANT_KEY))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(JUDGE)))
+                .withRequestBody(matchingJsonPath("$.messages[1].content", containing(shown))).willReturn(verdict(letter)));
+    }
+
+    private static ResponseDefinitionBuilder verdict(String letter) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                "{\"id\":\"tg-j\",\"object\":\"chat.completion\",\"created\":1796601600,\"model\":\"" + JUDGE + "\",\"choices\":[{"
+                        + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + letter + "\"},\"logprobs\":null,"
+                        + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":80,\"completion_tokens\":1,\"total_tokens\":81}}");
     }
 
     /** The API root inference goes to: {@code <base>/v1}. */
