@@ -54,11 +54,11 @@ final class Cli {
             if (p.hasMatchedOption("--json")) {
                 json = true;
             }
-            if (p.hasMatchedOption("--progress")) {
+            if (p.hasMatchedOption("--progress") && progress == null) {
                 progress = true;
             }
             if (p.hasMatchedOption("--no-progress")) {
-                progress = false;
+                progress = false; // wins over --progress, wherever they stand
             }
         }
     }
