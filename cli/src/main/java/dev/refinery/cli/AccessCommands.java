@@ -4,6 +4,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
+
+import static dev.refinery.cli.GatewayCalls.delete;
+import static dev.refinery.cli.GatewayCalls.get;
+
 /** Who may call: API keys, projects and the audit log ({@code me} and {@code login} are {@link RootCommand}'s). */
 final class AccessCommands {
 
@@ -12,6 +17,9 @@ final class AccessCommands {
 
     @Command(name = "keys", description = "API keys: create (the key is printed once), list, revoke.")
     static final class Keys {
+
+        /** The verbs that are one request ({@link GatewayCalls}). */
+        static final List<GatewayCalls.Call> CALLS = List.of(delete("revoke", "v1/keys/{KEY_ID}", "Revoke a key."));
         private final Cli cli;
 
         Keys(Cli cli) {
@@ -33,23 +41,17 @@ final class AccessCommands {
             cli.print(cli.gateway().get("v1/keys" + Bodies.query("project", project)));
         }
 
-        @Command(name = "revoke", description = "Revoke a key.")
-        void revoke(@Parameters(paramLabel = "KEY_ID") String id) {
-            cli.print(cli.gateway().delete("v1/keys/" + id));
-        }
     }
 
     @Command(name = "projects", description = "Projects (tenants): list, create.")
     static final class Projects {
+
+        /** The verbs that are one request ({@link GatewayCalls}). */
+        static final List<GatewayCalls.Call> CALLS = List.of(get("list", "v1/projects", "The projects."));
         private final Cli cli;
 
         Projects(Cli cli) {
             this.cli = cli;
-        }
-
-        @Command(name = "list", description = "The projects.")
-        void list() {
-            cli.print(cli.gateway().get("v1/projects"));
         }
 
         @Command(name = "create", description = "A new project.")

@@ -20,6 +20,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import static dev.refinery.cli.GatewayCalls.get;
+import static dev.refinery.cli.GatewayCalls.post;
+
 /** Continuous fine-tuning: collections of producers' examples, their versions, and the pipelines that train on them. */
 final class ContinuousCommands {
 
@@ -31,6 +34,14 @@ final class ContinuousCommands {
 
     @Command(name = "collections", description = "Collections: where producers send examples; sealed into versions that pipelines train on.")
     static final class Collections {
+
+        /** The verbs that are one request ({@link GatewayCalls}). */
+        static final List<GatewayCalls.Call> CALLS = List.of(
+                get("list", "v1/collections", "The project's collections."),
+                get("get", "v1/collections/{ID}", "A collection."),
+                get("rejections", "v1/collections/{ID}/rejections", "Examples the collection refused, and why."),
+                get("versions", "v1/collections/{ID}/versions", "The collection's sealed versions (each a dataset)."),
+                post("seal", "v1/collections/{ID}/seal", "Seal what has come in into a new version now."));
         private final Cli cli;
 
         Collections(Cli cli) {
@@ -60,30 +71,6 @@ final class ContinuousCommands {
             ContinuousCommands.send(cli, collection, file, producer);
         }
 
-        @Command(name = "list", description = "The project's collections.")
-        void list() {
-            cli.print(cli.gateway().get("v1/collections"));
-        }
-
-        @Command(name = "get", description = "A collection.")
-        void get(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().get("v1/collections/" + id));
-        }
-
-        @Command(name = "rejections", description = "Examples the collection refused, and why.")
-        void rejections(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().get("v1/collections/" + id + "/rejections"));
-        }
-
-        @Command(name = "versions", description = "The collection's sealed versions (each a dataset).")
-        void versions(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().get("v1/collections/" + id + "/versions"));
-        }
-
-        @Command(name = "seal", description = "Seal what has come in into a new version now.")
-        void seal(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().postJson("v1/collections/" + id + "/seal", Map.of(), null));
-        }
     }
 
     /** The options of pipelines create and update: a pipeline's settings. */
@@ -147,6 +134,14 @@ final class ContinuousCommands {
 
     @Command(name = "pipelines", description = "Pipelines: every version of a collection trained, evaluated, promoted or not.")
     static final class Pipelines {
+
+        /** The verbs that are one request ({@link GatewayCalls}). */
+        static final List<GatewayCalls.Call> CALLS = List.of(
+                get("list", "v1/pipelines", "The project's pipelines."),
+                get("get", "v1/pipelines/{ID}", "A pipeline."),
+                get("runs", "v1/pipelines/{ID}/runs", "A pipeline's runs."),
+                post("pause", "v1/pipelines/{ID}/pause", "Pause a pipeline."),
+                post("resume", "v1/pipelines/{ID}/resume", "Resume a paused pipeline."));
         private final Cli cli;
 
         Pipelines(Cli cli) {
@@ -167,35 +162,11 @@ final class ContinuousCommands {
             cli.print(cli.gateway().putJson("v1/pipelines/" + id, options.body(name)));
         }
 
-        @Command(name = "list", description = "The project's pipelines.")
-        void list() {
-            cli.print(cli.gateway().get("v1/pipelines"));
-        }
-
-        @Command(name = "get", description = "A pipeline.")
-        void get(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().get("v1/pipelines/" + id));
-        }
-
-        @Command(name = "runs", description = "A pipeline's runs.")
-        void runs(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().get("v1/pipelines/" + id + "/runs"));
-        }
-
         @Command(name = "run", description = "Run a pipeline now (on --dataset, else its collection's newest version).")
         void run(@Parameters(paramLabel = "ID") String id, @Option(names = "--dataset", paramLabel = "ID") String dataset) {
             cli.print(cli.gateway().postJson("v1/pipelines/" + id + "/runs", Bodies.of("datasetId", dataset), null));
         }
 
-        @Command(name = "pause", description = "Pause a pipeline.")
-        void pause(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().postJson("v1/pipelines/" + id + "/pause", Map.of(), null));
-        }
-
-        @Command(name = "resume", description = "Resume a paused pipeline.")
-        void resume(@Parameters(paramLabel = "ID") String id) {
-            cli.print(cli.gateway().postJson("v1/pipelines/" + id + "/resume", Map.of(), null));
-        }
     }
 
     /**

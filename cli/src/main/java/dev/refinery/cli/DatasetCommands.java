@@ -10,11 +10,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import static dev.refinery.cli.GatewayCalls.get;
+import static dev.refinery.cli.GatewayCalls.post;
 
 /** {@code refinery datasets ...}: upload, list, read the validation report, make a clean version (check: {@link DatasetCheckCommand}). */
 @Command(name = "datasets", description = "Datasets: check one offline, upload, list, read the validation report, make a clean version.")
 final class DatasetCommands {
+
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("get", "v1/datasets/{ID}", "A dataset with its validation report."),
+            get("problems", "v1/datasets/{ID}/problems", "The validation problems, each with its line numbers, JSON path, rule and hint."),
+            post("clean-version", "v1/datasets/{ID}/clean-version", "A new version holding only the valid records of ID, linked to it."));
 
     /** Uploads smaller than this finish before a bar would say anything. */
     private static final long UPLOAD_BAR_FROM = 1L << 20;
@@ -59,18 +69,4 @@ final class DatasetCommands {
         cli.print(cli.gateway().get("v1/datasets" + Bodies.query("limit", limit)));
     }
 
-    @Command(name = "get", description = "A dataset with its validation report.")
-    void get(@Parameters(paramLabel = "ID") String id) {
-        cli.print(cli.gateway().get("v1/datasets/" + id));
-    }
-
-    @Command(name = "problems", description = "The validation problems, each with its line numbers, JSON path, rule and hint.")
-    void problems(@Parameters(paramLabel = "ID") String id) {
-        cli.print(cli.gateway().get("v1/datasets/" + id + "/problems"));
-    }
-
-    @Command(name = "clean-version", description = "A new version holding only the valid records of ID, linked to it.")
-    void cleanVersion(@Parameters(paramLabel = "ID") String id) {
-        cli.print(cli.gateway().postJson("v1/datasets/" + id + "/clean-version", Map.of(), null));
-    }
 }

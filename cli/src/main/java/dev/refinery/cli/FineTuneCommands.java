@@ -7,12 +7,29 @@ import picocli.CommandLine.Parameters;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import static dev.refinery.cli.GatewayCalls.get;
+import static dev.refinery.cli.GatewayCalls.post;
 
 /** {@code refinery fine-tunes ...}: start a job, follow it, act on it. */
 @Command(name = "fine-tunes", description = "Fine-tuning jobs: create, list, get, watch, events, metrics, checkpoints, cancel, rerun, "
         + "download, pause, resume.")
 final class FineTuneCommands {
+
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("list", "v1/fine-tunes", "The project's jobs."),
+            get("get", "v1/fine-tunes/{JOB_ID}", "A job: status, progress, effective hyperparameters and their sources, result, cost."),
+            get("events", "v1/fine-tunes/{JOB_ID}/events", "A job's history."),
+            get("metrics", "v1/fine-tunes/{JOB_ID}/metrics", "A job's per-step loss (DPO: reward accuracy and margin) and validation losses."),
+            get("checkpoints", "v1/fine-tunes/{JOB_ID}/checkpoints", "A job's stored checkpoints."),
+            post("cancel", "v1/fine-tunes/{JOB_ID}/cancel", "Cancel a job."),
+            post("rerun", "v1/fine-tunes/{JOB_ID}/rerun", "A new job with this job's exact request."),
+            post("download", "v1/fine-tunes/{JOB_ID}/download", "Bring a provider job's weights (Together) into the platform's storage."),
+            post("pause", "v1/fine-tunes/{JOB_ID}/pause", "Pause a provider job that can pause (OpenAI)."),
+            post("resume", "v1/fine-tunes/{JOB_ID}/resume", "Resume a paused provider job (OpenAI)."));
 
     private final Cli cli;
 
@@ -61,60 +78,6 @@ final class FineTuneCommands {
                 return value;
             }
         }
-    }
-
-    @Command(name = "list", description = "The project's jobs.")
-    void list() {
-        cli.print(cli.gateway().get("v1/fine-tunes"));
-    }
-
-    @Command(name = "get", description = "A job: status, progress, effective hyperparameters and their sources, result, cost.")
-    void get(@Parameters(paramLabel = "JOB_ID") String id) {
-        cli.print(cli.gateway().get("v1/fine-tunes/" + id));
-    }
-
-    @Command(name = "events", description = "A job's history.")
-    void events(@Parameters(paramLabel = "JOB_ID") String id) {
-        cli.print(cli.gateway().get("v1/fine-tunes/" + id + "/events"));
-    }
-
-    @Command(name = "metrics", description = "A job's per-step loss (DPO: reward accuracy and margin) and validation losses.")
-    void metrics(@Parameters(paramLabel = "JOB_ID") String id) {
-        cli.print(cli.gateway().get("v1/fine-tunes/" + id + "/metrics"));
-    }
-
-    @Command(name = "checkpoints", description = "A job's stored checkpoints.")
-    void checkpoints(@Parameters(paramLabel = "JOB_ID") String id) {
-        cli.print(cli.gateway().get("v1/fine-tunes/" + id + "/checkpoints"));
-    }
-
-    @Command(name = "cancel", description = "Cancel a job.")
-    void cancel(@Parameters(paramLabel = "JOB_ID") String id) {
-        act(id, "cancel");
-    }
-
-    @Command(name = "rerun", description = "A new job with this job's exact request.")
-    void rerun(@Parameters(paramLabel = "JOB_ID") String id) {
-        act(id, "rerun");
-    }
-
-    @Command(name = "download", description = "Bring a provider job's weights (Together) into the platform's storage.")
-    void download(@Parameters(paramLabel = "JOB_ID") String id) {
-        act(id, "download");
-    }
-
-    @Command(name = "pause", description = "Pause a provider job that can pause (OpenAI).")
-    void pause(@Parameters(paramLabel = "JOB_ID") String id) {
-        act(id, "pause");
-    }
-
-    @Command(name = "resume", description = "Resume a paused provider job (OpenAI).")
-    void resume(@Parameters(paramLabel = "JOB_ID") String id) {
-        act(id, "resume");
-    }
-
-    private void act(String id, String verb) {
-        cli.print(cli.gateway().postJson("v1/fine-tunes/" + id + "/" + verb, Map.of(), null));
     }
 
     @Command(name = "watch", description = {"Follow a job until it ends: state, step/total, loss, a sparkline of the loss, tokens/s and "

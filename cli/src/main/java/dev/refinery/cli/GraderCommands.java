@@ -4,9 +4,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
+
+import static dev.refinery.cli.GatewayCalls.get;
+
 /** A project's graders: named, versioned checks that evaluations score as metrics and policies use as guards. */
 @Command(name = "graders", description = "Graders: named, versioned checks; use one as the metric \"grader:NAME\".")
 final class GraderCommands {
+
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("list", "v1/graders", "The project's graders."),
+            get("get", "v1/graders/{NAME}", "A grader, its newest version."));
 
     private final Cli cli;
 
@@ -21,13 +30,4 @@ final class GraderCommands {
         cli.print(cli.gateway().postJson("v1/graders", Bodies.of("name", name, "kind", kind, "config", Bodies.json("--config", config)), null));
     }
 
-    @Command(name = "list", description = "The project's graders.")
-    void list() {
-        cli.print(cli.gateway().get("v1/graders"));
-    }
-
-    @Command(name = "get", description = "A grader, its newest version.")
-    void get(@Parameters(paramLabel = "NAME") String name) {
-        cli.print(cli.gateway().get("v1/graders/" + name));
-    }
 }

@@ -10,9 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.refinery.cli.GatewayCalls.get;
+
 /** The model registry: versions, aliases such as champion, promotion and rollback (with the reason recorded), the policy. */
 @Command(name = "models", description = "The model registry: versions, aliases (champion), promote, roll back, evaluate, migrate, policy.")
 final class ModelCommands {
+
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("list", "v1/registry/models", "The registered model versions."),
+            get("get", "v1/registry/models/{VERSION_ID}", "A model version."),
+            get("aliases", "v1/registry/aliases", "The aliases and the version each names (which one is the champion)."),
+            get("alias", "v1/registry/aliases/{NAME}", "One alias, with its history."));
 
     /** Often enough to show a job's progress, rarely enough that an hour of it costs the gateway little. */
     private static final Duration MIGRATION_POLL = Duration.ofSeconds(5);
@@ -21,26 +30,6 @@ final class ModelCommands {
 
     ModelCommands(Cli cli) {
         this.cli = cli;
-    }
-
-    @Command(name = "list", description = "The registered model versions.")
-    void list() {
-        cli.print(cli.gateway().get("v1/registry/models"));
-    }
-
-    @Command(name = "get", description = "A model version.")
-    void get(@Parameters(paramLabel = "VERSION_ID") String id) {
-        cli.print(cli.gateway().get("v1/registry/models/" + id));
-    }
-
-    @Command(name = "aliases", description = "The aliases and the version each names (which one is the champion).")
-    void aliases() {
-        cli.print(cli.gateway().get("v1/registry/aliases"));
-    }
-
-    @Command(name = "alias", description = "One alias, with its history.")
-    void alias(@Parameters(paramLabel = "NAME") String name) {
-        cli.print(cli.gateway().get("v1/registry/aliases/" + name));
     }
 
     @Command(name = "promote", description = "Point an alias at a version, with the reason recorded.")

@@ -57,20 +57,21 @@ public final class RefineryCli {
 
     /** The whole command tree, each command with -h/--help, --json and --gateway. */
     static CommandLine commandLine(Cli cli) {
-        CommandLine root = new CommandLine(new RootCommand(cli));
-        root.addSubcommand(new CommandLine(new DatasetCommands(cli)).addSubcommand(new DatasetCheckCommand(cli)));
+        CommandLine root = GatewayCalls.addTo(new CommandLine(new RootCommand(cli)), cli, RootCommand.CALLS);
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new DatasetCommands(cli)), cli, DatasetCommands.CALLS)
+                .addSubcommand(new DatasetCheckCommand(cli)));
         root.addSubcommand(new EstimateCommands(cli));
-        root.addSubcommand(new CommandLine(new FineTuneCommands(cli)));
-        root.addSubcommand(new EvalCommands(cli));
-        root.addSubcommand(new ModelCommands(cli));
-        root.addSubcommand(new AccessCommands.Keys(cli));
-        root.addSubcommand(new AccessCommands.Projects(cli));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new FineTuneCommands(cli)), cli, FineTuneCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new EvalCommands(cli)), cli, EvalCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ModelCommands(cli)), cli, ModelCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new AccessCommands.Keys(cli)), cli, AccessCommands.Keys.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new AccessCommands.Projects(cli)), cli, AccessCommands.Projects.CALLS));
         root.addSubcommand(new AccessCommands.Audit(cli));
-        root.addSubcommand(new WebhookCommands(cli));
-        root.addSubcommand(new GraderCommands(cli));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new WebhookCommands(cli)), cli, WebhookCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new GraderCommands(cli)), cli, GraderCommands.CALLS));
         root.addSubcommand(new CaptureCommands(cli));
-        root.addSubcommand(new ContinuousCommands.Collections(cli));
-        root.addSubcommand(new ContinuousCommands.Pipelines(cli));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ContinuousCommands.Collections(cli)), cli, ContinuousCommands.Collections.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ContinuousCommands.Pipelines(cli)), cli, ContinuousCommands.Pipelines.CALLS));
         root.setCaseInsensitiveEnumValuesAllowed(true);
         root.setUsageHelpWidth(110);
         root.getCommandSpec().usageMessage().footer(ExitCodes.FOOTER);

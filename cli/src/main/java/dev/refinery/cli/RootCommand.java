@@ -15,11 +15,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+
+import static dev.refinery.cli.GatewayCalls.get;
 
 /** {@code refinery}: the nouns are its subcommands; the few verbs of its own are here (me, login, demo, feedback, completion). */
 @Command(name = "refinery", description = "The command line of Refinery's gateway API: refinery NOUN VERB [options].")
 final class RootCommand {
+
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(get("me", "v1/me", "The key in use: its prefix, project and scope."));
 
     private final Cli cli;
 
@@ -28,11 +34,6 @@ final class RootCommand {
 
     RootCommand(Cli cli) {
         this.cli = cli;
-    }
-
-    @Command(name = "me", description = "The key in use: its prefix, project and scope.")
-    void me() {
-        cli.print(cli.gateway().get("v1/me"));
     }
 
     @Command(name = "login", description = {"Read an API key from standard input, check it against the gateway, and store it for the "

@@ -6,11 +6,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
-import java.util.Map;
+
+import static dev.refinery.cli.GatewayCalls.get;
+import static dev.refinery.cli.GatewayCalls.post;
 
 /** A project's webhooks: the gateway signs every delivery (Standard Webhooks) with the secret shown when it is made. */
 @Command(name = "webhooks", description = "Webhooks: signed deliveries of the project's events.")
 final class WebhookCommands {
+
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("list", "v1/webhooks", "The project's webhooks."),
+            get("get", "v1/webhooks/{ID}", "A webhook."),
+            post("rotate", "v1/webhooks/{ID}/rotate", "A new signing secret, printed once."),
+            get("deliveries", "v1/webhooks/{ID}/deliveries", "A webhook's deliveries, with their attempts."),
+            post("redeliver", "v1/webhooks/{ID}/deliveries/{DELIVERY_ID}/redeliver", "Send a delivery again."));
 
     private final Cli cli;
 
@@ -26,16 +36,6 @@ final class WebhookCommands {
                 : events.stream().map(String::strip).toList(), "description", description), null));
     }
 
-    @Command(name = "list", description = "The project's webhooks.")
-    void list() {
-        cli.print(cli.gateway().get("v1/webhooks"));
-    }
-
-    @Command(name = "get", description = "A webhook.")
-    void get(@Parameters(paramLabel = "ID") String id) {
-        cli.print(cli.gateway().get("v1/webhooks/" + id));
-    }
-
     @Command(name = "delete", description = "Delete a webhook.")
     void delete(@Parameters(paramLabel = "ID") String id) {
         JsonNode answer = cli.gateway().delete("v1/webhooks/" + id);
@@ -46,18 +46,4 @@ final class WebhookCommands {
         }
     }
 
-    @Command(name = "rotate", description = "A new signing secret, printed once.")
-    void rotate(@Parameters(paramLabel = "ID") String id) {
-        cli.print(cli.gateway().postJson("v1/webhooks/" + id + "/rotate", Map.of(), null));
-    }
-
-    @Command(name = "deliveries", description = "A webhook's deliveries, with their attempts.")
-    void deliveries(@Parameters(paramLabel = "ID") String id) {
-        cli.print(cli.gateway().get("v1/webhooks/" + id + "/deliveries"));
-    }
-
-    @Command(name = "redeliver", description = "Send a delivery again.")
-    void redeliver(@Parameters(index = "0", paramLabel = "ID") String id, @Parameters(index = "1", paramLabel = "DELIVERY_ID") String delivery) {
-        cli.print(cli.gateway().postJson("v1/webhooks/" + id + "/deliveries/" + delivery + "/redeliver", Map.of(), null));
-    }
 }

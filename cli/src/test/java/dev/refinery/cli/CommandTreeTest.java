@@ -59,6 +59,21 @@ class CommandTreeTest {
     }
 
     @Test
+    void everyLeafRunBareEndsInOneLineWithADocumentedCodeNeverAnInternalError() {
+        for (List<String> leaf : commands(true)) {
+            List<String> args = new ArrayList<>(List.of("--gateway", "http://127.0.0.1:1"));
+            args.addAll(leaf);
+            CliRun bare = CliRun.run(args.toArray(String[]::new));
+            if (leaf.equals(List.of("completion"))) {
+                assertEquals(0, bare.code());
+                continue;
+            }
+            assertTrue(List.of(64, 66, 69).contains(bare.code()), leaf + " ended " + bare.code() + ": " + bare.err());
+            assertEquals(1, bare.err().lines().count(), leaf + ": " + bare.err());
+        }
+    }
+
+    @Test
     void aGroupWithoutItsVerbIsAUsageErrorAndItsHelpListsTheVerbs() {
         for (List<String> group : commands(false)) {
             CliRun bare = CliRun.run(group.toArray(String[]::new));

@@ -1,6 +1,5 @@
 package dev.refinery.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +76,23 @@ class JsonOutputTest {
                 assertTrue(human.out().contains("x-1"), read + ": " + human.out());
                 assertFalse(human.out().strip().startsWith("{") || human.out().strip().startsWith("["), read + ": " + human.out());
             }
+        }
+    }
+
+    @Test
+    void theVerbsThatAreOneRequestSendIt() throws Exception {
+        try (FakeGateway gateway = new FakeGateway().on("POST /v1/fine-tunes/ft-1/cancel", "{\"id\":\"ft-1\",\"status\":\"CANCELLED\"}")
+                .on("POST /v1/webhooks/wh-1/deliveries/dl-2/redeliver", "{\"id\":\"dl-3\"}")
+                .on("DELETE /v1/keys/key-1", "{\"id\":\"key-1\",\"revoked\":true}")) {
+            assertEquals("CANCELLED", JSON.readTree(CliRun.run("--gateway", gateway.url(), "fine-tunes", "cancel", "ft-1", "--json").out())
+                    .get("status").asText());
+            assertEquals(0, CliRun.run("--gateway", gateway.url(), "webhooks", "redeliver", "wh-1", "dl-2").code());
+            assertEquals(0, CliRun.run("--gateway", gateway.url(), "keys", "revoke", "key-1").code());
+            assertEquals(List.of("POST /v1/fine-tunes/ft-1/cancel {}", "POST /v1/webhooks/wh-1/deliveries/dl-2/redeliver {}",
+                    "DELETE /v1/keys/key-1"), gateway.seen());
+            CliRun missing = CliRun.run("--gateway", gateway.url(), "webhooks", "redeliver", "wh-1");
+            assertEquals(64, missing.code());
+            assertTrue(missing.err().contains("Missing required parameter: 'DELIVERY_ID'"), missing.err());
         }
     }
 
