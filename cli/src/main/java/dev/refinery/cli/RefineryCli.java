@@ -73,6 +73,7 @@ public final class RefineryCli {
         root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ContinuousCommands.Collections(cli)), cli, ContinuousCommands.Collections.CALLS));
         root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ContinuousCommands.Pipelines(cli)), cli, ContinuousCommands.Pipelines.CALLS));
         root.setCaseInsensitiveEnumValuesAllowed(true);
+        root.setExpandAtFiles(false); // "@alice" in a correction or a description is text, not a file to read
         root.setUsageHelpWidth(110);
         root.getCommandSpec().usageMessage().footer(ExitCodes.FOOTER);
         addCommonOptions(root);

@@ -45,7 +45,15 @@ final class RootCommand {
         if (key.isEmpty()) {
             throw new IllegalArgumentException("give the key on standard input, e.g. refinery login < run/admin.key");
         }
-        JsonNode me = new GatewayClient(cli.gatewayUrl(), key).get("v1/me"); // a wrong key stops here with the gateway's 401
+        JsonNode me;
+        try {
+            me = new GatewayClient(cli.gatewayUrl(), key).get("v1/me");
+        } catch (GatewayClient.ApiError e) {
+            if (e.status() == 401) { // a wrong key stops here, and nothing is stored
+                throw new CliFailure(ExitCodes.KEY, "the gateway refused the key given on standard input: " + e.getMessage());
+            }
+            throw e;
+        }
         Files.createDirectories(target.toAbsolutePath().getParent());
         Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".api-key-", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -51,6 +51,34 @@ class BadInputTest {
     }
 
     @Test
+    void loginChecksTheKeyAndStoresItForYouAloneOrSaysItWasRefused(@TempDir Path dir) throws Exception {
+        try (FakeGateway gateway = new FakeGateway().on("GET /v1/me", new FakeGateway.Answer(401, UNAUTHORIZED),
+                FakeGateway.Answer.ok("{\"keyPrefix\":\"rfy_ab\",\"project\":\"default\",\"scope\":\"admin\"}"))) {
+            Path file = dir.resolve("conf/api-key");
+            CliRun refused = login(gateway, file, "rfy_wrong");
+            assertEquals(77, refused.code());
+            oneLine(refused);
+            assertTrue(refused.err().contains("the gateway refused the key given on standard input"), refused.err());
+            assertFalse(Files.exists(file), "nothing stored");
+            CliRun stored = login(gateway, file, "rfy_right\n");
+            assertEquals(0, stored.code(), stored.err());
+            assertEquals("stored key rfy_ab (project default, scope admin) in " + file + "\n", stored.out());
+            assertEquals("rfy_right\n", Files.readString(file));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        }
+    }
+
+    private static CliRun login(FakeGateway gateway, Path file, String key) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = RefineryCli.run(new String[]{"--gateway", gateway.url(), "login", "--key-file", file.toString()},
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.ByteArrayInputStream(key.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), CliRun.NO_KEY, false);
+        return new CliRun(code, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aKeyFileOthersCanReadIsRefusedBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
         Path key = dir.resolve("api-key");
         Files.writeString(key, "rfy_x");

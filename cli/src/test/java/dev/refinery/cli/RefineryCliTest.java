@@ -172,6 +172,8 @@ class RefineryCliTest {
             Run none = run("--gateway", gateway.url(), "feedback", "chatcmpl-1");
             assertEquals(64, none.code());
             assertTrue(none.err().contains("at least one of"), none.err());
+            assertEquals(0, run("--gateway", gateway.url(), "feedback", "chatcmpl-1", "--correction", "@mia wrote it").code());
+            assertTrue(gateway.seen().get(2).endsWith("\"correction\":\"@mia wrote it\"}"), "an @word is text, not a file: " + gateway.seen());
         }
     }
 
