@@ -52,6 +52,8 @@ public final class RefineryCli {
             return commandLine.execute(args);
         } catch (RuntimeException e) { // never a stack trace, even from the handlers
             return failure(cli, e);
+        } catch (Error e) { // e.g. a native library that does not load (Parquet's DuckDB): still one line
+            return fail(err, ExitCodes.SOFTWARE, "internal error: " + e);
         }
     }
 
