@@ -83,7 +83,7 @@ up() {
     log "  $svc ready on http://127.0.0.1:$port"
   done
   log "gateway: http://127.0.0.1:8080/v1  (logs in $RUN/logs, stop with ./refinery down)"
-  log "admin API key: run/admin.key  (./refinery cli uses it; elsewhere: export REFINERY_API_KEY=\$(cat run/admin.key))"
+  log "admin API key: run/admin.key  (./refinery NOUN VERB uses it; elsewhere: export REFINERY_API_KEY=\$(cat run/admin.key))"
 }
 
 down() {

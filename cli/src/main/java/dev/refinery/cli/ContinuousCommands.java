@@ -3,6 +3,9 @@ package dev.refinery.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,182 +16,169 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static dev.refinery.cli.GatewayCalls.get;
+import static dev.refinery.cli.GatewayCalls.post;
 
 /** Continuous fine-tuning: collections of producers' examples, their versions, and the pipelines that train on them. */
 final class ContinuousCommands {
 
-    static final String USAGE = """
-            collections create NAME [--seal-every N] [--seal-after PT6H] [--producer-rate PER_SECOND] [--producer-burst N]
-                                    [--target T] [--model ID] [--splits 80/10/10]
-                                                a collection producers send examples to
-            collections send COLLECTION_ID FILE [--producer ID]
-                                                each JSONL line as an example (its idempotency id: the line's sha256);
-                                                a batch refused for the producer's rate is sent again after Retry-After
-            collections list | get ID | rejections ID | versions ID | seal ID
-            pipelines create NAME --collection ID [--base-model M] [--backend B] [--method sft|dpo] [--hyperparameters JSON]
-                             [--continue-from base|champion] [--max-attempts N] [--budget-usd X [--budget-period day|week|month]]
-                             [--trigger version|schedule|drift [--every P1D] [--margin 0.05]] [--metric M] [--eval-max-items N]
-                             [--promote auto|by-hand]
-                             [--dpo-collection ID [--dpo-hyperparameters JSON]]
-                                                every version of the collection trained, evaluated, promoted or not
-            pipelines update ID NAME [the options of create; its settings replaced, its collection kept]
-            pipelines list | get ID | runs ID | run ID [--dataset ID] | pause ID | resume ID
-            """;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BATCH = 500;
 
     private ContinuousCommands() {
     }
 
-    /** Runs a collections or pipelines command; false when {@code command} is not one. */
-    static boolean run(String command, String[] a, GatewayClient gateway, PrintStream out) {
-        switch (command) {
-            case "collections create" -> print(out, gateway.postJson("v1/collections", collection(a), null));
-            case "collections send" -> send(gateway, a, out);
-            case "collections list" -> print(out, gateway.get("v1/collections"));
-            case "collections get" -> print(out, gateway.get("v1/collections/" + FlagValues.positional(a, 2, "ID")));
-            case "collections rejections", "collections versions" ->
-                    print(out, gateway.get("v1/collections/" + FlagValues.positional(a, 2, "ID") + "/" + a[1]));
-            case "collections seal" -> print(out, gateway.postJson("v1/collections/" + FlagValues.positional(a, 2, "ID") + "/seal", Map.of(), null));
-            case "pipelines create" -> print(out, gateway.postJson("v1/pipelines", pipeline(a), null));
-            case "pipelines update" -> {
-                String id = FlagValues.positional(a, 2, "ID");
-                print(out, gateway.putJson("v1/pipelines/" + id, pipeline(a, 3, false)));
-            }
-            case "pipelines list" -> print(out, gateway.get("v1/pipelines"));
-            case "pipelines get" -> print(out, gateway.get("v1/pipelines/" + FlagValues.positional(a, 2, "ID")));
-            case "pipelines runs" -> print(out, gateway.get("v1/pipelines/" + FlagValues.positional(a, 2, "ID") + "/runs"));
-            case "pipelines run" -> print(out, gateway.postJson("v1/pipelines/" + FlagValues.positional(a, 2, "ID") + "/runs", run(a), null));
-            case "pipelines pause", "pipelines resume" ->
-                    print(out, gateway.postJson("v1/pipelines/" + FlagValues.positional(a, 2, "ID") + "/" + a[1], Map.of(), null));
-            default -> {
-                return false;
-            }
+    @Command(name = "collections", description = "Collections: where producers send examples; sealed into versions that pipelines train on.")
+    static final class Collections {
+
+        /** The verbs that are one request ({@link GatewayCalls}). */
+        static final List<GatewayCalls.Call> CALLS = List.of(
+                get("list", "v1/collections", "The project's collections."),
+                get("get", "v1/collections/{ID}", "A collection."),
+                get("rejections", "v1/collections/{ID}/rejections", "Examples the collection refused, and why."),
+                get("versions", "v1/collections/{ID}/versions", "The collection's sealed versions (each a dataset)."),
+                post("seal", "v1/collections/{ID}/seal", "Seal what has come in into a new version now."));
+        private final Cli cli;
+
+        Collections(Cli cli) {
+            this.cli = cli;
         }
-        return true;
+
+        @Command(name = "create", description = "A collection producers send examples to.")
+        void create(@Parameters(paramLabel = "NAME") String name,
+                    @Option(names = "--seal-every", paramLabel = "N", description = "seal a version every N examples") Integer sealEvery,
+                    @Option(names = "--seal-after", paramLabel = "DURATION", description = "e.g. PT6H") String sealAfter,
+                    @Option(names = "--producer-rate", paramLabel = "PER_SECOND") String producerRate,
+                    @Option(names = "--producer-burst", paramLabel = "N") String producerBurst,
+                    @Option(names = "--target", paramLabel = "T") String target,
+                    @Option(names = "--model", paramLabel = "ID") String model,
+                    @Option(names = "--splits", paramLabel = "A/B/C", description = "e.g. 80/10/10") String splits) {
+            // rates and durations are checked by the service, which names the field in its 400
+            cli.print(cli.gateway().postJson("v1/collections", Bodies.of("name", name, "sealEvery", sealEvery, "sealAfter", sealAfter,
+                    "producerRate", producerRate, "producerBurst", producerBurst, "target", target, "model", model, "splits", splits), null));
+        }
+
+        @Command(name = "send", description = {"Each JSONL line of FILE as an example (its idempotency id: the line's sha256).",
+                "A batch refused for the producer's rate is sent again after Retry-After."})
+        void send(@Parameters(index = "0", paramLabel = "COLLECTION_ID") String collection,
+                  @Parameters(index = "1", paramLabel = "FILE") Path file,
+                  @Option(names = "--producer", paramLabel = "ID", defaultValue = "refinery-cli", description = "default: ${DEFAULT-VALUE}")
+                  String producer) {
+            ContinuousCommands.send(cli, collection, file, producer);
+        }
+
     }
 
-    private static Map<String, Object> collection(String[] a) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", FlagValues.positional(a, 2, "NAME"));
-        for (FlagValues f : FlagValues.from(a, 3)) {
-            switch (f.flag()) {
-                case "--seal-every" -> body.put("sealEvery", number(f));
-                // checked by the service, which names the field in its 400
-                case "--seal-after" -> body.put("sealAfter", f.value());
-                case "--producer-rate" -> body.put("producerRate", f.value());
-                case "--producer-burst" -> body.put("producerBurst", f.value());
-                case "--target" -> body.put("target", f.value());
-                case "--model" -> body.put("model", f.value());
-                case "--splits" -> body.put("splits", f.value());
-                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --seal-every, --seal-after, --producer-rate, "
-                        + "--producer-burst, --target, --model, --splits)");
-            }
+    /** The options of pipelines create and update: a pipeline's settings. */
+    static final class PipelineOptions {
+        @Option(names = "--collection", paramLabel = "ID", description = "the collection whose versions it trains on (required by create)")
+        String collection;
+        @Option(names = "--base-model", paramLabel = "M")
+        String baseModel;
+        @Option(names = "--backend", paramLabel = "B")
+        String backend;
+        @Option(names = "--method", paramLabel = "sft|dpo")
+        String method;
+        @Option(names = "--hyperparameters", paramLabel = "JSON")
+        String hyperparameters;
+        @Option(names = "--continue-from", paramLabel = "base|champion")
+        String continueFrom;
+        @Option(names = "--max-attempts", paramLabel = "N")
+        Integer maxAttempts;
+        @Option(names = "--budget-usd", paramLabel = "X")
+        BigDecimal budgetUsd;
+        @Option(names = "--budget-period", paramLabel = "day|week|month")
+        String budgetPeriod;
+        @Option(names = "--trigger", paramLabel = "version|schedule|drift")
+        String trigger;
+        @Option(names = "--every", paramLabel = "P1D", description = "the schedule's period (--trigger schedule)")
+        String every;
+        @Option(names = "--margin", paramLabel = "X", description = "the drift that triggers a run (--trigger drift), e.g. 0.05")
+        BigDecimal margin;
+        @Option(names = "--metric", paramLabel = "M", description = "the evaluation's metric")
+        String metric;
+        @Option(names = "--eval-max-items", paramLabel = "N")
+        Integer evalMaxItems;
+        @Option(names = "--promote", paramLabel = "auto|by-hand", description = "auto: as the project's policy says; by-hand: never by itself")
+        String promote;
+        @Option(names = "--dpo-collection", paramLabel = "ID", description = "a DPO stage on this collection's preference pairs")
+        String dpoCollection;
+        @Option(names = "--dpo-hyperparameters", paramLabel = "JSON")
+        String dpoHyperparameters;
+
+        /** A create's or update's body. */
+        Map<String, Object> body(String name) {
+            Boolean autoPromote = promote == null ? null : switch (promote) {
+                case "auto" -> true;
+                case "by-hand" -> false;
+                default -> throw new IllegalArgumentException("--promote is auto (as the project's policy says) or by-hand");
+            };
+            Map<String, Object> evaluation = Bodies.of("metric", metric, "maxItems", evalMaxItems, "promote", autoPromote);
+            Map<String, Object> template = Bodies.of("baseModel", baseModel, "backend", backend, "method", method,
+                    "hyperparameters", Bodies.json("--hyperparameters", hyperparameters), "evaluation", orNull(evaluation));
+            return Bodies.of("name", name, "collectionId", collection, "continueFrom", continueFrom, "maxAttempts", maxAttempts,
+                    "template", template, "budget", orNull(Bodies.of("usd", budgetUsd, "period", budgetPeriod)),
+                    "trigger", orNull(Bodies.of("on", trigger, "every", every, "margin", margin)),
+                    "dpoStage", orNull(Bodies.of("collectionId", dpoCollection,
+                            "hyperparameters", Bodies.json("--dpo-hyperparameters", dpoHyperparameters))));
         }
-        return body;
+
+        private static Map<String, Object> orNull(Map<String, Object> part) {
+            return part.isEmpty() ? null : part;
+        }
     }
 
-    private static Map<String, Object> pipeline(String[] a) {
-        return pipeline(a, 2, true);
-    }
+    @Command(name = "pipelines", description = "Pipelines: every version of a collection trained, evaluated, promoted or not.")
+    static final class Pipelines {
 
-    /**
-     * A create's (or, without {@code collectionRequired}, an update's) body from NAME, the argument at {@code nameAt}, and
-     * the options after it.
-     */
-    private static Map<String, Object> pipeline(String[] a, int nameAt, boolean collectionRequired) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        Map<String, Object> template = new LinkedHashMap<>();
-        Map<String, Object> budget = new LinkedHashMap<>();
-        Map<String, Object> trigger = new LinkedHashMap<>();
-        Map<String, Object> dpo = new LinkedHashMap<>();
-        Map<String, Object> evaluation = new LinkedHashMap<>();
-        body.put("name", FlagValues.positional(a, nameAt, "NAME"));
-        for (FlagValues f : FlagValues.from(a, nameAt + 1)) {
-            switch (f.flag()) {
-                case "--collection" -> body.put("collectionId", f.value());
-                case "--base-model" -> template.put("baseModel", f.value());
-                case "--backend" -> template.put("backend", f.value());
-                case "--method" -> template.put("method", f.value());
-                case "--hyperparameters" -> template.put("hyperparameters", json(f));
-                case "--continue-from" -> body.put("continueFrom", f.value());
-                case "--max-attempts" -> body.put("maxAttempts", number(f));
-                case "--budget-usd" -> budget.put("usd", new BigDecimal(f.value()));
-                case "--budget-period" -> budget.put("period", f.value());
-                case "--trigger" -> trigger.put("on", f.value());
-                case "--every" -> trigger.put("every", f.value());
-                case "--margin" -> trigger.put("margin", new BigDecimal(f.value()));
-                case "--dpo-collection" -> dpo.put("collectionId", f.value());
-                case "--dpo-hyperparameters" -> dpo.put("hyperparameters", json(f));
-                case "--metric" -> evaluation.put("metric", f.value());
-                case "--eval-max-items" -> evaluation.put("maxItems", number(f));
-                case "--promote" -> evaluation.put("promote", switch (f.value()) {
-                    case "auto" -> true;
-                    case "by-hand" -> false;
-                    default -> throw new IllegalArgumentException("--promote is auto (as the project's policy says) or by-hand");
-                });
-                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --collection, --base-model, --backend, "
-                        + "--method, --hyperparameters, --continue-from, --max-attempts, --budget-usd, --budget-period, --trigger, --every, "
-                        + "--margin, --dpo-collection, --dpo-hyperparameters, --metric, --eval-max-items, --promote)");
-            }
-        }
-        if (collectionRequired && !body.containsKey("collectionId")) {
-            throw new IllegalArgumentException("--collection is required: the collection whose versions the pipeline trains on");
-        }
-        if (!evaluation.isEmpty()) {
-            template.put("evaluation", evaluation);
-        }
-        body.put("template", template);
-        if (!budget.isEmpty()) {
-            body.put("budget", budget);
-        }
-        if (!trigger.isEmpty()) {
-            body.put("trigger", trigger);
-        }
-        if (!dpo.isEmpty()) {
-            body.put("dpoStage", dpo);
-        }
-        return body;
-    }
+        /** The verbs that are one request ({@link GatewayCalls}). */
+        static final List<GatewayCalls.Call> CALLS = List.of(
+                get("list", "v1/pipelines", "The project's pipelines."),
+                get("get", "v1/pipelines/{ID}", "A pipeline."),
+                get("runs", "v1/pipelines/{ID}/runs", "A pipeline's runs."),
+                post("pause", "v1/pipelines/{ID}/pause", "Pause a pipeline."),
+                post("resume", "v1/pipelines/{ID}/resume", "Resume a paused pipeline."));
+        private final Cli cli;
 
-    private static Map<String, Object> run(String[] a) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        for (FlagValues f : FlagValues.from(a, 3)) {
-            if (!f.flag().equals("--dataset")) {
-                throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --dataset)");
-            }
-            body.put("datasetId", f.value());
+        Pipelines(Cli cli) {
+            this.cli = cli;
         }
-        return body;
-    }
 
-    /** Sends a JSONL file's lines as examples, in batches; a line sent again is a duplicate, never a second example. */
-    private static void send(GatewayClient gateway, String[] a, PrintStream out) {
-        String collection = FlagValues.positional(a, 2, "COLLECTION_ID");
-        Path file = Path.of(FlagValues.positional(a, 3, "FILE"));
-        String producer = "refinery-cli";
-        for (FlagValues f : FlagValues.from(a, 4)) {
-            if (!f.flag().equals("--producer")) {
-                throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --producer)");
+        @Command(name = "create", description = "A pipeline on a collection: every version trained, evaluated, promoted or not.")
+        void create(@Parameters(paramLabel = "NAME") String name, @picocli.CommandLine.Mixin PipelineOptions options) {
+            if (options.collection == null) {
+                throw new IllegalArgumentException("--collection is required: the collection whose versions the pipeline trains on");
             }
-            producer = f.value();
+            cli.print(cli.gateway().postJson("v1/pipelines", options.body(name), null));
         }
-        send(gateway, collection, file, producer, out);
+
+        @Command(name = "update", description = "A pipeline's settings replaced by these (the options of create); its collection kept.")
+        void update(@Parameters(index = "0", paramLabel = "ID") String id, @Parameters(index = "1", paramLabel = "NAME") String name,
+                    @picocli.CommandLine.Mixin PipelineOptions options) {
+            cli.print(cli.gateway().putJson("v1/pipelines/" + id, options.body(name)));
+        }
+
+        @Command(name = "run", description = "Run a pipeline now (on --dataset, else its collection's newest version).")
+        void run(@Parameters(paramLabel = "ID") String id, @Option(names = "--dataset", paramLabel = "ID") String dataset) {
+            cli.print(cli.gateway().postJson("v1/pipelines/" + id + "/runs", Bodies.of("datasetId", dataset), null));
+        }
+
     }
 
     /**
      * Every JSONL line of {@code file} into {@code collection} as one producer's examples, in batches; each line's idempotency
      * id is its sha256, so sending the same lines again stores nothing twice.
      */
-    static void send(GatewayClient gateway, String collection, Path file, String producer, PrintStream out) {
+    static void send(Cli cli, String collection, Path file, String producer) {
+        GatewayClient gateway = cli.gateway();
+        PrintStream out = cli.notes();
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+            lines = Files.readAllLines(Cli.readable(file), StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -206,8 +196,12 @@ final class ContinuousCommands {
             duplicates += answer.path("duplicates").asLong();
             rejected += answer.path("rejected").asLong();
         }
-        out.printf("%d examples sent: %d accepted, %d duplicates, %d rejected (refinery collections rejections %s)%n", lines.size(), accepted,
-                duplicates, rejected, collection);
+        if (cli.json()) {
+            cli.printJson(cli.jsonObject("sent", lines.size()).put("accepted", accepted).put("duplicates", duplicates).put("rejected", rejected));
+        } else {
+            out.printf("%d examples sent: %d accepted, %d duplicates, %d rejected (refinery collections rejections %s)%n", lines.size(), accepted,
+                    duplicates, rejected, collection);
+        }
     }
 
     /** How often one batch is sent while it is refused for a rate, before giving up. */
@@ -237,22 +231,6 @@ final class ContinuousCommands {
         }
     }
 
-    private static Object json(FlagValues f) {
-        try {
-            return JSON.readTree(f.value());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(f.flag() + " is not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static int number(FlagValues f) {
-        try {
-            return Integer.parseInt(f.value());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(f.flag() + " is a whole number, not '" + f.value() + "'");
-        }
-    }
-
     private static String quoted(String s) {
         try {
             return JSON.writeValueAsString(s);
@@ -267,9 +245,5 @@ final class ContinuousCommands {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void print(PrintStream out, com.fasterxml.jackson.databind.JsonNode node) {
-        out.println(node.toPrettyString());
     }
 }

@@ -20,6 +20,13 @@ import dev.refinery.datasets.split.Split;
 import dev.refinery.datasets.split.SplitPolicy;
 import dev.refinery.datasets.targets.Target;
 
+import dev.refinery.cli.output.CountingInputStream;
+import dev.refinery.cli.output.ProgressBar;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,132 +37,152 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
- * {@code refinery datasets check FILE [options]}: the validator, offline, with the library and the
- * options validation-service uses, so it prints the report the service would store. Exit status 0 when
- * the target accepts the file, 1 when it does not, 2 for a usage or I/O error.
+ * {@code refinery datasets check FILE [options]}: the validator, offline, with the library and the options
+ * validation-service uses, so it prints the report the service would store. Exit status 0 when the target accepts the
+ * file, 1 when it does not, 64 for a usage error, 66 for a file that cannot be read.
  */
-final class DatasetCheckCommand {
+@Command(name = "check", sortOptions = false, description = {
+        "Checks a JSONL dataset (or .jsonl.gz, or pre-tokenized .parquet) offline with the validator the platform uses, and prints "
+                + "every problem with its line and JSON path, a verdict per target, token counts and cost.",
+        "Exit status: 0 when the target accepts the file, 1 when it does not, 64 for a usage error, 66 when FILE cannot be read.",
+        "A progress bar (bytes, rate, ETA) is drawn on standard error for files of 16 MiB or more when it is a terminal, or with --progress."})
+final class DatasetCheckCommand implements Callable<Integer> {
 
-    static final String USAGE = """
-              datasets check FILE [--target local|together|fireworks|openai] [--model ID] [--splits 90/10[/0]]
-                       [--dedup report|exact|normalized] [--over-context drop|truncate|fail] [--epochs N] [--evals N]
-                       [--test-set FILE] [--out DIR] [--json] [--structural] [--max-line-bytes N] [--max-depth N]
-                       [--threads N] [--models-dir DIR]
-                                                  validate a JSONL file (.jsonl.gz, or pre-tokenized .parquet) offline: every problem in one pass;
-                                                  --out writes the clean splits and report.json (datasets check --help for the options)""";
+    /** Smaller files are checked before a bar would say anything. */
+    private static final long BAR_FROM = 16L << 20;
 
-    static final String HELP = """
-            usage: refinery datasets check FILE [options]
+    private final Cli cli;
 
-            Checks a JSONL dataset (or .jsonl.gz, or pre-tokenized .parquet) offline with the validator the platform
-            uses, and prints every problem with its line and JSON path, a verdict per target, token counts and cost.
-            Exit status: 0 when the target accepts the file, 1 when it does not, 2 for a usage or I/O error.
+    @Parameters(paramLabel = "FILE", description = "the dataset")
+    Path file;
 
-            options:
-              --target T            the target whose verdict decides the exit status: local (default), together,
-                                    fireworks or openai; every target's verdict is in the report
-              --model ID            the model to count tokens and check the context for (default: the target's
-                                    default model in the catalog); other targets use their own default models
-              --splits A/B[/C]      train/validation[/test] percentages (default 90/10); files too small for a
-                                    held-out share keep every record in train
-              --dedup P             report (default) | exact | normalized: which duplicates to remove
-              --over-context P      drop | truncate | fail: what to do with records over the context (no default:
-                                    such records fail the check until you choose)
-              --epochs N            epochs for the cost estimate (default: the provider's rule)
-              --evals N             evaluation passes over the validation split for the cost estimate (default 0)
-              --test-set FILE       a fixed test set: its records are the test split, leaks into training reported
-              --out DIR             write train.jsonl, validation.jsonl (test.jsonl) and report.json to DIR
-              --json                print report.json instead of the summary
-              --structural          structural checks only (no duplicates, splits, tokens or output): fastest
-              --max-line-bytes N    longest line read (default 8388608)
-              --max-depth N         deepest nesting of arrays and objects (default 1000)
-              --threads N           worker threads (default 2)
-              --models-dir DIR      where engine:FOLDER tokenizers are (default: REFINERY_MODELS_DIR, else the
-                                    nearest models/ above the working directory or above the Refinery installation)
-              -h, --help            this text
-            """;
+    @Option(names = "--target", paramLabel = "T", converter = TargetConverter.class, description = "the target whose verdict decides the "
+            + "exit status: local (default), together, fireworks or openai; every target's verdict is in the report")
+    Target target = Target.LOCAL;
 
-    private DatasetCheckCommand() {
+    @Option(names = "--model", paramLabel = "ID", description = "the model to count tokens and check the context for (default: the "
+            + "target's default model in the catalog); other targets use their own default models")
+    String model;
+
+    @Option(names = "--splits", paramLabel = "A/B[/C]", description = "train/validation[/test] percentages (default 90/10); files too "
+            + "small for a held-out share keep every record in train")
+    String splits;
+
+    @Option(names = "--dedup", paramLabel = "P", description = "report (default) | exact | normalized: which duplicates to remove")
+    String dedup;
+
+    @Option(names = "--over-context", paramLabel = "P", description = "drop | truncate | fail: what to do with records over the "
+            + "context (no default: such records fail the check until you choose)")
+    OverContextPolicy overContext;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs for the cost estimate (default: the provider's rule)")
+    Integer epochs;
+
+    @Option(names = "--evals", paramLabel = "N", description = "evaluation passes over the validation split for the cost estimate (default 0)")
+    int evaluations;
+
+    @Option(names = "--test-set", paramLabel = "FILE", description = "a fixed test set: its records are the test split, leaks into "
+            + "training reported")
+    Path testSet;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "write train.jsonl, validation.jsonl (test.jsonl) and report.json to DIR")
+    Path outDir;
+
+    @Option(names = "--structural", description = "structural checks only (no duplicates, splits, tokens or output): fastest")
+    boolean structural;
+
+    @Option(names = "--max-line-bytes", paramLabel = "N", description = "longest line read (default 8388608)")
+    Integer maxLineBytes;
+
+    @Option(names = "--max-depth", paramLabel = "N", description = "deepest nesting of arrays and objects (default 1000)")
+    Integer maxDepth;
+
+    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default 2)")
+    Integer threads;
+
+    @Option(names = "--models-dir", paramLabel = "DIR", description = "where engine:FOLDER tokenizers are (default: REFINERY_MODELS_DIR, "
+            + "else the nearest models/ above the working directory or above the Refinery installation)")
+    Path modelsDir;
+
+    @Option(names = "--progress", description = "draw the progress bar whatever the file's size and even when standard error is not a terminal")
+    boolean progress;
+
+    @Option(names = "--no-progress", description = "no progress bar")
+    boolean noProgress;
+
+    DatasetCheckCommand(Cli cli) {
+        this.cli = cli;
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length >= 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-            out.print(HELP);
-            return 0;
+    /** --target's values, by their ids. */
+    static final class TargetConverter implements CommandLine.ITypeConverter<Target> {
+        @Override
+        public Target convert(String id) {
+            return Target.byId(id).orElseThrow(() ->
+                    new CommandLine.TypeConversionException("--target must be one of local, together, fireworks, openai; got '" + id + "'"));
         }
-        if (args.length < 1 || args[0].startsWith("--")) {
-            err.println("error: datasets check needs a FILE first\n" + USAGE);
-            return 2;
-        }
-        Path file = Path.of(args[0]);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = cli.out;
         CheckOptions.Builder options = CheckOptions.builder();
-        Path outDir = null;
-        boolean json = false;
-        Target target = Target.LOCAL;
-        String model = null;
-        Integer epochs = null;
-        int evaluations = 0;
-        Path modelsDir = null;
+        options.structuralOnly(structural);
+        if (overContext != null) {
+            options.overContext(overContext);
+        }
+        if (splits != null) {
+            options.splits(SplitPolicy.parse(splits));
+        }
+        if (dedup != null) {
+            options.dedup(DedupPolicy.parse(dedup));
+        }
+        if (testSet != null) {
+            Path fixed = Cli.readable(testSet);
+            options.fixedTestSet(() -> Files.newInputStream(fixed));
+        }
+        if (maxLineBytes != null) {
+            options.maxLineBytes(maxLineBytes);
+        }
+        if (maxDepth != null) {
+            options.maxDepth(maxDepth);
+        }
+        if (threads != null) {
+            options.threads(threads);
+        }
         try {
-            for (int i = 1; i < args.length; i++) {
-                String flag = args[i];
-                switch (flag) {
-                    case "--help", "-h" -> {
-                        out.print(HELP);
-                        return 0;
-                    }
-                    case "--json" -> json = true;
-                    case "--structural" -> options.structuralOnly(true);
-                    case "--target" -> {
-                        String id = value(args, ++i, flag);
-                        target = Target.byId(id).orElseThrow(() ->
-                                new IllegalArgumentException("--target must be one of local, together, fireworks, openai; got '" + id + "'"));
-                    }
-                    case "--model" -> model = value(args, ++i, flag);
-                    case "--epochs" -> epochs = number(args, ++i, flag);
-                    case "--evals" -> evaluations = number(args, ++i, flag);
-                    case "--over-context" -> options.overContext(OverContextPolicy.valueOf(value(args, ++i, flag).toUpperCase(java.util.Locale.ROOT)));
-                    case "--splits" -> options.splits(SplitPolicy.parse(value(args, ++i, flag)));
-                    case "--dedup" -> options.dedup(DedupPolicy.parse(value(args, ++i, flag)));
-                    case "--out" -> outDir = Path.of(value(args, ++i, flag));
-                    case "--test-set" -> {
-                        Path testSet = Path.of(value(args, ++i, flag));
-                        options.fixedTestSet(() -> Files.newInputStream(testSet));
-                    }
-                    case "--max-line-bytes" -> options.maxLineBytes(number(args, ++i, flag));
-                    case "--max-depth" -> options.maxDepth(number(args, ++i, flag));
-                    case "--threads" -> options.threads(number(args, ++i, flag));
-                    case "--models-dir" -> modelsDir = Path.of(value(args, ++i, flag));
-                    default -> throw new IllegalArgumentException("unknown option " + flag + " (datasets check --help lists them)\n" + USAGE);
-                }
-            }
             TargetModels models = new TargetModels(ModelCatalog.loadFromEnvironment(), modelsDir != null ? modelsDir : ModelChoice.defaultModelsDir());
             for (String note : models.apply(options, target, model, epochs, evaluations)) {
-                err.println("note: " + note);
+                cli.err.println("note: " + note);
             }
         } catch (CatalogException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        try (InputStream in = Files.newInputStream(file); SplitWriters writers = new SplitWriters(outDir)) {
+        Path readable = Cli.readable(file);
+        long size = Files.size(readable);
+        boolean parquet = readable.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
+        ProgressBar bar = parquet ? null : cli.progressBar("check " + readable.getFileName(), size, BAR_FROM);
+        try (InputStream in = bar == null ? Files.newInputStream(readable) : new CountingInputStream(Files.newInputStream(readable), bar::update);
+             SplitWriters writers = new SplitWriters(outDir)) {
             DatasetReport checked;
-            if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
+            if (parquet) {
                 // Pre-tokenized rows: their own rules; the file is the tokens, so nothing is split or rewritten.
-                checked = ParquetReports.of(new ParquetDatasetChecker(ParquetCheckOptions.together()).check(file), Files.size(file), target);
+                checked = ParquetReports.of(new ParquetDatasetChecker(ParquetCheckOptions.together()).check(readable), size, target);
             } else {
                 checked = new DatasetChecker(options.build()).check(in, writers).report();
+            }
+            if (bar != null) {
+                bar.finish(size);
             }
             CheckResult result = new CheckResult(checked, new long[0]);
             byte[] report = ReportJson.write(result.report());
             if (outDir != null) {
                 Files.write(outDir.resolve("report.json"), report);
             }
-            if (json) {
+            if (cli.json()) {
                 out.write(report);
                 out.println();
             } else {
@@ -164,28 +191,12 @@ final class DatasetCheckCommand {
                     out.println("wrote " + outDir.resolve("report.json") + " and the splits' JSONL files");
                 }
             }
-            return result.report().accepted() ? 0 : 1;
+            out.flush();
+            return result.report().accepted() ? ExitCodes.OK : ExitCodes.OUTCOME_FAILED;
         } catch (NoSuchFileException e) {
-            err.println("error: no such file: " + file);
-            return 2;
+            throw new CliFailure(ExitCodes.NO_INPUT, "no such file: " + e.getFile());
         } catch (IOException e) {
-            err.println("error: " + file + ": " + e.getMessage());
-            return 2;
-        }
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int number(String[] args, int i, String flag) {
-        try {
-            return Integer.parseInt(value(args, i, flag));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a whole number, got '" + args[i] + "'");
+            throw new CliFailure(ExitCodes.NO_INPUT, file + ": " + e.getMessage());
         }
     }
 

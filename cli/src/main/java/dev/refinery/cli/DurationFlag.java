@@ -1,21 +1,24 @@
 package dev.refinery.cli;
 
+import picocli.CommandLine;
+
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A wait as people write it on a command line: a whole number and s, m or h ({@code 90s}, {@code 60m}, {@code 2h}). */
-final class DurationFlag {
+/**
+ * A wait as people write it on a command line: a whole number and s, m or h ({@code 90s}, {@code 60m}, {@code 2h});
+ * picocli's converter for options of type {@link Duration}.
+ */
+final class DurationFlag implements CommandLine.ITypeConverter<Duration> {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,6})([smh])");
 
-    private DurationFlag() {
-    }
-
-    static Duration parse(String flag, String value) {
+    @Override
+    public Duration convert(String value) {
         Matcher m = FORM.matcher(value == null ? "" : value.strip());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException(flag + " takes a wait such as 90s, 60m or 2h, got '" + value + "'");
+            throw new CommandLine.TypeConversionException("a wait such as 90s, 60m or 2h is needed, got '" + value + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -33,20 +33,38 @@ public final class GatewayClient {
 
     /** Uploads with check options (target, model, splits, ...) passed as query parameters, as the API takes them. */
     public JsonNode uploadDataset(Path file, String name, String idempotencyKey, java.util.Map<String, String> checks) {
+        return uploadDataset(file, name, idempotencyKey, checks, sent -> { });
+    }
+
+    /**
+     * Uploads with check options, telling {@code progress} the bytes of the file read into the request so far (a progress
+     * bar); the file is streamed with its length.
+     */
+    public JsonNode uploadDataset(Path file, String name, String idempotencyKey, java.util.Map<String, String> checks,
+                                  java.util.function.LongConsumer progress) {
+        long size;
         try {
-            StringBuilder query = new StringBuilder("name=").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
-            checks.forEach((k, v) -> query.append('&').append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
-            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("v1/datasets?" + query))
-                    .header("Content-Type", "application/x-ndjson")
-                    .timeout(Duration.ofMinutes(30))
-                    .POST(HttpRequest.BodyPublishers.ofFile(file));
-            if (idempotencyKey != null) {
-                b.header("Idempotency-Key", idempotencyKey);
-            }
-            return send(b.build());
-        } catch (java.io.FileNotFoundException e) {
+            size = java.nio.file.Files.size(file);
+        } catch (IOException e) {
             throw new ApiError(0, null, "no such file: " + file);
         }
+        StringBuilder query = new StringBuilder("name=").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+        checks.forEach((k, v) -> query.append('&').append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                return new dev.refinery.cli.output.CountingInputStream(java.nio.file.Files.newInputStream(file), progress);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), size);
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("v1/datasets?" + query))
+                .header("Content-Type", "application/x-ndjson")
+                .timeout(Duration.ofMinutes(30))
+                .POST(body);
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(b.build());
     }
 
     public JsonNode delete(String path) {
@@ -76,7 +94,7 @@ public final class GatewayClient {
                 return in.transferTo(out);
             }
         } catch (IOException e) {
-            throw new ApiError(0, null, "cannot reach the gateway at " + base + ": " + e.getMessage());
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(0, null, "interrupted");
@@ -127,11 +145,25 @@ public final class GatewayClient {
             }
             return body;
         } catch (IOException e) {
-            throw new ApiError(0, null, "cannot reach the gateway at " + base + ": " + e.getMessage());
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(0, null, "interrupted");
         }
+    }
+
+    /** The gateway's address, as requests are resolved against it. */
+    public String baseUrl() {
+        return base.toString();
+    }
+
+    private ApiError unreachable(IOException e) {
+        String why = e instanceof java.net.ConnectException ? "connection refused"
+                : e instanceof java.net.http.HttpConnectTimeoutException ? "connection timed out"
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        ApiError error = new ApiError(0, null, "cannot reach the gateway at " + base + ": " + why);
+        error.unreachable = true;
+        return error;
     }
 
     private static JsonNode parse(String s) {
@@ -146,6 +178,7 @@ public final class GatewayClient {
     public static final class ApiError extends RuntimeException {
         private final int status;
         private final JsonNode problem;
+        private boolean unreachable;
 
         ApiError(int status, JsonNode problem, String message) {
             super(message);
@@ -155,6 +188,11 @@ public final class GatewayClient {
 
         public int status() {
             return status;
+        }
+
+        /** True when no answer came: the gateway is not running at that address, or the network failed. */
+        public boolean unreachable() {
+            return unreachable;
         }
 
         /** The problem+json body, or null. */

@@ -1,54 +1,33 @@
 package dev.refinery.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+
+import static dev.refinery.cli.GatewayCalls.get;
 
 /** A project's graders: named, versioned checks that evaluations score as metrics and policies use as guards. */
+@Command(name = "graders", description = "Graders: named, versioned checks; use one as the metric \"grader:NAME\".")
 final class GraderCommands {
 
-    static final String USAGE = """
-            graders create NAME --kind regex|contains|json_path|json_schema|pairwise_judge --config JSON
-                                                a new grader, or its next version; use it as "grader:NAME"
-            graders list | get NAME
-            """;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("list", "v1/graders", "The project's graders."),
+            get("get", "v1/graders/{NAME}", "A grader, its newest version."));
 
-    private GraderCommands() {
+    private final Cli cli;
+
+    GraderCommands(Cli cli) {
+        this.cli = cli;
     }
 
-    /** Runs a grader command; false when {@code command} is not one. */
-    static boolean run(String command, String[] a, GatewayClient gateway, PrintStream out) {
-        switch (command) {
-            case "graders create" -> out.println(gateway.postJson("v1/graders", request(a), null).toPrettyString());
-            case "graders list" -> out.println(gateway.get("v1/graders").toPrettyString());
-            case "graders get" -> out.println(gateway.get("v1/graders/" + FlagValues.positional(a, 2, "NAME")).toPrettyString());
-            default -> {
-                return false;
-            }
-        }
-        return true;
+    @Command(name = "create", description = "A new grader, or its next version.")
+    void create(@Parameters(paramLabel = "NAME") String name,
+                @Option(names = "--kind", paramLabel = "K", description = "regex, contains, json_path, json_schema or pairwise_judge") String kind,
+                @Option(names = "--config", paramLabel = "JSON") String config) {
+        cli.print(cli.gateway().postJson("v1/graders", Bodies.of("name", name, "kind", kind, "config", Bodies.json("--config", config)), null));
     }
 
-    private static Map<String, Object> request(String[] a) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", FlagValues.positional(a, 2, "NAME"));
-        for (FlagValues f : FlagValues.from(a, 3)) {
-            switch (f.flag()) {
-                case "--kind" -> body.put("kind", f.value());
-                case "--config" -> {
-                    try {
-                        body.put("config", JSON.readTree(f.value()));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalArgumentException("--config is not JSON: " + e.getOriginalMessage());
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --kind, --config)");
-            }
-        }
-        return body;
-    }
 }

@@ -1,129 +1,126 @@
 package dev.refinery.cli;
 
-import java.io.PrintStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.refinery.cli.GatewayCalls.get;
+
 /** The model registry: versions, aliases such as champion, promotion and rollback (with the reason recorded), the policy. */
+@Command(name = "models", description = "The model registry: versions, aliases (champion), promote, roll back, evaluate, migrate, policy.")
 final class ModelCommands {
 
-    static final String USAGE = """
-            models list | get VERSION_ID | aliases | alias NAME
-            models promote VERSION_ID [--alias champion] --reason TEXT
-            models rollback [--alias champion] --reason TEXT
-                                                the alias goes back to the version that held it before
-            models register --endpoint SERVER --model NAME --base-model NAME
-                                                a model an OpenAI-compatible server of this deployment (vLLM, TGI) answers
-                                                under NAME, whose base model it answers as --base-model, becomes a version
-            models evaluate VERSION [--baseline VERSION] [--dataset DATASET_ID | --test-set DATASET_ID] [--metric M] [--max-items N]
-                           [--max-tokens N] [--stop S] [--metrics a,b,grader:NAME]
-                                                VERSION: an id (mv-...) or an alias; by hand: it never promotes. --dataset:
-                                                that dataset's test split (default: the candidate's); --test-set: every record
-                                                of a dataset uploaded as a test set
-            models migrate MODEL --to BACKEND [--base-model NAME] [--wait 60m]
-                                                MODEL: an id (mv-...) or an alias. Runs its job's exact spec again on
-                                                BACKEND (and base model NAME; left out: the same one), waits for it,
-                                                then evaluates the new version against MODEL on MODEL's test split and
-                                                prints both scores, the interval and the outcome. --wait bounds the whole
-                                                run; exit code 2 when the job or evaluation fails, is cancelled or runs over
-            models policy [--metric M] [--margin X] [--loss-margin X] [--alias NAME] [--auto-promote true|false]
-                                                shows the policy; with options, changes it (admin)
-            """;
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("list", "v1/registry/models", "The registered model versions."),
+            get("get", "v1/registry/models/{VERSION_ID}", "A model version."),
+            get("aliases", "v1/registry/aliases", "The aliases and the version each names (which one is the champion)."),
+            get("alias", "v1/registry/aliases/{NAME}", "One alias, with its history."));
 
-    /** How long a migration waits for its job and evaluation unless told otherwise: a provider job of a small set fits. */
-    private static final Duration DEFAULT_MIGRATION_WAIT = Duration.ofMinutes(60);
     /** Often enough to show a job's progress, rarely enough that an hour of it costs the gateway little. */
     private static final Duration MIGRATION_POLL = Duration.ofSeconds(5);
 
-    private ModelCommands() {
+    private final Cli cli;
+
+    ModelCommands(Cli cli) {
+        this.cli = cli;
     }
 
-    /** Runs a registry command; false when {@code command} is not one. */
-    static boolean run(String command, String[] a, GatewayClient gateway, PrintStream out) {
-        switch (command) {
-            case "models list" -> out.println(gateway.get("v1/registry/models").toPrettyString());
-            case "models get" -> out.println(gateway.get("v1/registry/models/" + FlagValues.positional(a, 2, "VERSION_ID")).toPrettyString());
-            case "models aliases" -> out.println(gateway.get("v1/registry/aliases").toPrettyString());
-            case "models alias" -> out.println(gateway.get("v1/registry/aliases/" + FlagValues.positional(a, 2, "NAME")).toPrettyString());
-            case "models promote" -> {
-                Map<String, String> flags = flags(a, 3, "--alias", "--reason");
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("version", FlagValues.positional(a, 2, "VERSION_ID"));
-                body.put("reason", flags.get("--reason"));
-                out.println(gateway.putJson("v1/registry/aliases/" + flags.getOrDefault("--alias", "champion"), body).toPrettyString());
-            }
-            case "models rollback" -> {
-                Map<String, String> flags = flags(a, 2, "--alias", "--reason");
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("reason", flags.get("--reason"));
-                out.println(gateway.postJson("v1/registry/aliases/" + flags.getOrDefault("--alias", "champion") + "/rollback", body, null)
-                        .toPrettyString());
-            }
-            case "models register" -> {
-                Map<String, String> flags = flags(a, 2, "--endpoint", "--model", "--base-model");
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("endpoint", flags.get("--endpoint"));
-                body.put("model", flags.get("--model"));
-                body.put("baseModel", flags.get("--base-model"));
-                out.println(gateway.postJson("v1/registry/models", body, null).toPrettyString());
-            }
-            case "models evaluate" -> {
-                Map<String, String> flags = flags(a, 3, "--baseline", "--dataset", "--test-set", "--metric", "--max-items", "--metrics",
-                        "--max-tokens", "--stop");
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("candidate", FlagValues.positional(a, 2, "VERSION"));
-                body.put("baseline", flags.get("--baseline"));
-                body.put("datasetId", flags.get("--dataset"));
-                body.put("testSet", flags.get("--test-set"));
-                body.put("metric", flags.get("--metric"));
-                body.put("maxItems", flags.containsKey("--max-items") ? Integer.parseInt(flags.get("--max-items")) : null);
-                body.put("maxTokens", flags.containsKey("--max-tokens") ? Integer.parseInt(flags.get("--max-tokens")) : null);
-                body.put("stop", flags.containsKey("--stop") ? List.of(flags.get("--stop").translateEscapes()) : null);
-                body.put("metrics", flags.containsKey("--metrics") ? java.util.Arrays.stream(flags.get("--metrics").split(","))
-                        .map(String::strip).toList() : null);
-                out.println(gateway.postJson("v1/evals", body, null).toPrettyString());
-            }
-            case "models migrate" -> {
-                String model = FlagValues.positional(a, 2, "MODEL");
-                Map<String, String> flags = flags(a, 3, "--to", "--base-model", "--wait");
-                if (flags.get("--to") == null) {
-                    throw new IllegalArgumentException("missing --to BACKEND (local, together, fireworks, openai or kubernetes)");
-                }
-                Duration wait = flags.containsKey("--wait") ? DurationFlag.parse("--wait", flags.get("--wait")) : DEFAULT_MIGRATION_WAIT;
-                new ModelMigration(gateway, out, MIGRATION_POLL).run(new ModelMigration.Request(model, flags.get("--to"), flags.get("--base-model"), wait));
-            }
-            case "models policy" -> {
-                Map<String, String> flags = flags(a, 2, "--metric", "--margin", "--loss-margin", "--alias", "--auto-promote");
-                if (flags.isEmpty()) {
-                    out.println(gateway.get("v1/registry/policy").toPrettyString());
-                } else {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("metric", flags.get("--metric"));
-                    body.put("margin", flags.containsKey("--margin") ? Double.parseDouble(flags.get("--margin")) : null);
-                    body.put("lossMargin", flags.containsKey("--loss-margin") ? Double.parseDouble(flags.get("--loss-margin")) : null);
-                    body.put("alias", flags.get("--alias"));
-                    body.put("autoPromote", flags.containsKey("--auto-promote") ? Boolean.parseBoolean(flags.get("--auto-promote")) : null);
-                    out.println(gateway.putJson("v1/registry/policy", body).toPrettyString());
-                }
-            }
-            default -> {
-                return false;
-            }
-        }
-        return true;
+    @Command(name = "promote", description = "Point an alias at a version, with the reason recorded.")
+    void promote(@Parameters(paramLabel = "VERSION_ID") String version,
+                 @Option(names = "--alias", paramLabel = "NAME", defaultValue = "champion", description = "default: ${DEFAULT-VALUE}") String alias,
+                 @Option(names = "--reason", paramLabel = "TEXT") String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", version);
+        body.put("reason", reason);
+        cli.print(cli.gateway().putJson("v1/registry/aliases/" + alias, body));
     }
 
-    /** The options from {@code from} on, each one of {@code known}. */
-    private static Map<String, String> flags(String[] a, int from, String... known) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (FlagValues f : FlagValues.from(a, from)) {
-            if (!java.util.List.of(known).contains(f.flag())) {
-                throw new IllegalArgumentException("unknown option " + f.flag() + " (known: " + String.join(", ", known) + ")");
-            }
-            out.put(f.flag(), f.value());
+    @Command(name = "rollback", description = "The alias goes back to the version that held it before.")
+    void rollback(@Option(names = "--alias", paramLabel = "NAME", defaultValue = "champion", description = "default: ${DEFAULT-VALUE}") String alias,
+                  @Option(names = "--reason", paramLabel = "TEXT") String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reason", reason);
+        cli.print(cli.gateway().postJson("v1/registry/aliases/" + alias + "/rollback", body, null));
+    }
+
+    @Command(name = "register", description = "A model an OpenAI-compatible server of this deployment (vLLM, TGI) answers under "
+            + "--model, whose base model it answers as --base-model, becomes a version.")
+    void register(@Option(names = "--endpoint", paramLabel = "SERVER") String endpoint,
+                  @Option(names = "--model", paramLabel = "NAME") String model,
+                  @Option(names = "--base-model", paramLabel = "NAME") String baseModel) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("endpoint", endpoint);
+        body.put("model", model);
+        body.put("baseModel", baseModel);
+        cli.print(cli.gateway().postJson("v1/registry/models", body, null));
+    }
+
+    @Command(name = "evaluate", description = {"Evaluate a version (an id mv-... or an alias) by hand: it never promotes.",
+            "--dataset: that dataset's test split (default: the candidate's); --test-set: every record of a dataset uploaded as a test set."})
+    void evaluate(@Parameters(paramLabel = "VERSION") String candidate,
+                  @Option(names = "--baseline", paramLabel = "VERSION") String baseline,
+                  @Option(names = "--dataset", paramLabel = "DATASET_ID") String dataset,
+                  @Option(names = "--test-set", paramLabel = "DATASET_ID") String testSet,
+                  @Option(names = "--metric", paramLabel = "M") String metric,
+                  @Option(names = "--max-items", paramLabel = "N") Integer maxItems,
+                  @Option(names = "--max-tokens", paramLabel = "N") Integer maxTokens,
+                  @Option(names = "--stop", paramLabel = "S", description = "a stop sequence (escapes such as \\n understood)") String stop,
+                  @Option(names = "--metrics", paramLabel = "a,b,grader:NAME", split = ",") List<String> metrics) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("candidate", candidate);
+        body.put("baseline", baseline);
+        body.put("datasetId", dataset);
+        body.put("testSet", testSet);
+        body.put("metric", metric);
+        body.put("maxItems", maxItems);
+        body.put("maxTokens", maxTokens);
+        body.put("stop", stop == null ? null : List.of(stop.translateEscapes()));
+        body.put("metrics", metrics == null ? null : metrics.stream().map(String::strip).toList());
+        cli.print(cli.gateway().postJson("v1/evals", body, null));
+    }
+
+    @Command(name = "migrate", description = {"Run MODEL's job (MODEL: an id mv-... or an alias) with its exact spec again on another "
+            + "backend (and base model; left out: the same one), wait for it, then evaluate the new version against MODEL on MODEL's "
+            + "test split and print both scores, the interval and the outcome (with --json: the evaluation, the steps on stderr).",
+            "--wait bounds the whole run; exit code 2 when the job or evaluation fails, is cancelled or runs over."})
+    void migrate(@Parameters(paramLabel = "MODEL") String model,
+                 @Option(names = "--to", paramLabel = "BACKEND", description = "local, together, fireworks, openai or kubernetes") String to,
+                 @Option(names = "--base-model", paramLabel = "NAME") String baseModel,
+                 @Option(names = "--wait", paramLabel = "WAIT", defaultValue = "60m", converter = DurationFlag.class,
+                         description = "e.g. 90s, 60m, 2h (default: ${DEFAULT-VALUE}: a provider job of a small set fits)") Duration wait) {
+        if (to == null) {
+            throw new IllegalArgumentException("missing --to BACKEND (local, together, fireworks, openai or kubernetes)");
         }
-        return out;
+        JsonNode evaluation = new ModelMigration(cli.gateway(), cli.notes(), MIGRATION_POLL)
+                .run(new ModelMigration.Request(model, to, baseModel, wait));
+        if (cli.json()) {
+            cli.printJson(evaluation);
+        }
+    }
+
+    @Command(name = "policy", description = "The promotion policy; with options, changes it (admin).")
+    void policy(@Option(names = "--metric", paramLabel = "M") String metric,
+                @Option(names = "--margin", paramLabel = "X") Double margin,
+                @Option(names = "--loss-margin", paramLabel = "X") Double lossMargin,
+                @Option(names = "--alias", paramLabel = "NAME") String alias,
+                @Option(names = "--auto-promote", paramLabel = "true|false", arity = "1") Boolean autoPromote) {
+        if (metric == null && margin == null && lossMargin == null && alias == null && autoPromote == null) {
+            cli.print(cli.gateway().get("v1/registry/policy"));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("metric", metric);
+        body.put("margin", margin);
+        body.put("lossMargin", lossMargin);
+        body.put("alias", alias);
+        body.put("autoPromote", autoPromote);
+        cli.print(cli.gateway().putJson("v1/registry/policy", body));
     }
 }

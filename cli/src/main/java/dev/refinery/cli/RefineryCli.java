@@ -1,21 +1,29 @@
 package dev.refinery.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code refinery}: the command-line client of the gateway API. The gateway's address comes from
- * {@code --gateway URL} or {@code REFINERY_GATEWAY} (default http://127.0.0.1:8080); the API key from
+ * {@code refinery}: the command-line client of the gateway API, on picocli: {@code refinery NOUN VERB [options]}, with
+ * generated help on every command, {@code --json} on every command, human output by default, one-line errors with
+ * documented exit codes ({@link ExitCodes}), and shell completion ({@code refinery completion}). The gateway's address
+ * comes from {@code --gateway URL} or {@code REFINERY_GATEWAY} (default http://127.0.0.1:8080); the API key from
  * {@code REFINERY_API_KEY} or the file {@link ApiKeySource} names.
  */
 public final class RefineryCli {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RefineryCli() {
     }
@@ -24,118 +32,134 @@ public final class RefineryCli {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** Runs one command line; returns its exit code. Nothing is thrown: every failure is one line on {@code err}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String gatewayUrl = System.getenv().getOrDefault("REFINERY_GATEWAY", "http://127.0.0.1:8080");
-        int i = 0;
-        if (args.length > 1 && args[0].equals("--gateway")) {
-            gatewayUrl = args[1];
-            i = 2;
-        }
-        if (args.length - i < 1) {
-            usage(err);
-            return 64;
-        }
-        String[] a = java.util.Arrays.copyOfRange(args, i, args.length);
-        if (a.length >= 2 && a[0].equals("datasets") && a[1].equals("check")) {
-            return DatasetCheckCommand.run(java.util.Arrays.copyOfRange(a, 2, a.length), out, err); // offline: no gateway needed
-        }
-        if (a[0].equals("login")) {
-            try {
-                return AccessCommands.login(a, gatewayUrl, System.in, out);
-            } catch (GatewayClient.ApiError | IllegalArgumentException | java.io.IOException e) {
-                err.println("error: " + e.getMessage());
-                return 2;
-            }
-        }
-        GatewayClient gateway;
+        return run(args, out, err, System.in, System.getenv(), err == System.err && stderrIsTerminal());
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean interactive) {
+        Cli cli = new Cli(out, err, in, env, interactive);
+        CommandLine commandLine = commandLine(cli);
+        commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        commandLine.setExecutionStrategy(parsed -> {
+            cli.configure(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        commandLine.setParameterExceptionHandler((e, a) -> fail(err, ExitCodes.USAGE, usageMessage(e)));
+        commandLine.setExecutionExceptionHandler((e, c, parsed) -> failure(cli, e));
         try {
-            gateway = new GatewayClient(gatewayUrl, ApiKeySource.find(System.getenv()).orElse(null));
-        } catch (IllegalStateException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        }
-        try {
-            // "demo" takes an optional file; every other command is a resource and a verb.
-            String command = a[0].equals("demo") || a.length < 2 ? a[0] : a[0] + " " + a[1];
-            switch (command) {
-                case "demo" -> new DemoPipeline(gateway, out, Duration.ofMinutes(10))
-                        .run(Path.of(a.length > 1 ? a[1] : "examples/named-stories/all.jsonl"), "stories260K", DemoPipeline.demoHyperparameters());
-                case "datasets upload" -> {
-                    UploadArgs upload = UploadArgs.parse(a);
-                    print(out, gateway.uploadDataset(upload.file(), upload.name(), null, upload.checks()));
-                }
-                case "datasets clean-version" -> print(out, gateway.postJson("v1/datasets/" + FlagValues.positional(a, 2, "ID") + "/clean-version", Map.of(), null));
-                case "estimates create" -> print(out, gateway.postJson("v1/estimates", EstimateArgs.parse(a), null));
-                case "datasets get" -> print(out, gateway.get("v1/datasets/" + FlagValues.positional(a, 2, "ID")));
-                case "datasets problems" -> print(out, gateway.get("v1/datasets/" + FlagValues.positional(a, 2, "ID") + "/problems"));
-                case "fine-tunes create" -> {
-                    FineTuneArgs create = FineTuneArgs.parse(a);
-                    print(out, gateway.postJson("v1/fine-tunes", create.body(), create.idempotencyKey()));
-                }
-                case "fine-tunes get" -> print(out, gateway.get("v1/fine-tunes/" + FlagValues.positional(a, 2, "JOB_ID")));
-                case "fine-tunes list" -> print(out, gateway.get("v1/fine-tunes"));
-                case "fine-tunes events", "fine-tunes metrics", "fine-tunes checkpoints" ->
-                        print(out, gateway.get("v1/fine-tunes/" + FlagValues.positional(a, 2, "JOB_ID") + "/" + a[1]));
-                case "fine-tunes cancel", "fine-tunes rerun", "fine-tunes download", "fine-tunes pause", "fine-tunes resume" ->
-                        print(out, gateway.postJson("v1/fine-tunes/" + FlagValues.positional(a, 2, "JOB_ID") + "/" + a[1], Map.of(), null));
-                case "evals list" -> print(out, gateway.get("v1/evals?jobId=" + FlagValues.positional(a, 2, "JOB_ID")));
-                case "evals get" -> print(out, gateway.get("v1/evals/" + FlagValues.positional(a, 2, "EVAL_ID")));
-                default -> {
-                    if (!AccessCommands.run(command, a, gateway, out) && !WebhookCommands.run(command, a, gateway, out)
-                            && !ModelCommands.run(command, a, gateway, out) && !GraderCommands.run(command, a, gateway, out)
-                            && !CaptureCommands.run(command, a, gateway, out) && !ContinuousCommands.run(command, a, gateway, out)) {
-                        usage(err);
-                        return 64;
-                    }
-                }
-            }
-            return 0;
-        } catch (GatewayClient.ApiError e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            return commandLine.execute(args);
+        } catch (RuntimeException e) { // never a stack trace, even from the handlers
+            return failure(cli, e);
+        } catch (Error e) { // e.g. a native library that does not load (Parquet's DuckDB): still one line
+            return fail(err, ExitCodes.SOFTWARE, "internal error: " + e);
         }
     }
 
-    private static void print(PrintStream out, JsonNode node) {
-        try {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            out.println(node);
-        }
+    /** The whole command tree, each command with -h/--help, --json and --gateway. */
+    static CommandLine commandLine(Cli cli) {
+        CommandLine root = GatewayCalls.addTo(new CommandLine(new RootCommand(cli)), cli, RootCommand.CALLS);
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new DatasetCommands(cli)), cli, DatasetCommands.CALLS)
+                .addSubcommand(new DatasetCheckCommand(cli)));
+        root.addSubcommand(new EstimateCommands(cli));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new FineTuneCommands(cli)), cli, FineTuneCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new EvalCommands(cli)), cli, EvalCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ModelCommands(cli)), cli, ModelCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new AccessCommands.Keys(cli)), cli, AccessCommands.Keys.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new AccessCommands.Projects(cli)), cli, AccessCommands.Projects.CALLS));
+        root.addSubcommand(new AccessCommands.Audit(cli));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new WebhookCommands(cli)), cli, WebhookCommands.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new GraderCommands(cli)), cli, GraderCommands.CALLS));
+        root.addSubcommand(new CaptureCommands(cli));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ContinuousCommands.Collections(cli)), cli, ContinuousCommands.Collections.CALLS));
+        root.addSubcommand(GatewayCalls.addTo(new CommandLine(new ContinuousCommands.Pipelines(cli)), cli, ContinuousCommands.Pipelines.CALLS));
+        root.setCaseInsensitiveEnumValuesAllowed(true);
+        root.setExpandAtFiles(false); // "@alice" in a correction or a description is text, not a file to read
+        root.setUsageHelpWidth(110);
+        root.getCommandSpec().usageMessage().footer(ExitCodes.FOOTER);
+        addCommonOptions(root);
+        return root;
     }
 
-    private static void usage(PrintStream err) {
-        err.print("""
-                usage: refinery [--gateway URL] COMMAND
-                  demo [FILE]                         the example pipeline: upload, validation, fine-tune, evaluation
-                  datasets upload FILE [NAME] [--target T] [--model ID] [--splits 90/10] [--dedup D] [--over-context P]
-                                  [--epochs N] [--evals N] [--test-set DATASET_ID]
-                                                      upload a JSONL dataset, checked with these options
-                """);
-        err.print(DatasetCheckCommand.USAGE.indent(2));
-        err.print("""
-                  datasets get ID                     a dataset with its validation report
-                  datasets problems ID                the validation problems, with line numbers
-                  datasets clean-version ID           a new version holding only the valid records of ID
-                  estimates create --backend B --model ID (--dataset ID | --training-tokens N [--examples N])
-                                   [--training-type lora|full] [--method sft|dpo] [--epochs N] [--evals N]
-                                                      the cost of a run: low / expected / high
-                """);
-        err.print(FineTuneArgs.USAGE.indent(2));
-        err.print("""
-                  fine-tunes get JOB_ID | list | events JOB_ID | metrics JOB_ID | checkpoints JOB_ID
-                  fine-tunes cancel JOB_ID | rerun JOB_ID | download JOB_ID | pause JOB_ID | resume JOB_ID
-                  evals list JOB_ID | get EVAL_ID
-                """);
-        err.print(AccessCommands.USAGE.indent(2));
-        err.print(WebhookCommands.USAGE.indent(2));
-        err.print(ModelCommands.USAGE.indent(2));
-        err.print(GraderCommands.USAGE.indent(2));
-        err.print(CaptureCommands.USAGE.indent(2));
-        err.print(ContinuousCommands.USAGE.indent(2));
-        err.print("  the API key: REFINERY_API_KEY, else the file REFINERY_API_KEY_FILE, else ~/.config/refinery/api-key\n");
+    private static void addCommonOptions(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help and exit").build());
+        spec.addOption(OptionSpec.builder("--json").arity("0").type(boolean.class)
+                .description("print the answer as JSON (for scripts) instead of the human form").build());
+        spec.addOption(OptionSpec.builder("--gateway").paramLabel("URL").type(String.class)
+                .description("the gateway (default: REFINERY_GATEWAY, else " + Cli.DEFAULT_GATEWAY + ")").build());
+        if (spec.parent() != null && spec.usageMessage().footer().length == 0) {
+            spec.usageMessage().footer("", "Exit codes, configuration and completion: refinery --help, docs/cli.md");
+        }
+        command.getSubcommands().values().forEach(RefineryCli::addCommonOptions);
+    }
+
+    private static String usageMessage(ParameterException e) {
+        CommandSpec spec = e.getCommandLine().getCommandSpec();
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            List<String> suggestions = unmatched.getSuggestions();
+            String what = first.startsWith("-") ? "unknown option " : spec.subcommands().isEmpty() ? "unexpected argument " : "unknown command ";
+            message = what + first + (suggestions.isEmpty() ? "" : "; did you mean " + suggestions.get(0) + "?");
+        }
+        return message + " (" + spec.qualifiedName() + " --help)";
+    }
+
+    /** One line and the exit code for whatever a command threw. */
+    private static int failure(Cli cli, Exception e) {
+        if (e instanceof CliFailure f) {
+            return fail(cli.err, f.exitCode(), f.getMessage());
+        }
+        if (e instanceof ParameterException p) {
+            return fail(cli.err, ExitCodes.USAGE, usageMessage(p));
+        }
+        if (e instanceof GatewayClient.ApiError api) {
+            return apiFailure(cli, api);
+        }
+        if (e instanceof IllegalArgumentException) {
+            return fail(cli.err, ExitCodes.USAGE, e.getMessage());
+        }
+        if (e instanceof UncheckedIOException io) {
+            return fail(cli.err, ExitCodes.NO_INPUT, io.getMessage());
+        }
+        if (e instanceof IllegalStateException) {
+            return fail(cli.err, ExitCodes.API_ERROR, e.getMessage());
+        }
+        return fail(cli.err, ExitCodes.SOFTWARE, "internal error: " + e);
+    }
+
+    private static int apiFailure(Cli cli, GatewayClient.ApiError e) {
+        if (e.unreachable()) {
+            return fail(cli.err, ExitCodes.UNREACHABLE, e.getMessage() + "; is it running? Start it with ./refinery up, "
+                    + "or point --gateway / REFINERY_GATEWAY at it");
+        }
+        String code = e.problem() == null ? "" : e.problem().path("code").asText("");
+        if (e.status() == 401 || (e.status() == 403 && code.startsWith("AUTH_"))) {
+            String how = "set REFINERY_API_KEY, or REFINERY_API_KEY_FILE, or store a key in ~/.config/refinery/api-key with "
+                    + "refinery login < KEYFILE";
+            return fail(cli.err, ExitCodes.KEY, e.status() == 401 && !cli.keyConfigured()
+                    ? "no API key configured (" + e.getMessage() + "); " + how
+                    : "the gateway refused the API key: " + e.getMessage() + "; " + (e.status() == 403
+                    ? "use a key with the scope this needs" : how));
+        }
+        return fail(cli.err, ExitCodes.API_ERROR, e.getMessage());
+    }
+
+    private static int fail(PrintStream err, int code, String message) {
+        err.println("error: " + String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").strip());
+        err.flush();
+        return code;
+    }
+
+    /** Whether standard error is a terminal (Linux: /proc; elsewhere: whether the JVM has a console). */
+    private static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+            return System.console() != null;
+        }
     }
 }

@@ -1,55 +1,49 @@
 package dev.refinery.cli;
 
-import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+
+import static dev.refinery.cli.GatewayCalls.get;
+import static dev.refinery.cli.GatewayCalls.post;
 
 /** A project's webhooks: the gateway signs every delivery (Standard Webhooks) with the secret shown when it is made. */
+@Command(name = "webhooks", description = "Webhooks: signed deliveries of the project's events.")
 final class WebhookCommands {
 
-    static final String USAGE = """
-            webhooks create URL [--events job-completed,eval-finished] [--description TEXT]
-                                                the signing secret is printed once
-            webhooks list | get ID | delete ID | rotate ID | deliveries ID | redeliver ID DELIVERY_ID
-            """;
+    /** The verbs that are one request ({@link GatewayCalls}). */
+    static final List<GatewayCalls.Call> CALLS = List.of(
+            get("list", "v1/webhooks", "The project's webhooks."),
+            get("get", "v1/webhooks/{ID}", "A webhook."),
+            post("rotate", "v1/webhooks/{ID}/rotate", "A new signing secret, printed once."),
+            get("deliveries", "v1/webhooks/{ID}/deliveries", "A webhook's deliveries, with their attempts."),
+            post("redeliver", "v1/webhooks/{ID}/deliveries/{DELIVERY_ID}/redeliver", "Send a delivery again."));
 
-    private WebhookCommands() {
+    private final Cli cli;
+
+    WebhookCommands(Cli cli) {
+        this.cli = cli;
     }
 
-    /** Runs a webhook command; false when {@code command} is not one. */
-    static boolean run(String command, String[] a, GatewayClient gateway, PrintStream out) {
-        switch (command) {
-            case "webhooks create" -> out.println(gateway.postJson("v1/webhooks", request(a), null).toPrettyString());
-            case "webhooks list" -> out.println(gateway.get("v1/webhooks").toPrettyString());
-            case "webhooks get" -> out.println(gateway.get("v1/webhooks/" + FlagValues.positional(a, 2, "ID")).toPrettyString());
-            case "webhooks delete" -> {
-                gateway.delete("v1/webhooks/" + FlagValues.positional(a, 2, "ID"));
-                out.println("deleted " + a[2]);
-            }
-            case "webhooks rotate" -> out.println(gateway.postJson("v1/webhooks/" + FlagValues.positional(a, 2, "ID") + "/rotate", Map.of(), null)
-                    .toPrettyString());
-            case "webhooks deliveries" -> out.println(gateway.get("v1/webhooks/" + FlagValues.positional(a, 2, "ID") + "/deliveries").toPrettyString());
-            case "webhooks redeliver" -> out.println(gateway.postJson("v1/webhooks/" + FlagValues.positional(a, 2, "ID") + "/deliveries/"
-                    + FlagValues.positional(a, 3, "DELIVERY_ID") + "/redeliver", Map.of(), null).toPrettyString());
-            default -> {
-                return false;
-            }
-        }
-        return true;
+    @Command(name = "create", description = "A new webhook; the signing secret is printed once.")
+    void create(@Parameters(paramLabel = "URL") String url,
+                @Option(names = "--events", paramLabel = "E[,E...]", split = ",", description = "e.g. job-completed,eval-finished") List<String> events,
+                @Option(names = "--description", paramLabel = "TEXT") String description) {
+        cli.print(cli.gateway().postJson("v1/webhooks", Bodies.of("url", url, "events", events == null ? null
+                : events.stream().map(String::strip).toList(), "description", description), null));
     }
 
-    private static Map<String, Object> request(String[] a) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("url", FlagValues.positional(a, 2, "URL"));
-        for (FlagValues f : FlagValues.from(a, 3)) {
-            switch (f.flag()) {
-                case "--events" -> body.put("events", Arrays.stream(f.value().split(",")).map(String::strip).toList());
-                case "--description" -> body.put("description", f.value());
-                default -> throw new IllegalArgumentException("unknown option " + f.flag() + " (known: --events, --description)");
-            }
+    @Command(name = "delete", description = "Delete a webhook.")
+    void delete(@Parameters(paramLabel = "ID") String id) {
+        JsonNode answer = cli.gateway().delete("v1/webhooks/" + id);
+        if (cli.json()) {
+            cli.printJson(answer.isNull() || answer.isMissingNode() ? cli.jsonObject("deleted", id) : answer);
+        } else {
+            cli.out.println("deleted " + id);
         }
-        return body;
     }
 
 }

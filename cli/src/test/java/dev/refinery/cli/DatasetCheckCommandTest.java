@@ -60,14 +60,14 @@ class DatasetCheckCommandTest {
     @Test
     void badOptionsAndMissingFilesAreUsageErrors(@TempDir Path dir) {
         Run target = run("datasets", "check", dir.resolve("x.jsonl").toString(), "--target", "cohere");
-        assertEquals(2, target.status());
+        assertEquals(64, target.status());
         assertTrue(target.err().contains("--target must be one of"), target.err());
         Run model = run("datasets", "check", dir.resolve("x.jsonl").toString(), "--target", "together", "--model", "llama-9");
-        assertEquals(2, model.status());
+        assertEquals(64, model.status());
         assertTrue(model.err().contains("has no model 'llama-9'"), model.err());
         Run missing = run("datasets", "check", dir.resolve("nope.jsonl").toString());
-        assertEquals(2, missing.status());
-        assertTrue(missing.err().contains("no such file"), missing.err());
+        assertEquals(66, missing.status());
+        assertEquals("error: no such file: " + dir.resolve("nope.jsonl") + "\n", missing.err(), "one line");
     }
 
     @Test
@@ -81,8 +81,8 @@ class DatasetCheckCommandTest {
             }
         }
         Run noFile = run("datasets", "check", "--target", "together");
-        assertEquals(2, noFile.status());
-        assertTrue(noFile.err().contains("needs a FILE first"), noFile.err());
+        assertEquals(64, noFile.status());
+        assertTrue(noFile.err().contains("Missing required parameter: 'FILE'"), noFile.err());
     }
 
     @Test

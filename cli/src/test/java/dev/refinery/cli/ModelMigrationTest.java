@@ -172,14 +172,15 @@ class ModelMigrationTest {
     void theCommandLineIsCheckedBeforeAnythingIsAsked() throws Exception {
         try (FakeGateway gateway = new FakeGateway()) {
             Run noTarget = cli("--gateway", gateway.url(), "models", "migrate", "mv-old");
-            assertEquals(2, noTarget.code());
+            assertEquals(64, noTarget.code());
             assertTrue(noTarget.err().contains("missing --to BACKEND"), noTarget.err());
             Run badWait = cli("--gateway", gateway.url(), "models", "migrate", "mv-old", "--to", "together", "--wait", "an hour");
-            assertEquals(2, badWait.code());
-            assertTrue(badWait.err().contains("--wait takes a wait such as 90s, 60m or 2h, got 'an hour'"), badWait.err());
+            assertEquals(64, badWait.code());
+            assertTrue(badWait.err().contains("'--wait'"), badWait.err());
+            assertTrue(badWait.err().contains("a wait such as 90s, 60m or 2h is needed, got 'an hour'"), badWait.err());
             Run noModel = cli("--gateway", gateway.url(), "models", "migrate", "--to", "together");
-            assertEquals(2, noModel.code());
-            assertTrue(noModel.err().contains("missing MODEL"), noModel.err());
+            assertEquals(64, noModel.code());
+            assertTrue(noModel.err().contains("Missing required parameter: 'MODEL'"), noModel.err());
             assertEquals(List.of(), gateway.seen());
         }
     }

@@ -24,24 +24,33 @@ class RefineryCliTest {
     }
 
     @Test
-    void anUnknownCommandPrintsUsage() {
+    void anUnknownCommandIsOneLineWithTheNearestCommand() {
         Run r = run("frobnicate");
         assertEquals(64, r.code());
-        assertTrue(r.err().contains("usage: refinery"), r.err());
+        assertTrue(r.err().startsWith("error: unknown command frobnicate"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        Run near = run("dataset", "list");
+        assertEquals(64, near.code());
+        assertTrue(near.err().contains("did you mean datasets?"), near.err());
+        Run nearVerb = run("fine-tunes", "wach", "ft-1");
+        assertEquals(64, nearVerb.code());
+        assertTrue(nearVerb.err().contains("did you mean watch?"), nearVerb.err());
     }
 
     @Test
     void demoWithAFileIsTheDemoCommandNotAUsageError() {
         Run r = run("--gateway", "http://127.0.0.1:1", "demo", "some.jsonl");
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("no such file: some.jsonl") || r.err().contains("cannot reach the gateway"), r.err());
+        assertEquals(66, r.code(), "a missing FILE, before the gateway is asked anything");
+        assertTrue(r.err().contains("no such file: some.jsonl"), r.err());
     }
 
     @Test
     void anUnreachableGatewayIsAClearError() {
         Run r = run("--gateway", "http://127.0.0.1:1", "fine-tunes", "list");
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("cannot reach the gateway"), r.err());
+        assertEquals(69, r.code());
+        assertTrue(r.err().contains("cannot reach the gateway at http://127.0.0.1:1/: connection refused"), r.err());
+        assertTrue(r.err().contains("./refinery up"), r.err());
+        assertEquals(1, r.err().lines().count(), "one line, no stack trace: " + r.err());
     }
 
     @Test
@@ -80,7 +89,7 @@ class RefineryCliTest {
         server.start();
         try {
             String gateway = "http://127.0.0.1:" + server.getAddress().getPort();
-            Run promote = run("--gateway", gateway, "models", "promote", "mv-1", "--alias", "staging", "--reason", "passed review");
+            Run promote = run("--gateway", gateway, "models", "promote", "mv-1", "--alias", "staging", "--reason", "passed review", "--json");
             assertEquals(0, promote.code(), promote.err());
             assertTrue(promote.out().contains("\"modelVersionId\" : \"mv-1\""), promote.out());
             Run rollback = run("--gateway", gateway, "models", "rollback", "--reason", "too terse");
@@ -89,7 +98,7 @@ class RefineryCliTest {
                     "PUT /v1/registry/aliases/staging {\"version\":\"mv-1\",\"reason\":\"passed review\"}",
                     "POST /v1/registry/aliases/champion/rollback {\"reason\":\"too terse\"}"), seen);
             Run unknown = run("--gateway", gateway, "models", "promote", "mv-1", "--because", "x");
-            assertEquals(2, unknown.code());
+            assertEquals(64, unknown.code());
             assertTrue(unknown.err().contains("unknown option --because"), unknown.err());
         } finally {
             server.stop(0);
@@ -142,8 +151,12 @@ class RefineryCliTest {
             assertEquals(0, run("--gateway", gateway.url(), "capture", "settings").code());
             assertEquals("GET /v1/capture/settings", gateway.seen().get(2));
             Run bad = run("--gateway", gateway.url(), "capture", "settings", "--retention-days", "a week");
-            assertEquals(2, bad.code());
-            assertTrue(bad.err().contains("--retention-days needs a whole number"), bad.err());
+            assertEquals(64, bad.code());
+            assertTrue(bad.err().contains("Invalid value for option '--retention-days': 'a week' is not an int"), bad.err());
+            Run both = run("--gateway", gateway.url(), "capture", "settings", "--enable", "--disable");
+            assertEquals(64, both.code());
+            assertTrue(both.err().contains("mutually exclusive"), both.err());
+            assertEquals(3, gateway.seen().size(), "nothing sent for a bad command line");
         }
     }
 
@@ -157,8 +170,10 @@ class RefineryCliTest {
             assertEquals(0, run("--gateway", gateway.url(), "feedback", "chatcmpl-1", "--rating", "5").code());
             assertEquals("POST /v1/feedback {\"responseId\":\"chatcmpl-1\",\"rating\":5}", gateway.seen().get(1));
             Run none = run("--gateway", gateway.url(), "feedback", "chatcmpl-1");
-            assertEquals(2, none.code());
+            assertEquals(64, none.code());
             assertTrue(none.err().contains("at least one of"), none.err());
+            assertEquals(0, run("--gateway", gateway.url(), "feedback", "chatcmpl-1", "--correction", "@mia wrote it").code());
+            assertTrue(gateway.seen().get(2).endsWith("\"correction\":\"@mia wrote it\"}"), "an @word is text, not a file: " + gateway.seen());
         }
     }
 
@@ -197,7 +212,7 @@ class RefineryCliTest {
             assertTrue(empty.err().contains("nothing to export"), empty.err());
             assertEquals(requests + 1, gateway.seen().size(), "no upload of an empty dataset");
             Run noKind = run("--gateway", gateway.url(), "capture", "export");
-            assertEquals(2, noKind.code());
+            assertEquals(64, noKind.code());
             assertTrue(noKind.err().contains("--kind sft or --kind preference"), noKind.err());
         }
     }
@@ -234,7 +249,7 @@ class RefineryCliTest {
                     gateway.seen().get(gateway.seen().size() - 1), "its settings replaced, no collection needed");
         }
         Run missing = run("--gateway", "http://127.0.0.1:9", "pipelines", "create", "stories");
-        assertEquals(2, missing.code());
+        assertEquals(64, missing.code());
         assertTrue(missing.err().contains("--collection is required"), missing.err());
     }
 
