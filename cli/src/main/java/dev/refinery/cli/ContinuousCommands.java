@@ -109,6 +109,18 @@ final class ContinuousCommands {
         String dpoCollection;
         @Option(names = "--dpo-hyperparameters", paramLabel = "JSON")
         String dpoHyperparameters;
+        @Option(names = "--shadow-share", paramLabel = "X", description = "a shadow phase before each promotion: this share of the "
+                + "champion's live chat requests answered by the challenger too and judged, e.g. 0.1")
+        BigDecimal shadowShare;
+        @Option(names = "--shadow-judge", paramLabel = "MODEL", description = "the shadow phase's judge, as a chat request names it "
+                + "(e.g. together:meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo)")
+        String shadowJudge;
+        @Option(names = "--shadow-pairs", paramLabel = "N", description = "judged pairs that decide (default 50)")
+        Integer shadowPairs;
+        @Option(names = "--shadow-min-win-rate", paramLabel = "X", description = "the challenger's win rate needed (default 0.5)")
+        BigDecimal shadowMinWinRate;
+        @Option(names = "--shadow-within", paramLabel = "DURATION", description = "how long the phase may last (default P1D)")
+        String shadowWithin;
 
         /** A create's or update's body. */
         Map<String, Object> body(String name) {
@@ -124,7 +136,9 @@ final class ContinuousCommands {
                     "template", template, "budget", orNull(Bodies.of("usd", budgetUsd, "period", budgetPeriod)),
                     "trigger", orNull(Bodies.of("on", trigger, "every", every, "margin", margin)),
                     "dpoStage", orNull(Bodies.of("collectionId", dpoCollection,
-                            "hyperparameters", Bodies.json("--dpo-hyperparameters", dpoHyperparameters))));
+                            "hyperparameters", Bodies.json("--dpo-hyperparameters", dpoHyperparameters))),
+                    "shadow", orNull(Bodies.of("share", shadowShare, "pairs", shadowPairs, "minWinRate", shadowMinWinRate,
+                            "within", shadowWithin, "judge", shadowJudge)));
         }
 
         private static Map<String, Object> orNull(Map<String, Object> part) {

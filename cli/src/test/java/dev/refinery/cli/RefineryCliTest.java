@@ -247,6 +247,12 @@ class RefineryCliTest {
             assertEquals(0, update.code(), update.err());
             assertEquals("PUT /v1/pipelines/pl-1 {\"name\":\"stories-v2\",\"template\":{},\"trigger\":{\"on\":\"schedule\",\"every\":\"P1D\"}}",
                     gateway.seen().get(gateway.seen().size() - 1), "its settings replaced, no collection needed");
+            Run shadow = run("--gateway", gateway.url(), "pipelines", "update", "pl-1", "stories-v3", "--shadow-share", "0.1",
+                    "--shadow-pairs", "40", "--shadow-min-win-rate", "0.55", "--shadow-within", "PT12H", "--shadow-judge", "together:judge");
+            assertEquals(0, shadow.code(), shadow.err());
+            assertEquals("PUT /v1/pipelines/pl-1 {\"name\":\"stories-v3\",\"template\":{},\"shadow\":{\"share\":0.1,\"pairs\":40,"
+                    + "\"minWinRate\":0.55,\"within\":\"PT12H\",\"judge\":\"together:judge\"}}",
+                    gateway.seen().get(gateway.seen().size() - 1), "a shadow phase before each promotion");
         }
         Run missing = run("--gateway", "http://127.0.0.1:9", "pipelines", "create", "stories");
         assertEquals(64, missing.code());
