@@ -7,8 +7,12 @@ ALTER TABLE pipeline ADD COLUMN shadow_min_win_rate DOUBLE PRECISION;
 ALTER TABLE pipeline ADD COLUMN shadow_within VARCHAR(40);
 ALTER TABLE pipeline ADD COLUMN shadow_judge VARCHAR(300);
 
--- A run in its shadow phase: the alias whose traffic it shares, when the trial opened and when it must end, and the
--- judged pairs once it ended.
+-- A run of a pipeline with a shadow phase: the settings it started with (JSON: a change of the pipeline applies to later
+-- runs); once in its shadow phase: the champion it was evaluated against, when it entered the phase, the alias whose
+-- traffic it shares, when the trial opened and must end, and the pairs judged so far.
+ALTER TABLE pipeline_run ADD COLUMN shadow_settings TEXT;
+ALTER TABLE pipeline_run ADD COLUMN shadow_champion_version_id VARCHAR(40);
+ALTER TABLE pipeline_run ADD COLUMN shadow_entered_at TIMESTAMPTZ;
 ALTER TABLE pipeline_run ADD COLUMN shadow_alias VARCHAR(100);
 ALTER TABLE pipeline_run ADD COLUMN shadow_started_at TIMESTAMPTZ;
 ALTER TABLE pipeline_run ADD COLUMN shadow_ends_at TIMESTAMPTZ;

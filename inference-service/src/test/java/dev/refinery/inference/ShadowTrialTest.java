@@ -156,5 +156,16 @@ class ShadowTrialTest {
                 .then().statusCode(404).body("code", equalTo("SHADOW_CHALLENGER_UNKNOWN")).body("field", equalTo("challenger"));
         asPipeline("someone-else").body(trial(p.challenger(), judge, 0.5, 3, "PT1M")).when().put("/v1/shadow-trials/pr-x")
                 .then().statusCode(404).body("code", equalTo("SHADOW_CHALLENGER_UNKNOWN")); // another project's version is unknown
+
+        String first = "pr-" + ServingFixtures.hex();
+        asPipeline(p.tenant()).body(trial(p.challenger(), judge, 0.5, 3, "PT1M")).when().put("/v1/shadow-trials/" + first)
+                .then().statusCode(200);
+        asPipeline(p.tenant()).body(trial(p.challenger(), judge, 0.5, 3, "PT1M")).when().put("/v1/shadow-trials/pr-second")
+                .then().statusCode(409).body("code", equalTo("SHADOW_TRIAL_ALIAS_BUSY")); // one challenger per alias at a time
+        given().when().delete("/v1/shadow-trials/" + first).then().statusCode(403).body("code", equalTo("SHADOW_TRIAL_SERVICE_ONLY"));
+        asPipeline(p.tenant()).when().delete("/v1/shadow-trials/" + first + "?reason=its run failed").then().statusCode(200)
+                .body("status", equalTo("ENDED")).body("endReason", equalTo("withdrawn: its run failed"));
+        asPipeline(p.tenant()).body(trial(p.challenger(), judge, 0.5, 3, "PT1M")).when().put("/v1/shadow-trials/pr-second")
+                .then().statusCode(200).body("status", equalTo("OPEN"));
     }
 }

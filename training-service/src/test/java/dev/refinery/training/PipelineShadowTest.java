@@ -23,6 +23,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -47,6 +48,8 @@ class PipelineShadowTest {
 
     @Test
     void aChallengerThatPassesItsEvaluationIsPromotedOnlyWhenItWinsEnoughOfTheChampionsLiveRequests() {
+        ShadowStandIn.ALIASES.clear();
+        ShadowStandIn.autoPromote = true;
         TestStack stack = new TestStack(kafka, storage);
         String collection = "col-" + hex();
         Map<String, Object> shadow = Map.of("share", 0.5, "pairs", 4, "minWinRate", 0.6, "within", "PT1H", "judge", JUDGE);
@@ -62,10 +65,11 @@ class PipelineShadowTest {
         ConsumerRecord<String, String> completed = stack.probe().await("job-completed", r -> firstJob.equals(r.key()), WAIT);
         assertFalse(JsonPath.from(completed.value()).getBoolean("evaluation.promote"), "eval-service is asked not to promote on its own");
         String champion = "mv-" + hex();
-        stack.evalFinished("ev-" + hex(), firstJob, first, champion, "IMPROVED", "PASSED_AWAITING_PROMOTION", 0.75, false);
+        stack.evalFinishedAgainst(null, "ev-" + hex(), firstJob, first, champion, "IMPROVED", "PASSED_AWAITING_PROMOTION", 0.75);
         run = awaitRuns(pipeline, r -> "SUCCEEDED".equals(r.getString("[0].status")));
         assertEquals("PROMOTED", run.getString("[0].decision"));
         assertTrue(run.getList("[0].reasons", String.class).stream().anyMatch(r -> r.contains("no champion yet")), run.prettify());
+        assertNull(run.get("[0].shadow"), "no trial: no shadow counts");
         assertEquals(champion, ShadowStandIn.ALIASES.get("champion"), "promoted through eval-service's registry");
         assertTrue(ShadowStandIn.ASKED.stream().noneMatch(a -> a.path().startsWith("/v1/shadow-trials/")), "no trial without a champion");
 
@@ -74,7 +78,8 @@ class PipelineShadowTest {
         run = awaitRuns(pipeline, r -> r.getList("$").size() == 2 && "EVALUATING".equals(r.getString("[0].status")));
         String runId = run.getString("[0].id");
         String challenger = "mv-" + hex();
-        stack.evalFinished("ev-" + hex(), run.getString("[0].jobId"), second, challenger, "IMPROVED", "PASSED_AWAITING_PROMOTION", 0.8);
+        stack.evalFinishedAgainst(champion, "ev-" + hex(), run.getString("[0].jobId"), second, challenger, "IMPROVED",
+                "PASSED_AWAITING_PROMOTION", 0.8);
         run = awaitRuns(pipeline, r -> "SHADOW".equals(r.getString("[0].status")) && r.getString("[0].shadow.startedAt") != null);
         assertEquals("champion", run.getString("[0].shadow.alias"));
         JsonPath opened = JsonPath.from(TestStack.await("the trial opened", () -> ShadowStandIn.ASKED.stream()
@@ -107,16 +112,92 @@ class PipelineShadowTest {
         run = awaitRuns(pipeline, r -> r.getList("$").size() == 3 && "EVALUATING".equals(r.getString("[0].status")));
         String thirdRun = run.getString("[0].id");
         String loser = "mv-" + hex();
-        stack.evalFinished("ev-" + hex(), run.getString("[0].jobId"), third, loser, "IMPROVED", "PASSED_AWAITING_PROMOTION", 0.81);
+        stack.evalFinishedAgainst(challenger, "ev-" + hex(), run.getString("[0].jobId"), third, loser, "IMPROVED",
+                "PASSED_AWAITING_PROMOTION", 0.81);
         TestStack.await("the third trial opened", () -> ShadowStandIn.TRIALS.get(thirdRun), WAIT);
         ShadowStandIn.end(thirdRun, 1, 2, 1, 0);
         run = awaitRuns(pipeline, r -> "SUCCEEDED".equals(r.getString("[0].status")));
         assertEquals("NOT_PROMOTED", run.getString("[0].decision"));
-        assertEquals(0.375, run.getDouble("[0].shadow.winRate"), 1e-9);
+        assertEquals(1 / 3.0, run.getDouble("[0].shadow.winRate"), 1e-6, "over the decisive pairs: 1 of 3");
         assertEquals(challenger, ShadowStandIn.ALIASES.get("champion"), "the champion keeps serving");
         assertTrue(ShadowStandIn.ASKED.stream().noneMatch(a -> a.body().contains(loser) && a.path().startsWith("/registry/aliases/")));
         ShadowStandIn.ASKED.stream().filter(a -> !a.path().startsWith("/registry/policy"))
                 .forEach(a -> assertNotNull(a.identity(), "every call made as the project: " + a));
+    }
+
+    @Test
+    void aRunKeepsTheSettingsItStartedWithAndIsPromotedOnlyOverTheChampionItWasComparedWithAndOnlyIfTheProjectPromotesOnItsOwn() {
+        ShadowStandIn.ALIASES.clear();
+        ShadowStandIn.autoPromote = true;
+        TestStack stack = new TestStack(kafka, storage);
+        String collection = "col-" + hex();
+        String name = "rules-" + hex().substring(0, 8);
+        String pipeline = given().contentType(ContentType.JSON).body(pipelineBody(name, collection, 2)).when().post("/pipelines")
+                .then().statusCode(201).extract().jsonPath().getString("id");
+        String first = "mv-" + hex();
+        evaluated(stack, pipeline, collection, 1, null, first);
+        awaitRuns(pipeline, r -> "PROMOTED".equals(r.getString("[0].decision")));
+
+        // settings changed while a run is in its shadow phase: the run decides on those it started with (2 pairs)
+        String second = "mv-" + hex();
+        String secondRun = evaluated(stack, pipeline, collection, 2, first, second);
+        given().contentType(ContentType.JSON).body(pipelineBody(name, collection, 50)).when().put("/pipelines/" + pipeline)
+                .then().statusCode(200).body("shadow.pairs", equalTo(50));
+        ShadowStandIn.end(secondRun, 1, 0, 1, 0);
+        JsonPath run = awaitRuns(pipeline, r -> "SUCCEEDED".equals(r.getString("[0].status")));
+        assertEquals("PROMOTED", run.getString("[0].decision"), run.prettify());
+        assertEquals(second, ShadowStandIn.ALIASES.get("champion"));
+
+        // a person promoted another version during the trial: the challenger was not compared with it
+        String third = "mv-" + hex();
+        String thirdRun = evaluated(stack, pipeline, collection, 3, second, third);
+        String byHand = "mv-" + hex();
+        ShadowStandIn.ALIASES.put("champion", byHand);
+        ShadowStandIn.end(thirdRun, 50, 0, 0, 0);
+        run = awaitRuns(pipeline, r -> "SUCCEEDED".equals(r.getString("[0].status")));
+        assertEquals("NOT_PROMOTED", run.getString("[0].decision"));
+        assertTrue(run.getList("[0].reasons", String.class).stream().anyMatch(r -> r.contains("names " + byHand + " now")), run.prettify());
+        assertEquals(byHand, ShadowStandIn.ALIASES.get("champion"));
+
+        // the project promotes by hand: a challenger that wins waits for a person
+        ShadowStandIn.autoPromote = false;
+        String fourthRun = evaluated(stack, pipeline, collection, 4, byHand, "mv-" + hex());
+        ShadowStandIn.end(fourthRun, 50, 0, 0, 0);
+        run = awaitRuns(pipeline, r -> "SUCCEEDED".equals(r.getString("[0].status")));
+        assertEquals("PASSED_AWAITING_PROMOTION", run.getString("[0].decision"), run.prettify());
+        assertEquals(byHand, ShadowStandIn.ALIASES.get("champion"));
+
+        // a judge that changes its mind on every swap decides nothing: not promoted
+        ShadowStandIn.autoPromote = true;
+        String fifthRun = evaluated(stack, pipeline, collection, 5, byHand, "mv-" + hex());
+        ShadowStandIn.end(fifthRun, 0, 0, 50, 0);
+        run = awaitRuns(pipeline, r -> "SUCCEEDED".equals(r.getString("[0].status")));
+        assertEquals("NOT_PROMOTED", run.getString("[0].decision"));
+        assertNull(run.get("[0].shadow.winRate"), run.prettify());
+        assertTrue(run.getList("[0].reasons", String.class).stream().anyMatch(r -> r.contains("no pair was decisive")), run.prettify());
+        assertEquals(byHand, ShadowStandIn.ALIASES.get("champion"));
+    }
+
+    private static Map<String, Object> pipelineBody(String name, String collection, int pairs) {
+        return Map.of("name", name, "collectionId", collection, "template", Map.of("hyperparameters", Map.of("epochs", 1, "batchSize", 8)),
+                "shadow", Map.of("share", 1.0, "pairs", pairs, "minWinRate", 0.5, "within", "PT1H", "judge", JUDGE));
+    }
+
+    /**
+     * The pipeline's run {@code n} on a new version, trained, and evaluated as passed against {@code champion}; with a
+     * champion, waits for its trial to open and returns the run's id.
+     */
+    private static String evaluated(TestStack stack, String pipeline, String collection, int n, String champion, String version) {
+        String dataset = stack.collectionVersion(TestIdentity.DEFAULT_TENANT, collection, 16, 4);
+        JsonPath run = awaitRuns(pipeline, r -> r.getList("$").size() == n && "EVALUATING".equals(r.getString("[0].status")));
+        String runId = run.getString("[0].id");
+        stack.evalFinishedAgainst(champion, "ev-" + hex(), run.getString("[0].jobId"), dataset, version, "IMPROVED",
+                "PASSED_AWAITING_PROMOTION", 0.8);
+        if (champion != null) {
+            TestStack.await("the trial of " + runId + " opened", () -> ShadowStandIn.TRIALS.get(runId), WAIT);
+            awaitRuns(pipeline, r -> r.getString("[0].shadow.startedAt") != null);
+        }
+        return runId;
     }
 
     @Test

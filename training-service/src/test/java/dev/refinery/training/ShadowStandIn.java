@@ -32,8 +32,10 @@ public class ShadowStandIn implements QuarkusTestResourceLifecycleManager {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final List<Asked> ASKED = new CopyOnWriteArrayList<>();
     static final Map<String, ObjectNode> TRIALS = new ConcurrentHashMap<>();
-    /** The version each alias names, by tenant/alias. */
+    /** The version each alias names (one project's: the tests act for the default one). */
     static final Map<String, String> ALIASES = new ConcurrentHashMap<>();
+    /** The project's policy: whether it promotes on its own. */
+    static volatile boolean autoPromote = true;
     private HttpServer server;
 
     /** Ends trial {@code id} with these counts, as inference-service would once enough pairs were judged. */
@@ -42,8 +44,8 @@ public class ShadowStandIn implements QuarkusTestResourceLifecycleManager {
         int judged = wins + losses + ties;
         t.put("status", "ENDED").put("wins", wins).put("losses", losses).put("ties", ties).put("unclear", unclear)
                 .put("endedAt", OffsetDateTime.now(ZoneOffset.UTC).toString()).put("endReason", judged + " pairs judged");
-        if (judged > 0) {
-            t.put("winRate", (wins + ties / 2.0) / judged);
+        if (wins + losses > 0) {
+            t.put("winRate", (double) wins / (wins + losses));
         }
     }
 
@@ -71,7 +73,7 @@ public class ShadowStandIn implements QuarkusTestResourceLifecycleManager {
         });
         server.createContext("/registry/policy", exchange -> {
             keep(exchange);
-            answer(exchange, 200, "{\"metric\": \"opening_match\", \"alias\": \"champion\", \"autoPromote\": true}");
+            answer(exchange, 200, "{\"metric\": \"opening_match\", \"alias\": \"champion\", \"autoPromote\": " + autoPromote + "}");
         });
         server.createContext("/registry/aliases/", exchange -> {
             Asked asked = keep(exchange);

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -101,12 +102,18 @@ public final class TestStack {
      */
     public void evalFinished(String evalId, String job, String dataset, String version, String outcome, String decision,
                              double candidateMetric) {
-        evalFinished(evalId, job, dataset, version, outcome, decision, candidateMetric, true);
+        evalFinished(evalId, job, dataset, version, outcome, decision, candidateMetric, Optional.empty());
     }
 
-    /** The same; {@code champion} false: the project had no champion to compare with (its first promotion). */
-    public void evalFinished(String evalId, String job, String dataset, String version, String outcome, String decision,
-                             double candidateMetric, boolean champion) {
+    /** The same, compared with the project's champion {@code champion} (null: the project had none, its first promotion). */
+    public void evalFinishedAgainst(String champion, String evalId, String job, String dataset, String version, String outcome,
+                                    String decision, double candidateMetric) {
+        evalFinished(evalId, job, dataset, version, outcome, decision, candidateMetric, Optional.of(Optional.ofNullable(champion)));
+    }
+
+    /** {@code champion}: empty, the sample's; otherwise the champion given, or none. */
+    private void evalFinished(String evalId, String job, String dataset, String version, String outcome, String decision,
+                              double candidateMetric, Optional<Optional<String>> champion) {
         com.fasterxml.jackson.databind.node.ObjectNode e;
         try {
             e = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
@@ -119,9 +126,13 @@ public final class TestStack {
         ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("candidate")).put("metric", candidateMetric);
         ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("baseline")).put("metric", 0.0);
         e.putArray("reasons").add("pass: opening_match +" + candidateMetric + " over the base model");
-        if (!champion) {
-            e.remove(List.of("championVersionId", "champion", "championDifference"));
-        }
+        champion.ifPresent(c -> {
+            if (c.isEmpty()) {
+                e.remove(List.of("championVersionId", "champion", "championDifference"));
+            } else {
+                e.put("championVersionId", c.get());
+            }
+        });
         ContractSchemas.assertValid("eval-finished", 3, e.toString());
         probe.send("eval-finished", evalId, e.toString(), "ce_specversion", "1.0", "ce_id", java.util.UUID.randomUUID().toString(), "ce_type",
                 "refinery.eval-finished.v3", "ce_source", "/refinery/eval-service", "ce_subject", evalId, "ce_time",

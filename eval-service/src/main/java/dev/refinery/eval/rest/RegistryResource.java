@@ -139,7 +139,8 @@ public class RegistryResource {
         if (body.evaluationId() != null && Evaluation.owned(tenant, body.evaluationId()).isEmpty()) {
             throw ApiException.notFound("EVAL_NOT_FOUND", "no evaluation " + body.evaluationId()).with("field", "evaluationId");
         }
-        registry.promote(target, alias, caller.get().subject(), reason, false, body.evaluationId());
+        // a pipeline's shadow phase promotes as its project (training-service acting for it): automatic, not a person's act
+        registry.promote(target, alias, caller.get().subject(), reason, caller.get().isServiceForTenant(), body.evaluationId());
         return aliasView(tenant, alias);
     }
 

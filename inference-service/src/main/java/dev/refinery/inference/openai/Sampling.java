@@ -18,4 +18,14 @@ public record Sampling(Integer maxTokens, double temperature, double topP, Long 
     public boolean greedy() {
         return temperature == 0 || topP == 0;
     }
+
+    /** Greedy decoding of at most {@code maxTokens} (null: as many as the context leaves), answered whole. */
+    public static Sampling greedy(Integer maxTokens) {
+        return new Sampling(maxTokens, 0, 1, null, List.of(), false, false);
+    }
+
+    /** The same decoding, answered whole rather than streamed. */
+    public Sampling whole() {
+        return new Sampling(maxTokens, temperature, topP, seed, stop, false, false);
+    }
 }

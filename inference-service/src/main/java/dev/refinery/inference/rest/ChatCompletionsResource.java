@@ -78,7 +78,7 @@ public class ChatCompletionsResource {
         // eval-service asking the project's models is not the project's traffic: never captured nor mirrored to a challenger
         Consumer<CapturedAnswer> keep = caller.get().isServiceForTenant() ? answer -> { } : answer -> {
             capture.answered(answer);
-            shadow.answered(answer);
+            shadow.answered(answer, request.sampling());
         };
         Optional<ServerRoute> server = servers.route(target, tenant);
         if (server.isPresent()) {

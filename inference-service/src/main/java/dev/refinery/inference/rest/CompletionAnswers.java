@@ -49,9 +49,6 @@ class CompletionAnswers {
     InferenceServers servers;
 
     @Inject
-    ServerProxy proxy;
-
-    @Inject
     ObjectMapper json;
 
     /** {@code answer}, with anything unexpected answered in OpenAI's shape too (the trace goes to the log only). */
@@ -67,18 +64,12 @@ class CompletionAnswers {
     }
 
     /**
-     * The operator's server (or a provider) answers at {@code path}; one that no longer knows an adapter it was given (it
-     * restarted) is given it again and asked once more. A success that reaches the caller whole is handed to {@code whole}.
+     * The operator's server (or a provider) answers at {@code path} (a server that forgot an adapter is given it again). A
+     * success that reaches the caller whole is handed to {@code whole}.
      */
     Response askServer(ServerRoute route, ServedTarget target, String tenant, String body, String path,
                        Consumer<WatchedAnswer.Arrived> whole) {
-        ServerProxy.Answer answer = proxy.send(route, path, readObject(body));
-        if (answer.modelNotFound() && route.adapterVersion() != null) {
-            answer.discard();
-            servers.forget(route);
-            route = servers.route(target, tenant).orElseThrow();
-            answer = proxy.send(route, path, readObject(body));
-        }
+        ServerProxy.Answer answer = servers.ask(route, target, tenant, path, readObject(body));
         metrics.proxied(target.model(), route.server());
         return answer.relay(whole);
     }
@@ -96,6 +87,9 @@ class CompletionAnswers {
     ServingResult whole(Completions.Started started) {
         ServingResult r = completions.whole(started, WHOLE_ANSWER_WITHIN);
         metrics.finished(started.model(), r);
+        if (r.finish() == GenerationResult.FinishReason.CANCELLED) {
+            throw OpenAiException.engineStopped();
+        }
         return r;
     }
 

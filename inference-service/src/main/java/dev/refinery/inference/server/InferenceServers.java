@@ -1,5 +1,6 @@
 package dev.refinery.inference.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refinery.inference.config.InferenceConfig;
 import dev.refinery.inference.openai.OpenAiException;
 import dev.refinery.inference.service.HostedModels;
@@ -24,6 +25,9 @@ public class InferenceServers {
 
     @Inject
     InferenceConfig config;
+
+    @Inject
+    ServerProxy proxy;
 
     @Inject
     LoraLoading loras;
@@ -92,6 +96,20 @@ public class InferenceServers {
                         failure.getMessage());
             }
         });
+    }
+
+    /**
+     * Asks the server {@code route} names at {@code path}; one that no longer knows an adapter it was given (it restarted) is
+     * given it again and asked once more.
+     */
+    public ServerProxy.Answer ask(ServerRoute route, ServedTarget target, String tenant, String path, ObjectNode request) {
+        ServerProxy.Answer answer = proxy.send(route, path, request);
+        if (answer.modelNotFound() && route.adapterVersion() != null) {
+            answer.discard();
+            forget(route);
+            answer = proxy.send(route(target, tenant).orElseThrow(), path, request);
+        }
+        return answer;
     }
 
     /** The request's adapter is unknown to the server (it restarted): load it again at the next request. */

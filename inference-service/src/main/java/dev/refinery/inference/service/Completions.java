@@ -2,7 +2,6 @@ package dev.refinery.inference.service;
 
 import dev.refinery.engine.EngineException;
 import dev.refinery.engine.generate.GenerationOptions;
-import dev.refinery.engine.generate.GenerationResult;
 import dev.refinery.engine.serve.RequestHandle;
 import dev.refinery.engine.serve.ServingResult;
 import dev.refinery.engine.serve.ServingRequest;
@@ -69,9 +68,10 @@ public class Completions {
     }
 
     /**
-     * The whole answer of a started request; one that outlives {@code within} (or whose thread is interrupted) is cancelled.
+     * The whole answer of a started request (its finish says whether the engine cancelled it); one that outlives
+     * {@code within} (or whose thread is interrupted) is cancelled.
      *
-     * @throws OpenAiException 504 after {@code within}, 503 when the engine stopped it
+     * @throws OpenAiException 504 after {@code within}
      */
     public ServingResult whole(Started started, Duration within) {
         ServingResult r;
@@ -87,9 +87,6 @@ public class Completions {
             throw OpenAiException.engineStopped();
         } catch (ExecutionException e) {
             throw new IllegalStateException("the engine failed while answering: " + e.getCause().getMessage(), e.getCause());
-        }
-        if (r.finish() == GenerationResult.FinishReason.CANCELLED) {
-            throw OpenAiException.engineStopped();
         }
         return r;
     }

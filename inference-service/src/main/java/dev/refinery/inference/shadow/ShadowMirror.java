@@ -4,6 +4,7 @@ import dev.refinery.engine.chat.ChatMessage;
 import dev.refinery.engine.eval.PairwiseQuestion;
 import dev.refinery.inference.capture.CapturedAnswer;
 import dev.refinery.inference.config.InferenceConfig;
+import dev.refinery.inference.openai.Sampling;
 import dev.refinery.inference.service.WholeAnswers;
 import dev.refinery.kit.work.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,18 +26,15 @@ import java.util.stream.Collectors;
 
 /**
  * Mirrors a share of an alias's answered chat requests to the challenger of the shadow trial open on it, after the caller
- * has its answer: the challenger answers the same messages (greedy), a judge compares the two answers asked both ways
- * ({@link PairwiseQuestion}), and the trial counts the pair. One background thread does this, off the request's thread and
- * the engine's decode thread; a full queue skips the request (counted), never delays or fails the caller's answer.
+ * has its answer: the challenger answers the same messages decoded the same way, a judge compares the two answers asked
+ * both ways ({@link PairwiseQuestion}), and the trial counts the pair. One background thread does this, off the request's
+ * thread and the engine's decode thread; a full queue skips the request (counted). The caller's answer is never held
+ * for it, though a challenger on the same engine takes its place in the engine's queue like any request.
  */
 @ApplicationScoped
 public class ShadowMirror {
 
     private static final Logger LOG = Logger.getLogger(ShadowMirror.class);
-    /** The challenger may answer up to twice as long as the champion did, within these bounds. */
-    static final int MIN_TOKENS = 64;
-    static final int MAX_TOKENS = 1024;
-
     @Inject
     ShadowTrials trials;
 
@@ -65,30 +63,41 @@ public class ShadowMirror {
         return w;
     }
 
-    /** An answered request of the project's own traffic: mirrored when a trial is open on what it named and the draw says so. */
-    public void answered(CapturedAnswer answer) {
+    /**
+     * An answered request of the project's own traffic, with the decoding its caller asked for: mirrored when a trial is
+     * open on what it named and the draw says so.
+     */
+    public void answered(CapturedAnswer answer, Sampling asked) {
         Optional<ShadowTrials.Open> trial = trials.openOn(answer.tenant(), answer.requestedModel());
         if (trial.isEmpty() || ThreadLocalRandom.current().nextDouble() >= trial.get().share()) {
             return;
         }
         try {
-            worker().execute(() -> judge(trial.get(), answer));
+            worker().execute(() -> judge(trial.get(), answer, asked));
         } catch (RejectedExecutionException e) {
             registry.counter("refinery_inference_shadow_skipped_total", "reason", "queue_full").increment();
         }
     }
 
-    private void judge(ShadowTrials.Open trial, CapturedAnswer answer) {
+    private void judge(ShadowTrials.Open trial, CapturedAnswer answer, Sampling asked) {
+        if (!trials.openOn(answer.tenant(), answer.requestedModel()).map(ShadowTrials.Open::id).filter(trial.id()::equals).isPresent()) {
+            return; // the trial ended while this request waited: nothing to ask
+        }
         Verdict verdict;
+        String why = null;
         try {
-            verdict = verdict(trial, answer);
+            verdict = verdict(trial, answer, asked);
         } catch (RuntimeException e) {
             LOG.warnf("shadow trial %s: request %s not judged: %s", trial.id(), answer.responseId(), e.getMessage());
             verdict = Verdict.UNCLEAR;
+            why = e.getMessage();
         }
-        registry.counter("refinery_inference_shadow_pairs_total", "verdict", verdict.name()).increment();
         try {
-            if (trials.record(trial.id(), answer.responseId(), verdict)) {
+            ShadowTrials.Recorded recorded = trials.record(trial.id(), answer.responseId(), verdict, why);
+            if (recorded != ShadowTrials.Recorded.NOT_COUNTED) {
+                registry.counter("refinery_inference_shadow_pairs_total", "verdict", verdict.name()).increment();
+            }
+            if (recorded == ShadowTrials.Recorded.ENDED) {
                 trials.refresh();
             }
         } catch (RuntimeException e) {
@@ -96,16 +105,20 @@ public class ShadowMirror {
         }
     }
 
-    private Verdict verdict(ShadowTrials.Open trial, CapturedAnswer answer) {
+    /**
+     * The challenger answers as the champion was asked (the caller's max_tokens, stop, temperature and top_p), then the
+     * judge compares the two answers twice, in both orders.
+     */
+    private Verdict verdict(ShadowTrials.Open trial, CapturedAnswer answer, Sampling asked) {
         String tenant = answer.tenant();
-        int maxTokens = Math.min(MAX_TOKENS, Math.max(MIN_TOKENS, 2 * answer.result().completionTokens()));
-        String challenger = answers.ask(tenant, trial.challengerVersionId(), answer.messages(), maxTokens);
+        String challenger = answers.ask(tenant, trial.challengerVersionId(), answer.messages(), asked);
         String champion = answer.result().text();
         String request = conversation(answer.messages());
+        Sampling judging = Sampling.greedy(PairwiseQuestion.ANSWER_TOKENS);
         Optional<Character> challengerAsA = PairwiseQuestion.verdict(answers.ask(tenant, trial.judge(),
-                PairwiseQuestion.of(null, request, null, challenger, champion), PairwiseQuestion.ANSWER_TOKENS));
+                PairwiseQuestion.of(null, request, null, challenger, champion), judging));
         Optional<Character> challengerAsB = PairwiseQuestion.verdict(answers.ask(tenant, trial.judge(),
-                PairwiseQuestion.of(null, request, null, champion, challenger), PairwiseQuestion.ANSWER_TOKENS));
+                PairwiseQuestion.of(null, request, null, champion, challenger), judging));
         if (challengerAsA.isEmpty() || challengerAsB.isEmpty()) {
             return Verdict.UNCLEAR;
         }
@@ -116,9 +129,9 @@ public class ShadowMirror {
         };
     }
 
-    /** The request as the judge reads it: the user's message alone, or the whole conversation turn by turn. */
+    /** The request as the judge reads it: a lone user message as it is, otherwise the conversation turn by turn. */
     static String conversation(List<ChatMessage> messages) {
-        if (messages.size() == 1) {
+        if (messages.size() == 1 && "user".equals(messages.get(0).role())) {
             return messages.get(0).content();
         }
         return messages.stream().map(m -> m.role() + ": " + m.content()).collect(Collectors.joining("\n"));

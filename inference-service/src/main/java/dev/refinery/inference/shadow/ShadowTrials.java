@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,8 +27,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Shadow trials: opened by a pipeline run (its id is the run's), counted pair by pair, ended when enough pairs are judged or
- * when their time is up. The request path looks open trials up in memory ({@link #openOn}), refreshed from the database every
+ * Shadow trials: opened by a pipeline run (its id is the run's), counted pair by pair, ended when enough pairs are judged,
+ * when too many are unclear, when their time is up, or when the run withdraws them. The request path looks open trials up in memory ({@link #openOn}), refreshed from the database every
  * few seconds so that every replica mirrors a trial another one opened.
  */
 @ApplicationScoped
@@ -55,8 +56,8 @@ public class ShadowTrials {
     }
 
     /**
-     * Opens trial {@code id}; asked again, it is the same trial (nothing changes). A trial still open on the same alias
-     * ends, superseded: one challenger per alias at a time.
+     * Opens trial {@code id}; asked again, it is the same trial (nothing changes). One challenger per alias at a time: while
+     * another trial is open on the alias, 409 (the caller asks again once it ended).
      */
     @Transactional
     public ShadowTrialView open(String tenant, String id, ShadowTrialRequest request) {
@@ -68,13 +69,26 @@ public class ShadowTrials {
             return view(existing.get());
         }
         ShadowTrial t = checked(tenant, id, request);
-        for (ShadowTrial other : ShadowTrial.openOn(tenant, t.alias)) {
-            end(other, "superseded by trial " + id);
+        List<ShadowTrial> busy = ShadowTrial.openOn(tenant, t.alias);
+        if (!busy.isEmpty()) {
+            throw ApiException.conflict("SHADOW_TRIAL_ALIAS_BUSY", "trial " + busy.get(0).id + " is open on '" + t.alias + "' until "
+                    + busy.get(0).endsAt + "; one challenger at a time: ask again once it ended").with("field", "alias");
         }
-        ShadowTrial.getEntityManager().flush(); // the superseded trial ends before the new one opens (one open per alias)
         t.persist();
+        ShadowTrial.getEntityManager().flush(); // a trial opened on the alias at the same moment fails here, not at commit
         LOG.infof("shadow trial %s of %s: %s of the requests to '%s' answered by %s too, judged by %s, until %d pairs or %s",
                 id, tenant, t.share, t.alias, t.challengerVersionId, t.judge, t.pairsWanted, t.endsAt);
+        return view(t);
+    }
+
+    /** Ends trial {@code id} of {@code tenant} now, with {@code reason} (its run ended otherwise); an ended one stays as it is. */
+    @Transactional
+    public ShadowTrialView withdraw(String tenant, String id, String reason) {
+        ShadowTrial t = ShadowTrial.owned(tenant, id).flatMap(found -> ShadowTrial.locked(found.id))
+                .orElseThrow(() -> ApiException.notFound("SHADOW_TRIAL_NOT_FOUND", "no shadow trial " + id));
+        if (t.status == ShadowTrial.Status.OPEN) {
+            end(t, "withdrawn: " + reason);
+        }
         return view(t);
     }
 
@@ -143,16 +157,26 @@ public class ShadowTrials {
                 .orElseThrow(() -> ApiException.notFound("SHADOW_TRIAL_NOT_FOUND", "no shadow trial " + id));
     }
 
+    /** What became of a pair handed to {@link #record}. */
+    public enum Recorded {
+        COUNTED,
+        /** Counted, and it ended the trial. */
+        ENDED,
+        /** The trial had ended (or does not exist): not counted. */
+        NOT_COUNTED
+    }
+
     /**
-     * A judged (or unclear) pair of {@code trialId}; the pair that completes the trial ends it.
+     * A judged (or unclear) pair of {@code trialId}; the pair that completes the trial ends it, and so does an unclear pair
+     * too many (the judge or the challenger cannot be asked: waiting for the time to run out would only spend calls).
      *
-     * @return whether this pair ended the trial
+     * @param why for an unclear pair that could not be asked: what went wrong (null otherwise)
      */
     @Transactional
-    public boolean record(String trialId, String responseId, Verdict verdict) {
+    public Recorded record(String trialId, String responseId, Verdict verdict, String why) {
         ShadowTrial t = ShadowTrial.locked(trialId).orElse(null);
         if (t == null || t.status != ShadowTrial.Status.OPEN) {
-            return false; // ended meanwhile: a pair judged after the end is not counted
+            return Recorded.NOT_COUNTED; // ended meanwhile: a pair judged after the end is not counted
         }
         ShadowPair pair = new ShadowPair();
         pair.id = UUID.randomUUID().toString();
@@ -169,9 +193,19 @@ public class ShadowTrials {
         }
         if (t.judged() >= t.pairsWanted) {
             end(t, t.judged() + " pairs judged");
-            return true;
+            return Recorded.ENDED;
         }
-        return false;
+        if (t.unclear > mostUnclear(t)) {
+            end(t, t.unclear + " pairs unclear, more than " + mostUnclear(t) + ": the judge answers neither A nor B, or a model cannot "
+                    + "be asked" + (why == null ? "" : " (last: " + (why.length() > 200 ? why.substring(0, 200) + "..." : why) + ")"));
+            return Recorded.ENDED;
+        }
+        return Recorded.COUNTED;
+    }
+
+    /** Unclear pairs a trial tolerates: as many as it wants judged, at least 10. */
+    static int mostUnclear(ShadowTrial t) {
+        return Math.max(10, t.pairsWanted);
     }
 
     /** Ends the trials whose time is up, with what was judged. */
@@ -206,8 +240,8 @@ public class ShadowTrials {
     }
 
     static ShadowTrialView view(ShadowTrial t) {
-        int judged = t.judged();
-        Double winRate = judged == 0 ? null : (t.wins + t.ties / 2.0) / judged;
+        int decisive = t.wins + t.losses;
+        Double winRate = decisive == 0 ? null : (double) t.wins / decisive;
         return new ShadowTrialView(t.id, t.alias, t.challengerVersionId, t.judge, t.share, t.pairsWanted, t.status.name(), t.wins,
                 t.losses, t.ties, t.unclear, winRate, t.startedAt, t.endsAt, t.endedAt, t.endReason);
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * decision.
  */
 public record EvalFinished(String tenant, String evalId, String jobId, String datasetId, String status, String metric, Score baseline, Score candidate,
-                           Score champion, String candidateVersionId, String outcome, String decision, List<String> reasons,
+                           Score champion, String championVersionId, String candidateVersionId, String outcome, String decision, List<String> reasons,
                            String failureCode, String failureReason) {
 
     public static final String TOPIC = "eval-finished";

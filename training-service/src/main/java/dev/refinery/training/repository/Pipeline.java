@@ -94,7 +94,7 @@ public class Pipeline extends PanacheEntityBase {
     @Column(name = "shadow_pairs")
     public Integer shadowPairs;
 
-    /** The shadow phase: the challenger's win rate (ties count half) needed for its promotion. */
+    /** The shadow phase: the challenger's win rate over the decisive pairs needed for its promotion. */
     @Column(name = "shadow_min_win_rate")
     public Double shadowMinWinRate;
 

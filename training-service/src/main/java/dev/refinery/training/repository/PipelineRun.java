@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * One dataset version through a pipeline: QUEUED (waiting for the pipeline's run under way, or for the pipeline to be
  * resumed) → TRAINING (a job, retried up to the pipeline's attempts) → EVALUATING (eval-service compares the job's model with
- * the base model and the champion) → SHADOW (with a shadow phase, when it passed: live requests judged) → SUCCEEDED (promoted or not: the decision says), FAILED, or SKIPPED (never started).
+ * the base model and the champion) → SHADOW (with a shadow phase, when it passed: live requests judged) → SUCCEEDED
+ * (promoted or not: the decision says), FAILED, or SKIPPED (never started).
  */
 @Entity
 @Table(name = "pipeline_run")
@@ -124,6 +125,18 @@ public class PipelineRun extends PanacheEntityBase {
 
     @Column(name = "champion_score")
     public Double championScore;
+
+    /** A pipeline with a shadow phase: the settings this run started with, as JSON (null: no shadow phase). */
+    @Column(name = "shadow_settings")
+    public String shadowSettings;
+
+    /** The shadow phase: the champion the run's evaluation compared with (null: there was none). */
+    @Column(name = "shadow_champion_version_id")
+    public String shadowChampionVersionId;
+
+    /** When the run entered its shadow phase. */
+    @Column(name = "shadow_entered_at")
+    public OffsetDateTime shadowEnteredAt;
 
     /** The shadow phase: the alias whose live requests the challenger answers too. */
     @Column(name = "shadow_alias")

@@ -25,12 +25,12 @@ public record PipelineRequest(
     /**
      * The shadow phase: a challenger that passes the evaluation answers {@code share} of the live chat requests to the
      * project's champion alias too (never returned to callers); {@code judge} compares each pair of answers, asked both
-     * ways; after {@code pairs} judged pairs the challenger is promoted when its win rate (ties count half) is at least
+     * ways; after {@code pairs} judged pairs the challenger is promoted when its win rate over the decisive pairs (wins / (wins + losses); a tie decides nothing) is at least
      * {@code minWinRate}. Fewer pairs judged within {@code within}: not promoted.
      */
     public record Shadow(@Schema(description = "(0, 1]", example = "0.1") Double share,
                          @Schema(description = "judged pairs that decide, 1 to 10000; default 50", example = "50") Integer pairs,
-                         @Schema(description = "0 to 1; default 0.5 (at least as good as the champion)", example = "0.55") Double minWinRate,
+                         @Schema(description = "0 to 1, over the decisive pairs; default 0.5 (wins at least as often as it loses)", example = "0.55") Double minWinRate,
                          @Schema(description = "ISO-8601, PT5S to P30D; default P1D", example = "PT12H") String within,
                          @Schema(description = "the model that judges, as a chat request names it",
                                  example = "together:meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo") String judge) {

@@ -15,7 +15,7 @@ public record PipelineRunView(String id, String pipelineId, String trigger, Stri
 
     /**
      * The run's shadow phase, once it began: the alias whose live requests the challenger answers too, the trial's time, and
-     * the pairs judged so far (final once the run ended) with the challenger's win rate (ties count half).
+     * the pairs judged so far (final once the run ended) with the challenger's win rate over the decisive pairs (wins / (wins + losses)).
      */
     public record Shadow(String alias, OffsetDateTime startedAt, OffsetDateTime endsAt, Integer wins, Integer losses, Integer ties,
                          Integer unclear, Double winRate) {

@@ -1,14 +1,10 @@
 package dev.refinery.training.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.refinery.training.config.TrainingSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import java.io.IOException;
-import java.net.http.HttpResponse;
 
 /**
  * Asks eval-service to score a model version on every record of a dataset ({@code POST /evals} with {@code testSet}), as
@@ -35,31 +31,13 @@ public class ChampionScoring {
             return new Answer(null, "refinery.training.pipelines.eval-url is not set", false);
         }
         ObjectNode body = JSON.createObjectNode().put("candidate", versionId).put("testSet", datasetId).put("metric", metric);
-        HttpResponse<String> response;
-        try {
-            response = calls.postJson(tenant, settings.pipelines().evalUrl().get(), "/evals", body.toString());
-        } catch (IOException e) {
-            return new Answer(null, "eval-service unreachable: " + e.getMessage(), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(null, "interrupted", true);
+        ProjectCalls.Answer answer = calls.postJson(tenant, settings.pipelines().evalUrl().get(), "/evals", body.toString());
+        if (answer.status() == 202 && answer.body().path("id").isTextual()) {
+            return new Answer(answer.body().path("id").asText(), null, false);
         }
-        JsonNode answer = read(response.body());
-        if (response.statusCode() == 202 && answer.path("id").isTextual()) {
-            return new Answer(answer.path("id").asText(), null, false);
-        }
-        String problem = "eval-service answered " + response.statusCode() + (answer.has("code") ? " " + answer.path("code").asText() + ": "
-                + answer.path("detail").asText() : "");
+        String problem = "eval-service " + answer.problem();
         // eval-service reads dataset-validated on its own: a version (or the champion) it has not heard of yet is not a refusal
-        boolean notYetKnown = response.statusCode() == 404 || "EVAL_DATASET_UNKNOWN".equals(answer.path("code").asText());
-        return new Answer(null, problem, response.statusCode() >= 500 || response.statusCode() == 429 || notYetKnown);
-    }
-
-    private static JsonNode read(String body) {
-        try {
-            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
+        boolean notYetKnown = answer.status() == 404 || "EVAL_DATASET_UNKNOWN".equals(answer.code());
+        return new Answer(null, problem, answer.passes() || notYetKnown);
     }
 }

@@ -5,7 +5,6 @@ import dev.refinery.training.config.TrainingSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.io.IOException;
 
 /**
  * Whether a collection is the project's: asked of ingest-service, which owns collections, as this service acting for the
@@ -33,14 +32,10 @@ public class CollectionLookup {
         if (settings.pipelines().ingestUrl().isEmpty()) {
             return;
         }
-        int status;
-        try {
-            status = calls.get(tenant, settings.pipelines().ingestUrl().get(), "/collections/" + collectionId).statusCode();
-        } catch (IOException e) {
-            throw unverified(collectionId, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unverified(collectionId, "interrupted");
+        ProjectCalls.Answer answer = calls.get(tenant, settings.pipelines().ingestUrl().get(), "/collections/" + collectionId);
+        int status = answer.status();
+        if (status == 0) {
+            throw unverified(collectionId, answer.problem());
         }
         if (status == 404) {
             throw ApiException.notFound("PIPELINE_COLLECTION_NOT_FOUND", "the project has no collection " + collectionId)

@@ -212,6 +212,7 @@ public class PipelineRuns {
         Optional<PipelineRun> champion = PipelineRun.lastPromoted(p.id);
         run.fromJobId = p.continueFrom == Pipeline.ContinueFrom.CHAMPION ? champion.map(r -> r.jobId).orElse(null) : null;
         run.preferenceDatasetId = PipelineStages.preferenceVersion(p, champion.orElse(null)).orElse(null);
+        run.shadowSettings = ShadowSettings.snapshot(p);
         LOG.infof("pipeline %s: run %s starts on %s%s%s", p.name, run.id, run.datasetId,
                 run.fromJobId == null ? "" : " from the champion's job " + run.fromJobId,
                 run.preferenceDatasetId == null ? "" : ", then DPO on " + run.preferenceDatasetId);
@@ -324,8 +325,10 @@ public class PipelineRuns {
         run.candidateScore = e.candidate() == null ? null : e.candidate().metric();
         run.baselineScore = e.baseline() == null ? null : e.baseline().metric();
         run.championScore = e.champion() == null ? null : e.champion().metric();
-        if (p.hasShadowPhase() && PASSED_AWAITING_PROMOTION.equals(e.decision())) {
+        if (run.shadowSettings != null && PASSED_AWAITING_PROMOTION.equals(e.decision())) {
             run.status = PipelineRun.Status.SHADOW; // the sweep opens its trial on live traffic (PipelineShadow)
+            run.shadowChampionVersionId = e.championVersionId();
+            run.shadowEnteredAt = now();
             LOG.infof("pipeline %s: run %s passed its evaluation (%s); its shadow phase next", p.name, run.id, e.outcome());
             return;
         }

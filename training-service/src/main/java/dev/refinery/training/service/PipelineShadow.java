@@ -7,13 +7,14 @@ import dev.refinery.training.config.TrainingSettings;
 import dev.refinery.training.mapping.PipelineMapper;
 import dev.refinery.training.repository.Pipeline;
 import dev.refinery.training.repository.PipelineRun;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,11 +25,12 @@ import java.util.Optional;
 /**
  * The shadow phase of a run whose challenger passed its evaluation: inference-service's trial (opened as the project, with
  * the run's id) has the challenger answer a share of the live chat requests to the project's promotion alias too, and a judge
- * compare each pair; when the trial ends, the challenger is promoted through eval-service's registry if its win rate
- * reaches the pipeline's, and the run ends either way with the numbers. Every step is taken by the sweep: the calls are
- * made outside any transaction, their answer applied under the run's lock only if the run is still where it was, and a
- * call that does not get through is made again at the next sweep (opening a trial and naming the alias's version are both
- * the same when repeated).
+ * compare each pair; when the trial ends, the challenger is promoted through eval-service's registry if its win rate over
+ * the decisive pairs reaches the run's settings and the champion it was compared with still holds the alias, and the run
+ * ends either way with the numbers. Every step is taken by the sweep: the calls are made outside any transaction, their
+ * answer applied under the run's lock only if the run is still where it was, and a call that does not get through is made
+ * again at the next sweep (opening a trial and naming the alias's version are both the same when repeated) until the
+ * phase's deadline, after which the run fails and the pipeline pauses.
  */
 @ApplicationScoped
 public class PipelineShadow {
@@ -46,9 +48,12 @@ public class PipelineShadow {
     @Inject
     TrainingSettings settings;
 
+    @Inject
+    MeterRegistry registry;
+
     /** What a step needs to know of its run, read in a short transaction. */
-    private record Phase(String runId, String tenant, String versionId, String evalId, String promoteAtOnceBecause, String alias,
-                         boolean started, OffsetDateTime endsAt, double share, int pairs, double minWinRate, String within, String judge) {
+    private record Phase(String runId, String tenant, String versionId, String evalId, String championVersionId, ShadowSettings settings,
+                         String alias, boolean started, boolean paused, OffsetDateTime deadline) {
     }
 
     /** The runs in their shadow phase. */
@@ -56,21 +61,30 @@ public class PipelineShadow {
         return QuarkusTransaction.requiringNew().call(PipelineRun::inShadow);
     }
 
-    /** Moves run {@code runId}'s shadow phase on by one step; safe on any replica, as often as called. */
+    /**
+     * Moves run {@code runId}'s shadow phase on by one step; safe on any replica, as often as called. A paused pipeline's
+     * run still follows its trial's counts, and decides nothing until the pipeline is resumed.
+     */
     public void step(String runId) {
         Phase phase = QuarkusTransaction.requiringNew().call(() -> phase(runId));
         if (phase == null) {
             return;
         }
-        if (phase.promoteAtOnceBecause() != null) {
-            promote(phase, policyAlias(phase), List.of("shadow: " + phase.promoteAtOnceBecause() + "; promoted on its evaluation"), null);
+        if (phase.started()) {
+            read(phase);
             return;
         }
-        if (!phase.started()) {
-            open(phase);
+        if (phase.paused()) {
             return;
         }
-        read(phase);
+        if (phase.championVersionId() == null) {
+            // nothing served the alias when the run was evaluated, so there is no live traffic to share: the first
+            // champion is promoted on its evaluation
+            decide(phase, null, List.of("shadow: no champion yet whose live requests the challenger could answer too; decided on "
+                    + "its evaluation"), null);
+            return;
+        }
+        open(phase);
     }
 
     private Phase phase(String runId) {
@@ -79,205 +93,235 @@ public class PipelineShadow {
             return null;
         }
         Pipeline p = Pipeline.findById(run.pipelineId);
-        if (p == null || p.status != Pipeline.Status.ACTIVE) {
-            return null; // paused: held where it is until a person resumes the pipeline
-        }
-        // nothing served the alias when the run was evaluated, so there is no live traffic to share: the first champion is
-        // promoted on its evaluation; so is a run whose pipeline lost its shadow phase in a change (a trial already open
-        // runs to its end at inference-service, and is not read)
-        String atOnce = run.championScore == null ? "no champion yet whose live requests the challenger could answer too"
-                : !p.hasShadowPhase() ? "the pipeline's shadow phase was removed by a change" : null;
-        return new Phase(run.id, run.tenant, run.modelVersionId, run.evalId, atOnce, run.shadowAlias, run.shadowStartedAt != null,
-                run.shadowEndsAt, orZero(p.shadowShare), p.shadowPairs == null ? 0 : p.shadowPairs, orZero(p.shadowMinWinRate),
-                p.shadowWithin, p.shadowJudge);
-    }
-
-    private static double orZero(Double d) {
-        return d == null ? 0 : d;
+        OffsetDateTime from = run.shadowEndsAt != null ? run.shadowEndsAt : run.shadowEnteredAt;
+        return new Phase(run.id, run.tenant, run.modelVersionId, run.evalId, run.shadowChampionVersionId,
+                ShadowSettings.read(run.shadowSettings), run.shadowAlias, run.shadowStartedAt != null,
+                p == null || p.status != Pipeline.Status.ACTIVE, from.plus(settings.pipelines().evaluationWithin()));
     }
 
     /** Opens the trial on the alias of the project's promotion policy, and records that it is open. */
     private void open(Phase phase) {
-        String alias = policyAlias(phase);
-        if (alias == null) {
-            return; // eval-service away: the next sweep asks again
-        }
-        ObjectNode body = JSON.createObjectNode().put("alias", alias).put("challenger", phase.versionId()).put("judge", phase.judge())
-                .put("share", phase.share()).put("pairs", phase.pairs()).put("within", phase.within());
-        Answer answer = call(() -> calls.putJson(phase.tenant(), inferenceUrl(), "/v1/shadow-trials/" + phase.runId(), body.toString()));
-        if (answer.retryLater()) {
-            LOG.infof("run %s: its shadow trial is not open yet (%s); the next sweep asks again", phase.runId(), answer.problem());
+        Policy policy = policy(phase);
+        if (policy == null) {
             return;
+        }
+        ShadowSettings s = phase.settings();
+        ObjectNode body = JSON.createObjectNode().put("alias", policy.alias()).put("challenger", phase.versionId()).put("judge", s.judge())
+                .put("share", s.share()).put("pairs", s.pairs()).put("within", s.within());
+        ProjectCalls.Answer answer = calls.putJson(phase.tenant(), inferenceUrl(), trialPath(phase), body.toString());
+        OffsetDateTime startedAt = answer.problem() == null ? time(answer.body(), "startedAt") : null;
+        OffsetDateTime endsAt = answer.problem() == null ? time(answer.body(), "endsAt") : null;
+        if (answer.problem() == null && (startedAt == null || endsAt == null)) {
+            answer = ProjectCalls.Answer.refused("inference-service opened the trial without startedAt and endsAt: " + answer.body());
         }
         if (answer.problem() != null) {
-            refused(phase.runId(), "PIPELINE_SHADOW_REFUSED", "inference-service refused the shadow trial: " + answer.problem());
+            if (!retryLater(answer)) {
+                fail(phase, "PIPELINE_SHADOW_REFUSED", "inference-service refused the shadow trial: " + answer.problem());
+            } else {
+                waitOrFail(phase, "its shadow trial is not open yet", answer.problem());
+            }
             return;
         }
-        OffsetDateTime startedAt = OffsetDateTime.parse(answer.body().path("startedAt").asText());
-        OffsetDateTime endsAt = OffsetDateTime.parse(answer.body().path("endsAt").asText());
         QuarkusTransaction.requiringNew().run(() -> runs.locked(phase.runId()).map(PipelineRuns.Locked::run)
                 .filter(r -> r.status == PipelineRun.Status.SHADOW && r.shadowStartedAt == null).ifPresent(r -> {
-                    r.shadowAlias = alias;
+                    r.shadowAlias = policy.alias();
                     r.shadowStartedAt = startedAt;
                     r.shadowEndsAt = endsAt;
-                    LOG.infof("run %s: shadow trial open on '%s' until %s", r.id, alias, endsAt);
+                    LOG.infof("run %s: shadow trial open on '%s' until %s", r.id, policy.alias(), endsAt);
                 }));
     }
 
-    /** Reads the trial back; once it ended, decides. */
+    /** Reads the trial back: its counts so far; once it ended (and the pipeline is not paused), the decision. */
     private void read(Phase phase) {
-        Answer answer = call(() -> calls.get(phase.tenant(), inferenceUrl(), "/v1/shadow-trials/" + phase.runId()));
+        ProjectCalls.Answer answer = calls.get(phase.tenant(), inferenceUrl(), trialPath(phase));
         if (answer.problem() != null) {
-            OffsetDateTime giveUpAt = phase.endsAt().plus(settings.pipelines().evaluationWithin());
-            if (OffsetDateTime.now(ZoneOffset.UTC).isAfter(giveUpAt)) {
-                refused(phase.runId(), "PIPELINE_SHADOW_LOST", "the shadow trial could not be read from inference-service since it "
-                        + "was due to end at " + phase.endsAt() + " (" + answer.problem() + ")");
-            }
+            waitOrFail(phase, "its shadow trial could not be read", answer.problem());
             return;
         }
         JsonNode trial = answer.body();
-        int wins = trial.path("wins").asInt();
-        int losses = trial.path("losses").asInt();
-        int ties = trial.path("ties").asInt();
-        int unclear = trial.path("unclear").asInt();
-        int judged = wins + losses + ties;
-        Double winRate = trial.path("winRate").isNumber() ? trial.path("winRate").asDouble() : null;
-        if (!"ENDED".equals(trial.path("status").asText())) {
-            // still open: the counts so far, so that the run's view shows how the challenger is doing
+        Counts counts = new Counts(trial.path("wins").asInt(), trial.path("losses").asInt(), trial.path("ties").asInt(),
+                trial.path("unclear").asInt(), trial.path("winRate").isNumber() ? trial.path("winRate").asDouble() : null);
+        boolean ended = "ENDED".equals(trial.path("status").asText());
+        if (!ended || phase.paused()) {
             QuarkusTransaction.requiringNew().run(() -> runs.locked(phase.runId()).map(PipelineRuns.Locked::run)
-                    .filter(r -> r.status == PipelineRun.Status.SHADOW).ifPresent(r -> record(r, new Counts(wins, losses, ties, unclear, winRate))));
+                    .filter(r -> r.status == PipelineRun.Status.SHADOW).ifPresent(r -> counts.recordOn(r)));
             return;
         }
-        String counts = String.format(Locale.ROOT, "shadow: on %d live requests to '%s' judged by %s, the challenger won %d, lost %d "
-                + "and tied %d (%d more unclear)", judged, phase.alias(), phase.judge(), wins, losses, ties, unclear);
-        Counts recorded = new Counts(wins, losses, ties, unclear, winRate);
-        if (judged < phase.pairs() || winRate == null) {
-            notPromoted(phase, recorded, List.of(counts + "; " + phase.pairs() + " judged pairs were needed within " + phase.within()
-                    + ": not promoted, the champion keeps serving"));
-            return;
-        }
-        String rate = String.format(Locale.ROOT, "win rate %.3f (ties count half) %s the pipeline's %.3f", winRate,
-                winRate >= phase.minWinRate() ? "reaches" : "is below", phase.minWinRate());
-        if (winRate >= phase.minWinRate()) {
-            promote(phase, phase.alias(), List.of(counts + ": " + rate), recorded);
+        ShadowSettings s = phase.settings();
+        int decisive = counts.wins() + counts.losses();
+        String tally = String.format(Locale.ROOT, "shadow: on %d live requests to '%s' judged by %s, the challenger won %d, lost %d "
+                + "and tied %d (%d more unclear; the trial ended: %s)", counts.judged(), phase.alias(), s.judge(), counts.wins(),
+                counts.losses(), counts.ties(), counts.unclear(), trial.path("endReason").asText("?"));
+        if (counts.judged() < s.pairs()) {
+            decide(phase, counts, List.of(tally + "; " + s.pairs() + " judged pairs were needed within " + s.within()), false);
+        } else if (decisive == 0) {
+            decide(phase, counts, List.of(tally + "; no pair was decisive (the judge changed its mind on every swap): nothing shows "
+                    + "the challenger better"), false);
         } else {
-            notPromoted(phase, recorded, List.of(counts + ": " + rate + "; not promoted, the champion keeps serving"));
+            boolean reaches = counts.winRate() >= s.minWinRate();
+            decide(phase, counts, List.of(tally + String.format(Locale.ROOT, "; win rate %.3f over the %d decisive pairs %s the "
+                    + "pipeline's %.3f", counts.winRate(), decisive, reaches ? "reaches" : "is below", s.minWinRate())), reaches);
         }
     }
 
-    /** The judged pairs as recorded on the run. */
+    /** A trial's counts, as recorded on the run. */
     private record Counts(int wins, int losses, int ties, int unclear, Double winRate) {
+
+        int judged() {
+            return wins + losses + ties;
+        }
+
+        void recordOn(PipelineRun run) {
+            run.shadowWins = wins;
+            run.shadowLosses = losses;
+            run.shadowTies = ties;
+            run.shadowUnclear = unclear;
+            run.shadowWinRate = winRate;
+        }
     }
 
-    /** Names the challenger's version by {@code alias} in eval-service's registry (unless it does already), then ends the run. */
-    private void promote(Phase phase, String alias, List<String> reasons, Counts counts) {
-        if (alias == null) {
-            return;
-        }
-        Answer current = call(() -> calls.get(phase.tenant(), evalUrl(), "/registry/aliases/" + alias));
-        boolean namedAlready = current.problem() == null && phase.versionId().equals(current.body().path("modelVersionId").asText(null));
-        if (!namedAlready) {
-            ObjectNode body = JSON.createObjectNode().put("version", phase.versionId()).put("reason", "pipeline run " + phase.runId()
-                    + ": " + String.join("; ", reasons));
-            if (phase.evalId() != null) {
-                body.put("evaluationId", phase.evalId());
-            }
-            Answer promoted = call(() -> calls.putJson(phase.tenant(), evalUrl(), "/registry/aliases/" + alias, body.toString()));
-            if (promoted.retryLater()) {
-                LOG.infof("run %s: not promoted yet (%s); the next sweep tries again", phase.runId(), promoted.problem());
+    /**
+     * Ends the run: PROMOTED when {@code passed} (or, with no trial, {@code null}: on its evaluation alone) and the project
+     * promotes on its own and the alias still names the champion the run was compared with; otherwise NOT_PROMOTED, or
+     * PASSED_AWAITING_PROMOTION when the project's policy leaves promotions to a person.
+     */
+    private void decide(Phase phase, Counts counts, List<String> reasons, Boolean passed) {
+        List<String> why = new ArrayList<>(reasons);
+        String decision;
+        if (Boolean.FALSE.equals(passed)) {
+            decision = "NOT_PROMOTED";
+            why.add("not promoted: the champion keeps serving");
+        } else {
+            Policy policy = policy(phase);
+            if (policy == null) {
                 return;
             }
-            if (promoted.problem() != null) {
-                refused(phase.runId(), "PIPELINE_PROMOTION_REFUSED", "eval-service refused to promote " + phase.versionId() + " to '"
-                        + alias + "': " + promoted.problem());
-                return;
+            Optional<String> blocked = promote(phase, policy, why);
+            if (blocked == null) {
+                return; // the registry is away: the next sweep tries again
+            }
+            if (blocked.isPresent()) {
+                decision = policy.autoPromote() ? "NOT_PROMOTED" : PipelineRuns.PASSED_AWAITING_PROMOTION;
+                why.add(blocked.get());
+            } else {
+                decision = "PROMOTED";
             }
         }
-        decided(phase.runId(), "PROMOTED", reasons, counts);
-    }
-
-    private void notPromoted(Phase phase, Counts counts, List<String> reasons) {
-        decided(phase.runId(), "NOT_PROMOTED", reasons, counts);
-    }
-
-    private void decided(String runId, String decision, List<String> shadowReasons, Counts counts) {
-        QuarkusTransaction.requiringNew().run(() -> runs.locked(runId).filter(l -> l.run().status == PipelineRun.Status.SHADOW)
+        String finalDecision = decision;
+        QuarkusTransaction.requiringNew().run(() -> runs.locked(phase.runId()).filter(l -> l.run().status == PipelineRun.Status.SHADOW)
                 .ifPresent(l -> {
                     PipelineRun run = l.run();
-                    List<String> reasons = new ArrayList<>(Optional.ofNullable(PipelineMapper.view(run).reasons()).orElse(List.of()));
-                    reasons.addAll(shadowReasons);
-                    run.reasons = PipelineMapper.reasonsJson(reasons);
-                    run.decision = decision;
+                    List<String> all = new ArrayList<>(Optional.ofNullable(PipelineMapper.view(run).reasons()).orElse(List.of()));
+                    all.addAll(why);
+                    run.reasons = PipelineMapper.reasonsJson(all);
+                    run.decision = finalDecision;
                     if (counts != null) {
-                        record(run, counts);
+                        counts.recordOn(run);
                     }
                     runs.end(l.pipeline(), run, PipelineRun.Status.SUCCEEDED, null, null);
-                    LOG.infof("pipeline %s: run %s %s after its shadow phase", l.pipeline().name, run.id, decision);
+                    registry.counter("refinery_training_pipeline_shadow_decisions_total", "decision", finalDecision).increment();
+                    LOG.infof("pipeline %s: run %s %s after its shadow phase", l.pipeline().name, run.id, finalDecision);
                 }));
     }
 
-    private static void record(PipelineRun run, Counts counts) {
-        run.shadowWins = counts.wins();
-        run.shadowLosses = counts.losses();
-        run.shadowTies = counts.ties();
-        run.shadowUnclear = counts.unclear();
-        run.shadowWinRate = counts.winRate();
+    /**
+     * Names the challenger by the policy's alias in eval-service's registry, unless the project promotes by hand or the
+     * alias no longer names the champion the challenger was compared with.
+     *
+     * @return empty: promoted (now or before); a reason it was not; null: eval-service could not be asked, try again later
+     */
+    private Optional<String> promote(Phase phase, Policy policy, List<String> reasons) {
+        if (!policy.autoPromote()) {
+            return Optional.of("passed, and the project promotes by hand (its policy's autoPromote is off): promote it with PUT "
+                    + "/v1/registry/aliases/" + policy.alias());
+        }
+        ProjectCalls.Answer current = calls.get(phase.tenant(), evalUrl(), "/registry/aliases/" + policy.alias());
+        if (current.problem() != null && current.passes()) {
+            waitOrFail(phase, "the alias could not be read", current.problem());
+            return null;
+        }
+        String holder = current.problem() == null ? current.body().path("modelVersionId").asText(null) : null;
+        if (phase.versionId().equals(holder)) {
+            return Optional.empty(); // promoted by an earlier step that did not live to record it
+        }
+        if (!java.util.Objects.equals(holder, phase.championVersionId())) {
+            return Optional.of("not promoted: '" + policy.alias() + "' names " + (holder == null ? "no version" : holder) + " now, not "
+                    + (phase.championVersionId() == null ? "no version" : phase.championVersionId()) + " the challenger was compared "
+                    + "with; evaluate it again");
+        }
+        ObjectNode body = JSON.createObjectNode().put("version", phase.versionId()).put("reason", "pipeline run " + phase.runId()
+                + ": " + String.join("; ", reasons));
+        if (phase.evalId() != null) {
+            body.put("evaluationId", phase.evalId());
+        }
+        ProjectCalls.Answer promoted = calls.putJson(phase.tenant(), evalUrl(), "/registry/aliases/" + policy.alias(), body.toString());
+        if (promoted.problem() == null) {
+            return Optional.empty();
+        }
+        if (promoted.passes()) {
+            waitOrFail(phase, "not promoted yet", promoted.problem());
+            return null;
+        }
+        fail(phase, "PIPELINE_PROMOTION_REFUSED", "eval-service refused to promote " + phase.versionId() + " to '" + policy.alias()
+                + "': " + promoted.problem());
+        return null;
+    }
+
+    /** A call that may pass: the next sweep asks again, until the phase's deadline. */
+    private void waitOrFail(Phase phase, String what, String problem) {
+        if (OffsetDateTime.now(ZoneOffset.UTC).isAfter(phase.deadline())) {
+            fail(phase, "PIPELINE_SHADOW_STUCK", what + " by " + phase.deadline() + " (" + problem + ")");
+            return;
+        }
+        LOG.warnf("run %s: %s (%s); the next sweep tries again until %s", phase.runId(), what, problem, phase.deadline());
     }
 
     /** A step that cannot succeed however often it is taken: the run fails and the pipeline pauses, as after a failed job. */
-    private void refused(String runId, String code, String why) {
-        QuarkusTransaction.requiringNew().run(() -> runs.locked(runId).filter(l -> l.run().status == PipelineRun.Status.SHADOW)
+    private void fail(Phase phase, String code, String why) {
+        QuarkusTransaction.requiringNew().run(() -> runs.locked(phase.runId()).filter(l -> l.run().status == PipelineRun.Status.SHADOW)
                 .ifPresent(l -> {
                     runs.end(l.pipeline(), l.run(), PipelineRun.Status.FAILED, code, why);
-                    runs.pause(l.pipeline(), l.run(), code, "run " + runId + ": " + why + "; resume the pipeline once the cause is fixed");
+                    runs.pause(l.pipeline(), l.run(), code, "run " + phase.runId() + ": " + why + "; resume the pipeline once the cause is fixed");
                 }));
+        if (phase.started()) { // nothing will read the trial any more: it stops mirroring now rather than at its end
+            calls.delete(phase.tenant(), inferenceUrl(), trialPath(phase) + "?reason="
+                    + URLEncoder.encode("run failed: " + code, StandardCharsets.UTF_8));
+        }
     }
 
-    /** The alias the project's promotion policy promotes to, from eval-service; null while it cannot be read. */
-    private String policyAlias(Phase phase) {
-        if (phase.alias() != null) {
-            return phase.alias();
-        }
-        Answer policy = call(() -> calls.get(phase.tenant(), evalUrl(), "/registry/policy"));
-        if (policy.problem() != null) {
-            LOG.infof("run %s: the project's promotion alias is not known yet (%s)", phase.runId(), policy.problem());
+    /** What a shadow phase needs of the project's promotion policy. */
+    private record Policy(String alias, boolean autoPromote) {
+    }
+
+    /** The project's promotion policy, from eval-service; null while it cannot be read (asked again at the next sweep). */
+    private Policy policy(Phase phase) {
+        ProjectCalls.Answer answer = calls.get(phase.tenant(), evalUrl(), "/registry/policy");
+        if (answer.problem() != null) {
+            waitOrFail(phase, "the project's promotion policy could not be read", answer.problem());
             return null;
         }
-        return policy.body().path("alias").asText(DEFAULT_ALIAS);
+        String alias = phase.alias() != null ? phase.alias() : answer.body().path("alias").asText(DEFAULT_ALIAS);
+        return new Policy(alias, answer.body().path("autoPromote").asBoolean(true));
     }
 
-    /** A call's answer: its JSON body, or a problem, which may pass ({@code retryLater}). */
-    private record Answer(JsonNode body, String problem, boolean retryLater) {
+    /**
+     * Whether a refused trial may be opened later: besides trouble that passes, inference-service has not heard of the
+     * challenger yet (model-registered is on its way), or another challenger's trial holds the alias.
+     */
+    private static boolean retryLater(ProjectCalls.Answer answer) {
+        return answer.passes() || "SHADOW_CHALLENGER_UNKNOWN".equals(answer.code()) || "SHADOW_TRIAL_ALIAS_BUSY".equals(answer.code());
     }
 
-    private interface Call {
-        HttpResponse<String> send() throws IOException, InterruptedException;
+    private static String trialPath(Phase phase) {
+        return "/v1/shadow-trials/" + phase.runId();
     }
 
-    private static Answer call(Call call) {
-        HttpResponse<String> response;
+    private static OffsetDateTime time(JsonNode body, String field) {
         try {
-            response = call.send();
-        } catch (IOException e) {
-            return new Answer(null, "unreachable: " + e.getMessage(), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(null, "interrupted", true);
+            return OffsetDateTime.parse(body.path(field).asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
-        JsonNode body;
-        try {
-            body = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            body = JSON.createObjectNode();
-        }
-        if (response.statusCode() / 100 == 2) {
-            return new Answer(body, null, false);
-        }
-        String problem = response.statusCode() + (body.has("code") ? " " + body.path("code").asText() + ": " + body.path("detail").asText() : "");
-        // inference-service learns of a new version from model-registered on its own: not knowing it yet is not a refusal
-        boolean passes = response.statusCode() >= 500 || response.statusCode() == 429
-                || "SHADOW_CHALLENGER_UNKNOWN".equals(body.path("code").asText());
-        return new Answer(body, problem, passes);
     }
 
     private String inferenceUrl() {

@@ -43,7 +43,7 @@ final class PipelineStages {
     static JobRequest jobOf(Pipeline p, PipelineTemplate template, PipelineRun run, BigDecimal cap) {
         if (!run.inDpoStage()) {
             // with a DPO stage to follow, this model is a step on the way: registered, not evaluated (nor promoted) on its own
-            EvaluationSpec evaluation = run.preferenceDatasetId == null ? lastStage(p, template.evaluation())
+            EvaluationSpec evaluation = run.preferenceDatasetId == null ? lastStage(run, template.evaluation())
                     : new EvaluationSpec(false, null, null, null, null, null);
             return template.jobOn(run.datasetId, run.fromJobId, cap, evaluation);
         }
@@ -52,15 +52,15 @@ final class PipelineStages {
                 : new EvaluationSpec(asked.enabled(), asked.metric(), asked.metrics(), asked.maxItems(),
                 asked.datasetId() != null ? asked.datasetId() : run.datasetId, asked.promote());
         return new JobRequest(run.preferenceDatasetId, template.baseModel(), template.backend(), DPO,
-                SpecJson.tree(p.dpoHyperparameters), cap, run.sftJobId, lastStage(p, onVersion));
+                SpecJson.tree(p.dpoHyperparameters), cap, run.sftJobId, lastStage(run, onVersion));
     }
 
     /**
      * The evaluation of the run's last stage: as asked, except that with a shadow phase a model that passes waits for it
      * (PASSED_AWAITING_PROMOTION) instead of being promoted at once.
      */
-    private static EvaluationSpec lastStage(Pipeline p, EvaluationSpec asked) {
-        if (!p.hasShadowPhase()) {
+    private static EvaluationSpec lastStage(PipelineRun run, EvaluationSpec asked) {
+        if (run.shadowSettings == null) {
             return asked;
         }
         return asked == null ? new EvaluationSpec(null, null, null, null, null, false)

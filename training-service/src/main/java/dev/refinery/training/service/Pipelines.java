@@ -168,7 +168,7 @@ public class Pipelines {
         }
         trigger(p, body.trigger());
         dpoStage(p, template, body.dpoStage());
-        shadow(p, body.shadow());
+        shadow(p, template, body.shadow());
     }
 
     private static void requireName(String name) {
@@ -278,7 +278,7 @@ public class Pipelines {
     }
 
     /** The shadow phase's settings, each checked; none: runs are promoted on their evaluation alone. */
-    private void shadow(Pipeline p, PipelineRequest.Shadow shadow) {
+    private void shadow(Pipeline p, PipelineTemplate template, PipelineRequest.Shadow shadow) {
         p.shadowShare = null;
         p.shadowPairs = null;
         p.shadowMinWinRate = null;
@@ -291,6 +291,10 @@ public class Pipelines {
             throw invalid("shadow", "a shadow phase asks inference-service to share live traffic and eval-service to promote, and this "
                     + "deployment does not say where they are (refinery.training.pipelines.inference-url and eval-url)");
         }
+        if (template.evaluation() != null && Boolean.FALSE.equals(template.evaluation().promote())) {
+            throw invalid("shadow", "template.evaluation.promote false means a person promotes every run; a shadow phase decides the "
+                    + "promotion on live traffic: choose one");
+        }
         if (shadow.share() == null || shadow.share().isNaN() || shadow.share() <= 0 || shadow.share() > 1) {
             throw invalid("shadow.share", "shadow.share is the share of the champion's live requests the challenger answers too, "
                     + "more than 0 and at most 1, e.g. 0.1");
@@ -301,7 +305,7 @@ public class Pipelines {
         }
         double minWinRate = shadow.minWinRate() == null ? DEFAULT_SHADOW_WIN_RATE : shadow.minWinRate();
         if (Double.isNaN(minWinRate) || minWinRate < 0 || minWinRate > 1) {
-            throw invalid("shadow.minWinRate", "shadow.minWinRate is 0 to 1 (ties count half a win), e.g. 0.5");
+            throw invalid("shadow.minWinRate", "shadow.minWinRate is 0 to 1 (wins / (wins + losses); ties decide nothing), e.g. 0.5");
         }
         Duration within;
         try {
