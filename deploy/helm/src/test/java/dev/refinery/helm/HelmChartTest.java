@@ -161,6 +161,20 @@ class HelmChartTest {
         }
     }
 
+    /** The compose file's rule, as the chart's: only the gateway is reachable from the host, and only on loopback. */
+    @Test
+    void dockerComposePublishesOnlyTheGateway() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> compose = (Map<String, Map<String, Object>>) Chart.yaml(Path.of("../../docker-compose.yml")).get("services");
+        Map<String, Object> published = new TreeMap<>();
+        compose.forEach((name, service) -> {
+            if (service.containsKey("ports")) {
+                published.put(name, service.get("ports"));
+            }
+        });
+        assertEquals(Map.of("gateway", List.of("127.0.0.1:8080:8080")), published);
+    }
+
     @Test
     void networkPoliciesAllowExactlyTheStatedFlows() {
         Map<String, Set<String>> expected = Map.of(
@@ -215,7 +229,7 @@ class HelmChartTest {
                 .forEach(v -> grants.add((g.isEmpty() ? "" : g + "/") + r + ":" + v)))));
         assertTrue(role.getRules().stream().allMatch(r -> r.getResourceNames() == null || r.getResourceNames().isEmpty()));
         assertEquals(new TreeSet<>(Set.of("batch/jobs:create", "batch/jobs:get", "batch/jobs:list", "batch/jobs:delete",
-                "pods:get", "pods:list", "pods/log:get", "events:list")), grants);
+                "pods:list", "pods/log:get", "events:list")), grants);
         RoleBinding binding = Chart.ofKind(on, RoleBinding.class).get(0);
         assertEquals("refinery-training", binding.getMetadata().getNamespace());
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
