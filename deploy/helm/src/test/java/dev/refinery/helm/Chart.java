@@ -42,7 +42,11 @@ final class Chart {
 
     /** helm template with the given values files and --set pairs (key, value, key, value...). */
     static String template(List<Path> valuesFiles, Object... sets) {
-        TemplateCommand command = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+        return template(RELEASE, valuesFiles, sets);
+    }
+
+    static String template(String release, List<Path> valuesFiles, Object... sets) {
+        TemplateCommand command = new Helm(DIR).template().withName(release).withNamespace(NAMESPACE)
                 .withKubeVersion("1.30.0");
         valuesFiles.forEach(command::withValuesFile);
         for (int i = 0; i < sets.length; i += 2) {

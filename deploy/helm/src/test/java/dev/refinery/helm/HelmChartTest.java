@@ -134,6 +134,27 @@ class HelmChartTest {
         }
     }
 
+    /** Under another release name every object is prefixed, and the URLs and selectors follow. */
+    @Test
+    void anotherReleaseNamePrefixesEverythingConsistently() {
+        List<HasMetadata> objects = Chart.parse(Chart.template("acme", List.of()));
+        Set<String> names = PORTS.keySet().stream().map(n -> "acme-" + n).collect(Collectors.toSet());
+        assertEquals(names, Chart.byName(objects, Service.class).keySet());
+        assertEquals(names, Chart.byName(objects, Deployment.class).keySet());
+        for (Deployment d : Chart.ofKind(objects, Deployment.class)) {
+            assertEquals("acme", d.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/instance"));
+            for (EnvVar e : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+                if (e.getName().startsWith("REFINERY_") && e.getName().endsWith("_URL")) {
+                    assertTrue(e.getValue().startsWith("http://acme-"), d.getMetadata().getName() + " " + e.getValue());
+                }
+            }
+        }
+        for (NetworkPolicy p : Chart.ofKind(objects, NetworkPolicy.class)) {
+            p.getSpec().getIngress().forEach(rule -> rule.getFrom().stream().filter(peer -> peer.getPodSelector() != null)
+                    .forEach(peer -> assertEquals("acme", peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/instance"))));
+        }
+    }
+
     /**
      * The URL settings the chart gives each service are the ones docker-compose.yml gives it, naming the same
      * services: one reading of who calls whom, from two places.
