@@ -250,7 +250,7 @@ class HelmChartTest {
                 .forEach(v -> grants.add((g.isEmpty() ? "" : g + "/") + r + ":" + v)))));
         assertTrue(role.getRules().stream().allMatch(r -> r.getResourceNames() == null || r.getResourceNames().isEmpty()));
         assertEquals(new TreeSet<>(Set.of("batch/jobs:create", "batch/jobs:get", "batch/jobs:list", "batch/jobs:delete",
-                "pods:list", "pods/log:get", "events:list")), grants);
+                "pods:list", "pods:watch", "pods/log:get", "events:list")), grants);
         RoleBinding binding = Chart.ofKind(on, RoleBinding.class).get(0);
         assertEquals("refinery-training", binding.getMetadata().getNamespace());
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());

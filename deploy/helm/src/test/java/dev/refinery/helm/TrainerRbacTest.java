@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The chart's Role for training-service against what its Kubernetes backend really asks of the API server: every
@@ -102,7 +103,13 @@ class TrainerRbacTest {
         Set<String> granted = new TreeSet<>();
         role.getRules().forEach(rule -> rule.getApiGroups().forEach(g -> rule.getResources().forEach(r -> rule.getVerbs()
                 .forEach(v -> granted.add((g.isEmpty() ? "" : g + "/") + r + ":" + v)))));
-        assertEquals(granted, asked);
+        // fabric8 watches a job's pods only when they are not settled at once (timing): the Role allows it, and every
+        // request the backend made is allowed; nothing is granted that the backend never asks for
+        assertTrue(granted.containsAll(asked), "asked " + asked + ", granted " + granted);
+        Set<String> sometimes = Set.of("pods:watch");
+        Set<String> always = new TreeSet<>(granted);
+        always.removeAll(sometimes);
+        assertTrue(asked.containsAll(always), "granted but never asked: " + always + " vs " + asked);
     }
 
     /** "group/resource[/subresource]:verb" of one request, as RBAC names it; every request is in the trainer namespace. */
