@@ -82,7 +82,7 @@ public class ShadowStandIn implements QuarkusTestResourceLifecycleManager {
                 ALIASES.put(alias, JSON.readTree(asked.body()).path("version").asText());
             }
             String version = ALIASES.get(alias);
-            answer(exchange, version == null ? 404 : 200, version == null ? "{\"code\": \"ALIAS_NOT_FOUND\"}"
+            answer(exchange, version == null ? 404 : 200, version == null ? "{\"code\": \"MODEL_ALIAS_NOT_FOUND\"}"
                     : "{\"alias\": \"" + alias + "\", \"modelVersionId\": \"" + version + "\"}");
         });
         server.start();

@@ -7,6 +7,7 @@ import dev.refinery.kit.auth.CurrentCaller;
 import dev.refinery.kit.problem.ApiException;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
+import org.hibernate.exception.ConstraintViolationException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -43,6 +44,9 @@ public class ShadowTrialResource {
         try {
             view = trials.open(caller.tenant(), id, request);
         } catch (PersistenceException e) {
+            if (!(e instanceof ConstraintViolationException) && !(e.getCause() instanceof ConstraintViolationException)) {
+                throw e; // the database away: the kit answers it as such, not as a busy alias
+            }
             // another replica opened a trial on the alias (or this id) at the same moment: the unique index said no
             throw ApiException.conflict("SHADOW_TRIAL_ALIAS_BUSY", "another trial was opened on the alias at the same moment; ask again");
         }
@@ -54,7 +58,8 @@ public class ShadowTrialResource {
     @Operation(summary = "End a shadow trial now (Refinery's services only): its run ended otherwise; an ended trial is left as it is")
     public ShadowTrialView withdraw(@PathParam("id") String id, @QueryParam("reason") String reason) {
         requireService();
-        ShadowTrialView view = trials.withdraw(caller.tenant(), id, reason == null || reason.isBlank() ? "its run ended" : reason);
+        String why = reason == null || reason.isBlank() ? "its run ended" : reason.length() > 200 ? reason.substring(0, 200) + "..." : reason;
+        ShadowTrialView view = trials.withdraw(caller.tenant(), id, why);
         trials.refresh();
         return view;
     }

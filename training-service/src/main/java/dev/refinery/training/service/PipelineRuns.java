@@ -325,7 +325,7 @@ public class PipelineRuns {
         run.candidateScore = e.candidate() == null ? null : e.candidate().metric();
         run.baselineScore = e.baseline() == null ? null : e.baseline().metric();
         run.championScore = e.champion() == null ? null : e.champion().metric();
-        if (run.shadowSettings != null && PASSED_AWAITING_PROMOTION.equals(e.decision())) {
+        if (run.shadowSettings != null && PASSED_AWAITING_PROMOTION.equals(e.decision()) && e.candidateVersionId() != null) {
             run.status = PipelineRun.Status.SHADOW; // the sweep opens its trial on live traffic (PipelineShadow)
             run.shadowChampionVersionId = e.championVersionId();
             run.shadowEnteredAt = now();

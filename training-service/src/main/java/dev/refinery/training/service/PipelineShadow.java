@@ -66,10 +66,24 @@ public class PipelineShadow {
      * run still follows its trial's counts, and decides nothing until the pipeline is resumed.
      */
     public void step(String runId) {
-        Phase phase = QuarkusTransaction.requiringNew().call(() -> phase(runId));
+        Phase phase;
+        try {
+            phase = QuarkusTransaction.requiringNew().call(() -> phase(runId));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "run %s: its shadow phase cannot be read", runId);
+            return;
+        }
         if (phase == null) {
             return;
         }
+        try {
+            move(phase);
+        } catch (RuntimeException e) { // a setting removed since, a malformed answer: the deadline still holds
+            waitOrFail(phase, "its shadow phase could not move on", e.toString());
+        }
+    }
+
+    private void move(Phase phase) {
         if (phase.started()) {
             read(phase);
             return;
@@ -103,6 +117,15 @@ public class PipelineShadow {
     private void open(Phase phase) {
         Policy policy = policy(phase);
         if (policy == null) {
+            return;
+        }
+        Holder holder = holder(phase, policy.alias());
+        if (holder == null) {
+            return;
+        }
+        if (!java.util.Objects.equals(holder.version(), phase.championVersionId())) {
+            // a person (or another pipeline) moved the alias since the evaluation: a trial could only end in NOT_PROMOTED
+            decide(phase, null, List.of(holder.changedFrom(policy.alias(), phase.championVersionId())), false);
             return;
         }
         ShadowSettings s = phase.settings();
@@ -139,8 +162,8 @@ public class PipelineShadow {
             return;
         }
         JsonNode trial = answer.body();
-        Counts counts = new Counts(trial.path("wins").asInt(), trial.path("losses").asInt(), trial.path("ties").asInt(),
-                trial.path("unclear").asInt(), trial.path("winRate").isNumber() ? trial.path("winRate").asDouble() : null);
+        Counts counts = Counts.of(trial.path("wins").asInt(), trial.path("losses").asInt(), trial.path("ties").asInt(),
+                trial.path("unclear").asInt());
         boolean ended = "ENDED".equals(trial.path("status").asText());
         if (!ended || phase.paused()) {
             QuarkusTransaction.requiringNew().run(() -> runs.locked(phase.runId()).map(PipelineRuns.Locked::run)
@@ -164,8 +187,12 @@ public class PipelineShadow {
         }
     }
 
-    /** A trial's counts, as recorded on the run. */
+    /** A trial's counts, as recorded on the run; the win rate over the decisive pairs, computed here from the counts. */
     private record Counts(int wins, int losses, int ties, int unclear, Double winRate) {
+
+        static Counts of(int wins, int losses, int ties, int unclear) {
+            return new Counts(wins, losses, ties, unclear, wins + losses == 0 ? null : (double) wins / (wins + losses));
+        }
 
         int judged() {
             return wins + losses + ties;
@@ -190,7 +217,7 @@ public class PipelineShadow {
         String decision;
         if (Boolean.FALSE.equals(passed)) {
             decision = "NOT_PROMOTED";
-            why.add("not promoted: the champion keeps serving");
+            why.add("not promoted: the alias keeps the version it names");
         } else {
             Policy policy = policy(phase);
             if (policy == null) {
@@ -208,8 +235,8 @@ public class PipelineShadow {
             }
         }
         String finalDecision = decision;
-        QuarkusTransaction.requiringNew().run(() -> runs.locked(phase.runId()).filter(l -> l.run().status == PipelineRun.Status.SHADOW)
-                .ifPresent(l -> {
+        boolean ended = QuarkusTransaction.requiringNew().call(() -> runs.locked(phase.runId())
+                .filter(l -> l.run().status == PipelineRun.Status.SHADOW).map(l -> {
                     PipelineRun run = l.run();
                     List<String> all = new ArrayList<>(Optional.ofNullable(PipelineMapper.view(run).reasons()).orElse(List.of()));
                     all.addAll(why);
@@ -219,9 +246,12 @@ public class PipelineShadow {
                         counts.recordOn(run);
                     }
                     runs.end(l.pipeline(), run, PipelineRun.Status.SUCCEEDED, null, null);
-                    registry.counter("refinery_training_pipeline_shadow_decisions_total", "decision", finalDecision).increment();
                     LOG.infof("pipeline %s: run %s %s after its shadow phase", l.pipeline().name, run.id, finalDecision);
-                }));
+                    return true;
+                }).orElse(false));
+        if (ended) {
+            registry.counter("refinery_training_pipeline_shadow_decisions_total", "decision", finalDecision).increment();
+        }
     }
 
     /**
@@ -235,19 +265,15 @@ public class PipelineShadow {
             return Optional.of("passed, and the project promotes by hand (its policy's autoPromote is off): promote it with PUT "
                     + "/v1/registry/aliases/" + policy.alias());
         }
-        ProjectCalls.Answer current = calls.get(phase.tenant(), evalUrl(), "/registry/aliases/" + policy.alias());
-        if (current.problem() != null && current.passes()) {
-            waitOrFail(phase, "the alias could not be read", current.problem());
+        Holder holder = holder(phase, policy.alias());
+        if (holder == null) {
             return null;
         }
-        String holder = current.problem() == null ? current.body().path("modelVersionId").asText(null) : null;
-        if (phase.versionId().equals(holder)) {
+        if (phase.versionId().equals(holder.version())) {
             return Optional.empty(); // promoted by an earlier step that did not live to record it
         }
-        if (!java.util.Objects.equals(holder, phase.championVersionId())) {
-            return Optional.of("not promoted: '" + policy.alias() + "' names " + (holder == null ? "no version" : holder) + " now, not "
-                    + (phase.championVersionId() == null ? "no version" : phase.championVersionId()) + " the challenger was compared "
-                    + "with; evaluate it again");
+        if (!java.util.Objects.equals(holder.version(), phase.championVersionId())) {
+            return Optional.of(holder.changedFrom(policy.alias(), phase.championVersionId()));
         }
         ObjectNode body = JSON.createObjectNode().put("version", phase.versionId()).put("reason", "pipeline run " + phase.runId()
                 + ": " + String.join("; ", reasons));
@@ -267,6 +293,35 @@ public class PipelineShadow {
         return null;
     }
 
+    /** The version an alias names now ({@code version} null: none). */
+    private record Holder(String version) {
+
+        String changedFrom(String alias, String champion) {
+            return "not promoted: '" + alias + "' names " + (version == null ? "no version" : version) + " now, not "
+                    + (champion == null ? "no version" : champion) + " the challenger was compared with; evaluate it again";
+        }
+    }
+
+    /**
+     * Who holds {@code alias} in eval-service's registry; null when that cannot be said now (asked again at the next sweep)
+     * or will never be (the run failed).
+     */
+    private Holder holder(Phase phase, String alias) {
+        ProjectCalls.Answer current = calls.get(phase.tenant(), evalUrl(), "/registry/aliases/" + alias);
+        if (current.problem() == null) {
+            return new Holder(current.body().path("modelVersionId").asText(null));
+        }
+        if (current.status() == 404 && "MODEL_ALIAS_NOT_FOUND".equals(current.code())) {
+            return new Holder(null);
+        }
+        if (current.passes()) {
+            waitOrFail(phase, "the alias could not be read", current.problem());
+        } else {
+            fail(phase, "PIPELINE_PROMOTION_REFUSED", "eval-service refused to show '" + alias + "': " + current.problem());
+        }
+        return null;
+    }
+
     /** A call that may pass: the next sweep asks again, until the phase's deadline. */
     private void waitOrFail(Phase phase, String what, String problem) {
         if (OffsetDateTime.now(ZoneOffset.UTC).isAfter(phase.deadline())) {
@@ -281,12 +336,20 @@ public class PipelineShadow {
         QuarkusTransaction.requiringNew().run(() -> runs.locked(phase.runId()).filter(l -> l.run().status == PipelineRun.Status.SHADOW)
                 .ifPresent(l -> {
                     runs.end(l.pipeline(), l.run(), PipelineRun.Status.FAILED, code, why);
-                    runs.pause(l.pipeline(), l.run(), code, "run " + phase.runId() + ": " + why + "; resume the pipeline once the cause is fixed");
+                    if (l.pipeline().status == Pipeline.Status.ACTIVE) { // a person's pause and its reason stay as they are
+                        runs.pause(l.pipeline(), l.run(), code, "run " + phase.runId() + ": " + why + "; resume the pipeline once the "
+                                + "cause is fixed");
+                    }
                 }));
-        if (phase.started()) { // nothing will read the trial any more: it stops mirroring now rather than at its end
-            calls.delete(phase.tenant(), inferenceUrl(), trialPath(phase) + "?reason="
+        // nothing will read the trial any more: it stops mirroring now rather than at its end (404: none was opened)
+        settings.pipelines().inferenceUrl().ifPresent(url -> {
+            ProjectCalls.Answer withdrawn = calls.delete(phase.tenant(), url, trialPath(phase) + "?reason="
                     + URLEncoder.encode("run failed: " + code, StandardCharsets.UTF_8));
-        }
+            if (withdrawn.problem() != null && withdrawn.status() != 404) {
+                LOG.warnf("run %s: its shadow trial was not withdrawn (%s); it ends on its own at its time", phase.runId(),
+                        withdrawn.problem());
+            }
+        });
     }
 
     /** What a shadow phase needs of the project's promotion policy. */
@@ -301,7 +364,7 @@ public class PipelineShadow {
             return null;
         }
         String alias = phase.alias() != null ? phase.alias() : answer.body().path("alias").asText(DEFAULT_ALIAS);
-        return new Policy(alias, answer.body().path("autoPromote").asBoolean(true));
+        return new Policy(alias, answer.body().path("autoPromote").asBoolean(false));
     }
 
     /**

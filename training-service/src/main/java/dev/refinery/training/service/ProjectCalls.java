@@ -88,6 +88,8 @@ public class ProjectCalls {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(0, JsonNodeFactory.instance.objectNode(), "interrupted");
+        } catch (RuntimeException e) { // a malformed URL setting, a key that cannot sign: said, never thrown at the caller
+            return new Answer(0, JsonNodeFactory.instance.objectNode(), "not sent: " + e);
         }
         JsonNode body;
         try {
