@@ -20,7 +20,7 @@ import dev.refinery.datasets.split.Split;
 import dev.refinery.datasets.split.SplitPolicy;
 import dev.refinery.datasets.targets.Target;
 
-import dev.refinery.cli.output.CountingInputStream;
+import dev.refinery.datasets.read.CountingInputStream;
 import dev.refinery.cli.output.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -52,7 +52,7 @@ public final class GatewayClient {
         checks.forEach((k, v) -> query.append('&').append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
             try {
-                return new dev.refinery.cli.output.CountingInputStream(java.nio.file.Files.newInputStream(file), progress);
+                return new dev.refinery.datasets.read.CountingInputStream(java.nio.file.Files.newInputStream(file), progress);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static dev.refinery.training.TestStack.awaitRuns;
 import static dev.refinery.training.TestStack.hex;
+import static dev.refinery.training.TestStack.runs;
 import static dev.refinery.training.TestStack.sleep;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,15 +102,5 @@ class PipelineDriftTest {
         }, WAIT);
     }
 
-    private static JsonPath awaitRuns(String pipeline, java.util.function.Predicate<JsonPath> done) {
-        return TestStack.await("the runs of " + pipeline, () -> {
-            JsonPath r = runs(pipeline);
-            return done.test(r) ? r : null;
-        }, WAIT);
-    }
-
-    private static JsonPath runs(String pipeline) {
-        return given().when().get("/pipelines/" + pipeline + "/runs").then().statusCode(200).extract().jsonPath();
-    }
 
 }

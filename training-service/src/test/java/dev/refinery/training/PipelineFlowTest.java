@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.refinery.training.TestStack.hex;
+import static dev.refinery.training.TestStack.runs;
 import static dev.refinery.training.TestStack.sleep;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -342,9 +343,6 @@ class PipelineFlowTest {
         stack.evalFinished("ev-" + hex(), job, dataset, version, outcome, decision, 0.75);
     }
 
-    private static JsonPath runs(String pipeline) {
-        return given().when().get("/pipelines/" + pipeline + "/runs").then().statusCode(200).extract().jsonPath();
-    }
 
     private static JsonPath awaitRun(String pipeline, int index, String status) {
         return TestStack.await("run " + index + " of " + pipeline + " " + status, () -> {

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Predicate;
 
+import static dev.refinery.training.TestStack.awaitRuns;
 import static dev.refinery.training.TestStack.hex;
+import static dev.refinery.training.TestStack.runs;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -215,14 +216,4 @@ class PipelineShadowTest {
         }
     }
 
-    private static JsonPath awaitRuns(String pipeline, Predicate<JsonPath> done) {
-        return TestStack.await("the runs of " + pipeline, () -> {
-            JsonPath r = runs(pipeline);
-            return done.test(r) ? r : null;
-        }, WAIT);
-    }
-
-    private static JsonPath runs(String pipeline) {
-        return given().when().get("/pipelines/" + pipeline + "/runs").then().statusCode(200).extract().jsonPath();
-    }
 }

@@ -245,6 +245,19 @@ public final class TestStack {
         return states.stream().filter(java.util.Objects::nonNull).toList();
     }
 
+    /** A pipeline's runs, newest first, as GET /pipelines/{id}/runs tells them. */
+    public static io.restassured.path.json.JsonPath runs(String pipeline) {
+        return io.restassured.RestAssured.given().when().get("/pipelines/" + pipeline + "/runs").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Polls a pipeline's runs (2 minutes at most) until {@code done} holds for them. */
+    public static io.restassured.path.json.JsonPath awaitRuns(String pipeline, java.util.function.Predicate<io.restassured.path.json.JsonPath> done) {
+        return await("the runs of " + pipeline, () -> {
+            io.restassured.path.json.JsonPath r = runs(pipeline);
+            return done.test(r) ? r : null;
+        }, Duration.ofSeconds(120));
+    }
+
     /** Polls until {@code check} returns a non-null, non-false value. */
     public static <T> T await(String what, Supplier<T> check, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,5 +1,6 @@
 package dev.refinery.cli.output;
 
+import dev.refinery.datasets.read.CountingInputStream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

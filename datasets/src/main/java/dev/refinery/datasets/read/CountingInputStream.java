@@ -1,11 +1,14 @@
-package dev.refinery.cli.output;
+package dev.refinery.datasets.read;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongConsumer;
 
-/** An input stream that tells {@code onCount} the bytes read so far after every read (e.g. a {@link ProgressBar}). */
+/**
+ * An input stream that counts the bytes read through it and tells {@code onCount} the total after every read (a progress
+ * bar, a decompression guard).
+ */
 public final class CountingInputStream extends FilterInputStream {
 
     private final LongConsumer onCount;
@@ -14,6 +17,11 @@ public final class CountingInputStream extends FilterInputStream {
     public CountingInputStream(InputStream in, LongConsumer onCount) {
         super(in);
         this.onCount = onCount;
+    }
+
+    /** Counting only. */
+    public CountingInputStream(InputStream in) {
+        this(in, n -> { });
     }
 
     @Override

@@ -38,32 +38,6 @@ public final class Decompression {
         return new Opened(new Guard(new GZIPInputStream(compressed, 1 << 16), compressed, maxBytes, maxRatio), true);
     }
 
-    private static final class CountingInputStream extends FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-    }
-
     private static final class Guard extends FilterInputStream {
         private final CountingInputStream compressed;
         private final long maxBytes;
@@ -95,7 +69,7 @@ public final class Decompression {
         }
 
         private void check() throws DecompressionLimitException {
-            long read = compressed.count;
+            long read = compressed.count();
             if (expanded > maxBytes) {
                 throw new DecompressionLimitException(DecompressionLimitException.Limit.EXPANDED_SIZE, expanded, read,
                         "the gzip file expands to more than " + ByteSize.of(maxBytes) + ", the limit on a dataset's uncompressed size: "
